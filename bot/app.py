@@ -1,0 +1,114 @@
+"""Wire the service together: `create_app(settings)` opens every part in the lifespan."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+from transformers import AutoTokenizer
+
+from bot.chat import ChatService
+from bot.config import Settings
+from bot.engine.client import EngineClient
+from bot.engine.process import EngineProcess
+from bot.errors import BadRequest, SalesbotError
+from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
+from bot.prompt import PromptBuilder
+from bot.protocol import ErrorInfo, ErrorResponse
+from bot.routes import openai, pages
+from bot.ws import router as ws_router
+
+log = logging.getLogger(__name__)
+
+
+def error_response(exc: SalesbotError) -> JSONResponse:
+    kind = "invalid_request_error" if exc.status < 500 else "server_error"
+    body = ErrorResponse(error=ErrorInfo(message=exc.message, type=kind, code=exc.code))
+    return JSONResponse(body.model_dump(), status_code=exc.status)
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit before they are read."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > self.max_bytes:
+                exc = SalesbotError(
+                    f"The request body is larger than {self.max_bytes} bytes.",
+                    code="body_too_large",
+                    status=413,
+                )
+                await error_response(exc)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    index = await asyncio.to_thread(open_index, settings)
+    await asyncio.to_thread(seed_demo_catalog, settings, index)
+    dialogue_log = await asyncio.to_thread(open_log, settings)
+    model = await asyncio.to_thread(model_path, settings)
+    process = None
+    engine_url = settings.engine_url
+    if not engine_url:
+        # Serve right away; messages wait for the engine while /health reports it starting.
+        process = EngineProcess(settings, model, log_path=engine_log_path(settings))
+        await process.start()
+        engine_url = process.url
+    engine = EngineClient(
+        engine_url,
+        settings.served_model_name,
+        timeout=settings.engine_request_timeout,
+        process=process,
+    )
+    tokenizer = await asyncio.to_thread(AutoTokenizer.from_pretrained, model)
+    prompts = PromptBuilder(
+        tokenizer,
+        store=settings.store_name,
+        max_model_len=settings.max_model_len,
+        reply_tokens=settings.max_reply_tokens,
+    )
+    app.state.engine = engine
+    app.state.index = index
+    app.state.chat = ChatService(engine, index, dialogue_log, prompts, settings=settings)
+    try:
+        yield
+    finally:
+        await engine.close()
+        if process is not None:
+            await process.stop()
+        dialogue_log.close()
+
+
+async def handle_error(_request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, SalesbotError):
+        return error_response(exc)
+    if isinstance(exc, RequestValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
+        return error_response(BadRequest(f"Invalid request: {where}: {first['msg']}."))
+    log.exception("Unhandled error", exc_info=exc)
+    return error_response(SalesbotError("Something went wrong on our side. Please try again."))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(title="salesbot", lifespan=lifespan)
+    app.state.settings = settings or Settings()
+    app.include_router(pages.router)
+    app.include_router(openai.router)
+    app.include_router(ws_router)
+    for kind in (SalesbotError, RequestValidationError, Exception):
+        app.add_exception_handler(kind, handle_error)
+    app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
+    return app

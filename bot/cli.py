@@ -1,0 +1,179 @@
+"""The `salesbot` command: set up, serve, manage the catalog, benchmark."""
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.config import Settings
+from retrieval.errors import CatalogError
+from retrieval.ingest import IngestReport, ingest_file
+
+app = typer.Typer(help="Self-hosted sales assistant grounded in your product catalog.")
+catalog_app = typer.Typer(help="Load and inspect the product catalog index.")
+app.add_typer(catalog_app, name="catalog")
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err,
+    )  # fmt: skip
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise fail(f'--map takes FIELD=COLUMN, e.g. --map title=Name; got "{pair}".')
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def print_report(report: IngestReport) -> None:
+    console.print(
+        f"{report.total_rows} rows: [green]{report.added} added[/green], "
+        f"{report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.removed} removed, [red]{len(report.rejected)} rejected[/red]."
+    )
+    if report.rejected:
+        table = Table("row", "title", "why it was rejected", title="Rejected rows")
+        for rejection in report.rejected:
+            table.add_row(str(rejection.row), rejection.title or "", rejection.reason)
+        console.print(table)
+
+
+@app.command()
+def setup() -> None:
+    """Prepare the model folder, the dialogue log and the catalog index (idempotent)."""
+    from bot.prepare import model_path, open_index, open_log, seed_demo_catalog
+
+    settings = Settings()
+    with console.status("Preparing the model (converted once, reused after)..."):
+        path = model_path(settings)
+    console.print(f"Model: {path}")
+    open_log(settings).close()
+    console.print(f"Dialogue log: {settings.database_url}")
+    index = open_index(settings)
+    with progress_bar() as bar:
+        task = bar.add_task("Indexing the demo catalog", total=None)
+        report = seed_demo_catalog(settings, index, lambda done: bar.update(task, completed=done))
+    if report:
+        print_report(report)
+    console.print(
+        f"Catalog index: {index.count()} products at {settings.chroma_url or settings.chroma_path}"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (SALESBOT_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind (SALESBOT_PORT).")] = None,
+) -> None:
+    """Run the service: chat page at /, websocket at /ws/chat, OpenAI API at /v1."""
+    import uvicorn
+
+    from bot.app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, ws_max_size=1 << 20)
+
+
+@catalog_app.command("ingest")
+def catalog_ingest(
+    file: Annotated[Path, typer.Argument(help="CSV, JSON or JSONL file of products.")],
+    map_: Annotated[
+        list[str], typer.Option("--map", help="FIELD=COLUMN for headers that differ.")
+    ] = [],  # noqa: B006 (typer reads the default, it is never mutated)
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json or jsonl (default: from extension).")
+    ] = None,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Only add/update; keep products missing from FILE.")
+    ] = False,
+    currency: Annotated[str, typer.Option(help="Currency for prices without one.")] = "USD",
+) -> None:
+    """Upsert products from FILE by id; a full ingest removes products missing from it."""
+    from bot.prepare import open_index
+
+    mapping = parse_mapping(map_)
+    index = open_index(Settings())
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task(f"Ingesting {file.name}", total=None)
+            report = ingest_file(
+                index, file, mapping=mapping, fmt=fmt, full=not partial,
+                default_currency=currency,
+                progress=lambda done: bar.update(task, completed=done),
+            )  # fmt: skip
+    except CatalogError as exc:
+        raise fail(f"{exc} [{exc.code}]") from None
+    print_report(report)
+
+
+@catalog_app.command("search")
+def catalog_search(
+    query: str,
+    k: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    category: str | None = None,
+    min_price: float | None = None,
+    max_price: float | None = None,
+    in_stock: Annotated[bool | None, typer.Option("--in-stock/--out-of-stock")] = None,
+) -> None:
+    """Show what retrieval finds for QUERY, with relevance scores."""
+    from bot.prepare import open_index
+
+    index = open_index(Settings())
+    hits = index.search(
+        query, k, category=category, min_price=min_price, max_price=max_price, in_stock=in_stock
+    )
+    table = Table("score", "id", "title", "price", "category", "stock")
+    for hit in hits:
+        p = hit.product
+        stock = "in stock" if p.in_stock else "out"
+        table.add_row(f"{hit.score:.3f}", p.id, p.title, p.price_text(), p.category, stock)
+    console.print(table)
+
+
+@catalog_app.command("stats")
+def catalog_stats() -> None:
+    """Count the indexed products and list the categories."""
+    from bot.prepare import open_index
+
+    index = open_index(Settings())
+    console.print(f"{index.count()} products; categories: {', '.join(index.categories())}")
+
+
+@app.command()
+def bench(
+    concurrency: Annotated[int, typer.Option(min=1, help="Concurrent conversations.")] = 16,
+    max_tokens: Annotated[int, typer.Option(min=1)] = 64,
+    rounds: Annotated[int, typer.Option(min=1, help="Messages per conversation.")] = 2,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+) -> None:
+    """Compare N streaming conversations straight to the engine and through /ws/chat."""
+    from bot.bench import run_benchmark
+
+    run_benchmark(
+        Settings(), concurrency=concurrency, max_tokens=max_tokens, rounds=rounds, output=output
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,62 @@
+"""Service settings, read from `SALESBOT_*` environment variables and a `.env` file."""
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED_MODEL = "embedded:smollm2-135m-instruct"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SALESBOT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path(".data")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+    # Engine: empty URL means `salesbot serve` starts and supervises a vLLM server itself.
+    engine_url: str = ""
+    engine_port: int = Field(8100, ge=1, le=65535)
+    engine_start_timeout: float = Field(600.0, gt=0)
+    engine_request_timeout: float = Field(120.0, gt=0)
+    engine_args: str = "--dtype float32 --enforce-eager --gpu-memory-utilization 0.5"
+    engine_kv_cache_gib: int = Field(1, ge=1)
+    # The model: the embedded SmolLM2 default, or any Hugging Face model folder or name.
+    model: str = EMBEDDED_MODEL
+    served_model_name: str = "salesbot"
+    max_model_len: int = Field(2048, ge=256)
+    max_reply_tokens: int = Field(256, ge=1)
+    temperature: float = Field(0.3, ge=0, le=2)
+
+    database_url: str = ""  # empty: SQLite in the data directory
+    chroma_path: Path | None = None  # empty: `index/` in the data directory
+    chroma_url: str = ""  # a Chroma server, for several service replicas
+    collection: str = "catalog"
+    demo_catalog: bool = True  # ingest the shipped demo catalog when the index is empty
+
+    store_name: str = "Northwind Outfitters"
+    top_k: int = Field(4, ge=1, le=20)
+    min_relevance: float = Field(0.35, ge=0, le=1)
+    max_message_chars: int = Field(2000, ge=1)
+    max_frame_bytes: int = Field(16384, ge=64)
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    rate_limit_messages: int = Field(8, ge=1)
+    rate_limit_window: float = Field(30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> "Settings":
+        self.data_dir = self.data_dir.expanduser().resolve()
+        if self.chroma_path is None:
+            self.chroma_path = self.data_dir / "index"
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'dialogues.db'}"
+        return self
+
+    @property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models" / "smollm2-135m-instruct"
+
+    @property
+    def uses_embedded_model(self) -> bool:
+        return self.model == EMBEDDED_MODEL

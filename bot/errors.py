@@ -1,0 +1,29 @@
+"""The service's errors: each carries a stable machine code and the HTTP status it maps to."""
+
+
+class SalesbotError(Exception):
+    code = "internal_error"
+    status = 500
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(SalesbotError):
+    code = "bad_request"
+    status = 400
+
+
+class RateLimited(SalesbotError):
+    code = "rate_limited"
+    status = 429
+
+
+class EngineUnavailable(SalesbotError):
+    code = "engine_unavailable"
+    status = 503

@@ -1,0 +1,109 @@
+"""Write and read the dialogue log. Every accepted message is committed before it is answered."""
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.log.models import DialogueSession, Turn
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class TurnOutcome:
+    status: str
+    reply: str = ""
+    products: list[dict[str, Any]] = field(default_factory=list)
+    model: str = ""
+    adapter: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    ttft_ms: float | None = None
+    total_ms: float | None = None
+    grounding: list[dict[str, str]] = field(default_factory=list)
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets staff read the log while the service writes; busy_timeout rides out short locks.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def open_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class DialogueLog:
+    def __init__(self, url: str):
+        self.engine = open_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # The service calls the async wrappers; SQLAlchemy's sync API runs in a worker thread.
+    async def open_turn(self, session_id: str, channel: str, user_text: str) -> int:
+        return await asyncio.to_thread(self._open_turn, session_id, channel, user_text)
+
+    async def close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
+        await asyncio.to_thread(self._close_turn, turn_id, outcome)
+
+    async def history(self, session_id: str) -> list[Turn] | None:
+        return await asyncio.to_thread(self.turns, session_id)
+
+    def _open_turn(self, session_id: str, channel: str, user_text: str) -> int:
+        with self._sessions.begin() as db:
+            if db.get(DialogueSession, session_id) is None:
+                db.add(DialogueSession(id=session_id, channel=channel))
+                db.flush()
+            turn = Turn(session_id=session_id, user_text=user_text)
+            db.add(turn)
+            db.flush()
+            return turn.id
+
+    def _close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
+        with self._sessions.begin() as db:
+            turn = db.get_one(Turn, turn_id)
+            for name, value in vars(outcome).items():
+                setattr(turn, name, value)
+
+    def turns(self, session_id: str) -> list[Turn] | None:
+        """All turns of a session, oldest first; None when the session is unknown."""
+        with self._sessions() as db:
+            if db.get(DialogueSession, session_id) is None:
+                return None
+            return list(
+                db.scalars(select(Turn).where(Turn.session_id == session_id).order_by(Turn.id))
+            )
+
+    def session(self) -> Session:
+        return self._sessions()

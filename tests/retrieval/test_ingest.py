@@ -1,0 +1,133 @@
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import CatalogError
+from retrieval.index import CatalogIndex
+from retrieval.ingest import DEMO_CATALOG, IngestReport, ingest_file
+from retrieval.loaders import Rejection
+from tests.retrieval.conftest import CountingEmbeddings
+
+Write = Callable[[str, str], Path]
+
+CSV = """SKU,Name,Cost,Type,In Stock
+J1,Waterproof Rain Jacket,"$1,299.99",Jackets,yes
+T1,Two-Person Dome Tent,$249.00,Tents,no
+B1,Insulated Water Bottle,$29.50,Hydration,12
+"""
+
+
+def test_ingest_file_adds_every_product(index: CatalogIndex, write: Write) -> None:
+    report = ingest_file(index, write("shop.csv", CSV))
+    assert report == IngestReport(total_rows=3, added=3, updated=0, unchanged=0, removed=0)
+    [jacket] = index.get(["J1"])
+    assert (jacket.price, jacket.in_stock, jacket.category) == (Decimal("1299.99"), True, "Jackets")
+
+
+def test_ingest_file_uses_the_column_mapping(index: CatalogIndex, write: Write) -> None:
+    path = write("shop.csv", "Product,Amount\nRain Jacket,12.50\n")
+    report = ingest_file(index, path, mapping={"title": "Product", "price": "Amount"})
+    assert report.added == 1
+    assert [p.title for p in index.get(index.ids())] == ["Rain Jacket"]
+
+
+def test_ingest_file_again_leaves_everything_unchanged(
+    index: CatalogIndex, embeddings: CountingEmbeddings, write: Write
+) -> None:
+    path = write("shop.csv", CSV)
+    ingest_file(index, path)
+    embedded = embeddings.embedded
+    report = ingest_file(index, path)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 0, 3, 0)
+    assert embeddings.embedded == embedded
+
+
+def test_ingest_file_counts_one_update_when_a_price_changes(
+    index: CatalogIndex, write: Write
+) -> None:
+    ingest_file(index, write("shop.csv", CSV))
+    report = ingest_file(index, write("shop.csv", CSV.replace("$249.00", "$199.00")))
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
+    assert index.get(["T1"])[0].price == Decimal("199.00")
+
+
+def test_ingest_file_keeps_derived_ids_across_ingests(index: CatalogIndex, write: Write) -> None:
+    path = write("shop.jsonl", '{"title": "Mug", "price": 5}\n{"title": "Cup", "price": 3}\n')
+    ingest_file(index, path)
+    ids = index.ids()
+    report = ingest_file(index, path)
+    assert (report.unchanged, index.ids()) == (2, ids)
+
+
+def test_ingest_file_removes_products_missing_from_a_full_file(
+    index: CatalogIndex, write: Write
+) -> None:
+    ingest_file(index, write("shop.csv", CSV))
+    without_tent = "\n".join(line for line in CSV.splitlines() if not line.startswith("T1"))
+    report = ingest_file(index, write("shop.csv", without_tent))
+    assert (report.removed, index.ids()) == (1, {"J1", "B1"})
+
+
+def test_ingest_file_keeps_other_products_when_not_full(index: CatalogIndex, write: Write) -> None:
+    ingest_file(index, write("shop.csv", CSV))
+    report = ingest_file(index, write("more.json", '[{"title": "Stove", "price": 60}]'), full=False)
+    assert (report.added, report.removed, index.count()) == (1, 0, 4)
+
+
+def test_ingest_file_reports_rejected_rows_and_ingests_the_rest(
+    index: CatalogIndex, write: Write
+) -> None:
+    path = write("shop.jsonl", '{"title": "Mug", "price": 5}\n{"title": "Cup", "price": "?"}\n{\n')
+    report = ingest_file(index, path)
+    assert (report.total_rows, report.added) == (3, 1)
+    assert report.rejected == [
+        Rejection(2, "The price '?' is not a number; write it like 19.99.", "Cup"),
+        Rejection(
+            3,
+            "The line is not valid JSON: Expecting property name enclosed in double "
+            "quotes at column 2.",
+            None,
+        ),
+    ]
+
+
+def test_ingest_file_with_every_row_rejected_keeps_the_index(
+    index: CatalogIndex, write: Write
+) -> None:
+    ingest_file(index, write("shop.csv", CSV))
+    bad = "title,price\nMug,free\n,5\nCup,-1\nPot,?\n"
+    with pytest.raises(CatalogError) as raised:
+        ingest_file(index, write("bad.csv", bad))
+    assert (raised.value.code, str(raised.value)) == (
+        "catalog_empty",
+        "No valid products were found in bad.csv: all 4 rows were rejected (row 1: The price "
+        "'free' is not a number; write it like 19.99; row 2: The title is empty; row 3: The "
+        "price '-1' is negative; prices must be zero or more; and 1 more). Fix these rows and "
+        "ingest again; the index was left unchanged.",
+    )
+    assert index.ids() == {"J1", "T1", "B1"}
+
+
+def test_ingest_file_reports_progress_up_to_the_product_count(
+    index: CatalogIndex, write: Write
+) -> None:
+    seen: list[int] = []
+    ingest_file(index, write("shop.csv", CSV), progress=seen.append)
+    assert seen == [0, 3]
+
+
+def test_ingest_file_passes_file_errors_through(index: CatalogIndex, tmp_path: Path) -> None:
+    with pytest.raises(CatalogError) as raised:
+        ingest_file(index, tmp_path / "missing.csv")
+    assert raised.value.code == "catalog_file_not_found"
+
+
+@pytest.mark.skipif(not DEMO_CATALOG.exists(), reason="The demo catalog is not written yet.")
+def test_ingest_file_reads_the_demo_catalog_cleanly(index: CatalogIndex) -> None:
+    report = ingest_file(index, DEMO_CATALOG)
+    assert (report.rejected, report.added) == ([], report.total_rows)
+    assert report.total_rows >= 300
+    [best] = index.search("waterproof rain jacket", k=1)
+    assert "jacket" in best.product.title.lower()

@@ -1,0 +1,94 @@
+"""Start the real service (`salesbot serve`) as a user would, for integration tests."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+PREPARED_MODEL = REPO / ".data" / "models" / "smollm2-135m-instruct"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def link_prepared_model(data_dir: Path) -> None:
+    """Reuse the model folder `salesbot setup` converted, instead of converting it again."""
+    if PREPARED_MODEL.is_dir():
+        target = data_dir / "models" / PREPARED_MODEL.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.symlink_to(PREPARED_MODEL)
+
+
+@dataclass
+class Service:
+    process: subprocess.Popen[bytes]
+    port: int
+    data_dir: Path
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/chat"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "dialogues.db"
+
+    def health(self) -> httpx.Response:
+        return httpx.get(f"{self.url}/health", timeout=10)
+
+    def wait(self, *, engine: bool, timeout: float = 600) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"salesbot serve exited:\n{self.log_path.read_text()[-4000:]}")
+            try:
+                response = self.health()
+                if response.status_code == 200 or not engine:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise TimeoutError(f"salesbot serve not ready:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_service(data_dir: Path, **env: str) -> Service:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    link_prepared_model(data_dir)
+    port = free_port()
+    environ = {
+        **os.environ,
+        "SALESBOT_DATA_DIR": str(data_dir),
+        "SALESBOT_PORT": str(port),
+        "SALESBOT_ENGINE_PORT": str(free_port()),
+        **env,
+    }
+    log_path = data_dir / "serve.log"
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"], cwd=data_dir, env=environ,
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return Service(process, port, data_dir, log_path)
