@@ -72,8 +72,8 @@ async def direct_conversation(
         sent = time.perf_counter()
         first = None
         reply = []
-        stream = await client.chat.completions.create(
-            model=model, messages=[system, *history, question], stream=True,  # type: ignore[list-item]
+        stream = await client.chat.completions.create(  # type: ignore[call-overload]
+            model=model, messages=[system, *history, question], stream=True,
             max_tokens=max_tokens, temperature=0, stream_options={"include_usage": True},
         )  # fmt: skip
         async for chunk in stream:

@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
@@ -98,7 +98,7 @@ class ChatService:
         *,
         max_tokens: int | None = None,
         temperature: float | None = None,
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         """Stream one grounded answer and record it, whatever happens, before `Done`."""
         started = time.perf_counter()
         outcome = TurnOutcome(status="error", model=self.engine.model)

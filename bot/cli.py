@@ -92,7 +92,13 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, ws_max_size=1 << 20)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws_max_size=1 << 20,
+        timeout_graceful_shutdown=10,  # then close open chats; the engine must still be stopped
+    )
 
 
 @catalog_app.command("ingest")

@@ -34,7 +34,7 @@ def open_index(settings: Settings) -> CatalogIndex:
 def seed_demo_catalog(
     settings: Settings, index: CatalogIndex, progress: Progress | None = None
 ) -> IngestReport | None:
-    """Ingest the shipped demo catalog into an empty index; a shop's own catalog is never touched."""
+    """Ingest the shipped demo catalog into an empty index; never touch a shop's own catalog."""
     if not settings.demo_catalog or index.count() > 0:
         return None
     log.info("The catalog index is empty; ingesting the demo catalog.")

@@ -9,6 +9,7 @@ import re
 from fastapi import APIRouter, WebSocket
 from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect
+from uvicorn.protocols.utils import ClientDisconnected
 
 from bot.chat import ChatService, Done, Event, Products, Token
 from bot.config import Settings
@@ -153,6 +154,8 @@ class Connection:
                 await self.answer(turn_id, text)
             except SalesbotError as exc:
                 await self.send_error(exc, turn_id)
+            except (WebSocketDisconnect, ClientDisconnected):
+                return  # the reader sees the disconnect too and ends the connection
             except Exception:
                 log.exception("Answering message %s failed.", turn_id)
                 with contextlib.suppress(Exception):

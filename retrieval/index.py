@@ -20,7 +20,8 @@ from retrieval.errors import CatalogError
 
 EMBED_BATCH = 64
 READ_BATCH = 1000
-# Part of every content hash: bump it when `document_text` changes so all products re-embed.
+# Part of every content hash: bump it when `document_text` or `_metadata` changes, so that
+# every stored product is written again on the next ingest.
 TEXT_VERSION = "1"
 
 
@@ -110,11 +111,7 @@ class CatalogIndex:
     def get(self, ids: Iterable[str]) -> list[Product]:
         """The stored products with these ids, in the order asked; unknown ids are skipped."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, Product] = {}
-        for chunk in _chunks(wanted, READ_BATCH):
-            result = self._store.get(ids=chunk, include=["metadatas"])
-            for id_, metadata in zip(result["ids"], result["metadatas"], strict=True):
-                found[id_] = _product(id_, metadata)
+        found = {id_: _product(id_, metadata) for id_, metadata in self._stored(wanted)}
         return [found[id_] for id_ in wanted if id_ in found]
 
     def categories(self) -> list[str]:
@@ -144,12 +141,12 @@ class CatalogIndex:
         return sorted(hits, key=lambda hit: hit.score, reverse=True)
 
     def _hashes(self, ids: list[str]) -> dict[str, str]:
-        hashes = {}
+        return {id_: str(metadata.get("content_hash")) for id_, metadata in self._stored(ids)}
+
+    def _stored(self, ids: list[str]) -> Iterator[tuple[str, Any]]:
         for chunk in _chunks(ids, READ_BATCH):
             result = self._store.get(ids=chunk, include=["metadatas"])
-            for id_, metadata in zip(result["ids"], result["metadatas"], strict=True):
-                hashes[id_] = str(metadata.get("content_hash", ""))
-        return hashes
+            yield from zip(result["ids"], result["metadatas"], strict=True)
 
 
 def document_text(product: Product) -> str:
@@ -234,18 +231,26 @@ def _local_client(path: Path) -> ClientAPI:
 
 
 def _server_client(url: str) -> ClientAPI:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        message = f"The Chroma URL '{url}' is not valid. Write it like http://localhost:8000."
-        raise CatalogError(message, code="index_url_invalid")
-    ssl = parts.scheme == "https"
-    port = parts.port or (443 if ssl else 8000)
+    host, port, ssl = _server_address(url)
     settings = Settings(anonymized_telemetry=False)
     try:
-        return chromadb.HttpClient(host=parts.hostname, port=port, ssl=ssl, settings=settings)
+        return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
     except Exception as exc:  # chromadb reports an unreachable server in several ways
         message = f"Cannot reach the Chroma server at {url}: {exc} Start it or check the URL."
         raise CatalogError(message, code="index_unavailable") from exc
+
+
+def _server_address(url: str) -> tuple[str, int, bool]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+        message = f"The Chroma URL '{url}' is not valid. Write it like http://localhost:8000."
+        raise CatalogError(message, code="index_url_invalid")
+    ssl = parts.scheme == "https"
+    return parts.hostname, port or (443 if ssl else 8000), ssl
 
 
 def _require_cosine(collection: Any, name: str) -> None:

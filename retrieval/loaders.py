@@ -97,7 +97,7 @@ def _check_file(path: Path, max_bytes: int) -> None:
     if size > max_bytes:
         message = (
             f"The file {path.name} is {_size(size)}, over the {_size(max_bytes)} limit. "
-            "Split the catalog into smaller files."
+            "Split the catalog into smaller files and ingest each with --partial."
         )
         raise CatalogError(message, code="catalog_too_large")
 
@@ -136,7 +136,7 @@ def _csv_rows(text: str, path: Path) -> list[RawRow]:
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = _header(next(reader), path)
+        header = _header(next((v for v in reader if any(map(str.strip, v))), []), path)
         rows = [
             _csv_row(number, header, values, delimiter)
             for number, values in enumerate(reader, start=1)
@@ -173,7 +173,7 @@ def _header(names: list[str], path: Path) -> list[str]:
 
 def _csv_row(number: int, header: list[str], values: list[str], delimiter: str) -> RawRow:
     if any(value.strip() for value in values[len(header) :]):
-        shown = "tab" if delimiter == "\t" else delimiter
+        shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
         reason = (
             f"The row has {len(values)} values but the header names {len(header)} columns; "
             f"put quotes around values that contain a {shown}."

@@ -1,6 +1,6 @@
 """Talk to the vLLM engine over its OpenAI-compatible API."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 import httpx
@@ -58,12 +58,12 @@ class EngineClient:
         temperature: float,
         usage: Usage,
         model: str | None = None,
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces; fill `usage` from the final chunk."""
         try:
-            stream = await self._openai.chat.completions.create(
+            stream = await self._openai.chat.completions.create(  # type: ignore[call-overload]
                 model=model or self.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 stream=True,
                 max_tokens=max_tokens,
                 temperature=temperature,

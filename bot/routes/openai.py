@@ -1,14 +1,15 @@
 """OpenAI-compatible chat: `/v1/chat/completions` and `/v1/models` over the grounded pipeline."""
 
+import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from bot.chat import ChatService, Done, Products, Token
+from bot.chat import ChatService, Done, Event, Products, Token
 from bot.errors import BadRequest, SalesbotError
 from bot.prompt import Turn
 from bot.protocol import ChatCompletionRequest, ChatMessage
@@ -51,7 +52,7 @@ def chunk(completion_id: str, model: str, delta: dict[str, Any], **extra: Any) -
         "choices": [{"index": 0, "delta": delta, "finish_reason": extra.pop("finish", None)}],
         **extra,
     }
-    return f"data: {JSONResponse(body).body.decode()}\n\n"
+    return f"data: {json.dumps(body)}\n\n"
 
 
 @router.get("/models")
@@ -128,8 +129,10 @@ def usage_of(done: Done) -> dict[str, int]:
     }
 
 
-async def stream(events: AsyncIterator[Any], completion_id: str, model: str) -> AsyncIterator[str]:
-    async with aclosing(events):  # type: ignore[type-var]
+async def stream(
+    events: AsyncGenerator[Event, None], completion_id: str, model: str
+) -> AsyncIterator[str]:
+    async with aclosing(events):
         try:
             async for event in events:
                 if isinstance(event, Products):
@@ -141,5 +144,5 @@ async def stream(events: AsyncIterator[Any], completion_id: str, model: str) -> 
                     yield chunk(completion_id, model, {}, finish="stop", usage=usage_of(event))
         except SalesbotError as exc:
             error = {"message": exc.message, "type": "server_error", "code": exc.code}
-            yield f"data: {JSONResponse({'error': error}).body.decode()}\n\n"
+            yield f"data: {json.dumps({'error': error})}\n\n"
     yield "data: [DONE]\n\n"

@@ -24,7 +24,7 @@ SHOP = [
 ]
 
 
-def titles(hits: list[SearchHit]) -> list[str]:
+def ids_of(hits: list[SearchHit]) -> list[str]:
     return [hit.product.id for hit in hits]
 
 
@@ -97,7 +97,7 @@ def test_index_reopened_from_disk_gives_identical_products(
     with CatalogIndex(embeddings, path=tmp_path / "idx") as again:
         assert again.get([p.id for p in SHOP]) == SHOP
         assert again.get(["jacket"])[0].price == Decimal("129.99")
-        assert titles(again.search("rain jacket", k=1)) == ["jacket"]
+        assert ids_of(again.search("rain jacket", k=1)) == ["jacket"]
 
 
 def test_index_remove_deletes_products(index: CatalogIndex) -> None:
@@ -116,8 +116,8 @@ def test_index_categories_lists_each_category_once(index: CatalogIndex) -> None:
 def test_index_search_ranks_a_jacket_above_a_tent(index: CatalogIndex) -> None:
     index.upsert(SHOP)
     hits = index.search("something to keep me dry in the rain", k=5)
-    assert titles(hits)[0] in ("jacket", "shell")
-    assert titles(hits).index("jacket") < titles(hits).index("tent")
+    assert ids_of(hits)[0] in ("jacket", "shell")
+    assert ids_of(hits).index("jacket") < ids_of(hits).index("tent")
 
 
 def test_index_search_scores_relevance_best_first(index: CatalogIndex) -> None:
@@ -131,30 +131,30 @@ def test_index_search_scores_relevance_best_first(index: CatalogIndex) -> None:
 def test_index_search_filters_by_price_range(index: CatalogIndex) -> None:
     index.upsert(SHOP)
     hits = index.search("outdoor gear", k=5, min_price=50, max_price=Decimal("129.99"))
-    assert sorted(titles(hits)) == ["jacket", "shell", "stove"]
+    assert sorted(ids_of(hits)) == ["jacket", "shell", "stove"]
 
 
 def test_index_search_filters_by_category_ignoring_case(index: CatalogIndex) -> None:
     index.upsert(SHOP)
-    assert sorted(titles(index.search("gear", k=5, category="jackets"))) == ["jacket", "shell"]
+    assert sorted(ids_of(index.search("gear", k=5, category="jackets"))) == ["jacket", "shell"]
 
 
 def test_index_search_filters_by_stock(index: CatalogIndex) -> None:
     index.upsert(SHOP)
-    assert sorted(titles(index.search("gear", k=5, in_stock=False))) == ["bottle", "shell"]
+    assert sorted(ids_of(index.search("gear", k=5, in_stock=False))) == ["bottle", "shell"]
 
 
 def test_index_search_combines_filters(index: CatalogIndex) -> None:
     index.upsert(SHOP)
     hits = index.search("rain", k=5, category="Jackets", in_stock=True, max_price=200)
-    assert titles(hits) == ["jacket"]
+    assert ids_of(hits) == ["jacket"]
 
 
 def test_index_search_drops_hits_below_min_relevance(index: CatalogIndex) -> None:
     index.upsert(SHOP)
     everything = index.search("insulated water bottle", k=5)
     strong = index.search("insulated water bottle", k=5, min_relevance=0.8)
-    assert titles(strong) == ["bottle"]
+    assert ids_of(strong) == ["bottle"]
     assert len(everything) == 5
 
 
@@ -183,7 +183,7 @@ def test_index_works_against_a_chroma_server(
 ) -> None:
     with CatalogIndex(embeddings, url=chroma_url, collection="server-test") as index:
         assert index.upsert(SHOP) == UpsertCounts(added=5, updated=0, unchanged=0)
-        assert titles(index.search("rain jacket", k=1, in_stock=True)) == ["jacket"]
+        assert ids_of(index.search("rain jacket", k=1, in_stock=True)) == ["jacket"]
         assert index.get(["tent"]) == [SHOP[1]]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import CatalogError
+from retrieval.ingest import DEMO_CATALOG
 from retrieval.loaders import (
     RawRow,
     Rejection,
@@ -73,7 +74,7 @@ def test_read_rows_marks_a_csv_row_with_too_many_values(write: Write) -> None:
             1,
             {},
             "The row has 3 values but the header names 2 columns; "
-            "put quotes around values that contain a ,.",
+            "put quotes around values that contain a ','.",
         )
     ]
 
@@ -149,7 +150,7 @@ def test_read_rows_reports_a_file_over_the_size_limit(write: Write) -> None:
     assert (error.code, str(error)) == (
         "catalog_too_large",
         "The file c.csv is 120 bytes, over the 50 bytes limit. "
-        "Split the catalog into smaller files.",
+        "Split the catalog into smaller files and ingest each with --partial.",
     )
 
 
@@ -251,7 +252,7 @@ def test_parse_products_uses_mapped_headers(write: Write) -> None:
     assert result.columns == {"title": "Name", "price": "Cost (USD)"}
 
 
-def test_parse_products_matches_fields_and_aliases_ignoring_case() -> None:
+def test_resolve_columns_matches_fields_and_aliases_ignoring_case() -> None:
     columns = ["SKU", "Name", "Cost", "Type", "Link", "Image", "Availability", "Description"]
     assert resolve_columns(columns) == {
         "id": "SKU",
@@ -265,7 +266,7 @@ def test_parse_products_matches_fields_and_aliases_ignoring_case() -> None:
     }
 
 
-def test_parse_products_prefers_a_fields_own_name_over_an_alias() -> None:
+def test_resolve_columns_prefers_a_fields_own_name_over_an_alias() -> None:
     assert resolve_columns(["name", "title", "price", "In Stock", "stock"]) == {
         "title": "title",
         "price": "price",
@@ -437,3 +438,11 @@ def test_parse_products_reports_an_invalid_default_currency() -> None:
 def test_parse_products_returns_nothing_when_no_row_is_readable() -> None:
     result = parse_products([RawRow(1, {}, "The line is not valid JSON.")])
     assert (result.products, result.rejected) == ([], [Rejection(1, "The line is not valid JSON.")])
+
+
+@pytest.mark.skipif(not DEMO_CATALOG.exists(), reason="The demo catalog is not written yet.")
+def test_parse_products_reads_the_demo_catalog_without_rejections() -> None:
+    rows = read_rows(DEMO_CATALOG)
+    result = parse_products(rows)
+    assert (result.rejected, len(result.products)) == ([], len(rows))
+    assert len(rows) >= 300

@@ -173,5 +173,6 @@ def test_text_value_writes_lists_as_json() -> None:
 
 def test_attribute_value_keeps_scalars_and_drops_empty_values() -> None:
     assert [attribute_value(v) for v in (3, 1.5, False, " red ")] == [3, 1.5, False, "red"]
-    assert [attribute_value(v) for v in (None, [], {}, float("nan"))] == [None] * 4
+    empty: tuple[object, ...] = (None, [], {}, float("nan"))
+    assert [attribute_value(v) for v in empty] == [None] * 4
     assert attribute_value({"a": 1}) == '{"a": 1}'
