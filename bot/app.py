@@ -5,6 +5,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -55,6 +56,8 @@ class BodyLimit:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    # Query embeddings are tiny; one thread each leaves the cores to the engine beside us.
+    torch.set_num_threads(1)
     index = await asyncio.to_thread(open_index, settings)
     await asyncio.to_thread(seed_demo_catalog, settings, index)
     dialogue_log = await asyncio.to_thread(open_log, settings)

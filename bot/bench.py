@@ -1,11 +1,14 @@
 """Benchmark: N concurrent streaming conversations straight to vLLM vs through `/ws/chat`.
 
-Both paths get the same questions and the same grounded prompts; the difference is what the
-service adds (websocket, retrieval, prompt building, grounding guard, log writes).
+Both paths send the same prompts: a warm-up pass through the service records each conversation
+(questions and the answers shown), the direct path replays exactly the prompts the service built
+for them, and the measured service pass repeats the conversations. The warm-up also fills the
+engine's prefix cache, so neither measured pass is favoured by the other's cached prompts.
 """
 
 import asyncio
 import json
+import os
 import platform
 import socket
 import statistics
@@ -16,11 +19,14 @@ from typing import Any
 
 import openai
 import uvicorn
+import uvloop
 import websockets
 from rich.console import Console
 from rich.table import Table
 
+from bot.chat import ChatService
 from bot.config import Settings
+from bot.prompt import Message, Turn
 
 QUESTIONS = [
     "I need a waterproof jacket for hiking in the rain.",
@@ -62,57 +68,75 @@ def conversation(n: int, rounds: int) -> list[str]:
     return [QUESTIONS[n % len(QUESTIONS)], *FOLLOW_UPS][:rounds]
 
 
-async def direct_conversation(
-    client: openai.AsyncOpenAI, model: str, prompts: list[list[dict[str, str]]], max_tokens: int,
-    result: PathResult,
-) -> None:  # fmt: skip
-    history: list[dict[str, str]] = []
-    for messages in prompts:
-        system, *_, question = messages
-        sent = time.perf_counter()
-        first = None
-        reply = []
-        stream = await client.chat.completions.create(  # type: ignore[call-overload]
-            model=model, messages=[system, *history, question], stream=True,
-            max_tokens=max_tokens, temperature=0, stream_options={"include_usage": True},
-        )  # fmt: skip
-        async for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                first = first or time.perf_counter() - sent
-                reply.append(chunk.choices[0].delta.content)
-            if chunk.usage:
-                result.tokens += chunk.usage.completion_tokens
-        if first is not None:
-            result.ttft_s.append(first)
-        history += [question, {"role": "assistant", "content": "".join(reply)}]
-
-
-async def ws_conversation(url: str, questions: list[str], result: PathResult) -> None:
+async def ws_conversation(
+    url: str, questions: list[str], result: PathResult
+) -> list[tuple[str, int]]:
+    """Hold one conversation over the websocket; return each answer shown and its token count."""
+    answers = []
     async with websockets.connect(url, max_size=None) as ws:
         await ws.recv()  # the session frame
         for text in questions:
-            sent = time.perf_counter()
-            first = None
+            sent, first = time.perf_counter(), None
             await ws.send(json.dumps({"type": "message", "text": text}))
             while True:
                 frame = json.loads(await ws.recv())
                 if frame["type"] == "token" and first is None:
                     first = time.perf_counter() - sent
-                elif frame["type"] == "done":
-                    result.tokens += frame["usage"]["completion_tokens"]
+                elif frame["type"] in ("done", "error"):
                     break
-                elif frame["type"] == "error":
-                    result.errors += 1
-                    break
+            if frame["type"] == "error":
+                result.errors += 1
+                answers.append(("", 1))
+                continue
+            result.tokens += frame["usage"]["completion_tokens"]
+            answers.append((frame["text"], frame["usage"]["completion_tokens"]))
             if first is not None:
                 result.ttft_s.append(first)
+    return answers
 
 
-async def timed(result: PathResult, jobs: list[Any]) -> None:
+async def direct_conversation(
+    client: openai.AsyncOpenAI, model: str, prompts: list[tuple[list[Message], int]],
+    result: PathResult,
+) -> None:  # fmt: skip
+    for messages, max_tokens in prompts:
+        sent, first = time.perf_counter(), None
+        stream = await client.chat.completions.create(  # type: ignore[call-overload]
+            model=model, messages=messages, stream=True, max_tokens=max_tokens, temperature=0,
+            stream_options={"include_usage": True},
+        )  # fmt: skip
+        async for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content and first is None:
+                first = time.perf_counter() - sent
+            if chunk.usage:
+                result.tokens += chunk.usage.completion_tokens
+        if first is not None:
+            result.ttft_s.append(first)
+
+
+async def service_prompts(
+    chat: ChatService, questions: list[str], answers: list[tuple[str, int]]
+) -> list[tuple[list[Message], int]]:
+    """The exact prompts the service builds for this conversation, and its answers' lengths.
+
+    The service stops generating when the grounding guard cuts an answer; the direct path
+    generates as many tokens, so both paths give the engine the same work.
+    """
+    prompts: list[tuple[list[Message], int]] = []
+    history: list[Turn] = []
+    for text, (answer, tokens) in zip(questions, answers, strict=True):
+        products = [hit.product for hit in await chat.search(text, history)]
+        prompts.append((chat.prompts.build(history, text, products), max(tokens, 1)))
+        history.append(Turn(text, answer))
+    return prompts
+
+
+async def timed(result: PathResult, jobs: list[Any]) -> list[Any]:
     started = time.perf_counter()
     outcomes = await asyncio.gather(*jobs, return_exceptions=True)
     result.errors += sum(isinstance(o, BaseException) for o in outcomes)
     result.wall_s = time.perf_counter() - started
+    return outcomes
 
 
 def free_port() -> int:
@@ -126,88 +150,76 @@ async def benchmark(
 ) -> dict[str, Any]:
     from bot.app import create_app
 
-    settings = settings.model_copy(update={"max_reply_tokens": max_tokens, "temperature": 0.0,
-                                           "rate_limit_messages": 1000})  # fmt: skip
+    settings = settings.model_copy(
+        update={"max_reply_tokens": max_tokens, "temperature": 0.0, "rate_limit_messages": 10**6}
+    )
     app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.2)
-    chat = app.state.chat
+    chat: ChatService = app.state.chat
     await chat.engine.ensure_ready(settings.engine_start_timeout)
-    # The direct path gets exactly the prompts the service would build (retrieval not timed).
-    plans = [conversation(n, rounds) for n in range(concurrency)]
-    prompts = []
-    for questions in plans:
-        convo = []
-        for text in questions:
-            products = [h.product for h in await chat.search(text)]
-            convo.append(chat.prompts.build([], text, products))
-        prompts.append(convo)
+    url = f"ws://127.0.0.1:{port}/ws/chat"
     client = openai.AsyncOpenAI(base_url=f"{chat.engine.base_url}/v1", api_key="unused")
-    # Warm both paths once so neither pays first-request costs.
-    await direct_conversation(
-        client, settings.served_model_name, prompts[0][:1], 8, PathResult("warm")
-    )
-    await ws_conversation(f"ws://127.0.0.1:{port}/ws/chat", plans[0][:1], PathResult("warm"))
+    plans = [conversation(n, rounds) for n in range(concurrency)]
+
+    warm = PathResult("warm-up")
+    answers = await timed(warm, [ws_conversation(url, q, warm) for q in plans])
+    prompts = [await service_prompts(chat, q, a) for q, a in zip(plans, answers, strict=True)]
     direct, service = PathResult("engine"), PathResult("service")
     model = settings.served_model_name
-    await timed(
-        direct, [direct_conversation(client, model, p, max_tokens, direct) for p in prompts]
-    )
-    url = f"ws://127.0.0.1:{port}/ws/chat"
+    await timed(direct, [direct_conversation(client, model, p, direct) for p in prompts])
     await timed(service, [ws_conversation(url, q, service) for q in plans])
     server.should_exit = True
     await serving
-    a, b = direct.summary(), service.summary()
+    return report(direct.summary(), service.summary(), settings, concurrency, max_tokens, rounds)
+
+
+def report(
+    a: dict[str, Any], b: dict[str, Any], settings: Settings, concurrency: int, max_tokens: int,
+    rounds: int,
+) -> dict[str, Any]:  # fmt: skip
+    def diff(key: str) -> float | None:
+        return round(b[key] - a[key], 1) if a[key] is not None and b[key] is not None else None
+
+    def ratio(key: str) -> float | None:
+        return round(b[key] / a[key], 3) if a[key] and b[key] is not None else None
+
     return {
-        "command": (
-            f"salesbot bench --concurrency {concurrency} --max-tokens {max_tokens} "
-            f"--rounds {rounds}"
-        ),
-        "machine": f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}",
+        "command": f"salesbot bench --concurrency {concurrency} --max-tokens {max_tokens} "
+        f"--rounds {rounds}",
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
+        f"Python {platform.python_version()}",
         "model": settings.model,
         "engine": a,
         "service": b,
-        "throughput_ratio": round(b["tokens_per_s"] / a["tokens_per_s"], 3)
-        if a["tokens_per_s"]
-        else None,
-        "ttft_p50_added_ms": _diff(b["ttft_p50_ms"], a["ttft_p50_ms"]),
-        "ttft_p95_added_ms": _diff(b["ttft_p95_ms"], a["ttft_p95_ms"]),
-        "ttft_p50_ratio": _ratio(b["ttft_p50_ms"], a["ttft_p50_ms"]),
-        "ttft_p95_ratio": _ratio(b["ttft_p95_ms"], a["ttft_p95_ms"]),
+        "throughput_ratio": ratio("tokens_per_s"),
+        "ttft_p50_ratio": ratio("ttft_p50_ms"),
+        "ttft_p95_ratio": ratio("ttft_p95_ms"),
+        "ttft_p50_added_ms": diff("ttft_p50_ms"),
+        "ttft_p95_added_ms": diff("ttft_p95_ms"),
     }
 
 
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0))
-
-
-def _diff(b: float | None, a: float | None) -> float | None:
-    return round(b - a, 1) if a is not None and b is not None else None
-
-
-def _ratio(b: float | None, a: float | None) -> float | None:
-    return round(b / a, 3) if a and b is not None else None
-
-
-def run_benchmark(settings: Settings, *, concurrency: int, max_tokens: int, rounds: int,
-                  output: Path | None) -> None:  # fmt: skip
-    results = asyncio.run(benchmark(settings, concurrency, max_tokens, rounds))
+def run_benchmark(
+    settings: Settings, *, concurrency: int, max_tokens: int, rounds: int, output: Path | None
+) -> None:
+    # The same event loop `salesbot serve` gets from uvicorn.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        results = runner.run(benchmark(settings, concurrency, max_tokens, rounds))
     table = Table("path", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms")
     for row in (results["engine"], results["service"]):
-        table.add_row(row["path"], str(row["turns"]), str(row["errors"]),
-                      str(row["completion_tokens"]), str(row["tokens_per_s"]),
-                      str(row["ttft_p50_ms"]), str(row["ttft_p95_ms"]))  # fmt: skip
+        cells = ("path", "turns", "errors", "completion_tokens", "tokens_per_s", "ttft_p50_ms",
+                 "ttft_p95_ms")  # fmt: skip
+        table.add_row(*(str(row[c]) for c in cells))
     console = Console()
     console.print(table)
     console.print(
-        f"throughput ratio service/engine: {results['throughput_ratio']}; "
-        f"TTFT added p50 {results['ttft_p50_added_ms']} ms, p95 {results['ttft_p95_added_ms']} ms "
-        f"(ratios {results['ttft_p50_ratio']}, {results['ttft_p95_ratio']})"
+        f"service/engine: throughput ratio {results['throughput_ratio']}, "
+        f"TTFT p50 {results['ttft_p50_added_ms']:+} ms (ratio {results['ttft_p50_ratio']}), "
+        f"p95 {results['ttft_p95_added_ms']:+} ms (ratio {results['ttft_p95_ratio']})"
     )
     if output:
         output.write_text(json.dumps(results, indent=2) + "\n")

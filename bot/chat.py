@@ -12,6 +12,7 @@ from bot.grounding import GroundingGuard
 from bot.log.store import DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from bot.prompt import PromptBuilder, Turn
+from retrieval.batching import SearchBatcher
 from retrieval.index import CatalogIndex, SearchHit
 
 
@@ -49,6 +50,7 @@ class ChatService:
     ):
         self.engine = engine
         self.index = index
+        self.searcher = SearchBatcher(index, k=settings.top_k, min_relevance=settings.min_relevance)
         self.log = log
         self.prompts = prompts
         self.settings = settings
@@ -77,7 +79,7 @@ class ChatService:
         little lower than direct matches, keep the conversation's subject in context.
         """
         queries = [text] + ([history[-1].user] if history else [])
-        found = await asyncio.to_thread(self._search_all, queries)
+        found = await asyncio.gather(*(self.searcher.search(query) for query in queries))
         best: dict[str, SearchHit] = {}
         for weight, hits in zip((1.0, FOLLOW_UP_WEIGHT), found, strict=False):
             for hit in hits:
@@ -85,10 +87,6 @@ class ChatService:
                 if hit.product.id not in best or best[hit.product.id].score < ranked.score:
                     best[hit.product.id] = ranked
         return sorted(best.values(), key=lambda h: h.score, reverse=True)[: self.settings.top_k]
-
-    def _search_all(self, queries: list[str]) -> list[list[SearchHit]]:
-        k, floor = self.settings.top_k, self.settings.min_relevance
-        return [self.index.search(q, k, min_relevance=floor) for q in queries]
 
     async def answer(
         self,

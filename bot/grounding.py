@@ -35,6 +35,8 @@ NO_PRODUCTS_FALLBACK = (
 # A token is only complete once whitespace follows it: "$8" may still become "$89.99".
 _TOKEN = re.compile(r"(\s*)(\S+)(?=\s)")
 _LAST_TOKEN = re.compile(r"(\s*)(\S+)")
+# A word still being written, on the current line, of letters only: no digit or symbol yet.
+_PARTIAL_WORD = re.compile(r"[ \t]*[A-Za-z']+")
 
 
 def grounding_fallback(products: Sequence[Product]) -> str:
@@ -64,6 +66,7 @@ class GroundingGuard:
         self._pending = ""  # whitespace plus a word that may not be complete yet
         self._sentence: list[str] = []  # the current sentence's tokens, each with its leading space
         self._shown_upto = 0  # how many of those tokens the shopper has seen
+        self._early = 0  # characters of the next token shown before it was complete
         self._mode: Literal["open", "suspect", "held"] = "open"
         self._has_word = False
         self._shown_any = False
@@ -74,7 +77,26 @@ class GroundingGuard:
         if self.stopped or self._finished:
             return ""
         self._pending += piece
-        return self._drain(_TOKEN)
+        return self._drain(_TOKEN) + self._show_early()
+
+    def _show_early(self) -> str:
+        """Show a safe word before it is complete, so the shopper is not kept a token behind.
+
+        Only letters are shown, and only when they are harmless as a whole word; whatever
+        completes the word is judged with it, and held as usual if the whole word is risky.
+        """
+        if self._mode != "open" or self._early or self._shown_upto != len(self._sentence):
+            return ""
+        if not _PARTIAL_WORD.fullmatch(self._pending):
+            return ""
+        if self._sentence == [] and MARKER.fullmatch(self._pending.strip()):
+            return ""
+        word = self._pending.strip()
+        if token_risk(word, initial=not self._has_word, context=self._context) != "safe":
+            return ""
+        self._early = len(self._pending)
+        self._shown_any = True
+        return self._pending
 
     def finish(self) -> str:
         if self._finished:
@@ -144,7 +166,10 @@ class GroundingGuard:
         return released
 
     def _show_rest(self) -> str:
-        text = "".join(self._sentence[self._shown_upto :])
+        parts = self._sentence[self._shown_upto :]
+        if parts and self._early:
+            parts[0], self._early = parts[0][self._early :], 0
+        text = "".join(parts)
         self._shown_upto = len(self._sentence)
         self._shown_any = self._shown_any or bool(text.strip())
         return text
@@ -155,6 +180,6 @@ class GroundingGuard:
         if self._shown_any:
             # A half-shown sentence or a new line gets a line break; a whole one just a space.
             shown = "".join(self._sentence[: self._shown_upto])
-            line_break = shown.strip() or "\n" in "".join(self._sentence[:1])
+            line_break = shown.strip() or self._early or "\n" in "".join(self._sentence[:1])
             self._separator = "\n" if line_break else " "
         self._sentence, self._pending = [], ""

@@ -77,6 +77,15 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MARKER = re.compile(r"#{1,6}|[-*+>•]|\d{1,3}[.)]")
 SENTENCE_END = re.compile(r"[.!?][\"'’”)\]*_`]*$")
 _RISKY_CHAR = re.compile(r"[\d$€£¥]")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_EDGE_PUNCTUATION = "\"'“”‘’()[]*_`.,;:!?"
+
+
+def _strip_punctuation(token: str) -> str:
+    return token.strip(_EDGE_PUNCTUATION).lower()
+
+
 _MARKER_PREFIX = re.compile(r"^\s*(?:#{1,6}|[-*+>•]|\d{1,3}[.)])\s+")
 _CURRENCY_BEFORE = re.compile(r"([$€£¥]|(?<![A-Za-z])[A-Z]{3})\s?$")
 _CURRENCY_WORD = r"\b(?i:dollars?|bucks?|euros?|pounds|quid|yen|cents?)\b"
@@ -160,6 +169,14 @@ class CatalogContext:
         self.numbers = {parse_number(m.group())[0] for t in texts for m in NUMBER.finditer(t)}
         self.codes = CURRENCY_CODES | {p.currency for p in self.products}
         self._titles = _title_index(self.products)
+        # Model numbers and sizes from titles ("2.5L", "4-Person"): digits, but neither a price
+        # nor a quantity, so they need not hold the sentence.
+        self.title_codes = {
+            code
+            for p in self.products
+            for code in (_strip_punctuation(t) for t in p.title.split())
+            if _HAS_DIGIT.search(code) and _HAS_LETTER.search(code)
+        }
         self._sizes = sorted({len(words) for words in self._titles}, reverse=True)
 
     def allows(self, word: str) -> bool:
@@ -234,7 +251,7 @@ def _title_index(products: Sequence[Product]) -> dict[tuple[str, ...], tuple[Pro
 
 def token_risk(token: str, *, initial: bool, context: CatalogContext) -> Risk:
     """Say whether a whitespace-delimited token can be shown before its sentence is checked."""
-    if _RISKY_CHAR.search(token):
+    if _RISKY_CHAR.search(token) and _strip_punctuation(token) not in context.title_codes:
         return "risky"
     suspect = False
     for i, word in enumerate(WORD.findall(token)):

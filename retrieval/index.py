@@ -51,6 +51,7 @@ class CatalogIndex:
     ) -> None:
         if (path is None) == (url is None):
             raise ValueError("CatalogIndex needs exactly one of path= or url=.")
+        self._embeddings = embeddings
         self._client = _local_client(path) if path is not None else _server_client(str(url))
         try:
             self._store = Chroma(
@@ -136,9 +137,21 @@ class CatalogIndex:
             raise ValueError(f"k must be at least 1, not {k}.")
         where = _where(min_price, max_price, category, in_stock)
         found = self._store.similarity_search_with_score(query, k=k, filter=where)
-        hits = [SearchHit(_product(str(doc.id), doc.metadata), _relevance(d)) for doc, d in found]
-        hits = [hit for hit in hits if hit.score >= min_relevance]
-        return sorted(hits, key=lambda hit: hit.score, reverse=True)
+        return _hits(found, min_relevance)
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 4, *, min_relevance: float = 0.0
+    ) -> list[list[SearchHit]]:
+        """Search several queries at once: one embedding pass costs little more than one query."""
+        if any(not query.strip() for query in queries):
+            raise ValueError("A search query is empty; say what the shopper is looking for.")
+        vectors = self._embeddings.embed_documents(list(queries)) if queries else []
+        return [
+            _hits(
+                self._store.similarity_search_by_vector_with_relevance_scores(v, k=k), min_relevance
+            )
+            for v in vectors
+        ]
 
     def _hashes(self, ids: list[str]) -> dict[str, str]:
         return {id_: str(metadata.get("content_hash")) for id_, metadata in self._stored(ids)}
@@ -213,6 +226,12 @@ def _where(
     if len(conditions) > 1:
         return {"$and": conditions}  # Chroma rejects an $and of fewer than two conditions
     return conditions[0] if conditions else None
+
+
+def _hits(found: Iterable[tuple[Any, float]], min_relevance: float) -> list[SearchHit]:
+    hits = [SearchHit(_product(str(doc.id), doc.metadata), _relevance(d)) for doc, d in found]
+    hits = [hit for hit in hits if hit.score >= min_relevance]
+    return sorted(hits, key=lambda hit: hit.score, reverse=True)
 
 
 def _relevance(distance: float) -> float:

@@ -1,6 +1,7 @@
 """Run the vLLM OpenAI server as a supervised child process: start, health-wait, restart, stop."""
 
 import asyncio
+import ctypes
 import logging
 import os
 import shlex
@@ -14,6 +15,7 @@ from bot.config import Settings
 from bot.errors import EngineUnavailable
 
 log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1
 
 
 def engine_command(settings: Settings, model_path: str) -> list[str]:
@@ -35,6 +37,12 @@ def engine_env(settings: Settings) -> dict[str, str]:
     env.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
     env.setdefault("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "True")
     return env
+
+
+def die_with_parent() -> None:
+    """Have Linux send SIGTERM to the engine if the service dies without stopping it."""
+    if sys.platform == "linux":
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class EngineProcess:
@@ -86,6 +94,7 @@ class EngineProcess:
                 stderr=asyncio.subprocess.STDOUT,
                 env=engine_env(self.settings),
                 start_new_session=True,  # its own process group, so stop() reaches its workers
+                preexec_fn=die_with_parent,
             )
         log.info("Started the engine (pid %s); log: %s", self._proc.pid, self.log_path)
 

@@ -41,8 +41,28 @@ def test_guard_releases_clean_reply_word_by_word() -> None:
     g = guard(TRAIL)
     pieces = ["Th", "e Trail", " Runner is $8", "9.99 and in", " stock."]
     released = [g.feed(piece) for piece in pieces] + [g.finish()]
-    assert released == ["", "The", " Trail Runner is", "", "", " $89.99 and in stock."]
+    assert released == ["", "The Trail", " Runner is", "", "", " $89.99 and in stock."]
     assert not g.stopped and g.violations == []
+
+
+def test_guard_shows_a_safe_word_before_it_is_complete() -> None:
+    g = guard(TRAIL)
+    assert [g.feed("Sure"), g.feed(", the"), g.feed(" trail"), g.feed(" is")] == [
+        "Sure",
+        ", the",
+        " trail",
+        " is",
+    ]
+    assert g.finish() == ""
+
+
+def test_guard_holds_the_rest_of_a_word_that_turns_risky() -> None:
+    g = guard(TRAIL)
+    shown = g.feed("We love the Sal") + g.feed("omon Speedcross shoes. ") + g.finish()
+    assert shown.startswith("We love the")
+    assert "omon" not in shown and "Speedcross" not in shown
+    assert g.stopped
+    assert shown.endswith("\nHere is what our catalog lists: Trail Runner — $89.99 (in stock).")
 
 
 def test_guard_keeps_clean_reply_whitespace_exactly() -> None:
@@ -236,3 +256,16 @@ def test_guard_output_does_not_depend_on_piece_sizes(reply: str) -> None:
 def test_grounding_fallback_lists_catalog_data_only() -> None:
     assert grounding_fallback([TRAIL, BOOT]) == BOTH_FALLBACK
     assert grounding_fallback([]) == NO_PRODUCTS_FALLBACK
+
+
+def test_guard_shows_a_title_model_code_without_holding() -> None:
+    jacket = Product(id="j", title="Stormline 2.5L Rain Jacket", price=Decimal("129.99"))
+    g = guard(jacket)
+    assert g.feed("Try the Stormline 2.5L Rain Jacket ") == "Try the Stormline 2.5L Rain Jacket"
+
+
+def test_guard_still_checks_a_bare_number_from_a_title() -> None:
+    tent = Product(id="t", title="Meadow 4 Tent", price=Decimal("300.00"))
+    reply, violations = shown("We have only 4 left.", tent)
+    assert [v.kind for v in violations] == ["number"]
+    assert "4 left" not in reply

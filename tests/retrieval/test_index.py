@@ -212,3 +212,22 @@ def test_index_refuses_a_collection_that_measures_another_distance(
     with pytest.raises(CatalogError) as raised:
         CatalogIndex(embeddings, path=tmp_path)
     assert raised.value.code == "index_incompatible"
+
+
+def test_index_search_many_matches_one_search_per_query(
+    index: CatalogIndex, embeddings: CountingEmbeddings
+) -> None:
+    index.upsert(SHOP)
+    queries = ["something to keep me dry in the rain", "insulated water bottle"]
+    before = embeddings.embedded
+    many = index.search_many(queries, k=3, min_relevance=0.1)
+    assert embeddings.embedded - before == 2  # one embedding pass for both queries
+    singles = [index.search(q, k=3, min_relevance=0.1) for q in queries]
+    assert [ids_of(hits) for hits in many] == [ids_of(hits) for hits in singles]
+    for batched, single in zip(many, singles, strict=True):
+        assert [h.score for h in batched] == pytest.approx([h.score for h in single], abs=1e-5)
+
+
+def test_index_search_many_rejects_a_blank_query(index: CatalogIndex) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        index.search_many(["tent", "  "])
