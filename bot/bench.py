@@ -131,9 +131,16 @@ async def service_prompts(
     return prompts
 
 
-async def timed(result: PathResult, jobs: list[Any]) -> list[Any]:
+async def staggered(job: Any, delay: float) -> Any:
+    await asyncio.sleep(delay)
+    return await job
+
+
+async def timed(result: PathResult, jobs: list[Any], stagger: float) -> list[Any]:
+    """Run the conversations, the n-th starting n * stagger seconds after the first."""
     started = time.perf_counter()
-    outcomes = await asyncio.gather(*jobs, return_exceptions=True)
+    runs = [staggered(job, n * stagger) for n, job in enumerate(jobs)]
+    outcomes = await asyncio.gather(*runs, return_exceptions=True)
     result.errors += sum(isinstance(o, BaseException) for o in outcomes)
     result.wall_s = time.perf_counter() - started
     return outcomes
@@ -146,7 +153,7 @@ def free_port() -> int:
 
 
 async def benchmark(
-    settings: Settings, concurrency: int, max_tokens: int, rounds: int
+    settings: Settings, concurrency: int, max_tokens: int, rounds: int, stagger_ms: int
 ) -> dict[str, Any]:
     from bot.app import create_app
 
@@ -166,21 +173,25 @@ async def benchmark(
     plans = [conversation(n, rounds) for n in range(concurrency)]
 
     warm = PathResult("warm-up")
-    answers = await timed(warm, [ws_conversation(url, q, warm) for q in plans])
+    stagger = stagger_ms / 1000
+    answers = await timed(warm, [ws_conversation(url, q, warm) for q in plans], stagger)
     prompts = [await service_prompts(chat, q, a) for q, a in zip(plans, answers, strict=True)]
     direct, service = PathResult("engine"), PathResult("service")
     model = settings.served_model_name
-    await timed(direct, [direct_conversation(client, model, p, direct) for p in prompts])
-    await timed(service, [ws_conversation(url, q, service) for q in plans])
+    await timed(direct, [direct_conversation(client, model, p, direct) for p in prompts], stagger)
+    await timed(service, [ws_conversation(url, q, service) for q in plans], stagger)
     server.should_exit = True
     await serving
-    return report(direct.summary(), service.summary(), settings, concurrency, max_tokens, rounds)
+    command = (
+        f"salesbot bench --concurrency {concurrency} --max-tokens {max_tokens} "
+        f"--rounds {rounds} --stagger-ms {stagger_ms}"
+    )
+    return report(direct.summary(), service.summary(), settings, command)
 
 
 def report(
-    a: dict[str, Any], b: dict[str, Any], settings: Settings, concurrency: int, max_tokens: int,
-    rounds: int,
-) -> dict[str, Any]:  # fmt: skip
+    a: dict[str, Any], b: dict[str, Any], settings: Settings, command: str
+) -> dict[str, Any]:
     def diff(key: str) -> float | None:
         return round(b[key] - a[key], 1) if a[key] is not None and b[key] is not None else None
 
@@ -188,8 +199,7 @@ def report(
         return round(b[key] / a[key], 3) if a[key] and b[key] is not None else None
 
     return {
-        "command": f"salesbot bench --concurrency {concurrency} --max-tokens {max_tokens} "
-        f"--rounds {rounds}",
+        "command": command,
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
         f"Python {platform.python_version()}",
         "model": settings.model,
@@ -204,11 +214,17 @@ def report(
 
 
 def run_benchmark(
-    settings: Settings, *, concurrency: int, max_tokens: int, rounds: int, output: Path | None
+    settings: Settings,
+    *,
+    concurrency: int,
+    max_tokens: int,
+    rounds: int,
+    stagger_ms: int,
+    output: Path | None,
 ) -> None:
     # The same event loop `salesbot serve` gets from uvicorn.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        results = runner.run(benchmark(settings, concurrency, max_tokens, rounds))
+        results = runner.run(benchmark(settings, concurrency, max_tokens, rounds, stagger_ms))
     table = Table("path", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms")
     for row in (results["engine"], results["service"]):
         cells = ("path", "turns", "errors", "completion_tokens", "tokens_per_s", "ttft_p50_ms",

@@ -170,14 +170,22 @@ def catalog_stats() -> None:
 def bench(
     concurrency: Annotated[int, typer.Option(min=1, help="Concurrent conversations.")] = 16,
     max_tokens: Annotated[int, typer.Option(min=1)] = 64,
-    rounds: Annotated[int, typer.Option(min=1, help="Messages per conversation.")] = 2,
+    rounds: Annotated[int, typer.Option(min=1, max=4, help="Messages per conversation.")] = 2,
+    stagger_ms: Annotated[
+        int, typer.Option(min=0, help="Delay between conversation starts (0: all at once).")
+    ] = 0,
     output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
 ) -> None:
     """Compare N streaming conversations straight to the engine and through /ws/chat."""
     from bot.bench import run_benchmark
 
     run_benchmark(
-        Settings(), concurrency=concurrency, max_tokens=max_tokens, rounds=rounds, output=output
+        Settings(),
+        concurrency=concurrency,
+        max_tokens=max_tokens,
+        rounds=rounds,
+        stagger_ms=stagger_ms,
+        output=output,
     )
 
 

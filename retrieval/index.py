@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -23,6 +25,8 @@ READ_BATCH = 1000
 # Part of every content hash: bump it when `document_text` or `_metadata` changes, so that
 # every stored product is written again on the next ingest.
 TEXT_VERSION = "1"
+# Touched on every change of an embedded index, so other processes know to reopen it.
+CHANGED_MARKER = "catalog-changed"
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,19 @@ class CatalogIndex:
         if (path is None) == (url is None):
             raise ValueError("CatalogIndex needs exactly one of path= or url=.")
         self._embeddings = embeddings
+        self._path, self._url, self._name = path, url, collection
+        self._marker = path / CHANGED_MARKER if path is not None else None
+        self._seen = self._marker_time()
+        self._open()
+
+    def _open(self) -> None:
+        path, url, collection = self._path, self._url, self._name
         self._client = _local_client(path) if path is not None else _server_client(str(url))
         try:
             self._store = Chroma(
                 client=self._client,
                 collection_name=collection,
-                embedding_function=embeddings,
+                embedding_function=self._embeddings,
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
             self._collection = self._client.get_collection(collection, embedding_function=None)
@@ -65,6 +76,29 @@ class CatalogIndex:
         except BaseException:
             self.close()
             raise
+
+    def _marker_time(self) -> int | None:
+        try:
+            return self._marker.stat().st_mtime_ns if self._marker else None
+        except FileNotFoundError:
+            return None
+
+    def _changed(self) -> None:
+        """Tell other processes holding this embedded index that it changed."""
+        if self._marker is not None:
+            self._marker.write_text(f"{time.time_ns()}\n")
+            self._seen = self._marker_time()
+
+    def refresh(self) -> None:
+        """Reopen an embedded index another process changed (`salesbot catalog ingest` while
+        the service runs): Chroma keeps its vector index in memory and would not see it."""
+        seen = self._marker_time()
+        if seen == self._seen:
+            return
+        self.close()
+        SharedSystemClient.clear_system_cache()
+        self._open()
+        self._seen = seen
 
     def __enter__(self) -> "CatalogIndex":
         return self
@@ -97,11 +131,16 @@ class CatalogIndex:
             if progress is not None:
                 progress(done)
         added = sum(product.id not in known for product in pending)
+        if pending:
+            self._changed()
         return UpsertCounts(added, len(pending) - added, len(latest) - len(pending))
 
     def remove(self, ids: Iterable[str]) -> None:
-        for chunk in _chunks(list(ids), READ_BATCH):
+        chunks = list(_chunks(list(ids), READ_BATCH))
+        for chunk in chunks:
             self._store.delete(ids=chunk)
+        if chunks:
+            self._changed()
 
     def ids(self) -> set[str]:
         return set(self._store.get(include=[])["ids"])
@@ -133,6 +172,7 @@ class CatalogIndex:
         """The `k` products closest in meaning to `query` that pass the filters, best first."""
         if not query.strip():
             raise ValueError("The search query is empty; say what the shopper is looking for.")
+        self.refresh()
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}.")
         where = _where(min_price, max_price, category, in_stock)
@@ -145,6 +185,7 @@ class CatalogIndex:
         """Search several queries at once: one embedding pass costs little more than one query."""
         if any(not query.strip() for query in queries):
             raise ValueError("A search query is empty; say what the shopper is looking for.")
+        self.refresh()
         vectors = self._embeddings.embed_documents(list(queries)) if queries else []
         return [
             _hits(

@@ -1,9 +1,12 @@
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import chromadb
 import pytest
 from chromadb.config import Settings
+from langchain_core.embeddings import Embeddings
 
 from retrieval.catalog import Product
 from retrieval.errors import CatalogError
@@ -231,3 +234,20 @@ def test_index_search_many_matches_one_search_per_query(
 def test_index_search_many_rejects_a_blank_query(index: CatalogIndex) -> None:
     with pytest.raises(ValueError, match="empty"):
         index.search_many(["tent", "  "])
+
+
+def test_index_sees_products_another_process_ingested(tmp_path: Path, model: Embeddings) -> None:
+    serving = CatalogIndex(model, path=tmp_path / "index")
+    serving.upsert(SHOP[:1])
+    script = (
+        "from pathlib import Path\n"
+        "from retrieval.catalog import Product\n"
+        "from retrieval.embeddings import load_embeddings\n"
+        "from retrieval.index import CatalogIndex\n"
+        f"index = CatalogIndex(load_embeddings(), path=Path({str(tmp_path / 'index')!r}))\n"
+        "index.upsert([Product(id='kayak', title='Red touring kayak', price='899.00')])\n"
+        f"index.remove([{SHOP[0].id!r}])\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+    assert ids_of(serving.search("a boat to paddle on a lake", k=2)) == ["kayak"]
+    serving.close()
