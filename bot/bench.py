@@ -142,7 +142,7 @@ async def timed(result: PathResult, jobs: list[Any], stagger: float) -> list[Any
     runs = [staggered(job, n * stagger) for n, job in enumerate(jobs)]
     outcomes = await asyncio.gather(*runs, return_exceptions=True)
     result.errors += sum(isinstance(o, BaseException) for o in outcomes)
-    result.wall_s = time.perf_counter() - started
+    result.wall_s += time.perf_counter() - started
     return outcomes
 
 
@@ -153,7 +153,12 @@ def free_port() -> int:
 
 
 async def benchmark(
-    settings: Settings, concurrency: int, max_tokens: int, rounds: int, stagger_ms: int
+    settings: Settings,
+    concurrency: int,
+    max_tokens: int,
+    rounds: int,
+    stagger_ms: int,
+    repeat: int,
 ) -> dict[str, Any]:
     from bot.app import create_app
 
@@ -178,13 +183,17 @@ async def benchmark(
     prompts = [await service_prompts(chat, q, a) for q, a in zip(plans, answers, strict=True)]
     direct, service = PathResult("engine"), PathResult("service")
     model = settings.served_model_name
-    await timed(direct, [direct_conversation(client, model, p, direct) for p in prompts], stagger)
-    await timed(service, [ws_conversation(url, q, service) for q in plans], stagger)
+    # Alternate the paths so a slow spell of the machine does not land on one of them only.
+    for _ in range(repeat):
+        await timed(
+            direct, [direct_conversation(client, model, p, direct) for p in prompts], stagger
+        )
+        await timed(service, [ws_conversation(url, q, service) for q in plans], stagger)
     server.should_exit = True
     await serving
     command = (
         f"salesbot bench --concurrency {concurrency} --max-tokens {max_tokens} "
-        f"--rounds {rounds} --stagger-ms {stagger_ms}"
+        f"--rounds {rounds} --stagger-ms {stagger_ms} --repeat {repeat}"
     )
     return report(direct.summary(), service.summary(), settings, command)
 
@@ -220,11 +229,13 @@ def run_benchmark(
     max_tokens: int,
     rounds: int,
     stagger_ms: int,
+    repeat: int,
     output: Path | None,
 ) -> None:
     # The same event loop `salesbot serve` gets from uvicorn.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        results = runner.run(benchmark(settings, concurrency, max_tokens, rounds, stagger_ms))
+        run = benchmark(settings, concurrency, max_tokens, rounds, stagger_ms, repeat)
+        results = runner.run(run)
     table = Table("path", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms")
     for row in (results["engine"], results["service"]):
         cells = ("path", "turns", "errors", "completion_tokens", "tokens_per_s", "ttft_p50_ms",

@@ -174,6 +174,7 @@ def bench(
     stagger_ms: Annotated[
         int, typer.Option(min=0, help="Delay between conversation starts (0: all at once).")
     ] = 0,
+    repeat: Annotated[int, typer.Option(min=1, help="Measured passes of each path.")] = 3,
     output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
 ) -> None:
     """Compare N streaming conversations straight to the engine and through /ws/chat."""
@@ -185,6 +186,7 @@ def bench(
         max_tokens=max_tokens,
         rounds=rounds,
         stagger_ms=stagger_ms,
+        repeat=repeat,
         output=output,
     )
 

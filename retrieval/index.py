@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +44,31 @@ class SearchHit:
     score: float  # relevance in [0, 1]: 1 - cosine distance, higher is better
 
 
+class QueryVectors:
+    """Embed queries, remembering recent ones: a follow-up message searches again with the
+    previous question, and shoppers ask the same things."""
+
+    def __init__(self, embeddings: Embeddings, size: int = 2048):
+        self.embeddings = embeddings
+        self.size = size
+        self._known: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, queries: Sequence[str]) -> list[list[float]]:
+        with self._lock:
+            vectors = {q: self._known[q] for q in queries if q in self._known}
+        new = [q for q in dict.fromkeys(queries) if q not in vectors]
+        if new:
+            vectors.update(zip(new, self.embeddings.embed_documents(new), strict=True))
+        with self._lock:
+            for query in dict.fromkeys(queries):
+                self._known[query] = vectors[query]
+                self._known.move_to_end(query)
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+        return [vectors[query] for query in queries]
+
+
 class CatalogIndex:
     """Products in an embedded Chroma index at `path`, or on a Chroma server at `url`."""
 
@@ -56,6 +83,7 @@ class CatalogIndex:
         if (path is None) == (url is None):
             raise ValueError("CatalogIndex needs exactly one of path= or url=.")
         self._embeddings = embeddings
+        self._query_vectors = QueryVectors(embeddings)
         self._path, self._url, self._name = path, url, collection
         self._marker = path / CHANGED_MARKER if path is not None else None
         self._seen = self._marker_time()
@@ -186,7 +214,7 @@ class CatalogIndex:
         if any(not query.strip() for query in queries):
             raise ValueError("A search query is empty; say what the shopper is looking for.")
         self.refresh()
-        vectors = self._embeddings.embed_documents(list(queries)) if queries else []
+        vectors = self._query_vectors.embed(queries)
         return [
             _hits(
                 self._store.similarity_search_by_vector_with_relevance_scores(v, k=k), min_relevance

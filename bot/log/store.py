@@ -1,9 +1,11 @@
 """Write and read the dialogue log. Every accepted message is committed before it is answered."""
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.log.models import DialogueSession, Turn
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+T = TypeVar("T")
 
 
 @dataclass
@@ -63,22 +66,28 @@ class DialogueLog:
     def __init__(self, url: str):
         self.engine = open_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # One writer thread: turns are written in order and never wait on each other's locks.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialogue-log")
 
     def migrate(self) -> None:
         migrate(self.engine)
 
     def close(self) -> None:
+        self._writer.shutdown(wait=True)
         self.engine.dispose()
 
-    # The service calls the async wrappers; SQLAlchemy's sync API runs in a worker thread.
+    # The service calls the async wrappers; SQLAlchemy's sync API runs in the writer thread.
+    async def _run(self, call: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._writer, call, *args)
+
     async def open_turn(self, session_id: str, channel: str, user_text: str) -> int:
-        return await asyncio.to_thread(self._open_turn, session_id, channel, user_text)
+        return await self._run(self._open_turn, session_id, channel, user_text)
 
     async def close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
-        await asyncio.to_thread(self._close_turn, turn_id, outcome)
+        await self._run(self._close_turn, turn_id, outcome)
 
     async def history(self, session_id: str) -> list[Turn] | None:
-        return await asyncio.to_thread(self.turns, session_id)
+        return await self._run(self.turns, session_id)
 
     def _open_turn(self, session_id: str, channel: str, user_text: str) -> int:
         with self._sessions.begin() as db:

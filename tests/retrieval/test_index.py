@@ -251,3 +251,14 @@ def test_index_sees_products_another_process_ingested(tmp_path: Path, model: Emb
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
     assert ids_of(serving.search("a boat to paddle on a lake", k=2)) == ["kayak"]
     serving.close()
+
+
+def test_index_search_many_embeds_a_repeated_query_once(
+    index: CatalogIndex, embeddings: CountingEmbeddings
+) -> None:
+    index.upsert(SHOP)
+    first = index.search_many(["a warm tent"], k=2)
+    before = embeddings.embedded
+    again = index.search_many(["a warm tent", "a warm tent", "insulated water bottle"], k=2)
+    assert embeddings.embedded - before == 1  # only the new query
+    assert ids_of(again[0]) == ids_of(again[1]) == ids_of(first[0])

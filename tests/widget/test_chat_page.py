@@ -29,7 +29,7 @@ class ChatPage:
 
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
-            self.errors.append(message.text)
+            self.errors.append(f"{message.text} ({message.location['url']})")
 
     def on_page_error(self, error: Error) -> None:
         self.errors.append(str(error))
