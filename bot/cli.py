@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,7 +22,7 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -51,7 +52,9 @@ def print_report(report: IngestReport) -> None:
     if report.rejected:
         table = Table("row", "title", "why it was rejected", title="Rejected rows")
         for rejection in report.rejected:
-            table.add_row(str(rejection.row), rejection.title or "", rejection.reason)
+            table.add_row(
+                str(rejection.row), escape(rejection.title or ""), escape(rejection.reason)
+            )
         console.print(table)
 
 
@@ -153,7 +156,8 @@ def catalog_search(
     for hit in hits:
         p = hit.product
         stock = "in stock" if p.in_stock else "out"
-        table.add_row(f"{hit.score:.3f}", p.id, p.title, p.price_text(), p.category, stock)
+        cells = (p.id, p.title, p.price_text(), p.category)
+        table.add_row(f"{hit.score:.3f}", *(escape(c) for c in cells), stock)
     console.print(table)
 
 
@@ -163,7 +167,8 @@ def catalog_stats() -> None:
     from bot.prepare import open_index
 
     index = open_index(Settings())
-    console.print(f"{index.count()} products; categories: {', '.join(index.categories())}")
+    categories = escape(", ".join(index.categories()))
+    console.print(f"{index.count()} products; categories: {categories}")
 
 
 @app.command()

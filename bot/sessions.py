@@ -1,5 +1,6 @@
 """Per-connection session state: identity, history and the message rate limit."""
 
+import math
 import secrets
 import time
 from collections import deque
@@ -29,8 +30,8 @@ class RateLimiter:
         if len(self._times) >= self.limit:
             wait = self.window - (now - self._times[0])
             raise RateLimited(
-                f"Too many messages: the limit is {self.limit} every {self.window:.0f} s. "
-                f"Please wait {wait:.0f} s before sending another."
+                f"Too many messages: the limit is {self.limit} every {self.window:g} s. "
+                f"Please wait {math.ceil(wait)} s before sending another."
             )
         self._times.append(now)
 
