@@ -131,9 +131,10 @@ class EngineProcess:
             return False
 
     def mark_unhealthy(self) -> None:
-        """Called when a request failed at the transport level, so callers wait for a restart."""
-        if self._proc is None or self._proc.returncode is not None:
-            self._ready.clear()
+        """Called when a request failed at the transport level: callers wait until the watchdog
+        sees the engine healthy again (at once if it was a hiccup, after a restart if it died)."""
+        self._ready.clear()
+        self.state = "unhealthy"
 
     async def _terminate(self) -> None:
         proc = self._proc
