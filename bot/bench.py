@@ -152,18 +152,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def benchmark(
-    settings: Settings,
-    concurrency: int,
-    max_tokens: int,
-    rounds: int,
-    stagger_ms: int,
-    repeat: int,
-) -> dict[str, Any]:
+@dataclass
+class BenchOptions:
+    concurrency: int = 16
+    max_tokens: int = 64
+    rounds: int = 2
+    stagger_ms: int = 0
+    repeat: int = 3
+
+    def command(self) -> str:
+        return (
+            f"salesbot bench --concurrency {self.concurrency} --max-tokens {self.max_tokens} "
+            f"--rounds {self.rounds} --stagger-ms {self.stagger_ms} --repeat {self.repeat}"
+        )
+
+
+async def benchmark(settings: Settings, options: BenchOptions) -> dict[str, Any]:
     from bot.app import create_app
 
+    concurrency, rounds, repeat = options.concurrency, options.rounds, options.repeat
     settings = settings.model_copy(
-        update={"max_reply_tokens": max_tokens, "temperature": 0.0, "rate_limit_messages": 10**6}
+        update={
+            "max_reply_tokens": options.max_tokens,
+            "temperature": 0.0,
+            "rate_limit_messages": 10**6,
+        }
     )
     app = create_app(settings)
     port = free_port()
@@ -178,7 +191,7 @@ async def benchmark(
     plans = [conversation(n, rounds) for n in range(concurrency)]
 
     warm = PathResult("warm-up")
-    stagger = stagger_ms / 1000
+    stagger = options.stagger_ms / 1000
     answers = await timed(warm, [ws_conversation(url, q, warm) for q in plans], stagger)
     prompts = [await service_prompts(chat, q, a) for q, a in zip(plans, answers, strict=True)]
     direct, service = PathResult("engine"), PathResult("service")
@@ -191,11 +204,7 @@ async def benchmark(
         await timed(service, [ws_conversation(url, q, service) for q in plans], stagger)
     server.should_exit = True
     await serving
-    command = (
-        f"salesbot bench --concurrency {concurrency} --max-tokens {max_tokens} "
-        f"--rounds {rounds} --stagger-ms {stagger_ms} --repeat {repeat}"
-    )
-    return report(direct.summary(), service.summary(), settings, command)
+    return report(direct.summary(), service.summary(), settings, options.command())
 
 
 def report(
@@ -222,20 +231,10 @@ def report(
     }
 
 
-def run_benchmark(
-    settings: Settings,
-    *,
-    concurrency: int,
-    max_tokens: int,
-    rounds: int,
-    stagger_ms: int,
-    repeat: int,
-    output: Path | None,
-) -> None:
+def run_benchmark(settings: Settings, options: BenchOptions, output: Path | None) -> None:
     # The same event loop `salesbot serve` gets from uvicorn.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        run = benchmark(settings, concurrency, max_tokens, rounds, stagger_ms, repeat)
-        results = runner.run(run)
+        results = runner.run(benchmark(settings, options))
     table = Table("path", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms")
     for row in (results["engine"], results["service"]):
         cells = ("path", "turns", "errors", "completion_tokens", "tokens_per_s", "ttft_p50_ms",

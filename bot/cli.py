@@ -183,17 +183,10 @@ def bench(
     output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
 ) -> None:
     """Compare N streaming conversations straight to the engine and through /ws/chat."""
-    from bot.bench import run_benchmark
+    from bot.bench import BenchOptions, run_benchmark
 
-    run_benchmark(
-        Settings(),
-        concurrency=concurrency,
-        max_tokens=max_tokens,
-        rounds=rounds,
-        stagger_ms=stagger_ms,
-        repeat=repeat,
-        output=output,
-    )
+    options = BenchOptions(concurrency, max_tokens, rounds, stagger_ms, repeat)
+    run_benchmark(Settings(), options, output)
 
 
 def main() -> None:

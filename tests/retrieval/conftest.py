@@ -1,6 +1,5 @@
 """Shared parts for the retrieval tests: the real MiniLM model, loaded once, and real Chroma."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
+from tests.service import free_port
 
 
 class CountingEmbeddings(Embeddings):
@@ -76,12 +76,6 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for_heartbeat(url: str, server: subprocess.Popen[bytes]) -> None:

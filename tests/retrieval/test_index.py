@@ -11,7 +11,8 @@ from langchain_core.embeddings import Embeddings
 from retrieval.catalog import Product
 from retrieval.errors import CatalogError
 from retrieval.index import CatalogIndex, SearchHit, UpsertCounts, document_text
-from tests.retrieval.conftest import CountingEmbeddings, free_port
+from tests.retrieval.conftest import CountingEmbeddings
+from tests.service import free_port
 
 
 def product(id_: str, title: str, price: str = "10", **fields: object) -> Product:
