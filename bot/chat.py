@@ -99,7 +99,7 @@ class ChatService:
     ) -> AsyncGenerator[Event, None]:
         """Stream one grounded answer and record it, whatever happens, before `Done`."""
         started = time.perf_counter()
-        outcome = TurnOutcome(status="error", model=self.engine.model)
+        outcome = TurnOutcome(status="error", model=self.settings.model)
         shown: list[str] = []
         try:
             text = self.validate(text)

@@ -70,11 +70,12 @@ def setup() -> None:
     open_log(settings).close()
     console.print(f"Dialogue log: {settings.database_url}")
     index = open_index(settings)
-    with progress_bar() as bar:
-        task = bar.add_task("Indexing the demo catalog", total=None)
-        report = seed_demo_catalog(settings, index, lambda done: bar.update(task, completed=done))
-    if report:
-        print_report(report)
+    if index.count() == 0:
+        with progress_bar() as bar:
+            task = bar.add_task("Indexing the demo catalog", total=None)
+            report = seed_demo_catalog(settings, index, lambda n: bar.update(task, completed=n))
+        if report:
+            print_report(report)
     console.print(
         f"Catalog index: {index.count()} products at {settings.chroma_url or settings.chroma_path}"
     )

