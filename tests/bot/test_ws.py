@@ -140,6 +140,9 @@ async def test_ws_answers_only_state_catalog_prices(service: Service) -> None:
     async with connect(service.ws_url) as ws:
         await recv(ws)
         answers = [await ask(ws, q) for q in questions]
+    async with connect(service.ws_url) as ws:  # a new connection: 4 messages is the test limit
+        await recv(ws)
+        answers.append(await ask(ws, "Do you sell iPhones?"))
     for answer in answers:
         shown = {Decimal(c["price"]) for c in answer.products}
         for match in MONEY.finditer(answer.done["text"]):
@@ -147,6 +150,9 @@ async def test_ws_answers_only_state_catalog_prices(service: Service) -> None:
             assert amount in shown, f"{amount} in {answer.done['text']!r} is not a shown price"
         assert shown <= prices
     assert "Nike" not in answers[2].done["text"]
+    # Nothing in the catalog is like a phone: no cards, and no product or price in the text.
+    assert answers[4].products == [] and answers[4].done["text"]
+    assert "iPhone" not in answers[4].done["text"].replace("iPhones?", "")
 
 
 @pytest.mark.parametrize(
