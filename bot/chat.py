@@ -101,6 +101,13 @@ class ChatService:
         started = time.perf_counter()
         outcome = TurnOutcome(status="error", model=self.settings.model)
         shown: list[str] = []
+
+        def show(text: str) -> Token:
+            if outcome.ttft_ms is None:
+                outcome.ttft_ms = (time.perf_counter() - started) * 1000
+            shown.append(text)
+            return Token(text)
+
         try:
             text = self.validate(text)
             hits = await self.search(text, history)
@@ -119,21 +126,13 @@ class ChatService:
             )
             async for piece in pieces:
                 generated += 1
-                safe = guard.feed(piece)
-                if safe:
-                    if outcome.ttft_ms is None:
-                        outcome.ttft_ms = (time.perf_counter() - started) * 1000
-                    shown.append(safe)
-                    yield Token(safe)
+                if safe := guard.feed(piece):
+                    yield show(safe)
                 if guard.stopped:
                     break  # stop generating: the rest would not be shown anyway
             await pieces.aclose()
-            tail = guard.finish()
-            if tail:
-                if outcome.ttft_ms is None:
-                    outcome.ttft_ms = (time.perf_counter() - started) * 1000
-                shown.append(tail)
-                yield Token(tail)
+            if tail := guard.finish():
+                yield show(tail)
             outcome.status = "ok"
             if not usage.prompt_tokens:  # cut short before the engine's usage report
                 usage = Usage(self.prompts.count(messages), generated)
@@ -146,6 +145,9 @@ class ChatService:
         except (asyncio.CancelledError, GeneratorExit):
             outcome.status, outcome.error_code = "cancelled", "client_disconnected"
             outcome.error_message = "The shopper left before the answer was complete."
+            raise
+        except Exception as exc:
+            outcome.error_code, outcome.error_message = "internal_error", repr(exc)
             raise
         finally:
             outcome.reply = "".join(shown)
