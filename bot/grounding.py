@@ -7,6 +7,7 @@ as a whole when it ends. A sentence that fails cuts the reply: nothing more from
 shown and the shopper gets a fallback built only from catalog data.
 """
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -26,6 +27,7 @@ from bot.grounding_rules import (
 from retrieval.catalog import Product
 
 __all__ = ["GroundingGuard", "Violation", "grounding_fallback"]
+log = logging.getLogger(__name__)
 
 NO_PRODUCTS_FALLBACK = (
     "I couldn't find that in our catalog, so I can't give details on it. "
@@ -77,7 +79,16 @@ class GroundingGuard:
         if self.stopped or self._finished:
             return ""
         self._pending += piece
-        return self._drain(_TOKEN) + self._show_early()
+        try:
+            return self._drain(_TOKEN) + self._show_early()
+        except Exception as exc:
+            self._fail(exc)
+            return ""
+
+    def _fail(self, exc: Exception) -> None:
+        """A text the rules cannot judge is not shown: the reply ends as if it were cut."""
+        log.exception("The grounding guard failed; ending the reply with catalog facts only.")
+        self._cut([Violation("error", "", f"The guard failed: {exc!r}.")])
 
     def _show_early(self) -> str:
         """Show a safe word before it is complete, so the shopper is not kept a token behind.
@@ -102,9 +113,13 @@ class GroundingGuard:
         if self._finished:
             return ""
         self._finished = True
-        released = "" if self.stopped else self._drain(_LAST_TOKEN)
-        if not self.stopped:
-            released += self._close_sentence()
+        try:
+            released = "" if self.stopped else self._drain(_LAST_TOKEN)
+            if not self.stopped:
+                released += self._close_sentence()
+        except Exception as exc:
+            self._fail(exc)
+            released = ""
         if not self.stopped:
             return released + self._pending  # only trailing whitespace is left
         return released + self._separator + grounding_fallback(self._context.products)

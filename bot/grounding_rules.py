@@ -17,7 +17,7 @@ Risk = Literal["safe", "suspect", "risky"]
 
 @dataclass(frozen=True)
 class Violation:
-    kind: Literal["price", "stock", "product", "number"]
+    kind: Literal["price", "stock", "product", "number", "error"]
     text: str
     reason: str
 
@@ -210,6 +210,8 @@ class CatalogContext:
         found, i = [], 0
         while i < len(words):
             for size in self._sizes:
+                if i + size > len(words):
+                    continue  # near the end of the text only shorter titles fit
                 products = self._titles.get(tuple(w[2] for w in words[i : i + size]))
                 if products:
                     found.append(Mention(words[i][0], words[i + size - 1][1], products))

@@ -86,6 +86,7 @@ class Connection:
 
     async def resume(self, session_id: str | None) -> None:
         """Switch to an existing session and send its history; unknown ids get an error."""
+        resumed = False
         if session_id is not None:
             logged = (
                 await self.service.log.history(session_id) if SESSION_ID.match(session_id) else None
@@ -100,10 +101,9 @@ class Connection:
             else:
                 self.session.id = session_id
                 self.session.load(logged)
+                resumed = True
         items = self.session.history_items()
-        await self.send(
-            SessionFrame(session_id=self.session.id, resumed=bool(items), history=items)
-        )
+        await self.send(SessionFrame(session_id=self.session.id, resumed=resumed, history=items))
 
     async def run(self, session_id: str | None) -> None:
         await self.resume(session_id)
@@ -122,9 +122,9 @@ class Connection:
             if message["type"] == "websocket.disconnect":
                 return
             try:
-                frame = parse_frame(
-                    message.get("text") or message.get("bytes"), self.settings.max_frame_bytes
-                )
+                raw = message.get("text")
+                raw = message.get("bytes") if raw is None else raw
+                frame = parse_frame(raw, self.settings.max_frame_bytes)
                 await self.accept(frame)
             except SalesbotError as exc:
                 await self.send_error(exc)

@@ -269,3 +269,25 @@ def test_guard_still_checks_a_bare_number_from_a_title() -> None:
     reply, violations = shown("We have only 4 left.", tent)
     assert [v.kind for v in violations] == ["number"]
     assert "4 left" not in reply
+
+
+def test_guard_finds_a_short_title_at_the_end_beside_longer_titles() -> None:
+    long_title = Product(id="l", title="Canyon Trail Runner Pro", price=Decimal("149.00"))
+    reply, violations = shown("For $89.99 you get the Trail Runner", TRAIL, long_title)
+    assert violations == []
+    assert reply == "For $89.99 you get the Trail Runner"
+
+
+def test_guard_that_fails_shows_catalog_facts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = guard(TRAIL)
+    shown_first = g.feed("Great choice! ")
+
+    def broken(text: str, context: object) -> list[Violation]:
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr("bot.grounding.check_sentence", broken)
+    rest = g.feed("It costs $5. ") + g.finish()
+    assert shown_first == "Great choice!"
+    assert "$5" not in rest
+    assert rest.endswith("Here is what our catalog lists: Trail Runner — $89.99 (in stock).")
+    assert g.stopped and [v.kind for v in g.violations] == ["error"]

@@ -166,6 +166,7 @@ async def test_ws_answers_only_state_catalog_prices(service: Service) -> None:
         ('{"type": "message", "text": "' + "x" * 600 + '"}', "message_too_long"),
         ('{"type": "message", "text": "' + "x" * 5000 + '"}', "frame_too_large"),
         ('{"type": "message", "text": "hi", "session_id": "../../etc"}', "invalid_frame"),
+        ("", "invalid_json"),
     ],
 )
 async def test_ws_bad_frame_gets_error_and_socket_stays_open(
