@@ -291,3 +291,32 @@ def test_guard_that_fails_shows_catalog_facts_only(monkeypatch: pytest.MonkeyPat
     assert "$5" not in rest
     assert rest.endswith("Here is what our catalog lists: Trail Runner — $89.99 (in stock).")
     assert g.stopped and [v.kind for v in g.violations] == ["error"]
+
+
+def test_guard_survives_random_replies_in_random_pieces() -> None:
+    import json
+    import random
+
+    from retrieval.ingest import DEMO_CATALOG
+
+    catalog = [Product(**json.loads(line)) for line in DEMO_CATALOG.read_text().splitlines()]
+    filler = (
+        "the is in stock out of only left $ USD dollars . , ! - ** 1. 3 89.99 1,299.99 I'm We "
+        "Nike Air Here available not units ( ) : 's —"
+    ).split() + ["\n"]
+    rng = random.Random(7)
+    for _ in range(2000):
+        products = rng.sample(catalog, rng.randint(0, 4))
+        words = filler + [w for p in products for w in p.title.split()]
+        words += [p.price_text() for p in products]
+        reply = "".join(rng.choice(["", " ", "\n"]) + rng.choice(words) for _ in range(30))
+        g = GroundingGuard(products, store_name="Northwind Outfitters")
+        out, at = "", 0
+        while at < len(reply):
+            size = rng.randint(1, 6)
+            out += g.feed(reply[at : at + size])
+            at += size
+        out += g.finish()
+        assert not any(v.kind == "error" for v in g.violations), reply
+        if not g.stopped:
+            assert out == reply
