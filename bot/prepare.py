@@ -1,7 +1,6 @@
 """What the service needs on disk before it serves: model folder, log schema, catalog index."""
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +23,6 @@ def model_path(settings: Settings) -> str:
 
 
 def open_index(settings: Settings) -> CatalogIndex:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embeddings = load_embeddings()
     if settings.chroma_url:
         return CatalogIndex(embeddings, url=settings.chroma_url, collection=settings.collection)

@@ -1,10 +1,12 @@
 """Wire shapes: every websocket frame and HTTP body the service reads or writes."""
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SessionId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SessionId = Annotated[str, Field(pattern=SESSION_ID.pattern)]
 
 
 # --- websocket: client -> server -------------------------------------------------------------

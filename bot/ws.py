@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 
 from fastapi import APIRouter, WebSocket
 from pydantic import BaseModel, ValidationError
@@ -18,6 +17,7 @@ from bot.log.store import TurnOutcome
 from bot.metrics import METRICS
 from bot.prompt import Turn
 from bot.protocol import (
+    SESSION_ID,
     DoneFrame,
     ErrorFrame,
     MessageFrame,
@@ -33,7 +33,6 @@ from bot.sessions import ChatSession, RateLimiter, new_session_id
 log = logging.getLogger(__name__)
 router = APIRouter()
 MAX_QUEUED = 4
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
 
 

@@ -198,28 +198,32 @@ class CatalogIndex:
         min_relevance: float = 0.0,
     ) -> list[SearchHit]:
         """The `k` products closest in meaning to `query` that pass the filters, best first."""
-        if not query.strip():
-            raise ValueError("The search query is empty; say what the shopper is looking for.")
-        self.refresh()
-        if k < 1:
-            raise ValueError(f"k must be at least 1, not {k}.")
         where = _where(min_price, max_price, category, in_stock)
-        found = self._store.similarity_search_with_score(query, k=k, filter=where)
-        return _hits(found, min_relevance)
+        [hits] = self._search([query], k, where, min_relevance)
+        return hits
 
     def search_many(
         self, queries: Sequence[str], k: int = 4, *, min_relevance: float = 0.0
     ) -> list[list[SearchHit]]:
         """Search several queries at once: one embedding pass costs little more than one query."""
+        return self._search(queries, k, None, min_relevance)
+
+    def _search(
+        self, queries: Sequence[str], k: int, where: Any, min_relevance: float
+    ) -> list[list[SearchHit]]:
         if any(not query.strip() for query in queries):
-            raise ValueError("A search query is empty; say what the shopper is looking for.")
+            raise ValueError("The search query is empty; say what the shopper is looking for.")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}.")
         self.refresh()
-        vectors = self._query_vectors.embed(queries)
         return [
             _hits(
-                self._store.similarity_search_by_vector_with_relevance_scores(v, k=k), min_relevance
+                self._store.similarity_search_by_vector_with_relevance_scores(
+                    vector, k=k, filter=where
+                ),
+                min_relevance,
             )
-            for v in vectors
+            for vector in self._query_vectors.embed(queries)
         ]
 
     def _hashes(self, ids: list[str]) -> dict[str, str]:

@@ -12,9 +12,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from bot.chat import ChatService, Done, Event, Products, Token
 from bot.errors import BadRequest, SalesbotError
 from bot.prompt import Turn
-from bot.protocol import ChatCompletionRequest, ChatMessage
+from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
 from bot.sessions import new_session_id
-from bot.ws import SESSION_ID
 
 router = APIRouter(prefix="/v1")
 
