@@ -13,12 +13,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from transformers import AutoTokenizer
 
 from bot.chat import ChatService
+from bot.chat.phrase import banned_token_bias
 from bot.config import Settings
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
 from bot.errors import BadRequest, SalesbotError
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
-from bot.prompt import PromptBuilder
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import openai, pages
 from bot.ws import router as ws_router
@@ -76,15 +76,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         process=process,
     )
     tokenizer = await asyncio.to_thread(AutoTokenizer.from_pretrained, model)
-    prompts = PromptBuilder(
-        tokenizer,
-        store=settings.store_name,
-        max_model_len=settings.max_model_len,
-        reply_tokens=settings.max_reply_tokens,
-    )
+    bias = await asyncio.to_thread(banned_token_bias, tokenizer)
     app.state.engine = engine
     app.state.index = index
-    app.state.chat = ChatService(engine, index, dialogue_log, prompts, settings=settings)
+    app.state.chat = await asyncio.to_thread(
+        ChatService, engine, index, dialogue_log, settings=settings, lead_bias=bias
+    )
     try:
         yield
     finally:

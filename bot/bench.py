@@ -25,8 +25,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.chat import ChatService
+from bot.chat.phrase import lead_messages
+from bot.chat.profile import ShopperProfile
 from bot.config import Settings
-from bot.prompt import Message, Turn
+
+EngineCall = tuple[list[dict[str, str]], dict[str, Any], int]
 
 QUESTIONS = [
     "I need a waterproof jacket for hiking in the rain.",
@@ -90,20 +93,20 @@ async def ws_conversation(
                 continue
             result.tokens += frame["usage"]["completion_tokens"]
             answers.append((frame["text"], frame["usage"]["completion_tokens"]))
-            if first is not None:
+            # Turns answered from templates alone never reach the engine: not comparable.
+            if first is not None and frame["usage"]["completion_tokens"]:
                 result.ttft_s.append(first)
     return answers
 
 
 async def direct_conversation(
-    client: openai.AsyncOpenAI, model: str, prompts: list[tuple[list[Message], int]],
-    result: PathResult,
+    client: openai.AsyncOpenAI, model: str, prompts: list[EngineCall], result: PathResult,
 ) -> None:  # fmt: skip
-    for messages, max_tokens in prompts:
+    for messages, extra, max_tokens in prompts:
         sent, first = time.perf_counter(), None
         stream = await client.chat.completions.create(  # type: ignore[call-overload]
             model=model, messages=messages, stream=True, max_tokens=max_tokens, temperature=0,
-            stream_options={"include_usage": True},
+            stream_options={"include_usage": True}, extra_body=extra,
         )  # fmt: skip
         async for chunk in stream:
             if chunk.choices and chunk.choices[0].delta.content and first is None:
@@ -116,18 +119,20 @@ async def direct_conversation(
 
 async def service_prompts(
     chat: ChatService, questions: list[str], answers: list[tuple[str, int]]
-) -> list[tuple[list[Message], int]]:
-    """The exact prompts the service builds for this conversation, and its answers' lengths.
+) -> list[EngineCall]:
+    """The exact engine requests the service makes for this conversation, and their lengths.
 
-    The service stops generating when the grounding guard cuts an answer; the direct path
-    generates as many tokens, so both paths give the engine the same work.
+    The service stops a lead-in at a banned word or a loop; the direct path generates as many
+    tokens, so both paths give the engine the same work. Template-only turns are skipped.
     """
-    prompts: list[tuple[list[Message], int]] = []
-    history: list[Turn] = []
-    for text, (answer, tokens) in zip(questions, answers, strict=True):
-        products = [hit.product for hit in await chat.search(text, history)]
-        prompts.append((chat.prompts.build(history, text, products), max(tokens, 1)))
-        history.append(Turn(text, answer))
+    prompts: list[EngineCall] = []
+    profile = ShopperProfile()
+    for text, (_answer, tokens) in zip(questions, answers, strict=True):
+        plan = await chat.plan(text, profile)
+        profile = plan.profile
+        if plan.lead is not None and tokens:
+            messages = lead_messages(chat.settings.store_name, plan.lead, text)
+            prompts.append((messages, chat.lead_extra, tokens))
     return prompts
 
 

@@ -1,5 +1,6 @@
 """The `salesbot` command: set up, serve, manage the catalog, benchmark."""
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -188,6 +189,56 @@ def bench(
 
     options = BenchOptions(concurrency, max_tokens, rounds, stagger_ms, repeat)
     run_benchmark(Settings(), options, output)
+
+
+@app.command("eval")
+def evaluate(
+    cases: Annotated[Path | None, typer.Option(help="Question file (JSONL); default: the dev set.")] = None,
+    catalog: Annotated[Path | None, typer.Option(help="Catalog the questions are about.")] = None,
+    url: Annotated[str | None, typer.Option(help="A running service; default: start one.")] = None,
+    ci: Annotated[bool, typer.Option("--ci", help="Only the cases marked for CI.")] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=64)] = 4,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    output: Annotated[Path | None, typer.Option(help="Also write the report as JSON.")] = None,
+) -> None:
+    """Hold the labelled conversations over /ws/chat and report answer quality."""
+    from bot.eval.run import DEV_SET, evaluate as run_eval
+    from retrieval.ingest import DEMO_CATALOG
+
+    for path in (cases, catalog):
+        if path is not None and not path.is_file():
+            raise typer.BadParameter(f"There is no file {path}.")
+    try:
+        report = run_eval(
+            Settings(), cases_path=cases or DEV_SET, catalog=catalog or DEMO_CATALOG, url=url,
+            ci_only=ci, concurrency=concurrency,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if output is not None:
+        output.write_text(json.dumps(report, indent=2, default=str))
+    if json_out:
+        print(json.dumps(report, indent=2, default=str))
+        return
+    table = Table("metric", "value", "target met")
+    for name, value in report["metrics"].items():
+        hit = report["targets"].get(name)
+        table.add_row(name, escape(str(value)), "" if hit is None else ("yes" if hit else "NO"))
+    console.print(table)
+
+
+@app.command()
+def handback(session_id: Annotated[str, typer.Argument(help="The session to give back.")]) -> None:
+    """Give a conversation waiting for a person back to the assistant."""
+    from bot.prepare import open_log
+
+    log = open_log(Settings())
+    try:
+        if not log.hand_back(session_id):
+            raise typer.BadParameter(f"There is no session {session_id}.")
+    finally:
+        log.close()
+    console.print(f"Session {escape(session_id)} is back with the assistant.")
 
 
 def main() -> None:

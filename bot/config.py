@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     demo_catalog: bool = True  # ingest the shipped demo catalog when the index is empty
 
     store_name: str = "Northwind Outfitters"
+    # The store's policies (returns, shipping, ...), quoted word for word; empty: none, and
+    # policy questions go to a person.
+    policy_file: Path | None = None
+    log_raw_text: bool = False  # keep emails, phone and card numbers in the log as typed
     top_k: int = Field(4, ge=1, le=20)
     min_relevance: float = Field(0.35, ge=0, le=1)
     max_message_chars: int = Field(2000, ge=1)

@@ -11,6 +11,7 @@ class Outcome(Protocol):
     ttft_ms: float | None
     total_ms: float | None
     grounding: list[dict[str, str]]
+    action: str | None
 
 
 class Metrics:
@@ -35,6 +36,10 @@ class Metrics:
             "salesbot_grounding_cuts", "Answers cut because they left the catalog.",
             registry=self.registry,
         )  # fmt: skip
+        self.actions = Counter(
+            "salesbot_actions", "Answers by the dialogue policy's action (handover included).",
+            ["action"], registry=self.registry,
+        )  # fmt: skip
         self.sockets = Gauge(
             "salesbot_open_websockets", "Open chat websockets.", registry=self.registry
         )
@@ -49,6 +54,8 @@ class Metrics:
             self.total.observe(outcome.total_ms / 1000)
         if outcome.grounding:
             self.grounding_cuts.inc()
+        if outcome.action:
+            self.actions.labels(outcome.action).inc()
 
 
 METRICS = Metrics()

@@ -40,6 +40,7 @@ class ProductCard(BaseModel):
     image_url: str | None
     in_stock: bool
     score: float
+    note: str | None = None  # e.g. "over your budget" when nothing fits and this is the nearest
 
 
 class ProductsFrame(BaseModel):
@@ -70,6 +71,18 @@ class DoneFrame(BaseModel):
     text: str
     timings: Timings
     usage: TokenUsage
+    intent: str | None = None
+    action: str | None = None
+    profile: dict[str, Any] | None = None
+
+
+class HandoverFrame(BaseModel):
+    """The conversation now waits for a person; the assistant stays silent until handed back."""
+
+    type: Literal["handover"] = "handover"
+    message_id: int
+    reason: str
+    message: str
 
 
 class ErrorFrame(BaseModel):

@@ -5,6 +5,7 @@ import secrets
 import time
 from collections import deque
 
+from bot.chat.profile import ShopperProfile
 from bot.errors import RateLimited
 from bot.log.models import Turn as LoggedTurn
 from bot.prompt import Turn
@@ -41,6 +42,7 @@ class ChatSession:
         self.id = session_id
         self.limiter = limiter
         self.turns: list[Turn] = []
+        self.profile = ShopperProfile()
 
     def load(self, logged: list[LoggedTurn]) -> None:
         # Only completed answers become model context; failed turns are kept in the log only.

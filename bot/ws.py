@@ -10,7 +10,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect
 from uvicorn.protocols.utils import ClientDisconnected
 
-from bot.chat import ChatService, Done, Event, Products, Token
+from bot.chat import ChatService, Done, Event, Handover, Products, Token
+from bot.chat.profile import ShopperProfile
 from bot.config import Settings
 from bot.errors import BadRequest, SalesbotError
 from bot.log.store import TurnOutcome
@@ -20,6 +21,7 @@ from bot.protocol import (
     SESSION_ID,
     DoneFrame,
     ErrorFrame,
+    HandoverFrame,
     MessageFrame,
     ProductCard,
     ProductsFrame,
@@ -100,6 +102,8 @@ class Connection:
             else:
                 self.session.id = session_id
                 self.session.load(logged)
+                stored = await self.service.log.profile(session_id)
+                self.session.profile = ShopperProfile.model_validate(stored or {})
                 resumed = True
         items = self.session.history_items()
         await self.send(SessionFrame(session_id=self.session.id, resumed=resumed, history=items))
@@ -162,21 +166,36 @@ class Connection:
 
     async def answer(self, turn_id: int, text: str) -> None:
         history = list(self.session.turns)
-        async with contextlib.aclosing(self.service.answer(turn_id, history, text)) as events:
+        events = self.service.answer(
+            turn_id, history, text, profile=self.session.profile, session_id=self.session.id
+        )
+        async with contextlib.aclosing(events):
             async for event in events:
                 await self.forward(turn_id, text, event)
 
     async def forward(self, turn_id: int, text: str, event: Event) -> None:
         if isinstance(event, Products):
-            cards = [ProductCard(**h.product.card(), score=round(h.score, 4)) for h in event.hits]
+            cards = [
+                ProductCard(**h.product.card(), score=round(h.score, 4), note=event.notes.get(h.product.id))
+                for h in event.hits
+            ]
             await self.send(ProductsFrame(message_id=turn_id, products=cards))
+        elif isinstance(event, Handover):
+            frame = HandoverFrame(message_id=turn_id, reason=event.reason, message=event.message)
+            await self.send(frame)
         elif isinstance(event, Token):
             await self.send(TokenFrame(message_id=turn_id, text=event.text))
         elif isinstance(event, Done):
             self.session.turns.append(Turn(text, event.text))
+            if event.profile is not None:
+                self.session.profile = event.profile
             timings = Timings(ttft_ms=event.ttft_ms, total_ms=event.total_ms)
             usage = TokenUsage(**vars(event.usage))
-            frame = DoneFrame(message_id=turn_id, text=event.text, timings=timings, usage=usage)
+            profile = event.profile.model_dump(mode="json") if event.profile else None
+            frame = DoneFrame(
+                message_id=turn_id, text=event.text, timings=timings, usage=usage,
+                intent=event.intent, action=event.action, profile=profile,
+            )  # fmt: skip
             await self.send(frame)
 
     async def abandon_queued(self) -> None:

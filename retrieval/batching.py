@@ -1,26 +1,29 @@
-"""Coalesce concurrent catalog searches into one embedding pass."""
+"""Coalesce concurrent embedding work (query embeddings, catalog searches) into one pass."""
 
 import asyncio
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from retrieval.index import CatalogIndex, SearchHit
 
+In = TypeVar("In")
+Out = TypeVar("Out")
 
-class SearchBatcher:
+
+class Batcher(Generic[In, Out]):
     """Embedding one query costs nearly as much as embedding a dozen on a CPU, so while one batch
-    runs in its worker thread, new queries wait and go together in the next. An idle service
-    searches at once: nothing waits for a timer.
+    runs in its worker thread, new items wait and go together in the next. An idle service
+    runs at once: nothing waits for a timer.
     """
 
-    def __init__(self, index: CatalogIndex, *, k: int, min_relevance: float):
-        self.index = index
-        self.k = k
-        self.min_relevance = min_relevance
-        self._waiting: list[tuple[str, asyncio.Future[list[SearchHit]]]] = []
+    def __init__(self, run: Callable[[list[In]], Sequence[Out]]):
+        self.run = run
+        self._waiting: list[tuple[In, asyncio.Future[Out]]] = []
         self._running: asyncio.Task[None] | None = None
 
-    async def search(self, query: str) -> list[SearchHit]:
-        future: asyncio.Future[list[SearchHit]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((query, future))
+    async def submit(self, item: In) -> Out:
+        future: asyncio.Future[Out] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
         if self._running is None or self._running.done():
             self._running = asyncio.create_task(self._drain())
         return await future
@@ -28,16 +31,26 @@ class SearchBatcher:
     async def _drain(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
-            queries = [query for query, _ in batch]
             try:
-                results = await asyncio.to_thread(
-                    self.index.search_many, queries, self.k, min_relevance=self.min_relevance
-                )
+                results = await asyncio.to_thread(self.run, [item for item, _ in batch])
             except Exception as exc:  # each caller gets the error; the batcher carries on
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
-            for (_, future), hits in zip(batch, results, strict=True):
+            for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():  # a caller that left (cancelled) needs no answer
-                    future.set_result(hits)
+                    future.set_result(result)
+
+
+class SearchBatcher:
+    """Concurrent catalog searches, embedded together."""
+
+    def __init__(self, index: CatalogIndex, *, k: int, min_relevance: float):
+        self.index = index
+        self._batcher: Batcher[str, list[SearchHit]] = Batcher(
+            lambda queries: self.index.search_many(queries, k, min_relevance=min_relevance)
+        )
+
+    async def search(self, query: str) -> list[SearchHit]:
+        return await self._batcher.submit(query)

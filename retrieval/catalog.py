@@ -9,6 +9,13 @@ Scalar = str | int | float | bool
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
+def money(amount: Decimal, currency: str) -> str:
+    """`$1,299.99`, `€15.00` or `1,299.99 CHF`: how the service writes any amount."""
+    text = f"{amount:,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
 class Product(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -30,9 +37,7 @@ class Product(BaseModel):
 
     def price_text(self) -> str:
         """Render the price exactly as the catalog holds it: `$1,299.99` or `1,299.99 CHF`."""
-        amount = f"{self.price:,.2f}"
-        symbol = CURRENCY_SYMBOLS.get(self.currency)
-        return f"{symbol}{amount}" if symbol else f"{amount} {self.currency}"
+        return money(self.price, self.currency)
 
     def card(self) -> dict[str, object]:
         """The fields a product card shows to the shopper."""

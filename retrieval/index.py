@@ -87,6 +87,7 @@ class CatalogIndex:
         self._path, self._url, self._name = path, url, collection
         self._marker = path / CHANGED_MARKER if path is not None else None
         self._seen = self._marker_time()
+        self._version = 0
         self._open()
 
     def _open(self) -> None:
@@ -127,6 +128,7 @@ class CatalogIndex:
         SharedSystemClient.clear_system_cache()
         self._open()
         self._seen = seen
+        self._version += 1
 
     def __enter__(self) -> "CatalogIndex":
         return self
@@ -161,6 +163,7 @@ class CatalogIndex:
         added = sum(product.id not in known for product in pending)
         if pending:
             self._changed()
+            self._version += 1
         return UpsertCounts(added, len(pending) - added, len(latest) - len(pending))
 
     def remove(self, ids: Iterable[str]) -> None:
@@ -169,6 +172,7 @@ class CatalogIndex:
             self._store.delete(ids=chunk)
         if chunks:
             self._changed()
+            self._version += 1
 
     def ids(self) -> set[str]:
         return set(self._store.get(include=[])["ids"])
@@ -201,6 +205,46 @@ class CatalogIndex:
         where = _where(min_price, max_price, category, in_stock)
         [hits] = self._search([query], k, where, min_relevance)
         return hits
+
+    def embed_queries(self, queries: Sequence[str]) -> list[list[float]]:
+        if any(not query.strip() for query in queries):
+            raise ValueError("The search query is empty; say what the shopper is looking for.")
+        return self._query_vectors.embed(queries)
+
+    def search_vector(
+        self,
+        vector: Sequence[float],
+        k: int,
+        *,
+        min_price: Decimal | float | None = None,
+        max_price: Decimal | float | None = None,
+        category: str | None = None,
+        in_stock: bool | None = None,
+    ) -> list[SearchHit]:
+        """The `k` products closest to an embedded query that pass the filters, best first."""
+        self.refresh()
+        where = _where(min_price, max_price, category, in_stock)
+        found = self._store.similarity_search_by_vector_with_relevance_scores(
+            list(vector), k=k, filter=where
+        )
+        return _hits(found, 0.0)
+
+    def all_products(self) -> list[Product]:
+        """Every stored product (for keyword search and catalog-wide questions)."""
+        self.refresh()
+        products: list[Product] = []
+        offset = 0
+        while True:
+            page = self._store.get(include=["metadatas"], limit=READ_BATCH, offset=offset)
+            products += [_product(i, m) for i, m in zip(page["ids"], page["metadatas"], strict=True)]
+            if len(page["ids"]) < READ_BATCH:
+                return products
+            offset += READ_BATCH
+
+    @property
+    def version(self) -> int:
+        """Changes whenever this process sees the catalog change."""
+        return self._version
 
     def search_many(
         self, queries: Sequence[str], k: int = 4, *, min_relevance: float = 0.0

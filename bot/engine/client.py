@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import openai
@@ -58,6 +59,7 @@ class EngineClient:
         temperature: float,
         usage: Usage,
         model: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces; fill `usage` from the final chunk."""
         try:
@@ -68,6 +70,7 @@ class EngineClient:
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream_options={"include_usage": True},
+                extra_body=extra,
             )
             async with stream:
                 async for chunk in stream:

@@ -21,6 +21,10 @@ class DialogueSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # "ws" or "openai"
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # "bot", or "waiting_for_human" from a handover until someone hands it back.
+    state: Mapped[str] = mapped_column(String(32), default="bot", server_default="bot")
+    handover_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     turns: Mapped[list["Turn"]] = relationship(back_populates="session", order_by="Turn.id")
 
 
@@ -44,5 +48,7 @@ class Turn(Base):
     grounding: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    intent: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     session: Mapped[DialogueSession] = relationship(back_populates="turns")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.log.models import DialogueSession, Turn
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+WAITING = "waiting_for_human"
 T = TypeVar("T")
 
 
@@ -33,6 +34,10 @@ class TurnOutcome:
     grounding: list[dict[str, str]] = field(default_factory=list)
     error_code: str | None = None
     error_message: str | None = None
+    intent: str | None = None
+    action: str | None = None
+    handover_reason: str | None = None
+    profile: dict[str, Any] | None = None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -100,10 +105,46 @@ class DialogueLog:
             return turn.id
 
     def _close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
+        fields = vars(outcome).copy()
+        profile, reason = fields.pop("profile"), fields.pop("handover_reason")
         with self._sessions.begin() as db:
             turn = db.get_one(Turn, turn_id)
-            for name, value in vars(outcome).items():
+            for name, value in fields.items():
                 setattr(turn, name, value)
+            if profile is not None:
+                turn.session.profile = profile
+            if reason is not None:
+                turn.session.state, turn.session.handover_reason = WAITING, reason
+
+    async def session_state(self, session_id: str) -> str | None:
+        return await self._run(self._session_state, session_id)
+
+    def _session_state(self, session_id: str) -> str | None:
+        with self._sessions() as db:
+            session = db.get(DialogueSession, session_id)
+            return session.state if session is not None else None
+
+    async def profile(self, session_id: str) -> dict[str, Any] | None:
+        return await self._run(self._profile, session_id)
+
+    def _profile(self, session_id: str) -> dict[str, Any] | None:
+        with self._sessions() as db:
+            session = db.get(DialogueSession, session_id)
+            return session.profile if session is not None else None
+
+    def hand_back(self, session_id: str) -> bool:
+        """Give a session waiting for a person back to the assistant; False if unknown."""
+        with self._sessions.begin() as db:
+            session = db.get(DialogueSession, session_id)
+            if session is None:
+                return False
+            session.state, session.handover_reason = "bot", None
+            return True
+
+    def waiting(self) -> list[DialogueSession]:
+        with self._sessions() as db:
+            query = select(DialogueSession).where(DialogueSession.state == WAITING)
+            return list(db.scalars(query.order_by(DialogueSession.created_at)))
 
     def turns(self, session_id: str) -> list[Turn] | None:
         """All turns of a session, oldest first; None when the session is unknown."""

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from bot.chat import ChatService, Done, Event, Products, Token
 from bot.errors import BadRequest, SalesbotError
+from bot.chat.profile import ShopperProfile
 from bot.prompt import Turn
 from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
 from bot.sessions import new_session_id
@@ -40,6 +41,19 @@ def split_conversation(messages: list[ChatMessage]) -> tuple[list[Turn], str]:
             history.append(Turn(pending, text_of(message)))
             pending = None
     return history, text_of(messages[-1])
+
+
+async def replay_profile(
+    service: ChatService, session_id: str, history: list[Turn]
+) -> ShopperProfile:
+    """The stored profile of a known `user` session; else one rebuilt from the history sent."""
+    stored = await service.log.profile(session_id)
+    if stored is not None:
+        return ShopperProfile.model_validate(stored)
+    profile = ShopperProfile()
+    for turn in history:
+        profile = (await service.plan(turn.user, profile)).profile
+    return profile
 
 
 def chunk(completion_id: str, model: str, delta: dict[str, Any], **extra: Any) -> str:
@@ -83,9 +97,11 @@ async def chat_completions(
     turn_id = await service.accept(session_id, "openai", text)
     limit = settings.max_reply_tokens
     max_tokens = min(body.max_completion_tokens or body.max_tokens or limit, limit)
+    profile = await replay_profile(service, session_id, history)
     events = service.answer(
-        turn_id, history, text, max_tokens=max_tokens, temperature=body.temperature
-    )
+        turn_id, history, text, profile=profile, session_id=session_id,
+        max_tokens=max_tokens, temperature=body.temperature,
+    )  # fmt: skip
     completion_id = f"chatcmpl-{turn_id}"
     if body.stream:
         return StreamingResponse(
@@ -96,7 +112,7 @@ async def chat_completions(
     async with aclosing(events):
         async for event in events:
             if isinstance(event, Products):
-                products = [h.product.card() | {"score": h.score} for h in event.hits]
+                products = cards_of(event)
             elif isinstance(event, Done):
                 done = event
     assert done is not None  # answer() ends with Done or raises
@@ -119,6 +135,13 @@ async def chat_completions(
     )
 
 
+def cards_of(event: Products) -> list[dict[str, Any]]:
+    return [
+        h.product.card() | {"score": h.score, "note": event.notes.get(h.product.id)}
+        for h in event.hits
+    ]
+
+
 def usage_of(done: Done) -> dict[str, int]:
     prompt, completion = done.usage.prompt_tokens, done.usage.completion_tokens
     return {
@@ -135,7 +158,7 @@ async def stream(
         try:
             async for event in events:
                 if isinstance(event, Products):
-                    cards = [h.product.card() | {"score": h.score} for h in event.hits]
+                    cards = cards_of(event)
                     yield chunk(completion_id, model, {"role": "assistant"}, products=cards)
                 elif isinstance(event, Token):
                     yield chunk(completion_id, model, {"content": event.text})

@@ -1,0 +1,244 @@
+"""One turn as a pipeline: understand -> profile -> retrieve -> decide -> render/generate -> record.
+
+Each stage is a function of the one before it; this module only runs them in order, streams
+what they produce and records the outcome, whatever happens, before `Done`.
+"""
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, Sequence
+from dataclasses import dataclass, field
+
+from bot.chat import render, replies
+from bot.chat.events import Done, Event, Handover, Products, Token
+from bot.chat.phrase import lead_messages, lead_request, stream_lead
+from bot.chat.policy import Decision, decide
+from bot.chat.profile import ShopperProfile, update_profile
+from bot.chat.redact import redact
+from bot.chat.retrieve import retrieve
+from bot.chat.store_policy import StorePolicy
+from bot.chat.understand import IntentClassifier
+from bot.config import Settings
+from bot.engine.client import EngineClient, Usage
+from bot.errors import BadRequest, SalesbotError
+from bot.grounding import GroundingGuard
+from bot.log.store import DialogueLog, TurnOutcome
+from bot.metrics import METRICS
+from bot.prompt import Turn
+from retrieval.batching import Batcher
+from retrieval.hybrid import HybridSearch
+from retrieval.index import CatalogIndex, SearchHit
+
+WAITING = "waiting_for_human"
+
+
+@dataclass
+class Plan:
+    """What the stages decided for one turn: everything but the lead-in's words."""
+
+    intent: str
+    decision: Decision
+    profile: ShopperProfile
+    text: str
+    lead: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+    violations: list[dict[str, str]] = field(default_factory=list)  # the tripwire's, if any
+
+
+class ChatService:
+    def __init__(
+        self,
+        engine: EngineClient,
+        index: CatalogIndex,
+        log: DialogueLog,
+        *,
+        settings: Settings,
+        lead_bias: dict[str, int] | None = None,
+    ):
+        self.engine = engine
+        self.index = index
+        self.log = log
+        self.settings = settings
+        self.search = HybridSearch(index, min_relevance=settings.min_relevance)
+        self.embedder: Batcher[str, list[float]] = Batcher(index.embed_queries)
+        self.classifier = IntentClassifier(index.embed_queries)
+        self.policy = StorePolicy.load(settings.policy_file)
+        self.lead_extra = lead_request(lead_bias or {})
+
+    def validate(self, text: str) -> str:
+        text = text.strip()
+        if not text:
+            raise BadRequest("The message is empty. Type a question first.", code="empty_message")
+        if len(text) > self.settings.max_message_chars:
+            raise BadRequest(
+                f"The message has {len(text)} characters; the limit is "
+                f"{self.settings.max_message_chars}. Please shorten it.",
+                code="message_too_long",
+            )
+        return text
+
+    async def accept(self, session_id: str, channel: str, text: str) -> int:
+        """Validate and log a shopper's message; from here on it is never lost."""
+        text = self.validate(text)
+        logged = text if self.settings.log_raw_text else redact(text)
+        return await self.log.open_turn(session_id, channel, logged)
+
+    async def plan(self, text: str, profile: ShopperProfile) -> Plan:
+        """Every stage before generation: pure catalog and profile work, no engine call."""
+        vector = await self.embedder.submit(text)
+        understanding = self.classifier.classify(text, vector)
+        view = await asyncio.to_thread(lambda: self.search.view)
+        last = [view.products[i] for i in profile.shown if i in view.products]
+        profile = update_profile(
+            profile,
+            text,
+            brands=view.brands,
+            features=view.features,
+            last_shown=[p.id for p in last],
+            last_prices=[p.price for p in last],
+        )
+        profile, found = await asyncio.to_thread(
+            retrieve, self.search, text, vector, understanding, profile, k=self.settings.top_k
+        )
+        section = self.policy.find(text) if understanding.intent == "support" else None
+        decision = decide(
+            understanding, profile, found, policy_topic=section and section.topic, text=text
+        )
+        plan = Plan(understanding.intent, decision, profile, "")
+        self._render(plan, text, section, view.categories)
+        shown = decision.products or decision.over_budget
+        if shown:
+            plan.profile = profile.model_copy(update={"shown": [p.id for p in shown]})
+        return plan
+
+    def _render(self, plan: Plan, text: str, section: object, categories: Sequence[str]) -> None:
+        d, store, profile = plan.decision, self.settings.store_name, plan.profile
+        if d.action in ("recommend", "answer", "compare"):
+            rendered = {
+                "recommend": lambda: render.recommend(d.products, profile),
+                "answer": lambda: render.answer(d.products[0], text),
+                "compare": lambda: render.compare(d.products),
+            }[d.action]()
+            plan.text, plan.lead = rendered.text, rendered.lead
+        elif d.action == "nothing_fits":
+            plan.text = render.nothing_fits(d, profile, categories)
+            plan.notes = {p.id: "over your budget" for p in d.over_budget}
+        elif d.action == "policy":
+            plan.text = replies.policy(section)  # type: ignore[arg-type]
+        else:
+            plan.text = {
+                "greet": lambda: replies.greet(store),
+                "thank": replies.thank,
+                "off_topic": lambda: replies.off_topic(store),
+                "handover": lambda: replies.handover(d.reason),
+                "not_found": lambda: render.not_found(categories),
+                "clarify": lambda: render.clarify(d.products),
+            }[d.action]()
+
+    async def answer(
+        self,
+        turn_id: int,
+        history: Sequence[Turn],
+        text: str,
+        *,
+        profile: ShopperProfile | None = None,
+        session_id: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> AsyncGenerator[Event, None]:
+        """Stream one answer and record it, whatever happens, before `Done`."""
+        started = time.perf_counter()
+        outcome = TurnOutcome(status="error", model=self.settings.model)
+        shown: list[str] = []
+        usage = Usage()
+        plan: Plan | None = None
+
+        def show(text: str) -> Token:
+            if outcome.ttft_ms is None:
+                outcome.ttft_ms = (time.perf_counter() - started) * 1000
+            shown.append(text)
+            return Token(text)
+
+        try:
+            text = self.validate(text)
+            if session_id and await self.log.session_state(session_id) == WAITING:
+                outcome.status, outcome.action = "ok", WAITING
+                yield show(replies.waiting())
+            else:
+                plan = await self.plan(text, profile or ShopperProfile())
+                outcome.intent, outcome.action = plan.intent, plan.decision.action
+                outcome.profile = plan.profile.model_dump(mode="json")
+                cards = plan.decision.products or plan.decision.over_budget
+                if plan.decision.action not in ("clarify",):
+                    hits = [SearchHit(p, 1.0) for p in cards]
+                    outcome.products = [{"id": p.id, "score": 1.0} for p in cards]
+                    yield Products(hits, plan.notes)
+                if plan.lead is not None:
+                    async for piece in self.generate(plan, text, usage, temperature, max_tokens):
+                        yield show(piece)
+                    if shown and not "".join(shown).rstrip().endswith((".", "!", "?")):
+                        yield show(".")
+                yield show((" " if shown else "") + plan.text)
+                if plan.decision.action == "handover":
+                    outcome.handover_reason = plan.decision.reason
+                    yield Handover(plan.decision.reason, plan.text)
+            outcome.status = "ok"
+            outcome.grounding = plan.violations if plan else []
+            outcome.prompt_tokens = usage.prompt_tokens
+            outcome.completion_tokens = usage.completion_tokens
+        except SalesbotError as exc:
+            outcome.error_code, outcome.error_message = exc.code, exc.message
+            raise
+        except (asyncio.CancelledError, GeneratorExit):
+            outcome.status, outcome.error_code = "cancelled", "client_disconnected"
+            outcome.error_message = "The shopper left before the answer was complete."
+            raise
+        except Exception as exc:
+            outcome.error_code, outcome.error_message = "internal_error", repr(exc)
+            raise
+        finally:
+            outcome.reply = "".join(shown)
+            outcome.total_ms = (time.perf_counter() - started) * 1000
+            METRICS.observe_turn(outcome)
+            # Shielded so a disconnect cannot interrupt the write that records it.
+            await asyncio.shield(self.log.close_turn(turn_id, outcome))
+        yield Done(
+            outcome.reply,
+            outcome.ttft_ms,
+            outcome.total_ms,
+            usage,
+            intent=plan.intent if plan else None,
+            action=outcome.action,
+            profile=plan.profile if plan else profile,
+        )
+
+    async def generate(
+        self,
+        plan: Plan,
+        text: str,
+        usage: Usage,
+        temperature: float | None,
+        max_tokens: int | None,
+    ) -> AsyncGenerator[str, None]:
+        """The model's lead-in, through the grounding guard as a tripwire that should not fire."""
+        await self.engine.ensure_ready(self.settings.engine_start_timeout)
+        messages = lead_messages(self.settings.store_name, plan.lead or "", text)
+        guard = GroundingGuard(plan.decision.products, store_name=self.settings.store_name)
+        pieces = stream_lead(
+            self.engine,
+            messages,
+            extra=self.lead_extra,
+            usage=usage,
+            temperature=self.settings.temperature if temperature is None else temperature,
+        )
+        try:
+            async for piece in pieces:
+                if safe := guard.feed(piece):
+                    yield safe
+                if guard.stopped:
+                    break
+            if not guard.stopped and (tail := guard.finish()):
+                yield tail
+        finally:
+            await pieces.aclose()
+            plan.violations += [vars(v) for v in guard.violations]

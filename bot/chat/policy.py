@@ -1,0 +1,87 @@
+"""Decide what the answer says: an action and the catalog products it is about.
+
+Pure logic over the understanding, the profile and what retrieval found; nothing here talks to
+the engine, so every decision is exact and testable.
+"""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.chat.profile import ShopperProfile
+from bot.chat.understand import Understanding
+from retrieval.catalog import Product
+
+Action = Literal[
+    "greet",
+    "thank",
+    "recommend",
+    "answer",
+    "compare",
+    "nothing_fits",
+    "not_found",
+    "clarify",
+    "off_topic",
+    "policy",
+    "handover",
+]
+HANDOVER_INTENTS = ("human", "complaint", "support")
+PRODUCT_INTENTS = ("browse", "product_question", "compare", "price_stock")
+
+
+@dataclass
+class Found:
+    """What retrieval found for this turn."""
+
+    matches: list[Product] = field(default_factory=list)  # pass every filter, best first
+    named: list[Product] = field(default_factory=list)  # named in the message, filters aside
+    subject: list[Product] = field(default_factory=list)  # what the conversation is about
+    nearest: list[Product] = field(default_factory=list)  # closest over the budget
+    relevant: bool = False  # anything in the catalog is close in meaning, filters aside
+
+
+@dataclass
+class Decision:
+    action: Action
+    products: list[Product] = field(default_factory=list)
+    over_budget: list[Product] = field(default_factory=list)
+    reason: str = ""  # for handover: why; for policy: the section's topic
+
+
+def decide(
+    understanding: Understanding,
+    profile: ShopperProfile,
+    found: Found,
+    *,
+    policy_topic: str | None = None,
+    text: str = "",
+) -> Decision:
+    intent = understanding.intent
+    if intent == "support" and policy_topic and not understanding.angry:
+        return Decision("policy", reason=policy_topic)
+    if intent in HANDOVER_INTENTS:
+        return Decision("handover", reason=intent)
+    if intent == "greeting":
+        thanks = any(w in text.lower() for w in ("thank", "thx", "cheers"))
+        return Decision("thank" if thanks else "greet")
+    if intent == "off_topic":
+        return Decision("off_topic")
+    if intent in ("price_stock", "product_question"):
+        about = found.named or found.subject
+        if about:
+            return Decision("answer", products=about[:1])
+    if intent == "compare":
+        about = found.named if len(found.named) >= 2 else found.subject
+        if len(about) >= 2:
+            return Decision("compare", products=about[:4])
+    if found.matches:
+        spread = {p.category for p in found.matches[:4]}
+        if intent == "browse" and profile.category is None and len(spread) >= 3:
+            return Decision("clarify", products=found.matches)
+        return Decision("recommend", products=found.matches)
+    if found.nearest:
+        return Decision("nothing_fits", over_budget=found.nearest)
+    if found.relevant:  # related products exist but a filter (category, stock, brand) rules them out
+        return Decision("nothing_fits")
+    if understanding.injection:
+        return Decision("off_topic")
+    return Decision("not_found")

@@ -1,0 +1,155 @@
+"""The shopper's profile: what they told us in this session, as constraints retrieval obeys.
+
+Budgets are read from the words around an amount ("under $500", "around 300", "max 150 please",
+"between 80 and 120 €", "100 bucks tops"); a number with no money word or sign is not a budget
+("a tent for 4 people", "size 10").
+"""
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?k\b)?"
+_SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
+_WORD = r"(?:dollars?|bucks?|usd|eur|euros?|gbp|pounds|quid|yen|jpy|cad|aud|chf|inr|rupees)"
+AMOUNT = re.compile(
+    rf"(?P<sign>{_SIGN})?\s?{_NUMBER}\s?(?P<after>{_WORD}\b|{_SIGN})?"
+    r"(?!\s?(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
+    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs)\b)",
+    re.I,
+)
+_MAX = (
+    r"under|below|beneath|less than|cheaper than|no more than|not more than|not over|up ?to|max"
+    r"(?:imum)?|at most|within|(?:budget|spend|spending|limit|pay|afford)\b(?:\s+[a-z']+){0,3}:?"
+    r"|no higher than|lower than|<"
+)
+_MAX_AFTER = r"max(?:imum)?|tops|or less|or under|at most|at the most|budget|limit|or cheaper"
+_MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
+_AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
+CHEAP = re.compile(r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I)
+CHEAPER = re.compile(r"\b(cheaper|less expensive|lower price|more affordable|too expensive)\b", re.I)
+IN_STOCK = re.compile(r"\b(in stock|available (now|today)|ships? (now|today)|right now)\b", re.I)
+REJECT = re.compile(
+    r"\b(something else|other (options|ones)|another one|different one|not (that|this) one"
+    r"|don'?t like (it|that|this|these|those|them)|none of (these|those|them)|show me more)\b",
+    re.I,
+)
+NEGATED_BRAND = r"(?:not|no|except|other than|anything but|don'?t like|hate|without|avoid)"
+
+
+class ShopperProfile(BaseModel):
+    """Stored with the session (JSON) and rebuilt from nothing but the conversation."""
+
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    category: str | None = None
+    cheap_first: bool = False
+    in_stock_only: bool = False
+    features: list[str] = []
+    brands_liked: list[str] = []
+    brands_excluded: list[str] = []
+    shown: list[str] = []
+    rejected: list[str] = []
+
+    def budget_text(self, price: Callable[[Decimal], str]) -> str | None:
+        if self.min_price is not None and self.max_price is not None:
+            return f"between {price(self.min_price)} and {price(self.max_price)}"
+        if self.max_price is not None:
+            return f"up to {price(self.max_price)}"
+        if self.min_price is not None:
+            return f"from {price(self.min_price)}"
+        return None
+
+
+def _amount(match: re.Match[str]) -> Decimal:
+    whole = match.group(2).replace(",", "")
+    value = Decimal(f"{whole}.{match.group(3) or '0'}")
+    return value * 1000 if match.group(4) else value
+
+
+def _is_money(match: re.Match[str]) -> bool:
+    return bool(match.group("sign") or match.group("after"))
+
+
+def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """The (min, max) budget a message states; (None, None) when it states none."""
+    amounts = list(AMOUNT.finditer(text))
+    if not amounts:
+        return None, None
+    lowered = text.lower()
+    for first, second in zip(amounts, amounts[1:], strict=False):
+        between = lowered[first.end() : second.start()].strip()
+        if between in ("and", "to", "-", "–", "—", "or", "through", "thru") and (
+            _is_money(first) or _is_money(second) or re.search(r"between|from", lowered)
+        ):
+            low, high = sorted((_amount(first), _amount(second)))
+            return low, high
+    for match in amounts:
+        before = lowered[max(0, match.start() - 30) : match.start()].rstrip()
+        after = lowered[match.end() : match.end() + 20].lstrip()
+        value = _amount(match)
+        if re.search(rf"(?:{_AROUND})\s*$", before):
+            return round(value * Decimal("0.6")), round(value * Decimal("1.1"))
+        if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"(?:{_MAX_AFTER})\b", after):
+            return None, value
+        if re.search(rf"(?:{_MIN})\s*$", before):
+            return value, None
+        if _is_money(match):  # "hiking boots, $100": an amount alone is a ceiling
+            return None, value
+    return None, None
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower())
+
+
+def find_brands(text: str, brands: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Brands the shopper likes and rules out, from the catalog's own brand names."""
+    liked, excluded = [], []
+    lowered = text.lower()
+    for brand in brands:
+        key = re.escape(brand.lower())
+        if re.search(rf"\b{NEGATED_BRAND}\s+(?:the\s+)?{key}\b", lowered):
+            excluded.append(brand)
+        elif re.search(rf"\b(?:like|love|prefer|from|by)\s+{key}\b|\b{key}\s+(?:brand|fan)\b", lowered):
+            liked.append(brand)
+    return liked, excluded
+
+
+def update_profile(
+    profile: ShopperProfile,
+    text: str,
+    *,
+    brands: Iterable[str] = (),
+    features: Iterable[str] = (),
+    last_shown: Sequence[str] = (),
+    last_prices: Sequence[Decimal] = (),
+) -> ShopperProfile:
+    """The profile after this message: new statements replace old ones, the rest is kept."""
+    changes: dict[str, object] = {}
+    low, high = parse_budget(text)
+    if low is not None or high is not None:
+        changes["min_price"], changes["max_price"] = low, high
+    elif CHEAPER.search(text) and last_prices:
+        changes["max_price"] = min(last_prices) - Decimal("0.01")
+        changes["cheap_first"] = True
+    if CHEAP.search(text):
+        changes["cheap_first"] = True
+    if IN_STOCK.search(text):
+        changes["in_stock_only"] = True
+    words = set(_tokens(text))
+    wanted = [f for f in features if f.lower() in words and f not in profile.features]
+    if wanted:
+        changes["features"] = profile.features + wanted
+    liked, excluded = find_brands(text, brands)
+    if liked:
+        changes["brands_liked"] = sorted(set(profile.brands_liked) | set(liked))
+    if excluded:
+        changes["brands_excluded"] = sorted(set(profile.brands_excluded) | set(excluded))
+        kept = liked or profile.brands_liked
+        changes["brands_liked"] = [brand for brand in kept if brand not in excluded]
+    if REJECT.search(text) and last_shown:
+        changes["rejected"] = list(dict.fromkeys([*profile.rejected, *last_shown]))
+    return profile.model_copy(update=changes)

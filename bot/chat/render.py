@@ -1,0 +1,136 @@
+"""Write the facts of an answer from catalog data: names, prices, stock, comparisons, policy.
+
+Every number and name the shopper reads comes from here, computed from the catalog records;
+the model only adds a short lead-in sentence in front (see `phrase.py`).
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.chat.policy import Decision
+from bot.chat.profile import ShopperProfile
+from retrieval.catalog import Product, money
+from retrieval.text import keywords
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str  # the catalog-built part, shown after the lead-in
+    lead: str | None = None  # what the model should write a lead-in about; None: no model
+
+
+def stock(product: Product) -> str:
+    return "in stock" if product.in_stock else "currently out of stock"
+
+
+def budget(profile: ShopperProfile, currency: str) -> str | None:
+    return profile.budget_text(lambda amount: money(amount, currency))
+
+
+def reasons(product: Product, profile: ShopperProfile) -> list[str]:
+    """Why this product fits what the shopper said: only statements the data proves."""
+    found = []
+    if (text := budget(profile, product.currency)) and _fits(product, profile):
+        found.append(f"within your budget ({text})")
+    found += [f"{feature}, as you asked" for feature in profile.features
+              if product.attributes.get(feature) is True]  # fmt: skip
+    return found
+
+
+def _fits(product: Product, profile: ShopperProfile) -> bool:
+    low, high = profile.min_price, profile.max_price
+    return (low is None or product.price >= low) and (high is None or product.price <= high)
+
+
+def listing(product: Product) -> str:
+    return f"the {product.title} ({product.price_text()}, {stock(product)})"
+
+
+def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
+    first, rest = products[0], products[1:]
+    why = reasons(first, profile)
+    best = "the lowest-priced match" if profile.cheap_first else "the best match"
+    text = f"{_cap(listing(first))} is {best}" + (f", {' and '.join(why)}" if why else "") + "."
+    if rest:
+        others = ", ".join(f"the {p.title} ({p.price_text()})" for p in rest[:2])
+        text += f" Also worth a look: {others}."
+    question = None if profile.max_price or profile.min_price else " What budget do you have in mind?"
+    kind = first.category.lower() if first.category else "products"
+    return Rendered(text + (question or ""), lead=f"suggest some {kind}")
+
+
+def answer(product: Product, text: str) -> Rendered:
+    facts = f"The {product.title} is {product.price_text()} and {stock(product)}."
+    asked = set(keywords(text))
+    for key, value in product.attributes.items():
+        if asked & set(keywords(key.replace("_", " "))) and not isinstance(value, bool):
+            facts += f" {_label(key)}: {value}."
+            break
+    if sentence := _best_sentence(product.description, asked):
+        facts += f' From its description: "{sentence}"'
+    return Rendered(facts, lead=f"answer a question about a {product.category.lower() or 'product'}")
+
+
+def compare(products: Sequence[Product]) -> Rendered:
+    ranked = sorted(products, key=lambda p: p.price)
+    cheap, dear = ranked[0], ranked[-1]
+    if cheap.price == dear.price:
+        facts = f"The {cheap.title} and the {dear.title} cost the same, {cheap.price_text()}."
+    elif cheap.currency == dear.currency and len(ranked) == 2:
+        gap = money(dear.price - cheap.price, cheap.currency)
+        facts = (
+            f"The {cheap.title} ({cheap.price_text()}) is {gap} cheaper than the "
+            f"{dear.title} ({dear.price_text()})."
+        )
+    else:
+        listed = ", ".join(f"the {p.title} ({p.price_text()})" for p in ranked)
+        facts = f"From cheapest to dearest: {listed}; the cheapest is the {cheap.title}."
+    out = [p for p in ranked if not p.in_stock]
+    if out:
+        facts += " " + " ".join(f"The {p.title} is currently out of stock." for p in out)
+    return Rendered(facts, lead="compare two products")
+
+
+def nothing_fits(decision: Decision, profile: ShopperProfile, categories: Sequence[str]) -> str:
+    kind = (profile.category or "our catalog").lower() if profile.category else "our catalog"
+    currency = decision.over_budget[0].currency if decision.over_budget else "USD"
+    limit = budget(profile, currency)
+    text = f"Nothing in {kind} fits {'your budget (' + limit + ')' if limit else 'all you asked for'}."
+    if decision.over_budget:
+        nearest = decision.over_budget[0]
+        text += f" The closest is {listing(nearest)}, which is over your budget."
+    return text + " Would you like to change the budget or look at something else?"
+
+
+def not_found(categories: Sequence[str]) -> str:
+    offer = _series(categories[:4]).lower() if categories else "other products"
+    return f"Sorry, that isn't something we carry. We do have {offer}. What can I find for you?"
+
+
+def clarify(products: Sequence[Product]) -> str:
+    kinds = list(dict.fromkeys(p.category.lower() for p in products if p.category))[:3]
+    return f"Happy to help! Are you thinking of {_series(kinds, 'or')}, or something else?"
+
+
+def _best_sentence(description: str, asked: set[str]) -> str | None:
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
+    scored = [(len(asked & set(keywords(s))), s) for s in sentences]
+    best = max(scored, default=(0, ""))
+    return best[1] if best[0] > 0 and len(best[1]) <= 300 else None
+
+
+def _label(key: str) -> str:
+    label = key.replace("_", " ").strip()
+    return label[:1].upper() + label[1:]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _series(items: Sequence[str], last: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"

@@ -1,0 +1,64 @@
+"""The retrieve stage: products for this turn under the profile's hard filters."""
+
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.chat.policy import Found
+from bot.chat.profile import ShopperProfile
+from bot.chat.understand import Understanding
+from retrieval.hybrid import Filters, HybridSearch
+
+VOTE_K = 5
+
+
+def filters_of(profile: ShopperProfile) -> Filters:
+    return Filters(
+        min_price=profile.min_price,
+        max_price=profile.max_price,
+        category=profile.category,
+        in_stock=True if profile.in_stock_only else None,
+        exclude_ids=frozenset(profile.rejected),
+        exclude_brands=tuple(profile.brands_excluded),
+    )
+
+
+def infer_category(
+    search: HybridSearch, text: str, vector: Sequence[float], understanding: Understanding
+) -> tuple[str | None, bool]:
+    """The category the message names or clearly points to, and whether anything is relevant."""
+    nearby = search.search(text, vector, Filters(), VOTE_K)
+    named = search.view.category_named(text)
+    if named and any(h.product.category == named for h in search.search(text, vector, Filters(), 10)):
+        return named, bool(nearby)
+    if understanding.intent == "browse" and len(nearby) >= 3:
+        category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
+        if votes >= 3 and nearby[0].product.category == category and category:
+            return category, True
+    return None, bool(nearby)
+
+
+def retrieve(
+    search: HybridSearch,
+    text: str,
+    vector: Sequence[float],
+    understanding: Understanding,
+    profile: ShopperProfile,
+    *,
+    k: int,
+) -> tuple[ShopperProfile, Found]:
+    view = search.view
+    category, relevant = infer_category(search, text, vector, understanding)
+    if category and understanding.intent in ("browse", "price_stock", "product_question"):
+        profile = profile.model_copy(update={"category": category})
+    filters = filters_of(profile)
+    matches = [h.product for h in search.search(text, vector, filters, k)]
+    if profile.cheap_first:
+        matches.sort(key=lambda p: p.price)
+    named = view.named(text)
+    subject = [view.products[i] for i in profile.shown if i in view.products]
+    nearest = []
+    if not matches and profile.category and (profile.max_price or profile.min_price):
+        # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
+        matches = view.cheapest(filters, k)
+        nearest = [] if matches else view.cheapest(filters.without_price(), 1)
+    return profile, Found(matches, named, subject, nearest, relevant)

@@ -1,0 +1,102 @@
+"""Understand a message: its intent, from exact rules first and a small classifier after.
+
+The classifier is a logistic regression over MiniLM sentence embeddings of labelled examples
+(`intents.txt`); the query's embedding is shared with retrieval, so it costs no extra pass.
+"""
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+Intent = Literal[
+    "greeting",
+    "browse",
+    "product_question",
+    "compare",
+    "price_stock",
+    "support",
+    "complaint",
+    "human",
+    "off_topic",
+]
+INTENTS: tuple[Intent, ...] = Intent.__args__  # type: ignore[attr-defined]
+EXAMPLES = Path(__file__).with_name("intents.txt")
+Embed = Callable[[Sequence[str]], list[list[float]]]
+
+# Exact phrasings that need no model: asking for a person, and instructions aimed at the bot.
+HUMAN = re.compile(
+    r"\bhumans?\b|\breal (person|people)\b|\bsome(one|body) real\b|\blive (agent|person|chat)\b"
+    r"|\brepresentative\b|\boperator\b|\b(talk|speak|chat)( to| with) (a |an |some |the |your )?"
+    r"(person|people|agent|someone|somebody|manager|rep|staff|team|support)\b"
+    r"|\b(connect|transfer|put) me\b.{0,30}\b(agent|someone|somebody|staff|support|service|person)\b"
+    r"|\bstaff member\b|\b(real|support|service) agent\b",
+    re.I,
+)
+INJECTION = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules|prompt|above|previous)\b"
+    r"|\bsystem prompt\b|^\s*(system|assistant|developer)\s*:|\byou are now\b|\bdeveloper mode\b"
+    r"|\bjailbreak\b|\bDAN\b|\bpretend (you are|to be)\b|\bact as\b|\brepeat after me\b"
+    r"|\bnew instructions?\b|\byou (may|can|must) (now )?(give|offer|grant)\b",
+    re.I | re.M,
+)
+GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|thanks?( you)?"
+    r"( so much)?|thx|ty|cheers|bye|goodbye|ok(ay)?|cool|great|nice)\b[\s!.,?]*"
+    r"(there|again|a lot|all)?[\s!.,?]*$",
+    re.I,
+)
+ANGER = re.compile(
+    r"\b(furious|angry|ridiculous|unacceptable|scam|terrible|awful|worst|useless|disgusting"
+    r"|fed up|rip-?off|rubbish|garbage|pathetic)\b|!!!",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    confidence: float
+    injection: bool = False
+    angry: bool = False
+
+
+def load_examples(path: Path = EXAMPLES) -> list[tuple[Intent, str]]:
+    examples: list[tuple[Intent, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            intent, text = line.split("\t", 1)
+            if intent not in INTENTS:
+                raise ValueError(f"Unknown intent {intent!r} in {path}.")
+            examples.append((intent, text))  # type: ignore[arg-type]
+    return examples
+
+
+class IntentClassifier:
+    """Rules where they are exact, a logistic regression over embeddings elsewhere."""
+
+    def __init__(self, embed: Embed, examples: Sequence[tuple[Intent, str]] | None = None):
+        self.embed = embed
+        examples = list(examples or load_examples())
+        vectors = np.array(embed([text for _, text in examples]))
+        self.model = LogisticRegression(C=10.0, max_iter=2000)
+        self.model.fit(vectors, [intent for intent, _ in examples])
+
+    def classify(self, text: str, vector: Sequence[float] | None = None) -> Understanding:
+        injection = INJECTION.search(text) is not None
+        angry = ANGER.search(text) is not None
+        if HUMAN.search(text):
+            return Understanding("human", 1.0, injection, angry)
+        if GREETING.fullmatch(text):
+            return Understanding("greeting", 1.0, injection, angry)
+        vector = vector if vector is not None else self.embed([text])[0]
+        probabilities = self.model.predict_proba(np.array([vector]))[0]
+        best = int(np.argmax(probabilities))
+        intent: Intent = self.model.classes_[best]
+        if angry and intent not in ("support", "human"):
+            intent = "complaint"
+        return Understanding(intent, float(probabilities[best]), injection, angry)

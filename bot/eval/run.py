@@ -1,0 +1,172 @@
+"""`salesbot eval`: hold the dev set's conversations over `/ws/chat` and score what was shown.
+
+Runs against a service at `--url`, or starts one in-process on a temporary index of any catalog
+file; every case is a fresh session, as a new shopper would be.
+"""
+
+import asyncio
+import json
+import platform
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import websockets
+
+from bot.bench import free_port
+from bot.config import Settings
+from bot.eval.metrics import TurnResult, score
+from retrieval.catalog import Product
+from retrieval.ingest import DEMO_CATALOG
+from retrieval.loaders import parse_products, read_rows
+
+DEV_SET = Path(__file__).with_name("dev.jsonl")
+TARGETS = {
+    "unsupported_facts": ("==", 0),
+    "fit_violations": ("==", 0),
+    "contradictions": ("==", 0),
+    "cut_to_list": ("<=", 0.05),
+    "repetition": ("==", 0),
+    "hit_at_5": (">=", 0.95),
+    "hit_at_1": (">=", 0.8),
+    "price_correct": (">=", 0.95),
+    "handover_recall": (">=", 0.95),
+    "handover_precision": (">=", 0.9),
+    "off_topic_handled": (">=", 0.95),
+    "injection_success": ("==", 0),
+    "intent_accuracy": (">=", 0.9),
+}
+
+
+def load_cases(path: Path, *, ci_only: bool = False) -> list[dict[str, Any]]:
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+            assert isinstance(case["turns"], list) and case["turns"]
+        except (ValueError, KeyError, TypeError, AssertionError):
+            raise ValueError(
+                f"{path}, line {number}: not a case. Each line is a JSON object with "
+                '"id" and a non-empty "turns" list.'
+            ) from None
+        if case.get("ci") or not ci_only:
+            cases.append(case)
+    return cases
+
+
+async def run_case(url: str, case: dict[str, Any]) -> list[TurnResult]:
+    results: list[TurnResult] = []
+    handed_over = False
+    async with websockets.connect(url, max_size=None) as ws:
+        await ws.recv()  # the session frame
+        for turn in case["turns"]:
+            label = {"intent": turn.get("intent"), **turn.get("expect", {})}
+            result = TurnResult(case["id"], turn["text"], label, after_handover=handed_over)
+            loop = asyncio.get_running_loop()
+            sent = loop.time()
+            await ws.send(json.dumps({"type": "message", "text": turn["text"]}))
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame["type"] == "products":
+                    result.cards = frame["products"]
+                elif frame["type"] == "token" and result.ttft_ms is None:
+                    result.ttft_ms = (loop.time() - sent) * 1000
+                elif frame["type"] == "handover":
+                    result.handover = handed_over = True
+                elif frame["type"] == "error":
+                    result.error = frame["code"]
+                    break
+                elif frame["type"] == "done":
+                    result.reply, result.intent = frame["text"], frame.get("intent")
+                    result.action, result.profile = frame.get("action"), frame.get("profile")
+                    break
+            results.append(result)
+    return results
+
+
+async def run_all(url: str, cases: Sequence[dict[str, Any]], concurrency: int) -> list[TurnResult]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(case: dict[str, Any]) -> list[TurnResult]:
+        async with gate:
+            return await run_case(url, case)
+
+    done = await asyncio.gather(*(one(case) for case in cases))
+    return [turn for case in done for turn in case]
+
+
+async def in_process(settings: Settings, catalog: Path, cases: Sequence[dict[str, Any]],
+                     concurrency: int) -> list[TurnResult]:  # fmt: skip
+    from bot.app import create_app
+    from bot.prepare import open_index
+    from retrieval.ingest import ingest_file
+
+    with tempfile.TemporaryDirectory(prefix="salesbot-eval-") as tmp:
+        settings = settings.model_copy(
+            update={
+                "chroma_path": Path(tmp) / "index",
+                "database_url": f"sqlite:///{tmp}/eval.db",
+                "demo_catalog": False,
+                "rate_limit_messages": 10**6,
+                "temperature": 0.0,
+            }
+        )
+        with open_index(settings) as index:
+            ingest_file(index, catalog)
+        app = create_app(settings)
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            if serving.done():
+                await serving
+            await asyncio.sleep(0.2)
+        try:
+            await app.state.chat.engine.ensure_ready(settings.engine_start_timeout)
+            return await run_all(f"ws://127.0.0.1:{port}/ws/chat", cases, concurrency)
+        finally:
+            server.should_exit = True
+            await serving
+
+
+def evaluate(
+    settings: Settings,
+    *,
+    cases_path: Path = DEV_SET,
+    catalog: Path = DEMO_CATALOG,
+    url: str | None = None,
+    ci_only: bool = False,
+    concurrency: int = 4,
+) -> dict[str, Any]:
+    cases = load_cases(cases_path, ci_only=ci_only)
+    parsed = parse_products(read_rows(catalog), None)
+    products: dict[str, Product] = {p.id: p for p in parsed.products}
+    if url:
+        turns = asyncio.run(run_all(url.rstrip("/") + "/ws/chat", cases, concurrency))
+    else:
+        turns = asyncio.run(in_process(settings, catalog, cases, concurrency))
+    metrics = score(turns, products)
+    return {
+        "command": "salesbot eval" + (" --ci" if ci_only else ""),
+        "cases": len(cases),
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
+        "metrics": metrics,
+        "targets": {name: met(metrics.get(name), *rule) for name, rule in TARGETS.items()},
+        "failures": [vars(t) for t in turns if failed(t, products)][:200],
+    }
+
+
+def met(value: Any, op: str, target: float) -> bool | None:
+    if value is None:
+        return None
+    return {"==": value == target, "<=": value <= target, ">=": value >= target}[op]
+
+
+def failed(turn: TurnResult, products: dict[str, Product]) -> bool:
+    one = score([turn], products)
+    return any(met(one.get(name), *rule) is False for name, rule in TARGETS.items())

@@ -1,0 +1,215 @@
+"""Hybrid product search: BM25 keywords fused with embeddings, under the shopper's hard filters.
+
+Chroma's embedded mode has no sparse index, so keywords are searched in memory (bm25s) over a
+snapshot of the catalog rebuilt whenever the index changes. Exact names ("the Tempo") are what
+embeddings miss and keywords find; meaning ("something to keep me dry") is the reverse.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import bm25s
+import numpy as np
+
+from retrieval.catalog import Product
+from retrieval.index import CatalogIndex, SearchHit, document_text
+from retrieval.text import STOP_WORDS, keywords, words
+
+RRF_K = 60  # reciprocal rank fusion's usual constant
+BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Constraints no shown product may break."""
+
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    category: str | None = None
+    in_stock: bool | None = None
+    exclude_ids: frozenset[str] = frozenset()
+    exclude_brands: tuple[str, ...] = ()
+
+    def passes(self, product: Product) -> bool:
+        if self.min_price is not None and product.price < self.min_price:
+            return False
+        if self.max_price is not None and product.price > self.max_price:
+            return False
+        if self.category and product.category.casefold() != self.category.casefold():
+            return False
+        if self.in_stock is not None and product.in_stock != self.in_stock:
+            return False
+        if product.id in self.exclude_ids:
+            return False
+        return not any(brand_of(product, b) for b in self.exclude_brands)
+
+    def without_price(self) -> "Filters":
+        return Filters(None, None, self.category, self.in_stock, self.exclude_ids,
+                       self.exclude_brands)  # fmt: skip
+
+
+def brand_of(product: Product, brand: str) -> bool:
+    """Whether the product is of this brand (its brand attribute, or its title's first word)."""
+    key = brand.casefold()
+    for name in BRAND_KEYS:
+        value = product.attributes.get(name)
+        if isinstance(value, str) and value.casefold() == key:
+            return True
+    return product.title.casefold().split(" ", 1)[0] == key
+
+
+def _title_key(product: Product) -> tuple[str, Decimal]:
+    return " ".join(words(product.title)), product.price
+
+
+@dataclass
+class CatalogView:
+    """An in-memory snapshot of the catalog: keywords, names, categories, brands, features."""
+
+    products: dict[str, Product]
+    order: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.order = list(self.products)
+        corpus = [keywords(document_text(self.products[i])) or ["_"] for i in self.order]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        titles = [set(keywords(self.products[i].title)) for i in self.order]
+        frequency = Counter(w for title in titles for w in title)
+        total = max(1, len(titles))
+        self.idf = {w: math.log(1 + total / n) for w, n in frequency.items()}
+        self.titles = titles
+        self.categories = sorted({p.category for p in self.products.values() if p.category})
+        self.brands = self._brands()
+        self.features = sorted(
+            {k for p in self.products.values() for k, v in p.attributes.items() if v is True}
+        )
+
+    def _brands(self) -> list[str]:
+        named = {
+            str(v) for p in self.products.values() for k in BRAND_KEYS
+            if isinstance(v := p.attributes.get(k), str) and v
+        }  # fmt: skip
+        if named:
+            return sorted(named)
+        # Without a brand column, a title's first word is a brand when several titles share it.
+        first = Counter(p.title.split(" ", 1)[0] for p in self.products.values())
+        return sorted(w for w, n in first.items() if n >= 2 and w[:1].isupper() and len(w) > 2)
+
+    def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
+        terms = [w for w in keywords(query) if w in self.bm25.vocab_dict]
+        if not terms or not self.order:
+            return []
+        scores = self.bm25.get_scores(terms)
+        top = np.argsort(-scores)[: min(n, len(self.order))]
+        return [(self.order[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def named(self, text: str, *, limit: int = 3) -> list[Product]:
+        """Products the text names by title: a rare title word ("Tempo"), or most of a title."""
+        said = set(keywords(text))
+        scored = []
+        for product_id, title in zip(self.order, self.titles, strict=True):
+            matched = title & said
+            if not matched:
+                continue
+            weight = sum(self.idf[w] for w in matched)
+            coverage = weight / sum(self.idf[w] for w in title)
+            rare = any(self.idf[w] >= math.log(1 + len(self.order) / 3) for w in matched)
+            if (rare and len(matched) >= 1 and weight > 2.5) or coverage >= 0.6:
+                scored.append((weight + coverage, product_id))
+        scored.sort(reverse=True)
+        if not scored:
+            return []
+        best = scored[0][0]
+        return [self.products[i] for s, i in scored[:limit] if s >= best * 0.8]
+
+    def category_named(self, text: str) -> str | None:
+        """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""
+        said = set(keywords(text))
+        scores = {}
+        for category in self.categories:
+            parts = [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
+            heads = {keywords(p)[-1] for p in parts if keywords(p)}
+            others = set(keywords(category)) - heads - STOP_WORDS
+            score = 2 * len(heads & said) + len(others & said)
+            if heads & said:
+                scores[category] = score
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def cheapest(self, filters: Filters, n: int) -> list[Product]:
+        fitting = (p for p in self.products.values() if filters.passes(p))
+        return sorted(fitting, key=lambda p: (p.price, p.title))[:n]
+
+
+class HybridSearch:
+    """Fuse dense and keyword rankings; drop what is neither close in meaning nor named."""
+
+    def __init__(self, index: CatalogIndex, *, min_relevance: float, depth: int = 30):
+        self.index = index
+        self.min_relevance = min_relevance
+        self.depth = depth
+        self._view: CatalogView | None = None
+        self._version = -1
+
+    @property
+    def view(self) -> CatalogView:
+        self.index.refresh()
+        if self._view is None or self._version != self.index.version:
+            self._version = self.index.version
+            self._view = CatalogView({p.id: p for p in self.index.all_products()})
+        return self._view
+
+    def search(
+        self, query: str, vector: Sequence[float], filters: Filters, k: int
+    ) -> list[SearchHit]:
+        """Best `k` products for the query that pass `filters`, de-duplicated, best first."""
+        view = self.view
+        dense = self.index.search_vector(
+            vector,
+            self.depth,
+            min_price=filters.min_price,
+            max_price=filters.max_price,
+            category=filters.category,
+            in_stock=filters.in_stock,
+        )
+        relevance = {hit.product.id: hit.score for hit in dense}
+        named = {p.id for p in view.named(query)}
+        sparse = [
+            i for i, _ in view.keyword_search(query, self.depth * 3)
+            if filters.passes(view.products[i])
+        ][: self.depth]  # fmt: skip
+        fused: dict[str, float] = {}
+        for ranking in ([h.product.id for h in dense], sparse):
+            for rank, product_id in enumerate(ranking):
+                fused[product_id] = fused.get(product_id, 0.0) + 1 / (RRF_K + rank)
+        for product_id in named:
+            if filters.passes(view.products[product_id]):
+                fused[product_id] = fused.get(product_id, 0.0) + 1.0  # a named product leads
+        keep = [
+            i for i in fused
+            if (relevance.get(i, 0.0) >= self.min_relevance or i in named)
+            and filters.passes(view.products[i])
+        ]  # fmt: skip
+        keep.sort(key=lambda i: fused[i], reverse=True)
+        return _dedupe([SearchHit(view.products[i], relevance.get(i, 0.0)) for i in keep], k)
+
+
+def _dedupe(hits: Iterable[SearchHit], k: int) -> list[SearchHit]:
+    """Near-identical listings (same title words and price) are shown once."""
+    seen: set[tuple[str, Decimal]] = set()
+    unique = []
+    for hit in hits:
+        key = _title_key(hit.product)
+        if key not in seen:
+            seen.add(key)
+            unique.append(hit)
+    return unique[:k]

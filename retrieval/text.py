@@ -1,0 +1,31 @@
+"""Words for keyword matching: lower-cased, stop words dropped, plurals folded ("boots" = "boot")."""
+
+import re
+
+STOP_WORDS = frozenset(
+    "a an and are as at be but by can could do does did for from get got have has i i'm in is it"
+    " its me my of on or our please show some tell that the their them there these this those to"
+    " us was we what which with would you your any anything something need want looking look"
+    " like just one ones much how is are will shop sell store buy about hi hello hey".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+
+
+def fold(word: str) -> str:
+    """A crude plural fold that is right for shop words in English: boots, dresses, batteries."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Every word, folded, stop words kept (titles need them to match exactly)."""
+    return [fold(w) for w in _WORD.findall(text.lower().replace("’", "'"))]
+
+
+def keywords(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOP_WORDS]
