@@ -193,7 +193,9 @@ def bench(
 
 @app.command("eval")
 def evaluate(
-    cases: Annotated[Path | None, typer.Option(help="Question file (JSONL); default: the dev set.")] = None,
+    cases: Annotated[
+        Path | None, typer.Option(help="Question file (JSONL); default: the dev set.")
+    ] = None,
     catalog: Annotated[Path | None, typer.Option(help="Catalog the questions are about.")] = None,
     url: Annotated[str | None, typer.Option(help="A running service; default: start one.")] = None,
     ci: Annotated[bool, typer.Option("--ci", help="Only the cases marked for CI.")] = False,
@@ -202,7 +204,8 @@ def evaluate(
     output: Annotated[Path | None, typer.Option(help="Also write the report as JSON.")] = None,
 ) -> None:
     """Hold the labelled conversations over /ws/chat and report answer quality."""
-    from bot.eval.run import DEV_SET, evaluate as run_eval
+    from bot.eval.run import DEV_SET
+    from bot.eval.run import evaluate as run_eval
     from retrieval.ingest import DEMO_CATALOG
 
     for path in (cases, catalog):

@@ -176,7 +176,9 @@ class Connection:
     async def forward(self, turn_id: int, text: str, event: Event) -> None:
         if isinstance(event, Products):
             cards = [
-                ProductCard(**h.product.card(), score=round(h.score, 4), note=event.notes.get(h.product.id))
+                ProductCard(
+                    **h.product.card(), score=round(h.score, 4), note=event.notes.get(h.product.id)
+                )
                 for h in event.hits
             ]
             await self.send(ProductsFrame(message_id=turn_id, products=cards))
@@ -192,11 +194,11 @@ class Connection:
             timings = Timings(ttft_ms=event.ttft_ms, total_ms=event.total_ms)
             usage = TokenUsage(**vars(event.usage))
             profile = event.profile.model_dump(mode="json") if event.profile else None
-            frame = DoneFrame(
+            done = DoneFrame(
                 message_id=turn_id, text=event.text, timings=timings, usage=usage,
                 intent=event.intent, action=event.action, profile=profile,
             )  # fmt: skip
-            await self.send(frame)
+            await self.send(done)
 
     async def abandon_queued(self) -> None:
         while not self.queue.empty():

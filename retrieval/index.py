@@ -236,7 +236,9 @@ class CatalogIndex:
         offset = 0
         while True:
             page = self._store.get(include=["metadatas"], limit=READ_BATCH, offset=offset)
-            products += [_product(i, m) for i, m in zip(page["ids"], page["metadatas"], strict=True)]
+            products += [
+                _product(i, m) for i, m in zip(page["ids"], page["metadatas"], strict=True)
+            ]
             if len(page["ids"]) < READ_BATCH:
                 return products
             offset += READ_BATCH

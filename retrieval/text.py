@@ -1,4 +1,4 @@
-"""Words for keyword matching: lower-cased, stop words dropped, plurals folded ("boots" = "boot")."""
+"""Words for keyword matching: lower-cased, stop words dropped, plurals folded ("boots": "boot")."""
 
 import re
 

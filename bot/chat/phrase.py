@@ -6,14 +6,14 @@ catalog with ("not", "sorry", "out", "stock", ...). The service writes the facts
 """
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
 from bot.engine.client import EngineClient, Usage
 
 # Lower-case words, an optional comma after a word, and one sentence end: nothing else.
 LEAD_GRAMMAR = r"""
-root ::= word (" " word){2,13} end
+root ::= word (" " word){2,9} end
 word ::= [a-z]{1,14} ","?
 end ::= "!" | "."
 """
@@ -25,7 +25,7 @@ BANNED_WORDS = frozenset(
     "offer offers shipping delivery guarantee guaranteed warranty only last limited dollars "
     "euro euros pounds however but although lack lacks without".split()
 )
-MAX_LEAD_TOKENS = 28
+MAX_LEAD_TOKENS = 18
 PERSONA = (
     "You are a warm, upbeat shop assistant at {store}. Reply with one short friendly sentence "
     "that introduces what comes next: you {lead}. Do not name products, brands or prices."
@@ -84,7 +84,7 @@ async def stream_lead(
     extra: dict[str, Any],
     usage: Usage,
     temperature: float,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """Yield the lead-in word by word, capitalised; a word that is banned or starts a loop ends
     it there (the tripwire behind the logit bias), so only clean whole words are shown."""
     written, shown = "", 0

@@ -17,7 +17,7 @@ from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import retrieve
 from bot.chat.store_policy import StorePolicy
-from bot.chat.understand import IntentClassifier
+from bot.chat.understand import IntentClassifier, refine
 from bot.config import Settings
 from bot.engine.client import EngineClient, Usage
 from bot.errors import BadRequest, SalesbotError
@@ -88,6 +88,7 @@ class ChatService:
         vector = await self.embedder.submit(text)
         understanding = self.classifier.classify(text, vector)
         view = await asyncio.to_thread(lambda: self.search.view)
+        understanding = refine(understanding, text, profile, view.named(text))
         last = [view.products[i] for i in profile.shown if i in view.products]
         profile = update_profile(
             profile,
@@ -96,13 +97,18 @@ class ChatService:
             features=view.features,
             last_shown=[p.id for p in last],
             last_prices=[p.price for p in last],
+            browsing=understanding.intent == "browse",
         )
         profile, found = await asyncio.to_thread(
             retrieve, self.search, text, vector, understanding, profile, k=self.settings.top_k
         )
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(
-            understanding, profile, found, policy_topic=section and section.topic, text=text
+            understanding,
+            profile,
+            found,
+            policy_topic=section.topic if section else None,
+            text=text,
         )
         plan = Plan(understanding.intent, decision, profile, "")
         self._render(plan, text, section, view.categories)

@@ -80,7 +80,9 @@ def decide(
         return Decision("recommend", products=found.matches)
     if found.nearest:
         return Decision("nothing_fits", over_budget=found.nearest)
-    if found.relevant:  # related products exist but a filter (category, stock, brand) rules them out
+    if (
+        found.relevant
+    ):  # related products exist but a filter (category, stock, brand) rules them out
         return Decision("nothing_fits")
     if understanding.injection:
         return Decision("off_topic")

@@ -28,8 +28,12 @@ _MAX = (
 _MAX_AFTER = r"max(?:imum)?|tops|or less|or under|at most|at the most|budget|limit|or cheaper"
 _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
 _AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
-CHEAP = re.compile(r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I)
-CHEAPER = re.compile(r"\b(cheaper|less expensive|lower price|more affordable|too expensive)\b", re.I)
+CHEAP = re.compile(
+    r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I
+)
+CHEAPER = re.compile(
+    r"\b(cheaper|less expensive|lower price|more affordable|too expensive)\b", re.I
+)
 IN_STOCK = re.compile(r"\b(in stock|available (now|today)|ships? (now|today)|right now)\b", re.I)
 REJECT = re.compile(
     r"\b(something else|other (options|ones)|another one|different one|not (that|this) one"
@@ -52,6 +56,7 @@ class ShopperProfile(BaseModel):
     brands_excluded: list[str] = []
     shown: list[str] = []
     rejected: list[str] = []
+    topic: str | None = None  # the last request that found products: follow-ups refine it
 
     def budget_text(self, price: Callable[[Decimal], str]) -> str | None:
         if self.min_price is not None and self.max_price is not None:
@@ -91,7 +96,7 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
         after = lowered[match.end() : match.end() + 20].lstrip()
         value = _amount(match)
         if re.search(rf"(?:{_AROUND})\s*$", before):
-            return round(value * Decimal("0.6")), round(value * Decimal("1.1"))
+            return Decimal(round(value * Decimal("0.6"))), Decimal(round(value * Decimal("1.1")))
         if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"(?:{_MAX_AFTER})\b", after):
             return None, value
         if re.search(rf"(?:{_MIN})\s*$", before):
@@ -113,7 +118,9 @@ def find_brands(text: str, brands: Iterable[str]) -> tuple[list[str], list[str]]
         key = re.escape(brand.lower())
         if re.search(rf"\b{NEGATED_BRAND}\s+(?:the\s+)?{key}\b", lowered):
             excluded.append(brand)
-        elif re.search(rf"\b(?:like|love|prefer|from|by)\s+{key}\b|\b{key}\s+(?:brand|fan)\b", lowered):
+        elif re.search(
+            rf"\b(?:like|love|prefer|from|by)\s+{key}\b|\b{key}\s+(?:brand|fan)\b", lowered
+        ):
             liked.append(brand)
     return liked, excluded
 
@@ -126,14 +133,16 @@ def update_profile(
     features: Iterable[str] = (),
     last_shown: Sequence[str] = (),
     last_prices: Sequence[Decimal] = (),
+    browsing: bool = True,
 ) -> ShopperProfile:
     """The profile after this message: new statements replace old ones, the rest is kept."""
     changes: dict[str, object] = {}
     low, high = parse_budget(text)
     if low is not None or high is not None:
         changes["min_price"], changes["max_price"] = low, high
-    elif CHEAPER.search(text) and last_prices:
-        changes["max_price"] = min(last_prices) - Decimal("0.01")
+    elif browsing and CHEAPER.search(text) and last_prices:
+        # "Anything cheaper?": cheaper than the best match shown last.
+        changes["max_price"] = last_prices[0] - Decimal("0.01")
         changes["cheap_first"] = True
     if CHEAP.search(text):
         changes["cheap_first"] = True

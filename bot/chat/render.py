@@ -55,7 +55,9 @@ def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
     if rest:
         others = ", ".join(f"the {p.title} ({p.price_text()})" for p in rest[:2])
         text += f" Also worth a look: {others}."
-    question = None if profile.max_price or profile.min_price else " What budget do you have in mind?"
+    question = (
+        None if profile.max_price or profile.min_price else " What budget do you have in mind?"
+    )
     kind = first.category.lower() if first.category else "products"
     return Rendered(text + (question or ""), lead=f"suggest some {kind}")
 
@@ -69,7 +71,7 @@ def answer(product: Product, text: str) -> Rendered:
             break
     if sentence := _best_sentence(product.description, asked):
         facts += f' From its description: "{sentence}"'
-    return Rendered(facts, lead=f"answer a question about a {product.category.lower() or 'product'}")
+    return Rendered(facts, lead="answer a question about one of our products")
 
 
 def compare(products: Sequence[Product]) -> Rendered:
@@ -96,7 +98,9 @@ def nothing_fits(decision: Decision, profile: ShopperProfile, categories: Sequen
     kind = (profile.category or "our catalog").lower() if profile.category else "our catalog"
     currency = decision.over_budget[0].currency if decision.over_budget else "USD"
     limit = budget(profile, currency)
-    text = f"Nothing in {kind} fits {'your budget (' + limit + ')' if limit else 'all you asked for'}."
+    text = (
+        f"Nothing in {kind} fits {'your budget (' + limit + ')' if limit else 'all you asked for'}."
+    )
     if decision.over_budget:
         nearest = decision.over_budget[0]
         text += f" The closest is {listing(nearest)}, which is over your budget."

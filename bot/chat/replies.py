@@ -24,7 +24,9 @@ def off_topic(store: str) -> str:
 
 def handover(reason: str) -> str:
     if reason == "complaint":
-        return "I'm sorry about this. I'm bringing in a colleague from our team who can sort it out."
+        return (
+            "I'm sorry about this. I'm bringing in a colleague from our team who can sort it out."
+        )
     return "I'm bringing in a colleague from our team; they will reply here shortly."
 
 

@@ -1,12 +1,14 @@
 """The retrieve stage: products for this turn under the profile's hard filters."""
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from bot.chat.policy import Found
 from bot.chat.profile import ShopperProfile
 from bot.chat.understand import Understanding
-from retrieval.hybrid import Filters, HybridSearch
+from retrieval.catalog import Product
+from retrieval.hybrid import CatalogView, Filters, HybridSearch
 
 VOTE_K = 5
 
@@ -28,7 +30,9 @@ def infer_category(
     """The category the message names or clearly points to, and whether anything is relevant."""
     nearby = search.search(text, vector, Filters(), VOTE_K)
     named = search.view.category_named(text)
-    if named and any(h.product.category == named for h in search.search(text, vector, Filters(), 10)):
+    if named and any(
+        h.product.category == named for h in search.search(text, vector, Filters(), 10)
+    ):
         return named, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
@@ -48,17 +52,40 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     view = search.view
     category, relevant = infer_category(search, text, vector, understanding)
+    if relevant and understanding.intent == "browse":
+        profile = profile.model_copy(update={"topic": text})
+    elif not relevant and profile.topic and understanding.intent == "browse":
+        # "actually, up to $200": the request it refines says what to look for.
+        text = f"{profile.topic} {text}"
+        vector = search.index.embed_queries([text])[0]
+        relevant = True
+    on_topic = relevant and (category is None or category == profile.category or
+                             understanding.intent == "browse")  # fmt: skip
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = profile.model_copy(update={"category": category})
     filters = filters_of(profile)
     matches = [h.product for h in search.search(text, vector, filters, k)]
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
-    named = view.named(text)
+    named = named_in(view, text) if understanding.intent == "compare" else view.named(text)
     subject = [view.products[i] for i in profile.shown if i in view.products]
     nearest = []
-    if not matches and profile.category and (profile.max_price or profile.min_price):
+    budget = profile.max_price is not None or profile.min_price is not None
+    if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
     return profile, Found(matches, named, subject, nearest, relevant)
+
+
+def named_in(view: CatalogView, text: str) -> list[Product]:
+    """Each product a comparison names: the best title match of each part ("X or Y")."""
+    parts = re.split(
+        r"\bor\b|\bvs\.?|\bversus\b|\band\b|,|\bcompared? (to|with)\b", text, flags=re.I
+    )
+    found: list[Product] = []
+    for part in parts:
+        best = view.named(part or "", limit=1)
+        if best and best[0] not in found:
+            found.append(best[0])
+    return found if len(found) >= 2 else view.named(text)

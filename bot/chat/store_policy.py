@@ -1,4 +1,4 @@
-"""The store's policy text (`SALESBOT_POLICY_FILE`): sections quoted word for word, never paraphrased.
+"""The store's policy text (`SALESBOT_POLICY_FILE`): sections quoted word for word.
 
 The file is Markdown or plain text; each `## Heading` starts a section ("## Returns",
 "## Shipping"). A support question is answered with the section it is about, or handed to a

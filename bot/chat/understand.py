@@ -6,9 +6,9 @@ The classifier is a logistic regression over MiniLM sentence embeddings of label
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -33,7 +33,8 @@ HUMAN = re.compile(
     r"\bhumans?\b|\breal (person|people)\b|\bsome(one|body) real\b|\blive (agent|person|chat)\b"
     r"|\brepresentative\b|\boperator\b|\b(talk|speak|chat)( to| with) (a |an |some |the |your )?"
     r"(person|people|agent|someone|somebody|manager|rep|staff|team|support)\b"
-    r"|\b(connect|transfer|put) me\b.{0,30}\b(agent|someone|somebody|staff|support|service|person)\b"
+    r"|\b(connect|transfer|put) me\b.{0,30}"
+    r"\b(agent|someone|somebody|staff|support|service|person)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b",
     re.I,
 )
@@ -72,7 +73,7 @@ def load_examples(path: Path = EXAMPLES) -> list[tuple[Intent, str]]:
             intent, text = line.split("\t", 1)
             if intent not in INTENTS:
                 raise ValueError(f"Unknown intent {intent!r} in {path}.")
-            examples.append((intent, text))  # type: ignore[arg-type]
+            examples.append((intent, text))
     return examples
 
 
@@ -100,3 +101,18 @@ class IntentClassifier:
         if angry and intent not in ("support", "human"):
             intent = "complaint"
         return Understanding(intent, float(probabilities[best]), injection, angry)
+
+
+def refine(
+    understanding: Understanding, text: str, profile: Any, named: Sequence[object]
+) -> Understanding:
+    """Context the classifier cannot see: a bare budget change is browsing again ("actually, up
+    to $200"); an instruction to the bot that names no product is off topic."""
+    from bot.chat.profile import parse_budget
+
+    intent = understanding.intent
+    if intent in ("price_stock", "product_question") and not named and any(parse_budget(text)):
+        intent = "browse"
+    if understanding.injection and not named and intent not in ("human", "browse"):
+        intent = "off_topic"
+    return replace(understanding, intent=intent)

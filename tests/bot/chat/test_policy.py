@@ -1,0 +1,35 @@
+from bot.chat.policy import Found, decide
+from bot.chat.profile import ShopperProfile
+from bot.chat.understand import Understanding
+from retrieval.catalog import Product
+
+TENT = Product(id="t", title="Ridge Tent", price=199, category="Tents")  # type: ignore[arg-type]
+LAMP = Product(id="l", title="Glow Lamp", price=30, category="Lighting")  # type: ignore[arg-type]
+
+
+def test_decide_hands_over_on_human_complaint_and_support() -> None:
+    for intent in ("human", "complaint", "support"):
+        decision = decide(Understanding(intent, 1.0), ShopperProfile(), Found(matches=[TENT]))
+        assert (decision.action, decision.products) == ("handover", [])
+
+
+def test_decide_quotes_a_policy_section_for_a_general_support_question() -> None:
+    decision = decide(
+        Understanding("support", 1.0), ShopperProfile(), Found(), policy_topic="Returns"
+    )
+    assert (decision.action, decision.reason) == ("policy", "Returns")
+
+
+def test_decide_answers_about_the_subject_when_no_product_is_named() -> None:
+    found = Found(matches=[LAMP], subject=[TENT])
+    decision = decide(Understanding("price_stock", 0.9), ShopperProfile(), found)
+    assert (decision.action, decision.products) == ("answer", [TENT])
+
+
+def test_decide_offers_the_nearest_over_budget_when_nothing_fits() -> None:
+    decision = decide(Understanding("browse", 0.9), ShopperProfile(), Found(nearest=[TENT]))
+    assert (decision.action, decision.over_budget) == ("nothing_fits", [TENT])
+
+
+def test_decide_says_not_found_when_nothing_is_relevant() -> None:
+    assert decide(Understanding("browse", 0.9), ShopperProfile(), Found()).action == "not_found"

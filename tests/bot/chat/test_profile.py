@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+import pytest
+
+from bot.chat.profile import ShopperProfile, parse_budget, update_profile
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I have a budget of 100 dollars, any hiking boots?", (None, D(100))),
+        ("under $500", (None, D(500))),
+        ("max 150 please", (None, D(150))),
+        ("between 80 and 120 €", (D(80), D(120))),
+        ("100 bucks tops", (None, D(100))),
+        ("ok my budget is now 80", (None, D(80))),
+        ("no more than 1,299.99 USD", (None, D("1299.99"))),
+        ("$389 through $419", (D(389), D(419))),
+        ("over $200", (D(200), None)),
+        ("around 300", (D(180), D(330))),
+        ("a tent for 4 people", (None, None)),
+        ("size 10 shoes", (None, None)),
+        ("a 2 person tent under 300 please", (None, D(300))),
+    ],
+)
+def test_parse_budget_reads_the_words_around_an_amount(
+    text: str, expected: tuple[Decimal | None, Decimal | None]
+) -> None:
+    assert parse_budget(text) == expected
+
+
+def test_update_profile_keeps_the_budget_until_the_shopper_changes_it() -> None:
+    profile = update_profile(ShopperProfile(), "boots under $100")
+    profile = update_profile(profile, "are they waterproof?")
+    assert profile.max_price == D(100)
+    profile = update_profile(profile, "actually, up to $200")
+    assert (profile.min_price, profile.max_price) == (None, D(200))
+
+
+def test_update_profile_anything_cheaper_is_below_the_best_match_shown() -> None:
+    profile = update_profile(
+        ShopperProfile(), "anything cheaper?", last_shown=["a", "b"], last_prices=[D(90), D(60)]
+    )
+    assert profile.max_price == D("89.99") and profile.cheap_first
+
+
+def test_update_profile_cheaper_in_a_comparison_is_not_a_budget() -> None:
+    profile = update_profile(
+        ShopperProfile(), "which is cheaper?", last_prices=[D(90)], browsing=False
+    )
+    assert profile.max_price is None
+
+
+def test_update_profile_rules_out_and_likes_brands_from_the_catalog() -> None:
+    profile = update_profile(
+        ShopperProfile(), "I like Arcwind but not Quillfoot", brands=["Arcwind", "Quillfoot"]
+    )
+    assert profile.brands_liked == ["Arcwind"]
+    assert profile.brands_excluded == ["Quillfoot"]
+
+
+def test_update_profile_something_else_rejects_what_was_shown() -> None:
+    profile = update_profile(ShopperProfile(), "show me something else", last_shown=["p1", "p2"])
+    assert profile.rejected == ["p1", "p2"]

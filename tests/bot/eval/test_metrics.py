@@ -1,0 +1,33 @@
+from bot.eval.metrics import TurnResult, score, unsupported
+from retrieval.catalog import Product
+
+CATALOG = {
+    "a": Product(id="a", title="Halvard Rain Jacket", price=95, category="Jackets"),  # type: ignore[arg-type]
+    "b": Product(id="b", title="Nordhaven Drizzle Jacket", price=154.99, category="Jackets"),  # type: ignore[arg-type]
+}
+
+
+def turn(reply: str, cards: list[str], **label: object) -> TurnResult:
+    return TurnResult("c1", "q", dict(label), cards=[{"id": i} for i in cards], reply=reply)
+
+
+def test_unsupported_flags_a_price_no_shown_product_has() -> None:
+    assert unsupported(turn("The Halvard Rain Jacket is $89.00.", ["a"]), CATALOG) == [
+        "amount 89.00"
+    ]
+    assert unsupported(turn("The Halvard Rain Jacket is $95.00.", ["a"]), CATALOG) == []
+
+
+def test_unsupported_flags_a_catalog_product_named_but_not_shown() -> None:
+    found = unsupported(turn("Try the Nordhaven Drizzle Jacket.", ["a"]), CATALOG)
+    assert found == ["product Nordhaven Drizzle Jacket"]
+
+
+def test_score_counts_budget_violations_and_contradictions() -> None:
+    turns = [
+        turn("Here you go.", ["b"], max_price=100),
+        turn("We don't carry jackets.", ["a"], max_price=100),
+    ]
+    metrics = score(turns, CATALOG)
+    assert metrics["fit_violations"] == 1
+    assert metrics["contradictions"] == 1
