@@ -90,7 +90,9 @@ async def test_dialogue_log_close_turn_stores_every_outcome_field(
     )
     await dialogue_log.close_turn(turn_id, outcome)
     [turn] = dialogue_log.turns("session-aaaa") or []
-    assert {name: getattr(turn, name) for name in vars(outcome)} == vars(outcome)
+    # The profile and the handover reason belong to the session, not the turn.
+    fields = {k: v for k, v in vars(outcome).items() if k not in ("profile", "handover_reason")}
+    assert {name: getattr(turn, name) for name in fields} == fields
     assert (turn.id, turn.user_text) == (turn_id, "How much is the tent?")
 
 
@@ -111,3 +113,19 @@ async def test_dialogue_log_turns_are_oldest_first_per_session(
     assert [t.user_text for t in turns] == ["first", "second", "third"]
     assert [t.id for t in turns] == sorted(t.id for t in turns)
     assert {t.session_id for t in turns} == {"session-aaaa"}
+
+
+async def test_dialogue_log_handover_marks_the_session_until_handed_back(
+    dialogue_log: DialogueLog,
+) -> None:
+    turn_id = await dialogue_log.open_turn("session-hand", "ws", "a person please")
+    outcome = TurnOutcome(
+        status="ok", action="handover", handover_reason="human", profile={"max_price": "50"}
+    )
+    await dialogue_log.close_turn(turn_id, outcome)
+    assert await dialogue_log.session_state("session-hand") == "waiting_for_human"
+    assert await dialogue_log.profile("session-hand") == {"max_price": "50"}
+    assert [s.id for s in dialogue_log.waiting()] == ["session-hand"]
+    assert dialogue_log.hand_back("session-hand")
+    assert await dialogue_log.session_state("session-hand") == "bot"
+    assert not dialogue_log.hand_back("no-such-session")
