@@ -17,7 +17,7 @@ import numpy as np
 
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
-from retrieval.text import STOP_WORDS, keywords, words
+from retrieval.text import STOP_WORDS, fold, keywords, words
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
@@ -109,8 +109,10 @@ class CatalogView:
         return [(self.order[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def named(self, text: str, *, limit: int = 3) -> list[Product]:
-        """Products the text names by title: a rare title word ("Tempo"), or most of a title."""
+        """Products the text names by title: most of a title, two of its words one of them
+        rare, or one rare word written as a name ("the Tempo")."""
         said = set(keywords(text))
+        capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][a-z0-9]+", text)}
         scored = []
         for product_id, title in zip(self.order, self.titles, strict=True):
             matched = title & said
@@ -119,7 +121,8 @@ class CatalogView:
             weight = sum(self.idf[w] for w in matched)
             coverage = weight / sum(self.idf[w] for w in title)
             rare = any(self.idf[w] >= math.log(1 + len(self.order) / 3) for w in matched)
-            if (rare and len(matched) >= 1 and weight > 2.5) or coverage >= 0.6:
+            by_name = len(matched) >= 2 or bool(matched & capitalised)
+            if (rare and by_name and weight > 2.5) or coverage >= 0.6:
                 scored.append((weight + coverage, product_id))
         scored.sort(reverse=True)
         if not scored:

@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.chat.policy import Found
-from bot.chat.profile import ShopperProfile
+from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
 from bot.chat.understand import Understanding
 from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView, Filters, HybridSearch
@@ -54,7 +54,7 @@ def retrieve(
     category, relevant = infer_category(search, text, vector, understanding)
     if relevant and understanding.intent == "browse":
         profile = profile.model_copy(update={"topic": text})
-    elif not relevant and profile.topic and understanding.intent == "browse":
+    elif not relevant and profile.topic and understanding.intent == "browse" and refines(text):
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
         vector = search.index.embed_queries([text])[0]
@@ -89,3 +89,9 @@ def named_in(view: CatalogView, text: str) -> list[Product]:
         if best and best[0] not in found:
             found.append(best[0])
     return found if len(found) >= 2 else view.named(text)
+
+
+def refines(text: str) -> bool:
+    """A message that only adjusts the last request: a budget, "cheaper", "in stock", "other"."""
+    patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT)
+    return any(parse_budget(text)) or any(p.search(text) for p in patterns)

@@ -7,6 +7,7 @@ file; every case is a fresh session, as a new shopper would be.
 import asyncio
 import json
 import platform
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -147,7 +148,8 @@ def evaluate(
     parsed = parse_products(read_rows(catalog), None)
     products: dict[str, Product] = {p.id: p for p in parsed.products}
     if url:
-        turns = asyncio.run(run_all(url.rstrip("/") + "/ws/chat", cases, concurrency))
+        ws_url = re.sub(r"^http", "ws", url.rstrip("/")) + "/ws/chat"
+        turns = asyncio.run(run_all(ws_url, cases, concurrency))
     else:
         turns = asyncio.run(in_process(settings, catalog, cases, concurrency))
     metrics = score(turns, products)

@@ -121,7 +121,7 @@ async def test_ws_turn_logged_with_every_field_before_done(service: Service) -> 
     assert turn["reply"] == done["text"] == answer.text
     assert turn["products"] == [{"id": c["id"], "score": c["score"]} for c in answer.products]
     assert turn["model"] == "embedded:smollm2-135m-instruct" and turn["adapter"] is None
-    assert turn["prompt_tokens"] == done["usage"]["prompt_tokens"] > 100
+    assert turn["prompt_tokens"] == done["usage"]["prompt_tokens"] > 20
     assert turn["completion_tokens"] == done["usage"]["completion_tokens"] > 0
     assert 0 < turn["ttft_ms"] <= turn["total_ms"]
     assert turn["ttft_ms"] == pytest.approx(done["timings"]["ttft_ms"])
@@ -145,9 +145,13 @@ async def test_ws_answers_only_state_catalog_prices(service: Service) -> None:
         answers.append(await ask(ws, "Do you sell iPhones?"))
     for answer in answers:
         shown = {Decimal(c["price"]) for c in answer.products}
+        # Besides shown prices, only the shopper's own budget may be repeated back.
+        profile = answer.done["profile"] or {}
+        stated = {Decimal(v) for k, v in profile.items() if k.endswith("_price") and v}
+        allowed = shown | stated
         for match in MONEY.finditer(answer.done["text"]):
             amount = Decimal((match.group(1) or match.group(2)).replace(",", ""))
-            assert amount in shown, f"{amount} in {answer.done['text']!r} is not a shown price"
+            assert amount in allowed, f"{amount} in {answer.done['text']!r} is not a shown price"
         assert shown <= prices
     assert "Nike" not in answers[2].done["text"]
     # Nothing in the catalog is like a phone: no cards, and no product or price in the text.
