@@ -54,7 +54,7 @@ def retrieve(
     category, relevant = infer_category(search, text, vector, understanding)
     if relevant and understanding.intent == "browse":
         profile = profile.model_copy(update={"topic": text})
-    elif not relevant and profile.topic and understanding.intent == "browse" and refines(text):
+    elif not relevant and profile.topic and refines(text):
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
         vector = search.index.embed_queries([text])[0]
@@ -91,7 +91,12 @@ def named_in(view: CatalogView, text: str) -> list[Product]:
     return found if len(found) >= 2 else view.named(text)
 
 
+# Words that point back at what was just discussed: "which one fits four people?"
+BACK_REFERENCE = re.compile(r"\b(it|its|that|this|these|those|them|they|which one|ones?)\b", re.I)
+
+
 def refines(text: str) -> bool:
-    """A message that only adjusts the last request: a budget, "cheaper", "in stock", "other"."""
-    patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT)
+    """A message that adjusts or points back at the last request rather than starting a new one:
+    a budget, "cheaper", "in stock", "something else", "which one ...?"."""
+    patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE)
     return any(parse_budget(text)) or any(p.search(text) for p in patterns)
