@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from transformers import AutoTokenizer
 
 from bot.chat import ChatService
-from bot.chat.phrase import banned_token_bias
+from bot.chat.phrase import banned_token_bias, known_words
 from bot.config import Settings
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
@@ -77,11 +77,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     tokenizer = await asyncio.to_thread(AutoTokenizer.from_pretrained, model)
     bias = await asyncio.to_thread(banned_token_bias, tokenizer)
+    vocabulary = await asyncio.to_thread(known_words, tokenizer)
     app.state.engine = engine
     app.state.index = index
     app.state.chat = await asyncio.to_thread(
-        ChatService, engine, index, dialogue_log, settings=settings, lead_bias=bias
-    )
+        ChatService, engine, index, dialogue_log, settings=settings, lead_bias=bias,
+        vocabulary=vocabulary,
+    )  # fmt: skip
     try:
         yield
     finally:

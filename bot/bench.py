@@ -132,7 +132,7 @@ async def service_prompts(
         profile = plan.profile
         if plan.lead is not None and tokens:
             messages = lead_messages(chat.settings.store_name, plan.lead, text)
-            prompts.append((messages, chat.lead_extra, tokens))
+            prompts.append((messages, chat.lead_extra[plan.decision.action], tokens))
     return prompts
 
 

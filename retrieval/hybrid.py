@@ -8,7 +8,7 @@ embeddings miss and keywords find; meaning ("something to keep me dry") is the r
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -82,6 +82,7 @@ class CatalogView:
         frequency = Counter(w for title in titles for w in title)
         total = max(1, len(titles))
         self.idf = {w: math.log(1 + total / n) for w, n in frequency.items()}
+        self.df = frequency
         self.titles = titles
         self.categories = sorted({p.category for p in self.products.values() if p.category})
         self.brands = self._brands()
@@ -108,11 +109,14 @@ class CatalogView:
         top = np.argsort(-scores)[: min(n, len(self.order))]
         return [(self.order[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def named(self, text: str, *, limit: int = 3) -> list[Product]:
-        """Products the text names by title: most of a title, two of its words one of them
-        rare, or one rare word written as a name ("the Tempo")."""
+    def named(
+        self, text: str, *, limit: int = 3, prefer: Callable[[Product], int] | None = None
+    ) -> list[Product]:
+        """Products the text names by title: most of a title, two of its distinctive words
+        ("Tarnhaven Firefly"), or one distinctive word written as a name ("the Tempo")."""
         said = set(keywords(text))
-        capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][a-z0-9]+", text)}
+        capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
+        distinctive_df = max(3, len(self.order) // 20)
         scored = []
         for product_id, title in zip(self.order, self.titles, strict=True):
             matched = title & said
@@ -120,15 +124,19 @@ class CatalogView:
                 continue
             weight = sum(self.idf[w] for w in matched)
             coverage = weight / sum(self.idf[w] for w in title)
-            rare = any(self.idf[w] >= math.log(1 + len(self.order) / 3) for w in matched)
-            by_name = len(matched) >= 2 or bool(matched & capitalised)
-            if (rare and by_name and weight > 2.5) or coverage >= 0.6:
+            distinctive = {w for w in matched if self.df[w] <= distinctive_df}
+            if len(distinctive) >= 2 or distinctive & capitalised or coverage >= 0.6:
                 scored.append((weight + coverage, product_id))
         scored.sort(reverse=True)
         if not scored:
             return []
         best = scored[0][0]
-        return [self.products[i] for s, i in scored[:limit] if s >= best * 0.8]
+        close = [i for s, i in scored if s >= best * 0.8]
+        # A name that fits several products ("the Moraine") means the one the conversation
+        # prefers: the one just discussed, or one that fits the shopper's budget.
+        if prefer is not None:
+            close.sort(key=lambda i: -prefer(self.products[i]))
+        return [self.products[i] for i in close[:limit]]
 
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""

@@ -11,10 +11,13 @@ from typing import Any, Protocol
 
 from bot.engine.client import EngineClient, Usage
 
-# Lower-case words, an optional comma after a word, and one sentence end: nothing else.
+# Lower-case words, an optional comma after a word, and one sentence end: nothing else. Each
+# action's lead-in starts with fixed words, so the small model continues a sensible opening
+# instead of choosing one (left free it wrote "you can try it again later" before a comparison).
+OPENINGS = {"recommend": "here are some", "answer": "happy to help", "compare": "good question,"}
 LEAD_GRAMMAR = r"""
-root ::= word (" " word){2,9} end
-word ::= [a-z]{1,14} ","?
+root ::= "{opening}" (" " word){{1,8}} end
+word ::= [a-z]{{1,14}} ","?
 end ::= "!" | "."
 """
 # Words a lead-in must not use: denials, apologies, stock and price talk, promises.
@@ -48,19 +51,24 @@ def banned_token_bias(tokenizer: Vocabulary) -> dict[str, int]:
     return bias
 
 
-def lead_messages(store: str, lead: str, shopper_text: str) -> list[dict[str, str]]:
-    # The shopper's words are context for tone only; the grammar decides what can be written.
+def lead_messages(store: str, lead: str, shopper_text: str = "") -> list[dict[str, str]]:
+    # The shopper's words are left out on purpose: the small model echoed them (product names
+    # in lower case, half-words), and they are a channel for instructions aimed at the bot.
     return [
         {"role": "system", "content": PERSONA.format(store=store, lead=lead)},
-        {"role": "user", "content": shopper_text[:500]},
+        {"role": "user", "content": f"Write the sentence: {lead}."},
     ]
 
 
-def lead_request(bias: dict[str, int]) -> dict[str, Any]:
+def lead_requests(bias: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """The engine request options for each action's lead-in (static: compiled once, cached)."""
     return {
-        "structured_outputs": {"grammar": LEAD_GRAMMAR},
-        "logit_bias": bias,
-        "repetition_penalty": 1.3,
+        action: {
+            "structured_outputs": {"grammar": LEAD_GRAMMAR.format(opening=opening)},
+            "logit_bias": bias,
+            "repetition_penalty": 1.3,
+        }
+        for action, opening in OPENINGS.items()
     }
 
 
@@ -72,8 +80,21 @@ def repeats(words: list[str], n: int = 2) -> bool:
     return any(words[i : i + n] == tail for i in range(len(words) - n))
 
 
-def _clean(text: str) -> bool:
+def known_words(tokenizer: Vocabulary) -> frozenset[str]:
+    """Whole lower-case words the tokenizer has a token for: a made-up word ("wouldntleften")
+    is spelled from pieces, so it is not among them."""
+    found = set()
+    for token in tokenizer.get_vocab():
+        text = tokenizer.convert_tokens_to_string([token])
+        if text.startswith(" ") and text[1:].isalpha() and text[1:].islower():
+            found.add(text[1:])
+    return frozenset(found | {"a", "i"})
+
+
+def _clean(text: str, vocabulary: frozenset[str] | None) -> bool:
     words = re.findall(r"[a-z']+", text.lower())
+    if vocabulary is not None and any(w not in vocabulary for w in words):
+        return False
     return not repeats(words) and not any(w in BANNED_WORDS for w in words)
 
 
@@ -84,6 +105,7 @@ async def stream_lead(
     extra: dict[str, Any],
     usage: Usage,
     temperature: float,
+    vocabulary: frozenset[str] | None = None,
 ) -> AsyncGenerator[str, None]:
     """Yield the lead-in word by word, capitalised; a word that is banned or starts a loop ends
     it there (the tripwire behind the logit bias), so only clean whole words are shown."""
@@ -94,17 +116,17 @@ async def stream_lead(
     try:
         async for piece in pieces:
             written += piece if written else piece.lstrip()
-            complete = written[: written.rfind(" ") + 1] if " " in written else ""
-            if not _clean(complete):
-                written = written[:shown]
+            # Whole words only, without the space after them (it goes out with the next word).
+            complete = written[: written.rfind(" ")] if " " in written else ""
+            if not _clean(complete, vocabulary):
                 break
             if len(complete) > shown:
                 yield _capitalise(complete, shown)
                 shown = len(complete)
         else:
-            if _clean(written) and len(written) > shown:
+            written = written.rstrip()
+            if _clean(written, vocabulary) and len(written) > shown:
                 yield _capitalise(written, shown)
-                shown = len(written)
     finally:
         await pieces.aclose()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
-from bot.chat.phrase import lead_messages, lead_request, stream_lead
+from bot.chat.phrase import lead_messages, lead_requests, stream_lead
 from bot.chat.policy import Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
@@ -54,6 +54,7 @@ class ChatService:
         *,
         settings: Settings,
         lead_bias: dict[str, int] | None = None,
+        vocabulary: frozenset[str] | None = None,
     ):
         self.engine = engine
         self.index = index
@@ -63,7 +64,8 @@ class ChatService:
         self.embedder: Batcher[str, list[float]] = Batcher(index.embed_queries)
         self.classifier = IntentClassifier(index.embed_queries)
         self.policy = StorePolicy.load(settings.policy_file)
-        self.lead_extra = lead_request(lead_bias or {})
+        self.lead_extra = lead_requests(lead_bias or {})
+        self.vocabulary = vocabulary
 
     def validate(self, text: str) -> str:
         text = text.strip()
@@ -233,9 +235,10 @@ class ChatService:
         pieces = stream_lead(
             self.engine,
             messages,
-            extra=self.lead_extra,
+            extra=self.lead_extra[plan.decision.action],
             usage=usage,
             temperature=self.settings.temperature if temperature is None else temperature,
+            vocabulary=self.vocabulary,
         )
         try:
             async for piece in pieces:

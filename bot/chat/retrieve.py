@@ -2,9 +2,9 @@
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from bot.chat.policy import Found
+from bot.chat.policy import PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
 from bot.chat.understand import Understanding
 from retrieval.catalog import Product
@@ -52,7 +52,7 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     view = search.view
     category, relevant = infer_category(search, text, vector, understanding)
-    if relevant and understanding.intent == "browse":
+    if relevant and understanding.intent in PRODUCT_INTENTS:
         profile = profile.model_copy(update={"topic": text})
     elif not relevant and profile.topic and refines(text):
         # "actually, up to $200": the request it refines says what to look for.
@@ -67,8 +67,16 @@ def retrieve(
     matches = [h.product for h in search.search(text, vector, filters, k)]
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
-    named = named_in(view, text) if understanding.intent == "compare" else view.named(text)
     subject = [view.products[i] for i in profile.shown if i in view.products]
+    shown = set(profile.shown)
+
+    def prefer(product: Product) -> int:
+        return 2 * (product.id in shown) + filters.passes(product)
+
+    if understanding.intent == "compare":
+        named = named_in(view, text, prefer)
+    else:
+        named = view.named(text, prefer=prefer)
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
     if not matches and on_topic and profile.category and budget:
@@ -78,17 +86,19 @@ def retrieve(
     return profile, Found(matches, named, subject, nearest, relevant)
 
 
-def named_in(view: CatalogView, text: str) -> list[Product]:
+def named_in(
+    view: CatalogView, text: str, prefer: Callable[[Product], int] | None = None
+) -> list[Product]:
     """Each product a comparison names: the best title match of each part ("X or Y")."""
     parts = re.split(
         r"\bor\b|\bvs\.?|\bversus\b|\band\b|,|\bcompared? (to|with)\b", text, flags=re.I
     )
     found: list[Product] = []
     for part in parts:
-        best = view.named(part or "", limit=1)
+        best = view.named(part or "", limit=1, prefer=prefer)
         if best and best[0] not in found:
             found.append(best[0])
-    return found if len(found) >= 2 else view.named(text)
+    return found if len(found) >= 2 else view.named(text, prefer=prefer)
 
 
 # Words that point back at what was just discussed: "which one fits four people?"

@@ -42,6 +42,7 @@ INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules|prompt|above|previous)\b"
     r"|\bsystem prompt\b|^\s*(system|assistant|developer)\s*:|\byou are now\b|\bdeveloper mode\b"
     r"|\bjailbreak\b|\bDAN\b|\bpretend (you are|to be)\b|\bact as\b|\brepeat after me\b"
+    r"|\b(system|admin|developer) (override|message|instructions?|mode|note|update)\b"
     r"|\bnew instructions?\b|\byou (may|can|must) (now )?(give|offer|grant)\b",
     re.I | re.M,
 )
@@ -55,6 +56,11 @@ ANGER = re.compile(
     r"\b(furious|angry|ridiculous|unacceptable|scam|terrible|awful|worst|useless|disgusting"
     r"|fed up|rip-?off|rubbish|garbage|pathetic)\b|!!!",
     re.I,
+)
+
+
+PRICE_OR_STOCK = re.compile(
+    r"\b(price|prices|priced|cost|costs|how much|in stock|available|availability|sold out)\b", re.I
 )
 
 
@@ -111,8 +117,12 @@ def refine(
     from bot.chat.profile import parse_budget
 
     intent = understanding.intent
-    if intent in ("price_stock", "product_question") and not named and any(parse_budget(text)):
-        intent = "browse"
+    if intent in ("price_stock", "product_question", "greeting") and any(parse_budget(text)):
+        intent = "browse"  # a shopper who states a budget is shopping
+    elif named and intent in ("greeting", "browse") and PRICE_OR_STOCK.search(text):
+        intent = "price_stock"  # "Granmoor Ridgeback price?", "do you have the X in stock?"
+    elif named and intent == "greeting":
+        intent = "price_stock"  # "do you have the Granmoor Switchback boot?"
     if understanding.injection and not named and intent not in ("human", "browse"):
         intent = "off_topic"
     return replace(understanding, intent=intent)

@@ -1,0 +1,59 @@
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import pytest
+
+from bot.chat.phrase import lead_requests, repeats, stream_lead
+from bot.engine.client import Usage
+
+
+class ScriptedEngine:
+    """Streams fixed pieces: the lead-in logic above the engine, without the engine."""
+
+    def __init__(self, pieces: list[str]):
+        self.pieces = pieces
+
+    async def stream_chat(self, messages: Any, **kwargs: Any) -> AsyncGenerator[str, None]:
+        for piece in self.pieces:
+            yield piece
+
+
+async def lead(pieces: list[str], vocabulary: frozenset[str] | None = None) -> str:
+    out = stream_lead(
+        ScriptedEngine(pieces),  # type: ignore[arg-type]
+        [],
+        extra={},
+        usage=Usage(),
+        temperature=0,
+        vocabulary=vocabulary,
+    )
+    return "".join([piece async for piece in out])
+
+
+async def test_stream_lead_capitalises_and_passes_a_clean_sentence() -> None:
+    assert await lead(["here", " are", " some", " great", " tents", "!"]) == (
+        "Here are some great tents!"
+    )
+
+
+@pytest.mark.parametrize("word", [" not", " sorry", " out", " cheapest"])
+async def test_stream_lead_ends_before_a_banned_word(word: str) -> None:
+    assert await lead(["here", " are", word, " great", " tents", "!"]) == "Here are"
+
+
+async def test_stream_lead_ends_before_a_made_up_word() -> None:
+    vocabulary = frozenset({"here", "are", "some", "tents"})
+    assert await lead(["here", " are", " some", " wouldnt", "leften", " tents"], vocabulary) == (
+        "Here are some"
+    )
+
+
+def test_repeats_spots_a_loop_starting() -> None:
+    assert repeats("great tents and great tents".split())
+    assert not repeats("here are some great tents".split())
+
+
+def test_lead_requests_fix_each_actions_opening() -> None:
+    grammar = lead_requests({"7": -100})["compare"]["structured_outputs"]["grammar"]
+    assert 'root ::= "good question,"' in grammar
+    assert lead_requests({"7": -100})["recommend"]["logit_bias"] == {"7": -100}
