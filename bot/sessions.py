@@ -5,10 +5,10 @@ import secrets
 import time
 from collections import deque
 
+from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
 from bot.errors import RateLimited
 from bot.log.models import Turn as LoggedTurn
-from bot.prompt import Turn
 from bot.protocol import HistoryItem
 
 

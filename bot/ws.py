@@ -11,12 +11,12 @@ from starlette.websockets import WebSocketDisconnect
 from uvicorn.protocols.utils import ClientDisconnected
 
 from bot.chat import ChatService, Done, Event, Handover, Products, Token
+from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
 from bot.config import Settings
 from bot.errors import BadRequest, SalesbotError
 from bot.log.store import TurnOutcome
 from bot.metrics import METRICS
-from bot.prompt import Turn
 from bot.protocol import (
     SESSION_ID,
     DoneFrame,

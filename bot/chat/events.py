@@ -8,6 +8,14 @@ from retrieval.index import SearchHit
 
 
 @dataclass
+class Turn:
+    """One answered exchange of a conversation's history."""
+
+    user: str
+    assistant: str
+
+
+@dataclass
 class Products:
     hits: list[SearchHit]
     notes: dict[str, str] = field(default_factory=dict)  # product id -> "over your budget"

@@ -106,12 +106,17 @@ async def stream_lead(
     usage: Usage,
     temperature: float,
     vocabulary: frozenset[str] | None = None,
+    max_tokens: int = MAX_LEAD_TOKENS,
 ) -> AsyncGenerator[str, None]:
     """Yield the lead-in word by word, capitalised; a word that is banned or starts a loop ends
     it there (the tripwire behind the logit bias), so only clean whole words are shown."""
     written, shown = "", 0
     pieces = engine.stream_chat(
-        messages, max_tokens=MAX_LEAD_TOKENS, temperature=temperature, usage=usage, extra=extra
+        messages,
+        max_tokens=min(max_tokens, MAX_LEAD_TOKENS),
+        temperature=temperature,
+        usage=usage,
+        extra=extra,
     )
     try:
         async for piece in pieces:

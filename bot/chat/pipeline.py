@@ -10,7 +10,7 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 
 from bot.chat import render, replies
-from bot.chat.events import Done, Event, Handover, Products, Token
+from bot.chat.events import Done, Event, Handover, Products, Token, Turn
 from bot.chat.phrase import lead_messages, lead_requests, stream_lead
 from bot.chat.policy import Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
@@ -24,7 +24,6 @@ from bot.errors import BadRequest, SalesbotError
 from bot.grounding import GroundingGuard
 from bot.log.store import DialogueLog, TurnOutcome
 from bot.metrics import METRICS
-from bot.prompt import Turn
 from retrieval.batching import Batcher
 from retrieval.hybrid import HybridSearch
 from retrieval.index import CatalogIndex, SearchHit
@@ -90,7 +89,8 @@ class ChatService:
         vector = await self.embedder.submit(text)
         understanding = self.classifier.classify(text, vector)
         view = await asyncio.to_thread(lambda: self.search.view)
-        understanding = refine(understanding, text, profile, view.named(text))
+        named = await asyncio.to_thread(view.named, text)
+        understanding = refine(understanding, text, profile, named)
         last = [view.products[i] for i in profile.shown if i in view.products]
         profile = update_profile(
             profile,
@@ -239,6 +239,7 @@ class ChatService:
             usage=usage,
             temperature=self.settings.temperature if temperature is None else temperature,
             vocabulary=self.vocabulary,
+            max_tokens=max_tokens or self.settings.max_reply_tokens,
         )
         try:
             async for piece in pieces:

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from bot.chat import ChatService, Done, Event, Products, Token
+from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
 from bot.errors import BadRequest, SalesbotError
-from bot.prompt import Turn
 from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
 from bot.sessions import new_session_id
 

@@ -2,9 +2,9 @@ import time
 
 import pytest
 
+from bot.chat.events import Turn
 from bot.errors import RateLimited
 from bot.log.models import Turn as LoggedTurn
-from bot.prompt import Turn
 from bot.protocol import HistoryItem
 from bot.sessions import ChatSession, RateLimiter, new_session_id
 

@@ -1,0 +1,129 @@
+"""The turn pipeline in-process: real index, embeddings and SQLite log, a scripted engine."""
+
+from collections.abc import AsyncGenerator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.chat import ChatService, Done, Handover, Products, Token
+from bot.chat.profile import ShopperProfile
+from bot.config import Settings
+from bot.errors import EngineUnavailable
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.embeddings import load_embeddings
+from retrieval.index import CatalogIndex
+
+SHOP = [
+    Product(id="j1", title="Halvard Rain Jacket", price=95, category="Jackets",
+            description="Waterproof rain jacket with taped seams."),
+    Product(id="j2", title="Nordhaven Drizzle Jacket", price=154.99, category="Jackets",
+            description="Waterproof breathable rain jacket for hiking."),
+    Product(id="t1", title="Ridgeline Dome Tent", price=249, category="Tents",
+            description="Two-person dome tent for backpacking."),
+]  # fmt: skip
+
+
+class ScriptedEngine:
+    """Streams the given pieces for every lead-in, or fails as told."""
+
+    def __init__(self, pieces: list[str], fail: bool = False):
+        self.pieces, self.fail, self.calls = pieces, fail, 0
+
+    async def ensure_ready(self, timeout: float) -> None:
+        return None
+
+    async def stream_chat(self, messages: Any, **kwargs: Any) -> AsyncGenerator[str, None]:
+        self.calls += 1
+        for piece in self.pieces:
+            yield piece
+        if self.fail:
+            raise EngineUnavailable("The assistant's engine stopped while answering.")
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Iterator[DialogueLog]:
+    dialogue_log = DialogueLog(f"sqlite:///{tmp_path / 'log.db'}")
+    dialogue_log.migrate()
+    yield dialogue_log
+    dialogue_log.close()
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
+        catalog.upsert(SHOP)
+        yield catalog
+
+
+def service(engine: ScriptedEngine, index: CatalogIndex, log: DialogueLog) -> ChatService:
+    settings = Settings(data_dir=index._path.parent)  # type: ignore[union-attr]
+    return ChatService(engine, index, log, settings=settings)  # type: ignore[arg-type]
+
+
+async def turn(chat: ChatService, text: str, **kwargs: Any) -> list[Any]:
+    turn_id = await chat.accept(kwargs.get("session_id") or "session-test-1", "ws", text)
+    return [event async for event in chat.answer(turn_id, [], text, **kwargs)]
+
+
+async def test_pipeline_never_shows_an_invented_price_from_the_model(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    engine = ScriptedEngine(["here", " are", " some", " jackets,", " only", " $5", " today!"])
+    events = await turn(service(engine, index, log), "a rain jacket under $100")
+    text = "".join(e.text for e in events if isinstance(e, Token))
+    [cards] = [e for e in events if isinstance(e, Products)]
+    assert "$5 " not in text and "$5." not in text
+    assert [h.product.id for h in cards.hits] == ["j1"]
+    assert "The Halvard Rain Jacket ($95.00, in stock) is the best match" in text
+    [logged] = log.turns("session-test-1") or []
+    assert logged.action == "recommend" and logged.status == "ok"
+
+
+async def test_pipeline_over_budget_product_is_never_shown(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    events = await turn(
+        service(ScriptedEngine(["here are some jackets!"]), index, log),
+        "rain jacket",
+        profile=ShopperProfile(max_price=100),
+    )
+    [cards] = [e for e in events if isinstance(e, Products)]
+    assert {h.product.id for h in cards.hits} == {"j1"}
+
+
+async def test_pipeline_handover_then_silence_without_the_engine(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    engine = ScriptedEngine(["here are some tents!"])
+    chat = service(engine, index, log)
+    first = await turn(chat, "can I talk to a real person?", session_id="session-hand-1")
+    later = await turn(chat, "do you have tents?", session_id="session-hand-1")
+    [handover] = [e for e in first if isinstance(e, Handover)]
+    assert handover.reason == "human"
+    assert later[-1].action == "waiting_for_human" and engine.calls == 0
+    assert log.hand_back("session-hand-1")
+    again = await turn(chat, "do you have tents?", session_id="session-hand-1")
+    assert again[-1].action == "recommend" and engine.calls == 1
+
+
+async def test_pipeline_engine_failure_is_raised_and_logged(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = service(ScriptedEngine(["here are"], fail=True), index, log)
+    with pytest.raises(EngineUnavailable):
+        await turn(chat, "a waterproof jacket")
+    [logged] = log.turns("session-test-1") or []
+    assert (logged.status, logged.error_code) == ("error", "engine_unavailable")
+
+
+async def test_pipeline_done_carries_intent_action_and_profile(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    events = await turn(service(ScriptedEngine([]), index, log), "tents under $300 please")
+    done = events[-1]
+    assert isinstance(done, Done)
+    assert (done.intent, done.action) == ("browse", "recommend")
+    assert done.profile is not None and done.profile.max_price == 300
+    assert done.profile.shown == ["t1"]
