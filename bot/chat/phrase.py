@@ -16,7 +16,7 @@ from bot.engine.client import EngineClient, Usage
 # instead of choosing one (left free it wrote "you can try it again later" before a comparison).
 OPENINGS = {"recommend": "here are some", "answer": "happy to help", "compare": "good question,"}
 LEAD_GRAMMAR = r"""
-root ::= "{opening}" (" " word){{1,8}} end
+root ::= "{opening}" (" " word){{1,6}} end
 word ::= [a-z]{{1,14}} ","?
 end ::= "!" | "."
 """
@@ -28,7 +28,7 @@ BANNED_WORDS = frozenset(
     "offer offers shipping delivery guarantee guaranteed warranty only last limited dollars "
     "euro euros pounds however but although lack lacks without".split()
 )
-MAX_LEAD_TOKENS = 18
+MAX_LEAD_TOKENS = 20
 PERSONA = (
     "You are a warm, upbeat shop assistant at {store}. Reply with one short friendly sentence "
     "that introduces what comes next: you {lead}. Do not name products, brands or prices."
@@ -137,6 +137,7 @@ async def stream_lead(
 
 
 def _capitalise(text: str, start: int) -> str:
+    text = re.sub(r"\bi\b", "I", text)
     if start == 0:
         text = text[:1].upper() + text[1:]
     return text[start:]

@@ -94,7 +94,7 @@ class ChatService:
         last = [view.products[i] for i in profile.shown if i in view.products]
         profile = update_profile(
             profile,
-            text,
+            "" if understanding.injection else text,
             brands=view.brands,
             features=view.features,
             last_shown=[p.id for p in last],

@@ -4,6 +4,7 @@ Pure logic over the understanding, the profile and what retrieval found; nothing
 the engine, so every decision is exact and testable.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +26,12 @@ Action = Literal[
     "handover",
 ]
 HANDOVER_INTENTS = ("human", "complaint", "support")
+# Words of someone shopping: with them, "nothing relevant" means "we don't carry it".
+SHOPPING = re.compile(
+    r"\b(sell|sells|selling|carry|stock|have|has|buy|purchase|order|shop|looking for|need|want"
+    r"|get me|find|price|cost|brand|model|size|gift|any|some)\b",
+    re.I,
+)
 PRODUCT_INTENTS = ("browse", "product_question", "compare", "price_stock")
 
 
@@ -84,6 +91,6 @@ def decide(
         found.relevant
     ):  # related products exist but a filter (category, stock, brand) rules them out
         return Decision("nothing_fits")
-    if understanding.injection:
-        return Decision("off_topic")
+    if understanding.injection or not SHOPPING.search(text):
+        return Decision("off_topic")  # nothing relevant, and not asked as shopping either
     return Decision("not_found")

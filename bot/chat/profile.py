@@ -96,7 +96,8 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
         after = lowered[match.end() : match.end() + 20].lstrip()
         value = _amount(match)
         if re.search(rf"(?:{_AROUND})\s*$", before):
-            return Decimal(round(value * Decimal("0.6"))), Decimal(round(value * Decimal("1.1")))
+            # "Around 300": nothing above what was said, nothing far below it.
+            return Decimal(round(value * Decimal("0.6"))), value
         if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"(?:{_MAX_AFTER})\b", after):
             return None, value
         if re.search(rf"(?:{_MIN})\s*$", before):

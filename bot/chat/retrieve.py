@@ -30,9 +30,8 @@ def infer_category(
     """The category the message names or clearly points to, and whether anything is relevant."""
     nearby = search.search(text, vector, Filters(), VOTE_K)
     named = search.view.category_named(text)
-    if named and any(
-        h.product.category == named for h in search.search(text, vector, Filters(), 10)
-    ):
+    # A category word only counts when the best matches agree ("approach shoes" are boots).
+    if named and any(h.product.category == named for h in nearby[:3]):
         return named, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
@@ -52,6 +51,8 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     view = search.view
     category, relevant = infer_category(search, text, vector, understanding)
+    if profile.category and refines(text):
+        category = None  # "anything similar under 135?" stays in the category it refines
     if relevant and understanding.intent in PRODUCT_INTENTS:
         profile = profile.model_copy(update={"topic": text})
     elif not relevant and profile.topic and refines(text):

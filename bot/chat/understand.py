@@ -59,6 +59,14 @@ ANGER = re.compile(
 )
 
 
+# A problem with something the shopper already bought: a person should look at it.
+PROBLEM = re.compile(
+    r"\b(arrived|came|received|delivered|got)\b.{0,40}\b(broken|damaged|wrong|missing|torn"
+    r"|defective|faulty|late|ripped|dirty|used)\b|\b(exchange|return|refund|replace)\b.{0,25}"
+    r"\b(my|the one i|what i)\b|\bmy (order|package|parcel|delivery|refund|purchase)\b"
+    r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like)\b",
+    re.I,
+)
 PRICE_OR_STOCK = re.compile(
     r"\b(price|prices|priced|cost|costs|how much|in stock|available|availability|sold out)\b", re.I
 )
@@ -98,6 +106,8 @@ class IntentClassifier:
         angry = ANGER.search(text) is not None
         if HUMAN.search(text):
             return Understanding("human", 1.0, injection, angry)
+        if PROBLEM.search(text):
+            return Understanding("complaint" if angry else "support", 1.0, injection, angry)
         if GREETING.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry)
         vector = vector if vector is not None else self.embed([text])[0]
@@ -117,12 +127,19 @@ def refine(
     from bot.chat.profile import parse_budget
 
     intent = understanding.intent
+    if understanding.injection:
+        # Amounts and roles inside an instruction are not the shopper's; only a product asked
+        # about, or an explicit request for a person, is taken from it.
+        if named:
+            product_intent = intent in ("product_question", "compare", "price_stock")
+            intent = intent if product_intent else "price_stock"
+        else:
+            intent = "human" if HUMAN.search(text) else "off_topic"
+        return replace(understanding, intent=intent)
     if intent in ("price_stock", "product_question", "greeting") and any(parse_budget(text)):
         intent = "browse"  # a shopper who states a budget is shopping
     elif named and intent in ("greeting", "browse") and PRICE_OR_STOCK.search(text):
         intent = "price_stock"  # "Granmoor Ridgeback price?", "do you have the X in stock?"
     elif named and intent == "greeting":
         intent = "price_stock"  # "do you have the Granmoor Switchback boot?"
-    if understanding.injection and not named and intent not in ("human", "browse"):
-        intent = "off_topic"
     return replace(understanding, intent=intent)

@@ -74,6 +74,16 @@ def unsupported(turn: TurnResult, catalog: dict[str, Product]) -> list[str]:
     return problems
 
 
+def generated_part(turn: TurnResult, catalog: dict[str, Product]) -> str:
+    """The reply without catalog data (titles of shown products, quoted descriptions), which
+    may repeat words by nature ("... Family Camping Tent, the ... Family Camping Tent")."""
+    text = re.sub(r'"[^"]*"', " ", turn.reply)
+    for card in turn.cards:
+        if card["id"] in catalog:
+            text = text.replace(catalog[card["id"]].title, " ")
+    return text
+
+
 def repeated(text: str, n: int = 5) -> bool:
     words = re.findall(r"\w+", text.lower())
     grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
@@ -126,7 +136,7 @@ def score(turns: Sequence[TurnResult], catalog: dict[str, Product]) -> dict[str,
             not all(fits(c, t.label, catalog) for c in t.cards) for t in budgeted
         ),
         "cut_to_list": _rate(t.reply.startswith("Here is what our catalog lists") for t in live),
-        "repetition": sum(repeated(t.reply) for t in live),
+        "repetition": sum(repeated(generated_part(t, catalog)) for t in live),
         "handover_recall": _rate(t.handover for t in handover_expected),
         "handover_precision": _rate(bool(t.label.get("handover")) for t in handover_given),
         "silent_after_handover": _rate(

@@ -32,4 +32,12 @@ def test_decide_offers_the_nearest_over_budget_when_nothing_fits() -> None:
 
 
 def test_decide_says_not_found_when_nothing_is_relevant() -> None:
-    assert decide(Understanding("browse", 0.9), ShopperProfile(), Found()).action == "not_found"
+    found = decide(
+        Understanding("browse", 0.9), ShopperProfile(), Found(), text="do you sell kayaks?"
+    )
+    assert found.action == "not_found"
+
+
+def test_decide_redirects_what_is_not_shopping_at_all() -> None:
+    found = decide(Understanding("browse", 0.6), ShopperProfile(), Found(), text="a cookie recipe")
+    assert found.action == "off_topic"

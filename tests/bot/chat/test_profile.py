@@ -19,7 +19,7 @@ D = Decimal
         ("no more than 1,299.99 USD", (None, D("1299.99"))),
         ("$389 through $419", (D(389), D(419))),
         ("over $200", (D(200), None)),
-        ("around 300", (D(180), D(330))),
+        ("around 300", (D(180), D(300))),
         ("a tent for 4 people", (None, None)),
         ("size 10 shoes", (None, None)),
         ("a 2 person tent under 300 please", (None, D(300))),
