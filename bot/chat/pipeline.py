@@ -140,7 +140,7 @@ class ChatService:
                 "off_topic": lambda: replies.off_topic(store),
                 "handover": lambda: replies.handover(d.reason),
                 "not_found": lambda: render.not_found(categories),
-                "clarify": lambda: render.clarify(d.products),
+                "clarify": lambda: render.clarify(d.products, categories),
             }[d.action]()
 
     async def answer(

@@ -11,6 +11,7 @@ from typing import Literal
 from bot.chat.profile import ShopperProfile
 from bot.chat.understand import Understanding
 from retrieval.catalog import Product
+from retrieval.text import keywords
 
 Action = Literal[
     "greet",
@@ -26,6 +27,12 @@ Action = Literal[
     "handover",
 ]
 HANDOVER_INTENTS = ("human", "complaint", "support")
+# Words that say someone shops without saying for what.
+GENERIC = frozenset(
+    "gift gifts present presents idea ideas recommend recommendation suggest suggestion good nice"
+    " best new buy get find sell carry stock something thing things stuff product item help"
+    " birthday christmas".split()
+)
 # Words of someone shopping: with them, "nothing relevant" means "we don't carry it".
 SHOPPING = re.compile(
     r"\b(sell|sells|selling|carry|stock|have|has|buy|purchase|order|shop|looking for|need|want"
@@ -93,4 +100,6 @@ def decide(
         return Decision("nothing_fits")
     if understanding.injection or not SHOPPING.search(text):
         return Decision("off_topic")  # nothing relevant, and not asked as shopping either
+    if not set(keywords(text)) - GENERIC:
+        return Decision("clarify")  # "I need a gift": shopping, but for what?
     return Decision("not_found")

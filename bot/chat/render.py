@@ -112,8 +112,9 @@ def not_found(categories: Sequence[str]) -> str:
     return f"Sorry, that isn't something we carry. We do have {offer}. What can I find for you?"
 
 
-def clarify(products: Sequence[Product]) -> str:
-    kinds = list(dict.fromkeys(p.category.lower() for p in products if p.category))[:3]
+def clarify(products: Sequence[Product], categories: Sequence[str] = ()) -> str:
+    found = [p.category for p in products if p.category] or list(categories)
+    kinds = list(dict.fromkeys(c.lower() for c in found))[:3]
     return f"Happy to help! Are you thinking of {_series(kinds, 'or')}, or something else?"
 
 
