@@ -82,6 +82,10 @@ class CatalogView:
         frequency = Counter(w for title in titles for w in title)
         total = max(1, len(titles))
         self.idf = {w: math.log(1 + total / n) for w, n in frequency.items()}
+        self.by_word: dict[str, list[int]] = {}  # title word -> positions, for name lookups
+        for position, title in enumerate(titles):
+            for word in title:
+                self.by_word.setdefault(word, []).append(position)
         self.df = frequency
         self.titles = titles
         self.categories = sorted({p.category for p in self.products.values() if p.category})
@@ -118,7 +122,9 @@ class CatalogView:
         capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
         distinctive_df = max(3, len(self.order) // 20)
         scored = []
-        for product_id, title in zip(self.order, self.titles, strict=True):
+        candidates = {i for word in said for i in self.by_word.get(word, ())}
+        for position in candidates:
+            product_id, title = self.order[position], self.titles[position]
             matched = title & said
             if not matched:
                 continue
