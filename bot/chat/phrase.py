@@ -107,10 +107,18 @@ async def stream_lead(
     temperature: float,
     vocabulary: frozenset[str] | None = None,
     max_tokens: int = MAX_LEAD_TOKENS,
+    opening: str = "",
 ) -> AsyncGenerator[str, None]:
     """Yield the lead-in word by word, capitalised; a word that is banned or starts a loop ends
-    it there (the tripwire behind the logit bias), so only clean whole words are shown."""
+    it there (the tripwire behind the logit bias), so only clean whole words are shown.
+
+    The grammar makes the engine start with `opening`; being fixed, it is shown at once rather
+    than after the engine has written it, and the engine's copy is skipped.
+    """
     written, shown = "", 0
+    if opening:
+        yield _capitalise(opening, 0)
+        shown = len(opening)
     pieces = engine.stream_chat(
         messages,
         max_tokens=min(max_tokens, MAX_LEAD_TOKENS),

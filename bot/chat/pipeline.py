@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token, Turn
-from bot.chat.phrase import lead_messages, lead_requests, stream_lead
+from bot.chat.phrase import OPENINGS, lead_messages, lead_requests, stream_lead
 from bot.chat.policy import Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
@@ -240,6 +240,7 @@ class ChatService:
             temperature=self.settings.temperature if temperature is None else temperature,
             vocabulary=self.vocabulary,
             max_tokens=max_tokens or self.settings.max_reply_tokens,
+            opening=OPENINGS.get(plan.decision.action, ""),
         )
         try:
             async for piece in pieces:

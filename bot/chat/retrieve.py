@@ -25,9 +25,18 @@ def filters_of(profile: ShopperProfile) -> Filters:
 
 
 def infer_category(
-    search: HybridSearch, text: str, vector: Sequence[float], understanding: Understanding
+    search: HybridSearch,
+    text: str,
+    vector: Sequence[float],
+    understanding: Understanding,
+    *,
+    refining: bool = False,
 ) -> tuple[str | None, bool]:
-    """The category the message names or clearly points to, and whether anything is relevant."""
+    """The category the message names or clearly points to, and whether anything is relevant.
+
+    A message that refines the last request ("anything similar under 135?") keeps its category
+    unless it names another one ("and a sleeping bag liner, under 40").
+    """
     nearby = search.search(text, vector, Filters(), VOTE_K)
     named = search.view.category_named(text)
     # A category word only counts when the best matches agree ("approach shoes" are boots).
@@ -35,7 +44,8 @@ def infer_category(
         return named, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
-        if votes >= 3 and nearby[0].product.category == category and category:
+        needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
+        if votes >= needed and nearby[0].product.category == category and category:
             return category, True
     return None, bool(nearby)
 
@@ -50,20 +60,22 @@ def retrieve(
     k: int,
 ) -> tuple[ShopperProfile, Found]:
     view = search.view
-    category, relevant = infer_category(search, text, vector, understanding)
-    if profile.category and refines(text):
-        category = None  # "anything similar under 135?" stays in the category it refines
-    if relevant and understanding.intent in PRODUCT_INTENTS:
-        profile = profile.model_copy(update={"topic": text})
-    elif not relevant and profile.topic and refines(text):
+    refining = bool(profile.category) and refines(text)
+    category, relevant = infer_category(search, text, vector, understanding, refining=refining)
+    if profile.topic and refines(text) and not category:
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
         vector = search.index.embed_queries([text])[0]
         relevant = True
+    elif relevant and understanding.intent in PRODUCT_INTENTS:
+        profile = profile.model_copy(update={"topic": text})
     on_topic = relevant and (category is None or category == profile.category or
                              understanding.intent == "browse")  # fmt: skip
+    if not category and understanding.intent in ("price_stock", "product_question"):
+        about = view.named(text, limit=1)
+        category = about[0].category if about else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
-        profile = profile.model_copy(update={"category": category})
+        profile = switch_category(profile, category, text)
     filters = filters_of(profile)
     matches = [h.product for h in search.search(text, vector, filters, k)]
     if profile.cheap_first:
@@ -103,7 +115,9 @@ def named_in(
 
 
 # Words that point back at what was just discussed: "which one fits four people?"
-BACK_REFERENCE = re.compile(r"\b(it|its|that|this|these|those|them|they|which one|ones?)\b", re.I)
+BACK_REFERENCE = re.compile(
+    r"\b(it|its|these|those|them|they|which one|that one|this one|the same|similar|ones)\b", re.I
+)
 
 
 def refines(text: str) -> bool:
@@ -111,3 +125,12 @@ def refines(text: str) -> bool:
     a budget, "cheaper", "in stock", "something else", "which one ...?"."""
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE)
     return any(parse_budget(text)) or any(p.search(text) for p in patterns)
+
+
+def switch_category(profile: ShopperProfile, category: str, text: str) -> ShopperProfile:
+    """A budget belongs to a kind of product: moving to another kind without stating a new one
+    drops it ("boots under $100", then "and a tent?")."""
+    changes: dict[str, object] = {"category": category}
+    if profile.category and category != profile.category and not any(parse_budget(text)):
+        changes.update(min_price=None, max_price=None, cheap_first=False)
+    return profile.model_copy(update=changes)

@@ -39,7 +39,10 @@ HUMAN = re.compile(
     re.I,
 )
 INJECTION = re.compile(
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules|prompt|above|previous)\b"
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules|prompt|above|previous|catalog"
+    r"|everything|policy|polic(y|ies))\b|</?\s*(system|assistant|developer|user|instructions?)\s*>"
+    r"|\byou are no longer\b|\bi (hereby )?authori[sz]e you\b|\bas the (store |shop )?(owner"
+    r"|manager|admin)\b|\bi am (the|your) (store |shop )?(owner|manager|admin|developer)\b"
     r"|\bsystem prompt\b|^\s*(system|assistant|developer)\s*:|\byou are now\b|\bdeveloper mode\b"
     r"|\bjailbreak\b|\bDAN\b|\bpretend (you are|to be)\b|\bact as\b|\brepeat after me\b"
     r"|\b(system|admin|developer) (override|message|instructions?|mode|note|update)\b"
@@ -142,4 +145,6 @@ def refine(
         intent = "price_stock"  # "Granmoor Ridgeback price?", "do you have the X in stock?"
     elif named and intent == "greeting":
         intent = "price_stock"  # "do you have the Granmoor Switchback boot?"
+    elif named and intent == "off_topic":
+        intent = "product_question"  # a product named by its title is a question about it
     return replace(understanding, intent=intent)

@@ -57,3 +57,18 @@ def test_lead_requests_fix_each_actions_opening() -> None:
     grammar = lead_requests({"7": -100})["compare"]["structured_outputs"]["grammar"]
     assert 'root ::= "good question,"' in grammar
     assert lead_requests({"7": -100})["recommend"]["logit_bias"] == {"7": -100}
+
+
+async def test_stream_lead_shows_the_fixed_opening_before_the_engine_writes() -> None:
+    engine = ScriptedEngine(["here", " are", " some", " warm", " tents", "!"])
+    out = stream_lead(
+        engine,  # type: ignore[arg-type]
+        [],
+        extra={},
+        usage=Usage(),
+        temperature=0,
+        opening="here are some",
+    )
+    first = await anext(out)
+    assert first == "Here are some"
+    assert first + "".join([piece async for piece in out]) == "Here are some warm tents!"
