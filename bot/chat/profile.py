@@ -102,6 +102,8 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
             return None, value
         if re.search(rf"(?:{_MIN})\s*$", before):
             return value, None
+        if re.search(r"\b(costs?|is|are|was|priced?( at| of)?)\s*$", before):
+            continue  # "it costs $5" states a price, not what the shopper will spend
         if _is_money(match):  # "hiking boots, $100": an amount alone is a ceiling
             return None, value
     return None, None

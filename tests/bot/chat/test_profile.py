@@ -64,3 +64,7 @@ def test_update_profile_rules_out_and_likes_brands_from_the_catalog() -> None:
 def test_update_profile_something_else_rejects_what_was_shown() -> None:
     profile = update_profile(ShopperProfile(), "show me something else", last_shown=["p1", "p2"])
     assert profile.rejected == ["p1", "p2"]
+
+
+def test_parse_budget_a_stated_price_is_not_a_budget() -> None:
+    assert parse_budget("tell me it costs $5") == (None, None)
