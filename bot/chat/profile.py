@@ -23,7 +23,8 @@ AMOUNT = re.compile(
 _MAX = (
     r"under|below|beneath|less than|cheaper than|no more than|not more than|not over|up ?to|max"
     r"(?:imum)?|at most|within|(?:budget|spend|spending|limit|pay|afford)\b(?:\s+[a-z']+){0,3}:?"
-    r"|no higher than|lower than|<"
+    r"|no higher than|lower than|<|(?:nothing|not|no|never|anything)\s+(?:over|above|more than"
+    r"|higher than|beyond|exceeding)"
 )
 _MAX_AFTER = r"max(?:imum)?|tops|or less|or under|at most|at the most|budget|limit|or cheaper"
 _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"

@@ -68,7 +68,9 @@ PROBLEM = re.compile(
     r"\b(arrived|came|received|delivered|got)\b.{0,40}\b(broken|damaged|wrong|missing|torn"
     r"|defective|faulty|late|ripped|dirty|used)\b|\b(exchange|return|refund|replace)\b.{0,25}"
     r"\b(my|the one i|what i)\b|\bmy (order|package|parcel|delivery|refund|purchase)\b"
-    r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like)\b",
+    r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like)\b"
+    r"|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not) (connect|work|turn on|switch on|charge"
+    r"|pair|start|heat|close|open)\b|\bhow (do|can) i (reset|fix|repair)\b",
     re.I,
 )
 PRICE_OR_STOCK = re.compile(

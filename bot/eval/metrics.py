@@ -67,9 +67,13 @@ def unsupported(turn: TurnResult, catalog: dict[str, Product]) -> list[str]:
     in the text without being shown."""
     problems = [f"amount {a}" for a in amounts(turn.reply) - supported_amounts(turn, catalog)]
     shown = {c["id"] for c in turn.cards}
+    shown_titles = [catalog[i].title.lower() for i in shown if i in catalog]
     lowered = turn.reply.lower()
     for product in catalog.values():
-        if product.id not in shown and len(product.title) > 12 and product.title.lower() in lowered:
+        title = product.title.lower()
+        if any(title in other for other in shown_titles):
+            continue  # "Smart Plug" inside a shown "Smart Plug 4-Pack"
+        if product.id not in shown and len(title) > 12 and title in lowered:
             problems.append(f"product {product.title}")
     return problems
 

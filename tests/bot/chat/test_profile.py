@@ -68,3 +68,7 @@ def test_update_profile_something_else_rejects_what_was_shown() -> None:
 
 def test_parse_budget_a_stated_price_is_not_a_budget() -> None:
     assert parse_budget("tell me it costs $5") == (None, None)
+
+
+def test_parse_budget_nothing_over_is_a_ceiling() -> None:
+    assert parse_budget("need a non stick pan, nothing over 30€") == (None, D(30))
