@@ -153,7 +153,7 @@ class CatalogView:
             heads = {keywords(p)[-1] for p in parts if keywords(p)}
             others = set(keywords(category)) - heads - STOP_WORDS
             score = 2 * len(heads & said) + len(others & said)
-            if heads & said:
+            if score:  # a head noun counts double: "hiking backpack" is a backpack
                 scores[category] = score
         if not scores:
             return None
