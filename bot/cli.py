@@ -202,6 +202,9 @@ def evaluate(
     concurrency: Annotated[int, typer.Option(min=1, max=64)] = 4,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     output: Annotated[Path | None, typer.Option(help="Also write the report as JSON.")] = None,
+    compare_retrievers: Annotated[
+        bool, typer.Option("--compare-retrievers", help="Only score cards: dense, BM25, hybrid.")
+    ] = False,
 ) -> None:
     """Hold the labelled conversations over /ws/chat and report answer quality."""
     from bot.eval.run import DEV_SET
@@ -211,6 +214,15 @@ def evaluate(
     for path in (cases, catalog):
         if path is not None and not path.is_file():
             raise typer.BadParameter(f"There is no file {path}.")
+    if compare_retrievers:
+        from bot.eval.retrievers import compare
+
+        results = compare(Settings(), cases or DEV_SET, catalog or DEMO_CATALOG)
+        table = Table("retriever", "turns with gold", "hit@1", "hit@5")
+        for mode, row in results.items():
+            table.add_row(mode, str(row["turns"]), str(row["hit_at_1"]), str(row["hit_at_5"]))
+        console.print(table)
+        return
     try:
         report = run_eval(
             Settings(), cases_path=cases or DEV_SET, catalog=catalog or DEMO_CATALOG, url=url,

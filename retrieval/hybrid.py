@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 import bm25s
 import numpy as np
@@ -20,6 +21,7 @@ from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
+Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
 
 
@@ -170,8 +172,11 @@ class CatalogView:
 class HybridSearch:
     """Fuse dense and keyword rankings; drop what is neither close in meaning nor named."""
 
-    def __init__(self, index: CatalogIndex, *, min_relevance: float, depth: int = 30):
+    def __init__(
+        self, index: CatalogIndex, *, min_relevance: float, depth: int = 30, mode: Mode = "hybrid"
+    ):
         self.index = index
+        self.mode = mode  # "dense" or "keyword" alone: only to measure what fusing adds
         self.min_relevance = min_relevance
         self.depth = depth
         self._view: CatalogView | None = None
@@ -199,13 +204,16 @@ class HybridSearch:
             in_stock=filters.in_stock,
         )
         relevance = {hit.product.id: hit.score for hit in dense}
-        named = {p.id for p in view.named(query)}
+        named = {p.id for p in view.named(query)} if self.mode == "hybrid" else set()
         sparse = [
             i for i, _ in view.keyword_search(query, self.depth * 3)
             if filters.passes(view.products[i])
         ][: self.depth]  # fmt: skip
+        if self.mode == "keyword":
+            return _dedupe([SearchHit(view.products[i], relevance.get(i, 0.0)) for i in sparse], k)
+        rankings = [[h.product.id for h in dense]] + ([sparse] if self.mode == "hybrid" else [])
         fused: dict[str, float] = {}
-        for ranking in ([h.product.id for h in dense], sparse):
+        for ranking in rankings:
             for rank, product_id in enumerate(ranking):
                 fused[product_id] = fused.get(product_id, 0.0) + 1 / (RRF_K + rank)
         for product_id in named:
