@@ -131,7 +131,7 @@ async def service_prompts(
         plan = await chat.plan(text, profile)
         profile = plan.profile
         if plan.lead is not None and tokens:
-            messages = lead_messages(chat.settings.store_name, plan.lead, text)
+            messages = lead_messages(chat.settings.store_name, plan.lead)
             prompts.append((messages, chat.lead_extra[plan.decision.action], tokens))
     return prompts
 

@@ -165,9 +165,8 @@ class Connection:
                     await self.send_error(INTERNAL, turn_id)
 
     async def answer(self, turn_id: int, text: str) -> None:
-        history = list(self.session.turns)
         events = self.service.answer(
-            turn_id, history, text, profile=self.session.profile, session_id=self.session.id
+            turn_id, text, profile=self.session.profile, session_id=self.session.id
         )
         async with contextlib.aclosing(events):
             async for event in events:

@@ -1,10 +1,8 @@
-"""Coalesce concurrent embedding work (query embeddings, catalog searches) into one pass."""
+"""Coalesce concurrent embedding work (query embeddings) into one pass."""
 
 import asyncio
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
-
-from retrieval.index import CatalogIndex, SearchHit
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -41,16 +39,3 @@ class Batcher(Generic[In, Out]):
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():  # a caller that left (cancelled) needs no answer
                     future.set_result(result)
-
-
-class SearchBatcher:
-    """Concurrent catalog searches, embedded together."""
-
-    def __init__(self, index: CatalogIndex, *, k: int, min_relevance: float):
-        self.index = index
-        self._batcher: Batcher[str, list[SearchHit]] = Batcher(
-            lambda queries: self.index.search_many(queries, k, min_relevance=min_relevance)
-        )
-
-    async def search(self, query: str) -> list[SearchHit]:
-        return await self._batcher.submit(query)

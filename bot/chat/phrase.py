@@ -51,7 +51,7 @@ def banned_token_bias(tokenizer: Vocabulary) -> dict[str, int]:
     return bias
 
 
-def lead_messages(store: str, lead: str, shopper_text: str = "") -> list[dict[str, str]]:
+def lead_messages(store: str, lead: str) -> list[dict[str, str]]:
     # The shopper's words are left out on purpose: the small model echoed them (product names
     # in lower case, half-words), and they are a channel for instructions aimed at the bot.
     return [

@@ -10,7 +10,7 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 
 from bot.chat import render, replies
-from bot.chat.events import Done, Event, Handover, Products, Token, Turn
+from bot.chat.events import Done, Event, Handover, Products, Token
 from bot.chat.phrase import OPENINGS, lead_messages, lead_requests, stream_lead
 from bot.chat.policy import Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
@@ -90,7 +90,7 @@ class ChatService:
         understanding = self.classifier.classify(text, vector)
         view = await asyncio.to_thread(lambda: self.search.view)
         named = await asyncio.to_thread(view.named, text)
-        understanding = refine(understanding, text, profile, named)
+        understanding = refine(understanding, text, named)
         last = [view.products[i] for i in profile.shown if i in view.products]
         profile = update_profile(
             profile,
@@ -146,7 +146,6 @@ class ChatService:
     async def answer(
         self,
         turn_id: int,
-        history: Sequence[Turn],
         text: str,
         *,
         profile: ShopperProfile | None = None,
@@ -177,12 +176,12 @@ class ChatService:
                 outcome.intent, outcome.action = plan.intent, plan.decision.action
                 outcome.profile = plan.profile.model_dump(mode="json")
                 cards = plan.decision.products or plan.decision.over_budget
-                if plan.decision.action not in ("clarify",):
+                if plan.decision.action != "clarify":  # its matches are too scattered to show
                     hits = [SearchHit(p, 1.0) for p in cards]
                     outcome.products = [{"id": p.id, "score": 1.0} for p in cards]
                     yield Products(hits, plan.notes)
                 if plan.lead is not None:
-                    async for piece in self.generate(plan, text, usage, temperature, max_tokens):
+                    async for piece in self.generate(plan, usage, temperature, max_tokens):
                         yield show(piece)
                     if shown and not "".join(shown).rstrip().endswith((".", "!", "?")):
                         yield show(".")
@@ -223,14 +222,13 @@ class ChatService:
     async def generate(
         self,
         plan: Plan,
-        text: str,
         usage: Usage,
         temperature: float | None,
         max_tokens: int | None,
     ) -> AsyncGenerator[str, None]:
         """The model's lead-in, through the grounding guard as a tripwire that should not fire."""
         await self.engine.ensure_ready(self.settings.engine_start_timeout)
-        messages = lead_messages(self.settings.store_name, plan.lead or "", text)
+        messages = lead_messages(self.settings.store_name, plan.lead or "")
         guard = GroundingGuard(plan.decision.products, store_name=self.settings.store_name)
         pieces = stream_lead(
             self.engine,

@@ -8,10 +8,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+
+from bot.chat.profile import parse_budget
 
 Intent = Literal[
     "greeting",
@@ -125,13 +127,9 @@ class IntentClassifier:
         return Understanding(intent, float(probabilities[best]), injection, angry)
 
 
-def refine(
-    understanding: Understanding, text: str, profile: Any, named: Sequence[object]
-) -> Understanding:
+def refine(understanding: Understanding, text: str, named: Sequence[object]) -> Understanding:
     """Context the classifier cannot see: a bare budget change is browsing again ("actually, up
     to $200"); an instruction to the bot that names no product is off topic."""
-    from bot.chat.profile import parse_budget
-
     intent = understanding.intent
     if understanding.injection:
         # Amounts and roles inside an instruction are not the shopper's; only a product asked

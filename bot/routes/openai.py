@@ -99,7 +99,7 @@ async def chat_completions(
     max_tokens = min(body.max_completion_tokens or body.max_tokens or limit, limit)
     profile = await replay_profile(service, session_id, history)
     events = service.answer(
-        turn_id, history, text, profile=profile, session_id=session_id,
+        turn_id, text, profile=profile, session_id=session_id,
         max_tokens=max_tokens, temperature=body.temperature,
     )  # fmt: skip
     completion_id = f"chatcmpl-{turn_id}"

@@ -64,7 +64,7 @@ def service(engine: ScriptedEngine, index: CatalogIndex, log: DialogueLog) -> Ch
 
 async def turn(chat: ChatService, text: str, **kwargs: Any) -> list[Any]:
     turn_id = await chat.accept(kwargs.get("session_id") or "session-test-1", "ws", text)
-    return [event async for event in chat.answer(turn_id, [], text, **kwargs)]
+    return [event async for event in chat.answer(turn_id, text, **kwargs)]
 
 
 async def test_pipeline_never_shows_an_invented_price_from_the_model(
