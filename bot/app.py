@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from transformers import AutoTokenizer
 
 from bot.chat import ChatService
-from bot.chat.phrase import banned_token_bias, known_words
+from bot.chat.phrase import banned_token_bias, known_words, token_texts
 from bot.config import Settings
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
@@ -76,8 +76,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         process=process,
     )
     tokenizer = await asyncio.to_thread(AutoTokenizer.from_pretrained, model)
-    bias = await asyncio.to_thread(banned_token_bias, tokenizer)
-    vocabulary = await asyncio.to_thread(known_words, tokenizer)
+    texts = await asyncio.to_thread(token_texts, tokenizer)
+    bias, vocabulary = banned_token_bias(texts), known_words(texts)
     app.state.engine = engine
     app.state.index = index
     app.state.chat = await asyncio.to_thread(

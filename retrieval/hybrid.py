@@ -8,7 +8,7 @@ embeddings miss and keywords find; meaning ("something to keep me dry") is the r
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -191,9 +191,18 @@ class HybridSearch:
         return self._view
 
     def search(
-        self, query: str, vector: Sequence[float], filters: Filters, k: int
+        self,
+        query: str,
+        vector: Sequence[float],
+        filters: Filters,
+        k: int,
+        *,
+        named: Collection[str] | None = None,
     ) -> list[SearchHit]:
-        """Best `k` products for the query that pass `filters`, de-duplicated, best first."""
+        """Best `k` products for the query that pass `filters`, de-duplicated, best first.
+
+        `named`: the ids `view.named(query)` gives, when the caller has them already.
+        """
         view = self.view
         dense = self.index.search_vector(
             vector,
@@ -204,7 +213,10 @@ class HybridSearch:
             in_stock=filters.in_stock,
         )
         relevance = {hit.product.id: hit.score for hit in dense}
-        named = {p.id for p in view.named(query)} if self.mode == "hybrid" else set()
+        if self.mode != "hybrid":
+            named = set()
+        elif named is None:
+            named = {p.id for p in view.named(query)}
         sparse = [
             i for i, _ in view.keyword_search(query, self.depth * 3)
             if filters.passes(view.products[i])

@@ -41,14 +41,17 @@ class Vocabulary(Protocol):
     def convert_tokens_to_string(self, tokens: list[str]) -> str: ...
 
 
-def banned_token_bias(tokenizer: Vocabulary) -> dict[str, int]:
+def token_texts(tokenizer: Vocabulary) -> list[tuple[int, str]]:
+    """Every token id with the text it decodes to (one pass over a ~50k vocabulary)."""
+    return [
+        (token_id, tokenizer.convert_tokens_to_string([token]))
+        for token, token_id in tokenizer.get_vocab().items()
+    ]
+
+
+def banned_token_bias(texts: list[tuple[int, str]]) -> dict[str, int]:
     """A -100 bias for every token that is one of the banned words, with or without a space."""
-    bias = {}
-    for token, token_id in tokenizer.get_vocab().items():
-        word = tokenizer.convert_tokens_to_string([token]).strip().lower()
-        if word in BANNED_WORDS:
-            bias[str(token_id)] = -100
-    return bias
+    return {str(token_id): -100 for token_id, text in texts if text.strip().lower() in BANNED_WORDS}
 
 
 def lead_messages(store: str, lead: str) -> list[dict[str, str]]:
@@ -80,14 +83,14 @@ def repeats(words: list[str], n: int = 2) -> bool:
     return any(words[i : i + n] == tail for i in range(len(words) - n))
 
 
-def known_words(tokenizer: Vocabulary) -> frozenset[str]:
+def known_words(texts: list[tuple[int, str]]) -> frozenset[str]:
     """Whole lower-case words the tokenizer has a token for: a made-up word ("wouldntleften")
     is spelled from pieces, so it is not among them."""
-    found = set()
-    for token in tokenizer.get_vocab():
-        text = tokenizer.convert_tokens_to_string([token])
-        if text.startswith(" ") and text[1:].isalpha() and text[1:].islower():
-            found.add(text[1:])
+    found = {
+        text[1:]
+        for _, text in texts
+        if text.startswith(" ") and text[1:].isalpha() and text[1:].islower()
+    }
     return frozenset(found | {"a", "i"})
 
 

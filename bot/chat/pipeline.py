@@ -102,7 +102,14 @@ class ChatService:
             browsing=understanding.intent == "browse",
         )
         profile, found = await asyncio.to_thread(
-            retrieve, self.search, text, vector, understanding, profile, k=self.settings.top_k
+            retrieve,
+            self.search,
+            text,
+            vector,
+            understanding,
+            profile,
+            k=self.settings.top_k,
+            named=named,
         )
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(

@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from bot.chat.policy import PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
@@ -31,17 +31,18 @@ def infer_category(
     understanding: Understanding,
     *,
     refining: bool = False,
+    named: Collection[str] | None = None,
 ) -> tuple[str | None, bool]:
     """The category the message names or clearly points to, and whether anything is relevant.
 
     A message that refines the last request ("anything similar under 135?") keeps its category
     unless it names another one ("and a sleeping bag liner, under 40").
     """
-    nearby = search.search(text, vector, Filters(), VOTE_K)
-    named = search.view.category_named(text)
+    nearby = search.search(text, vector, Filters(), VOTE_K, named=named)
+    word = search.view.category_named(text)
     # A category word only counts when the best matches agree ("approach shoes" are boots).
-    if named and any(h.product.category == named for h in nearby[:3]):
-        return named, bool(nearby)
+    if word and any(h.product.category == word for h in nearby[:3]):
+        return word, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
@@ -58,26 +59,33 @@ def retrieve(
     profile: ShopperProfile,
     *,
     k: int,
+    named: Sequence[Product] | None = None,
 ) -> tuple[ShopperProfile, Found]:
+    """`named`: what `view.named(text)` gives, when the caller has it already."""
     view = search.view
-    refining = bool(profile.category) and refines(text)
-    category, relevant = infer_category(search, text, vector, understanding, refining=refining)
-    if profile.topic and refines(text) and not category:
+    by_title = list(named) if named is not None else view.named(text)
+    refining_text = refines(text)
+    refining = bool(profile.category) and refining_text
+    category, relevant = infer_category(
+        search, text, vector, understanding, refining=refining, named={p.id for p in by_title}
+    )
+    if profile.topic and refining_text and not category:
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
         vector = search.index.embed_queries([text])[0]
         relevant = True
+        by_title = view.named(text)
     elif relevant and understanding.intent in PRODUCT_INTENTS:
         profile = profile.model_copy(update={"topic": text})
     on_topic = relevant and (category is None or category == profile.category or
                              understanding.intent == "browse")  # fmt: skip
     if not category and understanding.intent in ("price_stock", "product_question"):
-        about = view.named(text, limit=1)
-        category = about[0].category if about else None  # "how much is the Tempo?": shoes
+        category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = switch_category(profile, category, text)
     filters = filters_of(profile)
-    matches = [h.product for h in search.search(text, vector, filters, k)]
+    title_ids = {p.id for p in by_title}
+    matches = [h.product for h in search.search(text, vector, filters, k, named=title_ids)]
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     subject = [view.products[i] for i in profile.shown if i in view.products]
