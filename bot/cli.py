@@ -12,8 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.config import Settings
+from retrieval.catalog import money
 from retrieval.errors import CatalogError
-from retrieval.ingest import IngestReport, ingest_file
+from retrieval.ingest import IngestReport, ingest_file, write_report
 
 app = typer.Typer(help="Self-hosted sales assistant grounded in your product catalog.")
 catalog_app = typer.Typer(help="Load and inspect the product catalog index.")
@@ -45,18 +46,39 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def print_report(report: IngestReport) -> None:
+    verb = "would be " if report.dry_run else ""
     console.print(
-        f"{report.total_rows} rows: [green]{report.added} added[/green], "
-        f"{report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.removed} removed, [red]{len(report.rejected)} rejected[/red]."
+        f"{report.total_rows} rows: [green]{report.added} {verb}added[/green], "
+        f"{report.updated} {verb}updated, {report.unchanged} unchanged, "
+        f"{report.removed} {verb}removed, [red]{len(report.rejected)} rejected[/red]"
+        + (f", {len(report.skipped)} skipped (not for sale)." if report.skipped else ".")
     )
-    if report.rejected:
-        table = Table("row", "title", "why it was rejected", title="Rejected rows")
-        for rejection in report.rejected:
-            table.add_row(
-                str(rejection.row), escape(rejection.title or ""), escape(rejection.reason)
-            )
-        console.print(table)
+    for title, rows in (("Rejected rows", report.rejected), ("Skipped rows", report.skipped)):
+        if rows:
+            table = Table("row", "title", "why", title=title)
+            for rejection in rows[:50]:
+                table.add_row(
+                    str(rejection.row), escape(rejection.title or ""), escape(rejection.reason)
+                )
+            if len(rows) > 50:
+                table.add_row("…", "", f"and {len(rows) - 50} more (see --report FILE)")
+            console.print(table)
+
+
+def print_dry_run(report: IngestReport) -> None:
+    console.print(f"Format: [bold]{report.kind}[/bold] (nothing was changed: dry run)")
+    mapping = Table("catalog field", "read from", title="Column mapping")
+    for name, column in report.columns.items():
+        mapping.add_row(name, escape(column))
+    console.print(mapping)
+    sample = Table("id", "title", "price", "category", "stock", "variants", title="First products")
+    for p in report.sample:
+        variants = ", ".join(v.name for v in p.variants[:4]) + ("…" if len(p.variants) > 4 else "")
+        sale = f" (was {money(p.regular_price, p.currency)})" if p.regular_price else ""
+        cells = (p.id, p.title, p.price_text() + sale, p.category,
+                 "in stock" if p.in_stock else "out of stock", variants)  # fmt: skip
+        sample.add_row(*map(escape, cells))
+    console.print(sample)
 
 
 @app.command()
@@ -108,17 +130,45 @@ def serve(
 
 @catalog_app.command("ingest")
 def catalog_ingest(
-    file: Annotated[Path, typer.Argument(help="CSV, JSON or JSONL file of products.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Catalog file: a Shopify, WooCommerce or Google Merchant export, or any "
+            "CSV/TSV, JSON, JSON Lines or XML feed of products."
+        ),
+    ],
     map_: Annotated[
         list[str], typer.Option("--map", help="FIELD=COLUMN for headers that differ.")
     ] = [],  # noqa: B006 (typer reads the default, it is never mutated)
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, json or jsonl (default: from extension).")
+        str | None,
+        typer.Option(
+            "--format",
+            help="shopify, woocommerce, merchant, or csv/json/jsonl/xml for a plain file "
+            "(default: detected from the extension and the column names).",
+        ),
     ] = None,
     partial: Annotated[
         bool, typer.Option("--partial", help="Only add/update; keep products missing from FILE.")
     ] = False,
-    currency: Annotated[str, typer.Option(help="Currency for prices without one.")] = "USD",
+    currency: Annotated[
+        str,
+        typer.Option(help="The shop's currency: for prices without one, and what '$' means."),
+    ] = "USD",
+    store_url: Annotated[
+        str | None,
+        typer.Option(help="The shop's address, for product links a Shopify export lacks."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show the format, mapping and first products; change nothing."
+        ),
+    ] = False,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the rejected and skipped rows to this CSV file."),
+    ] = None,
 ) -> None:
     """Upsert products from FILE by id; a full ingest removes products missing from it."""
     from bot.prepare import open_index
@@ -127,15 +177,26 @@ def catalog_ingest(
     index = open_index(Settings())
     try:
         with progress_bar() as bar:
-            task = bar.add_task(f"Ingesting {file.name}", total=None)
+            task = bar.add_task(f"Reading {file.name}", total=None)
+
+            def started(total: int) -> None:
+                bar.update(task, description=f"Indexing {file.name}", total=total)
+
             report = ingest_file(
                 index, file, mapping=mapping, fmt=fmt, full=not partial,
-                default_currency=currency,
-                progress=lambda done: bar.update(task, completed=done),
+                default_currency=currency, store_url=store_url, dry_run=dry_run,
+                progress=lambda done: bar.update(task, completed=done), on_total=started,
             )  # fmt: skip
     except CatalogError as exc:
         raise fail(f"{exc} [{exc.code}]") from None
+    finally:
+        index.close()
+    if dry_run:
+        print_dry_run(report)
     print_report(report)
+    if report_file is not None:
+        write_report(report, report_file)
+        console.print(f"Rejected and skipped rows written to {escape(str(report_file))}.")
 
 
 @catalog_app.command("search")

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Scalar = str | int | float | bool
+Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
@@ -16,37 +17,83 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
+class Variant(BaseModel):
+    """One buyable version of a product: a size, a colour, a pack."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    options: dict[str, str] = Field(default_factory=dict)  # {"Size": "M", "Color": "Blue"}
+    price: Price
+    regular_price: Price | None = None  # the price before a sale, only when the catalog says
+    in_stock: bool = True
+    quantity: int | None = None
+    image_url: str | None = None
+
+    @property
+    def name(self) -> str:
+        """`M / Blue`: the variant as a shopper would pick it."""
+        return " / ".join(self.options.values()) or self.id
+
+    @property
+    def on_sale(self) -> bool:
+        return self.regular_price is not None and self.regular_price > self.price
+
+
 class Product(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
-    price: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+    price: Price  # the lowest price it can be bought for (a range's or the variants' lowest)
+    price_max: Price | None = None  # the highest, when the price is a range
+    price_from: bool = False  # the catalog writes the price as "from ..." with no upper end
+    regular_price: Price | None = None  # the price before a sale, only when the catalog says
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     category: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
     url: str | None = None
     image_url: str | None = None
     in_stock: bool = True
     attributes: dict[str, Scalar] = Field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
 
     @field_validator("currency", mode="before")
     @classmethod
     def _upper_currency(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
+    @property
+    def has_range(self) -> bool:
+        return self.price_max is not None and self.price_max > self.price
+
+    @property
+    def on_sale(self) -> bool:
+        return self.regular_price is not None and self.regular_price > self.price
+
     def price_text(self) -> str:
-        """Render the price exactly as the catalog holds it: `$1,299.99` or `1,299.99 CHF`."""
-        return money(self.price, self.currency)
+        """The price exactly as the catalog holds it: `$1,299.99`, `from $10.00` for a range
+        or variants at several prices, `1,299.99 CHF` in a currency without a symbol."""
+        text = money(self.price, self.currency)
+        return f"from {text}" if self.has_range or self.price_from else text
 
     def card(self) -> dict[str, object]:
         """The fields a product card shows to the shopper."""
+        options: dict[str, list[str]] = {}
+        for variant in self.variants:
+            for name, value in variant.options.items():
+                if value not in options.setdefault(name, []):
+                    options[name].append(value)
         return {
             "id": self.id,
             "title": self.title,
             "price": f"{self.price:.2f}",
+            "price_max": f"{self.price_max:.2f}" if self.has_range else None,
+            "price_from": self.has_range or self.price_from,
+            "regular_price": f"{self.regular_price:.2f}" if self.on_sale else None,
             "currency": self.currency,
             "url": self.url,
             "image_url": self.image_url,
             "in_stock": self.in_stock,
+            "options": options,
         }

@@ -6,6 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,7 @@ EMBED_BATCH = 64
 READ_BATCH = 1000
 # Part of every content hash: bump it when `document_text` or `_metadata` changes, so that
 # every stored product is written again on the next ingest.
-TEXT_VERSION = "1"
+TEXT_VERSION = "2"
 # Touched on every change of an embedded index, so other processes know to reopen it.
 CHANGED_MARKER = "catalog-changed"
 
@@ -88,6 +89,7 @@ class CatalogIndex:
         self._marker = path / CHANGED_MARKER if path is not None else None
         self._seen = self._marker_time()
         self._version = 0
+        self._deferred = self._pending_change = False
         self._open()
 
     def _open(self) -> None:
@@ -112,8 +114,24 @@ class CatalogIndex:
         except FileNotFoundError:
             return None
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many changes (a whole ingest) into one: other processes see the catalog
+        change once, at the end, instead of reopening the index after every batch."""
+        self._deferred, changed_before = True, self._pending_change
+        try:
+            yield
+        finally:
+            self._deferred = False
+            if self._pending_change and not changed_before:
+                self._pending_change = False
+                self._changed()
+
     def _changed(self) -> None:
         """Tell other processes holding this embedded index that it changed."""
+        if self._deferred:
+            self._pending_change = True
+            return
         if self._marker is not None:
             self._marker.write_text(f"{time.time_ns()}\n")
             self._seen = self._marker_time()
@@ -148,7 +166,7 @@ class CatalogIndex:
         """Embed and store new or changed products; `progress(done)` counts products handled,
         unchanged ones at once and the others after each embedded batch."""
         latest = {product.id: product for product in products}  # a repeated id: the last wins
-        known = self._hashes(list(latest))
+        known = self.hashes(list(latest))
         pending = [p for p in latest.values() if known.get(p.id) != content_hash(p)]
         done = len(latest) - len(pending)
         if progress is not None:
@@ -272,7 +290,8 @@ class CatalogIndex:
             for vector in self._query_vectors.embed(queries)
         ]
 
-    def _hashes(self, ids: list[str]) -> dict[str, str]:
+    def hashes(self, ids: list[str]) -> dict[str, str]:
+        """The content hash stored for each of these ids that the index holds."""
         return {id_: str(metadata.get("content_hash")) for id_, metadata in self._stored(ids)}
 
     def _stored(self, ids: list[str]) -> Iterator[tuple[str, Any]]:
@@ -284,7 +303,9 @@ class CatalogIndex:
 def document_text(product: Product) -> str:
     """The text embedded for a product: what a shopper's words are matched against."""
     values = [str(v) for v in product.attributes.values() if not isinstance(v, bool)]
+    options = dict.fromkeys(o for variant in product.variants for o in variant.options.values())
     parts = [product.title, product.category, product.description, " ".join(values)]
+    parts += [" ".join(options)] if options else []
     return ". ".join(part.rstrip(". ") for part in parts if part.rstrip(". "))
 
 
@@ -299,6 +320,9 @@ def _metadata(product: Product) -> dict[str, Any]:
         "description": product.description,
         "price": str(product.price),  # exact; `price_value` is for range filters only
         "price_value": float(product.price),
+        "price_max": str(product.price_max) if product.price_max is not None else "",
+        "price_from": product.price_from,
+        "regular_price": str(product.regular_price) if product.regular_price is not None else "",
         "currency": product.currency,
         "category": product.category,
         "category_key": product.category.casefold(),
@@ -306,6 +330,10 @@ def _metadata(product: Product) -> dict[str, Any]:
         "image_url": product.image_url or "",
         "in_stock": product.in_stock,
         "attributes": json.dumps(product.attributes, ensure_ascii=False),
+        "variants": json.dumps(
+            [v.model_dump(mode="json", exclude_defaults=True) for v in product.variants],
+            ensure_ascii=False,
+        ),
         "content_hash": content_hash(product),
     }
 
@@ -317,12 +345,16 @@ def _product(id_: str, metadata: Any) -> Product:
             "title": metadata["title"],
             "description": metadata["description"],
             "price": Decimal(str(metadata["price"])),
+            "price_max": metadata.get("price_max") or None,
+            "price_from": metadata.get("price_from", False),
+            "regular_price": metadata.get("regular_price") or None,
             "currency": metadata["currency"],
             "category": metadata["category"],
             "url": metadata["url"] or None,
             "image_url": metadata["image_url"] or None,
             "in_stock": metadata["in_stock"],
             "attributes": json.loads(str(metadata["attributes"])),
+            "variants": json.loads(str(metadata.get("variants") or "[]")),
         }
     )
 

@@ -1,32 +1,51 @@
 """Read catalog files (CSV, JSON, JSON Lines) and turn their rows into `Product`s."""
 
+import codecs
 import csv
 import hashlib
-import io
+import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from pydantic import ValidationError
 
-from retrieval.catalog import Product, Scalar
+from retrieval.catalog import Product, Scalar, Variant
 from retrieval.errors import CatalogError
+from retrieval.formats import (
+    KINDS,
+    Kind,
+    Record,
+    VariantRecord,
+    check_kind,
+    column_map,
+    detect,
+    records,
+)
 from retrieval.values import (
+    PriceRange,
     attribute_value,
+    html_text,
     parse_currency,
     parse_in_stock,
     parse_link,
     parse_price,
     parse_price_and_currency,
+    parse_price_range,
     text_value,
 )
 
 __all__ = ["RawRow", "Rejection", "ParseResult", "read_rows", "parse_products", "resolve_columns"]
 __all__ += ["parse_price", "parse_price_and_currency", "parse_in_stock", "derived_id"]
 
-EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
+              ".ndjson": "jsonl", ".xml": "xml", ".rss": "xml", ".atom": "xml"}  # fmt: skip
+SYNTAXES = ("csv", "json", "jsonl", "xml")
 REQUIRED = ("title", "price")
 # A field's own name comes first, so a file with both `title` and `name` uses `title`.
 ALIASES = {
@@ -34,6 +53,14 @@ ALIASES = {
     "title": ("title", "name", "product_name"),
     "description": ("description", "desc"),
     "price": ("price", "cost"),
+    "sale_price": ("sale_price", "special_price", "offer_price", "discounted_price"),
+    "regular_price": (
+        "regular_price",
+        "compare_at_price",
+        "original_price",
+        "list_price",
+        "was_price",
+    ),  # fmt: skip
     "currency": ("currency", "currency_code"),
     "category": ("category", "type", "product_type"),
     "url": ("url", "link", "product_url"),
@@ -64,28 +91,65 @@ class Rejection:
 class ParseResult:
     products: list[Product] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[Rejection] = field(default_factory=list)  # not for sale: drafts, archived
     columns: dict[str, str] = field(default_factory=dict)  # catalog field -> source column
+    kind: str = "generic"
 
 
 # Reading -------------------------------------------------------------------------------------
 
 
 def read_rows(path: Path, fmt: str | None = None, *, max_bytes: int = 100_000_000) -> list[RawRow]:
-    """Read the data rows of a catalog file; the format comes from `fmt` or the extension."""
-    _check_file(path, max_bytes)
-    fmt = _format_of(path, fmt)
-    text = _decode(path)
-    if not text.strip():
-        message = f"The file {path.name} is empty. Add products to it."
-        raise CatalogError(message, code="catalog_empty")
-    if fmt == "csv":
-        rows = _csv_rows(text, path)
-    else:
-        rows = _json_rows(text, path) if fmt == "json" else _jsonl_rows(text)
+    """Read every data row of a catalog file (see `iter_rows`)."""
+    rows = list(iter_rows(path, fmt, max_bytes=max_bytes))
     if not rows:
         message = f"The file {path.name} has no product rows. Add at least one product to it."
         raise CatalogError(message, code="catalog_empty")
     return rows
+
+
+def iter_rows(
+    path: Path, fmt: str | None = None, *, max_bytes: int = 100_000_000
+) -> Iterator[RawRow]:
+    """The data rows of a catalog file, read as a stream; `fmt` (csv, json, jsonl, xml or an
+    export kind) or else the extension names its syntax. File-level problems raise
+    `CatalogError`, possibly part-way through a large file."""
+    _check_file(path, max_bytes)
+    syntax = syntax_of(path, fmt)
+    lines = _lines(path)
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        message = f"The file {path.name} is empty. Add products to it."
+        raise CatalogError(message, code="catalog_empty")
+    lines = itertools.chain([first], lines)
+    if syntax == "csv":
+        yield from _csv_rows(lines, path, first)
+    elif syntax == "json":
+        yield from _json_rows("".join(lines), path)
+    elif syntax == "jsonl":
+        yield from _jsonl_rows(lines)
+    else:
+        yield from _xml_rows(path)
+
+
+def syntax_of(path: Path, fmt: str | None) -> str:
+    """csv, json, jsonl or xml: from `fmt` when it names one, else from the extension."""
+    if fmt is not None and fmt.lower() in SYNTAXES:
+        return fmt.lower()
+    if fmt is not None and fmt.lower() not in KINDS:
+        message = (
+            f"The format '{fmt}' is not supported. Use csv, json, jsonl or xml, or an export "
+            "kind: shopify, woocommerce or merchant."
+        )
+        raise CatalogError(message, code="catalog_format_unsupported")
+    if path.suffix.lower() in EXTENSIONS:
+        return EXTENSIONS[path.suffix.lower()]
+    message = (
+        f"The file {path.name} is not a .csv, .tsv, .txt, .json, .jsonl, .ndjson or .xml file. "
+        "Export it in one of those formats (spreadsheets as CSV UTF-8), or name the format "
+        "with --format."
+    )
+    raise CatalogError(message, code="catalog_format_unsupported")
 
 
 def _check_file(path: Path, max_bytes: int) -> None:
@@ -106,54 +170,48 @@ def _size(count: int) -> str:
     return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
 
 
-def _decode(path: Path) -> str:
+def _lines(path: Path) -> Iterator[str]:
+    """The file's text line by line ("\n" kept), decoded as UTF-8 a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset, rest = 0, ""
+    with path.open("rb") as file:
+        while True:
+            chunk = file.read(1 << 20)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                message = (
+                    f"The file {path.name} is not UTF-8 text (byte {offset + exc.start} cannot "
+                    "be read). Save it as UTF-8 (in Excel: 'CSV UTF-8') and try again."
+                )
+                raise CatalogError(message, code="catalog_not_utf8") from None
+            offset += len(chunk)
+            *lines, rest = (rest + text).split("\n")
+            yield from (line + "\n" for line in lines)
+            if not chunk:
+                break
+    if rest:
+        yield rest
+
+
+def _csv_rows(lines: Iterator[str], path: Path, first: str) -> Iterator[RawRow]:
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _delimiter(first)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message = (
-            f"The file {path.name} is not UTF-8 text (byte {exc.start} cannot be read). "
-            "Save it as UTF-8 (in Excel: 'CSV UTF-8') and try again."
-        )
-        raise CatalogError(message, code="catalog_not_utf8") from None
-
-
-def _format_of(path: Path, fmt: str | None) -> str:
-    if fmt is not None and fmt.lower() in ("csv", "json", "jsonl"):
-        return fmt.lower()
-    if fmt is not None:
-        message = f"The format '{fmt}' is not supported. Use csv, json or jsonl."
-        raise CatalogError(message, code="catalog_format_unsupported")
-    if path.suffix.lower() in EXTENSIONS:
-        return EXTENSIONS[path.suffix.lower()]
-    message = (
-        f"The file {path.name} is not a .csv, .tsv, .json, .jsonl or .ndjson file. Export it "
-        "in one of those formats (spreadsheets as CSV UTF-8), or name the format with --format."
-    )
-    raise CatalogError(message, code="catalog_format_unsupported")
-
-
-def _csv_rows(text: str, path: Path) -> list[RawRow]:
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(next((v for v in reader if any(map(str.strip, v))), []), path)
-        rows = [
-            _csv_row(number, header, values, delimiter)
-            for number, values in enumerate(reader, start=1)
-            if any(value.strip() for value in values)
-        ]
+        header = _header(next(reader, []), path)
+        for number, values in enumerate(reader, start=1):
+            if any(value.strip() for value in values):
+                yield _csv_row(number, header, values, delimiter)
     except csv.Error as exc:
         message = (
             f"The file {path.name} cannot be read as CSV near line {reader.line_num}: {exc}. "
             "Fix that line or export the file again."
         )
         raise CatalogError(message, code="catalog_malformed") from None
-    return rows
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(header: str) -> str:
     # Judge by the header line: column names rarely contain a delimiter, prices often do.
-    header = next(line for line in text.splitlines() if line.strip())
     return max(",;\t", key=header.count) if any(d in header for d in ",;\t") else ","
 
 
@@ -171,6 +229,49 @@ def _header(names: list[str], path: Path) -> list[str]:
     return header
 
 
+def _xml_rows(path: Path) -> Iterator[RawRow]:
+    """Items of an RSS 2.0 or Atom product feed (Google Merchant Center's `g:` fields)."""
+    number = 0
+    try:
+        for _, element in DefusedET.iterparse(str(path), events=("end",)):
+            if _local(element.tag) not in ("item", "entry"):
+                continue
+            number += 1
+            yield RawRow(number, _xml_fields(element))
+            element.clear()
+    except DefusedET.ParseError as exc:
+        message = f"The file {path.name} is not valid XML: {exc}. Fix the file or export it again."
+        raise CatalogError(message, code="catalog_malformed") from None
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        message = (
+            f"The file {path.name} declares XML entities or a DTD, which a product feed never "
+            "needs and which are refused for safety. Export the feed without them."
+        )
+        raise CatalogError(message, code="catalog_malformed") from None
+
+
+def _xml_fields(element: Any) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for child in element:
+        name = _local(child.tag)
+        if len(child):  # nested groups such as g:shipping: not product fields
+            continue
+        value = (child.text or "").strip()
+        if name == "link" and child.get("href"):
+            if child.get("rel", "alternate") != "alternate":
+                continue
+            value = child.get("href", "").strip()
+        if name in ("summary", "content") and "description" not in fields:
+            name = "description"
+        if value and not fields.get(name):
+            fields[name] = value
+    return fields
+
+
+def _local(tag: object) -> str:
+    return str(tag).rpartition("}")[2]
+
+
 def _csv_row(number: int, header: list[str], values: list[str], delimiter: str) -> RawRow:
     if any(value.strip() for value in values[len(header) :]):
         shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
@@ -184,7 +285,9 @@ def _csv_row(number: int, header: list[str], values: list[str], delimiter: str) 
     )
 
 
-def _json_rows(text: str, path: Path) -> list[RawRow]:
+def _json_rows(
+    text: str, path: Path
+) -> list[RawRow]:  # JSON is read whole: use JSON Lines for big files
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -206,18 +309,16 @@ def _json_rows(text: str, path: Path) -> list[RawRow]:
     return [_object_row(number, item) for number, item in enumerate(items, start=1)]
 
 
-def _jsonl_rows(text: str) -> list[RawRow]:
-    rows = []
-    # Split on "\n" only: JSON strings may legally hold other line separators such as U+2028.
-    for number, line in enumerate(text.split("\n"), start=1):
+def _jsonl_rows(lines: Iterable[str]) -> Iterator[RawRow]:
+    # Lines end at "\n" only: JSON strings may legally hold other separators such as U+2028.
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            rows.append(_object_row(number, json.loads(line)))
+            yield _object_row(number, json.loads(line.rstrip("\r\n")))
         except json.JSONDecodeError as exc:
             reason = f"The line is not valid JSON: {exc.msg} at column {exc.colno}."
-            rows.append(RawRow(number, {}, reason))
-    return rows
+            yield RawRow(number, {}, reason)
 
 
 def _object_row(number: int, item: object) -> RawRow:
@@ -249,35 +350,216 @@ def parse_products(
     mapping: dict[str, str] | None = None,
     *,
     default_currency: str = "USD",
+    kind: str | None = None,
+    store_url: str | None = None,
 ) -> ParseResult:
     """Turn raw rows into products; a bad row is rejected with its reason, never fatal."""
-    if not re.fullmatch(r"[A-Za-z]{3}", default_currency):
-        message = f"The default currency '{default_currency}' is not a three-letter code like USD."
-        raise CatalogError(message, code="catalog_currency_invalid")
     rows = list(rows)
-    result = ParseResult(rejected=[Rejection(r.number, r.error) for r in rows if r.error])
-    readable = [row for row in rows if row.error is None]
-    if not readable:
-        return result
-    columns = _columns(readable)
-    result.columns = resolve_columns(columns, mapping)
-    extra = [column for column in columns if column not in result.columns.values()]
+    reader = ProductReader(_columns(rows), mapping, kind, default_currency, store_url)
+    result = ParseResult(columns=reader.columns, kind=reader.kind)
     kept: dict[str, tuple[int, Product]] = {}
-    for row in readable:
-        try:
-            product = _product(row.data, result.columns, extra, default_currency)
-        except ValueError as exc:
-            title = text_value(row.data.get(result.columns["title"])) or None
-            result.rejected.append(Rejection(row.number, str(exc), title))
+    for outcome in reader.read(rows):
+        if outcome.rejection is not None:
+            target = result.skipped if outcome.skipped else result.rejected
+            target.append(outcome.rejection)
+        if outcome.product is None:
             continue
+        product = outcome.product
         if product.id in kept:
             number, earlier = kept.pop(product.id)
-            reason = f"Duplicate id '{product.id}': superseded by row {row.number}."
+            reason = f"Duplicate id '{product.id}': superseded by row {outcome.row}."
             result.rejected.append(Rejection(number, reason, earlier.title))
-        kept[product.id] = (row.number, product)
+        kept[product.id] = (outcome.row, product)
     result.products = [product for _, product in kept.values()]
     result.rejected.sort(key=lambda rejection: rejection.row)
     return result
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one product record: a product, a rejected or skipped row, or both (a
+    product whose broken variant row was left out)."""
+
+    row: int
+    product: Product | None = None
+    rejection: Rejection | None = None
+    skipped: bool = False
+
+
+class ProductReader:
+    """Reads the products of one file: its export kind, column mapping and currency."""
+
+    def __init__(
+        self,
+        columns: list[str],
+        mapping: dict[str, str] | None,
+        kind: str | None,
+        default_currency: str,
+        store_url: str | None = None,
+    ) -> None:
+        if not re.fullmatch(r"[A-Za-z]{3}", default_currency):
+            message = (
+                f"The default currency '{default_currency}' is not a three-letter code like USD."
+            )
+            raise CatalogError(message, code="catalog_currency_invalid")
+        self.currency = default_currency.upper()
+        self.store_url = (store_url or "").rstrip("/") or None
+        self.kind: Kind = check_kind(kind if kind != "csv" else "generic") or detect(columns)
+        if mapping and self.kind != "generic":
+            message = (
+                f"--map is for plain tables, but this file is a {self.kind} export, which is "
+                "read without a mapping. Leave out --map, or pass --format csv to read it as a "
+                "plain table with your mapping."
+            )
+            raise CatalogError(message, code="catalog_mapping_invalid")
+        if self.kind == "generic":
+            self.columns = resolve_columns(columns, mapping) if columns else {}
+            self.extra = [c for c in columns if c not in self.columns.values()]
+        else:
+            self.columns = column_map(self.kind)
+            self.extra = []
+
+    def read(self, rows: Iterable[RawRow]) -> Iterator[Outcome]:
+        unreadable: list[RawRow] = []
+
+        def readable() -> Iterator[tuple[int, dict[str, object]]]:
+            for row in rows:
+                if row.error is None:
+                    yield row.number, row.data
+                else:
+                    unreadable.append(row)
+
+        if self.kind == "generic":
+            found: Iterable[Record] = (self._generic(n, data) for n, data in readable())
+        else:
+            found = records(readable(), self.kind)
+        for record in found:
+            while unreadable:
+                yield self._unreadable(unreadable.pop(0))
+            yield from self._outcomes(record)
+        while unreadable:
+            yield self._unreadable(unreadable.pop(0))
+
+    @staticmethod
+    def _unreadable(row: RawRow) -> Outcome:
+        return Outcome(row.number, rejection=Rejection(row.number, str(row.error)))
+
+    def _outcomes(self, record: Record) -> Iterator[Outcome]:
+        title = text_value(record.fields.get("title")) or None
+        if record.error is not None:
+            yield Outcome(record.row, rejection=Rejection(record.row, record.error, title))
+            return
+        if record.skip is not None:
+            yield Outcome(
+                record.row, rejection=Rejection(record.row, record.skip, title), skipped=True
+            )
+            return
+        variants, broken = [], []
+        for variant in record.variants:
+            try:
+                variants.append(self._variant(variant))
+            except ValueError as exc:
+                broken.append(Rejection(variant.row, str(exc), title))
+        try:
+            product = self._product(record, variants) if variants else None
+        except ValueError as exc:
+            yield Outcome(record.row, rejection=Rejection(record.row, str(exc), title))
+            return
+        for rejection in broken:
+            yield Outcome(rejection.row, rejection=rejection)
+        if product is not None:
+            yield Outcome(record.row, product)
+
+    def _variant(self, record: VariantRecord) -> tuple[Variant, PriceRange]:
+        price = parse_price_range(record.price, self.currency)
+        regular = None
+        if text_value(record.regular_price):
+            regular = parse_price_range(record.regular_price, self.currency)
+            if regular.currency and price.currency and regular.currency != price.currency:
+                raise ValueError("The sale price and the regular price are in two currencies.")
+        try:
+            variant = Variant.model_validate(
+                {
+                    "id": record.id,
+                    "options": record.options,
+                    "price": price.low,
+                    "regular_price": regular.low if regular and regular.low > price.low else None,
+                    "in_stock": parse_in_stock(record.in_stock),
+                    "quantity": record.quantity,
+                    "image_url": parse_link(record.image_url, "image_url"),
+                }
+            )
+        except ValidationError as exc:
+            raise ValueError(_explain(exc)) from None
+        return variant, price
+
+    def _product(self, record: Record, parsed: list[tuple[Variant, PriceRange]]) -> Product:
+        fields = record.fields
+        title = text_value(fields.get("title"))
+        if not title:
+            raise ValueError("The title is empty.")
+        currencies = {p.currency for _, p in parsed if p.currency}
+        if len(currencies) > 1:
+            raise ValueError(f"Its variants are priced in {' and '.join(sorted(currencies))}.")
+        named = text_value(fields.get("currency"))
+        currency = parse_currency(named, next(iter(currencies), None), self.currency)
+        variants = [variant for variant, _ in parsed]
+        cheapest = min(variants, key=lambda v: v.price)
+        highest = max(max(v.price for v in variants), *(p.high or p.low for _, p in parsed))
+        url = parse_link(fields.get("url"), "url")
+        if url is None and self.store_url and fields.get("handle"):
+            url = f"{self.store_url}/products/{fields['handle']}"
+        real = len(variants) > 1 or any(v.options for v in variants)
+        values = {
+            "id": text_value(fields.get("id")) or derived_id(title, url),
+            "title": title,
+            "description": _clip_text(html_text(text_value(fields.get("description")))),
+            "price": cheapest.price,
+            "price_max": highest if highest > cheapest.price else None,
+            "price_from": any(p.open for _, p in parsed),
+            "regular_price": cheapest.regular_price,
+            "currency": currency,
+            "category": text_value(fields.get("category")),
+            "url": url,
+            "image_url": parse_link(fields.get("image_url"), "image_url") or cheapest.image_url,
+            "in_stock": any(v.in_stock for v in variants),
+            "attributes": _scalars(record.attributes),
+            "variants": variants if real else (),
+        }
+        try:
+            return Product.model_validate(values)
+        except ValidationError as exc:
+            raise ValueError(_explain(exc)) from None
+
+    def _generic(self, number: int, data: dict[str, object]) -> Record:
+        value = {name: data.get(column) for name, column in self.columns.items()}
+        price, sale, regular = (
+            value.get("price"),
+            value.get("sale_price"),
+            value.get("regular_price"),
+        )
+        if text_value(sale):
+            price, regular = sale, regular if text_value(regular) else price
+        elif not text_value(price) and text_value(regular):
+            price, regular = regular, None
+        fields = {k: v for k, v in value.items() if k in ("id", "title", "description",
+                  "currency", "category", "url", "image_url")}  # fmt: skip
+        variant = VariantRecord(number, "default", {}, price, regular, value.get("in_stock"))
+        return Record(number, fields, _attributes(data, self.extra), [variant])
+
+
+def _clip_text(text: str, limit: int = 5000) -> str:
+    """A long description is cut at a sentence end rather than rejected."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    return cut[: end + 1] if end > limit // 2 else cut.rstrip() + "…"
+
+
+def _scalars(values: dict[str, object]) -> dict[str, Scalar]:
+    scalars = {str(name).strip(): attribute_value(value) for name, value in values.items()}
+    return {name: value for name, value in scalars.items() if name and value not in (None, "")}
 
 
 def resolve_columns(columns: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:
@@ -339,40 +621,12 @@ def _missing_message(missing: list[str], columns: list[str]) -> str:
     return f"The file has no {names} column. Its columns are: {listed}. {verb} with {maps}."
 
 
-def _product(
-    data: dict[str, object], columns: dict[str, str], extra: list[str], default_currency: str
-) -> Product:
-    value = {name: data.get(column) for name, column in columns.items()}
-    title = text_value(value.get("title"))
-    if not title:
-        raise ValueError("The title is empty.")
-    price, price_currency = parse_price_and_currency(value.get("price"))
-    url = parse_link(value.get("url"), "url")
-    fields = {
-        "id": text_value(value.get("id")) or derived_id(title, url),
-        "title": title,
-        "description": text_value(value.get("description")),
-        "price": price,
-        "currency": parse_currency(value.get("currency"), price_currency, default_currency),
-        "category": text_value(value.get("category")),
-        "url": url,
-        "image_url": parse_link(value.get("image_url"), "image_url"),
-        "in_stock": parse_in_stock(value.get("in_stock")),
-        "attributes": _attributes(data, extra),
-    }
-    try:
-        return Product.model_validate(fields)
-    except ValidationError as exc:
-        raise ValueError(_explain(exc)) from None
-
-
-def _attributes(data: dict[str, object], columns: list[str]) -> dict[str, Scalar]:
-    items: list[tuple[object, object]] = []
+def _attributes(data: dict[str, object], columns: list[str]) -> dict[str, object]:
+    items: dict[str, object] = {}
     for column in columns:
         nested = _nested(data.get(column)) if _key(column) == "attributes" else None
-        items += nested.items() if nested is not None else [(column, data.get(column))]
-    scalars = {str(name).strip(): attribute_value(value) for name, value in items}
-    return {name: value for name, value in scalars.items() if name and value not in (None, "")}
+        items |= {str(k): v for k, v in nested.items()} if nested else {column: data.get(column)}
+    return items
 
 
 def _nested(value: object) -> dict[object, object] | None:

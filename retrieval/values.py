@@ -3,14 +3,32 @@
 import json
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from retrieval.catalog import Scalar
 
-CURRENCY_MARKS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-IN_STOCK = {"yes", "y", "true", "t", "1", "in stock", "instock", "available"}
-OUT_OF_STOCK = {"no", "n", "false", "f", "0", "out of stock", "outofstock", "sold out"}
+# Symbols as shops write them. A symbol several currencies share maps to all of them: the
+# first is meant unless the shop's own currency (`--currency`) is one of the others.
+CURRENCY_MARKS: dict[str, tuple[str, ...]] = {
+    "$": ("USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN"),
+    "US$": ("USD",), "USD$": ("USD",), "CA$": ("CAD",), "C$": ("CAD",), "CAN$": ("CAD",),
+    "A$": ("AUD",), "AU$": ("AUD",), "NZ$": ("NZD",), "HK$": ("HKD",), "S$": ("SGD",),
+    "MX$": ("MXN",), "R$": ("BRL",), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"),
+    "￥": ("JPY", "CNY"), "JP¥": ("JPY",), "CN¥": ("CNY",), "元": ("CNY",), "RMB": ("CNY",),
+    "₹": ("INR",), "RS": ("INR",), "RS.": ("INR",), "₩": ("KRW",), "₽": ("RUB",),
+    "₺": ("TRY",), "₪": ("ILS",), "₫": ("VND",), "฿": ("THB",), "₱": ("PHP",), "ZŁ": ("PLN",),
+    "KČ": ("CZK",), "FT": ("HUF",), "KR": ("SEK", "NOK", "DKK", "ISK"), "KR.": ("DKK",),
+    "FR.": ("CHF",), "CHF": ("CHF",), "R": ("ZAR",),
+}  # fmt: skip
+IN_STOCK = {"yes", "y", "true", "t", "1", "in stock", "instock", "available", "preorder",
+            "pre order", "backorder", "on backorder", "limited availability"}  # fmt: skip
+OUT_OF_STOCK = {"no", "n", "false", "f", "0", "out of stock", "outofstock", "sold out",
+                "discontinued", "unavailable"}  # fmt: skip
+FROM_WORDS = r"(?:from|starting at|starts at|starting from|as low as|ab|desde|à partir de|dès)"
+RANGE_SEPARATOR = r"(?:-|–|—|~|to|through|thru|till|until|bis|à)"
 
 
 def parse_price(value: object) -> Decimal:
@@ -18,8 +36,11 @@ def parse_price(value: object) -> Decimal:
     return parse_price_and_currency(value)[0]
 
 
-def parse_price_and_currency(value: object) -> tuple[Decimal, str | None]:
-    """The amount of a price and the currency its text names ($, €, £, ¥ or an ISO code)."""
+def parse_price_and_currency(
+    value: object, default: str | None = None
+) -> tuple[Decimal, str | None]:
+    """The amount of a price and the currency its text names ($, €, £, ¥, CA$ or an ISO
+    code); a symbol several currencies share means `default` when it is one of them."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return _checked(Decimal(str(value)), str(value)), None
     if value is not None and not isinstance(value, str):
@@ -35,23 +56,69 @@ def parse_price_and_currency(value: object) -> tuple[Decimal, str | None]:
     prefix, suffix = text[:start].strip(), text[end:].strip()
     if "-" in prefix:
         raise ValueError(f"The price '{text}' is negative; prices must be zero or more.")
-    currency = _currency_of(prefix.lstrip("+").strip(), suffix, text)
+    currency = _currency_of(prefix.lstrip("+").strip(), suffix, text, default)
     return _checked(_amount(text[start:end], text), text), currency
 
 
-def _currency_of(prefix: str, suffix: str, text: str) -> str | None:
-    codes = {_currency_code(mark, text) for mark in (prefix, suffix) if mark}
+@dataclass(frozen=True)
+class PriceRange:
+    low: Decimal
+    high: Decimal | None  # None: a single price, or an open range ("from $10")
+    currency: str | None
+    open: bool = False  # "from $10": the shop says the price starts there
+
+
+def parse_price_range(value: object, default: str | None = None) -> PriceRange:
+    """A price as stores write it, including ranges: "$389.99 through $419.99",
+    "$10 - $20", "10–20 €", "from $10"; a plain price is a range of one."""
+    if not isinstance(value, str):
+        amount, currency = parse_price_and_currency(value, default)
+        return PriceRange(amount, None, currency)
+    text = value.strip()
+    opened = re.match(rf"{FROM_WORDS}\b\s*:?\s*", text, flags=re.IGNORECASE)
+    if opened and re.search(r"\d", text[opened.end() :]):
+        amount, currency = parse_price_and_currency(text[opened.end() :], default)
+        return PriceRange(amount, None, currency, open=True)
+    split = re.fullmatch(
+        rf"(.*?\d(?:\s*[^\d\s-]{{1,4}})?)\s*{RANGE_SEPARATOR}[\s-]*(\D{{0,5}}\d.*)",
+        text,
+        flags=re.IGNORECASE | re.DOTALL,
+    )
+    if split is None:
+        amount, currency = parse_price_and_currency(text, default)
+        return PriceRange(amount, None, currency)
+    low, low_currency = parse_price_and_currency(split[1], default)
+    high, high_currency = parse_price_and_currency(split[2], default)
+    if low_currency and high_currency and low_currency != high_currency:
+        raise ValueError(f"The price range '{text}' names two different currencies.")
+    if high < low:
+        raise ValueError(f"The price range '{text}' ends below where it starts.")
+    return PriceRange(low, high if high > low else None, low_currency or high_currency)
+
+
+def _currency_of(prefix: str, suffix: str, text: str, default: str | None) -> str | None:
+    codes = {_currency_code(mark, text, default) for mark in (prefix, suffix) if mark}
     if len(codes) > 1:
         raise ValueError(f"The price '{text}' names two different currencies.")
     return codes.pop() if codes else None
 
 
-def _currency_code(mark: str, text: str) -> str:
-    if mark.upper() in CURRENCY_MARKS:
-        return CURRENCY_MARKS[mark.upper()]
+def currency_code(mark: str, default: str | None = None) -> str | None:
+    """The ISO code a currency mark stands for ("$", "CA$", "€", "eur"), or None."""
+    mark = mark.strip()
+    candidates = CURRENCY_MARKS.get(mark.upper())
+    if candidates:
+        return default if default in candidates else candidates[0]
     if re.fullmatch(r"[A-Za-z]{3}", mark):
         return mark.upper()
-    raise ValueError(f"The price '{text}' is not a number like 19.99, $19.99 or 19.99 EUR.")
+    return None
+
+
+def _currency_code(mark: str, text: str, default: str | None) -> str:
+    code = currency_code(mark, default)
+    if code is None:
+        raise ValueError(f"The price '{text}' is not a number like 19.99, $19.99 or 19.99 EUR.")
+    return code
 
 
 def _amount(number: str, text: str) -> Decimal:
@@ -103,7 +170,7 @@ def parse_in_stock(value: object) -> bool:
         return value is not False
     if isinstance(value, int | float) and not math.isnan(value):
         return value > 0
-    text = re.sub(r"[\s_-]+", " ", str(value).strip().casefold()).rpartition("/")[2]
+    text = re.sub(r"[\s_-]+", " ", str(value).strip().casefold()).rpartition("/")[2].strip()
     if text in IN_STOCK or not text:
         return True
     if text in OUT_OF_STOCK:
@@ -117,10 +184,14 @@ def parse_in_stock(value: object) -> bool:
 
 
 def parse_currency(value: object, price_currency: str | None, default: str) -> str:
-    """The currency a row names, checked against the one its price text carries."""
-    named = text_value(value).upper()
-    if named and not re.fullmatch(r"[A-Z]{3}", named):
-        raise ValueError(f"The currency '{_clip(value)}' is not a three-letter code like USD.")
+    """The currency a row names (a code or a symbol), checked against its price text's."""
+    text = text_value(value)
+    named = (currency_code(text, default) or "") if text else ""
+    if text and not named:
+        raise ValueError(
+            f"The currency '{_clip(value)}' is not a three-letter code like USD or a symbol "
+            "like $ or €."
+        )
     if named and price_currency and named != price_currency:
         raise ValueError(f"The price is in {price_currency} but the currency column says {named}.")
     return named or price_currency or default
@@ -160,3 +231,50 @@ def attribute_value(value: object) -> Scalar | None:
 def _clip(value: object, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def html_text(value: str) -> str:
+    """Plain text of an HTML description: tags dropped, entities decoded, each paragraph or
+    list item a sentence of its own. Text without markup comes back as it was."""
+    if "<" not in value and "&" not in value:
+        return value.strip()
+    parser = _TextParser()
+    parser.feed(value)
+    parser.close()
+    return parser.text()
+
+
+class _TextParser(HTMLParser):
+    BLOCKS = {"p", "div", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+              "table", "section", "article", "blockquote", "dd", "dt", "hr"}  # fmt: skip
+    HIDDEN = {"script", "style", "template", "noscript"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = [""]
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.blocks.append("")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.blocks[-1] += data
+
+    def text(self) -> str:
+        parts = [" ".join(block.split()) for block in self.blocks]
+        out = ""
+        for part in filter(None, parts):
+            if out:
+                out += " " if out[-1] in ".!?:;" else ". "
+            out += part
+        return out

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
-from retrieval.catalog import Product, money
+from retrieval.catalog import Product, Variant, money
 from retrieval.text import keywords
 
 
@@ -43,8 +43,16 @@ def _fits(product: Product, profile: ShopperProfile) -> bool:
     return (low is None or product.price >= low) and (high is None or product.price <= high)
 
 
+def price(product: Product) -> str:
+    """The price as the catalog states it, with the sale it is on when the catalog says so."""
+    text = product.price_text()
+    if product.on_sale and product.regular_price is not None:
+        text += f", down from {money(product.regular_price, product.currency)}"
+    return text
+
+
 def listing(product: Product) -> str:
-    return f"the {product.title} ({product.price_text()}, {stock(product)})"
+    return f"the {product.title} ({price(product)}, {stock(product)})"
 
 
 def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
@@ -53,7 +61,7 @@ def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
     best = "the lowest-priced match" if profile.cheap_first else "the best match"
     text = f"{_cap(listing(first))} is {best}" + (f", {' and '.join(why)}" if why else "") + "."
     if rest:
-        others = ", ".join(f"the {p.title} ({p.price_text()})" for p in rest[:2])
+        others = ", ".join(f"the {p.title} ({price(p)})" for p in rest[:2])
         text += f" Also worth a look: {others}."
     question = (
         None if profile.max_price or profile.min_price else " What budget do you have in mind?"
@@ -63,7 +71,9 @@ def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
 
 
 def answer(product: Product, text: str) -> Rendered:
-    facts = f"The {product.title} is {product.price_text()} and {stock(product)}."
+    facts = f"The {product.title} is {price(product)} and {stock(product)}."
+    if product.variants:
+        facts += " " + variants(product, text)
     asked = set(keywords(text))
     for key, value in product.attributes.items():
         if asked & set(keywords(key.replace("_", " "))) and not isinstance(value, bool):
@@ -72,6 +82,50 @@ def answer(product: Product, text: str) -> Rendered:
     if sentence := _best_sentence(product.description, asked):
         facts += f' From its description: "{sentence}"'
     return Rendered(facts, lead="answer a question about one of our products")
+
+
+def variants(product: Product, text: str) -> str:
+    """What the shopper can pick: the variant they name, with its own price and stock, or the
+    options there are and which are available."""
+    scores = [_named_options(v, text) for v in product.variants]
+    named = [
+        v for v, score in zip(product.variants, scores, strict=True) if score == max(scores) > 0
+    ]
+    if named and len(named) < len(product.variants):
+        parts = []
+        for variant in named[:3]:
+            sale = (
+                f", down from {money(variant.regular_price, product.currency)}"
+                if variant.on_sale and variant.regular_price is not None
+                else ""
+            )
+            status = "in stock" if variant.in_stock else "out of stock"
+            parts.append(
+                f"{variant.name}: {money(variant.price, product.currency)}{sale}, {status}"
+            )
+        return "; ".join(parts) + "."
+    options: dict[str, list[str]] = {}
+    for variant in product.variants:
+        for name, value in variant.options.items():
+            if value not in options.setdefault(name, []):
+                options[name].append(value)
+    said = " ".join(f"{name}: {', '.join(values)}." for name, values in options.items())
+    out = [v.name for v in product.variants if not v.in_stock]
+    if out and len(out) < len(product.variants):
+        said += f" Out of stock: {', '.join(out[:6])}."
+    return said
+
+
+def _named_options(variant: Variant, text: str) -> int:
+    """How many of this variant's options the text names ("the blue one in M" names two of
+    M / Blue); one- and two-letter sizes count only as written ("M", not "m")."""
+    return sum(_mentions(value, text) for value in variant.options.values())
+
+
+def _mentions(value: str, text: str) -> bool:
+    if len(value) <= 2:
+        return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def compare(products: Sequence[Product]) -> Rendered:

@@ -132,16 +132,18 @@ def test_read_rows_reports_an_unsupported_extension(write: Write) -> None:
     error = catalog_error(lambda: read_rows(write("c.xlsx", "x")))
     assert error.code == "catalog_format_unsupported"
     assert str(error) == (
-        "The file c.xlsx is not a .csv, .tsv, .json, .jsonl or .ndjson file. Export it in one "
-        "of those formats (spreadsheets as CSV UTF-8), or name the format with --format."
+        "The file c.xlsx is not a .csv, .tsv, .txt, .json, .jsonl, .ndjson or .xml file. Export "
+        "it in one of those formats (spreadsheets as CSV UTF-8), or name the format with "
+        "--format."
     )
 
 
 def test_read_rows_reports_an_unsupported_format_argument(write: Write) -> None:
-    error = catalog_error(lambda: read_rows(write("c.csv", "x"), "xml"))
+    error = catalog_error(lambda: read_rows(write("c.csv", "x"), "xlsx"))
     assert (error.code, str(error)) == (
         "catalog_format_unsupported",
-        "The format 'xml' is not supported. Use csv, json or jsonl.",
+        "The format 'xlsx' is not supported. Use csv, json, jsonl or xml, or an export kind: "
+        "shopify, woocommerce or merchant.",
     )
 
 
@@ -291,12 +293,16 @@ def test_parse_products_reads_every_product_field() -> None:
         "title": "Dome Tent",
         "description": "Sleeps two.",
         "price": Decimal("249.00"),
+        "price_max": None,
+        "price_from": False,
+        "regular_price": None,
         "currency": "EUR",
         "category": "Tents",
         "url": "https://shop.example/tent-2",
         "image_url": "https://shop.example/tent-2.jpg",
         "in_stock": False,
         "attributes": {},
+        "variants": (),
     }
 
 
@@ -341,7 +347,11 @@ def test_parse_products_rejects_bad_rows_with_their_numbers_and_reasons() -> Non
     assert result.rejected == [
         Rejection(2, "The title is empty.", None),
         Rejection(3, "The price 'free' is not a number; write it like 19.99.", "Stove"),
-        Rejection(4, "The currency 'Dollars' is not a three-letter code like USD.", "Lamp"),
+        Rejection(
+            4,
+            "The currency 'Dollars' is not a three-letter code like USD or a symbol like $ or €.",
+            "Lamp",
+        ),
         Rejection(5, "The title is longer than 300 characters; shorten it.", "x" * 301),
         Rejection(
             6, "The url 'javascript:alert(1)' must start with http:// or https://.", "Bottle"
@@ -426,7 +436,7 @@ def test_parse_products_reports_a_mapping_to_an_unknown_field() -> None:
     assert (error.code, str(error)) == (
         "catalog_mapping_invalid",
         "--map colour=Name: 'colour' is not a catalog field. Map one of: id, title, description, "
-        "price, currency, category, url, image_url, in_stock.",
+        "price, sale_price, regular_price, currency, category, url, image_url, in_stock.",
     )
 
 
