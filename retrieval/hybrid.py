@@ -7,7 +7,8 @@ embeddings miss and keywords find; meaning ("something to keep me dry") is the r
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import ChainMap, Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
+BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
 
@@ -173,7 +175,13 @@ class HybridSearch:
     """Fuse dense and keyword rankings; drop what is neither close in meaning nor named."""
 
     def __init__(
-        self, index: CatalogIndex, *, min_relevance: float, depth: int = 30, mode: Mode = "hybrid"
+        self,
+        index: CatalogIndex,
+        *,
+        min_relevance: float,
+        depth: int = 30,
+        mode: Mode = "hybrid",
+        rebuild_aside_from: int = BACKGROUND_REBUILD,
     ):
         self.index = index
         self.mode = mode  # "dense" or "keyword" alone: only to measure what fusing adds
@@ -181,14 +189,35 @@ class HybridSearch:
         self.depth = depth
         self._view: CatalogView | None = None
         self._version = -1
+        self._lock = threading.Lock()
+        self._rebuilding: threading.Thread | None = None
+        self.rebuild_aside_from = rebuild_aside_from
 
     @property
     def view(self) -> CatalogView:
+        """The keyword snapshot of the catalog. After the catalog changes, a small one is
+        rebuilt at once; a large one in the background while the old one keeps serving, so
+        that a re-ingest never stalls the shoppers' searches."""
         self.index.refresh()
-        if self._view is None or self._version != self.index.version:
-            self._version = self.index.version
-            self._view = CatalogView({p.id: p for p in self.index.all_products()})
+        version = self.index.version
+        if self._view is None:
+            self._rebuild(version)
+        elif self._version != version:
+            if len(self._view.products) < self.rebuild_aside_from:
+                self._rebuild(version)
+            else:
+                with self._lock:
+                    if self._rebuilding is None or not self._rebuilding.is_alive():
+                        self._rebuilding = threading.Thread(
+                            target=self._rebuild, args=(version,), daemon=True
+                        )
+                        self._rebuilding.start()
+        assert self._view is not None
         return self._view
+
+    def _rebuild(self, version: int) -> None:
+        view = CatalogView({p.id: p for p in self.index.all_products()})
+        self._view, self._version = view, version
 
     def search(
         self,
@@ -213,6 +242,8 @@ class HybridSearch:
             in_stock=filters.in_stock,
         )
         relevance = {hit.product.id: hit.score for hit in dense}
+        # While a large catalog's snapshot is being rebuilt, the index may hold newer products.
+        products = ChainMap({h.product.id: h.product for h in dense}, view.products)
         if self.mode != "hybrid":
             named = set()
         elif named is None:
@@ -222,22 +253,22 @@ class HybridSearch:
             if filters.passes(view.products[i])
         ][: self.depth]  # fmt: skip
         if self.mode == "keyword":
-            return _dedupe([SearchHit(view.products[i], relevance.get(i, 0.0)) for i in sparse], k)
+            return _dedupe([SearchHit(products[i], relevance.get(i, 0.0)) for i in sparse], k)
         rankings = [[h.product.id for h in dense]] + ([sparse] if self.mode == "hybrid" else [])
         fused: dict[str, float] = {}
         for ranking in rankings:
             for rank, product_id in enumerate(ranking):
                 fused[product_id] = fused.get(product_id, 0.0) + 1 / (RRF_K + rank)
         for product_id in named:
-            if filters.passes(view.products[product_id]):
+            if product_id in products and filters.passes(products[product_id]):
                 fused[product_id] = fused.get(product_id, 0.0) + 1.0  # a named product leads
         keep = [
             i for i in fused
             if (relevance.get(i, 0.0) >= self.min_relevance or i in named)
-            and filters.passes(view.products[i])
+            and i in products and filters.passes(products[i])
         ]  # fmt: skip
         keep.sort(key=lambda i: fused[i], reverse=True)
-        return _dedupe([SearchHit(view.products[i], relevance.get(i, 0.0)) for i in keep], k)
+        return _dedupe([SearchHit(products[i], relevance.get(i, 0.0)) for i in keep], k)
 
 
 def _dedupe(hits: Iterable[SearchHit], k: int) -> list[SearchHit]:

@@ -3,10 +3,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import Embeddings
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from retrieval.errors import CatalogError
 from retrieval.index import CatalogIndex
-from retrieval.ingest import IngestReport, ingest_file
+from retrieval.ingest import WRITE_BATCH, IngestReport, ingest_file
 from retrieval.loaders import Rejection
 from tests.retrieval.conftest import CountingEmbeddings
 
@@ -122,3 +124,99 @@ def test_ingest_file_passes_file_errors_through(index: CatalogIndex, tmp_path: P
     with pytest.raises(CatalogError) as raised:
         ingest_file(index, tmp_path / "missing.csv")
     assert raised.value.code == "catalog_file_not_found"
+
+
+# Whole files: dry runs, failures part-way, interruptions ---------------------------------------
+
+
+class HashingEmbeddings(Embeddings):
+    """scikit-learn's hashing vectoriser as a fast embedding, for tests about thousands of
+    products where what matters is what gets written, not how well it matches."""
+
+    def __init__(self) -> None:
+        self.vectoriser = HashingVectorizer(n_features=64, alternate_sign=False)
+        self.embedded = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return [list(map(float, row)) for row in self.vectoriser.transform(texts).toarray()]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def many_products(count: int, changed: int = 0) -> str:
+    lines = ["id,title,description,price,category,in_stock"]
+    for n in range(count):
+        price = f"{5 + n % 200}.{n % 100:02d}" if n >= changed else "1.00"
+        lines.append(f"P{n},Product {n},Description of item {n},{price},Kind {n % 30},yes")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_dry_run_reports_what_would_change_and_changes_nothing(
+    index: CatalogIndex, embeddings: CountingEmbeddings, write: Write
+) -> None:
+    ingest_file(index, write("shop.csv", CSV))
+    before = {p.id: p for p in index.get(index.ids())}
+    embeddings.embedded = 0
+    changed = CSV.replace("$29.50", "$31.00").replace("B1,", "B2,") + "X1,New Lamp,$5,Lamps,yes\n"
+    report = ingest_file(index, write("next.csv", changed), dry_run=True)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (2, 0, 2, 1)
+    assert report.dry_run and [p.id for p in report.sample] == ["J1", "T1", "B2", "X1"]
+    assert report.columns["title"] == "Name" and report.kind == "generic"
+    assert embeddings.embedded == 0
+    assert {p.id: p for p in index.get(index.ids())} == before
+
+
+def test_a_file_that_fails_part_way_leaves_the_index_as_it_was(
+    index: CatalogIndex, write: Write, tmp_path: Path
+) -> None:
+    ingest_file(index, write("shop.csv", CSV))
+    path = tmp_path / "broken.csv"
+    good = many_products(300).encode()
+    path.write_bytes(good + "P999,Caf\u00e9 Mug,x,5,Mugs,yes\n".encode("latin-1"))
+    with pytest.raises(CatalogError) as raised:
+        ingest_file(index, path)
+    assert raised.value.code == "catalog_not_utf8"
+    assert index.ids() == {"J1", "T1", "B1"}
+
+
+def test_an_interrupted_ingest_of_ten_thousand_products_resumes_where_it_stopped(
+    tmp_path: Path, write: Write
+) -> None:
+    embeddings = HashingEmbeddings()
+    path = write("big.csv", many_products(10_000))
+    with CatalogIndex(embeddings, path=tmp_path / "big-index") as index:
+        marker = tmp_path / "big-index" / "catalog-changed"
+        marker.unlink(missing_ok=True)
+
+        def stop_after_two_batches(done: int) -> None:
+            if done >= 2 * WRITE_BATCH:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            ingest_file(index, path, progress=stop_after_two_batches)
+        assert index.count() == 2 * WRITE_BATCH
+        assert marker.exists()  # the service is told about what was written
+        embeddings.embedded = 0
+        report = ingest_file(index, path)
+        assert (report.added, report.unchanged) == (10_000 - 2 * WRITE_BATCH, 2 * WRITE_BATCH)
+        assert embeddings.embedded == 10_000 - 2 * WRITE_BATCH
+        assert index.count() == 10_000
+        embeddings.embedded = 0
+        again = ingest_file(index, write("changed.csv", many_products(10_000, changed=100)))
+        assert (again.updated, again.unchanged, embeddings.embedded) == (100, 9_900, 100)
+        assert index.get(["P5"])[0].price == Decimal("1.00")
+
+
+def test_an_ingest_tells_other_processes_once_not_per_batch(tmp_path: Path, write: Write) -> None:
+    with CatalogIndex(HashingEmbeddings(), path=tmp_path / "idx") as index:
+        marker = tmp_path / "idx" / "catalog-changed"
+        stamps: list[str] = []
+        ingest_file(
+            index,
+            write("c.csv", many_products(3 * WRITE_BATCH)),
+            progress=lambda _: stamps.append(marker.read_text() if marker.exists() else ""),
+        )
+        assert len(set(stamps)) == 1  # not touched while the batches were written
+        assert marker.read_text() not in stamps  # touched once, at the end

@@ -3,12 +3,16 @@ from decimal import Decimal
 import pytest
 
 from retrieval.values import (
+    PriceRange,
     attribute_value,
+    currency_code,
+    html_text,
     parse_currency,
     parse_in_stock,
     parse_link,
     parse_price,
     parse_price_and_currency,
+    parse_price_range,
     text_value,
 )
 
@@ -176,3 +180,97 @@ def test_attribute_value_keeps_scalars_and_drops_empty_values() -> None:
     empty: tuple[object, ...] = (None, [], {}, float("nan"))
     assert [attribute_value(v) for v in empty] == [None] * 4
     assert attribute_value({"a": 1}) == '{"a": 1}'
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "currency", "opened"),
+    [
+        ("$389.99 through $419.99", "389.99", "419.99", "USD", False),
+        ("$389.99through-$419.99", "389.99", "419.99", "USD", False),
+        ("$10 - $20", "10", "20", "USD", False),
+        ("10–20 €", "10", "20", "EUR", False),
+        ("1.299,99 € – 1.499,99 €", "1299.99", "1499.99", "EUR", False),
+        ("from $10", "10", None, "USD", True),
+        ("Starting at 5 GBP", "5", None, "GBP", True),
+        ("£12 to £12", "12", None, "GBP", False),
+        ("19.99", "19.99", None, None, False),
+    ],
+)
+def test_parse_price_range_reads_ranges_as_stores_write_them(
+    text: str, low: str, high: str | None, currency: str | None, opened: bool
+) -> None:
+    assert parse_price_range(text) == PriceRange(
+        Decimal(low), Decimal(high) if high else None, currency, opened
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("$20 - $10", "The price range '$20 - $10' ends below where it starts."),
+        ("$10 - 20 EUR", "The price range '$10 - 20 EUR' names two different currencies."),
+        ("-5", "The price '-5' is negative; prices must be zero or more."),
+    ],
+)
+def test_parse_price_range_rejects_ranges_that_make_no_sense(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        parse_price_range(text)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("mark", "default", "code"),
+    [
+        ("$", "USD", "USD"),
+        ("$", "CAD", "CAD"),  # the shop's own dollar
+        ("$", "EUR", "USD"),  # a dollar is not a euro
+        ("CA$", "USD", "CAD"),
+        ("US$", "CAD", "USD"),
+        ("A$", "USD", "AUD"),
+        ("¥", "CNY", "CNY"),
+        ("¥", "USD", "JPY"),
+        ("€", "USD", "EUR"),
+        ("kr", "NOK", "NOK"),
+        ("chf", "USD", "CHF"),
+        ("dollars", "USD", None),
+    ],
+)
+def test_currency_code_reads_symbols_and_follows_the_shop_currency_when_ambiguous(
+    mark: str, default: str, code: str | None
+) -> None:
+    assert currency_code(mark, default) == code
+
+
+def test_parse_currency_turns_a_symbol_column_into_a_code() -> None:
+    assert parse_currency("$", None, "USD") == "USD"
+    assert parse_currency("£", "GBP", "USD") == "GBP"
+
+
+def test_parse_price_reads_an_ambiguous_symbol_as_the_shop_currency() -> None:
+    assert parse_price_and_currency("$ 12.00", "AUD") == (Decimal("12.00"), "AUD")
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        (
+            "<p>Hand-thrown <strong>stoneware</strong> &amp; glazed.</p>"
+            "<ul><li>Holds 350 ml</li><li>Dishwasher safe</li></ul>",
+            "Hand-thrown stoneware & glazed. Holds 350 ml. Dishwasher safe",
+        ),
+        ("Plain text, no markup.", "Plain text, no markup."),
+        ("<div>One<br>Two</div><script>alert(1)</script><style>p{}</style>", "One. Two"),
+        ("Caf&eacute; &#8211; 5&nbsp;cups", "Café – 5 cups"),
+    ],
+)
+def test_html_text_keeps_the_words_and_drops_the_markup(html: str, text: str) -> None:
+    assert html_text(html) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("in_stock", True), ("out_of_stock", False), ("preorder", True), ("backorder", True),
+     ("https://schema.org/InStock", True), ("https://schema.org/OutOfStock", False)],
+)  # fmt: skip
+def test_parse_in_stock_reads_feed_availability_values(value: str, expected: bool) -> None:
+    assert parse_in_stock(value) is expected
