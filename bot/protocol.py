@@ -34,11 +34,15 @@ class SessionFrame(BaseModel):
 class ProductCard(BaseModel):
     id: str
     title: str
-    price: str
+    price: str  # the lowest price when there are variants or a range
+    price_from: bool = False  # show the price as "from ..."
+    price_max: str | None = None  # the highest price of the range or the variants
+    regular_price: str | None = None  # before the sale, only when the catalog says it is on sale
     currency: str
     url: str | None
     image_url: str | None
-    in_stock: bool
+    in_stock: bool  # any variant can be bought
+    options: dict[str, list[str]] = {}  # {"Size": ["S", "M"], "Color": ["Blue"]}
     score: float
     note: str | None = None  # e.g. "over your budget" when nothing fits and this is the nearest
 

@@ -110,7 +110,8 @@ def _by_key(data: dict[str, object]) -> dict[str, object]:
 
 
 TECHNICAL_PREFIXES = (
-    "meta:", "attribute_", "google_shopping_/_custom", "google_shopping_/_adwords",
+    "meta:", "attribute_", "option1_", "option2_", "option3_", "google_shopping_/_custom",
+    "google_shopping_/_adwords",
     "included_/", "price_/", "compare_at_price_/",
 )  # fmt: skip
 
