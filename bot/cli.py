@@ -234,8 +234,13 @@ def catalog_stats() -> None:
     console.print(f"{index.count()} products; categories: {categories}")
 
 
-@app.command()
+bench_app = typer.Typer()
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.callback(invoke_without_command=True)
 def bench(
+    ctx: typer.Context,
     concurrency: Annotated[int, typer.Option(min=1, help="Concurrent conversations.")] = 16,
     max_tokens: Annotated[int, typer.Option(min=1)] = 64,
     rounds: Annotated[int, typer.Option(min=1, max=4, help="Messages per conversation.")] = 2,
@@ -245,11 +250,47 @@ def bench(
     repeat: Annotated[int, typer.Option(min=1, help="Measured passes of each path.")] = 3,
     output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
 ) -> None:
-    """Compare N streaming conversations straight to the engine and through /ws/chat."""
+    """Compare N streaming conversations straight to the engine and through /ws/chat.
+
+    `salesbot bench catalog` benchmarks the catalog index at scale instead."""
+    if ctx.invoked_subcommand is not None:
+        return
     from bot.bench import BenchOptions, run_benchmark
 
     options = BenchOptions(concurrency, max_tokens, rounds, stagger_ms, repeat)
     run_benchmark(Settings(), options, output)
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(f'Write the sizes like 1000,10000; got "{text}".') from None
+    if not sizes or min(sizes) < 100:
+        raise typer.BadParameter("Each catalog size must be at least 100 products.")
+    return sizes
+
+
+@bench_app.command("catalog")
+def bench_catalog(
+    sizes: Annotated[
+        str, typer.Option(help="Catalog sizes to generate and ingest, comma-separated.")
+    ] = "1000,10000,100000",
+    queries: Annotated[int, typer.Option(min=1, help="Search queries per size and pass.")] = 200,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the generated catalogs and indexes (default: a temp dir)."),
+    ] = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the generated catalogs and indexes.")
+    ] = False,
+) -> None:
+    """Generated catalogs of each size: ingest, re-ingest, index size, search latency."""
+    from bot.bench_catalog import CatalogBenchOptions, run_catalog_benchmark
+
+    options = CatalogBenchOptions(parse_sizes(sizes), queries, workdir, keep)
+    run_catalog_benchmark(options, output)
 
 
 @app.command("eval")

@@ -114,7 +114,9 @@ class CatalogView:
         if not terms or not self.order:
             return []
         scores = self.bm25.get_scores(terms)
-        top = np.argsort(-scores)[: min(n, len(self.order))]
+        n = min(n, len(self.order))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.order[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def named(
