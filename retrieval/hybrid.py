@@ -22,6 +22,8 @@ from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
+OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
+MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
@@ -235,14 +237,7 @@ class HybridSearch:
         `named`: the ids `view.named(query)` gives, when the caller has them already.
         """
         view = self.view
-        dense = self.index.search_vector(
-            vector,
-            self.depth,
-            min_price=filters.min_price,
-            max_price=filters.max_price,
-            category=filters.category,
-            in_stock=filters.in_stock,
-        )
+        dense = self._dense(vector, filters, view)
         relevance = {hit.product.id: hit.score for hit in dense}
         # While a large catalog's snapshot is being rebuilt, the index may hold newer products.
         products = ChainMap({h.product.id: h.product for h in dense}, view.products)
@@ -271,6 +266,35 @@ class HybridSearch:
         ]  # fmt: skip
         keep.sort(key=lambda i: fused[i], reverse=True)
         return _dedupe([SearchHit(products[i], relevance.get(i, 0.0)) for i in keep], k)
+
+    def _dense(
+        self, vector: Sequence[float], filters: Filters, view: CatalogView
+    ) -> list[SearchHit]:
+        """The `depth` closest products that pass the filters. Nearest ids are fetched without
+        their records and filtered here against the snapshot; only when too few of them pass
+        (a narrow filter) does Chroma filter, which is slower on a large catalog."""
+        wanted = self.depth
+        nearest = self.index.nearest(vector, wanted * OVERFETCH)
+        hits = self._hits(nearest, view, filters)[:wanted]
+        if len(hits) < min(wanted, MIN_DENSE) and len(nearest) == wanted * OVERFETCH:
+            narrowed = self.index.nearest(
+                vector, wanted, min_price=filters.min_price, max_price=filters.max_price,
+                category=filters.category, in_stock=filters.in_stock,
+            )  # fmt: skip
+            hits = self._hits(narrowed, view, filters)[:wanted]
+        return hits
+
+    def _hits(
+        self, nearest: list[tuple[str, float]], view: CatalogView, filters: Filters
+    ) -> list[SearchHit]:
+        missing = [i for i, _ in nearest if i not in view.products]
+        fresh = {p.id: p for p in self.index.get(missing)} if missing else {}
+        hits = []
+        for product_id, score in nearest:
+            product = view.products.get(product_id) or fresh.get(product_id)
+            if product is not None and filters.passes(product):
+                hits.append(SearchHit(product, score))
+        return hits
 
 
 def _dedupe(hits: Iterable[SearchHit], k: int) -> list[SearchHit]:

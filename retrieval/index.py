@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import chromadb
@@ -246,6 +246,32 @@ class CatalogIndex:
             list(vector), k=k, filter=where
         )
         return _hits(found, 0.0)
+
+    def nearest(
+        self,
+        vector: Sequence[float],
+        k: int,
+        *,
+        min_price: Decimal | float | None = None,
+        max_price: Decimal | float | None = None,
+        category: str | None = None,
+        in_stock: bool | None = None,
+    ) -> list[tuple[str, float]]:
+        """The ids and relevance of the `k` products closest to an embedded query, without
+        reading their records (the caller has them): a few milliseconds at 100k products.
+        Filters here use Chroma's metadata filter, which is much slower; prefer filtering the
+        unfiltered ids when most products pass."""
+        self.refresh()
+        where = _where(min_price, max_price, category, in_stock)
+        count = self._collection.count()
+        if not count:
+            return []
+        found = self._collection.query(
+            query_embeddings=cast(Any, [list(vector)]), n_results=min(k, count), where=where,
+            include=["distances"],
+        )  # fmt: skip
+        distances = (found.get("distances") or [[]])[0]
+        return [(i, _relevance(d)) for i, d in zip(found["ids"][0], distances, strict=True)]
 
     def all_products(self) -> list[Product]:
         """Every stored product (for keyword search and catalog-wide questions)."""
