@@ -193,7 +193,11 @@ def _shopify_product(group: list[tuple[int, dict[str, object]]], data: dict[str,
         ),
         "handle": handle,
     }
-    record.attributes = _kept(data, SHOPIFY_TECHNICAL)
+    record.attributes = {}
+    for name, value in _kept(data, SHOPIFY_TECHNICAL).items():
+        label, _, metafield = name.partition(" (product.metafields.")
+        if "shopify--discovery" not in metafield:  # search boosts and related-product lists
+            record.attributes[label.strip() if metafield else name] = value
     if _text(first.get("product_category")):
         record.attributes["Product Category"] = first.get("product_category")
     names = [_text(first.get(f"option{i}_name")) for i in (1, 2, 3)]
@@ -356,7 +360,7 @@ MERCHANT_FIELDS = {
     "id", "title", "description", "link", "image_link", "availability", "price", "sale_price",
     "item_group_id", "product_type", "google_product_category", "additional_image_link",
     "sale_price_effective_date", "shipping", "identifier_exists", "mobile_link", "tax",
-    "availability_date", "expiration_date",
+    "availability_date", "expiration_date", "updated", "published", "author", "category",
 }  # fmt: skip
 MERCHANT_OPTIONS = ("color", "size", "material", "pattern")
 

@@ -46,6 +46,7 @@ __all__ += ["parse_price", "parse_price_and_currency", "parse_in_stock", "derive
 EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
               ".ndjson": "jsonl", ".xml": "xml", ".rss": "xml", ".atom": "xml"}  # fmt: skip
 SYNTAXES = ("csv", "json", "jsonl", "xml")
+GOOGLE_NS = "{http://base.google.com/ns/1.0}"
 REQUIRED = ("title", "price")
 # A field's own name comes first, so a file with both `title` and `name` uses `title`.
 ALIASES = {
@@ -251,8 +252,11 @@ def _xml_rows(path: Path) -> Iterator[RawRow]:
 
 
 def _xml_fields(element: Any) -> dict[str, object]:
+    """An item's fields by local name; a Merchant `g:` field wins over a plain one of the same
+    name (an Atom entry's own `<id>` is a feed URI, its `<g:id>` the product id)."""
     fields: dict[str, object] = {}
-    for child in element:
+    ordered = sorted(element, key=lambda child: not str(child.tag).startswith(GOOGLE_NS))
+    for child in ordered:
         name = _local(child.tag)
         if len(child):  # nested groups such as g:shipping: not product fields
             continue
