@@ -77,10 +77,19 @@ class CatalogView:
     """An in-memory snapshot of the catalog: keywords, names, categories, brands, features."""
 
     products: dict[str, Product]
+    vectors: np.ndarray | None = None  # the products' embeddings, rows in `order`
     order: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.order = list(self.products)
+        listed = [self.products[i] for i in self.order]
+        self.prices = np.array([float(p.price) for p in listed], dtype=np.float64)
+        self.stocked = np.array([p.in_stock for p in listed], dtype=bool)
+        kinds = sorted({p.category.casefold() for p in listed})
+        self.kind_codes = {kind: code for code, kind in enumerate(kinds)}
+        self.kinds = np.array(
+            [self.kind_codes[p.category.casefold()] for p in listed], dtype=np.int32
+        )
         corpus = [keywords(document_text(self.products[i])) or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
@@ -170,6 +179,32 @@ class CatalogView:
             return None
         return ranked[0][0]
 
+    def nearest(
+        self, vector: Sequence[float], filters: Filters, n: int
+    ) -> list[tuple[str, float]] | None:
+        """Exact nearest products among those passing the filters, from the snapshot's
+        embeddings (None when it has none): a narrow filter costs one matrix product."""
+        if self.vectors is None or len(self.vectors) != len(self.order):
+            return None
+        mask = np.ones(len(self.order), dtype=bool)
+        if filters.min_price is not None:
+            mask &= self.prices >= float(filters.min_price)
+        if filters.max_price is not None:
+            mask &= self.prices <= float(filters.max_price)
+        if filters.category:
+            code = self.kind_codes.get(filters.category.strip().casefold(), -1)
+            mask &= self.kinds == code
+        if filters.in_stock is not None:
+            mask &= self.stocked == filters.in_stock
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return []
+        scores = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        n = min(n, len(rows))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.order[rows[i]], min(1.0, max(0.0, float(scores[i])))) for i in top]
+
     def cheapest(self, filters: Filters, n: int) -> list[Product]:
         fitting = (p for p in self.products.values() if filters.passes(p))
         return sorted(fitting, key=lambda p: (p.price, p.title))[:n]
@@ -220,7 +255,8 @@ class HybridSearch:
         return self._view
 
     def _rebuild(self, version: int) -> None:
-        view = CatalogView({p.id: p for p in self.index.all_products()})
+        products, vectors = self.index.snapshot()
+        view = CatalogView({p.id: p for p in products}, vectors)
         self._view, self._version = view, version
 
     def search(
@@ -270,17 +306,20 @@ class HybridSearch:
     def _dense(
         self, vector: Sequence[float], filters: Filters, view: CatalogView
     ) -> list[SearchHit]:
-        """The `depth` closest products that pass the filters. Nearest ids are fetched without
-        their records and filtered here against the snapshot; only when too few of them pass
-        (a narrow filter) does Chroma filter, which is slower on a large catalog."""
+        """The `depth` closest products that pass the filters. Nearest ids are fetched from
+        Chroma without their records and filtered here against the snapshot; when too few of
+        them pass (a narrow filter), the passing products are searched exactly with the
+        snapshot's embeddings (Chroma's own metadata filter is slow on a large catalog)."""
         wanted = self.depth
         nearest = self.index.nearest(vector, wanted * OVERFETCH)
         hits = self._hits(nearest, view, filters)[:wanted]
         if len(hits) < min(wanted, MIN_DENSE) and len(nearest) == wanted * OVERFETCH:
-            narrowed = self.index.nearest(
-                vector, wanted, min_price=filters.min_price, max_price=filters.max_price,
-                category=filters.category, in_stock=filters.in_stock,
-            )  # fmt: skip
+            narrowed = view.nearest(vector, filters, wanted * 2)
+            if narrowed is None:
+                narrowed = self.index.nearest(
+                    vector, wanted, min_price=filters.min_price, max_price=filters.max_price,
+                    category=filters.category, in_stock=filters.in_stock,
+                )  # fmt: skip
             hits = self._hits(narrowed, view, filters)[:wanted]
         return hits
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings
@@ -275,17 +276,30 @@ class CatalogIndex:
 
     def all_products(self) -> list[Product]:
         """Every stored product (for keyword search and catalog-wide questions)."""
+        return self.snapshot(vectors=False)[0]
+
+    def snapshot(self, *, vectors: bool = True) -> tuple[list[Product], np.ndarray | None]:
+        """Every stored product and, with `vectors`, their embeddings as one float32 matrix
+        in the same order (for exact search under filters Chroma would apply slowly)."""
         self.refresh()
+        include: Any = ["metadatas", "embeddings"] if vectors else ["metadatas"]
         products: list[Product] = []
+        pages: list[np.ndarray] = []
         offset = 0
         while True:
-            page = self._store.get(include=["metadatas"], limit=READ_BATCH, offset=offset)
+            page = self._store.get(include=include, limit=READ_BATCH, offset=offset)
             products += [
                 _product(i, m) for i, m in zip(page["ids"], page["metadatas"], strict=True)
             ]
+            if vectors and len(page["ids"]):
+                pages.append(np.asarray(page["embeddings"], dtype=np.float32))
             if len(page["ids"]) < READ_BATCH:
-                return products
+                break
             offset += READ_BATCH
+        if not vectors:
+            return products, None
+        matrix = np.concatenate(pages) if pages else np.zeros((0, 0), dtype=np.float32)
+        return products, matrix
 
     @property
     def version(self) -> int:

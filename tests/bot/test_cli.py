@@ -1,5 +1,6 @@
 """The `salesbot` console script, run as a store owner runs it."""
 
+import csv
 import os
 import shutil
 import subprocess
@@ -178,3 +179,46 @@ def test_cli_catalog_stats_counts_products_and_categories(
     assert result.stdout.splitlines() == [
         "5 products; categories: Boats, Footwear, Hydration, Jackets, Tents"
     ]
+
+
+def test_cli_catalog_ingest_dry_run_shows_format_mapping_and_products_and_changes_nothing(
+    shop_copy: Path,
+) -> None:
+    export = Path(__file__).parents[1] / "retrieval" / "fixtures" / "exports"
+    report = shop_copy / "problems.csv"
+    result = salesbot(
+        shop_copy, "catalog", "ingest", str(export / "shopify_products.csv"), "--dry-run",
+        "--report", str(report),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.splitlines()[0] == "Format: shopify (nothing was changed: dry run)"
+    assert ["id", "Handle"] in table_rows(out) and ["price", "Variant Price"] in table_rows(out)
+    assert any(r[:3] == ["everyday-linen-apron", "Everyday Linen Apron", "from $34.00 (was $38.00)"]
+               for r in table_rows(out))  # fmt: skip
+    assert (
+        "21 rows: 6 would be added, 0 would be updated, 0 unchanged, 5 would be removed, "
+        "2 rejected, 2 skipped (not for sale)."
+    ) in out
+    stats = salesbot(shop_copy, "catalog", "stats")
+    assert stats.stdout.splitlines()[0].startswith("5 products;")
+    with report.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["row", "outcome", "title", "reason"]
+    assert [(r[0], r[1]) for r in rows[1:]] == [
+        ("13", "rejected"),
+        ("18", "skipped"),
+        ("19", "skipped"),
+        ("21", "rejected"),
+    ]
+    assert rows[1][3] == "The price 'abc' is not a number; write it like 19.99."
+
+
+def test_cli_catalog_ingest_refuses_a_mapping_for_an_export_kind(tmp_path: Path) -> None:
+    export = Path(__file__).parents[1] / "retrieval" / "fixtures" / "exports"
+    result = salesbot(
+        tmp_path, "catalog", "ingest", str(export / "woocommerce_products.csv"), "--map",
+        "title=Name",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "this file is a woocommerce export, which is read without a mapping" in result.stderr

@@ -1,7 +1,8 @@
-"""A large catalog's keyword snapshot is rebuilt aside after a re-ingest, never on a search."""
+"""Hybrid search on large catalogs: snapshots rebuilt aside, narrow filters searched exactly."""
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from retrieval.hybrid import Filters, HybridSearch
@@ -43,3 +44,21 @@ def test_a_changed_small_catalog_is_searched_in_its_new_state_at_once(
         assert len(search.view.products) == 50
         ingest_file(index, write("b.csv", many_products(60)))
         assert len(search.view.products) == 60
+
+
+def test_a_narrow_filter_is_searched_exactly_from_the_snapshot_as_chroma_would(
+    tmp_path: Path, write: Write
+) -> None:
+    with CatalogIndex(HashingEmbeddings(), path=tmp_path / "idx") as index:
+        ingest_file(index, write("a.csv", many_products(600)))
+        search = HybridSearch(index, min_relevance=0.0)
+        view = search.view
+        [vector] = index.embed_queries(["product description of item 17"])
+        narrow = Filters(max_price=Decimal("9.00"), category="Kind 3", in_stock=True)
+        exact = view.nearest(vector, narrow, 10)
+        chroma = index.nearest(vector, 10, max_price=9, category="Kind 3", in_stock=True)
+        assert exact is not None and len(exact) == len(chroma) > 0
+        assert [i for i, _ in exact] == [i for i, _ in chroma]
+        assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma, strict=True))
+        hits = search.search("item 17", vector, narrow, 4)
+        assert hits and all(narrow.passes(h.product) for h in hits)
