@@ -45,7 +45,7 @@ class Record:
 
 def detect(columns: Iterable[str]) -> Kind:
     """The export a table comes from, judged by its column names."""
-    names = {_key(c) for c in columns}
+    names = {_key(c).removeprefix("g:") for c in columns}
     if {"handle", "variant_price"} <= names:
         return "shopify"
     if "regular_price" in names and ({"in_stock?", "parent"} & names or "name" in names):
@@ -236,7 +236,8 @@ def _shopify_stock(values: dict[str, object]) -> bool:
         return True  # Shopify does not count stock for it: always sellable
     if _text(values.get("variant_inventory_policy")).casefold() == "continue":
         return True  # sold even when the count is zero
-    return (_count(values.get("variant_inventory_qty")) or 0) > 0
+    count = _count(values.get("variant_inventory_qty"))
+    return count is None or count > 0  # no count (stores with several locations omit it)
 
 
 def _count(value: object) -> int | None:
