@@ -48,3 +48,42 @@ def test_answer_quotes_price_stock_and_the_asked_attribute() -> None:
 def test_answer_uses_the_catalog_currency() -> None:
     mug = product("m", "Enamel Mug", "12.50", currency="CHF")
     assert render.answer(mug, "how much?").text.startswith("The Enamel Mug is 12.50 CHF")
+
+
+SHIRT = product(
+    "shirt", "Harbor Linen Shirt", "49.00", price_max="55.00", regular_price="65.00",
+    variants=[
+        {"id": "S-B", "options": {"Size": "S", "Color": "Blue"}, "price": "49.00",
+         "regular_price": "65.00", "in_stock": True},
+        {"id": "M-B", "options": {"Size": "M", "Color": "Blue"}, "price": "49.00",
+         "regular_price": "65.00", "in_stock": False},
+        {"id": "L-W", "options": {"Size": "L", "Color": "White"}, "price": "55.00"},
+    ],
+)  # fmt: skip
+
+
+def test_a_product_with_variants_is_listed_from_its_lowest_price_and_its_sale() -> None:
+    assert render.listing(SHIRT) == (
+        "the Harbor Linen Shirt (from $49.00, down from $65.00, in stock)"
+    )
+
+
+def test_an_answer_about_a_named_variant_gives_its_own_price_and_stock() -> None:
+    assert (
+        "M / Blue: $49.00, down from $65.00, out of stock."
+        in render.answer(SHIRT, "Do you have the Harbor shirt in M?").text
+    )
+    assert "L / White: $55.00, in stock." in render.answer(SHIRT, "is it in white?").text
+    # a lone lowercase "m" or "s" is a word, not a size
+    assert (
+        "Size: S, M, L. Color: Blue, White. Out of stock: M / Blue."
+        in render.answer(SHIRT, "what sizes does it come in? i'm a medium").text
+    )
+
+
+def test_a_price_range_is_said_with_from_and_no_sale_is_claimed_without_a_regular_price() -> None:
+    ranged = product("r", "Phone Case", "389.99", price_max="419.99")
+    opened = product("o", "Gift Card", "10", price_from=True)
+    assert render.listing(ranged) == "the Phone Case (from $389.99, in stock)"
+    assert render.listing(opened) == "the Gift Card (from $10.00, in stock)"
+    assert "down from" not in render.listing(product("p", "Mug", "9", regular_price="9"))
