@@ -9,7 +9,7 @@ import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from transformers import AutoTokenizer
 
 from bot.chat import ChatService
@@ -40,17 +40,31 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            if length.isdigit() and int(length) > self.max_bytes:
-                exc = SalesbotError(
-                    f"The request body is larger than {self.max_bytes} bytes.",
-                    code="body_too_large",
-                    status=413,
-                )
-                await error_response(exc)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = SalesbotError(
+            f"The request body is larger than {self.max_bytes} bytes.",
+            code="body_too_large",
+            status=413,
+        )
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await error_response(too_large)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            # A chunked body names no length: count what arrives and stop at the limit.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise too_large
+            return message
+
+        await self.app(scope, counted, send)
 
 
 @asynccontextmanager
@@ -61,6 +75,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     index = await asyncio.to_thread(open_index, settings)
     await asyncio.to_thread(seed_demo_catalog, settings, index)
     dialogue_log = await asyncio.to_thread(open_log, settings)
+    if closed := await asyncio.to_thread(dialogue_log.close_interrupted):
+        log.warning("Closed %d messages a previous run left unanswered.", closed)
     model = await asyncio.to_thread(model_path, settings)
     process = None
     engine_url = settings.engine_url

@@ -27,3 +27,13 @@ class RateLimited(SalesbotError):
 class EngineUnavailable(SalesbotError):
     code = "engine_unavailable"
     status = 503
+
+
+# What a shopper reads when the engine cannot answer: the details (addresses, log paths) go to
+# the server's log, never to the client.
+UNAVAILABLE = "The assistant is not available right now. Please try again in a minute."
+
+
+class LogUnavailable(SalesbotError):
+    code = "log_unavailable"
+    status = 503

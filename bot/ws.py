@@ -81,8 +81,12 @@ class Connection:
         async with self._send_lock:
             await self.ws.send_text(frame.model_dump_json())
 
-    async def send_error(self, exc: SalesbotError, message_id: int | None = None) -> None:
-        METRICS.errors.labels(exc.code).inc()
+    async def send_error(
+        self, exc: SalesbotError, message_id: int | None = None, *, counted: bool = False
+    ) -> None:
+        """Send an error frame. `counted`: the turn's logged outcome already counted it."""
+        if not counted:
+            METRICS.errors.labels(exc.code).inc()
         await self.send(ErrorFrame(code=exc.code, message=exc.message, message_id=message_id))
 
     async def resume(self, session_id: str | None) -> None:
@@ -115,8 +119,9 @@ class Connection:
             await self.read()
         finally:
             worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            # Whatever ended the worker (a send to a client that just left), the messages it
+            # had not reached are still closed in the log.
+            await asyncio.gather(worker, return_exceptions=True)
             await self.abandon_queued()
 
     async def read(self) -> None:
@@ -154,15 +159,17 @@ class Connection:
         while True:
             turn_id, text = await self.queue.get()
             try:
-                await self.answer(turn_id, text)
-            except SalesbotError as exc:
-                await self.send_error(exc, turn_id)
-            except (WebSocketDisconnect, ClientDisconnected):
-                return  # the reader sees the disconnect too and ends the connection
-            except Exception:
-                log.exception("Answering message %s failed.", turn_id)
-                with contextlib.suppress(Exception):
-                    await self.send_error(INTERNAL, turn_id)
+                try:
+                    await self.answer(turn_id, text)
+                except SalesbotError as exc:
+                    await self.send_error(exc, turn_id, counted=True)
+                except (WebSocketDisconnect, ClientDisconnected):
+                    raise
+                except Exception:
+                    log.exception("Answering message %s failed.", turn_id)
+                    await self.send_error(INTERNAL, turn_id, counted=True)
+            except (WebSocketDisconnect, ClientDisconnected, RuntimeError):
+                return  # the client left; the reader ends the connection and closes the rest
 
     async def answer(self, turn_id: int, text: str) -> None:
         events = self.service.answer(

@@ -5,9 +5,12 @@ what they produce and records the outcome, whatever happens, before `Done`.
 """
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
@@ -20,7 +23,7 @@ from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import IntentClassifier, refine
 from bot.config import Settings
 from bot.engine.client import EngineClient, Usage
-from bot.errors import BadRequest, SalesbotError
+from bot.errors import BadRequest, LogUnavailable, SalesbotError
 from bot.grounding import GroundingGuard
 from bot.log.store import DialogueLog, TurnOutcome
 from bot.metrics import METRICS
@@ -29,6 +32,8 @@ from retrieval.hybrid import HybridSearch
 from retrieval.index import CatalogIndex, SearchHit
 
 WAITING = "waiting_for_human"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -82,7 +87,14 @@ class ChatService:
         """Validate and log a shopper's message; from here on it is never lost."""
         text = self.validate(text)
         logged = text if self.settings.log_raw_text else redact(text)
-        return await self.log.open_turn(session_id, channel, logged)
+        try:
+            return await self.log.open_turn(session_id, channel, logged)
+        except SQLAlchemyError:
+            log.exception("Could not log a message of session %s.", session_id)
+            raise LogUnavailable(
+                "Your message could not be saved just now, so it was not sent. "
+                "Please send it again in a moment."
+            ) from None
 
     async def plan(self, text: str, profile: ShopperProfile) -> Plan:
         """Every stage before generation: pure catalog and profile work, no engine call."""

@@ -1,5 +1,6 @@
 """Talk to the vLLM engine over its OpenAI-compatible API."""
 
+import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
@@ -8,7 +9,9 @@ import httpx
 import openai
 
 from bot.engine.process import EngineProcess
-from bot.errors import EngineUnavailable
+from bot.errors import UNAVAILABLE, EngineUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,10 +42,11 @@ class EngineClient:
         if self.process is not None:
             await self.process.wait_ready(timeout)
         elif not await self.healthy():
-            raise EngineUnavailable(
-                f"The engine at {self.base_url} is not reachable. Check SALESBOT_ENGINE_URL "
-                "or leave it empty to let the service start its own engine."
-            )
+            log.warning(
+                "The engine at %s is not reachable. Check SALESBOT_ENGINE_URL or leave it empty "
+                "to let the service start its own engine.", self.base_url,
+            )  # fmt: skip
+            raise EngineUnavailable(UNAVAILABLE)
 
     async def healthy(self) -> bool:
         try:

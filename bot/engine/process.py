@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from bot.config import Settings
-from bot.errors import EngineUnavailable
+from bot.errors import UNAVAILABLE, EngineUnavailable
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
@@ -71,10 +71,11 @@ class EngineProcess:
         try:
             await asyncio.wait_for(self._ready.wait(), timeout)
         except TimeoutError:
-            raise EngineUnavailable(
-                f"The engine is {self.state} and did not become ready within {timeout:.0f} s. "
-                f"Its log is at {self.log_path}."
-            ) from None
+            log.warning(
+                "The engine is %s and did not become ready within %.0f s. Its log is at %s.",
+                self.state, timeout, self.log_path,
+            )  # fmt: skip
+            raise EngineUnavailable(UNAVAILABLE) from None
 
     async def stop(self) -> None:
         self.state = "stopping"

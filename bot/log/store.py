@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -131,6 +131,22 @@ class DialogueLog:
         with self._sessions() as db:
             session = db.get(DialogueSession, session_id)
             return session.profile if session is not None else None
+
+    def close_interrupted(self) -> int:
+        """Close the turns a stopped or killed service left `pending`: nothing accepted stays
+        open forever. Call at start-up, before this process accepts messages (one service per
+        log; replicas sharing a database must not call it while another one is answering)."""
+        with self._sessions.begin() as db:
+            result = db.execute(
+                update(Turn)
+                .where(Turn.status == "pending")
+                .values(
+                    status="error",
+                    error_code="interrupted",
+                    error_message="The service stopped before this message was answered.",
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def hand_back(self, session_id: str) -> bool:
         """Give a session waiting for a person back to the assistant; False if unknown."""
