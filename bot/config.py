@@ -45,8 +45,15 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(2000, ge=1)
     max_frame_bytes: int = Field(16384, ge=64)
     max_body_bytes: int = Field(1_000_000, ge=1024)
-    rate_limit_messages: int = Field(8, ge=1)
+    rate_limit_messages: int = Field(8, ge=1)  # per conversation, across reconnects
     rate_limit_window: float = Field(30.0, gt=0)
+    rate_limit_ip_messages: int = Field(120, ge=1)  # per client address, same window
+    max_active_answers: int = Field(64, ge=1)  # more at once: new messages get `overloaded`
+    # Web pages allowed to open the chat socket (the shop's own site, where the widget runs),
+    # e.g. ["https://shop.example"]. The service's own pages are always allowed; with none
+    # listed, pages on localhost are too. Clients that send no Origin (not browsers) are not
+    # affected.
+    allowed_origins: list[str] = []
 
     @model_validator(mode="after")
     def _resolve_paths(self) -> "Settings":

@@ -1,9 +1,10 @@
-"""Per-connection session state: identity, history and the message rate limit."""
+"""Session state: identity and history per connection; rate limits and origins per service."""
 
 import math
 import secrets
 import time
-from collections import deque
+from collections import OrderedDict, deque
+from urllib.parse import urlsplit
 
 from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
@@ -37,10 +38,50 @@ class RateLimiter:
         self._times.append(now)
 
 
+class Limits:
+    """Rate limits that outlive a connection: one per conversation and one per client address,
+    so reconnecting does not reset them. The oldest idle ones are forgotten past `size`."""
+
+    def __init__(self, per_session: int, per_address: int, window: float, size: int = 100_000):
+        self.per_session, self.per_address, self.window = per_session, per_address, window
+        self.size = size
+        self._limiters: OrderedDict[str, RateLimiter] = OrderedDict()
+
+    def check(self, session_id: str, address: str | None) -> None:
+        if address:
+            self._limiter(f"ip:{address}", self.per_address).check()
+        self._limiter(f"session:{session_id}", self.per_session).check()
+
+    def _limiter(self, key: str, limit: int) -> RateLimiter:
+        limiter = self._limiters.get(key)
+        if limiter is None:
+            limiter = self._limiters[key] = RateLimiter(limit, self.window)
+            while len(self._limiters) > self.size:
+                self._limiters.popitem(last=False)
+        self._limiters.move_to_end(key)
+        return limiter
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> bool:
+    """Whether a browser page at `origin` may open the chat socket: the service's own pages,
+    the listed origins, and (when none are listed) pages on localhost."""
+    if not origin:
+        return True  # not a browser: origins protect shoppers' browsers, not the API
+    listed = {item.strip().rstrip("/").casefold() for item in allowed}
+    if "*" in listed or origin.rstrip("/").casefold() in listed:
+        return True
+    parts = urlsplit(origin)
+    if host and parts.netloc.casefold() == host.casefold():
+        return True
+    return not listed and (parts.hostname or "").casefold() in LOCAL_HOSTS
+
+
 class ChatSession:
-    def __init__(self, session_id: str, *, limiter: RateLimiter):
+    def __init__(self, session_id: str):
         self.id = session_id
-        self.limiter = limiter
         self.turns: list[Turn] = []
         self.profile = ShopperProfile()
 

@@ -30,12 +30,18 @@ from bot.protocol import (
     TokenFrame,
     TokenUsage,
 )
-from bot.sessions import ChatSession, RateLimiter, new_session_id
+from bot.sessions import ChatSession, Limits, new_session_id, origin_allowed
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 MAX_QUEUED = 4
 INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
+
+
+def limits_for(settings: Settings) -> Limits:
+    return Limits(
+        settings.rate_limit_messages, settings.rate_limit_ip_messages, settings.rate_limit_window
+    )
 
 
 def parse_frame(raw: str | bytes | None, max_bytes: int) -> MessageFrame:
@@ -67,12 +73,20 @@ def parse_frame(raw: str | bytes | None, max_bytes: int) -> MessageFrame:
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, service: ChatService, settings: Settings):
+    def __init__(
+        self,
+        websocket: WebSocket,
+        service: ChatService,
+        settings: Settings,
+        limits: Limits | None = None,
+    ):
         self.ws = websocket
         self.service = service
         self.settings = settings
-        limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window)
-        self.session = ChatSession(new_session_id(), limiter=limiter)
+        self.limits = limits or limits_for(settings)
+        client = getattr(websocket, "client", None)
+        self.address = client.host if client else None
+        self.session = ChatSession(new_session_id())
         self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
         self.started = False
         self._send_lock = asyncio.Lock()
@@ -150,7 +164,7 @@ class Connection:
             raise BadRequest(
                 "Still answering your earlier messages. Please wait for the answer.", code="busy"
             )
-        self.session.limiter.check()
+        self.limits.check(self.session.id, self.address)
         self.started = True
         turn_id = await self.service.accept(self.session.id, "ws", frame.text)
         self.queue.put_nowait((turn_id, frame.text))
@@ -220,9 +234,18 @@ class Connection:
 @router.websocket("/ws/chat")
 async def chat_socket(websocket: WebSocket, session_id: str | None = None) -> None:
     """Chat with the shop assistant: JSON frames in, streamed grounded answers out."""
+    settings: Settings = websocket.app.state.settings
+    origin = websocket.headers.get("origin")
+    if not origin_allowed(origin, websocket.headers.get("host"), settings.allowed_origins):
+        log.info("Refused a chat socket from the page at %s (not in allowed_origins).", origin)
+        await websocket.close(code=1008, reason="This page may not use this chat service.")
+        return
     await websocket.accept()
     METRICS.sockets.inc()
-    connection = Connection(websocket, websocket.app.state.chat, websocket.app.state.settings)
+    state = websocket.app.state
+    if getattr(state, "limits", None) is None:
+        state.limits = limits_for(settings)
+    connection = Connection(websocket, state.chat, settings, state.limits)
     try:
         await connection.run(session_id)
     except WebSocketDisconnect:

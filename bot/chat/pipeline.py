@@ -70,6 +70,7 @@ class ChatService:
         self.policy = StorePolicy.load(settings.policy_file)
         self.lead_extra = lead_requests(lead_bias or {})
         self.vocabulary = vocabulary
+        self.active = 0  # answers being written now, for the overload cap
 
     def validate(self, text: str) -> str:
         text = text.strip()
@@ -86,6 +87,13 @@ class ChatService:
     async def accept(self, session_id: str, channel: str, text: str) -> int:
         """Validate and log a shopper's message; from here on it is never lost."""
         text = self.validate(text)
+        if self.active >= self.settings.max_active_answers:
+            raise SalesbotError(
+                "The assistant is answering many shoppers right now. Please send your message "
+                "again in a minute.",
+                code="overloaded",
+                status=503,
+            )
         logged = text if self.settings.log_raw_text else redact(text)
         try:
             return await self.log.open_turn(session_id, channel, logged)
@@ -185,6 +193,7 @@ class ChatService:
             shown.append(text)
             return Token(text)
 
+        self.active += 1
         try:
             text = self.validate(text)
             if session_id and await self.log.session_state(session_id) == WAITING:
@@ -223,6 +232,7 @@ class ChatService:
             outcome.error_code, outcome.error_message = "internal_error", repr(exc)
             raise
         finally:
+            self.active -= 1
             outcome.reply = "".join(shown)
             outcome.total_ms = (time.perf_counter() - started) * 1000
             METRICS.observe_turn(outcome)

@@ -34,7 +34,7 @@ harbor-linen-shirt,,,,,,,,,,,,,,,,,,https://cdn.example.com/hls-2.jpg,2,
 def notebooks(count: int) -> str:
     """Simple products around the shirt, so that the ingest takes a while."""
     return "".join(
-        f"notebook-{n},Dot Grid Notebook No. {n},\"<p>A5 notebook, {80 + n} pages.</p>\",Paperly,,"
+        f'notebook-{n},Dot Grid Notebook No. {n},"<p>A5 notebook, {80 + n} pages.</p>",Paperly,,'
         f"Notebooks,,TRUE,Title,Default Title,,,NB-{n},,,deny,{9 + n % 7}.50,,,,active\n"
         for n in range(count)
     )

@@ -6,7 +6,7 @@ from bot.chat.events import Turn
 from bot.errors import RateLimited
 from bot.log.models import Turn as LoggedTurn
 from bot.protocol import HistoryItem
-from bot.sessions import ChatSession, RateLimiter, new_session_id
+from bot.sessions import ChatSession, Limits, RateLimiter, new_session_id, origin_allowed
 
 
 def test_rate_limiter_allows_limit_then_refuses() -> None:
@@ -66,7 +66,7 @@ def logged(status: str, user: str, reply: str = "") -> LoggedTurn:
 
 
 def test_chat_session_load_keeps_only_answered_turns() -> None:
-    session = ChatSession("s" * 22, limiter=RateLimiter(8, 30))
+    session = ChatSession("s" * 22)
     session.load(
         [
             logged("ok", "Do you sell tents?", "Yes, the Alpine Dome Tent."),
@@ -83,7 +83,7 @@ def test_chat_session_load_keeps_only_answered_turns() -> None:
 
 
 def test_chat_session_history_items_alternate_user_and_assistant() -> None:
-    session = ChatSession("s" * 22, limiter=RateLimiter(8, 30))
+    session = ChatSession("s" * 22)
     session.load(
         [
             logged("ok", "Do you sell tents?", "Yes, the Alpine Dome Tent."),
@@ -99,5 +99,36 @@ def test_chat_session_history_items_alternate_user_and_assistant() -> None:
 
 
 def test_chat_session_starts_without_history() -> None:
-    session = ChatSession("s" * 22, limiter=RateLimiter(8, 30))
+    session = ChatSession("s" * 22)
     assert (session.turns, session.history_items()) == ([], [])
+
+
+def test_limits_survive_a_new_connection_and_count_per_address() -> None:
+    limits = Limits(per_session=2, per_address=3, window=30)
+    limits.check("session-a", "10.0.0.1")
+    limits.check("session-a", "10.0.0.1")
+    with pytest.raises(RateLimited):
+        limits.check("session-a", "10.0.0.2")  # the same conversation from elsewhere
+    limits.check("session-b", "10.0.0.1")
+    with pytest.raises(RateLimited):
+        limits.check("session-c", "10.0.0.1")  # a fresh session id does not reset the address
+    limits.check("session-d", "10.0.0.9")
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "allowed", "ok"),
+    [
+        (None, "shop.example", [], True),  # not a browser
+        ("http://localhost:5173", "127.0.0.1:8000", [], True),
+        ("http://127.0.0.1:8000", "127.0.0.1:8000", ["https://shop.example"], True),  # itself
+        ("https://shop.example", "assistant.example", ["https://shop.example/"], True),
+        ("https://evil.example", "assistant.example", ["https://shop.example"], False),
+        ("https://evil.example", "127.0.0.1:8000", [], False),
+        ("http://localhost:3000", "assistant.example", ["https://shop.example"], False),
+        ("https://any.example", "assistant.example", ["*"], True),
+    ],
+)
+def test_origin_allowed_lets_in_the_service_the_listed_shops_and_by_default_localhost(
+    origin: str | None, host: str, allowed: list[str], ok: bool
+) -> None:
+    assert origin_allowed(origin, host, allowed) is ok

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+from websockets.typing import Origin
 
 from tests.bot.conftest import ask, collect, logged_turns, recv
 from tests.service import Service
@@ -256,3 +258,23 @@ async def test_ws_disconnect_mid_answer_keeps_the_turn(service: Service) -> None
         await asyncio.sleep(0.2)
     assert [t["user_text"] for t in turns] == ["Tell me about your tents."]
     assert turns[0]["status"] in ("cancelled", "ok")
+
+
+async def test_ws_rate_limit_is_not_reset_by_reconnecting(service: Service) -> None:
+    async with connect(service.ws_url) as ws:
+        session_id = (await recv(ws))["session_id"]
+        for n in range(4):  # the limit in TEST_ENV
+            assert (await ask(ws, f"Limit question {n}: camping stoves?")).of("done")
+    async with connect(f"{service.ws_url}?session_id={session_id}") as ws:
+        await recv(ws)
+        answer = await ask(ws, "And one more about stoves?")
+    assert answer.error["code"] == "rate_limited"
+
+
+async def test_ws_refuses_pages_of_other_sites_and_serves_its_own(service: Service) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(service.ws_url, origin=Origin("https://evil.example")):
+            pass
+    assert refused.value.response.status_code == 403
+    async with connect(service.ws_url, origin=Origin(service.url)) as ws:
+        assert (await recv(ws))["type"] == "session"

@@ -9,7 +9,7 @@ import pytest
 from bot.chat import ChatService, Done, Handover, Products, Token
 from bot.chat.profile import ShopperProfile
 from bot.config import Settings
-from bot.errors import EngineUnavailable
+from bot.errors import EngineUnavailable, SalesbotError
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings
@@ -127,3 +127,18 @@ async def test_pipeline_done_carries_intent_action_and_profile(
     assert (done.intent, done.action) == ("browse", "recommend")
     assert done.profile is not None and done.profile.max_price == 300
     assert done.profile.shown == ["t1"]
+
+
+async def test_pipeline_refuses_new_messages_with_overloaded_past_the_answer_cap(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = service(ScriptedEngine(["here", " you", " go"]), index, log)
+    chat.settings.max_active_answers = 1
+    first = await chat.accept("session-busy-1", "ws", "a rain jacket")
+    answering = chat.answer(first, "a rain jacket")
+    await anext(answering)  # one answer under way
+    with pytest.raises(SalesbotError) as raised:
+        await chat.accept("session-busy-2", "ws", "a tent")
+    assert (raised.value.code, raised.value.status) == ("overloaded", 503)
+    [event async for event in answering]  # once it is done, new messages are taken again
+    assert await chat.accept("session-busy-2", "ws", "a tent") > first
