@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # listed, pages on localhost are too. Clients that send no Origin (not browsers) are not
     # affected.
     allowed_origins: list[str] = []
+    # Signs the resume tokens shoppers' browsers hold; empty: a random key kept in the data dir.
+    secret_key: str = ""
 
     @model_validator(mode="after")
     def _resolve_paths(self) -> "Settings":

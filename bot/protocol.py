@@ -16,6 +16,7 @@ class MessageFrame(BaseModel):
     type: Literal["message"]
     text: str
     session_id: SessionId | None = None
+    resume_token: str | None = Field(None, max_length=128)  # with session_id: continue it
 
 
 # --- websocket: server -> client -------------------------------------------------------------
@@ -27,6 +28,7 @@ class HistoryItem(BaseModel):
 class SessionFrame(BaseModel):
     type: Literal["session"] = "session"
     session_id: str
+    resume_token: str  # keep it with the id: resuming needs both
     resumed: bool = False
     history: list[HistoryItem] = []
 

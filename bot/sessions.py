@@ -1,9 +1,14 @@
 """Session state: identity and history per connection; rate limits and origins per service."""
 
+import base64
+import hashlib
+import hmac
 import math
+import os
 import secrets
 import time
 from collections import OrderedDict, deque
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.chat.events import Turn
@@ -12,9 +17,48 @@ from bot.errors import RateLimited
 from bot.log.models import Turn as LoggedTurn
 from bot.protocol import HistoryItem
 
+API_PREFIX = "api-"  # sessions of the OpenAI-compatible API live apart from the widget's
+
 
 def new_session_id() -> str:
-    return secrets.token_urlsafe(16)
+    while (session_id := secrets.token_urlsafe(16)).startswith(API_PREFIX):
+        pass
+    return session_id
+
+
+class ResumeTokens:
+    """A conversation is resumed with its id and a token only its shopper's browser was given:
+    an HMAC of the id under the service's secret. Knowing an id alone reads nothing."""
+
+    def __init__(self, secret: bytes):
+        self.secret = secret
+
+    def token(self, session_id: str) -> str:
+        digest = hmac.new(self.secret, session_id.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
+    def valid(self, session_id: str, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(self.token(session_id), token or "")
+
+
+def service_secret(configured: str, data_dir: Path) -> bytes:
+    """`SALESBOT_SECRET_KEY`, or a random key kept in the data dir (created on first use, only
+    readable by its owner). Replicas must share one: set it, or share the data dir."""
+    if configured:
+        return configured.encode()
+    path = data_dir / "secret.key"
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32).encode()
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes().strip()  # another process made it first
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key)
+        return key
 
 
 class RateLimiter:

@@ -30,7 +30,15 @@ from bot.protocol import (
     TokenFrame,
     TokenUsage,
 )
-from bot.sessions import ChatSession, Limits, new_session_id, origin_allowed
+from bot.sessions import (
+    API_PREFIX,
+    ChatSession,
+    Limits,
+    ResumeTokens,
+    new_session_id,
+    origin_allowed,
+    service_secret,
+)
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -79,11 +87,13 @@ class Connection:
         service: ChatService,
         settings: Settings,
         limits: Limits | None = None,
+        tokens: ResumeTokens | None = None,
     ):
         self.ws = websocket
         self.service = service
         self.settings = settings
         self.limits = limits or limits_for(settings)
+        self.tokens = tokens or ResumeTokens(service_secret(settings.secret_key, settings.data_dir))
         client = getattr(websocket, "client", None)
         self.address = client.host if client else None
         self.session = ChatSession(new_session_id())
@@ -103,17 +113,22 @@ class Connection:
             METRICS.errors.labels(exc.code).inc()
         await self.send(ErrorFrame(code=exc.code, message=exc.message, message_id=message_id))
 
-    async def resume(self, session_id: str | None) -> None:
-        """Switch to an existing session and send its history; unknown ids get an error."""
+    async def resume(self, session_id: str | None, token: str | None = None) -> None:
+        """Switch to an existing session and send its history. An unknown id, or one without
+        its resume token, gets the same error: nobody learns which ids exist."""
         resumed = False
         if session_id is not None:
-            logged = (
-                await self.service.log.history(session_id) if SESSION_ID.match(session_id) else None
+            usable = (
+                SESSION_ID.match(session_id)
+                and not session_id.startswith(API_PREFIX)
+                and self.tokens.valid(session_id, token)
             )
+            logged = await self.service.log.history(session_id) if usable else None
             if logged is None:
                 await self.send_error(
                     BadRequest(
-                        f"There is no session {session_id}; this is a new conversation.",
+                        f"There is no session {session_id[:64]} to resume with that token; this "
+                        "is a new conversation.",
                         code="session_not_found",
                     )
                 )
@@ -124,10 +139,15 @@ class Connection:
                 self.session.profile = ShopperProfile.model_validate(stored or {})
                 resumed = True
         items = self.session.history_items()
-        await self.send(SessionFrame(session_id=self.session.id, resumed=resumed, history=items))
+        token = self.tokens.token(self.session.id)
+        await self.send(
+            SessionFrame(
+                session_id=self.session.id, resume_token=token, resumed=resumed, history=items
+            )
+        )
 
-    async def run(self, session_id: str | None) -> None:
-        await self.resume(session_id)
+    async def run(self, session_id: str | None, token: str | None = None) -> None:
+        await self.resume(session_id, token)
         worker = asyncio.create_task(self.work())
         try:
             await self.read()
@@ -158,7 +178,7 @@ class Connection:
                     "This connection already has a conversation; reconnect to resume another.",
                     code="session_mismatch",
                 )
-            await self.resume(frame.session_id)
+            await self.resume(frame.session_id, frame.resume_token)
         self.service.validate(frame.text)
         if self.queue.qsize() >= MAX_QUEUED:
             raise BadRequest(
@@ -232,7 +252,9 @@ class Connection:
 
 
 @router.websocket("/ws/chat")
-async def chat_socket(websocket: WebSocket, session_id: str | None = None) -> None:
+async def chat_socket(
+    websocket: WebSocket, session_id: str | None = None, token: str | None = None
+) -> None:
     """Chat with the shop assistant: JSON frames in, streamed grounded answers out."""
     settings: Settings = websocket.app.state.settings
     origin = websocket.headers.get("origin")
@@ -245,9 +267,10 @@ async def chat_socket(websocket: WebSocket, session_id: str | None = None) -> No
     state = websocket.app.state
     if getattr(state, "limits", None) is None:
         state.limits = limits_for(settings)
-    connection = Connection(websocket, state.chat, settings, state.limits)
+        state.tokens = ResumeTokens(service_secret(settings.secret_key, settings.data_dir))
+    connection = Connection(websocket, state.chat, settings, state.limits, state.tokens)
     try:
-        await connection.run(session_id)
+        await connection.run(session_id, token)
     except WebSocketDisconnect:
         pass
     finally:

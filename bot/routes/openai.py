@@ -14,7 +14,7 @@ from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
 from bot.errors import BadRequest, SalesbotError
 from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
-from bot.sessions import new_session_id
+from bot.sessions import API_PREFIX, new_session_id
 
 router = APIRouter(prefix="/v1")
 
@@ -93,7 +93,10 @@ async def chat_completions(
             status=404,
         )
     history, text = split_conversation(body.messages)
-    session_id = body.user if body.user and SESSION_ID.match(body.user) else new_session_id()
+    # A `user` names an API conversation, never a shopper's widget conversation.
+    user = body.user or ""
+    known = SESSION_ID.match(user) and len(user) <= 60
+    session_id = API_PREFIX + (user if known else new_session_id())
     turn_id = await service.accept(session_id, "openai", text)
     limit = settings.max_reply_tokens
     max_tokens = min(body.max_completion_tokens or body.max_tokens or limit, limit)

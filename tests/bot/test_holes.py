@@ -82,7 +82,7 @@ async def test_queued_messages_are_closed_even_when_the_error_frame_cannot_be_se
         await asyncio.sleep(0.05)
 
     connection.read = reader_sees_the_disconnect  # type: ignore[method-assign]
-    connection.resume = lambda session_id: asyncio.sleep(0)  # type: ignore[method-assign]
+    connection.resume = lambda session_id, token: asyncio.sleep(0)  # type: ignore[method-assign]
     await connection.run(None)
     # The first was taken by the worker (the pipeline closes it); the others are cancelled.
     assert [s for s in statuses(log, "session-left-1")][1:] == [
@@ -100,6 +100,7 @@ async def test_a_database_error_while_accepting_is_a_clear_error_not_a_dropped_s
 ) -> None:
     chat = object.__new__(ChatService)
     chat.log, chat.settings = BrokenLog(), Settings(data_dir=tmp_path)  # type: ignore[assignment]
+    chat.active = 0
     with pytest.raises(LogUnavailable) as raised:
         await chat.accept("session-db-1", "ws", "hello")
     assert raised.value.code == "log_unavailable" and raised.value.status == 503

@@ -30,7 +30,7 @@ def test_openai_completion_is_grounded_and_logged(client: openai.OpenAI, service
     assert completion.usage and completion.usage.completion_tokens > 0
     products = completion.model_extra["products"]  # type: ignore[index]
     assert products and {"id", "title", "price", "in_stock"} <= set(products[0])
-    [turn] = logged_turns(service.database, "openai-test-session-1")
+    [turn] = logged_turns(service.database, "api-openai-test-session-1")
     assert turn["reply"] == reply and turn["status"] == "ok"
     assert [p["id"] for p in turn["products"]] == [p["id"] for p in products]
 
@@ -50,7 +50,7 @@ def test_openai_stream_yields_chunks_that_add_up(client: openai.OpenAI, service:
         c.choices[0].delta.content for c in stream if c.choices and c.choices[0].delta.content
     ]
     assert len(pieces) >= 2
-    [turn] = logged_turns(service.database, "openai-test-session-2")
+    [turn] = logged_turns(service.database, "api-openai-test-session-2")
     assert turn["reply"] == "".join(pieces)
     assert turn["user_text"] == "Which one fits four people?"
 

@@ -1,4 +1,5 @@
 import time
+from pathlib import Path
 
 import pytest
 
@@ -6,7 +7,15 @@ from bot.chat.events import Turn
 from bot.errors import RateLimited
 from bot.log.models import Turn as LoggedTurn
 from bot.protocol import HistoryItem
-from bot.sessions import ChatSession, Limits, RateLimiter, new_session_id, origin_allowed
+from bot.sessions import (
+    ChatSession,
+    Limits,
+    RateLimiter,
+    ResumeTokens,
+    new_session_id,
+    origin_allowed,
+    service_secret,
+)
 
 
 def test_rate_limiter_allows_limit_then_refuses() -> None:
@@ -132,3 +141,20 @@ def test_origin_allowed_lets_in_the_service_the_listed_shops_and_by_default_loca
     origin: str | None, host: str, allowed: list[str], ok: bool
 ) -> None:
     assert origin_allowed(origin, host, allowed) is ok
+
+
+def test_resume_tokens_belong_to_one_session_and_one_secret(tmp_path: Path) -> None:
+    secret = service_secret("", tmp_path)
+    assert service_secret("", tmp_path) == secret  # kept in the data dir
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+    tokens = ResumeTokens(secret)
+    token = tokens.token("session-abc-123")
+    assert tokens.valid("session-abc-123", token)
+    assert not tokens.valid("session-abc-124", token)
+    assert not tokens.valid("session-abc-123", None) and not tokens.valid("session-abc-123", "")
+    assert not ResumeTokens(b"another secret").valid("session-abc-123", token)
+    assert service_secret("configured", tmp_path) == b"configured"
+
+
+def test_new_session_ids_never_fall_in_the_api_namespace() -> None:
+    assert not any(new_session_id().startswith("api-") for _ in range(2000))

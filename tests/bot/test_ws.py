@@ -71,11 +71,17 @@ def _demo_catalog() -> dict:  # type: ignore[type-arg]
     return {p.id: p for p in (Product(**json.loads(line)) for line in lines)}
 
 
-async def test_ws_resume_by_session_id_returns_history(service: Service) -> None:
+async def test_ws_resume_by_session_id_and_token_returns_history(service: Service) -> None:
     async with connect(service.ws_url) as ws:
-        session_id = (await recv(ws))["session_id"]
+        session = await recv(ws)
+        session_id, token = session["session_id"], session["resume_token"]
         first = await ask(ws, "Do you sell sleeping bags?")
     async with connect(f"{service.ws_url}?session_id={session_id}") as ws:
+        refused = await recv(ws)  # the id alone reads nothing
+        fresh = await recv(ws)
+    assert refused["code"] == "session_not_found"
+    assert fresh["session_id"] != session_id and fresh["history"] == []
+    async with connect(f"{service.ws_url}?session_id={session_id}&token={token}") as ws:
         resumed = await recv(ws)
     assert resumed["session_id"] == session_id
     assert resumed["resumed"] is True
@@ -87,11 +93,14 @@ async def test_ws_resume_by_session_id_returns_history(service: Service) -> None
 
 async def test_ws_resume_in_first_frame_continues_session(service: Service) -> None:
     async with connect(service.ws_url) as ws:
-        session_id = (await recv(ws))["session_id"]
+        session = await recv(ws)
+        session_id, token = session["session_id"], session["resume_token"]
         await ask(ws, "Do you have yoga mats?")
     async with connect(service.ws_url) as ws:
         fresh = await recv(ws)
-        await ws.send(json.dumps({"type": "message", "text": "Thanks!", "session_id": session_id}))
+        frame = {"type": "message", "text": "Thanks!", "session_id": session_id,
+                 "resume_token": token}  # fmt: skip
+        await ws.send(json.dumps(frame))
         resumed = await recv(ws)
         await collect(ws)
     assert fresh["session_id"] != session_id
@@ -262,10 +271,11 @@ async def test_ws_disconnect_mid_answer_keeps_the_turn(service: Service) -> None
 
 async def test_ws_rate_limit_is_not_reset_by_reconnecting(service: Service) -> None:
     async with connect(service.ws_url) as ws:
-        session_id = (await recv(ws))["session_id"]
+        session = await recv(ws)
         for n in range(4):  # the limit in TEST_ENV
             assert (await ask(ws, f"Limit question {n}: camping stoves?")).of("done")
-    async with connect(f"{service.ws_url}?session_id={session_id}") as ws:
+    resume = f"session_id={session['session_id']}&token={session['resume_token']}"
+    async with connect(f"{service.ws_url}?{resume}") as ws:
         await recv(ws)
         answer = await ask(ws, "And one more about stoves?")
     assert answer.error["code"] == "rate_limited"
