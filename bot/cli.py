@@ -344,6 +344,64 @@ def evaluate(
     console.print(table)
 
 
+apikey_app = typer.Typer(help="Keys for the OpenAI-compatible API (/v1).")
+app.add_typer(apikey_app, name="apikey")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for, e.g. crm-sync.")],
+) -> None:
+    """Create a key; it is shown once (only its hash is stored)."""
+    from bot.prepare import open_log
+
+    log = open_log(Settings())
+    try:
+        key = log.create_api_key(name)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        log.close()
+    print(key)
+    err.print(
+        f"Key {escape(name)} created. Send it as 'Authorization: Bearer KEY'; "
+        "it is not shown again."
+    )
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """The keys, by name, with the start of each and whether it was revoked."""
+    from bot.prepare import open_log
+
+    log = open_log(Settings())
+    try:
+        keys = log.api_keys()
+    finally:
+        log.close()
+    table = Table("name", "starts with", "created", "revoked")
+    for key in keys:
+        revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else ""
+        table.add_row(
+            key.name, key.prefix + "…", key.created_at.isoformat(timespec="seconds"), revoked
+        )
+    console.print(table)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key: it stops working within 30 s."""
+    from bot.prepare import open_log
+
+    log = open_log(Settings())
+    try:
+        if not log.revoke_api_key(name):
+            raise fail(f"There is no active key named {name}. See `salesbot apikey list`.")
+    finally:
+        log.close()
+    console.print(f"Key {escape(name)} revoked.")
+
+
 @app.command()
 def handback(session_id: Annotated[str, typer.Argument(help="The session to give back.")]) -> None:
     """Give a conversation waiting for a person back to the assistant."""

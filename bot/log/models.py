@@ -52,3 +52,16 @@ class Turn(Base):
     action: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     session: Mapped[DialogueSession] = relationship(back_populates="turns")
+
+
+class ApiKey(Base):
+    """A key for `/v1`: only its SHA-256 is kept; the key itself is shown once, at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # the key's start, to tell keys apart
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

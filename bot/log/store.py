@@ -1,6 +1,9 @@
 """Write and read the dialogue log. Every accepted message is committed before it is answered."""
 
 import asyncio
+import hashlib
+import re
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,11 +16,19 @@ from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.log.models import DialogueSession, Turn
+from bot.log.models import ApiKey, DialogueSession, Turn, utcnow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WAITING = "waiting_for_human"
 T = TypeVar("T")
+
+
+KEY_PREFIX = "sb-"
+API_KEY_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @dataclass
@@ -131,6 +142,34 @@ class DialogueLog:
         with self._sessions() as db:
             session = db.get(DialogueSession, session_id)
             return session.profile if session is not None else None
+
+    def create_api_key(self, name: str) -> str:
+        """A new key for `/v1`, returned once; only its hash is stored."""
+        if not API_KEY_NAME.fullmatch(name):
+            raise ValueError("A key name is 1-64 letters, digits, '.', '-' or '_'.")
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        with self._sessions.begin() as db:
+            if db.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
+                raise ValueError(f"There is already a key named {name}; pick another name.")
+            db.add(ApiKey(name=name, key_hash=_key_hash(key), prefix=key[:12]))
+        return key
+
+    def api_keys(self) -> list[ApiKey]:
+        with self._sessions() as db:
+            return list(db.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+    def revoke_api_key(self, name: str) -> bool:
+        with self._sessions.begin() as db:
+            key = db.scalar(select(ApiKey).where(ApiKey.name == name))
+            if key is None or key.revoked_at is not None:
+                return False
+            key.revoked_at = utcnow()
+            return True
+
+    def api_key_valid(self, key: str) -> bool:
+        with self._sessions() as db:
+            found = db.scalar(select(ApiKey).where(ApiKey.key_hash == _key_hash(key)))
+            return found is not None and found.revoked_at is None
 
     def close_interrupted(self) -> int:
         """Close the turns a stopped or killed service left `pending`: nothing accepted stays

@@ -1,12 +1,13 @@
 """OpenAI-compatible chat: `/v1/chat/completions` and `/v1/models` over the grounded pipeline."""
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from bot.chat import ChatService, Done, Event, Products, Token
@@ -16,7 +17,33 @@ from bot.errors import BadRequest, SalesbotError
 from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
 from bot.sessions import API_PREFIX, new_session_id
 
-router = APIRouter(prefix="/v1")
+KEY_CACHE_S = 30.0  # a revoked key stops working within this long
+_known_keys: dict[str, float] = {}
+
+
+async def require_api_key(request: Request) -> None:
+    """Every `/v1` call needs `Authorization: Bearer KEY`, a key made by `salesbot apikey`."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    key = key.strip()
+    now = time.monotonic()
+    if scheme.casefold() == "bearer" and key and _known_keys.get(key, 0.0) > now:
+        return
+    service: ChatService = request.app.state.chat
+    if scheme.casefold() == "bearer" and key and len(key) <= 200:
+        if await asyncio.to_thread(service.log.api_key_valid, key):
+            if len(_known_keys) > 10_000:
+                _known_keys.clear()
+            _known_keys[key] = now + KEY_CACHE_S
+            return
+    raise SalesbotError(
+        "This API needs a valid key: send the header 'Authorization: Bearer KEY'. The shop's "
+        "administrator creates keys with `salesbot apikey create NAME`.",
+        code="invalid_api_key",
+        status=401,
+    )
+
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
 
 
 def text_of(message: ChatMessage) -> str:

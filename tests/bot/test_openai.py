@@ -1,5 +1,10 @@
 """`/v1` driven by the official `openai` client against the real service."""
 
+import os
+import sqlite3
+import subprocess
+import sys
+
 import httpx
 import openai
 import pytest
@@ -10,9 +15,46 @@ from tests.service import Service
 pytestmark = pytest.mark.engine
 
 
+def apikey(service: Service, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SALESBOT_DATA_DIR": str(service.data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "apikey", *args], env=env, cwd=service.data_dir,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def api_key(service: Service) -> str:
+    """A key made the way a shop's administrator makes one."""
+    created = apikey(service, "create", "openai-tests")
+    assert created.returncode == 0, created.stderr
+    return created.stdout.strip()
+
+
 @pytest.fixture
-def client(service: Service) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{service.url}/v1", api_key="unused", max_retries=0)
+def client(service: Service, api_key: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{service.url}/v1", api_key=api_key, max_retries=0)
+
+
+def test_openai_refuses_calls_without_a_valid_key(service: Service) -> None:
+    for key in ("", "sb-not-a-real-key"):
+        anonymous = openai.OpenAI(base_url=f"{service.url}/v1", api_key=key, max_retries=0)
+        with pytest.raises(openai.AuthenticationError) as raised:
+            anonymous.models.list()
+        assert raised.value.body["code"] == "invalid_api_key"  # type: ignore[index]
+
+
+def test_openai_key_is_stored_hashed_and_a_revoked_key_stops_working(service: Service) -> None:
+    key = apikey(service, "create", "to-revoke").stdout.strip()
+    with sqlite3.connect(service.database) as db:
+        stored = [row[0] for row in db.execute("SELECT key_hash FROM api_keys")]
+    assert key not in stored and all(len(h) == 64 for h in stored)
+    listed = apikey(service, "list").stdout
+    assert "to-revoke" in listed and key not in listed
+    assert apikey(service, "revoke", "to-revoke").returncode == 0
+    client = openai.OpenAI(base_url=f"{service.url}/v1", api_key=key, max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        client.models.list()
 
 
 def test_openai_models_lists_the_served_model(client: openai.OpenAI) -> None:
@@ -90,11 +132,11 @@ def test_openai_oversized_body_is_413(service: Service) -> None:
     assert response.json()["error"]["code"] == "body_too_large"
 
 
-def test_openai_malformed_json_is_400(service: Service) -> None:
+def test_openai_malformed_json_is_400(service: Service, api_key: str) -> None:
     response = httpx.post(
         f"{service.url}/v1/chat/completions",
         content=b"{nope",
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", "authorization": f"Bearer {api_key}"},
     )
     assert response.status_code == 400
     assert response.json()["error"]["message"].startswith("Invalid request")
