@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 def dialogue_log() -> Iterator[DialogueLog]:
     dialogue_log = DialogueLog(URL)
     with dialogue_log.engine.begin() as db:
-        db.execute(text("DROP TABLE IF EXISTS turns, sessions, alembic_version"))
+        db.execute(text("DROP TABLE IF EXISTS turns, sessions, api_keys, alembic_version"))
     dialogue_log.migrate()
     try:
         yield dialogue_log
@@ -29,7 +29,7 @@ def dialogue_log() -> Iterator[DialogueLog]:
 def test_postgres_log_migrate_twice_is_harmless(dialogue_log: DialogueLog) -> None:
     dialogue_log.migrate()
     tables = sorted(inspect(dialogue_log.engine).get_table_names())
-    assert tables == ["alembic_version", "sessions", "turns"]
+    assert tables == ["alembic_version", "api_keys", "sessions", "turns"]
 
 
 async def test_postgres_log_keeps_every_field_of_a_turn(dialogue_log: DialogueLog) -> None:
