@@ -97,10 +97,14 @@ class CatalogView:
         frequency = Counter(w for title in titles for w in title)
         total = max(1, len(titles))
         self.idf = {w: math.log(1 + total / n) for w, n in frequency.items()}
-        self.by_word: dict[str, list[int]] = {}  # title word -> positions, for name lookups
+        by_word: dict[str, list[int]] = {}  # title word -> positions, for name lookups
         for position, title in enumerate(titles):
             for word in title:
-                self.by_word.setdefault(word, []).append(position)
+                by_word.setdefault(word, []).append(position)
+        self.by_word = {w: np.array(p, dtype=np.int64) for w, p in by_word.items()}
+        self.title_weight = np.array(
+            [sum(self.idf[w] for w in title) or 1.0 for title in titles], dtype=np.float64
+        )
         self.df = frequency
         self.titles = titles
         self.categories = sorted({p.category for p in self.products.values() if p.category})
@@ -138,18 +142,28 @@ class CatalogView:
         said = set(keywords(text))
         capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
         distinctive_df = max(3, len(self.order) // 20)
-        scored = []
-        candidates = {i for word in said for i in self.by_word.get(word, ())}
-        for position in candidates:
-            product_id, title = self.order[position], self.titles[position]
-            matched = title & said
-            if not matched:
-                continue
-            weight = sum(self.idf[w] for w in matched)
-            coverage = weight / sum(self.idf[w] for w in title)
-            distinctive = {w for w in matched if self.df[w] <= distinctive_df}
-            if len(distinctive) >= 2 or distinctive & capitalised or coverage >= 0.6:
-                scored.append((weight + coverage, product_id))
+        known = [w for w in said if w in self.by_word]
+        if not known:
+            return []
+        # Per title: the idf of the words it shares with the text, and how many of those are
+        # distinctive (rare in titles), or distinctive and written as a name.
+        weight = np.zeros(len(self.order))
+        distinct = np.zeros(len(self.order), dtype=np.int32)
+        named = np.zeros(len(self.order), dtype=np.int32)
+        for word in known:
+            positions = self.by_word[word]
+            weight[positions] += self.idf[word]
+            if self.df[word] <= distinctive_df:
+                distinct[positions] += 1
+                if word in capitalised:
+                    named[positions] += 1
+        candidates = np.flatnonzero(weight)
+        coverage = weight[candidates] / self.title_weight[candidates]
+        keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (coverage >= 0.6)
+        scored = [
+            (float(weight[position] + share), self.order[position])
+            for position, share in zip(candidates[keep], coverage[keep], strict=True)
+        ]
         scored.sort(reverse=True)
         if not scored:
             return []
@@ -196,14 +210,16 @@ class CatalogView:
             mask &= self.kinds == code
         if filters.in_stock is not None:
             mask &= self.stocked == filters.in_stock
-        rows = np.flatnonzero(mask)
-        if not len(rows):
+        passing = int(mask.sum())
+        if not passing:
             return []
-        scores = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
-        n = min(n, len(rows))
+        # Scoring every product and masking is cheaper than copying the passing rows out.
+        scores = self.vectors @ np.asarray(vector, dtype=np.float32)
+        scores[~mask] = -np.inf
+        n = min(n, passing)
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.order[rows[i]], min(1.0, max(0.0, float(scores[i])))) for i in top]
+        return [(self.order[i], min(1.0, max(0.0, float(scores[i])))) for i in top]
 
     def cheapest(self, filters: Filters, n: int) -> list[Product]:
         fitting = (p for p in self.products.values() if filters.passes(p))

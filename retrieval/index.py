@@ -264,13 +264,19 @@ class CatalogIndex:
         unfiltered ids when most products pass."""
         self.refresh()
         where = _where(min_price, max_price, category, in_stock)
-        count = self._collection.count()
-        if not count:
-            return []
-        found = self._collection.query(
-            query_embeddings=cast(Any, [list(vector)]), n_results=min(k, count), where=where,
-            include=["distances"],
-        )  # fmt: skip
+        query = cast(Any, [list(vector)])
+        try:  # asking first how many there are would cost as much as the search itself
+            found = self._collection.query(
+                query_embeddings=query, n_results=k, where=where, include=["distances"]
+            )
+        except Exception:  # more asked than stored (or an empty collection)
+            count = self._collection.count()
+            if not count:
+                return []
+            found = self._collection.query(
+                query_embeddings=query, n_results=min(k, count), where=where,
+                include=["distances"],
+            )  # fmt: skip
         distances = (found.get("distances") or [[]])[0]
         return [(i, _relevance(d)) for i, d in zip(found["ids"][0], distances, strict=True)]
 
