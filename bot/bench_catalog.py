@@ -15,7 +15,8 @@ for each size, in a fresh index folder:
   view of the whole catalog: that "view build" is timed apart and not in the latencies.
   Every query is different, so none is answered from the query-vector cache.
 
-The raw MiniLM throughput (document texts of a 2,000-product sample embedded 64 at a time with
+The raw MiniLM throughput (document texts of a 2,000-product sample embedded in calls of
+EMBED_BATCH, as ingest embeds them, with
 the same embeddings object, after a warm-up batch) is measured in the same run, so that the
 ingest rate is compared with what the model alone does on this machine at this moment.
 """
@@ -44,11 +45,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from retrieval.index import EMBED_BATCH  # texts per embedding call, as ingest embeds them
+
 SEED = 20261124
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 CHANGED_FRACTION = 0.01
 SAMPLE = 2_000  # products embedded to measure the raw model throughput
-EMBED_BATCH = 64  # as the index embeds them
 THREADS = 16
 K = 4
 MIN_RELEVANCE = 0.35

@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from retrieval.catalog import Product
 from retrieval.errors import CatalogError
-from retrieval.index import CatalogIndex, SearchHit, UpsertCounts, document_text
+from retrieval.index import EMBED_BATCH, CatalogIndex, SearchHit, UpsertCounts, document_text
 from tests.retrieval.conftest import CountingEmbeddings
 from tests.service import free_port
 
@@ -65,11 +65,12 @@ def test_index_upsert_embeds_only_a_changed_product(
 
 
 def test_index_upsert_reports_progress_after_each_batch(index: CatalogIndex) -> None:
-    many = [product(f"p{n}", f"Trail sock model {n}") for n in range(70)]
+    size = EMBED_BATCH + 6
+    many = [product(f"p{n}", f"Trail sock model {n}") for n in range(size)]
     index.upsert(many[:3])
     seen: list[int] = []
     index.upsert(many, progress=seen.append)
-    assert seen == [3, 67, 70]
+    assert seen == [3, 3 + EMBED_BATCH, size]
 
 
 def test_index_upsert_keeps_the_last_of_repeated_ids(index: CatalogIndex) -> None:
