@@ -20,7 +20,7 @@ from bot.engine.process import EngineProcess
 from bot.errors import BadRequest, SalesbotError
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
-from bot.routes import openai, pages
+from bot.routes import openai, pages, shop
 from bot.ws import router as ws_router
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or Settings()
     app.include_router(pages.router)
     app.include_router(openai.router)
+    app.include_router(shop.router)
     app.include_router(ws_router)
     for kind in (SalesbotError, RequestValidationError, Exception):
         app.add_exception_handler(kind, handle_error)

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.config import Settings
+from finetune.cli import app as finetune_app
 from retrieval.catalog import money
 from retrieval.errors import CatalogError
 from retrieval.ingest import IngestReport, ingest_file, write_report
@@ -414,6 +415,61 @@ def handback(session_id: Annotated[str, typer.Argument(help="The session to give
     finally:
         log.close()
     console.print(f"Session {escape(session_id)} is back with the assistant.")
+
+
+log_app = typer.Typer(help="Mark the dialogue log: agents' corrections and review verdicts.")
+app.add_typer(log_app, name="log")
+MAX_CORRECTION_CHARS = 4000
+
+
+@log_app.command("correct")
+def log_correct(
+    turn_id: Annotated[int, typer.Argument(help="The assistant's answer (the message id).")],
+    text: Annotated[str, typer.Option(help="The reply the assistant should have given.")],
+    agent: Annotated[str, typer.Option(help="Who wrote it.")] = "agent",
+) -> None:
+    """Log an agent's reply in place of the assistant's answer; fine-tuning learns from it."""
+    from bot.log.store import NotFound
+    from bot.prepare import open_log
+
+    text = text.strip()
+    if not text or len(text) > MAX_CORRECTION_CHARS:
+        raise fail(f"A correction is 1 to {MAX_CORRECTION_CHARS} characters, not {len(text)}.")
+    if not 1 <= len(agent) <= 64:
+        raise fail("The agent's name is 1 to 64 characters.")
+    log = open_log(Settings())
+    try:
+        session_id = log.correct(turn_id, agent, text)
+    except NotFound as exc:
+        raise fail(str(exc)) from None
+    finally:
+        log.close()
+    console.print(f"Logged a correction of message {turn_id} (session {escape(session_id)}).")
+
+
+@log_app.command("review")
+def log_review(
+    session_id: Annotated[str, typer.Argument(help="The conversation reviewed.")],
+    verdict: Annotated[str, typer.Argument(help="good, bad (never learned from) or clear.")],
+    note: Annotated[str | None, typer.Option(help="Why, for the next reviewer.")] = None,
+) -> None:
+    """Mark a reviewed conversation good or bad; bad ones never go into a training set."""
+    from bot.log.store import REVIEWS, NotFound
+    from bot.prepare import open_log
+
+    if verdict not in (*REVIEWS, "clear"):
+        raise fail(f"The verdict is good, bad or clear, not {verdict!r}.")
+    log = open_log(Settings())
+    try:
+        log.mark_review(session_id, None if verdict == "clear" else verdict, note)
+    except NotFound as exc:
+        raise fail(str(exc)) from None
+    finally:
+        log.close()
+    console.print(f"Session {escape(session_id)}: {verdict}.")
+
+
+app.add_typer(finetune_app, name="finetune")
 
 
 def main() -> None:

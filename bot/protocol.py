@@ -1,6 +1,7 @@
 """Wire shapes: every websocket frame and HTTP body the service reads or writes."""
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,32 @@ class MessageFrame(BaseModel):
     text: str
     session_id: SessionId | None = None
     resume_token: str | None = Field(None, max_length=128)  # with session_id: continue it
+
+
+class FeedbackFrame(BaseModel):
+    """The shopper rates an answer (thumbs up/down, an optional comment); again replaces it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["feedback"]
+    message_id: int = Field(ge=1)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=1000)
+
+
+class EventFrame(BaseModel):
+    """The shop page reports what the shopper did with a product (the widget sends these)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["event"]
+    name: Literal["product_viewed", "added_to_cart", "checkout"]
+    product_id: str | None = Field(None, min_length=1, max_length=200)
+    quantity: int | None = Field(None, ge=1, le=10_000)
+    message_id: int | None = Field(None, ge=1)  # the answer that showed it, when known
+
+
+ClientFrame = MessageFrame | FeedbackFrame | EventFrame
 
 
 # --- websocket: server -> client -------------------------------------------------------------
@@ -91,6 +118,14 @@ class HandoverFrame(BaseModel):
     message: str
 
 
+class AckFrame(BaseModel):
+    """A feedback or event frame was logged."""
+
+    type: Literal["ack"] = "ack"
+    of: Literal["feedback", "event"]
+    message_id: int | None = None
+
+
 class ErrorFrame(BaseModel):
     type: Literal["error"] = "error"
     code: str
@@ -112,6 +147,26 @@ class ChatCompletionRequest(BaseModel):
     max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
     user: str | None = None
+
+
+class OrderItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: str = Field(min_length=1, max_length=200)
+    quantity: int = Field(1, ge=1, le=100_000)
+    price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4)
+
+
+class OrderReport(BaseModel):
+    """`POST /api/orders`: the shop's server reports an order placed in a chat session."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: SessionId
+    order_id: str = Field(min_length=1, max_length=128)
+    items: Annotated[list[OrderItem], Field(min_length=1, max_length=500)]
+    total: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
 
 
 class ErrorInfo(BaseModel):

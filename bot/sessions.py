@@ -82,6 +82,9 @@ class RateLimiter:
         self._times.append(now)
 
 
+SIGNALS_PER_MESSAGE = 10
+
+
 class Limits:
     """Rate limits that outlive a connection: one per conversation and one per client address,
     so reconnecting does not reset them. The oldest idle ones are forgotten past `size`."""
@@ -95,6 +98,11 @@ class Limits:
         if address:
             self._limiter(f"ip:{address}", self.per_address).check()
         self._limiter(f"session:{session_id}", self.per_session).check()
+
+    def check_signal(self, session_id: str) -> None:
+        """Ratings and shop events: a page sends several per answer, so ten times the
+        messages' limit, counted apart so that browsing never uses up the shopper's messages."""
+        self._limiter(f"signals:{session_id}", SIGNALS_PER_MESSAGE * self.per_session).check()
 
     def _limiter(self, key: str, limit: int) -> RateLimiter:
         limiter = self._limiters.get(key)

@@ -7,20 +7,26 @@ import logging
 
 from fastapi import APIRouter, WebSocket
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketDisconnect
 from uvicorn.protocols.utils import ClientDisconnected
 
 from bot.chat import ChatService, Done, Event, Handover, Products, Token
 from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
+from bot.chat.redact import redact
 from bot.config import Settings
-from bot.errors import BadRequest, SalesbotError
-from bot.log.store import TurnOutcome
+from bot.errors import BadRequest, LogUnavailable, SalesbotError
+from bot.log.store import NotFound, TurnOutcome
 from bot.metrics import METRICS
 from bot.protocol import (
     SESSION_ID,
+    AckFrame,
+    ClientFrame,
     DoneFrame,
     ErrorFrame,
+    EventFrame,
+    FeedbackFrame,
     HandoverFrame,
     MessageFrame,
     ProductCard,
@@ -52,7 +58,14 @@ def limits_for(settings: Settings) -> Limits:
     )
 
 
-def parse_frame(raw: str | bytes | None, max_bytes: int) -> MessageFrame:
+CLIENT_FRAMES: dict[str, type[ClientFrame]] = {
+    "message": MessageFrame,
+    "feedback": FeedbackFrame,
+    "event": EventFrame,
+}
+
+
+def parse_frame(raw: str | bytes | None, max_bytes: int) -> ClientFrame:
     if raw is None or isinstance(raw, bytes):
         raise BadRequest("Send JSON text frames, not binary ones.", code="bad_frame")
     if len(raw.encode()) > max_bytes:
@@ -66,17 +79,19 @@ def parse_frame(raw: str | bytes | None, max_bytes: int) -> MessageFrame:
         raise BadRequest(f"The frame is not valid JSON ({exc.msg}).", code="invalid_json") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise BadRequest('A frame is a JSON object with a "type".', code="invalid_frame")
-    if data["type"] != "message":
+    kind = CLIENT_FRAMES.get(data["type"])
+    if kind is None:
+        known = ", ".join(f'"{name}"' for name in CLIENT_FRAMES)
         raise BadRequest(
-            f'Unknown frame type "{data["type"][:40]}". The only client frame is "message".',
+            f'Unknown frame type "{data["type"][:40]}". Client frames are {known}.',
             code="unknown_type",
         )
     try:
-        return MessageFrame.model_validate(data)
+        return kind.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "frame"
-        message = f"Invalid message frame: {where}: {first['msg']}."
+        message = f"Invalid {data['type']} frame: {where}: {first['msg']}."
         raise BadRequest(message, code="invalid_frame") from None
 
 
@@ -167,7 +182,10 @@ class Connection:
                 raw = message.get("text")
                 raw = message.get("bytes") if raw is None else raw
                 frame = parse_frame(raw, self.settings.max_frame_bytes)
-                await self.accept(frame)
+                if isinstance(frame, MessageFrame):
+                    await self.accept(frame)
+                else:
+                    await self.signal(frame)
             except SalesbotError as exc:
                 await self.send_error(exc)
 
@@ -188,6 +206,29 @@ class Connection:
         self.started = True
         turn_id = await self.service.accept(self.session.id, "ws", frame.text)
         self.queue.put_nowait((turn_id, frame.text))
+
+    async def signal(self, frame: FeedbackFrame | EventFrame) -> None:
+        """Log a rating or a shop event for this connection's conversation and acknowledge it."""
+        self.limits.check_signal(self.session.id)
+        log_ = self.service.log
+        try:
+            if isinstance(frame, FeedbackFrame):
+                comment = (frame.comment or "").strip() or None
+                if comment is not None and not self.settings.log_raw_text:
+                    comment = redact(comment)
+                await log_.rate(self.session.id, frame.message_id, frame.rating, comment)
+                await self.send(AckFrame(of="feedback", message_id=frame.message_id))
+            else:
+                shown_in = await log_.record_event(
+                    self.session.id, frame.name, product_id=frame.product_id,
+                    quantity=frame.quantity, turn_id=frame.message_id,
+                )  # fmt: skip
+                await self.send(AckFrame(of="event", message_id=shown_in))
+        except NotFound as exc:
+            raise BadRequest(str(exc), code="unknown_message") from None
+        except SQLAlchemyError:
+            log.exception("Could not log a %s of session %s.", frame.type, self.session.id)
+            raise LogUnavailable("That could not be saved just now. Please try again.") from None
 
     async def work(self) -> None:
         while True:

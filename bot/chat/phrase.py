@@ -63,6 +63,32 @@ def lead_messages(store: str, lead: str) -> list[dict[str, str]]:
     ]
 
 
+# Replies with no catalog facts that a fine-tuned adapter may learn to phrase in the shop's own
+# words (agents' corrections teach them); without one, the fixed replies in `replies.py` stand.
+VOICE_SLOTS = {
+    "greet": "greet a shopper who just said hello, and invite them to say what they need",
+    "thank": "answer a shopper who thanked you, and offer more help",
+}
+
+
+def slot_messages(store: str, slot: str, lead: str | None = None) -> list[dict[str, str]]:
+    """The prompt the model gets for one of its parts of a reply: the lead-in before the
+    catalog facts (`slot` = the action, `lead` = what comes next), or a voice slot. Training
+    builds its examples with this same function, so the model learns what it will be asked."""
+    if slot in VOICE_SLOTS:
+        return [
+            {"role": "system", "content": VOICE.format(store=store)},
+            {"role": "user", "content": f"Write the reply: {VOICE_SLOTS[slot]}."},
+        ]
+    return lead_messages(store, lead or "")
+
+
+VOICE = (
+    "You are a warm, upbeat shop assistant at {store}. Reply in one or two short friendly "
+    "sentences. Do not name products or prices."
+)
+
+
 def lead_requests(bias: dict[str, int]) -> dict[str, dict[str, Any]]:
     """The engine request options for each action's lead-in (static: compiled once, cached)."""
     return {

@@ -209,8 +209,10 @@ class ChatService:
                     outcome.products = [{"id": p.id, "score": 1.0} for p in cards]
                     yield Products(hits, plan.notes)
                 if plan.lead is not None:
+                    outcome.lead_prompt = plan.lead
                     async for piece in self.generate(plan, usage, temperature, max_tokens):
                         yield show(piece)
+                    outcome.lead_text = "".join(shown)
                     if shown and not "".join(shown).rstrip().endswith((".", "!", "?")):
                         yield show(".")
                 yield show((" " if shown else "") + plan.text)

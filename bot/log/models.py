@@ -1,9 +1,10 @@
-"""The dialogue log's tables: one row per shopper session, one per turn."""
+"""The dialogue log's tables: one row per shopper session, one per turn, and what was learned
+about them afterwards (ratings, shop events, agents' corrections)."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -25,6 +26,9 @@ class DialogueSession(Base):
     state: Mapped[str] = mapped_column(String(32), default="bot", server_default="bot")
     handover_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Set by a person reviewing the log: "good", or "bad" (never learned from), with a note.
+    review: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     turns: Mapped[list["Turn"]] = relationship(back_populates="session", order_by="Turn.id")
 
 
@@ -50,6 +54,10 @@ class Turn(Base):
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     intent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     action: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The model's part of the reply: what it was asked to introduce, and the words it wrote
+    # (the rest is rendered from the catalog). Fine-tuning learns this part.
+    lead_prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lead_text: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     session: Mapped[DialogueSession] = relationship(back_populates="turns")
 
@@ -65,3 +73,50 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))  # the key's start, to tell keys apart
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Feedback(Base):
+    """The shopper's rating of one answer; rating it again replaces the earlier rating."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("turn_id", name="uq_feedback_turn"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id"))
+    rating: Mapped[str] = mapped_column(String(8))  # "up" or "down"
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShopEvent(Base):
+    """Something the shopper did in the shop: viewed or added a product, checked out, ordered.
+    `turn_id` is the answer that showed the product, when one did."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    turn_id: Mapped[int | None] = mapped_column(ForeignKey("turns.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    product_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    quantity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    value: Mapped[str | None] = mapped_column(String(32), nullable=True)  # a decimal, as text
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    order_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    source: Mapped[str] = mapped_column(String(16))  # "widget" or "server"
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Correction(Base):
+    """A support agent's reply in place of the assistant's: the most valuable training data."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id"), index=True)
+    agent: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,11 +16,30 @@ from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.log.models import ApiKey, DialogueSession, Turn, utcnow
+from bot.log.models import (
+    ApiKey,
+    Correction,
+    DialogueSession,
+    Feedback,
+    ShopEvent,
+    Turn,
+    utcnow,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WAITING = "waiting_for_human"
 T = TypeVar("T")
+
+
+RATINGS = ("up", "down")
+REVIEWS = ("good", "bad")
+# What the shop page reports (the widget) and what the shop's server reports (orders).
+WIDGET_EVENTS = ("product_viewed", "added_to_cart", "checkout")
+ORDER = "order"
+
+
+class NotFound(LookupError):
+    """An id the log does not hold (or not in that session); the message says which."""
 
 
 KEY_PREFIX = "sb-"
@@ -47,6 +66,8 @@ class TurnOutcome:
     error_message: str | None = None
     intent: str | None = None
     action: str | None = None
+    lead_prompt: str | None = None
+    lead_text: str | None = None
     handover_reason: str | None = None
     profile: dict[str, Any] | None = None
 
@@ -212,3 +233,122 @@ class DialogueLog:
 
     def session(self) -> Session:
         return self._sessions()
+
+    # --- what the log learns from: ratings, shop events, corrections, review marks ----------
+    async def rate(self, session_id: str, turn_id: int, rating: str, comment: str | None) -> None:
+        await self._run(self._rate, session_id, turn_id, rating, comment)
+
+    def _rate(self, session_id: str, turn_id: int, rating: str, comment: str | None) -> None:
+        with self._sessions.begin() as db:
+            turn = db.get(Turn, turn_id)
+            if turn is None or turn.session_id != session_id or turn.status != "ok":
+                raise NotFound(f"There is no answered message {turn_id} in this conversation.")
+            found = db.scalar(select(Feedback).where(Feedback.turn_id == turn_id))
+            if found is None:
+                db.add(Feedback(session_id=session_id, turn_id=turn_id, rating=rating,
+                                comment=comment))  # fmt: skip
+            else:
+                found.rating, found.comment, found.created_at = rating, comment, utcnow()
+
+    async def record_event(
+        self,
+        session_id: str,
+        kind: str,
+        *,
+        product_id: str | None = None,
+        quantity: int | None = None,
+        turn_id: int | None = None,
+        channel: str = "ws",
+    ) -> int | None:
+        """Log a widget event; returns the answer it is tied to (the given `turn_id`, else the
+        latest answer of the session that showed the product), None when none showed it."""
+        return await self._run(
+            self._record_event, session_id, kind, product_id, quantity, turn_id, channel
+        )
+
+    def _record_event(
+        self,
+        session_id: str,
+        kind: str,
+        product_id: str | None,
+        quantity: int | None,
+        turn_id: int | None,
+        channel: str,
+    ) -> int | None:
+        with self._sessions.begin() as db:
+            if db.get(DialogueSession, session_id) is None:
+                # The shopper browsed before writing anything: the conversation starts here.
+                db.add(DialogueSession(id=session_id, channel=channel))
+                db.flush()
+            if turn_id is not None:
+                turn = db.get(Turn, turn_id)
+                if turn is None or turn.session_id != session_id:
+                    raise NotFound(f"There is no message {turn_id} in this conversation.")
+            elif product_id is not None:
+                turn_id = _showing(db, session_id, product_id)
+            event = ShopEvent(
+                session_id=session_id, turn_id=turn_id, kind=kind, product_id=product_id,
+                quantity=quantity, source="widget",
+            )  # fmt: skip
+            db.add(event)
+            return turn_id
+
+    def record_order(
+        self,
+        session_id: str,
+        order_id: str,
+        items: list[dict[str, Any]],
+        total: str | None,
+        currency: str | None,
+    ) -> bool:
+        """Log an order the shop's server reports; False when this order id is already logged
+        (reporting again is safe). Raises NotFound for a session the log does not hold."""
+        with self._sessions.begin() as db:
+            if db.get(DialogueSession, session_id) is None:
+                raise NotFound(f"There is no conversation {session_id}.")
+            known = select(ShopEvent.id).where(
+                ShopEvent.kind == ORDER, ShopEvent.order_id == order_id
+            )
+            if db.scalar(known) is not None:
+                return False
+            shown = {str(item["product_id"]): _showing(db, session_id, str(item["product_id"]))
+                     for item in items}  # fmt: skip
+            db.add(ShopEvent(
+                session_id=session_id, kind=ORDER, order_id=order_id, value=total,
+                currency=currency, source="server",
+                details={"items": items, "shown_in": {k: v for k, v in shown.items() if v}},
+            ))  # fmt: skip
+            return True
+
+    def correct(self, turn_id: int, agent: str, text: str) -> str:
+        """Log an agent's reply in place of the assistant's answer `turn_id`; returns the
+        session it belongs to. The latest correction of a turn is the one learned from."""
+        with self._sessions.begin() as db:
+            turn = db.get(Turn, turn_id)
+            if turn is None:
+                raise NotFound(f"There is no message {turn_id} in the log.")
+            db.add(Correction(session_id=turn.session_id, turn_id=turn_id, agent=agent, text=text))
+            return turn.session_id
+
+    def mark_review(self, session_id: str, verdict: str | None, note: str | None = None) -> None:
+        """Mark a reviewed conversation "good" or "bad" (never learned from); None clears it."""
+        if verdict is not None and verdict not in REVIEWS:
+            raise ValueError(f"A review is one of {', '.join(REVIEWS)}, not {verdict!r}.")
+        with self._sessions.begin() as db:
+            session = db.get(DialogueSession, session_id)
+            if session is None:
+                raise NotFound(f"There is no conversation {session_id}.")
+            session.review, session.review_note = verdict, note if verdict else None
+
+
+def _showing(db: Session, session_id: str, product_id: str) -> int | None:
+    """The latest answer of the session whose cards showed this product."""
+    query = (
+        select(Turn.id, Turn.products)
+        .where(Turn.session_id == session_id, Turn.status == "ok")
+        .order_by(Turn.id.desc())
+    )
+    for turn_id, products in db.execute(query):
+        if any(isinstance(p, dict) and str(p.get("id")) == product_id for p in products or []):
+            return int(turn_id)
+    return None

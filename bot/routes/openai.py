@@ -1,6 +1,5 @@
 """OpenAI-compatible chat: `/v1/chat/completions` and `/v1/models` over the grounded pipeline."""
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -15,33 +14,8 @@ from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
 from bot.errors import BadRequest, SalesbotError
 from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
+from bot.routes.auth import require_api_key
 from bot.sessions import API_PREFIX, new_session_id
-
-KEY_CACHE_S = 30.0  # a revoked key stops working within this long
-_known_keys: dict[str, float] = {}
-
-
-async def require_api_key(request: Request) -> None:
-    """Every `/v1` call needs `Authorization: Bearer KEY`, a key made by `salesbot apikey`."""
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    key = key.strip()
-    now = time.monotonic()
-    if scheme.casefold() == "bearer" and key and _known_keys.get(key, 0.0) > now:
-        return
-    service: ChatService = request.app.state.chat
-    if scheme.casefold() == "bearer" and key and len(key) <= 200:
-        if await asyncio.to_thread(service.log.api_key_valid, key):
-            if len(_known_keys) > 10_000:
-                _known_keys.clear()
-            _known_keys[key] = now + KEY_CACHE_S
-            return
-    raise SalesbotError(
-        "This API needs a valid key: send the header 'Authorization: Bearer KEY'. The shop's "
-        "administrator creates keys with `salesbot apikey create NAME`.",
-        code="invalid_api_key",
-        status=401,
-    )
-
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
 
