@@ -294,6 +294,21 @@ def bench_catalog(
     run_catalog_benchmark(options, output)
 
 
+@bench_app.command("dataset")
+def bench_dataset(
+    turns: Annotated[int, typer.Option(min=100, max=10_000_000, help="Logged turns.")] = 10_000,
+) -> None:
+    """Time `salesbot finetune dataset` on a generated log of this many turns."""
+    from finetune.bench import run
+
+    result = run(turns)
+    console.print(
+        f"{result['turns']:,} turns: dataset built in {result['build_s']} s "
+        f"({result['turns_per_s']:,} turns/s); counts {result['counts']}; "
+        f"left out {result['excluded']}."
+    )
+
+
 @app.command("eval")
 def evaluate(
     cases: Annotated[

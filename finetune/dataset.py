@@ -201,7 +201,10 @@ def _example(
         return None, "fixed_reply"  # policy quotes, handover, not found...: rendered by code
     if not voice and lead is None:
         return None, "no_prompt_logged"
-    original = reply if voice else lead_text
+    # As the model writes it: the lead-in grammar is lower-case; the page shows it capitalised.
+    original = (
+        reply if voice else lead_text and (lead_completion(action, lead_text) or lead_text.lower())
+    )
     source, text = None, None
     if correction is not None and "corrected" in rules.sources:
         source, text = "corrected", correction
@@ -214,7 +217,7 @@ def _example(
     if source is None or not text:
         if rating == "down" and original:
             slot_text = voice_completion(original) if voice else original
-            if slot_text:
+            if slot_text:  # the rejected side of a pair
                 return Example(action, lead, slot_text, "rated_down", turn_id, session_id), (
                     "rated_down"
                 )

@@ -29,14 +29,30 @@ def tables(database: Path) -> list[str]:
 
 
 def test_dialogue_log_migrate_creates_the_tables(dialogue_log: DialogueLog, database: Path) -> None:
-    assert tables(database) == ["alembic_version", "api_keys", "sessions", "turns"]
+    assert tables(database) == [
+        "alembic_version",
+        "api_keys",
+        "corrections",
+        "events",
+        "feedback",
+        "sessions",
+        "turns",
+    ]
 
 
 def test_dialogue_log_migrate_twice_is_harmless(dialogue_log: DialogueLog, database: Path) -> None:
     dialogue_log.migrate()
-    assert tables(database) == ["alembic_version", "api_keys", "sessions", "turns"]
+    assert tables(database) == [
+        "alembic_version",
+        "api_keys",
+        "corrections",
+        "events",
+        "feedback",
+        "sessions",
+        "turns",
+    ]
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
 
 
 async def test_dialogue_log_keeps_turns_across_reopen(database: Path) -> None:

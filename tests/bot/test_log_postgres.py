@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.log.store import DialogueLog, TurnOutcome
+from finetune.dataset import Rules, collect
 
 URL = os.environ.get("SALESBOT_TEST_POSTGRES_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -14,11 +15,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+TABLES = ("feedback", "events", "corrections", "turns", "sessions", "api_keys", "alembic_version")
+
+
 @pytest.fixture
 def dialogue_log() -> Iterator[DialogueLog]:
     dialogue_log = DialogueLog(URL)
     with dialogue_log.engine.begin() as db:
-        db.execute(text("DROP TABLE IF EXISTS turns, sessions, api_keys, alembic_version"))
+        db.execute(text(f"DROP TABLE IF EXISTS {', '.join(TABLES)}"))
     dialogue_log.migrate()
     try:
         yield dialogue_log
@@ -29,7 +33,15 @@ def dialogue_log() -> Iterator[DialogueLog]:
 def test_postgres_log_migrate_twice_is_harmless(dialogue_log: DialogueLog) -> None:
     dialogue_log.migrate()
     tables = sorted(inspect(dialogue_log.engine).get_table_names())
-    assert tables == ["alembic_version", "api_keys", "sessions", "turns"]
+    assert tables == [
+        "alembic_version",
+        "api_keys",
+        "corrections",
+        "events",
+        "feedback",
+        "sessions",
+        "turns",
+    ]
 
 
 async def test_postgres_log_keeps_every_field_of_a_turn(dialogue_log: DialogueLog) -> None:
@@ -66,3 +78,24 @@ async def test_postgres_log_returns_turns_in_order_and_none_for_unknown(
     turns = await dialogue_log.history("pg-session-0002") or []
     assert [t.user_text for t in turns] == ["first", "second", "third"]
     assert await dialogue_log.history("pg-session-none") is None
+
+
+async def test_postgres_log_keeps_ratings_events_orders_and_corrections(
+    dialogue_log: DialogueLog,
+) -> None:
+    turn_id = await dialogue_log.open_turn("session-pg-signals", "ws", "hi")
+    outcome = TurnOutcome(status="ok", reply="Hi!", action="greet", products=[{"id": "t1"}])
+    await dialogue_log.close_turn(turn_id, outcome)
+    await dialogue_log.rate("session-pg-signals", turn_id, "down", None)
+    await dialogue_log.rate("session-pg-signals", turn_id, "up", "nice")
+    shown = await dialogue_log.record_event("session-pg-signals", "added_to_cart", product_id="t1")
+    assert shown == turn_id
+    items = [{"product_id": "t1", "quantity": 1, "price": "9.50"}]
+    assert dialogue_log.record_order("session-pg-signals", "PG-1", items, "9.50", "EUR")
+    assert not dialogue_log.record_order("session-pg-signals", "PG-1", items, "9.50", "EUR")
+    dialogue_log.correct(turn_id, "ana", "Welcome to the shop!")
+    data = collect(dialogue_log, Rules())
+    [example] = [e for split in data.examples.values() for e in split]
+    assert (example.slot, example.completion, example.source) == (
+        "greet", "Welcome to the shop!", "corrected"
+    )  # fmt: skip
