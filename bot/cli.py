@@ -2,8 +2,10 @@
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +18,9 @@ from finetune.cli import app as finetune_app
 from retrieval.catalog import money
 from retrieval.errors import CatalogError
 from retrieval.ingest import IngestReport, ingest_file, write_report
+
+if TYPE_CHECKING:
+    from bot.log.store import DialogueLog
 
 app = typer.Typer(help="Self-hosted sales assistant grounded in your product catalog.")
 catalog_app = typer.Typer(help="Load and inspect the product catalog index.")
@@ -437,6 +442,21 @@ app.add_typer(log_app, name="log")
 MAX_CORRECTION_CHARS = 4000
 
 
+@contextmanager
+def marked_log() -> Iterator["DialogueLog"]:
+    """The dialogue log, closed afterwards; an id it does not hold fails with its message."""
+    from bot.log.store import NotFound
+    from bot.prepare import open_log
+
+    log = open_log(Settings())
+    try:
+        yield log
+    except NotFound as exc:
+        raise fail(str(exc)) from None
+    finally:
+        log.close()
+
+
 @log_app.command("correct")
 def log_correct(
     turn_id: Annotated[int, typer.Argument(help="The assistant's answer (the message id).")],
@@ -444,21 +464,13 @@ def log_correct(
     agent: Annotated[str, typer.Option(help="Who wrote it.")] = "agent",
 ) -> None:
     """Log an agent's reply in place of the assistant's answer; fine-tuning learns from it."""
-    from bot.log.store import NotFound
-    from bot.prepare import open_log
-
     text = text.strip()
     if not text or len(text) > MAX_CORRECTION_CHARS:
         raise fail(f"A correction is 1 to {MAX_CORRECTION_CHARS} characters, not {len(text)}.")
     if not 1 <= len(agent) <= 64:
         raise fail("The agent's name is 1 to 64 characters.")
-    log = open_log(Settings())
-    try:
+    with marked_log() as log:
         session_id = log.correct(turn_id, agent, text)
-    except NotFound as exc:
-        raise fail(str(exc)) from None
-    finally:
-        log.close()
     console.print(f"Logged a correction of message {turn_id} (session {escape(session_id)}).")
 
 
@@ -469,18 +481,12 @@ def log_review(
     note: Annotated[str | None, typer.Option(help="Why, for the next reviewer.")] = None,
 ) -> None:
     """Mark a reviewed conversation good or bad; bad ones never go into a training set."""
-    from bot.log.store import REVIEWS, NotFound
-    from bot.prepare import open_log
+    from bot.log.store import REVIEWS
 
     if verdict not in (*REVIEWS, "clear"):
         raise fail(f"The verdict is good, bad or clear, not {verdict!r}.")
-    log = open_log(Settings())
-    try:
+    with marked_log() as log:
         log.mark_review(session_id, None if verdict == "clear" else verdict, note)
-    except NotFound as exc:
-        raise fail(str(exc)) from None
-    finally:
-        log.close()
     console.print(f"Session {escape(session_id)}: {verdict}.")
 
 

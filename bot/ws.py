@@ -14,7 +14,6 @@ from uvicorn.protocols.utils import ClientDisconnected
 from bot.chat import ChatService, Done, Event, Handover, Products, Token
 from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
-from bot.chat.redact import redact
 from bot.config import Settings
 from bot.errors import BadRequest, LogUnavailable, SalesbotError
 from bot.log.store import NotFound, TurnOutcome
@@ -213,9 +212,8 @@ class Connection:
         log_ = self.service.log
         try:
             if isinstance(frame, FeedbackFrame):
-                comment = (frame.comment or "").strip() or None
-                if comment is not None and not self.settings.log_raw_text:
-                    comment = redact(comment)
+                said = (frame.comment or "").strip()
+                comment = self.service.loggable(said) if said else None
                 await log_.rate(self.session.id, frame.message_id, frame.rating, comment)
                 await self.send(AckFrame(of="feedback", message_id=frame.message_id))
             else:

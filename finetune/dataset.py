@@ -18,6 +18,7 @@ of its id, so a conversation never changes split between versions).
 import hashlib
 import json
 import re
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -296,14 +297,14 @@ def build(
         for split in SPLITS
     }
     files["preferences.jsonl"] = [preference(p, store) for s in SPLITS for p in data.pairs[s]]
-    hashes = {name: _content_hash(records) for name, records in files.items()}
-    version_hash = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()
+    out_root.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=".ds-", suffix=".partial", dir=out_root))
+    written = {name: _write_jsonl(partial / name, records) for name, records in files.items()}
+    # The version is named by what was written: the files' own hashes.
+    version_hash = hashlib.sha256(json.dumps(written, sort_keys=True).encode()).hexdigest()
     created = now or datetime.now(UTC)
     version = f"ds-{created:%Y%m%d-%H%M%S}-{version_hash[:8]}"
     folder = out_root / version
-    partial = out_root / f".{version}.partial"
-    partial.mkdir(parents=True, exist_ok=False)
-    written = {name: _write_jsonl(partial / name, records) for name, records in files.items()}
     manifest = {
         "version": version,
         "created_at": created.isoformat(),
@@ -322,13 +323,6 @@ def build(
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     partial.rename(folder)  # a dataset folder is complete or absent
     return folder, manifest
-
-
-def _content_hash(records: list[dict[str, Any]]) -> str:
-    digest = hashlib.sha256()
-    for record in records:
-        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
 
 
 def _too_little(data: Dataset, usable: int, rules: Rules) -> str:

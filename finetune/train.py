@@ -9,7 +9,6 @@ from its last checkpoint. The adapter is written to a new folder that is complet
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import time
@@ -19,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from finetune.dataset import SPLITS, read_jsonl
+from finetune.dataset import read_jsonl
 
 TRAINING_FILE = "training.json"
 
@@ -262,10 +261,3 @@ def train(
     partial.rename(folder)
     shutil.rmtree(run_dir, ignore_errors=True)  # the checkpoints are not needed any more
     return folder, record
-
-
-def perplexity(loss: float | None) -> float | None:
-    return None if loss is None else round(math.exp(loss), 3)
-
-
-__all__ = ["SPLITS", "TrainOptions", "TrainingError", "newest_dataset", "train"]

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.log.store import DialogueLog
 from tests.service import Service, start_service
 
 # Small answers keep the suite fast on two CPU cores; the behaviour under test is the same.
@@ -26,6 +27,15 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Iterator[DialogueLog]:
+    """A migrated SQLite dialogue log where the service would keep it in `tmp_path`."""
+    dialogue_log = DialogueLog(f"sqlite:///{tmp_path / 'dialogues.db'}")
+    dialogue_log.migrate()
+    yield dialogue_log
+    dialogue_log.close()
 
 
 @pytest.fixture(scope="session")

@@ -84,6 +84,11 @@ class ChatService:
             )
         return text
 
+    def loggable(self, text: str) -> str:
+        """A shopper's words as the log keeps them: personal data redacted unless the shop
+        asked for raw text."""
+        return text if self.settings.log_raw_text else redact(text)
+
     async def accept(self, session_id: str, channel: str, text: str) -> int:
         """Validate and log a shopper's message; from here on it is never lost."""
         text = self.validate(text)
@@ -94,7 +99,7 @@ class ChatService:
                 code="overloaded",
                 status=503,
             )
-        logged = text if self.settings.log_raw_text else redact(text)
+        logged = self.loggable(text)
         try:
             return await self.log.open_turn(session_id, channel, logged)
         except SQLAlchemyError:
@@ -212,8 +217,8 @@ class ChatService:
                     outcome.lead_prompt = plan.lead
                     async for piece in self.generate(plan, usage, temperature, max_tokens):
                         yield show(piece)
-                    outcome.lead_text = "".join(shown)
-                    if shown and not "".join(shown).rstrip().endswith((".", "!", "?")):
+                    outcome.lead_text = lead = "".join(shown)
+                    if shown and not lead.rstrip().endswith((".", "!", "?")):
                         yield show(".")
                 yield show((" " if shown else "") + plan.text)
                 if plan.decision.action == "handover":

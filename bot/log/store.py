@@ -31,11 +31,8 @@ WAITING = "waiting_for_human"
 T = TypeVar("T")
 
 
-RATINGS = ("up", "down")
 REVIEWS = ("good", "bad")
-# What the shop page reports (the widget) and what the shop's server reports (orders).
-WIDGET_EVENTS = ("product_viewed", "added_to_cart", "checkout")
-ORDER = "order"
+ORDER = "order"  # the event the shop's server reports; the page's events are in bot.protocol
 
 
 class NotFound(LookupError):
@@ -128,9 +125,7 @@ class DialogueLog:
 
     def _open_turn(self, session_id: str, channel: str, user_text: str) -> int:
         with self._sessions.begin() as db:
-            if db.get(DialogueSession, session_id) is None:
-                db.add(DialogueSession(id=session_id, channel=channel))
-                db.flush()
+            _ensure_session(db, session_id, channel)
             turn = Turn(session_id=session_id, user_text=user_text)
             db.add(turn)
             db.flush()
@@ -276,16 +271,14 @@ class DialogueLog:
         channel: str,
     ) -> int | None:
         with self._sessions.begin() as db:
-            if db.get(DialogueSession, session_id) is None:
-                # The shopper browsed before writing anything: the conversation starts here.
-                db.add(DialogueSession(id=session_id, channel=channel))
-                db.flush()
+            # The shopper may browse before writing anything: the conversation starts here.
+            _ensure_session(db, session_id, channel)
             if turn_id is not None:
                 turn = db.get(Turn, turn_id)
                 if turn is None or turn.session_id != session_id:
                     raise NotFound(f"There is no message {turn_id} in this conversation.")
             elif product_id is not None:
-                turn_id = _showing(db, session_id, product_id)
+                turn_id = _shown_in(db, session_id).get(product_id)
             event = ShopEvent(
                 session_id=session_id, turn_id=turn_id, kind=kind, product_id=product_id,
                 quantity=quantity, source="widget",
@@ -311,12 +304,12 @@ class DialogueLog:
             )
             if db.scalar(known) is not None:
                 return False
-            shown = {str(item["product_id"]): _showing(db, session_id, str(item["product_id"]))
-                     for item in items}  # fmt: skip
+            answers = _shown_in(db, session_id)
+            ordered = {str(item["product_id"]) for item in items}
+            shown = {p: answers[p] for p in sorted(ordered) if p in answers}
             db.add(ShopEvent(
                 session_id=session_id, kind=ORDER, order_id=order_id, value=total,
-                currency=currency, source="server",
-                details={"items": items, "shown_in": {k: v for k, v in shown.items() if v}},
+                currency=currency, source="server", details={"items": items, "shown_in": shown},
             ))  # fmt: skip
             return True
 
@@ -341,14 +334,18 @@ class DialogueLog:
             session.review, session.review_note = verdict, note if verdict else None
 
 
-def _showing(db: Session, session_id: str, product_id: str) -> int | None:
-    """The latest answer of the session whose cards showed this product."""
-    query = (
-        select(Turn.id, Turn.products)
-        .where(Turn.session_id == session_id, Turn.status == "ok")
-        .order_by(Turn.id.desc())
-    )
-    for turn_id, products in db.execute(query):
-        if any(isinstance(p, dict) and str(p.get("id")) == product_id for p in products or []):
-            return int(turn_id)
-    return None
+def _ensure_session(db: Session, session_id: str, channel: str) -> None:
+    if db.get(DialogueSession, session_id) is None:
+        db.add(DialogueSession(id=session_id, channel=channel))
+        db.flush()
+
+
+def _shown_in(db: Session, session_id: str) -> dict[str, int]:
+    """Each product the session's answers showed, with the latest answer that showed it."""
+    query = select(Turn.id, Turn.products).where(Turn.session_id == session_id, Turn.status == "ok")
+    shown: dict[str, int] = {}
+    for turn_id, products in db.execute(query.order_by(Turn.id)):
+        for product in products or []:
+            if isinstance(product, dict) and product.get("id") is not None:
+                shown[str(product["id"])] = int(turn_id)
+    return shown

@@ -22,14 +22,6 @@ from bot.metrics import METRICS
 from bot.ws import Connection
 
 
-@pytest.fixture
-def log(tmp_path: Path) -> Iterator[DialogueLog]:
-    dialogue_log = DialogueLog(f"sqlite:///{tmp_path / 'log.db'}")
-    dialogue_log.migrate()
-    yield dialogue_log
-    dialogue_log.close()
-
-
 def statuses(log: DialogueLog, session_id: str) -> list[tuple[str, str | None]]:
     path = str(log.engine.url.database)
     with sqlite3.connect(path) as db:

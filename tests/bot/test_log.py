@@ -28,29 +28,16 @@ def tables(database: Path) -> list[str]:
         return [name for (name,) in rows]
 
 
+TABLES = ["alembic_version", "api_keys", "corrections", "events", "feedback", "sessions", "turns"]
+
+
 def test_dialogue_log_migrate_creates_the_tables(dialogue_log: DialogueLog, database: Path) -> None:
-    assert tables(database) == [
-        "alembic_version",
-        "api_keys",
-        "corrections",
-        "events",
-        "feedback",
-        "sessions",
-        "turns",
-    ]
+    assert tables(database) == TABLES
 
 
 def test_dialogue_log_migrate_twice_is_harmless(dialogue_log: DialogueLog, database: Path) -> None:
     dialogue_log.migrate()
-    assert tables(database) == [
-        "alembic_version",
-        "api_keys",
-        "corrections",
-        "events",
-        "feedback",
-        "sessions",
-        "turns",
-    ]
+    assert tables(database) == TABLES
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
 

@@ -33,15 +33,7 @@ def dialogue_log() -> Iterator[DialogueLog]:
 def test_postgres_log_migrate_twice_is_harmless(dialogue_log: DialogueLog) -> None:
     dialogue_log.migrate()
     tables = sorted(inspect(dialogue_log.engine).get_table_names())
-    assert tables == [
-        "alembic_version",
-        "api_keys",
-        "corrections",
-        "events",
-        "feedback",
-        "sessions",
-        "turns",
-    ]
+    assert tables == sorted(TABLES)
 
 
 async def test_postgres_log_keeps_every_field_of_a_turn(dialogue_log: DialogueLog) -> None:

@@ -3,7 +3,6 @@ orders, agents' corrections and review marks; and the client frames that carry t
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,6 @@ from bot.errors import BadRequest
 from bot.log.store import DialogueLog, NotFound, TurnOutcome
 from bot.protocol import EventFrame, FeedbackFrame
 from bot.ws import parse_frame
-
-
-@pytest.fixture
-def log(tmp_path: Path) -> Iterator[DialogueLog]:
-    dialogue_log = DialogueLog(f"sqlite:///{tmp_path / 'dialogues.db'}")
-    dialogue_log.migrate()
-    yield dialogue_log
-    dialogue_log.close()
 
 
 def rows(log: DialogueLog, query: str, *args: Any) -> list[tuple[Any, ...]]:

@@ -1,7 +1,6 @@
 """`salesbot finetune dataset` on a real SQLite log seeded the way the service writes it."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,6 @@ from finetune.dataset import NotEnoughData, Rules, build, collect, lead_completi
 
 STORE = "Northwind Outfitters"
 LEAD = "introduce the products you found for the shopper"
-
-
-@pytest.fixture
-def log(tmp_path: Path) -> Iterator[DialogueLog]:
-    dialogue_log = DialogueLog(f"sqlite:///{tmp_path / 'dialogues.db'}")
-    dialogue_log.migrate()
-    yield dialogue_log
-    dialogue_log.close()
 
 
 async def turn(

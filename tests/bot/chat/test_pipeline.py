@@ -43,14 +43,6 @@ class ScriptedEngine:
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> Iterator[DialogueLog]:
-    dialogue_log = DialogueLog(f"sqlite:///{tmp_path / 'log.db'}")
-    dialogue_log.migrate()
-    yield dialogue_log
-    dialogue_log.close()
-
-
-@pytest.fixture
 def index(tmp_path: Path) -> Iterator[CatalogIndex]:
     with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
         catalog.upsert(SHOP)
