@@ -15,11 +15,14 @@ from transformers import AutoTokenizer
 from bot.chat import ChatService
 from bot.chat.phrase import banned_token_bias, known_words, token_texts
 from bot.config import Settings
+from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
 from bot.errors import BadRequest, SalesbotError
+from bot.log.registry import AdapterRegistry
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
+from bot.routes import adapters as adapter_routes
 from bot.routes import openai, pages, shop
 from bot.ws import router as ws_router
 
@@ -81,9 +84,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     process = None
     engine_url = settings.engine_url
     if not engine_url:
-        # Serve right away; messages wait for the engine while /health reports it starting.
         process = EngineProcess(settings, model, log_path=engine_log_path(settings))
-        await process.start()
         engine_url = process.url
     engine = EngineClient(
         engine_url,
@@ -91,6 +92,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout=settings.engine_request_timeout,
         process=process,
     )
+    adapters = None
+    if settings.engine_lora:
+        adapters = AdapterRouter(
+            engine,
+            AdapterRegistry(dialogue_log.sessions),
+            base_model=model,
+            max_rank=settings.engine_max_lora_rank,
+            poll_seconds=settings.adapter_poll_seconds,
+        )
+    if process is not None:
+        if adapters is not None:
+            process.on_ready = adapters.replay  # the serving adapter is back before traffic
+        # Serve right away; messages wait for the engine while /health reports it starting.
+        await process.start()
+    following = asyncio.create_task(adapters.follow()) if adapters is not None else None
     tokenizer = await asyncio.to_thread(AutoTokenizer.from_pretrained, model)
     texts = await asyncio.to_thread(token_texts, tokenizer)
     bias, vocabulary = banned_token_bias(texts), known_words(texts)
@@ -98,11 +114,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.index = index
     app.state.chat = await asyncio.to_thread(
         ChatService, engine, index, dialogue_log, settings=settings, lead_bias=bias,
-        vocabulary=vocabulary,
+        vocabulary=vocabulary, adapters=adapters,
     )  # fmt: skip
     try:
         yield
     finally:
+        if following is not None:
+            following.cancel()
         await engine.close()
         if process is not None:
             await process.stop()
@@ -126,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(openai.router)
     app.include_router(shop.router)
+    app.include_router(adapter_routes.router)
     app.include_router(ws_router)
     for kind in (SalesbotError, RequestValidationError, Exception):
         app.add_exception_handler(kind, handle_error)

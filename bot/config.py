@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     engine_request_timeout: float = Field(120.0, gt=0)
     engine_args: str = "--dtype float32 --enforce-eager --gpu-memory-utilization 0.5"
     engine_kv_cache_gib: int = Field(1, ge=1)
+    # Serve fine-tuned LoRA adapters (`salesbot finetune promote`) with no restart. Off: the
+    # base model only, a little faster on CPU.
+    engine_lora: bool = True
+    engine_max_lora_rank: int = Field(16, ge=1, le=512)
+    adapter_poll_seconds: float = Field(1.0, gt=0)  # how soon replicas follow a promotion
     # The model: the embedded SmolLM2 default, or any Hugging Face model folder or name.
     model: str = EMBEDDED_MODEL
     served_model_name: str = "salesbot"

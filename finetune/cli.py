@@ -1,8 +1,12 @@
-"""`salesbot finetune ...`: build datasets from the log (train, evaluate and promote follow)."""
+"""`salesbot finetune ...`: datasets from the log, LoRA training, the gate, promotion and
+rollback on the running service, and the registry."""
 
 import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -10,6 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.log.registry import AdapterRegistry
 
 app = typer.Typer(help="Learn from the dialogue log: datasets, LoRA adapters, promotion.")
 console = Console()
@@ -145,6 +152,8 @@ def train_command(
             )  # fmt: skip
     except TrainingError as exc:
         raise fail(str(exc), code=1) from None
+    with registry(settings) as adapters:
+        adapters.register(record["version"], str(adapter), record)
     speed = record["tokens_per_s"]
     console.print(
         f"Adapter {record['version']} from dataset {record['dataset']}: "
@@ -153,6 +162,152 @@ def train_command(
         + f", best validation loss {record['best_validation_loss']}."
     )
     console.print(f"Written to {escape(str(adapter))}")
+    console.print(f"Next: salesbot finetune evaluate {record['version']}")
+
+
+@contextmanager
+def registry(settings: Settings) -> Iterator["AdapterRegistry"]:
+    """The adapter registry in the log's database, with every adapter folder on disk in it."""
+    from bot.log.registry import AdapterRegistry
+    from bot.log.store import NotFound
+    from bot.prepare import open_log
+    from finetune.train import TRAINING_FILE
+
+    log = open_log(settings)
+    try:
+        adapters = AdapterRegistry(log.sessions)
+        for folder in sorted(adapters_dir(settings).glob("ad-*")):
+            try:
+                record = json.loads((folder / TRAINING_FILE).read_text())
+            except (OSError, json.JSONDecodeError):
+                continue  # `list` reports it; it cannot be registered
+            adapters.register(folder.name, str(folder), record)
+        yield adapters
+    except NotFound as exc:
+        raise fail(str(exc)) from None
+    finally:
+        log.close()
+
+
+def _pair(values: list[float], digits: int = 4) -> tuple[str, str, str]:
+    now, new = values
+    change = f"{(new / now - 1) * 100:+.1f}%" if now else "-"
+    return f"{now:.{digits}f}", f"{new:.{digits}f}", change
+
+
+@app.command("evaluate")
+def evaluate_command(
+    name: Annotated[str, typer.Argument(help="The candidate adapter (see `finetune list`).")],
+    dataset: Annotated[
+        Path | None, typer.Option(help="Judge on this dataset version (default: its own).")
+    ] = None,
+    max_loss_increase: Annotated[
+        float, typer.Option(min=0, help="Allowed relative rise of the test loss, e.g. 0.05.")
+    ] = 0.0,
+    min_end_rate: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of replies that must stop on their own.")
+    ] = 0.99,
+) -> None:
+    """The gate: the candidate against what serves now, on the held-out test conversations."""
+    from bot.prepare import model_path
+    from finetune.evaluate import Gate, evaluate
+    from finetune.train import TrainingError
+
+    settings = Settings()
+    with registry(settings) as adapters:
+        row = adapters.get(name)
+        serving = adapters.serving()
+    if serving is not None and serving.name == name:
+        raise fail(f"{name} is the version serving now; evaluate a candidate against it.")
+    folder = dataset or datasets_dir(settings) / row.dataset
+    gate = Gate(max_loss_increase=max_loss_increase, min_end_rate=min_end_rate)
+    console.print(f"Judging {name} against {serving.name if serving else 'the base model'} ...")
+    try:
+        result = evaluate(
+            Path(row.path), folder, model_path(settings),
+            serving=Path(serving.path) if serving else None, gate=gate,
+        )  # fmt: skip
+    except TrainingError as exc:
+        raise fail(str(exc), code=1) from None
+    with registry(settings) as adapters:
+        adapters.record_evaluation(name, result)
+    metrics = result["metrics"]
+    table = Table(title=f"{name} on {result['examples']} {result['split']} conversations")
+    for column in ("metric", f"now ({result['against']})", "candidate", "change"):
+        table.add_column(column)
+    table.add_row("test loss", *_pair(metrics["test_loss"]))
+    table.add_row("perplexity", *_pair(metrics["perplexity"], 3))
+    table.add_row("replies that end on their own", *_pair(metrics["ended_rate"]))
+    console.print(table)
+    if not result["passed"]:
+        console.print(f"[red]Gate failed:[/red] {escape('; '.join(result['failures']))}.")
+        raise typer.Exit(1)
+    console.print(f"Gate passed. Next: salesbot finetune promote {name}")
+
+
+def _service(settings: Settings, url: str | None, path: str, body: dict[str, Any]) -> Any:
+    """Call the running service's adapter API with a one-time key this command makes (it can
+    reach the log's database, so it may)."""
+    import httpx
+
+    from bot.prepare import open_log
+
+    base = url or f"http://{settings.host}:{settings.port}"
+    log = open_log(settings)
+    key_name = f"finetune-{secrets.token_hex(4)}"
+    key = log.create_api_key(key_name)
+    try:
+        response = httpx.post(
+            f"{base.rstrip('/')}/api/adapters/{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=120,
+        )
+    except httpx.HTTPError:
+        raise fail(
+            f"The service at {base} is not answering, so nothing changed. Start it with "
+            "`salesbot serve` (or pass --url).",
+            code=1,
+        ) from None
+    finally:
+        log.revoke_api_key(key_name)
+        log.close()
+    try:
+        answer = response.json()
+    except ValueError:
+        raise fail(f"The service answered {response.status_code} without JSON.", code=1) from None
+    if response.status_code >= 400:
+        raise fail(answer.get("error", {}).get("message", str(answer)), code=1)
+    return answer
+
+
+def _switched(answer: dict[str, Any]) -> None:
+    console.print(
+        f"Serving {answer['now'] or 'the base model'} (was {answer['previous'] or 'the base model'}"
+        f"): loaded in {answer['load_ms']:.0f} ms, switched in {answer['switch_ms']:.1f} ms. New "
+        "turns use it; answers already streaming finish on the version they started with."
+    )
+
+
+@app.command("promote")
+def promote_command(
+    name: Annotated[str, typer.Argument(help="The adapter to serve (see `finetune list`).")],
+    url: Annotated[str | None, typer.Option(help="The service (default: host and port).")] = None,
+    force: Annotated[bool, typer.Option(help="Promote without a passed evaluation.")] = False,
+) -> None:
+    """Load an adapter into the running engine and serve it to new turns, with no restart."""
+    settings = Settings()
+    with registry(settings) as adapters:
+        adapters.get(name)  # registered, with a clear message when it is not
+    _switched(_service(settings, url, "promote", {"name": name, "force": force, "by": "cli"}))
+
+
+@app.command("rollback")
+def rollback_command(
+    url: Annotated[str | None, typer.Option(help="The service (default: host and port).")] = None,
+) -> None:
+    """Serve again what served before the last promotion (an adapter or the base model)."""
+    _switched(_service(Settings(), url, "rollback", {"by": "cli"}))
 
 
 @app.command("list")
@@ -176,17 +331,18 @@ def list_command() -> None:
                      ("train", "validation", "test", "preferences")), sources)  # fmt: skip
     console.print(sets)
     adapters = Table(title="Adapters")
-    for column in ("version", "dataset", "status", "best validation loss", "created"):
+    for column in ("version", "dataset", "status", "validation loss", "gate", "created"):
         adapters.add_column(column)
-    for folder in sorted(adapters_dir(settings).glob("ad-*")):
-        try:
-            record = json.loads((folder / TRAINING_FILE).read_text())
-        except (OSError, json.JSONDecodeError):
-            adapters.add_row(folder.name, "", "unreadable", "", "")
-            continue
-        loss = record.get("best_validation_loss")
-        adapters.add_row(
-            folder.name, record["dataset"], "candidate",
-            "-" if loss is None else f"{loss:.4f}", record["created_at"][:19],
-        )  # fmt: skip
+    with registry(settings) as rows:
+        for row in rows.all():
+            loss = row.training.get("best_validation_loss")
+            gate = "-" if row.evaluation is None else (
+                "passed" if row.evaluation.get("passed") else "failed")  # fmt: skip
+            adapters.add_row(
+                row.name, row.dataset, row.status, "-" if loss is None else f"{loss:.4f}",
+                gate, row.created_at.isoformat()[:19],
+            )  # fmt: skip
+        for folder in sorted(adapters_dir(settings).glob("ad-*")):
+            if not (folder / TRAINING_FILE).is_file():
+                adapters.add_row(folder.name, "", "unreadable", "", "", "")
     console.print(adapters)

@@ -137,6 +137,7 @@ async def stream_lead(
     vocabulary: frozenset[str] | None = None,
     max_tokens: int = MAX_LEAD_TOKENS,
     opening: str = "",
+    model: str | None = None,
 ) -> AsyncGenerator[str, None]:
     """Yield the lead-in word by word, capitalised; a word that is banned or starts a loop ends
     it there (the tripwire behind the logit bias), so only clean whole words are shown.
@@ -153,6 +154,7 @@ async def stream_lead(
         max_tokens=min(max_tokens, MAX_LEAD_TOKENS),
         temperature=temperature,
         usage=usage,
+        model=model,
         extra=extra,
     )
     try:

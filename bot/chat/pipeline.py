@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
-from bot.chat.phrase import OPENINGS, lead_messages, lead_requests, stream_lead
+from bot.chat.phrase import OPENINGS, lead_messages, lead_requests, slot_messages, stream_lead
 from bot.chat.policy import Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
@@ -22,9 +22,11 @@ from bot.chat.retrieve import retrieve
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import IntentClassifier, refine
 from bot.config import Settings
+from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient, Usage
 from bot.errors import BadRequest, LogUnavailable, SalesbotError
 from bot.grounding import GroundingGuard
+from bot.log.registry import Serving
 from bot.log.store import DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
@@ -32,6 +34,7 @@ from retrieval.hybrid import HybridSearch
 from retrieval.index import CatalogIndex, SearchHit
 
 WAITING = "waiting_for_human"
+MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +62,10 @@ class ChatService:
         settings: Settings,
         lead_bias: dict[str, int] | None = None,
         vocabulary: frozenset[str] | None = None,
+        adapters: AdapterRouter | None = None,
     ):
         self.engine = engine
+        self.adapters = adapters
         self.index = index
         self.log = log
         self.settings = settings
@@ -191,6 +196,10 @@ class ChatService:
         shown: list[str] = []
         usage = Usage()
         plan: Plan | None = None
+        # The version that answers this turn, fixed at its start: a promotion or rollback
+        # while it streams changes the next turn, not this one.
+        serving = self.adapters.current if self.adapters is not None else None
+        outcome.adapter = serving.name if serving else None
 
         def show(text: str) -> Token:
             if outcome.ttft_ms is None:
@@ -215,12 +224,19 @@ class ChatService:
                     yield Products(hits, plan.notes)
                 if plan.lead is not None:
                     outcome.lead_prompt = plan.lead
-                    async for piece in self.generate(plan, usage, temperature, max_tokens):
+                    async for piece in self.generate(plan, usage, temperature, max_tokens, serving):
                         yield show(piece)
                     outcome.lead_text = lead = "".join(shown)
                     if shown and not lead.rstrip().endswith((".", "!", "?")):
                         yield show(".")
-                yield show((" " if shown else "") + plan.text)
+                    yield show((" " if shown else "") + plan.text)
+                elif serving is not None and plan.decision.action in serving.slots:
+                    async for piece in self.speak(plan, usage, temperature, serving):
+                        yield show(piece)
+                    if not shown:  # nothing clean came out: the fixed reply stands
+                        yield show(plan.text)
+                else:
+                    yield show(plan.text)
                 if plan.decision.action == "handover":
                     outcome.handover_reason = plan.decision.reason
                     yield Handover(plan.decision.reason, plan.text)
@@ -261,11 +277,11 @@ class ChatService:
         usage: Usage,
         temperature: float | None,
         max_tokens: int | None,
+        serving: Serving | None,
     ) -> AsyncGenerator[str, None]:
         """The model's lead-in, through the grounding guard as a tripwire that should not fire."""
         await self.engine.ensure_ready(self.settings.engine_start_timeout)
         messages = lead_messages(self.settings.store_name, plan.lead or "")
-        guard = GroundingGuard(plan.decision.products, store_name=self.settings.store_name)
         pieces = stream_lead(
             self.engine,
             messages,
@@ -275,7 +291,32 @@ class ChatService:
             vocabulary=self.vocabulary,
             max_tokens=max_tokens or self.settings.max_reply_tokens,
             opening=OPENINGS.get(plan.decision.action, ""),
+            model=serving.name if serving else None,
         )
+        async for piece in self._guarded(plan, pieces):
+            yield piece
+
+    async def speak(
+        self, plan: Plan, usage: Usage, temperature: float | None, serving: Serving
+    ) -> AsyncGenerator[str, None]:
+        """A voice slot (greeting, thanks) in the shop's own words, written by the adapter that
+        was taught them; no catalog facts, so the guard stops any product or price it names."""
+        await self.engine.ensure_ready(self.settings.engine_start_timeout)
+        pieces = self.engine.stream_chat(
+            slot_messages(self.settings.store_name, plan.decision.action),
+            max_tokens=MAX_VOICE_TOKENS,
+            temperature=self.settings.temperature if temperature is None else temperature,
+            usage=usage,
+            model=serving.name,
+            extra={"repetition_penalty": 1.2},
+        )
+        async for piece in self._guarded(plan, pieces):
+            yield piece
+
+    async def _guarded(
+        self, plan: Plan, pieces: AsyncGenerator[str, None]
+    ) -> AsyncGenerator[str, None]:
+        guard = GroundingGuard(plan.decision.products, store_name=self.settings.store_name)
         try:
             async for piece in pieces:
                 if safe := guard.feed(piece):

@@ -9,7 +9,7 @@ import httpx
 import openai
 
 from bot.engine.process import EngineProcess
-from bot.errors import UNAVAILABLE, EngineUnavailable
+from bot.errors import UNAVAILABLE, EngineUnavailable, SalesbotError
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,13 @@ log = logging.getLogger(__name__)
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+
+
+class AdapterRefused(SalesbotError):
+    """The engine would not load an adapter (bad files, another base model, rank too high)."""
+
+    code = "adapter_refused"
+    status = 409
 
 
 class EngineClient:
@@ -65,7 +72,8 @@ class EngineClient:
         model: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> AsyncGenerator[str, None]:
-        """Yield the reply's text pieces; fill `usage` from the final chunk."""
+        """Yield the reply's text pieces; keep `usage` current from every chunk (vLLM's
+        continuous usage stats), so a reply the caller stops early is still counted."""
         try:
             stream = await self._openai.chat.completions.create(  # type: ignore[call-overload]
                 model=model or self.model,
@@ -73,7 +81,7 @@ class EngineClient:
                 stream=True,
                 max_tokens=max_tokens,
                 temperature=temperature,
-                stream_options={"include_usage": True},
+                stream_options={"include_usage": True, "continuous_usage_stats": True},
                 extra_body=extra,
             )
             async with stream:
@@ -101,6 +109,45 @@ class EngineClient:
                 "The assistant's engine stopped while answering. Please send your message again "
                 "in a minute."
             ) from exc
+
+    async def load_adapter(self, name: str, path: str) -> None:
+        """Make a LoRA adapter servable as model `name` (vLLM's runtime LoRA loading)."""
+        await self._adapter_call("load_lora_adapter", {"lora_name": name, "lora_path": path})
+
+    async def unload_adapter(self, name: str) -> None:
+        await self._adapter_call("unload_lora_adapter", {"lora_name": name})
+
+    async def served_models(self) -> set[str]:
+        """The names the engine answers to: the base model and every loaded adapter."""
+        try:
+            async with httpx.AsyncClient(timeout=5) as http:
+                response = await http.get(f"{self.base_url}/v1/models")
+                response.raise_for_status()
+                return {m["id"] for m in response.json()["data"]}
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            raise EngineUnavailable(UNAVAILABLE) from exc
+
+    async def _adapter_call(self, what: str, body: dict[str, str]) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=60) as http:
+                response = await http.post(f"{self.base_url}/v1/{what}", json=body)
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(
+                "The engine is not reachable, so the adapter was not loaded; what is served "
+                "did not change."
+            ) from exc
+        if response.status_code == 404 and b"Not Found" in response.content[:200]:
+            raise AdapterRefused(
+                "The engine was started without LoRA support (it has no adapter endpoints). "
+                "Start it with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True."
+            )
+        if response.status_code >= 400:
+            try:
+                detail = response.json()
+                detail = detail.get("error", detail).get("message", detail)
+            except (ValueError, AttributeError):
+                detail = response.text[:500]
+            raise AdapterRefused(f"The engine refused the adapter: {detail}")
 
     async def close(self) -> None:
         await self._openai.close()

@@ -7,6 +7,7 @@ import os
 import shlex
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,9 @@ from bot.errors import UNAVAILABLE, EngineUnavailable
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
+# Runtime adapter loading; two adapters in one batch (serving and a candidate), few kept on CPU
+# (vLLM does not free an unloaded adapter's memory).
+LORA_ARGS = ["--enable-lora", "--max-loras", "2", "--max-cpu-loras", "4"]
 
 
 def engine_command(settings: Settings, model_path: str) -> list[str]:
@@ -28,6 +32,8 @@ def engine_command(settings: Settings, model_path: str) -> list[str]:
         "--port", str(settings.engine_port),
         "--max-model-len", str(settings.max_model_len),
         *shlex.split(settings.engine_args),
+        *(LORA_ARGS + ["--max-lora-rank", str(settings.engine_max_lora_rank)]
+          if settings.engine_lora else []),
     ]  # fmt: skip
 
 
@@ -58,6 +64,8 @@ class EngineProcess:
         self._proc: asyncio.subprocess.Process | None = None
         self._ready = asyncio.Event()
         self._watchdog: asyncio.Task[None] | None = None
+        # Run each time the engine is up, before any request is let through (adapter replay).
+        self.on_ready: Callable[[], Awaitable[None]] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -111,6 +119,11 @@ class EngineProcess:
                     failures = 0
                 elif not self._ready.is_set():
                     if await self._healthy(http):
+                        if self.on_ready is not None:
+                            try:
+                                await self.on_ready()
+                            except Exception:
+                                log.exception("Preparing the started engine failed.")
                         self.state = "ready"
                         self._ready.set()
                         log.info("The engine is ready at %s.", self.url)

@@ -120,3 +120,37 @@ class Correction(Base):
     agent: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Adapter(Base):
+    """A trained LoRA adapter in the registry: a candidate until promoted, then serving, then
+    retired when another version (or the base model) replaces it."""
+
+    __tablename__ = "adapters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)  # e.g. ad-20261129-...
+    path: Mapped[str] = mapped_column(Text)  # an immutable folder: a new version, a new name
+    base_model: Mapped[str] = mapped_column(String(200))
+    dataset: Mapped[str] = mapped_column(String(128))
+    rank: Mapped[int] = mapped_column(Integer)
+    slots: Mapped[list[str]] = mapped_column(JSON, default=list)  # what it was taught to write
+    training: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # training.json
+    status: Mapped[str] = mapped_column(String(16), default="candidate")
+    evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    promoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AdapterSwitch(Base):
+    """One change of what serves (promote or rollback); `None` is the base model. Rollback
+    follows this history back."""
+
+    __tablename__ = "adapter_switches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(16))  # "promote" or "rollback"
+    from_adapter: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    to_adapter: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    by: Mapped[str] = mapped_column(String(64))

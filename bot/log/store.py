@@ -229,6 +229,10 @@ class DialogueLog:
     def session(self) -> Session:
         return self._sessions()
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._sessions
+
     # --- what the log learns from: ratings, shop events, corrections, review marks ----------
     async def rate(self, session_id: str, turn_id: int, rating: str, comment: str | None) -> None:
         await self._run(self._rate, session_id, turn_id, rating, comment)

@@ -28,7 +28,10 @@ def tables(database: Path) -> list[str]:
         return [name for (name,) in rows]
 
 
-TABLES = ["alembic_version", "api_keys", "corrections", "events", "feedback", "sessions", "turns"]
+TABLES = sorted(
+    ["alembic_version", "api_keys", "corrections", "events", "feedback", "sessions", "turns",
+     "adapters", "adapter_switches"]
+)  # fmt: skip
 
 
 def test_dialogue_log_migrate_creates_the_tables(dialogue_log: DialogueLog, database: Path) -> None:
@@ -39,7 +42,7 @@ def test_dialogue_log_migrate_twice_is_harmless(dialogue_log: DialogueLog, datab
     dialogue_log.migrate()
     assert tables(database) == TABLES
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
 
 
 async def test_dialogue_log_keeps_turns_across_reopen(database: Path) -> None:

@@ -15,7 +15,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-TABLES = ("feedback", "events", "corrections", "turns", "sessions", "api_keys", "alembic_version")
+TABLES = (
+    "adapter_switches",
+    "adapters",
+    "feedback",
+    "events",
+    "corrections",
+    "turns",
+    "sessions",
+    "api_keys",
+    "alembic_version",
+)
 
 
 @pytest.fixture

@@ -1,0 +1,177 @@
+"""Which model version answers: the registry's serving LoRA adapter, loaded into the engine at
+run time before any turn is routed to it.
+
+Every version is loaded under its own name from its own immutable folder (vLLM caches by name
+and path, so reloading a changed folder under an old name is unsafe), and switching is a change
+of the name new turns ask for: answers already streaming finish on the version they started
+with. The previous version stays loaded, so a rollback is a switch too.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.engine.client import AdapterRefused, EngineClient
+from bot.errors import SalesbotError
+from bot.log.registry import AdapterRegistry, Serving
+
+log = logging.getLogger(__name__)
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
+
+
+class PromotionBusy(SalesbotError):
+    code = "promotion_running"
+    status = 409
+
+
+def check_adapter(path: Path, *, base_model: str, max_rank: int) -> dict[str, Any]:
+    """Refuse, with a sentence, an adapter folder the engine could not serve correctly."""
+    if not path.is_dir():
+        raise AdapterRefused(f"The adapter folder {path} does not exist any more.")
+    missing = [name for name in ADAPTER_FILES if not (path / name).is_file()]
+    if missing:
+        raise AdapterRefused(f"The adapter in {path} is incomplete: {', '.join(missing)} missing.")
+    try:
+        config = json.loads((path / "adapter_config.json").read_text())
+        rank = int(config["r"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise AdapterRefused(f"The adapter_config.json in {path} is unreadable.") from None
+    if rank > max_rank:
+        raise AdapterRefused(
+            f"The adapter has LoRA rank {rank}; the engine serves ranks up to {max_rank} "
+            "(SALESBOT_ENGINE_MAX_LORA_RANK). Retrain with a lower --rank or raise the limit."
+        )
+    trained_on = Path(str(config.get("base_model_name_or_path", ""))).name
+    if trained_on and trained_on != Path(base_model).name:
+        raise AdapterRefused(
+            f"The adapter was trained on {trained_on}, but the engine serves "
+            f"{Path(base_model).name}; an adapter only works on the model it was trained on."
+        )
+    try:
+        from safetensors import safe_open
+
+        with safe_open(str(path / "adapter_model.safetensors"), framework="pt") as weights:
+            names = list(weights.keys())
+            for name in names:  # reads every tensor: a truncated file fails here, not in vLLM
+                weights.get_tensor(name)
+    except Exception as exc:  # safetensors raises its own error types for damaged files
+        raise AdapterRefused(
+            f"The adapter's weights in {path} are damaged or truncated ({exc})."
+        ) from None
+    if not names:
+        raise AdapterRefused(f"The adapter's weights in {path} are empty.")
+    return config
+
+
+@dataclass
+class Switched:
+    previous: str | None
+    now: str | None
+    load_ms: float  # loading into the engine (0 when it was loaded already)
+    switch_ms: float  # the registry write and the router switch
+
+
+class AdapterRouter:
+    def __init__(
+        self,
+        engine: EngineClient,
+        registry: AdapterRegistry,
+        *,
+        base_model: str,
+        max_rank: int,
+        poll_seconds: float = 1.0,
+    ):
+        self.engine = engine
+        self.registry = registry
+        self.base_model = base_model
+        self.max_rank = max_rank
+        self.poll_seconds = poll_seconds
+        self.current: Serving | None = None
+        self._loaded: set[str] = set()
+        self._lock = asyncio.Lock()
+
+    @property
+    def model(self) -> str | None:
+        """The model name new turns ask the engine for; None: the base model."""
+        return self.current.name if self.current else None
+
+    def serves(self, slot: str) -> bool:
+        """Whether the serving version was taught to write `slot` (e.g. the greeting)."""
+        return self.current is not None and slot in self.current.slots
+
+    async def _load(self, adapter: Serving) -> float:
+        if adapter.name in self._loaded:
+            return 0.0
+        started = time.perf_counter()
+        await asyncio.to_thread(
+            check_adapter, Path(adapter.path), base_model=self.base_model, max_rank=self.max_rank
+        )
+        await self.engine.load_adapter(adapter.name, adapter.path)
+        self._loaded.add(adapter.name)
+        return (time.perf_counter() - started) * 1000
+
+    async def replay(self) -> None:
+        """The engine just (re)started with no adapters: load the serving one before any
+        traffic reaches it. One that cannot be loaded leaves the base model answering."""
+        self._loaded.clear()
+        serving = await asyncio.to_thread(self.registry.serving)
+        if serving is not None:
+            try:
+                await self._load(serving)
+            except SalesbotError as exc:
+                log.error("Could not load the serving adapter %s: %s", serving.name, exc.message)
+                serving = None
+        self.current = serving
+        if serving is not None:
+            log.info("Serving adapter %s.", serving.name)
+
+    async def promote(self, name: str | None, *, by: str, action: str = "promote") -> Switched:
+        """Load `name` (None: the base model) and switch new turns to it. Nothing changes when
+        any step fails."""
+        if self._lock.locked():
+            raise PromotionBusy("Another promotion or rollback is running; try again when it ends.")
+        async with self._lock:
+            target = None
+            if name is not None:
+                row = await asyncio.to_thread(self.registry.get, name)
+                target = Serving(row.name, row.path, frozenset(row.slots))
+            load_ms = await self._load(target) if target is not None else 0.0
+            started = time.perf_counter()
+            previous = await asyncio.to_thread(
+                lambda: self.registry.switch(name, action=action, by=by)
+            )
+            self.current = target
+            switch_ms = (time.perf_counter() - started) * 1000
+        log.info("%s: %s -> %s", action, previous or "base model", name or "base model")
+        return Switched(previous, name, load_ms, switch_ms)
+
+    async def rollback(self, *, by: str) -> Switched:
+        target = await asyncio.to_thread(self.registry.rollback_target)
+        return await self.promote(target, by=by, action="rollback")
+
+    async def follow(self) -> None:
+        """Keep in step with changes other replicas or the CLI made to the registry."""
+        polls = 0
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            polls += 1
+            if self._lock.locked():
+                continue
+            try:
+                serving = await asyncio.to_thread(self.registry.serving)
+                if serving is not None and self.engine.process is None and polls % 10 == 0:
+                    # An engine we do not supervise may have restarted and lost its adapters.
+                    if serving.name not in await self.engine.served_models():
+                        self._loaded.discard(serving.name)
+                        self.current = None
+                if serving != self.current:
+                    if serving is not None:
+                        await self._load(serving)
+                    self.current = serving
+                    log.info("Now serving %s.", serving.name if serving else "the base model")
+            except Exception:
+                log.exception("Could not follow the adapter registry; will try again.")

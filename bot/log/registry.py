@@ -1,0 +1,111 @@
+"""The adapter registry, kept in the dialogue log's database so that every service replica sees
+the same serving version: candidates, the one serving (at most one; none is the base model),
+the retired, and the history of switches that rollback follows back."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.log.models import Adapter, AdapterSwitch, utcnow
+from bot.log.store import NotFound
+
+CANDIDATE, SERVING, RETIRED = "candidate", "serving", "retired"
+
+
+class RegistryError(ValueError):
+    """A registry change that cannot be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What a turn needs to know about the serving adapter."""
+
+    name: str
+    path: str
+    slots: frozenset[str]
+
+
+class AdapterRegistry:
+    def __init__(self, sessions: sessionmaker[Session]):
+        self._sessions = sessions
+
+    def register(self, name: str, path: str, training: dict[str, Any]) -> Adapter:
+        """Add a trained adapter as a candidate (again: nothing changes)."""
+        with self._sessions.begin() as db:
+            if (row := db.get(Adapter, name)) is not None:
+                return row
+            row = Adapter(
+                name=name,
+                path=path,
+                base_model=str(training.get("base_model", "")),
+                dataset=str(training.get("dataset", "")),
+                rank=int(training.get("options", {}).get("rank", 0)),
+                slots=list(training.get("slots", [])),
+                training=training,
+                status=CANDIDATE,
+            )
+            db.add(row)
+            return row
+
+    def get(self, name: str) -> Adapter:
+        with self._sessions() as db:
+            if (row := db.get(Adapter, name)) is None:
+                raise NotFound(
+                    f"There is no adapter {name!r} in the registry; `salesbot finetune list` "
+                    "shows them."
+                )
+            return row
+
+    def all(self) -> list[Adapter]:
+        with self._sessions() as db:
+            return list(db.scalars(select(Adapter).order_by(Adapter.created_at)))
+
+    def switches(self) -> list[AdapterSwitch]:
+        with self._sessions() as db:
+            return list(db.scalars(select(AdapterSwitch).order_by(AdapterSwitch.id)))
+
+    def serving(self) -> Serving | None:
+        with self._sessions() as db:
+            row = db.scalars(select(Adapter).where(Adapter.status == SERVING)).first()
+            return None if row is None else Serving(row.name, row.path, frozenset(row.slots))
+
+    def record_evaluation(self, name: str, evaluation: dict[str, Any]) -> None:
+        with self._sessions.begin() as db:
+            if (row := db.get(Adapter, name)) is None:
+                raise NotFound(f"There is no adapter {name!r} in the registry.")
+            row.evaluation = evaluation
+
+    def switch(self, to: str | None, *, action: str, by: str) -> str | None:
+        """Make `to` (None: the base model) the serving version; returns the one it replaced."""
+        with self._sessions.begin() as db:
+            current = db.scalars(select(Adapter).where(Adapter.status == SERVING)).first()
+            if to is not None:
+                target = db.get(Adapter, to)
+                if target is None:
+                    raise NotFound(f"There is no adapter {to!r} in the registry.")
+                if current is not None and current.name == to:
+                    raise RegistryError(f"{to} is already serving.")
+                target.status, target.promoted_at, target.retired_at = SERVING, utcnow(), None
+            elif current is None:
+                raise RegistryError("The base model is already serving.")
+            if current is not None:
+                current.status, current.retired_at = RETIRED, utcnow()
+            previous = current.name if current is not None else None
+            db.add(AdapterSwitch(action=action, from_adapter=previous, to_adapter=to, by=by))
+            return previous
+
+    def rollback_target(self) -> str | None:
+        """What served before the serving version was promoted: the adapter that promotion
+        replaced, or the base model (None)."""
+        with self._sessions() as db:
+            current = db.scalars(select(Adapter).where(Adapter.status == SERVING)).first()
+            if current is None:
+                raise RegistryError("Nothing to roll back: the base model is serving.")
+            promoted = db.scalars(
+                select(AdapterSwitch)
+                .where(AdapterSwitch.action == "promote", AdapterSwitch.to_adapter == current.name)
+                .order_by(AdapterSwitch.id.desc())
+            ).first()
+            return promoted.from_adapter if promoted is not None else None

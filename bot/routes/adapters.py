@@ -1,0 +1,112 @@
+"""The adapter registry over HTTP, with an API key: list versions, promote one, roll back.
+`salesbot finetune promote|rollback` call these on the running service."""
+
+import asyncio
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.engine.adapters import AdapterRouter
+from bot.errors import EngineUnavailable, SalesbotError
+from bot.log.registry import RegistryError
+from bot.log.store import NotFound
+from bot.routes.auth import require_api_key
+
+router = APIRouter(prefix="/api/adapters", dependencies=[Depends(require_api_key)])
+
+
+class Promotion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    by: str = Field("api", min_length=1, max_length=64)
+    # Promote even without a passed `salesbot finetune evaluate` (the gate), e.g. in a test.
+    force: bool = False
+
+
+class Rollback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = Field("api", min_length=1, max_length=64)
+
+
+def _router(request: Request) -> AdapterRouter:
+    adapters: AdapterRouter | None = request.app.state.chat.adapters
+    if adapters is None:
+        raise SalesbotError(
+            "This service runs without adapters (SALESBOT_ENGINE_LORA=false); restart it with "
+            "SALESBOT_ENGINE_LORA=true to serve fine-tuned versions.",
+            code="adapters_disabled",
+            status=409,
+        )
+    return adapters
+
+
+async def _engine_up(adapters: AdapterRouter) -> None:
+    try:
+        await _engine_up(adapters)
+    except EngineUnavailable:
+        raise EngineUnavailable(
+            "The engine is not running (starting, restarting or stopped), so nothing was "
+            "changed; the serving version stays. Try again once /health answers 200."
+        ) from None
+
+
+def _gate(evaluation: dict[str, Any] | None, name: str) -> None:
+    if evaluation is None:
+        raise SalesbotError(
+            f"{name} has not been evaluated. Run `salesbot finetune evaluate {name}` first "
+            "(or promote with force).",
+            code="not_evaluated",
+            status=409,
+        )
+    if not evaluation.get("passed"):
+        worse = "; ".join(evaluation.get("failures", [])) or "the gate failed"
+        raise SalesbotError(
+            f"{name} did not pass the gate: {worse}.", code="gate_failed", status=409
+        )
+
+
+@router.get("")
+async def list_adapters(request: Request) -> dict[str, Any]:
+    adapters = _router(request)
+    rows = await asyncio.to_thread(adapters.registry.all)
+    return {
+        "serving": adapters.model,
+        "adapters": [
+            {
+                "name": r.name, "status": r.status, "dataset": r.dataset, "rank": r.rank,
+                "slots": r.slots, "evaluation": r.evaluation,
+                "created_at": r.created_at.isoformat(),
+                "promoted_at": r.promoted_at.isoformat() if r.promoted_at else None,
+            }
+            for r in rows
+        ],
+    }  # fmt: skip
+
+
+@router.post("/promote")
+async def promote(body: Promotion, request: Request) -> dict[str, Any]:
+    adapters = _router(request)
+    try:
+        row = await asyncio.to_thread(adapters.registry.get, body.name)
+        if not body.force:
+            _gate(row.evaluation, body.name)
+        await _engine_up(adapters)
+        return asdict(await adapters.promote(body.name, by=body.by))
+    except NotFound as exc:
+        raise SalesbotError(str(exc), code="adapter_not_found", status=404) from None
+    except RegistryError as exc:
+        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
+
+
+@router.post("/rollback")
+async def rollback(body: Rollback, request: Request) -> dict[str, Any]:
+    adapters = _router(request)
+    try:
+        await _engine_up(adapters)
+        return asdict(await adapters.rollback(by=body.by))
+    except RegistryError as exc:
+        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
