@@ -325,9 +325,9 @@ def list_command() -> None:
         except (OSError, json.JSONDecodeError):
             sets.add_row(folder.name, "unreadable manifest", "", "", "", "")
             continue
-        counts = manifest["counts"]
-        sources = ", ".join(f"{n} {s}" for s, n in manifest["by_source"].items())
-        sets.add_row(folder.name, *(str(counts[k]) for k in
+        counts = manifest.get("counts", {})
+        sources = ", ".join(f"{n} {s}" for s, n in manifest.get("by_source", {}).items())
+        sets.add_row(folder.name, *(str(counts.get(k, "?")) for k in
                      ("train", "validation", "test", "preferences")), sources)  # fmt: skip
     console.print(sets)
     adapters = Table(title="Adapters")

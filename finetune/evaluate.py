@@ -42,7 +42,7 @@ class Measured:
 
 def _test_rows(dataset_dir: Path) -> tuple[str, list[dict[str, Any]]]:
     for split in ("test", "validation"):
-        rows = read_jsonl(dataset_dir / f"{split}.jsonl")
+        rows = list(read_jsonl(dataset_dir / f"{split}.jsonl"))
         if rows:
             return split, rows
     raise TrainingError(

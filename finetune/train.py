@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.chat.phrase import VOICE_SLOTS
 from finetune.dataset import read_jsonl
 
 TRAINING_FILE = "training.json"
@@ -104,6 +105,16 @@ def _records(folder: Path, split: str) -> list[dict[str, Any]]:
         {"prompt": r["prompt"], "completion": r["completion"]}
         for r in read_jsonl(folder / f"{split}.jsonl")
     ]
+
+
+def taught_voice(folder: Path, limit: int = 200) -> list[str]:
+    texts = {
+        part["content"]
+        for row in read_jsonl(folder / "train.jsonl")
+        if row.get("slot") in VOICE_SLOTS
+        for part in row["completion"]
+    }
+    return sorted(texts)[:limit]
 
 
 def check_end_of_turn(trainer: Any, tokenizer: Any) -> None:
@@ -251,6 +262,9 @@ def train(
         "tokens": tokens,
         "tokens_per_s": round(tokens / seconds, 1) if seconds and not resume else None,
         "slots": sorted(set(manifest.get("by_slot", {}))),
+        # The shop's own words it was taught for greetings and thanks: the guard lets a served
+        # voice reply use them (a persona's name, a house brand) and nothing else unknown.
+        "voice_texts": taught_voice(dataset_dir),
     }
     partial = adapters_root / f".{version}.partial"
     partial.mkdir(parents=True, exist_ok=False)

@@ -14,7 +14,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
-from bot.chat.phrase import OPENINGS, lead_messages, lead_requests, slot_messages, stream_lead
+from bot.chat.phrase import (
+    OPENINGS,
+    lead_messages,
+    lead_requests,
+    slot_messages,
+    stream_lead,
+)
 from bot.chat.policy import Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
@@ -300,7 +306,8 @@ class ChatService:
         self, plan: Plan, usage: Usage, temperature: float | None, serving: Serving
     ) -> AsyncGenerator[str, None]:
         """A voice slot (greeting, thanks) in the shop's own words, written by the adapter that
-        was taught them; no catalog facts, so the guard stops any product or price it names."""
+        was taught them. Judged whole before it is shown (it is short): any product, price or
+        word that is neither the shop's nor taught makes the fixed reply stand instead."""
         await self.engine.ensure_ready(self.settings.engine_start_timeout)
         pieces = self.engine.stream_chat(
             slot_messages(self.settings.store_name, plan.decision.action),
@@ -310,8 +317,26 @@ class ChatService:
             model=serving.name,
             extra={"repetition_penalty": 1.2},
         )
-        async for piece in self._guarded(plan, pieces):
-            yield piece
+        guard = GroundingGuard(
+            [], store_name=self.settings.store_name, extra_vocabulary=serving.taught
+        )
+        written = []
+        try:
+            async for piece in pieces:
+                written.append(guard.feed(piece))
+                if guard.stopped:
+                    break
+        finally:
+            await pieces.aclose()
+        text = ("".join(written) + guard.finish()).strip()
+        words = text.lower().split()
+        looped = len(set(zip(words, words[1:], words[2:], strict=False))) < len(words) - 2
+        cut = usage.completion_tokens >= MAX_VOICE_TOKENS  # it never stopped on its own
+        if guard.stopped or guard.violations or looped or cut:
+            plan.violations += [vars(v) for v in guard.violations]
+            return
+        if text:
+            yield text
 
     async def _guarded(
         self, plan: Plan, pieces: AsyncGenerator[str, None]

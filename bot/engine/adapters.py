@@ -138,7 +138,7 @@ class AdapterRouter:
             target = None
             if name is not None:
                 row = await asyncio.to_thread(self.registry.get, name)
-                target = Serving(row.name, row.path, frozenset(row.slots))
+                target = Serving.of(row)
             load_ms = await self._load(target) if target is not None else 0.0
             started = time.perf_counter()
             previous = await asyncio.to_thread(

@@ -25,6 +25,13 @@ class Serving:
     name: str
     path: str
     slots: frozenset[str]
+    taught: tuple[str, ...] = ()  # the voice replies it learned: words the guard lets it use
+
+    @classmethod
+    def of(cls, row: Adapter) -> "Serving":
+        return cls(
+            row.name, row.path, frozenset(row.slots), tuple(row.training.get("voice_texts", []))
+        )
 
 
 class AdapterRegistry:
@@ -69,7 +76,7 @@ class AdapterRegistry:
     def serving(self) -> Serving | None:
         with self._sessions() as db:
             row = db.scalars(select(Adapter).where(Adapter.status == SERVING)).first()
-            return None if row is None else Serving(row.name, row.path, frozenset(row.slots))
+            return None if row is None else Serving.of(row)
 
     def record_evaluation(self, name: str, evaluation: dict[str, Any]) -> None:
         with self._sessions.begin() as db:

@@ -46,7 +46,7 @@ def _router(request: Request) -> AdapterRouter:
 
 async def _engine_up(adapters: AdapterRouter) -> None:
     try:
-        await _engine_up(adapters)
+        await adapters.engine.ensure_ready(5.0)
     except EngineUnavailable:
         raise EngineUnavailable(
             "The engine is not running (starting, restarting or stopped), so nothing was "
