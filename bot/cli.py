@@ -299,6 +299,52 @@ def bench_catalog(
     run_catalog_benchmark(options, output)
 
 
+@bench_app.command("adapters")
+def bench_adapters(
+    adapter: Annotated[str, typer.Argument(help="A trained adapter (`salesbot finetune list`).")],
+    concurrency: Annotated[int, typer.Option(min=1, help="Concurrent conversations.")] = 8,
+    turns: Annotated[int, typer.Option(min=1, max=8, help="Messages per conversation.")] = 3,
+    switches: Annotated[int, typer.Option(min=0, help="Promote/rollback under load.")] = 6,
+    max_tokens: Annotated[int, typer.Option(min=1)] = 48,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+) -> None:
+    """Base model vs an adapter (TTFT, tokens/s), and switching between them under load."""
+    from bot.bench_adapters import AdapterBenchOptions, run
+    from bot.log.store import NotFound
+
+    options = AdapterBenchOptions(adapter, concurrency, turns, switches, max_tokens)
+    try:
+        results = run(Settings(), options)
+    except NotFound as exc:
+        raise fail(str(exc)) from None
+    table = Table("version", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms")
+    for row in results["paths"]:
+        table.add_row(
+            *(
+                str(row[c])
+                for c in (
+                    "path",
+                    "turns",
+                    "errors",
+                    "completion_tokens",
+                    "tokens_per_s",
+                    "ttft_p50_ms",
+                    "ttft_p95_ms",
+                )
+            )
+        )
+        # fmt: skip
+    console.print(table)
+    for switch in results["switches"]:
+        console.print(f"switch to {switch['to']}: load {switch['load_ms']:.0f} ms, "
+                      f"switch {switch['switch_ms']:.1f} ms")  # fmt: skip
+    console.print(f"failed or garbled conversations: {len(results['failed_or_garbled'])}")
+    for line in results["failed_or_garbled"][:20]:
+        console.print(f"  {escape(line)}")
+    if output:
+        output.write_text(json.dumps(results, indent=2) + "\n")
+
+
 @bench_app.command("dataset")
 def bench_dataset(
     turns: Annotated[int, typer.Option(min=100, max=10_000_000, help="Logged turns.")] = 10_000,

@@ -168,20 +168,14 @@ def train_command(
 @contextmanager
 def registry(settings: Settings) -> Iterator["AdapterRegistry"]:
     """The adapter registry in the log's database, with every adapter folder on disk in it."""
-    from bot.log.registry import AdapterRegistry
+    from bot.log.registry import AdapterRegistry, register_folders
     from bot.log.store import NotFound
     from bot.prepare import open_log
-    from finetune.train import TRAINING_FILE
 
     log = open_log(settings)
     try:
         adapters = AdapterRegistry(log.sessions)
-        for folder in sorted(adapters_dir(settings).glob("ad-*")):
-            try:
-                record = json.loads((folder / TRAINING_FILE).read_text())
-            except (OSError, json.JSONDecodeError):
-                continue  # `list` reports it; it cannot be registered
-            adapters.register(folder.name, str(folder), record)
+        register_folders(adapters, adapters_dir(settings))  # `list` reports unreadable ones
         yield adapters
     except NotFound as exc:
         raise fail(str(exc)) from None

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat.phrase import VOICE_SLOTS
+from bot.log.registry import TRAINING_FILE
 from finetune.dataset import read_jsonl
-
-TRAINING_FILE = "training.json"
 
 
 class TrainingError(RuntimeError):

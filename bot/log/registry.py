@@ -2,7 +2,9 @@
 the same serving version: candidates, the one serving (at most one; none is the base model),
 the retired, and the history of switches that rollback follows back."""
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +14,7 @@ from bot.log.models import Adapter, AdapterSwitch, utcnow
 from bot.log.store import NotFound
 
 CANDIDATE, SERVING, RETIRED = "candidate", "serving", "retired"
+TRAINING_FILE = "training.json"  # what `salesbot finetune train` writes beside the weights
 
 
 class RegistryError(ValueError):
@@ -116,3 +119,17 @@ class AdapterRegistry:
                 .order_by(AdapterSwitch.id.desc())
             ).first()
             return promoted.from_adapter if promoted is not None else None
+
+
+def register_folders(registry: AdapterRegistry, root: Path) -> list[str]:
+    """Register every trained adapter folder under `root` (already registered: unchanged);
+    returns the folders that could not be read."""
+    unreadable = []
+    for folder in sorted(root.glob("ad-*")):
+        try:
+            record = json.loads((folder / TRAINING_FILE).read_text())
+        except (OSError, json.JSONDecodeError):
+            unreadable.append(folder.name)
+            continue
+        registry.register(folder.name, str(folder), record)
+    return unreadable
