@@ -340,3 +340,55 @@ def list_command() -> None:
             if not (folder / TRAINING_FILE).is_file():
                 adapters.add_row(folder.name, "", "unreadable", "", "", "")
     console.print(adapters)
+
+
+@app.command("canary")
+def canary_command(
+    name: Annotated[str | None, typer.Argument(help="The candidate to try.")] = None,
+    share: Annotated[
+        float, typer.Option(min=0.001, max=0.999, help="Share of new conversations, e.g. 0.1.")
+    ] = 0.1,
+    stop: Annotated[bool, typer.Option(help="Stop the running canary.")] = False,
+    url: Annotated[str | None, typer.Option(help="The service (default: host and port).")] = None,
+    force: Annotated[bool, typer.Option(help="Start it without a passed evaluation.")] = False,
+) -> None:
+    """Answer a share of new conversations with a candidate; `finetune live` compares them."""
+    settings = Settings()
+    if stop:
+        answer = _service(settings, url, "canary/stop", {"by": "cli"})
+        console.print(f"Stopped the canary {answer['stopped']}; it is a candidate again.")
+        return
+    if name is None:
+        raise fail("Name the candidate to try (or pass --stop).")
+    body = {"name": name, "share": share, "force": force, "by": "cli"}
+    answer = _service(settings, url, "canary", body)
+    console.print(
+        f"{name} answers {share:.0%} of new conversations (loaded in {answer['load_ms']:.0f} ms). "
+        "Compare with `salesbot finetune live`; then promote it or stop it."
+    )
+
+
+@app.command("live")
+def live_command(
+    days: Annotated[float, typer.Option(min=0.01, help="Look back this many days.")] = 7.0,
+) -> None:
+    """Live figures per version from the log: ratings, conversion, handover, guard, TTFT."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.log.live import version_metrics
+    from bot.prepare import open_log
+
+    settings = Settings()
+    log = open_log(settings)
+    try:
+        rows = version_metrics(log.sessions, datetime.now(UTC) - timedelta(days=days))
+    finally:
+        log.close()
+    columns = ("version", "turns", "conversations", "up_share", "conversion", "handover",
+               "guard_catches", "errors", "ttft_p50_ms", "ttft_p95_ms")  # fmt: skip
+    table = Table(title=f"The last {days:g} days")
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*("-" if row[c] is None else str(row[c]) for c in columns))
+    console.print(table if rows else "No answered turns in that window.")

@@ -204,7 +204,7 @@ class ChatService:
         plan: Plan | None = None
         # The version that answers this turn, fixed at its start: a promotion or rollback
         # while it streams changes the next turn, not this one.
-        serving = self.adapters.current if self.adapters is not None else None
+        serving = self.adapters.pick(session_id) if self.adapters is not None else None
         outcome.adapter = serving.name if serving else None
 
         def show(text: str) -> Token:

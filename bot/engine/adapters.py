@@ -8,6 +8,7 @@ with. The previous version stays loaded, so a rollback is a switch too.
 """
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -91,6 +92,8 @@ class AdapterRouter:
         self.max_rank = max_rank
         self.poll_seconds = poll_seconds
         self.current: Serving | None = None
+        self.canary: Serving | None = None
+        self.canary_share = 0.0
         self._loaded: set[str] = set()
         self._lock = asyncio.Lock()
 
@@ -99,9 +102,14 @@ class AdapterRouter:
         """The model name new turns ask the engine for; None: the base model."""
         return self.current.name if self.current else None
 
-    def serves(self, slot: str) -> bool:
-        """Whether the serving version was taught to write `slot` (e.g. the greeting)."""
-        return self.current is not None and slot in self.current.slots
+    def pick(self, session_id: str | None) -> Serving | None:
+        """The version for a turn of this conversation: the canary for its share of
+        conversations (the same ones every turn, by a hash of the id), else the serving one."""
+        if self.canary is not None and session_id:
+            bucket = int.from_bytes(hashlib.sha256(session_id.encode()).digest()[:4]) / 2**32
+            if bucket < self.canary_share:
+                return self.canary
+        return self.current
 
     async def _load(self, adapter: Serving) -> float:
         if adapter.name in self._loaded:
@@ -128,6 +136,35 @@ class AdapterRouter:
         self.current = serving
         if serving is not None:
             log.info("Serving adapter %s.", serving.name)
+        await self._follow_canary()
+
+    async def _follow_canary(self) -> None:
+        found = await asyncio.to_thread(self.registry.canary)
+        canary, share = found if found is not None else (None, 0.0)
+        if canary is not None and canary != self.canary:
+            try:
+                await self._load(canary)
+            except SalesbotError as exc:
+                log.error("Could not load the canary %s: %s", canary.name, exc.message)
+                canary = None
+        self.canary, self.canary_share = canary, share if canary is not None else 0.0
+
+    async def start_canary(self, name: str, share: float, *, by: str) -> float:
+        """Load `name` and send `share` of new conversations to it; returns the load time."""
+        if self._lock.locked():
+            raise PromotionBusy("Another promotion or rollback is running; try again when it ends.")
+        async with self._lock:
+            row = await asyncio.to_thread(self.registry.get, name)
+            load_ms = await self._load(Serving.of(row))
+            await asyncio.to_thread(lambda: self.registry.start_canary(name, share, by=by))
+            self.canary, self.canary_share = Serving.of(row), share
+        return load_ms
+
+    async def stop_canary(self, *, by: str) -> str:
+        async with self._lock:
+            name = await asyncio.to_thread(lambda: self.registry.stop_canary(by=by))
+            self.canary, self.canary_share = None, 0.0
+        return name
 
     async def promote(self, name: str | None, *, by: str, action: str = "promote") -> Switched:
         """Load `name` (None: the base model) and switch new turns to it. Nothing changes when
@@ -145,6 +182,8 @@ class AdapterRouter:
                 lambda: self.registry.switch(name, action=action, by=by)
             )
             self.current = target
+            if self.canary is not None and target is not None and self.canary.name == name:
+                self.canary, self.canary_share = None, 0.0  # the canary now serves everyone
             switch_ms = (time.perf_counter() - started) * 1000
         log.info("%s: %s -> %s", action, previous or "base model", name or "base model")
         return Switched(previous, name, load_ms, switch_ms)
@@ -173,5 +212,6 @@ class AdapterRouter:
                         await self._load(serving)
                     self.current = serving
                     log.info("Now serving %s.", serving.name if serving else "the base model")
+                await self._follow_canary()
             except Exception:
                 log.exception("Could not follow the adapter registry; will try again.")

@@ -123,8 +123,9 @@ class Correction(Base):
 
 
 class Adapter(Base):
-    """A trained LoRA adapter in the registry: a candidate until promoted, then serving, then
-    retired when another version (or the base model) replaces it."""
+    """A trained LoRA adapter in the registry: a candidate until promoted (or tried on a share
+    of conversations as the canary), then serving, then retired when another version (or the
+    base model) replaces it."""
 
     __tablename__ = "adapters"
 
@@ -136,6 +137,8 @@ class Adapter(Base):
     slots: Mapped[list[str]] = mapped_column(JSON, default=list)  # what it was taught to write
     training: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # training.json
     status: Mapped[str] = mapped_column(String(16), default="candidate")
+    # While status is "canary": the share of new conversations it answers.
+    canary_share: Mapped[float | None] = mapped_column(nullable=True)
     evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -150,7 +153,8 @@ class AdapterSwitch(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    action: Mapped[str] = mapped_column(String(16))  # "promote" or "rollback"
+    # "promote", "rollback", "canary" (to: the canary) or "canary_stop" (from: it)
+    action: Mapped[str] = mapped_column(String(16))
     from_adapter: Mapped[str | None] = mapped_column(String(64), nullable=True)
     to_adapter: Mapped[str | None] = mapped_column(String(64), nullable=True)
     by: Mapped[str] = mapped_column(String(64))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.log.models import Adapter, AdapterSwitch, utcnow
 from bot.log.store import NotFound
 
-CANDIDATE, SERVING, RETIRED = "candidate", "serving", "retired"
+CANDIDATE, SERVING, RETIRED, CANARY = "candidate", "serving", "retired", "canary"
 TRAINING_FILE = "training.json"  # what `salesbot finetune train` writes beside the weights
 
 
@@ -81,6 +81,40 @@ class AdapterRegistry:
             row = db.scalars(select(Adapter).where(Adapter.status == SERVING)).first()
             return None if row is None else Serving.of(row)
 
+    def canary(self) -> tuple[Serving, float] | None:
+        """The version tried on a share of new conversations, and that share."""
+        with self._sessions() as db:
+            row = db.scalars(select(Adapter).where(Adapter.status == CANARY)).first()
+            return None if row is None else (Serving.of(row), row.canary_share or 0.0)
+
+    def start_canary(self, name: str, share: float, *, by: str) -> None:
+        if not 0 < share < 1:
+            raise RegistryError(f"The canary share is between 0 and 1 (0.1 = 10%), not {share}.")
+        with self._sessions.begin() as db:
+            row = db.get(Adapter, name)
+            if row is None:
+                raise NotFound(f"There is no adapter {name!r} in the registry.")
+            if row.status == SERVING:
+                raise RegistryError(f"{name} is already serving every conversation.")
+            other = db.scalars(select(Adapter).where(Adapter.status == CANARY)).first()
+            if other is not None and other.name != name:
+                raise RegistryError(
+                    f"{other.name} is the canary now; stop it first (`salesbot finetune canary "
+                    "--stop`) or promote it."
+                )
+            row.status, row.canary_share = CANARY, share
+            db.add(AdapterSwitch(action="canary", from_adapter=None, to_adapter=name, by=by))
+
+    def stop_canary(self, *, by: str) -> str:
+        with self._sessions.begin() as db:
+            row = db.scalars(select(Adapter).where(Adapter.status == CANARY)).first()
+            if row is None:
+                raise RegistryError("There is no canary running.")
+            row.status, row.canary_share = CANDIDATE, None
+            db.add(AdapterSwitch(action="canary_stop", from_adapter=row.name, to_adapter=None,
+                                 by=by))  # fmt: skip
+            return row.name
+
     def record_evaluation(self, name: str, evaluation: dict[str, Any]) -> None:
         with self._sessions.begin() as db:
             if (row := db.get(Adapter, name)) is None:
@@ -98,6 +132,7 @@ class AdapterRegistry:
                 if current is not None and current.name == to:
                     raise RegistryError(f"{to} is already serving.")
                 target.status, target.promoted_at, target.retired_at = SERVING, utcnow(), None
+                target.canary_share = None  # a canary promoted serves everyone
             elif current is None:
                 raise RegistryError("The base model is already serving.")
             if current is not None:

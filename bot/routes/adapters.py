@@ -26,6 +26,15 @@ class Promotion(BaseModel):
     force: bool = False
 
 
+class Canary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    share: float = Field(gt=0, lt=1)  # of new conversations, e.g. 0.1
+    by: str = Field("api", min_length=1, max_length=64)
+    force: bool = False
+
+
 class Rollback(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -75,9 +84,12 @@ async def list_adapters(request: Request) -> dict[str, Any]:
     rows = await asyncio.to_thread(adapters.registry.all)
     return {
         "serving": adapters.model,
+        "canary": adapters.canary.name if adapters.canary else None,
+        "canary_share": adapters.canary_share,
         "adapters": [
             {
-                "name": r.name, "status": r.status, "dataset": r.dataset, "rank": r.rank,
+                "name": r.name, "status": r.status, "canary_share": r.canary_share,
+                "dataset": r.dataset, "rank": r.rank,
                 "slots": r.slots, "evaluation": r.evaluation,
                 "created_at": r.created_at.isoformat(),
                 "promoted_at": r.promoted_at.isoformat() if r.promoted_at else None,
@@ -108,5 +120,31 @@ async def rollback(body: Rollback, request: Request) -> dict[str, Any]:
     try:
         await _engine_up(adapters)
         return asdict(await adapters.rollback(by=body.by))
+    except RegistryError as exc:
+        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
+
+
+@router.post("/canary")
+async def start_canary(body: Canary, request: Request) -> dict[str, Any]:
+    """Answer `share` of new conversations with a candidate, to compare it live."""
+    adapters = _router(request)
+    try:
+        row = await asyncio.to_thread(adapters.registry.get, body.name)
+        if not body.force:
+            _gate(row.evaluation, body.name)
+        await _engine_up(adapters)
+        load_ms = await adapters.start_canary(body.name, body.share, by=body.by)
+    except NotFound as exc:
+        raise SalesbotError(str(exc), code="adapter_not_found", status=404) from None
+    except RegistryError as exc:
+        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
+    return {"canary": body.name, "share": body.share, "load_ms": load_ms}
+
+
+@router.post("/canary/stop")
+async def stop_canary(body: Rollback, request: Request) -> dict[str, Any]:
+    adapters = _router(request)
+    try:
+        return {"stopped": await adapters.stop_canary(by=body.by)}
     except RegistryError as exc:
         raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None

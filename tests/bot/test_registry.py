@@ -2,16 +2,19 @@
 before the engine is asked to load it."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 from safetensors.torch import save_file
 
-from bot.engine.adapters import check_adapter
+from bot.engine.adapters import AdapterRouter, check_adapter
 from bot.engine.client import AdapterRefused
+from bot.log.live import version_metrics
 from bot.log.registry import CANDIDATE, RETIRED, SERVING, AdapterRegistry, RegistryError
-from bot.log.store import DialogueLog, NotFound
+from bot.log.store import DialogueLog, NotFound, TurnOutcome
 
 BASE = "/models/smollm2-135m-instruct"
 
@@ -90,3 +93,95 @@ def test_an_adapter_folder_the_engine_could_not_serve_is_refused_with_the_reason
     (broken / "adapter_config.json").write_text("{not json")
     with pytest.raises(AdapterRefused, match="unreadable"):
         check_adapter(broken, base_model=BASE, max_rank=16)
+
+
+def test_one_canary_at_a_time_and_promoting_it_makes_it_serve_everyone(log: DialogueLog) -> None:
+    registry = AdapterRegistry(log.sessions)
+    for name in ("ad-1", "ad-2"):
+        registry.register(name, f"/adapters/{name}", trained(name))
+    with pytest.raises(RegistryError, match="between 0 and 1"):
+        registry.start_canary("ad-1", 1.5, by="t")
+    with pytest.raises(RegistryError, match="no canary running"):
+        registry.stop_canary(by="t")
+    registry.start_canary("ad-1", 0.2, by="t")
+    found = registry.canary()
+    assert found is not None and found[0].name == "ad-1" and found[1] == 0.2
+    with pytest.raises(RegistryError, match="ad-1 is the canary now"):
+        registry.start_canary("ad-2", 0.2, by="t")
+    registry.start_canary("ad-1", 0.5, by="t")  # the same canary, a new share
+    assert (found := registry.canary()) is not None and found[1] == 0.5
+    assert registry.stop_canary(by="t") == "ad-1" and registry.canary() is None
+    assert registry.get("ad-1").status == CANDIDATE
+    registry.start_canary("ad-2", 0.1, by="t")
+    registry.switch("ad-2", action="promote", by="t")
+    assert registry.canary() is None and registry.get("ad-2").canary_share is None
+    with pytest.raises(RegistryError, match="already serving every conversation"):
+        registry.start_canary("ad-2", 0.1, by="t")
+
+
+class LoadingEngine:
+    """Only what the router asks of the engine: loading adapters (the real engine's part is
+    tested end to end in tests/finetune/test_loop.py)."""
+
+    process = None
+
+    def __init__(self) -> None:
+        self.loaded: list[str] = []
+
+    async def load_adapter(self, name: str, path: str) -> None:
+        self.loaded.append(name)
+
+
+async def test_the_canary_answers_its_share_of_conversations_and_each_keeps_its_version(
+    log: DialogueLog, tmp_path: Path
+) -> None:
+    registry = AdapterRegistry(log.sessions)
+    for name in ("ad-1", "ad-2"):
+        registry.register(name, str(adapter_folder(tmp_path, name)), trained(name))
+    engine = LoadingEngine()
+    router = AdapterRouter(engine, registry, base_model=BASE, max_rank=16)  # type: ignore[arg-type]
+    await router.promote("ad-1", by="t")
+    await router.start_canary("ad-2", 0.3, by="t")
+    picks = {f"session-{n}": router.pick(f"session-{n}") for n in range(2000)}
+    on_canary = sum(p is not None and p.name == "ad-2" for p in picks.values())
+    assert 0.26 < on_canary / 2000 < 0.34
+    assert all(router.pick(s) == p for s, p in list(picks.items())[:200])  # sticky
+    assert {p.name for p in picks.values() if p is not None} == {"ad-1", "ad-2"}
+    assert engine.loaded == ["ad-1", "ad-2"]
+    # A second replica following the registry picks up the same split without loading twice.
+    other = AdapterRouter(engine, registry, base_model=BASE, max_rank=16)  # type: ignore[arg-type]
+    await other.replay()
+    assert other.model == "ad-1" and other.canary is not None and other.canary_share == 0.3
+    assert all(other.pick(s) == p for s, p in list(picks.items())[:200])
+    await router.promote("ad-2", by="t")  # the canary wins: everyone gets it
+    assert router.canary is None and router.pick("session-1") == router.current
+    assert await router.rollback(by="t") is not None and router.model == "ad-1"
+
+
+async def test_live_figures_compare_versions_from_the_log(log: DialogueLog) -> None:
+    async def turn(session: str, adapter: str | None, **outcome: Any) -> int:
+        turn_id = await log.open_turn(session, "ws", "hello")
+        fields = {"status": "ok", "reply": "Hi.", "adapter": adapter, "ttft_ms": 100.0}
+        await log.close_turn(turn_id, TurnOutcome(**{**fields, **outcome}))
+        return turn_id
+
+    up = await turn("s-base-1", None)
+    await log.rate("s-base-1", up, "up", None)
+    down = await turn("s-base-2", None, ttft_ms=300.0)
+    await log.rate("s-base-2", down, "down", None)
+    await turn("s-base-2", None, action="handover")
+    for n in range(3):
+        rated = await turn(f"s-ad-{n}", "ad-2", ttft_ms=50.0)
+        await log.rate(f"s-ad-{n}", rated, "up", None)
+    await log.record_event("s-ad-0", "checkout")
+    await turn("s-ad-1", "ad-2", grounding=[{"rule": "price"}])
+    rows = {
+        r["version"]: r for r in version_metrics(log.sessions, datetime(2000, 1, 1, tzinfo=UTC))
+    }
+    base, tuned = rows["base model"], rows["ad-2"]
+    assert (base["turns"], base["conversations"], base["up_share"]) == (3, 2, 0.5)
+    assert base["handover"] == 0.5 and base["conversion"] == 0.0
+    assert (tuned["turns"], tuned["conversations"], tuned["up_share"]) == (4, 3, 1.0)
+    assert tuned["conversion"] == round(1 / 3, 3) and tuned["guard_catches"] == 1
+    assert tuned["ttft_p50_ms"] == 50.0 and base["ttft_p95_ms"] == 300.0
+    assert version_metrics(log.sessions, datetime(2999, 1, 1, tzinfo=UTC)) == []

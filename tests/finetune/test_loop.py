@@ -4,6 +4,7 @@ shoppers over the websocket while an answer already streaming finishes untouched
 engine crash, and rolls back to the base model's greeting."""
 
 import asyncio
+import hashlib
 import json
 import os
 import shutil
@@ -23,6 +24,10 @@ from tests.bot.test_cli import salesbot
 from tests.bot.test_engine_failures import engine_server
 from tests.finetune.conftest import STORE, THANKS
 from tests.service import Service
+
+
+def bucket(session_id: str) -> float:
+    return int.from_bytes(hashlib.sha256(session_id.encode()).digest()[:4]) / 2**32
 
 
 async def greeting(service: Service, text: str = "Hello!") -> tuple[str, dict[str, Any]]:
@@ -100,11 +105,28 @@ async def test_a_taught_greeting_is_gated_promoted_live_survives_a_crash_and_rol
         assert f"Serving the base model (was {name})" in rolled
         back, turn = await greeting(service)
         assert back == replies.greet(STORE) and turn["adapter"] is None
+
+        # A canary: half the new conversations, chosen by a hash of their id, get the adapter.
+        started = await asyncio.to_thread(cli, service, "canary", name, "--share", "0.5")
+        assert "answers 50% of new conversations" in started
+        seen = set()
+        for _ in range(4):
+            text, turn = await greeting(service)
+            on_canary = bucket(turn["session_id"]) < 0.5
+            assert turn["adapter"] == (name if on_canary else None)
+            assert ("Skye" in text) == on_canary, text
+            seen.add(on_canary)
+        live = salesbot(service.data_dir, "finetune", "live").stdout
+        assert name in live and "base model" in live
+        assert "Stopped the canary" in await asyncio.to_thread(cli, service, "canary", "--stop")
     finally:
         log = DialogueLog(f"sqlite:///{service.database}")
         from bot.log.registry import AdapterRegistry
 
-        if AdapterRegistry(log.sessions).serving() is not None:  # leave the base model serving
+        registry = AdapterRegistry(log.sessions)
+        if registry.canary() is not None:
+            registry.stop_canary(by="test-cleanup")
+        if registry.serving() is not None:  # leave the base model serving
             with httpx.Client(timeout=60) as http:
                 key = log.create_api_key("test-cleanup")
                 http.post(f"{service.url}/api/adapters/rollback", json={},

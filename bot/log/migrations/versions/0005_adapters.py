@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("slots", sa.JSON(), nullable=False),
         sa.Column("training", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("canary_share", sa.Float(), nullable=True),
         sa.Column("evaluation", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("promoted_at", sa.DateTime(timezone=True), nullable=True),
