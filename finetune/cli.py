@@ -201,10 +201,20 @@ def evaluate_command(
     min_end_rate: Annotated[
         float, typer.Option(min=0, max=1, help="Share of replies that must stop on their own.")
     ] = 0.99,
+    run_eval: Annotated[
+        bool, typer.Option("--eval/--no-eval", help="Also compare both on `salesbot eval`.")
+    ] = True,
+    all_cases: Annotated[
+        bool, typer.Option(help="Every `salesbot eval` case, not only the CI slice.")
+    ] = False,
+    max_eval_drop: Annotated[
+        float, typer.Option(min=0, max=1, help="Allowed drop of an eval rate, e.g. 0.02.")
+    ] = 0.02,
 ) -> None:
-    """The gate: the candidate against what serves now, on the held-out test conversations."""
+    """The gate: the candidate against what serves now, on the held-out test conversations
+    and (unless --no-eval) on `salesbot eval` in a temporary service."""
     from bot.prepare import model_path
-    from finetune.evaluate import Gate, evaluate
+    from finetune.evaluate import Gate, evaluate, judge_eval
     from finetune.train import TrainingError
 
     settings = Settings()
@@ -214,7 +224,9 @@ def evaluate_command(
     if serving is not None and serving.name == name:
         raise fail(f"{name} is the version serving now; evaluate a candidate against it.")
     folder = dataset or datasets_dir(settings) / row.dataset
-    gate = Gate(max_loss_increase=max_loss_increase, min_end_rate=min_end_rate)
+    gate = Gate(
+        max_loss_increase=max_loss_increase, min_end_rate=min_end_rate, max_eval_drop=max_eval_drop
+    )
     console.print(f"Judging {name} against {serving.name if serving else 'the base model'} ...")
     try:
         result = evaluate(
@@ -223,6 +235,14 @@ def evaluate_command(
         )  # fmt: skip
     except TrainingError as exc:
         raise fail(str(exc), code=1) from None
+    if run_eval:
+        from bot.eval.run import compare_versions
+
+        now = result["against"]
+        console.print("Comparing both on `salesbot eval` (starts a temporary engine) ...")
+        versions = [(now, Path(serving.path) if serving else None), (name, Path(row.path))]
+        scored = compare_versions(settings, versions, ci_only=not all_cases)
+        judge_eval(result, scored[now], scored[name], gate)
     with registry(settings) as adapters:
         adapters.record_evaluation(name, result)
     metrics = result["metrics"]
@@ -232,6 +252,14 @@ def evaluate_command(
     table.add_row("test loss", *_pair(metrics["test_loss"]))
     table.add_row("perplexity", *_pair(metrics["perplexity"], 3))
     table.add_row("replies that end on their own", *_pair(metrics["ended_rate"]))
+    if "eval" in result:
+        now_eval, new_eval = result["eval"]["now"], result["eval"]["candidate"]
+        for metric in ("unsupported_facts", "contradictions", "fit_violations", "hit_at_1",
+                       "price_correct", "handover_recall", "off_topic_handled",
+                       "injection_success", "intent_accuracy", "ttft_p50_ms"):  # fmt: skip
+            before, after = now_eval.get(metric), new_eval.get(metric)
+            if isinstance(before, int | float) and isinstance(after, int | float):
+                table.add_row(f"eval: {metric.replace('_', ' ')}", *_pair([before, after], 3))
     console.print(table)
     if not result["passed"]:
         console.print(f"[red]Gate failed:[/red] {escape('; '.join(result['failures']))}.")

@@ -23,6 +23,9 @@ class Gate:
     max_loss_increase: float = 0.0  # relative: the candidate's test loss may exceed this much
     min_end_rate: float = 0.99  # replies that stop on their own, before the token limit
     max_new_tokens: int = 64
+    # `salesbot eval`: a rate may fall (higher is better) or rise (lower is better) this much;
+    # a count that must be zero (unsupported facts, contradictions...) may not rise at all.
+    max_eval_drop: float = 0.02
 
 
 @dataclass
@@ -144,3 +147,27 @@ def evaluate(
         "failures": failures,
         "evaluated_at": datetime.now(UTC).isoformat(),
     }
+
+
+def judge_eval(
+    result: dict[str, Any], now: dict[str, Any], new: dict[str, Any], gate: Gate
+) -> dict[str, Any]:
+    """Add `salesbot eval`'s metrics for both versions to `result` and fail the gate on any
+    that got worse by more than allowed."""
+    from bot.eval.run import TARGETS
+
+    failures = []
+    for name, (op, _target) in TARGETS.items():
+        before, after = now.get(name), new.get(name)
+        if not isinstance(before, int | float) or not isinstance(after, int | float):
+            continue
+        if op == ">=" and after < before - gate.max_eval_drop:
+            failures.append(f"{name} {after:.3f} vs {before:.3f} now")
+        elif op == "<=" and after > before + gate.max_eval_drop:
+            failures.append(f"{name} {after:.3f} vs {before:.3f} now")
+        elif op == "==" and after > before:
+            failures.append(f"{name} {after} vs {before} now")
+    result["eval"] = {"now": now, "candidate": new, "failures": failures}
+    result["failures"] = result["failures"] + failures
+    result["passed"] = not result["failures"]
+    return result

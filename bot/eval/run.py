@@ -9,7 +9,8 @@ import json
 import platform
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,10 @@ async def run_all(url: str, cases: Sequence[dict[str, Any]], concurrency: int) -
     return [turn for case in done for turn in case]
 
 
-async def in_process(settings: Settings, catalog: Path, cases: Sequence[dict[str, Any]],
-                     concurrency: int) -> list[TurnResult]:  # fmt: skip
+@asynccontextmanager
+async def temporary_service(settings: Settings, catalog: Path) -> AsyncIterator[tuple[Any, str]]:
+    """The service in-process on a temporary index of `catalog` and a temporary log (so its
+    adapter registry is its own); yields the app and its websocket URL."""
     from bot.app import create_app
     from bot.prepare import open_index
     from retrieval.ingest import ingest_file
@@ -129,10 +132,59 @@ async def in_process(settings: Settings, catalog: Path, cases: Sequence[dict[str
             await asyncio.sleep(0.2)
         try:
             await app.state.chat.engine.ensure_ready(settings.engine_start_timeout)
-            return await run_all(f"ws://127.0.0.1:{port}/ws/chat", cases, concurrency)
+            yield app, f"ws://127.0.0.1:{port}/ws/chat"
         finally:
             server.should_exit = True
             await serving
+
+
+async def in_process(settings: Settings, catalog: Path, cases: Sequence[dict[str, Any]],
+                     concurrency: int) -> list[TurnResult]:  # fmt: skip
+    async with temporary_service(settings, catalog) as (_app, url):
+        return await run_all(url, cases, concurrency)
+
+
+async def versions_in_process(
+    settings: Settings,
+    catalog: Path,
+    cases: Sequence[dict[str, Any]],
+    versions: Sequence[tuple[str, Path | None]],
+    concurrency: int,
+) -> dict[str, list[TurnResult]]:
+    """The same cases answered by each version in turn (an adapter folder, or None for the
+    base model), on one engine: the adapter is promoted in the temporary registry only."""
+    from bot.log.registry import TRAINING_FILE
+
+    turns = {}
+    async with temporary_service(settings.model_copy(update={"engine_lora": True}), catalog) as (
+        app,
+        url,
+    ):
+        router = app.state.chat.adapters
+        for name, folder in versions:
+            if folder is not None:
+                record = json.loads((folder / TRAINING_FILE).read_text())
+                await asyncio.to_thread(router.registry.register, name, str(folder), record)
+            if router.model != (name if folder is not None else None):
+                await router.promote(name if folder is not None else None, by="eval")
+            turns[name] = await run_all(url, cases, concurrency)
+    return turns
+
+
+def compare_versions(
+    settings: Settings,
+    versions: Sequence[tuple[str, Path | None]],
+    *,
+    cases_path: Path = DEV_SET,
+    catalog: Path = DEMO_CATALOG,
+    ci_only: bool = True,
+    concurrency: int = 4,
+) -> dict[str, dict[str, Any]]:
+    """`salesbot eval`'s metrics for each version, side by side (the gate uses them)."""
+    cases = load_cases(cases_path, ci_only=ci_only)
+    products = {p.id: p for p in parse_products(read_rows(catalog), None).products}
+    answered = asyncio.run(versions_in_process(settings, catalog, cases, versions, concurrency))
+    return {name: score(turns, products) for name, turns in answered.items()}
 
 
 def evaluate(
