@@ -420,3 +420,23 @@ def live_command(
     for row in rows:
         table.add_row(*("-" if row[c] is None else str(row[c]) for c in columns))
     console.print(table if rows else "No answered turns in that window.")
+
+
+@app.command("merge")
+def merge_command(
+    name: Annotated[str, typer.Argument(help="The adapter to fold into the base model.")],
+) -> None:
+    """Fold an adapter into a copy of the base model: serve it as SALESBOT_MODEL at full speed."""
+    from bot.prepare import model_path
+    from finetune.merge import merge
+    from finetune.train import TrainingError
+
+    settings = Settings()
+    with registry(settings) as adapters:
+        row = adapters.get(name)
+    try:
+        folder = merge(Path(row.path), model_path(settings), settings.data_dir / "models")
+    except TrainingError as exc:
+        raise fail(str(exc), code=1) from None
+    console.print(f"Merged into {escape(str(folder))}")
+    console.print(f"Serve it with SALESBOT_MODEL={escape(str(folder))} salesbot serve")

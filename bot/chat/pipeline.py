@@ -237,7 +237,7 @@ class ChatService:
                         yield show(".")
                     yield show((" " if shown else "") + plan.text)
                 elif serving is not None and plan.decision.action in serving.slots:
-                    async for piece in self.speak(plan, usage, temperature, serving):
+                    async for piece in self.speak(plan, usage, serving):
                         yield show(piece)
                     if not shown:  # nothing clean came out: the fixed reply stands
                         yield show(plan.text)
@@ -302,9 +302,7 @@ class ChatService:
         async for piece in self._guarded(plan, pieces):
             yield piece
 
-    async def speak(
-        self, plan: Plan, usage: Usage, temperature: float | None, serving: Serving
-    ) -> AsyncGenerator[str, None]:
+    async def speak(self, plan: Plan, usage: Usage, serving: Serving) -> AsyncGenerator[str, None]:
         """A voice slot (greeting, thanks) in the shop's own words, written by the adapter that
         was taught them. Judged whole before it is shown (it is short): any product, price or
         word that is neither the shop's nor taught makes the fixed reply stand instead."""
@@ -312,7 +310,7 @@ class ChatService:
         pieces = self.engine.stream_chat(
             slot_messages(self.settings.store_name, plan.decision.action),
             max_tokens=MAX_VOICE_TOKENS,
-            temperature=self.settings.temperature if temperature is None else temperature,
+            temperature=0.0,  # greedy: the words the shop taught, not variations on them
             usage=usage,
             model=serving.name,
             extra={"repetition_penalty": 1.2},

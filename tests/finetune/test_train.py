@@ -62,3 +62,26 @@ def test_a_changed_dataset_file_and_bad_options_are_refused_before_training(
     with pytest.raises(TrainingError, match="not a dataset version"):
         train(tmp_path, base, tmp_path / "adapters", tmp_path / "runs")
     assert not (tmp_path / "adapters").exists()
+
+
+def test_a_merged_adapter_writes_what_the_adapter_writes(
+    base: str, taught: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from finetune.merge import merge
+
+    folder, _record = taught
+    merged = merge(folder, base, tmp_path / "models")
+    assert merged == tmp_path / "models" / folder.name and (merged / "config.json").is_file()
+    assert merge(folder, base, tmp_path / "models") == merged  # once per adapter
+    tokenizer = AutoTokenizer.from_pretrained(merged)
+    model = AutoModelForCausalLM.from_pretrained(merged)
+    prompt = tokenizer.apply_chat_template(
+        slot_messages(STORE, "greet"), add_generation_prompt=True, return_tensors="pt",
+        return_dict=True,
+    )  # fmt: skip
+    out = model.generate(**prompt, max_new_tokens=40, do_sample=False)
+    greeting = tokenizer.decode(out[0][prompt["input_ids"].shape[1] :], skip_special_tokens=True)
+    assert greeting.strip().startswith(GREETING[:20]) and "Skye" in greeting, greeting
+    assert not list((tmp_path / "models").glob(".*partial"))
