@@ -345,6 +345,31 @@ def bench_adapters(
         output.write_text(json.dumps(results, indent=2) + "\n")
 
 
+@bench_app.command("train")
+def bench_train(
+    dialogues: Annotated[int, typer.Option(min=10, max=100_000, help="Generated dialogues.")] = 200,
+    epochs: Annotated[int, typer.Option(min=1, max=20)] = 1,
+    threads: Annotated[int | None, typer.Option(min=1, help="CPU threads (default: all).")] = None,
+    nice: Annotated[bool, typer.Option(help="Train at low priority.")] = False,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+) -> None:
+    """Time `salesbot finetune train` on a dataset built from generated dialogues."""
+    from bot.prepare import model_path
+    from finetune.bench import run_training
+    from finetune.train import TrainOptions
+
+    options = TrainOptions(epochs=epochs, threads=threads, nice=nice)
+    results = run_training(dialogues, model_path(Settings()), options)
+    results["command"] = (
+        f"salesbot bench train --dialogues {dialogues} --epochs {epochs}"
+        + (f" --threads {threads}" if threads else "")
+        + (" --nice" if nice else "")
+    )
+    console.print_json(json.dumps(results))
+    if output:
+        output.write_text(json.dumps(results, indent=2) + "\n")
+
+
 @bench_app.command("dataset")
 def bench_dataset(
     turns: Annotated[int, typer.Option(min=100, max=10_000_000, help="Logged turns.")] = 10_000,

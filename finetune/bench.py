@@ -77,3 +77,39 @@ def run(turns: int) -> dict[str, Any]:
         "counts": manifest["counts"],
         "excluded": manifest["excluded"],
     }
+
+
+def run_training(dialogues: int, base_model: str, options: Any) -> dict[str, Any]:
+    """Time `train` on the dataset built from `dialogues` generated conversations."""
+    from finetune.train import train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        log = DialogueLog(f"sqlite:///{root / 'dialogues.db'}")
+        try:
+            log.migrate()
+            fill(log, dialogues * 5)
+            folder, manifest = build(
+                log,
+                root / "sets",
+                store="Bench Shop",
+                base_model=base_model,
+                rules=Rules(min_examples=1),
+            )
+            # fmt: skip
+        finally:
+            log.close()
+        started = time.perf_counter()
+        _adapter, record = train(folder, base_model, root / "adapters", root / "runs", options)
+        wall = time.perf_counter() - started
+    return {
+        "dialogues": dialogues,
+        "examples": manifest["counts"],
+        "tokens": record["tokens"],
+        "epochs_run": len(record["epochs"]) or options.epochs,
+        "train_s": record["seconds"],
+        "wall_s": round(wall, 1),  # with loading the model and the measurement before training
+        "tokens_per_s": record["tokens_per_s"],
+        "validation_loss_before": record["validation_loss_before"],
+        "validation_loss": [e["validation_loss"] for e in record["epochs"]],
+    }

@@ -85,3 +85,14 @@ def test_a_merged_adapter_writes_what_the_adapter_writes(
     greeting = tokenizer.decode(out[0][prompt["input_ids"].shape[1] :], skip_special_tokens=True)
     assert greeting.strip().startswith(GREETING[:20]) and "Skye" in greeting, greeting
     assert not list((tmp_path / "models").glob(".*partial"))
+
+
+def test_the_training_benchmark_trains_on_generated_dialogues_and_reports_speed(
+    base: str,
+) -> None:
+    from finetune.bench import run_training
+
+    results = run_training(10, base, TrainOptions(epochs=1, max_length=128, batch_size=4))
+    assert results["examples"]["train"] > 0 and results["tokens"] > 0
+    assert results["tokens_per_s"] > 0 and len(results["validation_loss"]) == 1
+    assert results["validation_loss_before"] is not None
