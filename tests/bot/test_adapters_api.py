@@ -13,7 +13,8 @@ from bot.log.store import DialogueLog
 from finetune.evaluate import Gate, judge_eval
 from tests.bot.test_openai import apikey
 from tests.bot.test_registry import BASE, LoadingEngine, adapter_folder, trained
-from tests.service import Service
+from tests.conftest import TEST_ENV
+from tests.service import Service, free_port, start_service
 
 pytestmark = pytest.mark.engine
 
@@ -110,3 +111,26 @@ def test_the_eval_part_of_the_gate_fails_on_what_got_worse_and_says_by_how_much(
     ]  # fmt: skip
     same = judge_eval({"failures": [], "passed": True}, now, now, Gate())
     assert same["passed"] and same["eval"]["failures"] == []
+
+
+def test_promotion_while_the_engine_is_down_changes_nothing(tmp_path: Path) -> None:
+    dead = start_service(
+        tmp_path, **TEST_ENV, SALESBOT_ENGINE_URL=f"http://127.0.0.1:{free_port()}"
+    )
+    try:
+        dead.wait(engine=False)
+        key = apikey(dead, "create", "admin").stdout.strip()
+        registered(dead, "ad-while-down")
+        refused = httpx.post(
+            f"{dead.url}/api/adapters/promote",
+            json={"name": "ad-while-down", "force": True},
+            headers={"authorization": f"Bearer {key}"},
+            timeout=60,
+        )
+    finally:
+        dead.stop()
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "engine_unavailable"
+    assert "nothing was changed" in refused.json()["error"]["message"]
+    log = DialogueLog(f"sqlite:///{dead.database}")
+    assert AdapterRegistry(log.sessions).serving() is None
+    log.close()
