@@ -12,6 +12,7 @@ class Outcome(Protocol):
     total_ms: float | None
     grounding: list[dict[str, str]]
     action: str | None
+    adapter: str | None
 
 
 class Metrics:
@@ -40,6 +41,19 @@ class Metrics:
             "salesbot_actions", "Answers by the dialogue policy's action (handover included).",
             ["action"], registry=self.registry,
         )  # fmt: skip
+        # Per model version (an adapter's name, or "base"): what a canary is compared on live.
+        self.version_turns = Counter(
+            "salesbot_version_turns", "Answered messages by model version and outcome.",
+            ["version", "status"], registry=self.registry,
+        )  # fmt: skip
+        self.version_ttft = Histogram(
+            "salesbot_version_time_to_first_token_seconds", "Time to first text by version.",
+            ["version"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30), registry=self.registry,
+        )  # fmt: skip
+        self.version_guard = Counter(
+            "salesbot_version_guard_catches", "Replies the guard caught, by model version.",
+            ["version"], registry=self.registry,
+        )  # fmt: skip
         self.sockets = Gauge(
             "salesbot_open_websockets", "Open chat websockets.", registry=self.registry
         )
@@ -56,6 +70,12 @@ class Metrics:
             self.grounding_cuts.inc()
         if outcome.action:
             self.actions.labels(outcome.action).inc()
+        version = outcome.adapter or "base"
+        self.version_turns.labels(version, outcome.status).inc()
+        if outcome.ttft_ms is not None:
+            self.version_ttft.labels(version).observe(outcome.ttft_ms / 1000)
+        if outcome.grounding:
+            self.version_guard.labels(version).inc()
 
 
 METRICS = Metrics()
