@@ -16,6 +16,7 @@ from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
 from bot.chat.phrase import (
     OPENINGS,
+    VOICE_SLOTS,
     lead_messages,
     lead_requests,
     slot_messages,
@@ -43,6 +44,12 @@ WAITING = "waiting_for_human"
 MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Voice:
+    text: str | None  # None: not usable, the fixed reply stands
+    violations: list[dict[str, str]]
 
 
 @dataclass
@@ -82,6 +89,9 @@ class ChatService:
         self.lead_extra = lead_requests(lead_bias or {})
         self.vocabulary = vocabulary
         self.active = 0  # answers being written now, for the overload cap
+        self._voices: dict[tuple[str, str], asyncio.Future[Voice]] = {}
+        if adapters is not None:
+            adapters.on_serving = self.warm_voices
 
     def validate(self, text: str) -> str:
         text = text.strip()
@@ -237,10 +247,9 @@ class ChatService:
                         yield show(".")
                     yield show((" " if shown else "") + plan.text)
                 elif serving is not None and plan.decision.action in serving.slots:
-                    async for piece in self.speak(plan, usage, serving):
-                        yield show(piece)
-                    if not shown:  # nothing clean came out: the fixed reply stands
-                        yield show(plan.text)
+                    said = await self.voice(serving, plan.decision.action)
+                    plan.violations += said.violations
+                    yield show(said.text or plan.text)  # nothing clean: the fixed reply
                 else:
                     yield show(plan.text)
                 if plan.decision.action == "handover":
@@ -302,13 +311,32 @@ class ChatService:
         async for piece in self._guarded(plan, pieces):
             yield piece
 
-    async def speak(self, plan: Plan, usage: Usage, serving: Serving) -> AsyncGenerator[str, None]:
-        """A voice slot (greeting, thanks) in the shop's own words, written by the adapter that
-        was taught them. Judged whole before it is shown (it is short): any product, price or
-        word that is neither the shop's nor taught makes the fixed reply stand instead."""
+    def warm_voices(self, serving: Serving) -> None:
+        """Write a newly served version's voice replies now, before a shopper says hello."""
+        for slot in serving.slots & VOICE_SLOTS.keys():
+            self._voice_task(serving, slot)
+
+    def _voice_task(self, serving: Serving, slot: str) -> "asyncio.Future[Voice]":
+        key = (serving.name, slot)
+        task = self._voices.get(key)
+        if task is None or task.done() and (task.cancelled() or task.exception() is not None):
+            # First use, or an earlier try failed (the engine was down): write it now.
+            task = self._voices[key] = asyncio.ensure_future(self._write_voice(serving, slot))
+        return task
+
+    async def voice(self, serving: Serving, slot: str) -> Voice:
+        """A voice slot (greeting, thanks) in the shop's own words, by the adapter taught them.
+        Its prompt holds nothing of the shopper's and it is written greedily, so it is the same
+        every time: written and judged once per version and slot, then shown at once."""
+        return await asyncio.shield(self._voice_task(serving, slot))
+
+    async def _write_voice(self, serving: Serving, slot: str) -> Voice:
+        """Judged whole: any product, price or word that is neither the shop's nor taught, a
+        loop, or no end before the token limit, and the fixed reply stands instead."""
         await self.engine.ensure_ready(self.settings.engine_start_timeout)
+        usage = Usage()
         pieces = self.engine.stream_chat(
-            slot_messages(self.settings.store_name, plan.decision.action),
+            slot_messages(self.settings.store_name, slot),
             max_tokens=MAX_VOICE_TOKENS,
             temperature=0.0,  # greedy: the words the shop taught, not variations on them
             usage=usage,
@@ -330,11 +358,11 @@ class ChatService:
         words = text.lower().split()
         looped = len(set(zip(words, words[1:], words[2:], strict=False))) < len(words) - 2
         cut = usage.completion_tokens >= MAX_VOICE_TOKENS  # it never stopped on its own
-        if guard.stopped or guard.violations or looped or cut:
-            plan.violations += [vars(v) for v in guard.violations]
-            return
-        if text:
-            yield text
+        violations = [vars(v) for v in guard.violations]
+        if guard.stopped or violations or looped or cut or not text:
+            log.warning("The %s reply of %s was not used: %r", slot, serving.name, text)
+            return Voice(None, violations)
+        return Voice(text, [])
 
     async def _guarded(
         self, plan: Plan, pieces: AsyncGenerator[str, None]

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,8 @@ class AdapterRouter:
         self.canary_share = 0.0
         self._loaded: set[str] = set()
         self._lock = asyncio.Lock()
+        # Told of each version as it starts answering (the chat service writes its greetings).
+        self.on_serving: Callable[[Serving], None] | None = None
 
     @property
     def model(self) -> str | None:
@@ -114,6 +117,12 @@ class AdapterRouter:
     async def _load(self, adapter: Serving) -> float:
         if adapter.name in self._loaded:
             return 0.0
+        load_ms = await self._load_into_engine(adapter)
+        if self.on_serving is not None:
+            self.on_serving(adapter)
+        return load_ms
+
+    async def _load_into_engine(self, adapter: Serving) -> float:
         started = time.perf_counter()
         await asyncio.to_thread(
             check_adapter, Path(adapter.path), base_model=self.base_model, max_rank=self.max_rank

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from bot.chat import ChatService, Done, Handover, Products, Token
+from bot.chat import ChatService, Done, Handover, Products, Token, replies
 from bot.chat.profile import ShopperProfile
 from bot.config import Settings
 from bot.errors import EngineUnavailable, SalesbotError
+from bot.log.registry import Serving
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings
@@ -134,3 +135,43 @@ async def test_pipeline_refuses_new_messages_with_overloaded_past_the_answer_cap
     assert (raised.value.code, raised.value.status) == ("overloaded", 503)
     [event async for event in answering]  # once it is done, new messages are taken again
     assert await chat.accept("session-busy-2", "ws", "a tent") > first
+
+
+class OneVersion:
+    """The router's part the pipeline uses: which version answers; it serves `adapter`."""
+
+    def __init__(self, adapter: Serving):
+        self.adapter = adapter
+        self.on_serving: Any = None
+
+    def pick(self, session_id: str | None) -> Serving:
+        return self.adapter
+
+
+async def test_a_taught_greeting_is_written_once_per_version_and_judged_before_it_is_shown(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    taught = "Welcome to Northwind! I'm Skye, ask me anything."
+    engine = ScriptedEngine(["Welcome", " to", " Northwind!", " I'm", " Skye,", " ask", " me",
+                             " anything."])  # fmt: skip
+    router = OneVersion(Serving("ad-1", "/a", frozenset({"greet"}), (taught,)))
+    settings = Settings(data_dir=index._path.parent, store_name="Northwind")  # type: ignore[union-attr]
+    chat = ChatService(engine, index, log, settings=settings, adapters=router)  # type: ignore[arg-type]
+    assert router.on_serving == chat.warm_voices
+    for n in range(3):
+        events = await turn(chat, "Hello!", session_id=f"session-voice-{n}")
+        assert "".join(e.text for e in events if isinstance(e, Token)) == taught
+    assert engine.calls == 1  # the same prompt every time: written once, then reused
+    [logged] = log.turns("session-voice-2") or []
+    assert logged.adapter == "ad-1" and logged.reply == taught and logged.grounding == []
+
+    # A voice reply that states a price is never shown: the fixed greeting stands, and the
+    # guard's finding is logged with each turn it would have answered.
+    pricey = ScriptedEngine(["Welcome!", " Everything", " is", " $5", " today."])
+    router = OneVersion(Serving("ad-2", "/b", frozenset({"greet"}), (taught,)))
+    chat = ChatService(pricey, index, log, settings=settings, adapters=router)  # type: ignore[arg-type]
+    events = await turn(chat, "Hello!", session_id="session-voice-9")
+    text = "".join(e.text for e in events if isinstance(e, Token))
+    assert text == replies.greet("Northwind") and "$5" not in text
+    [logged] = log.turns("session-voice-9") or []
+    assert logged.grounding and logged.adapter == "ad-2"
