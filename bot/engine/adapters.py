@@ -12,7 +12,8 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from bot.log.registry import AdapterRegistry, Serving
 
 log = logging.getLogger(__name__)
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
+
+
+BUSY = "Another promotion or rollback is running; try again when it ends."
 
 
 class PromotionBusy(SalesbotError):
@@ -96,7 +100,10 @@ class AdapterRouter:
         self.canary: Serving | None = None
         self.canary_share = 0.0
         self._loaded: set[str] = set()
+        # Every change of what serves holds the lock (so following the registry cannot undo a
+        # promotion made at the same moment); a second promotion is refused, not queued.
         self._lock = asyncio.Lock()
+        self._changing = False
         # Told of each version as it starts answering (the chat service writes its greetings).
         self.on_serving: Callable[[Serving], None] | None = None
 
@@ -158,11 +165,20 @@ class AdapterRouter:
                 canary = None
         self.canary, self.canary_share = canary, share if canary is not None else 0.0
 
+    @asynccontextmanager
+    async def _change(self) -> AsyncIterator[None]:
+        if self._changing:
+            raise PromotionBusy(BUSY)
+        self._changing = True
+        try:
+            async with self._lock:
+                yield
+        finally:
+            self._changing = False
+
     async def start_canary(self, name: str, share: float, *, by: str) -> float:
         """Load `name` and send `share` of new conversations to it; returns the load time."""
-        if self._lock.locked():
-            raise PromotionBusy("Another promotion or rollback is running; try again when it ends.")
-        async with self._lock:
+        async with self._change():
             row = await asyncio.to_thread(self.registry.get, name)
             load_ms = await self._load(Serving.of(row))
             await asyncio.to_thread(lambda: self.registry.start_canary(name, share, by=by))
@@ -170,7 +186,7 @@ class AdapterRouter:
         return load_ms
 
     async def stop_canary(self, *, by: str) -> str:
-        async with self._lock:
+        async with self._change():
             name = await asyncio.to_thread(lambda: self.registry.stop_canary(by=by))
             self.canary, self.canary_share = None, 0.0
         return name
@@ -178,9 +194,7 @@ class AdapterRouter:
     async def promote(self, name: str | None, *, by: str, action: str = "promote") -> Switched:
         """Load `name` (None: the base model) and switch new turns to it. Nothing changes when
         any step fails."""
-        if self._lock.locked():
-            raise PromotionBusy("Another promotion or rollback is running; try again when it ends.")
-        async with self._lock:
+        async with self._change():
             target = None
             if name is not None:
                 row = await asyncio.to_thread(self.registry.get, name)
@@ -198,6 +212,8 @@ class AdapterRouter:
         return Switched(previous, name, load_ms, switch_ms)
 
     async def rollback(self, *, by: str) -> Switched:
+        if self._changing:  # its target is only known once the running change is done
+            raise PromotionBusy(BUSY)
         target = await asyncio.to_thread(self.registry.rollback_target)
         return await self.promote(target, by=by, action="rollback")
 
@@ -207,20 +223,25 @@ class AdapterRouter:
         while True:
             await asyncio.sleep(self.poll_seconds)
             polls += 1
-            if self._lock.locked():
-                continue
+            process = self.engine.process
+            if process is not None and process.state != "ready":
+                continue  # a starting engine gets the serving adapter from `replay`
             try:
-                serving = await asyncio.to_thread(self.registry.serving)
-                if serving is not None and self.engine.process is None and polls % 10 == 0:
-                    # An engine we do not supervise may have restarted and lost its adapters.
-                    if serving.name not in await self.engine.served_models():
-                        self._loaded.discard(serving.name)
-                        self.current = None
-                if serving != self.current:
-                    if serving is not None:
-                        await self._load(serving)
-                    self.current = serving
-                    log.info("Now serving %s.", serving.name if serving else "the base model")
-                await self._follow_canary()
+                async with self._lock:
+                    await self._follow(check_engine=process is None and polls % 10 == 0)
             except Exception:
                 log.exception("Could not follow the adapter registry; will try again.")
+
+    async def _follow(self, *, check_engine: bool) -> None:
+        serving = await asyncio.to_thread(self.registry.serving)
+        if serving is not None and check_engine:
+            # An engine we do not supervise may have restarted and lost its adapters.
+            if serving.name not in await self.engine.served_models():
+                self._loaded.discard(serving.name)
+                self.current = None
+        if serving != self.current:
+            if serving is not None:
+                await self._load(serving)
+            self.current = serving
+            log.info("Now serving %s.", serving.name if serving else "the base model")
+        await self._follow_canary()

@@ -1,5 +1,6 @@
 """`/api/adapters` on the real service: every refusal says why and changes nothing."""
 
+import asyncio
 import json
 import shutil
 from pathlib import Path
@@ -91,13 +92,30 @@ def test_promotion_refusals_name_the_reason_and_leave_the_base_model_serving(
 async def test_a_second_promotion_while_one_runs_is_refused(
     log: DialogueLog, tmp_path: Path
 ) -> None:
+    class SlowEngine(LoadingEngine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.release = asyncio.Event()
+
+        async def load_adapter(self, name: str, path: str) -> None:
+            await self.release.wait()
+            await super().load_adapter(name, path)
+
     registry = AdapterRegistry(log.sessions)
-    registry.register("ad-1", str(adapter_folder(tmp_path, "ad-1")), trained("ad-1"))
-    router = AdapterRouter(LoadingEngine(), registry, base_model=BASE, max_rank=16)  # type: ignore[arg-type]
-    async with router._lock:  # one is running
-        with pytest.raises(PromotionBusy, match="Another promotion"):
-            await router.promote("ad-1", by="t")
-    assert registry.serving() is None
+    for name in ("ad-1", "ad-2"):
+        registry.register(name, str(adapter_folder(tmp_path, name)), trained(name))
+    engine = SlowEngine()
+    router = AdapterRouter(engine, registry, base_model=BASE, max_rank=16)  # type: ignore[arg-type]
+    first = asyncio.create_task(router.promote("ad-1", by="t"))
+    await asyncio.sleep(0.2)  # the first is loading its adapter
+    with pytest.raises(PromotionBusy, match="Another promotion"):
+        await router.promote("ad-2", by="t")
+    with pytest.raises(PromotionBusy):
+        await router.rollback(by="t")
+    engine.release.set()
+    assert (await first).now == "ad-1"
+    serving = registry.serving()
+    assert serving is not None and serving.name == "ad-1" and router.model == "ad-1"
 
 
 def test_the_eval_part_of_the_gate_fails_on_what_got_worse_and_says_by_how_much() -> None:
