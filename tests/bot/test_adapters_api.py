@@ -152,3 +152,18 @@ def test_promotion_while_the_engine_is_down_changes_nothing(tmp_path: Path) -> N
     log = DialogueLog(f"sqlite:///{dead.database}")
     assert AdapterRegistry(log.sessions).serving() is None
     log.close()
+
+
+def test_the_promote_command_says_so_when_the_service_is_not_running(tmp_path: Path) -> None:
+    from tests.bot.test_cli import salesbot
+
+    root = tmp_path / "finetune" / "adapters"
+    folder = adapter_folder(root, "ad-offline")
+    (folder / "training.json").write_text(json.dumps(trained("ad-offline")))
+    down = f"http://127.0.0.1:{free_port()}"
+    done = salesbot(tmp_path, "finetune", "promote", "ad-offline", "--url", down)
+    assert done.returncode == 1 and f"The service at {down} is not answering" in done.stderr
+    unknown = salesbot(tmp_path, "finetune", "promote", "ad-nope", "--url", down)
+    assert unknown.returncode == 2 and "no adapter 'ad-nope'" in unknown.stderr
+    listed = salesbot(tmp_path, "finetune", "list")
+    assert any("ad-offline" in line and "candidate" in line for line in listed.stdout.splitlines())
