@@ -353,20 +353,23 @@ def list_command() -> None:
                      ("train", "validation", "test", "preferences")), sources)  # fmt: skip
     console.print(sets)
     adapters = Table(title="Adapters")
-    for column in ("version", "dataset", "status", "validation loss", "gate", "created"):
+    for column in ("version", "dataset", "status", "validation loss", "gate", "created",
+                   "promoted"):  # fmt: skip
         adapters.add_column(column)
     with registry(settings) as rows:
         for row in rows.all():
             loss = row.training.get("best_validation_loss")
             gate = "-" if row.evaluation is None else (
                 "passed" if row.evaluation.get("passed") else "failed")  # fmt: skip
+            status = row.status + (f" {row.canary_share:.0%}" if row.canary_share else "")
             adapters.add_row(
-                row.name, row.dataset, row.status, "-" if loss is None else f"{loss:.4f}",
+                row.name, row.dataset, status, "-" if loss is None else f"{loss:.4f}",
                 gate, row.created_at.isoformat()[:19],
+                row.promoted_at.isoformat()[:19] if row.promoted_at else "-",
             )  # fmt: skip
         for folder in sorted(adapters_dir(settings).glob("ad-*")):
             if not (folder / TRAINING_FILE).is_file():
-                adapters.add_row(folder.name, "", "unreadable", "", "", "")
+                adapters.add_row(folder.name, "", "unreadable", "", "", "", "")
     console.print(adapters)
 
 
