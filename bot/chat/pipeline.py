@@ -246,7 +246,10 @@ class ChatService:
                     if shown and not lead.rstrip().endswith((".", "!", "?")):
                         yield show(".")
                     yield show((" " if shown else "") + plan.text)
-                elif serving is not None and plan.decision.action in serving.slots:
+                elif (
+                    serving is not None
+                    and plan.decision.action in serving.slots & VOICE_SLOTS.keys()
+                ):
                     said = await self.voice(serving, plan.decision.action)
                     plan.violations += said.violations
                     yield show(said.text or plan.text)  # nothing clean: the fixed reply
