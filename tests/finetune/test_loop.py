@@ -104,6 +104,13 @@ async def test_a_taught_greeting_is_gated_promoted_live_survives_a_crash_and_rol
             await asyncio.sleep(0.5)
         after_crash, turn = await asyncio.wait_for(greeting(service), 300)
         assert "Skye" in after_crash and turn["adapter"] == name
+        # Its lead-ins ask the engine for the adapter by name: it really is loaded again.
+        async with connect(service.ws_url) as ws:
+            session_id = (await recv(ws))["session_id"]
+            answer = await ask(ws, "Do you have a tent for two people?")
+        assert answer.of("done") and not answer.of("error"), answer.frames
+        [turn] = logged_turns(service.database, session_id)
+        assert turn["adapter"] == name and turn["completion_tokens"] > 0
 
         rolled = await asyncio.to_thread(cli, service, "rollback")
         assert f"Serving the base model (was {name})" in rolled
