@@ -83,7 +83,7 @@ async def test_a_taught_greeting_is_gated_promoted_live_survives_a_crash_and_rol
         assert "Skye" in taught_greeting and taught_greeting.startswith("Welcome to Northwind")
         assert turn["adapter"] == name and turn["grounding"] == []
         scraped = httpx.get(f"{service.url}/metrics", timeout=30).text
-        assert f'salesbot_version_turns_total{{version="{name}",status="ok"}} 1.0' in scraped
+        assert f'salesbot_version_turns_total{{status="ok",version="{name}"}} 1.0' in scraped
         thanks, _ = await greeting(service, "Thanks a lot!")
         assert thanks.startswith(THANKS[:26]), thanks  # "Happy trails from all of us"
         # Catalog answers keep their rendered facts; only the lead-in comes from the adapter.
