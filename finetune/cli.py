@@ -210,6 +210,12 @@ def evaluate_command(
     max_eval_drop: Annotated[
         float, typer.Option(min=0, max=1, help="Allowed drop of an eval rate, e.g. 0.02.")
     ] = 0.02,
+    eval_cases: Annotated[
+        Path | None, typer.Option(help="The shop's own eval cases (JSONL, as `salesbot eval`).")
+    ] = None,
+    eval_catalog: Annotated[
+        Path | None, typer.Option(help="The catalog those cases are about.")
+    ] = None,
 ) -> None:
     """The gate: the candidate against what serves now, on the held-out test conversations
     and (unless --no-eval) on `salesbot eval` in a temporary service."""
@@ -217,6 +223,9 @@ def evaluate_command(
     from finetune.evaluate import Gate, evaluate, judge_eval
     from finetune.train import TrainingError
 
+    for path in (eval_cases, eval_catalog):
+        if path is not None and not path.is_file():
+            raise fail(f"There is no file {path}.")
     settings = Settings()
     with registry(settings) as adapters:
         row = adapters.get(name)
@@ -241,7 +250,16 @@ def evaluate_command(
         now = result["against"]
         console.print("Comparing both on `salesbot eval` (starts a temporary engine) ...")
         versions = [(now, Path(serving.path) if serving else None), (name, Path(row.path))]
-        scored = compare_versions(settings, versions, ci_only=not all_cases)
+        from bot.eval.run import DEV_SET
+        from retrieval.ingest import DEMO_CATALOG
+
+        try:
+            scored = compare_versions(
+                settings, versions, ci_only=not all_cases and eval_cases is None,
+                cases_path=eval_cases or DEV_SET, catalog=eval_catalog or DEMO_CATALOG,
+            )  # fmt: skip
+        except ValueError as exc:  # a malformed case file, with its line number
+            raise fail(str(exc)) from None
         judge_eval(result, scored[now], scored[name], gate)
     with registry(settings) as adapters:
         adapters.record_evaluation(name, result)
