@@ -13,6 +13,8 @@ import platform
 import socket
 import statistics
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,6 +159,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@asynccontextmanager
+async def served(app: Any) -> AsyncIterator[str]:
+    """Serve `app` (from `create_app`) on a free loopback port in this event loop, as
+    `salesbot serve` would; yields its chat websocket URL once the engine is ready, and stops
+    the server when the block ends."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        if serving.done():
+            await serving  # its start-up error, if it raised one
+            raise RuntimeError("The service did not start; its log above says why.")
+        await asyncio.sleep(0.2)
+    try:
+        await app.state.chat.engine.ensure_ready(app.state.settings.engine_start_timeout)
+        yield f"ws://127.0.0.1:{port}/ws/chat"
+    finally:
+        server.should_exit = True
+        await serving
+
+
 @dataclass
 class BenchOptions:
     concurrency: int = 16
@@ -184,31 +207,23 @@ async def benchmark(settings: Settings, options: BenchOptions) -> dict[str, Any]
         }
     )
     app = create_app(settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.2)
-    chat: ChatService = app.state.chat
-    await chat.engine.ensure_ready(settings.engine_start_timeout)
-    url = f"ws://127.0.0.1:{port}/ws/chat"
-    client = openai.AsyncOpenAI(base_url=f"{chat.engine.base_url}/v1", api_key="unused")
-    plans = [conversation(n, rounds) for n in range(concurrency)]
+    async with served(app) as url:
+        chat: ChatService = app.state.chat
+        client = openai.AsyncOpenAI(base_url=f"{chat.engine.base_url}/v1", api_key="unused")
+        plans = [conversation(n, rounds) for n in range(concurrency)]
 
-    warm = PathResult("warm-up")
-    stagger = options.stagger_ms / 1000
-    answers = await timed(warm, [ws_conversation(url, q, warm) for q in plans], stagger)
-    prompts = [await service_prompts(chat, q, a) for q, a in zip(plans, answers, strict=True)]
-    direct, service = PathResult("engine"), PathResult("service")
-    model = settings.served_model_name
-    # Alternate the paths so a slow spell of the machine does not land on one of them only.
-    for _ in range(repeat):
-        await timed(
-            direct, [direct_conversation(client, model, p, direct) for p in prompts], stagger
-        )
-        await timed(service, [ws_conversation(url, q, service) for q in plans], stagger)
-    server.should_exit = True
-    await serving
+        warm = PathResult("warm-up")
+        stagger = options.stagger_ms / 1000
+        answers = await timed(warm, [ws_conversation(url, q, warm) for q in plans], stagger)
+        prompts = [await service_prompts(chat, q, a) for q, a in zip(plans, answers, strict=True)]
+        direct, service = PathResult("engine"), PathResult("service")
+        model = settings.served_model_name
+        # Alternate the paths so a slow spell of the machine does not land on one of them only.
+        for _ in range(repeat):
+            await timed(
+                direct, [direct_conversation(client, model, p, direct) for p in prompts], stagger
+            )
+            await timed(service, [ws_conversation(url, q, service) for q in plans], stagger)
     return report(direct.summary(), service.summary(), settings, options.command())
 
 

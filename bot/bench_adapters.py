@@ -16,11 +16,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
 import uvloop
 import websockets
 
-from bot.bench import QUESTIONS, PathResult, free_port
+from bot.bench import QUESTIONS, PathResult, served
 from bot.config import Settings
 
 CHATS = ["Hello!", *QUESTIONS[:5], "Thanks, that helps!"]
@@ -84,7 +83,6 @@ async def load(url: str, options: AdapterBenchOptions, name: str, bad: list[str]
 
 async def benchmark(settings: Settings, options: AdapterBenchOptions) -> dict[str, Any]:
     from bot.app import create_app
-    from bot.log.registry import register_folders
 
     settings = settings.model_copy(
         update={
@@ -96,18 +94,20 @@ async def benchmark(settings: Settings, options: AdapterBenchOptions) -> dict[st
         }
     )
     app = create_app(settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.2)
+    async with served(app) as url:
+        return await _measure(app, url, settings, options)
+
+
+async def _measure(
+    app: Any, url: str, settings: Settings, options: AdapterBenchOptions
+) -> dict[str, Any]:
+    from bot.log.registry import register_folders
+
     router = app.state.chat.adapters
-    await router.engine.ensure_ready(settings.engine_start_timeout)
     await asyncio.to_thread(
         register_folders, router.registry, settings.data_dir / "finetune" / "adapters"
     )
     await asyncio.to_thread(router.registry.get, options.adapter)  # a clear error if unknown
-    url = f"ws://127.0.0.1:{port}/ws/chat"
     started_with = router.model
     bad: list[str] = []
     switches: list[dict[str, Any]] = []
@@ -150,8 +150,6 @@ async def benchmark(settings: Settings, options: AdapterBenchOptions) -> dict[st
     finally:
         if router.model != started_with:
             await router.promote(started_with, by="bench", action="rollback")
-        server.should_exit = True
-        await serving
     return {
         "command": options.command(),
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "

@@ -245,13 +245,12 @@ def evaluate_command(
     except TrainingError as exc:
         raise fail(str(exc), code=1) from None
     if run_eval:
-        from bot.eval.run import compare_versions
+        from bot.eval.run import DEV_SET, compare_versions
+        from retrieval.ingest import DEMO_CATALOG
 
         now = result["against"]
         console.print("Comparing both on `salesbot eval` (starts a temporary engine) ...")
         versions = [(now, Path(serving.path) if serving else None), (name, Path(row.path))]
-        from bot.eval.run import DEV_SET
-        from retrieval.ingest import DEMO_CATALOG
 
         try:
             scored = compare_versions(

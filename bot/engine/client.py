@@ -114,9 +114,6 @@ class EngineClient:
         """Make a LoRA adapter servable as model `name` (vLLM's runtime LoRA loading)."""
         await self._adapter_call("load_lora_adapter", {"lora_name": name, "lora_path": path})
 
-    async def unload_adapter(self, name: str) -> None:
-        await self._adapter_call("unload_lora_adapter", {"lora_name": name})
-
     async def served_models(self) -> set[str]:
         """The names the engine answers to: the base model and every loaded adapter."""
         try:

@@ -14,10 +14,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 import websockets
 
-from bot.bench import free_port
+from bot.bench import served
 from bot.config import Settings
 from bot.eval.metrics import TurnResult, score
 from retrieval.catalog import Product
@@ -122,20 +121,8 @@ async def temporary_service(settings: Settings, catalog: Path) -> AsyncIterator[
         with open_index(settings) as index:
             ingest_file(index, catalog)
         app = create_app(settings)
-        port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        server = uvicorn.Server(config)
-        serving = asyncio.create_task(server.serve())
-        while not server.started:
-            if serving.done():
-                await serving
-            await asyncio.sleep(0.2)
-        try:
-            await app.state.chat.engine.ensure_ready(settings.engine_start_timeout)
-            yield app, f"ws://127.0.0.1:{port}/ws/chat"
-        finally:
-            server.should_exit = True
-            await serving
+        async with served(app) as url:
+            yield app, url
 
 
 async def in_process(settings: Settings, catalog: Path, cases: Sequence[dict[str, Any]],
@@ -156,10 +143,8 @@ async def versions_in_process(
     from bot.log.registry import TRAINING_FILE
 
     turns = {}
-    async with temporary_service(settings.model_copy(update={"engine_lora": True}), catalog) as (
-        app,
-        url,
-    ):
+    lora = settings.model_copy(update={"engine_lora": True})
+    async with temporary_service(lora, catalog) as (app, url):
         router = app.state.chat.adapters
         for name, folder in versions:
             if folder is not None:

@@ -2,6 +2,8 @@
 `salesbot finetune promote|rollback` call these on the running service."""
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
@@ -99,52 +101,54 @@ async def list_adapters(request: Request) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.post("/promote")
-async def promote(body: Promotion, request: Request) -> dict[str, Any]:
-    adapters = _router(request)
+@contextmanager
+def _registry_errors() -> Iterator[None]:
+    """The registry's refusals as HTTP errors: an unknown name, or nothing to change."""
     try:
-        row = await asyncio.to_thread(adapters.registry.get, body.name)
-        if not body.force:
-            _gate(row.evaluation, body.name)
-        await _engine_up(adapters)
-        return asdict(await adapters.promote(body.name, by=body.by))
+        yield
     except NotFound as exc:
         raise SalesbotError(str(exc), code="adapter_not_found", status=404) from None
     except RegistryError as exc:
         raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
 
 
+async def _ready_to_serve(adapters: AdapterRouter, name: str, *, force: bool) -> None:
+    """What promoting and starting a canary both need: a registered adapter that passed the
+    gate (unless forced), and an engine that is up."""
+    row = await asyncio.to_thread(adapters.registry.get, name)
+    if not force:
+        _gate(row.evaluation, name)
+    await _engine_up(adapters)
+
+
+@router.post("/promote")
+async def promote(body: Promotion, request: Request) -> dict[str, Any]:
+    adapters = _router(request)
+    with _registry_errors():
+        await _ready_to_serve(adapters, body.name, force=body.force)
+        return asdict(await adapters.promote(body.name, by=body.by))
+
+
 @router.post("/rollback")
 async def rollback(body: Rollback, request: Request) -> dict[str, Any]:
     adapters = _router(request)
-    try:
+    with _registry_errors():
         await _engine_up(adapters)
         return asdict(await adapters.rollback(by=body.by))
-    except RegistryError as exc:
-        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
 
 
 @router.post("/canary")
 async def start_canary(body: Canary, request: Request) -> dict[str, Any]:
     """Answer `share` of new conversations with a candidate, to compare it live."""
     adapters = _router(request)
-    try:
-        row = await asyncio.to_thread(adapters.registry.get, body.name)
-        if not body.force:
-            _gate(row.evaluation, body.name)
-        await _engine_up(adapters)
+    with _registry_errors():
+        await _ready_to_serve(adapters, body.name, force=body.force)
         load_ms = await adapters.start_canary(body.name, body.share, by=body.by)
-    except NotFound as exc:
-        raise SalesbotError(str(exc), code="adapter_not_found", status=404) from None
-    except RegistryError as exc:
-        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
     return {"canary": body.name, "share": body.share, "load_ms": load_ms}
 
 
 @router.post("/canary/stop")
 async def stop_canary(body: Rollback, request: Request) -> dict[str, Any]:
     adapters = _router(request)
-    try:
+    with _registry_errors():
         return {"stopped": await adapters.stop_canary(by=body.by)}
-    except RegistryError as exc:
-        raise SalesbotError(str(exc), code="nothing_to_change", status=409) from None
