@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from transformers import AutoTokenizer
 
 from bot.chat import ChatService
+from bot.chat.hub import Hub
 from bot.chat.phrase import banned_token_bias, known_words, token_texts
 from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
@@ -23,7 +24,7 @@ from bot.log.registry import AdapterRegistry
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import adapters as adapter_routes
-from bot.routes import openai, pages, shop
+from bot.routes import openai, pages, shop, widget
 from bot.ws import router as ws_router
 
 log = logging.getLogger(__name__)
@@ -116,9 +117,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ChatService, engine, index, dialogue_log, settings=settings, lead_bias=bias,
         vocabulary=vocabulary, adapters=adapters,
     )  # fmt: skip
+    app.state.hub = Hub(app.state.chat)
     try:
         yield
     finally:
+        await app.state.hub.close()
         if following is not None:
             following.cancel()
         await engine.close()
@@ -142,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="salesbot", lifespan=lifespan)
     app.state.settings = settings or Settings()
     app.include_router(pages.router)
+    app.include_router(widget.router)
     app.include_router(openai.router)
     app.include_router(shop.router)
     app.include_router(adapter_routes.router)

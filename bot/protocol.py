@@ -8,9 +8,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 SessionId = Annotated[str, Field(pattern=SESSION_ID.pattern)]
+ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 
 
 # --- websocket: client -> server -------------------------------------------------------------
+class PageContext(BaseModel):
+    """Where the shopper is on the shop's site: "is this one waterproof?" means this product."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: str | None = Field(None, min_length=1, max_length=200)
+    cart: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=100)] = []
+
+
 class MessageFrame(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -18,6 +28,19 @@ class MessageFrame(BaseModel):
     text: str
     session_id: SessionId | None = None
     resume_token: str | None = Field(None, max_length=128)  # with session_id: continue it
+    # The client's own id for this message: sending it again (after a reconnect) never makes
+    # a second turn.
+    client_id: ClientId | None = None
+    context: PageContext | None = None
+
+
+class StopFrame(BaseModel):
+    """The shopper stops the answer being written (the widget's stop button)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["stop"]
+    message_id: int = Field(ge=1)
 
 
 class FeedbackFrame(BaseModel):
@@ -43,23 +66,10 @@ class EventFrame(BaseModel):
     message_id: int | None = Field(None, ge=1)  # the answer that showed it, when known
 
 
-ClientFrame = MessageFrame | FeedbackFrame | EventFrame
+ClientFrame = MessageFrame | StopFrame | FeedbackFrame | EventFrame
 
 
 # --- websocket: server -> client -------------------------------------------------------------
-class HistoryItem(BaseModel):
-    role: Literal["user", "assistant"]
-    text: str
-
-
-class SessionFrame(BaseModel):
-    type: Literal["session"] = "session"
-    session_id: str
-    resume_token: str  # keep it with the id: resuming needs both
-    resumed: bool = False
-    history: list[HistoryItem] = []
-
-
 class ProductCard(BaseModel):
     id: str
     title: str
@@ -76,16 +86,52 @@ class ProductCard(BaseModel):
     note: str | None = None  # e.g. "over your budget" when nothing fits and this is the nearest
 
 
+class HistoryItem(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str
+    message_id: int | None = None
+    client_id: str | None = None  # user items: the id the client sent the message with
+    products: list[ProductCard] = []  # assistant items: the cards the answer showed
+    error: str | None = None  # assistant items: the error code when no answer was written
+
+
+class SessionFrame(BaseModel):
+    type: Literal["session"] = "session"
+    session_id: str
+    resume_token: str  # keep it with the id: resuming needs both
+    resumed: bool = False
+    history: list[HistoryItem] = []
+    # The conversation's frame stream: frames of unfinished answers follow this frame again
+    # (those after `last_seq` when the client sent it with this same `stream`).
+    stream: str = ""
+    seq: int = 0  # the last sequence number sent in this stream
+    state: str = "bot"  # "waiting_for_human" after a handover
+
+
+class AcceptedFrame(BaseModel):
+    """A message was logged (to every tab of the conversation; `duplicate` to the sender of a
+    `client_id` already accepted, which made no new turn)."""
+
+    type: Literal["accepted"] = "accepted"
+    message_id: int
+    text: str
+    client_id: str | None = None
+    duplicate: bool = False
+    seq: int | None = None
+
+
 class ProductsFrame(BaseModel):
     type: Literal["products"] = "products"
     message_id: int
     products: list[ProductCard]
+    seq: int | None = None
 
 
 class TokenFrame(BaseModel):
     type: Literal["token"] = "token"
     message_id: int
     text: str
+    seq: int | None = None
 
 
 class Timings(BaseModel):
@@ -107,6 +153,7 @@ class DoneFrame(BaseModel):
     intent: str | None = None
     action: str | None = None
     profile: dict[str, Any] | None = None
+    seq: int | None = None
 
 
 class HandoverFrame(BaseModel):
@@ -116,6 +163,7 @@ class HandoverFrame(BaseModel):
     message_id: int
     reason: str
     message: str
+    seq: int | None = None
 
 
 class AckFrame(BaseModel):
@@ -131,6 +179,8 @@ class ErrorFrame(BaseModel):
     code: str
     message: str
     message_id: int | None = None
+    client_id: str | None = None  # a message that was not accepted, when it carried one
+    seq: int | None = None  # set when it ends an accepted message's answer
 
 
 # --- OpenAI-compatible HTTP ------------------------------------------------------------------

@@ -11,11 +11,7 @@ from collections import OrderedDict, deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.chat.events import Turn
-from bot.chat.profile import ShopperProfile
 from bot.errors import RateLimited
-from bot.log.models import Turn as LoggedTurn
-from bot.protocol import HistoryItem
 
 API_PREFIX = "api-"  # sessions of the OpenAI-compatible API live apart from the widget's
 
@@ -129,21 +125,3 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> 
     if host and parts.netloc.casefold() == host.casefold():
         return True
     return not listed and (parts.hostname or "").casefold() in LOCAL_HOSTS
-
-
-class ChatSession:
-    def __init__(self, session_id: str):
-        self.id = session_id
-        self.turns: list[Turn] = []
-        self.profile = ShopperProfile()
-
-    def load(self, logged: list[LoggedTurn]) -> None:
-        # Only completed answers become model context; failed turns are kept in the log only.
-        self.turns = [Turn(t.user_text, t.reply) for t in logged if t.status == "ok"]
-
-    def history_items(self) -> list[HistoryItem]:
-        items: list[HistoryItem] = []
-        for turn in self.turns:
-            items.append(HistoryItem(role="user", text=turn.user))
-            items.append(HistoryItem(role="assistant", text=turn.assistant))
-        return items

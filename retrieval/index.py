@@ -213,6 +213,11 @@ class CatalogIndex:
         found = {id_: _product(id_, metadata) for id_, metadata in self._stored(wanted)}
         return [found[id_] for id_ in wanted if id_ in found]
 
+    def first(self, limit: int) -> list[Product]:
+        """Up to `limit` stored products, in storage order (a shop page's listing)."""
+        result = self._store.get(limit=limit, include=["metadatas"])
+        return [_product(i, m) for i, m in zip(result["ids"], result["metadatas"], strict=True)]
+
     def categories(self) -> list[str]:
         metadatas = self._store.get(include=["metadatas"])["metadatas"]
         return sorted({str(m["category"]) for m in metadatas if m.get("category")}, key=str.lower)

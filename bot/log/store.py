@@ -114,8 +114,19 @@ class DialogueLog:
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._writer, call, *args)
 
-    async def open_turn(self, session_id: str, channel: str, user_text: str) -> int:
-        return await self._run(self._open_turn, session_id, channel, user_text)
+    async def open_turn(
+        self, session_id: str, channel: str, user_text: str, client_id: str | None = None
+    ) -> int:
+        return await self._run(self._open_turn, session_id, channel, user_text, client_id)
+
+    async def turn_of_client(self, session_id: str, client_id: str) -> Turn | None:
+        """The turn a client's message id already made in this session, if any."""
+        return await self._run(self._turn_of_client, session_id, client_id)
+
+    def _turn_of_client(self, session_id: str, client_id: str) -> Turn | None:
+        with self._sessions() as db:
+            query = select(Turn).where(Turn.session_id == session_id, Turn.client_id == client_id)
+            return db.scalars(query).first()
 
     async def close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
         await self._run(self._close_turn, turn_id, outcome)
@@ -123,10 +134,12 @@ class DialogueLog:
     async def history(self, session_id: str) -> list[Turn] | None:
         return await self._run(self.turns, session_id)
 
-    def _open_turn(self, session_id: str, channel: str, user_text: str) -> int:
+    def _open_turn(
+        self, session_id: str, channel: str, user_text: str, client_id: str | None = None
+    ) -> int:
         with self._sessions.begin() as db:
             _ensure_session(db, session_id, channel)
-            turn = Turn(session_id=session_id, user_text=user_text)
+            turn = Turn(session_id=session_id, user_text=user_text, client_id=client_id)
             db.add(turn)
             db.flush()
             return turn.id

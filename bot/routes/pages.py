@@ -1,21 +1,12 @@
-"""The minimal chat page, health and metrics."""
-
-from pathlib import Path
+"""Health and metrics."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.metrics import METRICS
 
 router = APIRouter()
-CHAT_PAGE = Path(__file__).resolve().parents[2] / "widget" / "chat.html"
-
-
-@router.get("/", response_class=HTMLResponse)
-async def chat_page() -> HTMLResponse:
-    """Serve a minimal page to chat with the assistant."""
-    return HTMLResponse(CHAT_PAGE.read_text(encoding="utf-8"))
 
 
 @router.get("/health")

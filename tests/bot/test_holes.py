@@ -10,16 +10,15 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
-from starlette.websockets import WebSocketDisconnect
 
 from bot.app import BodyLimit, handle_error
 from bot.chat import ChatService
+from bot.chat.hub import Hub
 from bot.config import Settings
 from bot.engine.client import EngineClient
 from bot.errors import UNAVAILABLE, EngineUnavailable, LogUnavailable, SalesbotError
 from bot.log.store import DialogueLog, TurnOutcome
 from bot.metrics import METRICS
-from bot.ws import Connection
 
 
 def statuses(log: DialogueLog, session_id: str) -> list[tuple[str, str | None]]:
@@ -41,45 +40,6 @@ async def test_turns_a_killed_service_left_pending_are_closed_at_the_next_start(
     assert log.close_interrupted() == 1
     assert statuses(log, "session-kill-1") == [("ok", None), ("error", "interrupted")]
     assert log.close_interrupted() == 0
-
-
-class LeavingSocket:
-    """A client that left: every send fails as a closed websocket does."""
-
-    async def send_text(self, text: str) -> None:
-        raise WebSocketDisconnect(1001)
-
-
-class FailingService:
-    """Answers every message with an error, after logging nothing (the pipeline would)."""
-
-    def __init__(self, log: DialogueLog) -> None:
-        self.log = log
-
-    async def answer(self, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
-        raise EngineUnavailable(UNAVAILABLE)
-        yield  # pragma: no cover
-
-
-async def test_queued_messages_are_closed_even_when_the_error_frame_cannot_be_sent(
-    log: DialogueLog,
-) -> None:
-    connection = Connection(LeavingSocket(), FailingService(log), Settings())  # type: ignore[arg-type]
-    connection.session.id = "session-left-1"
-    ids = [await log.open_turn("session-left-1", "ws", f"question {n}") for n in range(3)]
-    for turn_id in ids:
-        connection.queue.put_nowait((turn_id, "question"))
-
-    async def reader_sees_the_disconnect() -> None:
-        await asyncio.sleep(0.05)
-
-    connection.read = reader_sees_the_disconnect  # type: ignore[method-assign]
-    connection.resume = lambda session_id, token: asyncio.sleep(0)  # type: ignore[method-assign]
-    await connection.run(None)
-    # The first was taken by the worker (the pipeline closes it); the others are cancelled.
-    assert [s for s in statuses(log, "session-left-1")][1:] == [
-        ("cancelled", "client_disconnected"), ("cancelled", "client_disconnected")
-    ]  # fmt: skip
 
 
 class BrokenLog:
@@ -128,16 +88,25 @@ def test_a_chunked_body_over_the_limit_is_refused() -> None:
     assert large.json()["error"]["code"] == "body_too_large"
 
 
-class RecordingSocket:
+class RecordingTab:
     def __init__(self) -> None:
         self.frames: list[str] = []
 
-    async def send_text(self, text: str) -> None:
-        self.frames.append(text)
+    def push(self, frame: str) -> None:
+        self.frames.append(frame)
 
 
 class CountingService:
     """Fails each answer after recording its outcome, as the pipeline does."""
+
+    def __init__(self, log: DialogueLog) -> None:
+        self.log = log
+
+    def validate(self, text: str) -> str:
+        return text
+
+    async def accept(self, session_id: str, channel: str, text: str, client_id: Any) -> int:
+        return await self.log.open_turn(session_id, channel, text, client_id)
 
     async def answer(self, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
         METRICS.observe_turn(TurnOutcome(status="error", error_code="engine_unavailable"))
@@ -145,16 +114,15 @@ class CountingService:
         yield  # pragma: no cover
 
 
-async def test_a_failed_answer_is_counted_once_in_the_error_metric() -> None:
-    socket = RecordingSocket()
-    connection = Connection(socket, CountingService(), Settings())  # type: ignore[arg-type]
+async def test_a_failed_answer_is_counted_once_in_the_error_metric(log: DialogueLog) -> None:
+    tab = RecordingTab()
+    talk = await Hub(CountingService(log)).open("session-count-1", logged=False)  # type: ignore[arg-type]
+    assert talk is not None
+    talk.attach(tab, None, 0)
     counter = METRICS.errors.labels("engine_unavailable")
     before = counter._value.get()
-    connection.queue.put_nowait((1, "hello"))
-    worker = asyncio.create_task(connection.work())
-    while not socket.frames:
+    await talk.submit("hello", None, lambda: None)
+    while len(tab.frames) < 2:
         await asyncio.sleep(0.01)
-    worker.cancel()
-    await asyncio.gather(worker, return_exceptions=True)
-    assert '"code":"engine_unavailable"' in socket.frames[0]
+    assert '"code":"engine_unavailable"' in tab.frames[1]
     assert counter._value.get() - before == 1

@@ -3,12 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.events import Turn
 from bot.errors import RateLimited
-from bot.log.models import Turn as LoggedTurn
-from bot.protocol import HistoryItem
 from bot.sessions import (
-    ChatSession,
     Limits,
     RateLimiter,
     ResumeTokens,
@@ -68,48 +64,6 @@ def test_new_session_id_matches_wire_pattern_and_differs() -> None:
     ids = {new_session_id() for _ in range(50)}
     assert len(ids) == 50
     assert all(len(i) == 22 and i.replace("-", "").replace("_", "").isalnum() for i in ids)
-
-
-def logged(status: str, user: str, reply: str = "") -> LoggedTurn:
-    return LoggedTurn(session_id="s" * 22, status=status, user_text=user, reply=reply)
-
-
-def test_chat_session_load_keeps_only_answered_turns() -> None:
-    session = ChatSession("s" * 22)
-    session.load(
-        [
-            logged("ok", "Do you sell tents?", "Yes, the Alpine Dome Tent."),
-            logged("error", "Hello?", ""),
-            logged("cancelled", "And stoves?", "We have"),
-            logged("ok", "How much is it?", "It is $349.50."),
-            logged("pending", "Thanks", ""),
-        ]
-    )
-    assert session.turns == [
-        Turn("Do you sell tents?", "Yes, the Alpine Dome Tent."),
-        Turn("How much is it?", "It is $349.50."),
-    ]
-
-
-def test_chat_session_history_items_alternate_user_and_assistant() -> None:
-    session = ChatSession("s" * 22)
-    session.load(
-        [
-            logged("ok", "Do you sell tents?", "Yes, the Alpine Dome Tent."),
-            logged("ok", "How much is it?", "It is $349.50."),
-        ]
-    )
-    assert session.history_items() == [
-        HistoryItem(role="user", text="Do you sell tents?"),
-        HistoryItem(role="assistant", text="Yes, the Alpine Dome Tent."),
-        HistoryItem(role="user", text="How much is it?"),
-        HistoryItem(role="assistant", text="It is $349.50."),
-    ]
-
-
-def test_chat_session_starts_without_history() -> None:
-    session = ChatSession("s" * 22)
-    assert (session.turns, session.history_items()) == ([], [])
 
 
 def test_limits_survive_a_new_connection_and_count_per_address() -> None:

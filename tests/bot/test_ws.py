@@ -85,10 +85,14 @@ async def test_ws_resume_by_session_id_and_token_returns_history(service: Servic
         resumed = await recv(ws)
     assert resumed["session_id"] == session_id
     assert resumed["resumed"] is True
-    assert resumed["history"] == [
-        {"role": "user", "text": "Do you sell sleeping bags?"},
-        {"role": "assistant", "text": first.done["text"]},
+    message_id = first.done["message_id"]
+    assert [(h["role"], h["text"], h["message_id"]) for h in resumed["history"]] == [
+        ("user", "Do you sell sleeping bags?", message_id),
+        ("assistant", first.done["text"], message_id),
     ]
+    # The cards the answer showed come back with it, so a reloaded page shows them again.
+    shown = [c["id"] for c in first.products]
+    assert shown and [c["id"] for c in resumed["history"][1]["products"]] == shown
 
 
 async def test_ws_resume_in_first_frame_continues_session(service: Service) -> None:

@@ -1,0 +1,327 @@
+"""The session hub: each live conversation's answering worker and numbered frame stream, shared
+by every connection (browser tab) that shows it.
+
+A conversation lives here while a tab shows it or an answer is being written; its answers go on
+when the shopper's tab reloads or the network drops, and a tab that comes back gets, in order,
+the finished turns (`history`) and the frames of unfinished answers it has not seen (replay),
+then the live frames: no duplicate and no gap.
+"""
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from bot.chat.events import Done, Event, Handover, Products, Token, Turn
+from bot.chat.pipeline import STOPPED, WAITING, ChatService
+from bot.chat.profile import ShopperProfile
+from bot.errors import BadRequest, SalesbotError
+from bot.log.models import Turn as LoggedTurn
+from bot.log.store import TurnOutcome
+from bot.protocol import (
+    AcceptedFrame,
+    DoneFrame,
+    ErrorFrame,
+    HandoverFrame,
+    HistoryItem,
+    PageContext,
+    ProductCard,
+    ProductsFrame,
+    Timings,
+    TokenFrame,
+    TokenUsage,
+)
+
+log = logging.getLogger(__name__)
+MAX_QUEUED = 4
+INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
+STOPPED_MESSAGE = "You stopped this answer."
+
+
+class Subscriber(Protocol):
+    def push(self, frame: str) -> None:
+        """Queue a frame for this connection; never blocks the answer being written."""
+
+
+class Conversation:
+    def __init__(self, session_id: str, service: ChatService, hub: "Hub"):
+        self.id = session_id
+        self.service = service
+        self.hub = hub
+        self.stream = secrets.token_urlsafe(6)  # a new one each time the conversation goes live
+        self.seq = 0
+        self.turns: list[Turn] = []  # the model's context: answered turns
+        self.profile = ShopperProfile()
+        self.state = "bot"
+        self.history: list[HistoryItem] = []  # what a tab shows: every finished turn
+        self.subscribers: set[Subscriber] = set()
+        self.queue: deque[tuple[int, str, str | None]] = deque()
+        self.contexts: dict[int, PageContext] = {}
+        self.unfinished: dict[int, list[tuple[int, str]]] = {}  # turn -> its (seq, frame)s
+        self.client_ids: dict[str, int] = {}
+        self.resumed = False
+        self.worker: asyncio.Task[None] | None = None
+        self.answering: tuple[int, asyncio.Task[None]] | None = None
+        self._accepting = asyncio.Lock()
+
+    async def load(self) -> bool:
+        """Restore a logged conversation; False when the log has no such session."""
+        logged = await self.service.log.history(self.id)
+        if logged is None:
+            return False
+        self.turns = [Turn(t.user_text, t.reply) for t in logged if t.status == "ok"]
+        stored = await self.service.log.profile(self.id)
+        self.profile = ShopperProfile.model_validate(stored or {})
+        self.state = await self.service.log.session_state(self.id) or "bot"
+        self.history = await asyncio.to_thread(self._history_of, logged)
+        self.resumed = True
+        return True
+
+    def _history_of(self, logged: list[LoggedTurn]) -> list[HistoryItem]:
+        items: list[HistoryItem] = []
+        ids = {p["id"] for t in logged for p in t.products or []}
+        products = {p.id: p for p in self.service.index.get(ids)} if ids else {}
+        for turn in logged:
+            if turn.status == "pending":
+                continue  # a previous run's leftovers are closed at start-up
+            user = HistoryItem(
+                role="user", text=turn.user_text, message_id=turn.id, client_id=turn.client_id
+            )
+            cards = [
+                ProductCard(**products[p["id"]].card(), score=p.get("score", 1.0))
+                for p in turn.products or []
+                if p["id"] in products
+            ]
+            failed = turn.status != "ok"
+            text = turn.reply if not failed else (turn.error_message or "No answer was written.")
+            reply = HistoryItem(
+                role="assistant", text=text, message_id=turn.id, products=cards,
+                error=(turn.error_code or "error") if failed else None,
+            )  # fmt: skip
+            items += [user, reply]
+        return items
+
+    # --- who is watching --------------------------------------------------------------------
+    def attach(self, subscriber: Subscriber, stream: str | None, last_seq: int) -> list[str]:
+        """Subscribe; returns the frames of unfinished answers this client has not seen."""
+        seen = last_seq if stream == self.stream else 0
+        frames = [f for turn in self.unfinished.values() for s, f in turn if s > seen]
+        self.subscribers.add(subscriber)
+        return frames
+
+    def detach(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+        self.hub.release(self)
+
+    @property
+    def idle(self) -> bool:
+        return not self.subscribers and not self.queue and self.worker is None
+
+    def publish(self, frame: BaseModel, turn_id: int) -> None:
+        self.seq += 1
+        text = frame.model_copy(update={"seq": self.seq}).model_dump_json()
+        if turn_id in self.unfinished:
+            self.unfinished[turn_id].append((self.seq, text))
+        for subscriber in list(self.subscribers):
+            subscriber.push(text)
+
+    # --- messages in ------------------------------------------------------------------------
+    async def submit(
+        self,
+        text: str,
+        client_id: str | None,
+        check: Callable[[], None],
+        context: PageContext | None = None,
+    ) -> tuple[int, bool]:
+        """Log a message and queue its answer; (turn id, whether `client_id` was already
+        accepted, in which case nothing new happens)."""
+        async with self._accepting:
+            if client_id is not None:
+                known = self.client_ids.get(client_id)
+                if known is None and self.resumed:
+                    turn = await self.service.log.turn_of_client(self.id, client_id)
+                    known = turn.id if turn is not None else None
+                if known is not None:
+                    return known, True
+            self.service.validate(text)
+            if len(self.queue) >= MAX_QUEUED:
+                raise BadRequest(
+                    "Still answering your earlier messages. Please wait for the answer.",
+                    code="busy",
+                )
+            check()
+            turn_id = await self.service.accept(self.id, "ws", text, client_id)
+            if client_id is not None:
+                self.client_ids[client_id] = turn_id
+            self.unfinished[turn_id] = []
+            self.publish(AcceptedFrame(message_id=turn_id, text=text, client_id=client_id), turn_id)
+            self.queue.append((turn_id, text, client_id))
+            if context is not None and context.product_id:
+                self.contexts[turn_id] = context
+            if self.worker is None:
+                self.worker = asyncio.create_task(self.work())
+            return turn_id, False
+
+    def stop(self, turn_id: int) -> None:
+        """Stop an answer being written or still waiting; one already finished is left alone."""
+        if self.answering is not None and self.answering[0] == turn_id:
+            self.answering[1].cancel(STOPPED)
+            return
+        for queued in list(self.queue):
+            if queued[0] == turn_id:
+                self.queue.remove(queued)
+                asyncio.create_task(self._close_unanswered(turn_id, STOPPED, "stopped"))
+                self.fail(turn_id, queued[1], queued[2], BadRequest(STOPPED_MESSAGE, code=STOPPED))
+
+    async def _close_unanswered(self, turn_id: int, code: str, why: str) -> None:
+        outcome = TurnOutcome(status="cancelled", error_code=code, error_message=why)
+        await self.service.log.close_turn(turn_id, outcome)
+
+    # --- answers out ------------------------------------------------------------------------
+    async def work(self) -> None:
+        try:
+            while self.queue:
+                turn_id, text, client_id = self.queue.popleft()
+                task = asyncio.create_task(self.answer(turn_id, text, client_id))
+                self.answering = (turn_id, task)
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    if not task.cancelled() or asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                        raise  # the service is stopping
+                    self.fail(turn_id, text, client_id, BadRequest(STOPPED_MESSAGE, code=STOPPED))
+                except SalesbotError as exc:
+                    self.fail(turn_id, text, client_id, exc)
+                except Exception:
+                    log.exception("Answering message %s failed.", turn_id)
+                    self.fail(turn_id, text, client_id, INTERNAL)
+                finally:
+                    self.answering = None
+        finally:
+            self.worker = None
+            self.hub.release(self)
+
+    async def answer(self, turn_id: int, text: str, client_id: str | None) -> None:
+        profile = self.profile
+        context = self.contexts.pop(turn_id, None)
+        if context is not None and context.product_id:
+            # The product page the shopper is on is what "this one" means.
+            found = await asyncio.to_thread(self.service.index.get, [context.product_id])
+            if found:
+                shown = [found[0].id, *(i for i in profile.shown if i != found[0].id)]
+                profile = profile.model_copy(update={"shown": shown})
+        events = self.service.answer(turn_id, text, profile=profile, session_id=self.id)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                self.forward(turn_id, text, client_id, event)
+
+    def forward(self, turn_id: int, text: str, client_id: str | None, event: Event) -> None:
+        if isinstance(event, Products):
+            cards = [
+                ProductCard(
+                    **h.product.card(), score=round(h.score, 4), note=event.notes.get(h.product.id)
+                )
+                for h in event.hits
+            ]
+            self.publish(ProductsFrame(message_id=turn_id, products=cards), turn_id)
+        elif isinstance(event, Handover):
+            self.state = WAITING
+            frame = HandoverFrame(message_id=turn_id, reason=event.reason, message=event.message)
+            self.publish(frame, turn_id)
+        elif isinstance(event, Token):
+            self.publish(TokenFrame(message_id=turn_id, text=event.text), turn_id)
+        elif isinstance(event, Done):
+            self.turns.append(Turn(text, event.text))
+            if event.profile is not None:
+                self.profile = event.profile
+            done = DoneFrame(
+                message_id=turn_id, text=event.text,
+                timings=Timings(ttft_ms=event.ttft_ms, total_ms=event.total_ms),
+                usage=TokenUsage(**vars(event.usage)), intent=event.intent, action=event.action,
+                profile=event.profile.model_dump(mode="json") if event.profile else None,
+            )  # fmt: skip
+            cards = self._cards_of(turn_id)
+            self.publish(done, turn_id)
+            self._finish(turn_id, text, client_id, event.text, cards, None)
+
+    def _cards_of(self, turn_id: int) -> list[ProductCard]:
+        for _, frame in self.unfinished.get(turn_id, []):
+            if frame.startswith('{"type":"products"'):
+                return ProductsFrame.model_validate_json(frame).products
+        return []
+
+    def fail(self, turn_id: int, text: str, client_id: str | None, exc: SalesbotError) -> None:
+        frame = ErrorFrame(code=exc.code, message=exc.message, message_id=turn_id)
+        self.publish(frame, turn_id)
+        self._finish(turn_id, text, client_id, exc.message, [], exc.code)
+
+    def _finish(
+        self, turn_id: int, text: str, client_id: str | None, reply: str,
+        cards: list[ProductCard], error: str | None,
+    ) -> None:  # fmt: skip
+        self.unfinished.pop(turn_id, None)
+        self.history.append(
+            HistoryItem(role="user", text=text, message_id=turn_id, client_id=client_id)
+        )
+        self.history.append(
+            HistoryItem(
+                role="assistant", text=reply, message_id=turn_id, products=cards, error=error
+            )
+        )
+
+    async def close(self) -> None:
+        """The service is stopping: stop the answer being written; close what waits."""
+        if self.worker is not None:
+            self.worker.cancel()
+            await asyncio.gather(self.worker, return_exceptions=True)
+        while self.queue:
+            turn_id, _, _ = self.queue.popleft()
+            await self._close_unanswered(turn_id, "service_stopping", SERVICE_STOPPING)
+
+
+SERVICE_STOPPING = "The service stopped before this message was answered."
+
+
+class Hub:
+    """Every live conversation of this replica, by session id."""
+
+    def __init__(self, service: ChatService):
+        self.service = service
+        self.live: dict[str, Conversation] = {}
+        self._opening: dict[str, asyncio.Future[None]] = {}
+
+    async def open(self, session_id: str, *, logged: bool) -> Conversation | None:
+        """The live conversation of `session_id`, restored from the log when `logged` (None
+        when the log has no such session), else a new one."""
+        while True:
+            if (live := self.live.get(session_id)) is not None:
+                return live
+            opening = self._opening.get(session_id)
+            if opening is None:
+                break
+            await asyncio.shield(opening)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._opening[session_id] = done
+        try:
+            conversation = Conversation(session_id, self.service, self)
+            if logged and not await conversation.load():
+                return None
+            self.live[session_id] = conversation
+            return conversation
+        finally:
+            del self._opening[session_id]
+            done.set_result(None)
+
+    def release(self, conversation: Conversation) -> None:
+        if conversation.idle and self.live.get(conversation.id) is conversation:
+            del self.live[conversation.id]
+
+    async def close(self) -> None:
+        for conversation in list(self.live.values()):
+            await conversation.close()
+        self.live.clear()
