@@ -204,6 +204,7 @@ async def benchmark(settings: Settings, options: BenchOptions) -> dict[str, Any]
             "max_reply_tokens": options.max_tokens,
             "temperature": 0.0,
             "rate_limit_messages": 10**6,
+            "rate_limit_ip_messages": 10**6,  # every bench client is on 127.0.0.1
         }
     )
     app = create_app(settings)

@@ -345,6 +345,26 @@ def bench_adapters(
         output.write_text(json.dumps(results, indent=2) + "\n")
 
 
+@bench_app.command("widget")
+def bench_widget(
+    loads: Annotated[int, typer.Option(min=1, help="Page loads with and without the widget.")] = 5,
+    questions: Annotated[int, typer.Option(min=1, max=8, help="Answers streamed.")] = 3,
+    throttle: Annotated[float, typer.Option(min=1, help="CPU slowdown, as for a phone.")] = 4.0,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+) -> None:
+    """The widget's cost to the shop's page and its streamed text's delay to the screen."""
+    try:
+        import playwright  # noqa: F401
+
+        from bot.bench_widget import WidgetBenchOptions, run
+    except ImportError:
+        raise fail("This benchmark drives Chromium: run scripts/setup.sh --dev first.") from None
+    results = run(Settings(), WidgetBenchOptions(loads, questions, throttle))
+    console.print_json(json.dumps(results))
+    if output:
+        output.write_text(json.dumps(results, indent=2) + "\n")
+
+
 @bench_app.command("train")
 def bench_train(
     dialogues: Annotated[int, typer.Option(min=10, max=100_000, help="Generated dialogues.")] = 200,

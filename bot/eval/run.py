@@ -115,6 +115,7 @@ async def temporary_service(settings: Settings, catalog: Path) -> AsyncIterator[
                 "database_url": f"sqlite:///{tmp}/eval.db",
                 "demo_catalog": False,
                 "rate_limit_messages": 10**6,
+                "rate_limit_ip_messages": 10**6,  # every eval client is on 127.0.0.1
                 "temperature": 0.0,
             }
         )

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +28,7 @@ DEMO_POLICY = (
 JS = "text/javascript; charset=utf-8"
 LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$")
 RTL = {"ar", "he", "fa", "ur"}
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @cache
@@ -85,17 +87,29 @@ def _item(product: Product) -> str:
 
 
 @router.get("/demo", response_class=HTMLResponse)
-async def demo_shop(request: Request, lang: str = "en") -> HTMLResponse:
-    """Serve a demo shop page over the catalog with the widget on it (`?lang=de`, `?lang=ar`
-    shows the widget in another language)."""
+async def demo_shop(
+    request: Request,
+    lang: str = "en",
+    color: str = "#0b57d0",
+    position: Literal["left", "right"] = "right",
+    widget: bool = True,
+) -> HTMLResponse:
+    """Serve a demo shop page over the catalog with the widget on it: try the shop's
+    `?lang=` (en, de, ar), `?color=` (#rrggbb) and `?position=` (left, right); `?widget=0`
+    leaves the widget out, for comparisons."""
     if not LANG.match(lang):
         raise BadRequest("lang is a language tag such as en, de or ar.")
+    if not COLOR.match(color):
+        raise BadRequest("color is a colour written #rrggbb, such as #0b57d0.")
     products = request.app.state.index.first(DEMO_PRODUCTS)
     page = (DEMO / "index.html").read_text(encoding="utf-8")
     direction = "rtl" if lang.split("-")[0] in RTL else "ltr"
     page = page.replace("{lang}", lang).replace("{dir}", direction)
+    page = page.replace("{color}", color).replace("{position}", position)
     page = page.replace("{store}", html.escape(request.app.state.settings.store_name))
     page = page.replace("{products}", "\n".join(_item(p) for p in products))
+    if not widget:
+        page = "\n".join(line for line in page.splitlines() if "/widget.js" not in line)
     return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_POLICY})
 
 

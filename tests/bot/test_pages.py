@@ -1,4 +1,4 @@
-"""The chat page, health and metrics endpoints of the running service."""
+"""The demo shop, health and metrics endpoints of the running service."""
 
 import httpx
 import pytest
@@ -10,11 +10,14 @@ from tests.service import Service
 pytestmark = pytest.mark.engine
 
 
-def test_pages_chat_page_is_served(service: Service) -> None:
-    response = httpx.get(service.url)
-    assert response.status_code == 200
+def test_pages_home_opens_the_demo_shop_with_the_widget(service: Service) -> None:
+    response = httpx.get(service.url, follow_redirects=True)
+    assert response.status_code == 200 and response.url.path == "/demo"
     assert response.headers["content-type"].startswith("text/html")
-    assert "/ws/chat" in response.text
+    assert '<script src="/widget.js"' in response.text
+    assert response.text.count("Add to cart</button>") == 24  # the first products listed
+    bad = httpx.get(f"{service.url}/demo?color=red")
+    assert bad.status_code == 400 and "#rrggbb" in bad.json()["error"]["message"]
 
 
 def test_pages_health_reports_a_ready_engine_and_the_catalog(service: Service) -> None:

@@ -123,7 +123,7 @@ def test_feedback_and_event_frames_parse_and_bad_ones_say_what_is_wrong() -> Non
         ('{"type": "feedback", "rating": "up"}', "message_id: Field required"),
         ('{"type": "event", "name": "purchase"}', "event frame: name"),
         ('{"type": "event", "name": "checkout", "quantity": 0}', "quantity"),
-        ('{"type": "ping"}', 'Client frames are "message", "feedback", "event"'),
+        ('{"type": "ping"}', 'Client frames are "message", "stop", "feedback", "event"'),
     ]:
         with pytest.raises(BadRequest) as raised:
             parse_frame(raw, 4096)

@@ -92,11 +92,13 @@ class Shop:
         )
         return str(self.answers().last.locator(".body").text_content())
 
-    def wait_all_done(self) -> None:
+    def wait_all_done(self, answers: int = 1) -> None:
+        """Wait until at least `answers` answers are shown and none is still streaming."""
         self.until(
             f"(() => {{ const r = document.querySelector('{WIDGET}').shadowRoot;"
             " const all = r.querySelectorAll('.msg.assistant');"
-            " return all.length > 0 && [...all].every(m => m.dataset.state !== 'streaming'); })()",
+            f" return all.length >= {answers}"
+            " && [...all].every(m => m.dataset.state !== 'streaming'); })()",
             ANSWER_TIMEOUT_MS,
         )
 

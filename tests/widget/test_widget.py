@@ -87,6 +87,28 @@ def test_widget_reload_mid_answer_shows_every_message_once(shop: Shop) -> None:
     assert shop.errors == []
 
 
+def test_widget_second_tab_shows_the_same_conversation_once(
+    browser: Browser, service: Service
+) -> None:
+    context = browser.new_context()  # one browser profile: the tabs share localStorage
+    first, second = new_shop(context, service), new_shop(context, service)
+    first.visit()
+    first.open()
+    second.visit()
+    second.open()
+    assert second.session_id() == first.session_id()
+    text = first.ask("Do you sell camping stoves?")
+    second.wait_all_done()
+    expected = [("user", "Do you sell camping stoves?"), ("assistant", text)]
+    assert first.transcript() == second.transcript() == first.logged() == expected
+    second.ask("Which one is the lightest?")
+    first.wait_all_done(answers=2)
+    assert first.transcript() == second.transcript() == first.logged()
+    assert len(first.logged()) == 4
+    assert first.errors == second.errors == []
+    context.close()
+
+
 def test_widget_network_drop_mid_answer_resumes_with_no_gap(shop: Shop) -> None:
     """The socket dies after the first token: the widget reconnects after the last frame it
     saw, and the answer reads exactly as logged."""
@@ -271,3 +293,26 @@ def test_widget_loader_is_cached_briefly_and_the_bundle_for_a_year(service: Serv
     assert stale.status_code == 404 and "/widget.js" in stale.json()["error"]["message"]
     demo = httpx.get(f"{service.url}/demo")
     assert "script-src 'self'" in demo.headers["content-security-policy"]
+
+
+def contrast(a: list[int], b: list[int]) -> float:
+    def luminance(rgb: list[int]) -> float:
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("color", ["#ffee00", "#00aaff", "#777777", "#0b57d0"])
+def test_widget_shop_colour_keeps_its_text_readable(shop: Shop, color: str) -> None:
+    shop.visit(f"/demo?color=%23{color[1:]}&position=left")
+    launcher = shop.page.locator(f"{WIDGET} .launcher")
+    colors = launcher.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+    )
+    background, text = ([int(v) for v in c[4:-1].split(",")[:3]] for c in colors)
+    assert contrast(background, text) >= 4.5, (color, colors)
+    box = launcher.bounding_box()
+    assert box is not None and box["x"] < 100  # bottom left

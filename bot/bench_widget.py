@@ -1,0 +1,171 @@
+"""Benchmark: what the widget costs the shop's page, and how fast streamed text reaches the screen.
+
+Runs the service in-process with its engine and drives the demo shop in headless Chromium
+(Playwright, the `dev` extra), with the CPU throttled 4× like a mid-range phone:
+- blocking time (the part of each long task over 50 ms, load to 3 s after) with and without
+  the widget, over `loads` page loads each;
+- the launcher painted after DOMContentLoaded;
+- each streamed token from its websocket frame arriving to the next frame painted (the
+  animation frame after the widget wrote it), over `questions` answers, throttled and not.
+"""
+
+import asyncio
+import os
+import platform
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.bench import QUESTIONS, served
+from bot.config import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Installed before any page script: long tasks, the launcher's first painted frame, and each
+# token frame's arrival and the next animation frame after it.
+PROBE = """
+window.__longtasks = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+}).observe({type: 'longtask', buffered: true});
+(function launcher() {
+  const host = document.getElementById('salesbot-widget');
+  if (host && host.shadowRoot && host.shadowRoot.querySelector('.launcher')) {
+    requestAnimationFrame(() => { window.__launcher = performance.now(); });
+  } else requestAnimationFrame(launcher);
+})();
+window.__tokens = [];
+const Native = window.WebSocket;
+window.WebSocket = class extends Native {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (event) => {
+      if (!event.data.startsWith('{"type":"token"')) return;
+      const arrived = performance.now();
+      requestAnimationFrame(() => window.__tokens.push(performance.now() - arrived));
+    });
+  }
+};
+"""
+
+
+@dataclass
+class WidgetBenchOptions:
+    loads: int = 5
+    questions: int = 3
+    throttle: float = 4.0
+
+    def command(self) -> str:
+        return (
+            f"salesbot bench widget --loads {self.loads} --questions {self.questions} "
+            f"--throttle {self.throttle:g}"
+        )
+
+
+def _stats(values: list[float]) -> dict[str, float | int]:
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "n": len(values),
+        "p50": round(statistics.median(ordered), 1),
+        "p95": round(p95, 1),
+        "max": round(ordered[-1], 1),
+    }
+
+
+async def _page(browser: Any, throttle: float) -> Any:
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.add_init_script(PROBE)
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    return page
+
+
+async def _load(browser: Any, base: str, throttle: float, widget: bool) -> dict[str, float]:
+    page = await _page(browser, throttle)
+    await page.goto(f"{base}/demo{'' if widget else '?widget=0'}", wait_until="load")
+    await page.wait_for_timeout(3000)
+    tasks = await page.evaluate("window.__longtasks")
+    loaded = await page.evaluate(
+        "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+    )
+    launcher = await page.evaluate("window.__launcher ?? null")
+    await page.context.close()
+    return {
+        "blocking_ms": sum(max(0.0, duration - 50) for _, duration in tasks),
+        "launcher_ms": (launcher - loaded) if launcher is not None else -1.0,
+    }
+
+
+async def _tokens(browser: Any, base: str, throttle: float, questions: int) -> list[float]:
+    page = await _page(browser, throttle)
+    await page.goto(f"{base}/demo")
+    root = "#salesbot-widget"
+    await page.locator(f"{root} .launcher").click()
+    for question in QUESTIONS[:questions]:
+        done = await page.locator(f"{root} .msg.assistant[data-state=done]").count()
+        await page.locator(f"{root} textarea").fill(question)
+        await page.locator(f"{root} textarea").press("Enter")
+        await (
+            page.locator(f"{root} .msg.assistant[data-state=done]")
+            .nth(done)
+            .wait_for(timeout=180_000)
+        )
+    latencies: list[float] = await page.evaluate("window.__tokens")
+    await page.context.close()
+    return latencies
+
+
+async def _measure(base: str, options: WidgetBenchOptions) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            await _load(browser, base, 1.0, True)  # warm caches, as a returning shopper has
+            loads = {
+                kind: [
+                    await _load(browser, base, options.throttle, kind == "with widget")
+                    for _ in range(options.loads)
+                ]
+                for kind in ("without widget", "with widget")
+            }
+            tokens = {
+                f"{rate:g}x CPU": await _tokens(browser, base, rate, options.questions)
+                for rate in (1.0, options.throttle)
+            }
+        finally:
+            await browser.close()
+    blocking = {k: [r["blocking_ms"] for r in v] for k, v in loads.items()}
+    added = statistics.median(blocking["with widget"]) - statistics.median(
+        blocking["without widget"]
+    )
+    return {
+        "command": options.command(),
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
+        f"Python {platform.python_version()}, Chromium headless",
+        "blocking_ms": {k: _stats(v) for k, v in blocking.items()},
+        "added_blocking_ms_median": round(added, 1),
+        "launcher_after_dcl_ms": _stats([r["launcher_ms"] for r in loads["with widget"]]),
+        "token_to_screen_ms": {k: _stats(v) for k, v in tokens.items()},
+    }
+
+
+async def benchmark(settings: Settings, options: WidgetBenchOptions) -> dict[str, Any]:
+    from bot.app import create_app
+
+    settings = settings.model_copy(
+        update={"rate_limit_messages": 10**6, "rate_limit_ip_messages": 10**6}
+    )
+    app = create_app(settings)
+    async with served(app) as url:
+        base = url.replace("ws://", "http://").removesuffix("/ws/chat")
+        return await _measure(base, options)
+
+
+def run(settings: Settings, options: WidgetBenchOptions) -> dict[str, Any]:
+    return asyncio.run(benchmark(settings, options))
