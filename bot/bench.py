@@ -160,10 +160,10 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def served(app: Any) -> AsyncIterator[str]:
+async def served(app: Any, *, engine: bool = True) -> AsyncIterator[str]:
     """Serve `app` (from `create_app`) on a free loopback port in this event loop, as
-    `salesbot serve` would; yields its chat websocket URL once the engine is ready, and stops
-    the server when the block ends."""
+    `salesbot serve` would; yields its chat websocket URL once the engine is ready (at once
+    with `engine=False`), and stops the server when the block ends."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
@@ -173,7 +173,8 @@ async def served(app: Any) -> AsyncIterator[str]:
             raise RuntimeError("The service did not start; its log above says why.")
         await asyncio.sleep(0.2)
     try:
-        await app.state.chat.engine.ensure_ready(app.state.settings.engine_start_timeout)
+        if engine:
+            await app.state.chat.engine.ensure_ready(app.state.settings.engine_start_timeout)
         yield f"ws://127.0.0.1:{port}/ws/chat"
     finally:
         server.should_exit = True

@@ -1,5 +1,6 @@
 """The shopper's widget (a short-lived loader and the versioned bundle) and the demo shop."""
 
+import gzip
 import html
 import json
 import re
@@ -32,32 +33,37 @@ COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @cache
-def bundle() -> tuple[str, str]:
-    """The built widget's versioned file name and its text."""
+def bundle() -> tuple[str, str, bytes]:
+    """The built widget's versioned file name, its text and the text gzipped."""
     manifest = json.loads((DIST / "manifest.json").read_text(encoding="utf-8"))
-    return manifest["widget"], (DIST / "widget.js").read_text(encoding="utf-8")
+    text = (DIST / "widget.js").read_text(encoding="utf-8")
+    return manifest["widget"], text, gzip.compress(text.encode(), mtime=0)
 
 
 @router.get("/widget.js")
 async def widget_loader() -> Response:
     """Serve the loader a shop's page includes with one script tag."""
-    name, _ = bundle()
+    name, _, _ = bundle()
     loader = (DIST / "loader.js").read_text(encoding="utf-8")
     loader = loader.replace("__BUNDLE__", f"/widget/{name}")
     return Response(loader, media_type=JS, headers={"Cache-Control": LOADER_CACHE})
 
 
 @router.get("/widget/{name}")
-async def widget_bundle(name: str) -> Response:
+async def widget_bundle(name: str, request: Request) -> Response:
     """Serve the widget itself, cached for a year under its content hash."""
-    current, text = bundle()
+    current, text, packed = bundle()
     if name != current:
         raise SalesbotError(
             f"There is no widget file {name[:80]}; load /widget.js, which names the current one.",
             code="not_found",
             status=404,
         )
-    return Response(text, media_type=JS, headers={"Cache-Control": BUNDLE_CACHE})
+    headers = {"Cache-Control": BUNDLE_CACHE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(packed, media_type=JS, headers=headers)
+    return Response(text, media_type=JS, headers=headers)
 
 
 @router.get("/")

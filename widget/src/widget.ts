@@ -64,16 +64,16 @@ class Widget {
   lang: string;
   root: HTMLElement;
   launcher: HTMLButtonElement;
-  panel: HTMLElement;
-  banner: HTMLElement;
-  log: HTMLElement;
-  status: HTMLElement;
-  chips: HTMLElement;
-  input: HTMLTextAreaElement;
-  sendButton: HTMLButtonElement;
-  stopButton: HTMLButtonElement;
-  live: HTMLElement;
-  link: Link;
+  panel!: HTMLElement;
+  banner!: HTMLElement;
+  log!: HTMLElement;
+  status!: HTMLElement;
+  chips!: HTMLElement;
+  input!: HTMLTextAreaElement;
+  sendButton!: HTMLButtonElement;
+  stopButton!: HTMLButtonElement;
+  live!: HTMLElement;
+  link!: Link;
   handlers = new Map<string, Set<Handler>>();
   answers = new Map<number, View>();
   users = new Map<string, HTMLElement>(); // client id -> the shopper's bubble
@@ -99,6 +99,23 @@ class Widget {
     this.root = el("div", { class: `root ${position}`, lang: this.lang, dir: chosen.rtl ? "rtl" : "ltr" });
     this.launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "salesbot-panel" });
     this.launcher.append(icon(BUBBLE), w.open);
+    this.launcher.addEventListener("click", () => this.open());
+    this.root.append(this.launcher);
+    shadow.append(this.root);
+    document.body.append(host);
+    // The launcher is all the page waits for; the panel and the connection come in a later
+    // task, when the browser is idle (or at once when the shopper opens the chat).
+    const later = window.requestIdleCallback || ((f: () => void) => setTimeout(f, 50));
+    if (config.open) this.open(false);
+    else later(() => this.build(), { timeout: 2000 });
+  }
+
+  built = false;
+
+  build(): void {
+    if (this.built) return;
+    this.built = true;
+    const { config, w } = this;
     const title = el("h2", { id: "salesbot-title" }, config.shopName || w.title);
     const human = el("button", { type: "button", class: "human" }, w.human);
     const close = el("button", { type: "button", class: "close", "aria-label": w.close }, "×");
@@ -115,11 +132,7 @@ class Widget {
       "section", { class: "panel", id: "salesbot-panel", role: "dialog", "aria-labelledby": "salesbot-title", hidden: "" },
       el("header", {}, title, human, close), this.banner, this.log, this.status, this.chips, form, this.live,
     );
-    this.root.append(this.panel, this.launcher);
-    shadow.append(this.root);
-    document.body.append(host);
-
-    this.launcher.addEventListener("click", () => this.open());
+    this.root.prepend(this.panel);
     close.addEventListener("click", () => this.close());
     human.addEventListener("click", () => this.send(w.humanMessage));
     this.stopButton.addEventListener("click", () => {
@@ -143,7 +156,6 @@ class Widget {
     const key = `salesbot:${new URL(config.service).host}`;
     this.link = new Link(config.service, key, (f) => this.receive(f), (s) => this.connection(s));
     this.link.connect();
-    if (config.open) this.open(false);
   }
 
   // --- the host page's API ----------------------------------------------------------------
@@ -163,6 +175,7 @@ class Widget {
   }
 
   open(focus = true): void {
+    this.build();
     this.panel.hidden = false;
     this.launcher.hidden = true;
     this.launcher.setAttribute("aria-expanded", "true");
@@ -172,6 +185,7 @@ class Widget {
   }
 
   close(): void {
+    if (!this.built) return;
     this.panel.hidden = true;
     this.launcher.hidden = false;
     this.launcher.setAttribute("aria-expanded", "false");
@@ -180,7 +194,7 @@ class Widget {
   }
 
   toggle(): void {
-    this.panel.hidden ? this.open() : this.close();
+    !this.built || this.panel.hidden ? this.open() : this.close();
   }
 
   setContext(context: { product?: string; cart?: string[] } | null): void {
@@ -194,6 +208,7 @@ class Widget {
   send(raw: string): void {
     const text = raw.trim();
     if (!text) return;
+    this.build();
     this.input.value = "";
     const clientId = this.link.message(text, this.context);
     const bubble = this.bubble("user", this.w.you, text);
@@ -277,7 +292,7 @@ class Widget {
     const view = this.answer(id);
     if (view.done) return;
     view.text += text;
-    view.body.textContent = view.text;
+    view.body.append(text);
     // Announce whole sentences as they complete, not every token.
     const end = Math.max(view.text.lastIndexOf(". "), view.text.lastIndexOf("! "), view.text.lastIndexOf("? "));
     if (end + 1 > view.announced) {
@@ -438,8 +453,16 @@ class Widget {
     while (this.live.childElementCount > 5) this.live.firstElementChild?.remove();
   }
 
+  scrolling = false;
+
   scroll(): void {
-    this.log.scrollTop = this.log.scrollHeight;
+    // Once per frame: reading scrollHeight forces a layout, so not on every token.
+    if (this.scrolling) return;
+    this.scrolling = true;
+    requestAnimationFrame(() => {
+      this.scrolling = false;
+      this.log.scrollTop = this.log.scrollHeight;
+    });
   }
 }
 
