@@ -1,4 +1,5 @@
 // The widget's words. English, German, and Arabic (right to left); pick with data-lang.
+import { LAUNCHER, language } from "./language";
 export interface Words {
   open: string; close: string; title: string; human: string; humanMessage: string;
   placeholder: string; send: string; stop: string; conversation: string; you: string;
@@ -10,7 +11,7 @@ export interface Words {
 }
 
 const en: Words = {
-  open: "Chat with us", close: "Close chat", title: "Shop assistant", human: "Talk to a person",
+  open: LAUNCHER.en, close: "Close chat", title: "Shop assistant", human: "Talk to a person",
   humanMessage: "I would like to talk to a person.", placeholder: "Ask about our products",
   send: "Send", stop: "Stop", conversation: "Conversation", you: "You", assistant: "Assistant",
   person: "Team", looking: "Looking through the catalog…", writing: "Writing an answer…",
@@ -25,7 +26,7 @@ const en: Words = {
 };
 
 const de: Words = {
-  open: "Chat starten", close: "Chat schließen", title: "Einkaufsassistent",
+  open: LAUNCHER.de, close: "Chat schließen", title: "Einkaufsassistent",
   human: "Mit einem Menschen sprechen", humanMessage: "Ich möchte mit einem Menschen sprechen.",
   placeholder: "Fragen Sie nach unseren Produkten", send: "Senden", stop: "Stopp",
   conversation: "Unterhaltung", you: "Sie", assistant: "Assistent", person: "Team",
@@ -43,7 +44,7 @@ const de: Words = {
 };
 
 const ar: Words = {
-  open: "تحدث معنا", close: "إغلاق المحادثة", title: "مساعد المتجر", human: "التحدث مع شخص",
+  open: LAUNCHER.ar, close: "إغلاق المحادثة", title: "مساعد المتجر", human: "التحدث مع شخص",
   humanMessage: "أريد التحدث مع شخص.", placeholder: "اسأل عن منتجاتنا", send: "إرسال",
   stop: "إيقاف", conversation: "المحادثة", you: "أنت", assistant: "المساعد", person: "الفريق",
   looking: "أبحث في الكتالوج…", writing: "أكتب الإجابة…",
@@ -57,10 +58,8 @@ const ar: Words = {
 };
 
 const LANGUAGES: Record<string, Words> = { en, de, ar };
-const RTL = new Set(["ar", "he", "fa", "ur"]);
 
 export function words(lang: string): { lang: string; words: Words; rtl: boolean } {
-  const base = lang.toLowerCase().split("-")[0];
-  const known = LANGUAGES[base] ? base : "en";
-  return { lang: known, words: LANGUAGES[known], rtl: RTL.has(known) };
+  const chosen = language(lang);
+  return { ...chosen, words: LANGUAGES[chosen.lang] };
 }

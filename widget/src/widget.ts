@@ -88,8 +88,12 @@ class Widget {
     const chosen = words(config.lang);
     this.w = chosen.words;
     this.lang = chosen.lang;
-    const host = el("div", { id: "salesbot-widget" });
-    const shadow = host.attachShadow({ mode: "open" });
+    // The loader painted a launcher already: take its place (and its focus) in the same host.
+    const painted = document.getElementById("salesbot-widget");
+    const host = painted?.shadowRoot ? painted : el("div", { id: "salesbot-widget" });
+    const shadow = host.shadowRoot || host.attachShadow({ mode: "open" });
+    const focused = shadow.activeElement !== null;
+    shadow.replaceChildren();
     const sheet = new CSSStyleSheet();
     const colors = accent(config.color);
     sheet.replaceSync(`${__CSS__}:host{--accent:${colors.accent};--on-accent:${colors.text}}`);
@@ -102,7 +106,8 @@ class Widget {
     this.launcher.addEventListener("click", () => this.open());
     this.root.append(this.launcher);
     shadow.append(this.root);
-    document.body.append(host);
+    if (!host.isConnected) document.body.append(host);
+    if (focused) this.launcher.focus();
     // The launcher is all the page waits for; the panel and the connection come in a later
     // task, when the browser is idle (or at once when the shopper opens the chat).
     const later = window.requestIdleCallback || ((f: () => void) => setTimeout(f, 50));
