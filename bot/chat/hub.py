@@ -13,6 +13,7 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -41,6 +42,18 @@ log = logging.getLogger(__name__)
 MAX_QUEUED = 4
 INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
 STOPPED_MESSAGE = "You stopped this answer."
+SERVICE_STOPPING = "The service stopped before this message was answered."
+
+
+@dataclass
+class Message:
+    """An accepted message on its way to an answer."""
+
+    turn_id: int
+    text: str
+    client_id: str | None
+    context: PageContext | None = None
+    cards: list[ProductCard] = field(default_factory=list)  # what its answer showed
 
 
 class Subscriber(Protocol):
@@ -60,8 +73,7 @@ class Conversation:
         self.state = "bot"
         self.history: list[HistoryItem] = []  # what a tab shows: every finished turn
         self.subscribers: set[Subscriber] = set()
-        self.queue: deque[tuple[int, str, str | None]] = deque()
-        self.contexts: dict[int, PageContext] = {}
+        self.queue: deque[Message] = deque()
         self.unfinished: dict[int, list[tuple[int, str]]] = {}  # turn -> its (seq, frame)s
         self.client_ids: dict[str, int] = {}
         self.resumed = False
@@ -160,9 +172,7 @@ class Conversation:
                 self.client_ids[client_id] = turn_id
             self.unfinished[turn_id] = []
             self.publish(AcceptedFrame(message_id=turn_id, text=text, client_id=client_id), turn_id)
-            self.queue.append((turn_id, text, client_id))
-            if context is not None and context.product_id:
-                self.contexts[turn_id] = context
+            self.queue.append(Message(turn_id, text, client_id, context))
             if self.worker is None:
                 self.worker = asyncio.create_task(self.work())
             return turn_id, False
@@ -173,10 +183,10 @@ class Conversation:
             self.answering[1].cancel(STOPPED)
             return
         for queued in list(self.queue):
-            if queued[0] == turn_id:
+            if queued.turn_id == turn_id:
                 self.queue.remove(queued)
                 asyncio.create_task(self._close_unanswered(turn_id, STOPPED, "stopped"))
-                self.fail(turn_id, queued[1], queued[2], BadRequest(STOPPED_MESSAGE, code=STOPPED))
+                self.fail(queued, BadRequest(STOPPED_MESSAGE, code=STOPPED))
 
     async def _close_unanswered(self, turn_id: int, code: str, why: str) -> None:
         outcome = TurnOutcome(status="cancelled", error_code=code, error_message=why)
@@ -186,41 +196,43 @@ class Conversation:
     async def work(self) -> None:
         try:
             while self.queue:
-                turn_id, text, client_id = self.queue.popleft()
-                task = asyncio.create_task(self.answer(turn_id, text, client_id))
-                self.answering = (turn_id, task)
+                message = self.queue.popleft()
+                task = asyncio.create_task(self.answer(message))
+                self.answering = (message.turn_id, task)
                 try:
                     await task
                 except asyncio.CancelledError:
                     if not task.cancelled() or asyncio.current_task().cancelling():  # type: ignore[union-attr]
                         raise  # the service is stopping
-                    self.fail(turn_id, text, client_id, BadRequest(STOPPED_MESSAGE, code=STOPPED))
+                    self.fail(message, BadRequest(STOPPED_MESSAGE, code=STOPPED))
                 except SalesbotError as exc:
-                    self.fail(turn_id, text, client_id, exc)
+                    self.fail(message, exc)
                 except Exception:
-                    log.exception("Answering message %s failed.", turn_id)
-                    self.fail(turn_id, text, client_id, INTERNAL)
+                    log.exception("Answering message %s failed.", message.turn_id)
+                    self.fail(message, INTERNAL)
                 finally:
                     self.answering = None
         finally:
             self.worker = None
             self.hub.release(self)
 
-    async def answer(self, turn_id: int, text: str, client_id: str | None) -> None:
+    async def answer(self, message: Message) -> None:
         profile = self.profile
-        context = self.contexts.pop(turn_id, None)
+        context = message.context
         if context is not None and context.product_id:
             # The product page the shopper is on is what "this one" means.
             found = await asyncio.to_thread(self.service.index.get, [context.product_id])
             if found:
                 shown = [found[0].id, *(i for i in profile.shown if i != found[0].id)]
                 profile = profile.model_copy(update={"shown": shown})
-        events = self.service.answer(turn_id, text, profile=profile, session_id=self.id)
+        turn_id = message.turn_id
+        events = self.service.answer(turn_id, message.text, profile=profile, session_id=self.id)
         async with contextlib.aclosing(events):
             async for event in events:
-                self.forward(turn_id, text, client_id, event)
+                self.forward(message, event)
 
-    def forward(self, turn_id: int, text: str, client_id: str | None, event: Event) -> None:
+    def forward(self, message: Message, event: Event) -> None:
+        turn_id = message.turn_id
         if isinstance(event, Products):
             cards = [
                 ProductCard(
@@ -228,6 +240,7 @@ class Conversation:
                 )
                 for h in event.hits
             ]
+            message.cards = cards
             self.publish(ProductsFrame(message_id=turn_id, products=cards), turn_id)
         elif isinstance(event, Handover):
             self.state = WAITING
@@ -236,7 +249,7 @@ class Conversation:
         elif isinstance(event, Token):
             self.publish(TokenFrame(message_id=turn_id, text=event.text), turn_id)
         elif isinstance(event, Done):
-            self.turns.append(Turn(text, event.text))
+            self.turns.append(Turn(message.text, event.text))
             if event.profile is not None:
                 self.profile = event.profile
             done = DoneFrame(
@@ -245,28 +258,23 @@ class Conversation:
                 usage=TokenUsage(**vars(event.usage)), intent=event.intent, action=event.action,
                 profile=event.profile.model_dump(mode="json") if event.profile else None,
             )  # fmt: skip
-            cards = self._cards_of(turn_id)
             self.publish(done, turn_id)
-            self._finish(turn_id, text, client_id, event.text, cards, None)
+            self._finish(message, event.text, message.cards, None)
 
-    def _cards_of(self, turn_id: int) -> list[ProductCard]:
-        for _, frame in self.unfinished.get(turn_id, []):
-            if frame.startswith('{"type":"products"'):
-                return ProductsFrame.model_validate_json(frame).products
-        return []
-
-    def fail(self, turn_id: int, text: str, client_id: str | None, exc: SalesbotError) -> None:
-        frame = ErrorFrame(code=exc.code, message=exc.message, message_id=turn_id)
-        self.publish(frame, turn_id)
-        self._finish(turn_id, text, client_id, exc.message, [], exc.code)
+    def fail(self, message: Message, exc: SalesbotError) -> None:
+        frame = ErrorFrame(code=exc.code, message=exc.message, message_id=message.turn_id)
+        self.publish(frame, message.turn_id)
+        self._finish(message, exc.message, [], exc.code)
 
     def _finish(
-        self, turn_id: int, text: str, client_id: str | None, reply: str,
-        cards: list[ProductCard], error: str | None,
-    ) -> None:  # fmt: skip
+        self, message: Message, reply: str, cards: list[ProductCard], error: str | None
+    ) -> None:
+        turn_id = message.turn_id
         self.unfinished.pop(turn_id, None)
         self.history.append(
-            HistoryItem(role="user", text=text, message_id=turn_id, client_id=client_id)
+            HistoryItem(
+                role="user", text=message.text, message_id=turn_id, client_id=message.client_id
+            )
         )
         self.history.append(
             HistoryItem(
@@ -280,11 +288,8 @@ class Conversation:
             self.worker.cancel()
             await asyncio.gather(self.worker, return_exceptions=True)
         while self.queue:
-            turn_id, _, _ = self.queue.popleft()
-            await self._close_unanswered(turn_id, "service_stopping", SERVICE_STOPPING)
-
-
-SERVICE_STOPPING = "The service stopped before this message was answered."
+            waiting = self.queue.popleft()
+            await self._close_unanswered(waiting.turn_id, "service_stopping", SERVICE_STOPPING)
 
 
 class Hub:
