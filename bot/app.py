@@ -24,7 +24,10 @@ from bot.log.registry import AdapterRegistry
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import adapters as adapter_routes
-from bot.routes import openai, pages, shop, widget
+from bot.routes import openai, pages, shop, staff, widget
+from bot.staff.accounts import Accounts
+from bot.staff.desk import Desk
+from bot.staff.socket import router as staff_socket
 from bot.ws import router as ws_router
 
 log = logging.getLogger(__name__)
@@ -118,6 +121,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         vocabulary=vocabulary, adapters=adapters,
     )  # fmt: skip
     app.state.hub = Hub(app.state.chat)
+    app.state.accounts = Accounts(dialogue_log.sessions, settings.staff_session_hours)
+    app.state.desk = Desk(app.state.hub, app.state.accounts)
     try:
         yield
     finally:
@@ -150,6 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(shop.router)
     app.include_router(adapter_routes.router)
     app.include_router(ws_router)
+    app.include_router(staff.router)
+    app.include_router(staff_socket)
     for kind in (SalesbotError, RequestValidationError, Exception):
         app.add_exception_handler(kind, handle_error)
     app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)

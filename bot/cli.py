@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.config import Settings
+from bot.staff.cli import app as staff_app
 from finetune.cli import app as finetune_app
 from retrieval.catalog import money
 from retrieval.errors import CatalogError
@@ -582,6 +583,7 @@ def log_review(
 
 
 app.add_typer(finetune_app, name="finetune")
+app.add_typer(staff_app, name="staff")
 
 
 def main() -> None:

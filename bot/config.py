@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     # listed, pages on localhost are too. Clients that send no Origin (not browsers) are not
     # affected.
     allowed_origins: list[str] = []
+    staff_session_hours: float = Field(12.0, gt=0, le=24 * 30)  # a staff sign-in lasts this long
     # Signs the resume tokens shoppers' browsers hold; empty: a random key kept in the data dir.
     secret_key: str = ""
 

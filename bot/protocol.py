@@ -87,12 +87,14 @@ class ProductCard(BaseModel):
 
 
 class HistoryItem(BaseModel):
-    role: Literal["user", "assistant"]
+    role: Literal["user", "assistant", "agent"]
     text: str
     message_id: int | None = None
     client_id: str | None = None  # user items: the id the client sent the message with
     products: list[ProductCard] = []  # assistant items: the cards the answer showed
     error: str | None = None  # assistant items: the error code when no answer was written
+    name: str | None = None  # agent items: the person's name
+    kind: Literal["joined", "message", "left"] | None = None  # agent items
 
 
 class SessionFrame(BaseModel):
@@ -105,7 +107,8 @@ class SessionFrame(BaseModel):
     # (those after `last_seq` when the client sent it with this same `stream`).
     stream: str = ""
     seq: int = 0  # the last sequence number sent in this stream
-    state: str = "bot"  # "waiting_for_human" after a handover
+    # "waiting_for_human" after a handover, "with_agent" while a person answers
+    state: str = "bot"
 
 
 class AcceptedFrame(BaseModel):
@@ -163,6 +166,19 @@ class HandoverFrame(BaseModel):
     message_id: int
     reason: str
     message: str
+    seq: int | None = None
+
+
+class AgentFrame(BaseModel):
+    """A person from the shop joined the conversation, wrote in it, or handed it back to the
+    assistant. While one holds it, the assistant does not answer."""
+
+    type: Literal["agent"] = "agent"
+    kind: Literal["joined", "message", "left"]
+    id: int  # the agent message's id, for de-duplication after a reconnect
+    name: str
+    text: str
+    products: list[ProductCard] = []
     seq: int | None = None
 
 

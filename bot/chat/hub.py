@@ -11,21 +11,24 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol, cast
 
 from pydantic import BaseModel
 
 from bot.chat.events import Done, Event, Handover, Products, Token, Turn
-from bot.chat.pipeline import STOPPED, WAITING, ChatService
+from bot.chat.pipeline import STOPPED, TAKEN_OVER, ChatService
 from bot.chat.profile import ShopperProfile
 from bot.errors import BadRequest, SalesbotError
+from bot.log.models import StaffMessage
 from bot.log.models import Turn as LoggedTurn
-from bot.log.store import TurnOutcome
+from bot.log.store import WAITING, WITH_AGENT, TurnOutcome
 from bot.protocol import (
     AcceptedFrame,
+    AgentFrame,
     DoneFrame,
     ErrorFrame,
     HandoverFrame,
@@ -37,12 +40,14 @@ from bot.protocol import (
     TokenFrame,
     TokenUsage,
 )
+from bot.staff.records import DeskRecords
 
 log = logging.getLogger(__name__)
 MAX_QUEUED = 4
 INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
 STOPPED_MESSAGE = "You stopped this answer."
 SERVICE_STOPPING = "The service stopped before this message was answered."
+TAKEN_OVER_MESSAGE = "A person from the shop is taking over this conversation."
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Message:
     client_id: str | None
     context: PageContext | None = None
     cards: list[ProductCard] = field(default_factory=list)  # what its answer showed
+    shown: str = ""  # the answer's words so far
 
 
 class Subscriber(Protocol):
@@ -79,7 +85,18 @@ class Conversation:
         self.resumed = False
         self.worker: asyncio.Task[None] | None = None
         self.answering: tuple[int, asyncio.Task[None]] | None = None
+        self.cancel_reason = STOPPED
         self._accepting = asyncio.Lock()
+        # What staff see of it: who holds it, the page the shopper is on, when it last moved.
+        self.watchers: set[Subscriber] = set()
+        self.agent: str | None = None
+        self.context: PageContext | None = None
+        self.updated = time.time()
+        self.waiting_since: float | None = None
+        self.last_text = ""
+        self.last_intent: str | None = None
+        self.unanswered: int | None = None  # the shopper's message a person should answer
+        self.draft: dict[str, object] | None = None  # a suggested reply, kept for every agent
 
     async def load(self) -> bool:
         """Restore a logged conversation; False when the log has no such session."""
@@ -90,15 +107,24 @@ class Conversation:
         stored = await self.service.log.profile(self.id)
         self.profile = ShopperProfile.model_validate(stored or {})
         self.state = await self.service.log.session_state(self.id) or "bot"
-        self.history = await asyncio.to_thread(self._history_of, logged)
+        records = DeskRecords(self.service.log.sessions)
+        self.agent = await asyncio.to_thread(records.holder, self.id)
+        said = await asyncio.to_thread(records.messages, self.id)
+        self.history = await asyncio.to_thread(self._history_of, logged, said)
+        if logged:
+            self.last_text, self.last_intent = logged[-1].user_text, logged[-1].intent
+            self.updated = logged[-1].created_at.timestamp()
         self.resumed = True
         return True
 
-    def _history_of(self, logged: list[LoggedTurn]) -> list[HistoryItem]:
+    def _history_of(self, logged: list[LoggedTurn], said: list[StaffMessage]) -> list[HistoryItem]:
         items: list[HistoryItem] = []
+        staff = deque(said)
         ids = {p["id"] for t in logged for p in t.products or []}
         products = {p.id: p for p in self.service.index.get(ids)} if ids else {}
         for turn in logged:
+            while staff and staff[0].created_at <= turn.created_at:
+                items.append(agent_item(staff.popleft()))
             if turn.status == "pending":
                 continue  # a previous run's leftovers are closed at start-up
             user = HistoryItem(
@@ -115,32 +141,51 @@ class Conversation:
                 role="assistant", text=text, message_id=turn.id, products=cards,
                 error=(turn.error_code or "error") if failed else None,
             )  # fmt: skip
-            items += [user, reply]
+            items += [user] if turn.action == WITH_AGENT else [user, reply]
+        items += [agent_item(s) for s in staff]
         return items
 
     # --- who is watching --------------------------------------------------------------------
-    def attach(self, subscriber: Subscriber, stream: str | None, last_seq: int) -> list[str]:
+    def attach(
+        self, subscriber: Subscriber, stream: str | None, last_seq: int, *, staff: bool = False
+    ) -> list[str]:
         """Subscribe; returns the frames of unfinished answers this client has not seen."""
         seen = last_seq if stream == self.stream else 0
         frames = [f for turn in self.unfinished.values() for s, f in turn if s > seen]
-        self.subscribers.add(subscriber)
+        if staff:
+            self.watchers.add(subscriber)
+        else:
+            self.subscribers.add(subscriber)
+            self.hub.changed(self)
         return frames
 
     def detach(self, subscriber: Subscriber) -> None:
-        self.subscribers.discard(subscriber)
+        if subscriber in self.subscribers:
+            self.subscribers.discard(subscriber)
+            self.hub.changed(self)
+        self.watchers.discard(subscriber)
         self.hub.release(self)
 
     @property
     def idle(self) -> bool:
-        return not self.subscribers and not self.queue and self.worker is None
+        return not (self.subscribers or self.watchers or self.queue) and self.worker is None
+
+    @property
+    def online(self) -> bool:
+        """Whether the shopper has the conversation open in a tab."""
+        return bool(self.subscribers)
 
     def publish(self, frame: BaseModel, turn_id: int) -> None:
         self.seq += 1
         text = frame.model_copy(update={"seq": self.seq}).model_dump_json()
         if turn_id in self.unfinished:
             self.unfinished[turn_id].append((self.seq, text))
-        for subscriber in list(self.subscribers):
+        for subscriber in [*self.subscribers, *self.watchers]:
             subscriber.push(text)
+
+    def tell_staff(self, frame: str) -> None:
+        for watcher in list(self.watchers):
+            watcher.push(frame)
 
     # --- messages in ------------------------------------------------------------------------
     async def submit(
@@ -173,13 +218,17 @@ class Conversation:
             self.unfinished[turn_id] = []
             self.publish(AcceptedFrame(message_id=turn_id, text=text, client_id=client_id), turn_id)
             self.queue.append(Message(turn_id, text, client_id, context))
+            self.last_text, self.updated = text, time.time()
+            self.context = context or self.context
             if self.worker is None:
                 self.worker = asyncio.create_task(self.work())
+            self.hub.changed(self)
             return turn_id, False
 
     def stop(self, turn_id: int) -> None:
         """Stop an answer being written or still waiting; one already finished is left alone."""
         if self.answering is not None and self.answering[0] == turn_id:
+            self.cancel_reason = STOPPED
             self.answering[1].cancel(STOPPED)
             return
         for queued in list(self.queue):
@@ -204,7 +253,10 @@ class Conversation:
                 except asyncio.CancelledError:
                     if not task.cancelled() or asyncio.current_task().cancelling():  # type: ignore[union-attr]
                         raise  # the service is stopping
-                    self.fail(message, BadRequest(STOPPED_MESSAGE, code=STOPPED))
+                    if self.cancel_reason == TAKEN_OVER:
+                        self.fail(message, BadRequest(TAKEN_OVER_MESSAGE, code=TAKEN_OVER))
+                    else:
+                        self.fail(message, BadRequest(STOPPED_MESSAGE, code=STOPPED))
                 except SalesbotError as exc:
                     self.fail(message, exc)
                 except Exception:
@@ -214,6 +266,7 @@ class Conversation:
                     self.answering = None
         finally:
             self.worker = None
+            self.hub.changed(self)
             self.hub.release(self)
 
     async def answer(self, message: Message) -> None:
@@ -243,13 +296,18 @@ class Conversation:
             message.cards = cards
             self.publish(ProductsFrame(message_id=turn_id, products=cards), turn_id)
         elif isinstance(event, Handover):
-            self.state = WAITING
+            self.state, self.waiting_since = WAITING, time.time()
             frame = HandoverFrame(message_id=turn_id, reason=event.reason, message=event.message)
             self.publish(frame, turn_id)
         elif isinstance(event, Token):
+            message.shown += event.text
             self.publish(TokenFrame(message_id=turn_id, text=event.text), turn_id)
         elif isinstance(event, Done):
-            self.turns.append(Turn(message.text, event.text))
+            if event.action == WITH_AGENT:
+                self.unanswered = turn_id  # a person answers this one
+            else:
+                self.turns.append(Turn(message.text, event.text))
+            self.last_intent = event.intent or self.last_intent
             if event.profile is not None:
                 self.profile = event.profile
             done = DoneFrame(
@@ -264,7 +322,11 @@ class Conversation:
     def fail(self, message: Message, exc: SalesbotError) -> None:
         frame = ErrorFrame(code=exc.code, message=exc.message, message_id=message.turn_id)
         self.publish(frame, message.turn_id)
-        self._finish(message, exc.message, [], exc.code)
+        if exc.code == TAKEN_OVER:  # the partial answer stays, marked as cut
+            self.unanswered = message.turn_id
+            self._finish(message, message.shown, message.cards, exc.code)
+        else:
+            self._finish(message, exc.message, [], exc.code)
 
     def _finish(
         self, message: Message, reply: str, cards: list[ProductCard], error: str | None
@@ -276,11 +338,38 @@ class Conversation:
                 role="user", text=message.text, message_id=turn_id, client_id=message.client_id
             )
         )
-        self.history.append(
-            HistoryItem(
-                role="assistant", text=reply, message_id=turn_id, products=cards, error=error
+        if reply or cards or error:  # nothing when a person answers instead
+            self.history.append(
+                HistoryItem(
+                    role="assistant", text=reply, message_id=turn_id, products=cards, error=error
+                )
             )
-        )
+
+    # --- a person from the shop -------------------------------------------------------------
+    async def take_over(self, agent: str) -> None:
+        """`agent` now holds the conversation: the answer being written stops (its words so
+        far are kept, and its end is sent before anything the agent says) and the assistant
+        stays silent until handed back."""
+        self.state, self.agent, self.waiting_since = WITH_AGENT, agent, None
+        if self.answering is not None:
+            self.cancel_reason = TAKEN_OVER
+            task = self.answering[1]
+            task.cancel(TAKEN_OVER)
+            await asyncio.wait([task])
+            await asyncio.sleep(0)  # the worker publishes the answer's end first
+        self.hub.changed(self)
+
+    def hand_back(self) -> None:
+        self.state, self.agent, self.unanswered = "bot", None, None
+        self.hub.changed(self)
+
+    def agent_said(self, said: StaffMessage, products: list[ProductCard]) -> None:
+        kind = cast(Literal["joined", "message", "left"], said.kind)
+        frame = AgentFrame(kind=kind, id=said.id, name=said.name, text=said.text, products=products)
+        self.history.append(agent_item(said, products))
+        self.publish(frame, 0)
+        self.updated = time.time()
+        self.hub.changed(self)
 
     async def close(self) -> None:
         """The service is stopping: stop the answer being written; close what waits."""
@@ -292,6 +381,14 @@ class Conversation:
             await self._close_unanswered(waiting.turn_id, "service_stopping", SERVICE_STOPPING)
 
 
+def agent_item(said: StaffMessage, products: list[ProductCard] | None = None) -> HistoryItem:
+    kind = cast(Literal["joined", "message", "left"], said.kind)
+    return HistoryItem(
+        role="agent", text=said.text, message_id=said.id, name=said.name, kind=kind,
+        products=products or [],
+    )  # fmt: skip
+
+
 class Hub:
     """Every live conversation of this replica, by session id."""
 
@@ -299,6 +396,12 @@ class Hub:
         self.service = service
         self.live: dict[str, Conversation] = {}
         self._opening: dict[str, asyncio.Future[None]] = {}
+        # Called with a conversation whenever what staff see of it changes (the desk's list).
+        self.listeners: list[Callable[[Conversation], None]] = []
+
+    def changed(self, conversation: Conversation) -> None:
+        for listener in self.listeners:
+            listener(conversation)
 
     async def open(self, session_id: str, *, logged: bool) -> Conversation | None:
         """The live conversation of `session_id`, restored from the log when `logged` (None

@@ -34,15 +34,15 @@ from bot.engine.client import EngineClient, Usage
 from bot.errors import BadRequest, LogUnavailable, SalesbotError
 from bot.grounding import GroundingGuard
 from bot.log.registry import Serving
-from bot.log.store import DialogueLog, TurnOutcome
+from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.hybrid import HybridSearch
 from retrieval.index import CatalogIndex, SearchHit
 
-WAITING = "waiting_for_human"
 MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
 STOPPED = "stopped"  # the cancel message of an answer the shopper stopped
+TAKEN_OVER = "taken_over"  # ... and of one a person from the shop took over
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +229,12 @@ class ChatService:
         self.active += 1
         try:
             text = self.validate(text)
-            if session_id and await self.log.session_state(session_id) == WAITING:
+            state = await self.log.session_state(session_id) if session_id else None
+            if state == WAITING:
                 outcome.status, outcome.action = "ok", WAITING
                 yield show(replies.waiting())
+            elif state == WITH_AGENT:
+                outcome.status, outcome.action = "ok", WITH_AGENT  # a person answers it
             else:
                 plan = await self.plan(text, profile or ShopperProfile())
                 outcome.intent, outcome.action = plan.intent, plan.decision.action
@@ -274,6 +277,9 @@ class ChatService:
             if exc.args == (STOPPED,):
                 outcome.error_code = STOPPED
                 outcome.error_message = "The shopper stopped the answer."
+            elif exc.args == (TAKEN_OVER,):
+                outcome.error_code = TAKEN_OVER
+                outcome.error_message = "A person from the shop took over; the words so far kept."
             raise
         except Exception as exc:
             outcome.error_code, outcome.error_message = "internal_error", repr(exc)

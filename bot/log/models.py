@@ -31,13 +31,16 @@ class DialogueSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # "ws" or "openai"
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # "bot", or "waiting_for_human" from a handover until someone hands it back.
+    # "bot"; "waiting_for_human" from a handover until an agent claims it ("with_agent") or
+    # someone hands it back.
     state: Mapped[str] = mapped_column(String(32), default="bot", server_default="bot")
     handover_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # Set by a person reviewing the log: "good", or "bad" (never learned from), with a note.
     review: Mapped[str | None] = mapped_column(String(16), nullable=True)
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # While state is "with_agent": the staff member who claimed the conversation.
+    agent: Mapped[str | None] = mapped_column(String(64), nullable=True)
     turns: Mapped[list["Turn"]] = relationship(back_populates="session", order_by="Turn.id")
 
 
@@ -169,3 +172,62 @@ class AdapterSwitch(Base):
     from_adapter: Mapped[str | None] = mapped_column(String(64), nullable=True)
     to_adapter: Mapped[str | None] = mapped_column(String(64), nullable=True)
     by: Mapped[str] = mapped_column(String(64))
+
+
+class StaffAccount(Base):
+    """A member of the shop's staff: "admin" (everything, accounts too), "agent" (live
+    conversations) or "viewer" (reads the log, reviews it). Only an Argon2 hash of the password
+    is kept."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))  # what shoppers see
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StaffSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))  # sent back in X-CSRF-Token on every change
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StaffMessage(Base):
+    """What staff said in a conversation: "joined", "message" (with the suggested draft it was
+    edited from, if any) or "left" (with the hand-back note)."""
+
+    __tablename__ = "staff_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    turn_id: Mapped[int | None] = mapped_column(ForeignKey("turns.id"), nullable=True)
+    agent: Mapped[str] = mapped_column(String(64))  # the username
+    name: Mapped[str] = mapped_column(String(64))  # the display name the shopper saw
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    draft: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what on the staff side: sign-ins, claims, messages, hand-backs, accounts."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    session_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

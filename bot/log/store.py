@@ -28,6 +28,7 @@ from bot.log.models import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WAITING = "waiting_for_human"
+WITH_AGENT = "with_agent"  # a person from the shop holds the conversation
 T = TypeVar("T")
 
 

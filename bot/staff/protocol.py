@@ -1,0 +1,112 @@
+"""Wire shapes of the staff side: its HTTP bodies and its websocket's frames."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.protocol import HistoryItem, PageContext, ProductCard
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Me(BaseModel):
+    username: str
+    name: str
+    role: str
+    csrf: str  # send it back as the X-CSRF-Token header on every POST
+
+
+class NewAccount(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    role: Literal["viewer", "agent", "admin"] = "agent"
+    name: str | None = Field(None, max_length=64)
+
+
+class AccountInfo(BaseModel):
+    username: str
+    name: str
+    role: str
+    created_at: str
+    disabled: bool
+
+
+class Say(Strict):
+    text: str = Field(min_length=1, max_length=4000)
+    draft: str | None = Field(None, max_length=8000)  # the suggestion it was edited from
+    products: list[str] = Field([], max_length=8)  # product ids to show as cards
+
+
+class HandBack(Strict):
+    note: str | None = Field(None, max_length=1000)
+
+
+class Summary(BaseModel):
+    """One conversation in the agents' list."""
+
+    session_id: str
+    state: str  # bot, waiting_for_human, with_agent
+    agent: str | None = None
+    online: bool  # the shopper has it open
+    live: bool  # it is in this replica's hub
+    updated_at: float
+    waiting_since: float | None = None
+    last_message: str = ""
+    intent: str | None = None
+    budget: str | None = None
+    interests: list[str] = []
+    context: PageContext | None = None
+
+
+class Draft(BaseModel):
+    """A suggested reply, rendered from the catalog like the assistant's answers."""
+
+    text: str
+    products: list[ProductCard] = []
+    by: str
+    for_message: str
+
+
+class Detail(BaseModel):
+    summary: Summary
+    history: list[HistoryItem]
+    profile: dict[str, Any]
+    draft: Draft | None = None
+
+
+# --- the staff websocket ---------------------------------------------------------------------
+class WatchFrame(Strict):
+    """Show one conversation live: its history, then its frames as they happen."""
+
+    type: Literal["watch"]
+    session_id: str = Field(min_length=1, max_length=64)
+
+
+class UnwatchFrame(Strict):
+    type: Literal["unwatch"]
+
+
+class ConversationsFrame(BaseModel):
+    """Sent on connect (and on reconnect: the whole list, so nothing is missed)."""
+
+    type: Literal["conversations"] = "conversations"
+    items: list[Summary]
+
+
+class ConversationFrame(BaseModel):
+    type: Literal["conversation"] = "conversation"
+    item: Summary
+
+
+class WatchingFrame(BaseModel):
+    type: Literal["watching"] = "watching"
+    detail: Detail
+    stream: str
+    seq: int

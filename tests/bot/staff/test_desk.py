@@ -1,0 +1,114 @@
+"""The desk over the session hub, with a scripted chat service and a real SQLite log: atomic
+claims, taking over mid-answer, agents' messages reaching the shopper and the log."""
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.chat.hub import Hub
+from bot.errors import SalesbotError
+from bot.log.store import DialogueLog
+from bot.staff.accounts import Accounts, Staff
+from bot.staff.desk import Desk, NotHeld
+from tests.bot.chat.test_hub import ScriptedService, Tab, advance, until
+from tests.bot.test_holes import statuses
+
+
+def staff(username: str) -> Staff:
+    return Staff(1, username, username.title(), "agent", "s-" + username, "csrf")
+
+
+@pytest.fixture
+def desk(log: DialogueLog) -> Desk:
+    return Desk(Hub(ScriptedService(log)), Accounts(log.sessions))  # type: ignore[arg-type]
+
+
+def rows(log: DialogueLog, query: str) -> list[tuple[object, ...]]:
+    database = log.engine.url.database
+    assert database is not None
+    with sqlite3.connect(database) as db:
+        return list(db.execute(query))
+
+
+async def test_desk_two_agents_claiming_at_once_one_wins(desk: Desk, log: DialogueLog) -> None:
+    talk = await desk.hub.open("desk-1", logged=False)
+    assert talk is not None
+    await talk.submit("hello", None, lambda: None)
+    results = await asyncio.gather(
+        desk.claim(staff("ana"), "desk-1"), desk.claim(staff("ben"), "desk-1"),
+        return_exceptions=True,
+    )  # fmt: skip
+    won = [r for r in results if not isinstance(r, BaseException)]
+    lost = [r for r in results if isinstance(r, SalesbotError)]
+    assert len(won) == 1 and len(lost) == 1 and lost[0].code == "already_claimed"
+    holder = won[0].agent
+    assert rows(log, "SELECT state, agent FROM sessions") == [("with_agent", holder)]
+    assert rows(log, "SELECT actor, action FROM audit") == [(holder, "claim")]
+
+
+async def test_desk_claim_stops_the_answer_and_keeps_its_words(
+    desk: Desk, log: DialogueLog
+) -> None:
+    service = desk.hub.service
+    talk, shopper = await desk.hub.open("desk-2", logged=False), Tab()
+    assert talk is not None
+    talk.attach(shopper, None, 0)
+    turn_id, _ = await talk.submit("hello", None, lambda: None)
+    await advance(service, shopper)  # "a " written
+    await desk.claim(staff("ana"), "desk-2")
+    await until(lambda: "agent" in shopper.kinds())
+    error = next(f for f in shopper.frames if f["type"] == "error")
+    assert (error["message_id"], error["code"]) == (turn_id, "taken_over")
+    joined = shopper.frames[-1]
+    assert (joined["kind"], joined["name"]) == ("joined", "Ana")
+    assert "Ana from" in joined["text"]
+    assert statuses(log, "desk-2") == [("cancelled", "taken_over")]
+    assert rows(log, "SELECT reply FROM turns") == [("a ",)]
+    assert [(h.role, h.text, h.error) for h in talk.history][:2] == [
+        ("user", "hello", None), ("assistant", "a ", "taken_over")
+    ]  # fmt: skip
+
+
+async def test_desk_agent_message_reaches_the_shopper_and_is_a_correction(
+    desk: Desk, log: DialogueLog
+) -> None:
+    talk, shopper = await desk.hub.open("desk-3", logged=False), Tab()
+    assert talk is not None
+    talk.attach(shopper, None, 0)
+    turn_id, _ = await talk.submit("hello", None, lambda: None)
+    await desk.claim(staff("ana"), "desk-3")
+    with pytest.raises(NotHeld):
+        await desk.say(staff("ben"), "desk-3", "Hi, Ben here.", None, [])
+    said = await desk.say(staff("ana"), "desk-3", "Hi, I'm Ana.", "Hi there.", [])
+    frame = shopper.frames[-1]
+    assert (frame["type"], frame["kind"], frame["id"], frame["text"]) == (
+        "agent", "message", said, "Hi, I'm Ana."
+    )  # fmt: skip
+    assert rows(log, "SELECT turn_id, agent, text FROM corrections") == [
+        (turn_id, "ana", "Hi, I'm Ana.")
+    ]
+    await desk.hand_back(staff("ana"), "desk-3", "Answered the greeting.")
+    assert shopper.frames[-1]["kind"] == "left"
+    assert rows(log, "SELECT state, agent FROM sessions") == [("bot", None)]
+    back = await Hub(desk.hub.service).open("desk-3", logged=True)
+    assert back is not None
+    assert [(h.role, h.kind) for h in back.history if h.role == "agent"] == [
+        ("agent", "joined"), ("agent", "message"), ("agent", "left")
+    ]  # fmt: skip
+
+
+async def test_desk_list_gets_every_change_after_its_snapshot(desk: Desk) -> None:
+    page = Tab()
+    snapshot = await desk.subscribe(page)
+    assert snapshot.items == []
+    talk = await desk.hub.open("desk-4", logged=False)
+    assert talk is not None
+    await talk.submit("any tents under 200?", None, lambda: None)
+    await until(lambda: any(f["item"]["last_message"] for f in page.frames))
+    latest = page.frames[-1]["item"]
+    assert (latest["session_id"], latest["state"]) == ("desk-4", "bot")
+    await desk.claim(staff("ana"), "desk-4")
+    assert (page.frames[-1]["item"]["state"], page.frames[-1]["item"]["agent"]) == (
+        "with_agent", "ana"
+    )  # fmt: skip
