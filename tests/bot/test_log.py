@@ -30,7 +30,8 @@ def tables(database: Path) -> list[str]:
 
 TABLES = sorted(
     ["alembic_version", "api_keys", "corrections", "events", "feedback", "sessions", "turns",
-     "adapters", "adapter_switches"]
+     "adapters", "adapter_switches", "audit", "staff_accounts", "staff_messages",
+     "staff_sessions"]
 )  # fmt: skip
 
 
@@ -42,7 +43,7 @@ def test_dialogue_log_migrate_twice_is_harmless(dialogue_log: DialogueLog, datab
     dialogue_log.migrate()
     assert tables(database) == TABLES
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0007",)]
 
 
 async def test_dialogue_log_keeps_turns_across_reopen(database: Path) -> None:

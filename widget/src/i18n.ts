@@ -7,6 +7,7 @@ export interface Words {
   reconnecting: string; queued: string; addToCart: string; added: string; outOfStock: string;
   inStock: string; from: string; was: string; compare: string; compareThese: string;
   helpful: string; notHelpful: string; thanks: string; handover: string; stopped: string;
+  joined: string; left: string;
   chips: string[]; greeting: string; refused: string;
 }
 
@@ -21,6 +22,7 @@ const en: Words = {
   was: "was", compare: "Compare", compareThese: "Compare {a} and {b}", helpful: "Helpful",
   notHelpful: "Not helpful", thanks: "Thanks for the feedback.",
   handover: "A person from our team will reply here.", stopped: "Stopped.",
+  joined: "{name} from our team joined the chat.", left: "{name} handed you back to the assistant.",
   chips: ["What do you recommend?", "Anything on sale?", "Shipping and returns"],
   greeting: "Hi! Ask me about our products.", refused: "This page may not use the chat.",
 };
@@ -37,7 +39,8 @@ const de: Words = {
   inStock: "Vorrätig", from: "ab", was: "statt", compare: "Vergleichen",
   compareThese: "Vergleiche {a} und {b}", helpful: "Hilfreich", notHelpful: "Nicht hilfreich",
   thanks: "Danke für Ihr Feedback.", handover: "Jemand aus unserem Team antwortet hier.",
-  stopped: "Angehalten.",
+  stopped: "Angehalten.", joined: "{name} aus unserem Team ist dem Chat beigetreten.",
+  left: "{name} hat Sie an den Assistenten zurückgegeben.",
   chips: ["Was empfehlen Sie?", "Gibt es Angebote?", "Versand und Rückgabe"],
   greeting: "Hallo! Fragen Sie mich nach unseren Produkten.",
   refused: "Diese Seite darf den Chat nicht verwenden.",
@@ -53,6 +56,7 @@ const ar: Words = {
   outOfStock: "غير متوفر", inStock: "متوفر", from: "من", was: "بدلاً من", compare: "قارن",
   compareThese: "قارن {a} و {b}", helpful: "مفيد", notHelpful: "غير مفيد",
   thanks: "شكرًا على رأيك.", handover: "سيرد عليك أحد أعضاء فريقنا هنا.", stopped: "توقف.",
+  joined: "انضم {name} من فريقنا إلى المحادثة.", left: "أعادك {name} إلى المساعد.",
   chips: ["بماذا تنصحني؟", "هل توجد عروض؟", "الشحن والإرجاع"],
   greeting: "مرحبًا! اسألني عن منتجاتنا.", refused: "لا يمكن لهذه الصفحة استخدام المحادثة.",
 };

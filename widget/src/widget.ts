@@ -78,6 +78,8 @@ class Widget {
   answers = new Map<number, View>();
   users = new Map<string, HTMLElement>(); // client id -> the shopper's bubble
   shownUsers = new Set<number>();
+  shownAgents = new Set<number>();
+  state = "bot"; // "with_agent" while a person from the shop answers
   added = new Set<string>();
   context: { product_id?: string; cart?: string[] } | null = null;
   customer: Record<string, string> = {};
@@ -221,7 +223,7 @@ class Widget {
     if (!this.link.ws || this.link.ws.readyState !== WebSocket.OPEN) {
       bubble.append(el("span", { class: "who" }, this.w.queued));
     }
-    this.status.textContent = this.w.looking;
+    this.status.textContent = this.state === "with_agent" ? "" : this.w.looking;
     this.emit("message", { role: "user", text });
   }
 
@@ -239,6 +241,8 @@ class Widget {
         return this.token(frame.message_id, frame.text);
       case "done":
         return this.done(frame.message_id, frame.text);
+      case "agent":
+        return this.agent(frame);
       case "handover":
         this.notice(this.w.handover);
         return this.emit("handover", { reason: frame.reason, message: frame.message });
@@ -248,8 +252,11 @@ class Widget {
   }
 
   restore(frame: Frame): void {
+    this.state = frame.state || "bot";
     for (const item of frame.history || []) {
-      if (item.role === "user") {
+      if (item.role === "agent") {
+        this.agent({ ...item, id: item.message_id }, false);
+      } else if (item.role === "user") {
         if (this.shownUsers.has(item.message_id)) continue;
         const mine = item.client_id && this.users.get(item.client_id);
         if (mine) this.confirm(mine);
@@ -259,7 +266,7 @@ class Widget {
         const view = this.answer(item.message_id);
         if (view.done) continue;
         if (!view.cards.length && item.products?.length) this.products(view, item.products);
-        this.finish(view, item.text, item.error ? "error" : null);
+        this.finish(view, item.text, item.error === "taken_over" ? "cut" : item.error ? "error" : null);
       }
     }
   }
@@ -271,7 +278,26 @@ class Widget {
       else this.bubble("user", this.w.you, frame.text); // sent from another tab
       this.shownUsers.add(frame.message_id);
     }
-    if (!frame.duplicate) this.answer(frame.message_id);
+    if (!frame.duplicate && this.state !== "with_agent") this.answer(frame.message_id);
+    if (this.state === "with_agent") this.status.textContent = "";
+  }
+
+  // A person from the shop: joined, wrote, or handed back to the assistant.
+  agent(frame: Frame, live = true): void {
+    if (this.shownAgents.has(frame.id)) return;
+    this.shownAgents.add(frame.id);
+    if (live) this.state = frame.kind === "left" ? "bot" : "with_agent";
+    if (frame.kind === "message") {
+      const box = this.bubble("agent", frame.name, frame.text);
+      box.prepend(el("span", { class: "who", "aria-hidden": "true" }, frame.name));
+      if (frame.products?.length) {
+        this.products({ id: null, box, body: box, text: frame.text, done: true, announced: 0, cards: [] }, frame.products);
+      }
+      this.announce(`${frame.name}: ${frame.text}`);
+    } else {
+      this.notice((frame.kind === "joined" ? this.w.joined : this.w.left).replace("{name}", frame.name));
+    }
+    if (live) this.emit("message", { role: "agent", name: frame.name, text: frame.text });
   }
 
   confirm(bubble: HTMLElement): void {
@@ -308,12 +334,26 @@ class Widget {
   }
 
   done(id: number, text: string): void {
+    const known = this.answers.get(id);
+    if (!text && !known?.cards.length) {
+      // A person answers this one: no assistant bubble.
+      known?.box.remove();
+      this.answers.delete(id);
+      if (this.writing === id) this.finishWriting();
+      return;
+    }
     const view = this.answer(id);
     if (!view.done) this.finish(view, text, null);
     this.emit("message", { role: "assistant", text, message_id: id });
   }
 
-  finish(view: View, text: string, kind: "error" | null): void {
+  finishWriting(): void {
+    this.writing = null;
+    this.stopButton.hidden = true;
+    this.status.textContent = "";
+  }
+
+  finish(view: View, text: string, kind: "error" | "cut" | null): void {
     view.done = true;
     view.text = text;
     view.body.textContent = text;
@@ -337,7 +377,8 @@ class Widget {
   error(frame: Frame): void {
     if (frame.message_id) {
       const view = this.answer(frame.message_id);
-      if (!view.done) this.finish(view, frame.code === "stopped" ? this.w.stopped : frame.message, "error");
+      if (frame.code === "taken_over") this.finish(view, view.text, "cut"); // the words so far stay
+      else if (!view.done) this.finish(view, frame.code === "stopped" ? this.w.stopped : frame.message, "error");
     } else {
       const bubble = frame.client_id && this.users.get(frame.client_id);
       if (bubble) bubble.classList.add("failed");
