@@ -1,0 +1,168 @@
+"""The agents' desk in real Chromium beside a shopper's widget, on the real service and engine:
+an agent signs in, sees the handover request, takes over, sends an edited suggested reply the
+shopper's widget shows, and hands back."""
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.bot.staff.conftest import PASSWORD, add_account
+from tests.service import Service
+from tests.widget.conftest import AXE, SHOTS, WIDGET, Shop, new_shop
+
+pytestmark = [pytest.mark.browser, pytest.mark.engine]
+TIMEOUT_MS = 120_000
+
+
+class Desk:
+    def __init__(self, page: Page, service: Service):
+        self.page, self.service = page, service
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def sign_in(self, username: str) -> None:
+        self.page.goto(f"{self.service.url}/staff")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.locator("#desk").wait_for()
+
+    def entry(self, session_id: str) -> Any:
+        return self.page.locator(f'#list button[data-session="{session_id}"]')
+
+    def log(self) -> list[str]:
+        return [str(t) for t in self.page.locator("#log li").all_inner_texts()]
+
+    def axe(self) -> list[dict[str, Any]]:
+        if not self.page.evaluate("typeof axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+        )
+        return [
+            {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+        ]
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"staff-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def desk(browser: Browser, service: Service) -> Iterator[Desk]:
+    context = browser.new_context(bypass_csp=True)  # to inject axe-core
+    try:
+        yield Desk(context.new_page(), service)
+    finally:
+        context.close()
+
+
+def rows(service: Service, query: str, *args: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(service.database) as db:
+        return list(db.execute(query, args))
+
+
+def agent_texts(shop: Shop) -> list[str]:
+    return [
+        str(t)
+        for t in shop.page.locator(
+            f"{WIDGET} .msg.agent .body, {WIDGET} .msg.agent"
+        ).all_inner_texts()
+    ]
+
+
+def test_staff_desk_takes_over_replies_from_a_draft_and_hands_back(
+    desk: Desk, browser: Browser, service: Service
+) -> None:
+    agent = add_account(service, "agent", "Maria")
+    desk.sign_in(agent)
+    assert desk.axe() == []
+    desk.shot("list")
+
+    context = browser.new_context()
+    shop = new_shop(context, service)
+    shop.visit()
+    shop.open()
+    shop.ask("Can I talk to a person, please?")
+    session = shop.session_id()
+
+    entry = desk.entry(session)
+    entry.wait_for(timeout=TIMEOUT_MS)
+    assert "waits for a person" in str(entry.inner_text())
+    assert desk.page.locator("#list li").first.get_attribute("class") == "waiting_for_human"
+    assert desk.page.title().startswith("(")  # the waiting count shows in the tab's title
+    entry.click()
+    desk.page.locator("#log li").first.wait_for()
+    assert (
+        "Shopper:Can I talk to a person, please?" in [t.replace(": ", ":") for t in desk.log()][0]
+    )
+    desk.page.get_by_role("button", name="Take over").click()
+    shop.page.locator(f"{WIDGET} .msg.notice", has_text="Maria from our team joined").wait_for()
+    desk.page.get_by_role("button", name="Suggest a reply").wait_for()
+
+    assistants = shop.page.locator(f"{WIDGET} .msg.assistant").count()
+    shop.send("Do you have a waterproof jacket?")
+    desk.page.locator("#log li", has_text="Do you have a waterproof jacket?").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    desk.page.get_by_role("button", name="Suggest a reply").click()
+    reply = desk.page.get_by_label("Reply to the shopper")
+    desk.page.wait_for_function("document.getElementById('reply-text').value.length > 0")
+    drafted = reply.input_value()
+    edited = f"Hello, Maria here. {drafted}"
+    reply.fill(edited)
+    assert desk.axe() == []
+    desk.shot("conversation")
+    desk.page.get_by_role("button", name="Send").click()
+
+    said = shop.page.locator(f"{WIDGET} .msg.agent")
+    said.wait_for(timeout=TIMEOUT_MS)
+    assert edited in str(said.inner_text()) and "Maria" in str(said.inner_text())
+    assert shop.page.locator(f"{WIDGET} .msg.assistant").count() == assistants  # the bot is silent
+    shop.shot("with-agent")
+    logged = rows(
+        service,
+        "SELECT agent, name, kind, text, draft FROM staff_messages WHERE session_id = ?",
+        session,
+    )
+    assert [r[2] for r in logged] == ["joined", "message"]
+    assert logged[1] == (agent, "Maria", "message", edited, drafted)
+    turn = rows(
+        service,
+        "SELECT id FROM turns WHERE session_id = ? AND user_text LIKE 'Do you have%'",
+        session,
+    )
+    assert rows(service, "SELECT turn_id, text FROM corrections WHERE session_id = ?", session) == [
+        (turn[0][0], edited)
+    ]
+
+    desk.page.get_by_label("Note for the log (optional)").fill("Answered the jacket question.")
+    desk.page.get_by_role("button", name="Hand back to the assistant").click()
+    shop.page.locator(f"{WIDGET} .msg.notice", has_text="handed you back").wait_for()
+    assert shop.ask("Any tents?").strip()  # the assistant answers again
+    actions = [
+        a
+        for (a,) in rows(
+            service, "SELECT action FROM audit WHERE session_id = ? ORDER BY id", session
+        )
+    ]
+    assert actions == ["claim", "suggest", "message", "hand_back"]
+    assert shop.errors == [] and desk.errors == []
+    context.close()
+
+
+def test_staff_desk_sign_in_page_is_accessible_and_refuses_a_wrong_password(desk: Desk) -> None:
+    desk.page.goto(f"{desk.service.url}/staff")
+    desk.page.get_by_label("Username").wait_for()
+    assert desk.axe() == []
+    desk.shot("sign-in")
+    desk.page.get_by_label("Username").fill("nobody")
+    desk.page.get_by_label("Password").fill("not the password")
+    desk.page.get_by_role("button", name="Sign in").click()
+    desk.page.locator("#sign-in-error", has_text="do not match").wait_for()
+    assert desk.page.locator("#desk").is_hidden()
