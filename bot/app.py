@@ -20,6 +20,7 @@ from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
 from bot.errors import BadRequest, SalesbotError
+from bot.insight.service import Insight
 from bot.log.registry import AdapterRegistry
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
@@ -122,10 +123,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )  # fmt: skip
     app.state.hub = Hub(app.state.chat)
     app.state.accounts = Accounts(dialogue_log.sessions, settings.staff_session_hours)
-    app.state.desk = Desk(app.state.hub, app.state.accounts)
+    app.state.insight = Insight(dialogue_log.sessions)
+    await asyncio.to_thread(app.state.insight.refit)
+    app.state.desk = Desk(app.state.hub, app.state.accounts, app.state.insight)
+    refitting = asyncio.create_task(app.state.insight.follow())
     try:
         yield
     finally:
+        refitting.cancel()
         await app.state.hub.close()
         if following is not None:
             following.cancel()

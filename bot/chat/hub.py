@@ -96,6 +96,8 @@ class Conversation:
         self.last_text = ""
         self.last_intent: str | None = None
         self.unanswered: int | None = None  # the shopper's message a person should answer
+        self.lead_score: float | None = None
+        self.sentiment: str | None = None  # of the shopper's last message
         self.draft: dict[str, object] | None = None  # a suggested reply, kept for every agent
 
     async def load(self) -> bool:
@@ -318,6 +320,7 @@ class Conversation:
             )  # fmt: skip
             self.publish(done, turn_id)
             self._finish(message, event.text, message.cards, None)
+            self.hub.changed(self)
 
     def fail(self, message: Message, exc: SalesbotError) -> None:
         frame = ErrorFrame(code=exc.code, message=exc.message, message_id=message.turn_id)

@@ -33,6 +33,7 @@ from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient, Usage
 from bot.errors import BadRequest, LogUnavailable, SalesbotError
 from bot.grounding import GroundingGuard
+from bot.insight.sentiment import COMPLAINT, sentiment
 from bot.log.registry import Serving
 from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
@@ -229,6 +230,7 @@ class ChatService:
         self.active += 1
         try:
             text = self.validate(text)
+            outcome.sentiment, outcome.sentiment_score = sentiment(text)
             state = await self.log.session_state(session_id) if session_id else None
             if state == WAITING:
                 outcome.status, outcome.action = "ok", WAITING
@@ -238,6 +240,8 @@ class ChatService:
             else:
                 plan = await self.plan(text, profile or ShopperProfile())
                 outcome.intent, outcome.action = plan.intent, plan.decision.action
+                if plan.intent == COMPLAINT:
+                    outcome.sentiment, outcome.sentiment_score = sentiment(text, plan.intent)
                 outcome.profile = plan.profile.model_dump(mode="json")
                 cards = plan.decision.products or plan.decision.over_budget
                 if plan.decision.action != "clarify":  # its matches are too scattered to show

@@ -41,6 +41,9 @@ class DialogueSession(Base):
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     # While state is "with_agent": the staff member who claimed the conversation.
     agent: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The chance this shopper buys, from the conversation so far (bot.insight.lead).
+    lead_score: Mapped[float | None] = mapped_column(nullable=True)
+    tags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # set in review
     turns: Mapped[list["Turn"]] = relationship(back_populates="session", order_by="Turn.id")
 
 
@@ -71,6 +74,12 @@ class Turn(Base):
     lead_prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
     lead_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The shopper's mood in this message: "negative", "neutral" or "positive", with VADER's
+    # compound score (-1 to 1).
+    sentiment: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    sentiment_score: Mapped[float | None] = mapped_column(nullable=True)
+    # A reviewer's mark: "good" (learn from it) or "bad" (never learn from it).
+    mark: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     session: Mapped[DialogueSession] = relationship(back_populates="turns")
     __table_args__ = (Index("ix_turns_session_client", "session_id", "client_id", unique=True),)

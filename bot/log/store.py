@@ -63,6 +63,8 @@ class TurnOutcome:
     error_code: str | None = None
     error_message: str | None = None
     intent: str | None = None
+    sentiment: str | None = None
+    sentiment_score: float | None = None
     action: str | None = None
     lead_prompt: str | None = None
     lead_text: str | None = None

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from bot.chat.hub import Conversation, Hub, Subscriber
 from bot.errors import SalesbotError
+from bot.insight.service import Insight
 from bot.log.models import DialogueSession
 from bot.log.store import WITH_AGENT
 from bot.protocol import ProductCard
@@ -33,15 +34,19 @@ def summary(conversation: Conversation, live: bool = True) -> Summary:
         session_id=conversation.id, state=conversation.state, agent=conversation.agent,
         online=conversation.online, live=live, updated_at=conversation.updated,
         waiting_since=conversation.waiting_since, last_message=conversation.last_text[:300],
-        intent=conversation.last_intent, budget=profile.budget_text(lambda d: f"{d:.2f}"),
+        intent=conversation.last_intent, sentiment=conversation.sentiment,
+        lead_score=conversation.lead_score, budget=profile.budget_text(lambda d: f"{d:.2f}"),
         interests=interests[:8], context=conversation.context,
     )  # fmt: skip
 
 
 class Desk:
-    def __init__(self, hub: Hub, accounts: Accounts):
+    def __init__(self, hub: Hub, accounts: Accounts, insight: Insight | None = None):
         self.hub = hub
         self.accounts = accounts
+        self.insight = insight or Insight(hub.service.log.sessions)
+        self._scored: dict[str, int] = {}  # conversation -> its history length when scored
+        self._tasks: set[asyncio.Task[None]] = set()
         self.service = hub.service
         self.records = DeskRecords(self.service.log.sessions)
         self.lists: set[Subscriber] = set()  # staff sockets showing the list
@@ -53,6 +58,26 @@ class Desk:
         frame = ConversationFrame(item=summary(conversation, live)).model_dump_json()
         for subscriber in list(self.lists):
             subscriber.push(frame)
+        if live and self._scored.get(conversation.id) != len(conversation.history):
+            self._scored[conversation.id] = len(conversation.history)
+            task = asyncio.create_task(self._rescore(conversation))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        elif not live:
+            self._scored.pop(conversation.id, None)
+
+    async def _rescore(self, conversation: Conversation) -> None:
+        """A finished turn changes the lead score and the shopper's mood: show the new ones."""
+        try:
+            found = await asyncio.to_thread(self.insight.rescore, conversation.id)
+        except Exception:
+            log.exception("Could not score conversation %s.", conversation.id)
+            return
+        if found != (conversation.lead_score, conversation.sentiment) and found[0] is not None:
+            conversation.lead_score, conversation.sentiment = found
+            frame = ConversationFrame(item=summary(conversation)).model_dump_json()
+            for subscriber in list(self.lists):
+                subscriber.push(frame)
 
     async def summaries(self) -> list[Summary]:
         """Live conversations, and those waiting for or held by a person whose shopper left."""

@@ -60,6 +60,8 @@ class Summary(BaseModel):
     waiting_since: float | None = None
     last_message: str = ""
     intent: str | None = None
+    sentiment: str | None = None  # of the shopper's last message
+    lead_score: float | None = None  # the chance this conversation ends in a purchase
     budget: str | None = None
     interests: list[str] = []
     context: PageContext | None = None

@@ -1,5 +1,6 @@
 """The staff side: accounts, signed-in sessions, what agents said in conversations, the audit
-trail, and who holds a conversation taken over from the assistant.
+trail, who holds a conversation taken over from the assistant; the insight kept per message
+(sentiment) and per conversation (lead score), and reviewers' tags and marks.
 
 Revision ID: 0007
 Revises: 0006
@@ -19,6 +20,12 @@ WHEN = sa.DateTime(timezone=True)
 def upgrade() -> None:
     with op.batch_alter_table("sessions") as batch:
         batch.add_column(sa.Column("agent", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("lead_score", sa.Float, nullable=True))
+        batch.add_column(sa.Column("tags", sa.JSON, nullable=True))
+    with op.batch_alter_table("turns") as batch:
+        batch.add_column(sa.Column("sentiment", sa.String(8), nullable=True))
+        batch.add_column(sa.Column("sentiment_score", sa.Float, nullable=True))
+        batch.add_column(sa.Column("mark", sa.String(8), nullable=True))
     op.create_table(
         "staff_accounts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -68,5 +75,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("audit", "staff_messages", "staff_sessions", "staff_accounts"):
         op.drop_table(table)
+    with op.batch_alter_table("turns") as batch:
+        for column in ("mark", "sentiment_score", "sentiment"):
+            batch.drop_column(column)
     with op.batch_alter_table("sessions") as batch:
-        batch.drop_column("agent")
+        for column in ("tags", "lead_score", "agent"):
+            batch.drop_column(column)
