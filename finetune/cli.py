@@ -35,8 +35,11 @@ def datasets_dir(settings: Settings) -> Path:
 @app.command("dataset")
 def dataset(
     sources: Annotated[
-        str, typer.Option("--from", help="Learn from: corrected, rated_up, converted (any of).")
-    ] = "corrected,rated_up,converted",
+        str,
+        typer.Option(
+            "--from", help="Learn from: corrected, marked_good, rated_up, converted (any of)."
+        ),
+    ] = "corrected,marked_good,rated_up,converted",
     min_examples: Annotated[
         int, typer.Option(min=1, help="Training examples needed before a dataset is written.")
     ] = 20,

@@ -6,10 +6,12 @@ example is one of those parts: the prompt the service gives the model for it (bu
 same function the service uses) and the words it should write, taken from
 
 - `corrected`: an agent's reply in place of the assistant's (the most valuable),
+- `marked_good`: an answer a reviewer marked good in the staff review,
 - `rated_up`: an answer the shopper rated up,
 - `converted`: an answer in a conversation that ended in a checkout or an order,
 
-never from a conversation reviewed as bad, a turn the grounding guard caught, a reply rated
+never from a conversation reviewed as bad, a turn a reviewer marked bad, a turn the grounding
+guard caught, a reply rated
 down (it becomes the rejected side of a preference pair), or text with personal data in it.
 Examples are de-duplicated and split into train/validation/test by conversation (a stable hash
 of its id, so a conversation never changes split between versions).
@@ -33,7 +35,7 @@ from bot.chat.redact import redact
 from bot.log.models import Correction, DialogueSession, Feedback, ShopEvent, Turn
 from bot.log.store import DialogueLog
 
-SOURCES = ("corrected", "rated_up", "converted")
+SOURCES = ("corrected", "marked_good", "rated_up", "converted")
 CONVERSIONS = ("checkout", "order")
 SPLITS = ("train", "validation", "test")
 MAX_VOICE_WORDS = 40
@@ -136,17 +138,17 @@ def collect(log: DialogueLog, rules: Rules) -> Dataset:
         )
         turns = db.execute(
             select(Turn.id, Turn.session_id, Turn.action, Turn.reply, Turn.lead_prompt,
-                   Turn.lead_text, Turn.grounding)
+                   Turn.lead_text, Turn.grounding, Turn.mark)
             .where(Turn.status == "ok").order_by(Turn.id)
         ).all()  # fmt: skip
     seen: set[tuple[str, str | None, str]] = set()
     rated: dict[tuple[str, str | None], dict[str, list[Example]]] = defaultdict(
         lambda: {"up": [], "down": []}
     )
-    for turn_id, session_id, action, reply, lead, lead_text, grounding in turns:
+    for turn_id, session_id, action, reply, lead, lead_text, grounding, mark in turns:
         example, reason = _example(
             turn_id, session_id, action, reply, lead, lead_text, grounding,
-            bad=session_id in bad, rating=ratings.get(turn_id),
+            bad=session_id in bad or mark == "bad", rating=ratings.get(turn_id), mark=mark,
             correction=corrections.get(turn_id), converted=session_id in converted, rules=rules,
         )  # fmt: skip
         if example is None:
@@ -188,13 +190,14 @@ def _example(
     bad: bool,
     rating: str | None,
     correction: str | None,
+    mark: str | None = None,
     converted: bool,
     rules: Rules,
 ) -> tuple[Example | None, str]:
     """One turn as an example, or None and why not. A turn rated down comes back with the
     reason "rated_down": the rejected side of a pair, never an example."""
     if bad:
-        return None, "reviewed_bad"
+        return None, "marked_bad" if mark == "bad" else "reviewed_bad"
     if grounding:
         return None, "guard_caught"
     voice = action in VOICE_SLOTS
@@ -209,6 +212,8 @@ def _example(
     source, text = None, None
     if correction is not None and "corrected" in rules.sources:
         source, text = "corrected", correction
+    elif mark == "good" and "marked_good" in rules.sources:
+        source, text = "marked_good", original
     elif rating == "down":
         pass
     elif rating == "up" and "rated_up" in rules.sources:

@@ -26,7 +26,7 @@ from bot.staff.protocol import (
 router = APIRouter()
 api = APIRouter(prefix="/staff/api")
 DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
-PAGE = Path(__file__).resolve().parents[2] / "widget" / "staff" / "index.html"
+PAGES = Path(__file__).resolve().parents[2] / "widget" / "staff"
 STAFF_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https: http:; "
     "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -43,13 +43,18 @@ def desk_of(request: Request) -> Desk:
     return desk
 
 
+def page(name: str) -> HTMLResponse:
+    """A staff page: it holds no data (its script asks for it once signed in)."""
+    return HTMLResponse(
+        (PAGES / f"{name}.html").read_text(encoding="utf-8"),
+        headers={"Content-Security-Policy": STAFF_POLICY, "Cache-Control": "no-store"},
+    )
+
+
 @router.get("/staff", response_class=HTMLResponse)
 async def staff_page() -> HTMLResponse:
     """Open the staff desk (it asks to sign in first)."""
-    return HTMLResponse(
-        PAGE.read_text(encoding="utf-8"),
-        headers={"Content-Security-Policy": STAFF_POLICY, "Cache-Control": "no-store"},
-    )
+    return page("index")
 
 
 @router.get("/staff/static/{name}")

@@ -1,6 +1,7 @@
 """Wire shapes of the staff side: its HTTP bodies and its websocket's frames."""
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -112,3 +113,62 @@ class WatchingFrame(BaseModel):
     detail: Detail
     stream: str
     seq: int
+
+
+# --- dialogue-log review ---------------------------------------------------------------------
+class ReviewFilters(Strict):
+    """Which conversations to list or export; every filter is optional."""
+
+    q: str | None = Field(None, max_length=200)  # text in a message or a reply
+    since: date | None = None
+    until: date | None = None  # inclusive
+    intent: str | None = Field(None, max_length=32)
+    rating: Literal["up", "down"] | None = None
+    converted: bool | None = None  # ended in a checkout or an order
+    handed_over: bool | None = None
+    adapter: str | None = Field(None, max_length=64)  # "base": the model without an adapter
+    guard: bool | None = None  # the grounding guard caught a reply
+    min_lead: float | None = Field(None, ge=0, le=1)
+    tag: str | None = Field(None, max_length=40)
+    review: Literal["good", "bad", "none"] | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class SessionRow(BaseModel):
+    session_id: str
+    created_at: str
+    channel: str
+    messages: int
+    first_message: str
+    intents: list[str]
+    ratings: dict[str, int]
+    converted: bool
+    handed_over: bool
+    adapters: list[str]
+    guard_catches: int
+    lead_score: float | None
+    tags: list[str]
+    review: str | None
+
+
+class SessionPage(BaseModel):
+    total: int
+    items: list[SessionRow]
+
+
+class Tags(Strict):
+    tags: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(max_length=20)
+
+
+class Verdict(Strict):
+    verdict: Literal["good", "bad"] | None
+    note: str | None = Field(None, max_length=1000)
+
+
+class Mark(Strict):
+    mark: Literal["good", "bad"] | None
+
+
+class Correct(Strict):
+    text: str = Field(min_length=1, max_length=4000)

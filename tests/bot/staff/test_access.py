@@ -33,6 +33,17 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/staff/api/accounts"): "admin",
     ("POST", "/staff/api/accounts"): "admin",
     ("POST", "/staff/api/accounts/{username}/disable"): "admin",
+    ("GET", "/staff/review"): None,
+    ("GET", "/staff/api/sessions"): "viewer",
+    ("GET", "/staff/api/sessions/{session_id}"): "viewer",
+    ("POST", "/staff/api/sessions/{session_id}/tags"): "viewer",
+    ("POST", "/staff/api/sessions/{session_id}/review"): "viewer",
+    ("POST", "/staff/api/turns/{turn_id}/mark"): "viewer",
+    ("POST", "/staff/api/turns/{turn_id}/correct"): "viewer",
+    ("GET", "/staff/api/export.jsonl"): "viewer",
+    ("GET", "/staff/analytics"): None,
+    ("GET", "/staff/api/analytics"): "viewer",
+    ("GET", "/staff/api/analytics/{name}.svg"): "viewer",
 }
 GUARDED = [(m, p, r) for (m, p), r in ROUTES.items() if r is not None]
 
@@ -46,7 +57,9 @@ def staff_routes() -> set[tuple[str, str]]:
 
 
 def call(client: httpx.Client, method: str, path: str, **headers: str) -> httpx.Response:
-    concrete = path.format(session_id="no-such-session", username="no-such-user", name="x")
+    concrete = path.format(
+        session_id="no-such-session", username="no-such-user", name="demand", turn_id=0
+    )
     body: dict[str, Any] = {}
     return client.request(
         method, concrete, json=body if method == "POST" else None, headers=headers

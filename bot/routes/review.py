@@ -1,0 +1,124 @@
+"""Dialogue-log review over HTTP (`/staff/review` and its API), for reviewers and up."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from bot.errors import SalesbotError
+from bot.log.store import DialogueLog, NotFound
+from bot.routes.staff import Viewer, page
+from bot.staff.accounts import Accounts
+from bot.staff.protocol import Correct, Mark, ReviewFilters, SessionPage, Tags, Verdict
+from bot.staff.review import Review
+
+router = APIRouter()
+api = APIRouter(prefix="/staff/api")
+Filters = Annotated[ReviewFilters, Query()]
+
+
+def review_of(request: Request) -> Review:
+    review: Review = request.app.state.review
+    return review
+
+
+def log_of(request: Request) -> DialogueLog:
+    log: DialogueLog = request.app.state.chat.log
+    return log
+
+
+async def audited(
+    request: Request, actor: str, action: str, session_id: str | None, **details: object
+) -> None:
+    accounts: Accounts = request.app.state.accounts
+    await asyncio.to_thread(accounts.audit, actor, action, session_id, **details)
+
+
+def not_found(exc: NotFound) -> SalesbotError:
+    return SalesbotError(str(exc), code="not_found", status=404)
+
+
+@router.get("/staff/review", response_class=HTMLResponse)
+async def review_page() -> HTMLResponse:
+    """Open the dialogue-log review."""
+    return page("review")
+
+
+@api.get("/sessions")
+async def sessions(filters: Filters, _: Viewer, request: Request) -> SessionPage:
+    """Find past conversations by text, date, intent, rating, outcome and more."""
+    total, items = await asyncio.to_thread(review_of(request).search, filters)
+    return SessionPage(total=total, items=items)
+
+
+@api.get("/sessions/{session_id}")
+async def session(session_id: str, _: Viewer, request: Request) -> dict[str, object]:
+    """Read one conversation: every turn with its products, scores, timings and guard."""
+    try:
+        return await asyncio.to_thread(review_of(request).session, session_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+
+
+@api.post("/sessions/{session_id}/tags")
+async def tag(session_id: str, body: Tags, staff: Viewer, request: Request) -> dict[str, list[str]]:
+    """Set a conversation's tags."""
+    try:
+        tags = await asyncio.to_thread(review_of(request).tag, session_id, body.tags)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    await audited(request, staff.username, "tag", session_id, tags=tags)
+    return {"tags": tags}
+
+
+@api.post("/sessions/{session_id}/review")
+async def verdict(
+    session_id: str, body: Verdict, staff: Viewer, request: Request
+) -> dict[str, str | None]:
+    """Mark a conversation good or bad (never learned from), or clear the mark."""
+    try:
+        await asyncio.to_thread(log_of(request).mark_review, session_id, body.verdict, body.note)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    await audited(request, staff.username, "review", session_id, verdict=body.verdict)
+    return {"review": body.verdict}
+
+
+@api.post("/turns/{turn_id}/mark")
+async def mark(turn_id: int, body: Mark, staff: Viewer, request: Request) -> dict[str, str | None]:
+    """Mark one answer as a good or bad training example, or clear the mark."""
+    try:
+        session_id = await asyncio.to_thread(review_of(request).mark, turn_id, body.mark)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    await audited(request, staff.username, "mark", session_id, turn=turn_id, mark=body.mark)
+    return {"mark": body.mark}
+
+
+@api.post("/turns/{turn_id}/correct", status_code=201)
+async def correct(turn_id: int, body: Correct, staff: Viewer, request: Request) -> dict[str, int]:
+    """Write the reply the assistant should have given; fine-tuning learns from it."""
+    try:
+        session_id = await asyncio.to_thread(
+            log_of(request).correct, turn_id, staff.username, body.text.strip()
+        )
+    except NotFound as exc:
+        raise not_found(exc) from None
+    await audited(request, staff.username, "correct", session_id, turn=turn_id)
+    return {"turn_id": turn_id}
+
+
+@api.get("/export.jsonl")
+async def export(filters: Filters, staff: Viewer, request: Request) -> StreamingResponse:
+    """Download the selected conversations as JSON lines (all pages, up to 10,000)."""
+    await audited(request, staff.username, "export", None, filters=filters.model_dump(mode="json"))
+    lines = review_of(request).export(filters)
+    return StreamingResponse(
+        lines,
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="salesbot-sessions.jsonl"'},
+    )
+
+
+router.include_router(api)
