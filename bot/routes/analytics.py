@@ -72,7 +72,10 @@ async def chart(
     """One chart of the analytics page, as SVG."""
     data = await build(request, since, until)
     if name == "conversations":
-        drawing = pygal.Bar(title="Conversations and assisted purchases per day", **CHART)
+        drawing = pygal.Bar(
+            title="Conversations and assisted purchases per day", x_label_rotation=45,
+            truncate_label=-1, show_minor_x_labels=False, x_labels_major_every=7, **CHART,
+        )  # fmt: skip
         drawing.x_labels = [d["day"][5:] for d in data["per_day"]]
         drawing.add("Conversations", [d["conversations"] for d in data["per_day"]])
         drawing.add("Purchases", [d["purchases"] for d in data["per_day"]])

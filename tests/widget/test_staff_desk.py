@@ -2,6 +2,7 @@
 an agent signs in, sees the handover request, takes over, sends an edited suggested reply the
 shopper's widget shows, and hands back."""
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -23,12 +24,12 @@ class Desk:
         self.errors: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
-    def sign_in(self, username: str) -> None:
+    def sign_in(self, username: str, landing: str = "#desk") -> None:
         self.page.goto(f"{self.service.url}/staff")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.get_by_role("button", name="Sign in").click()
-        self.page.locator("#desk").wait_for()
+        self.page.locator(landing).wait_for()
 
     def entry(self, session_id: str) -> Any:
         return self.page.locator(f'#list button[data-session="{session_id}"]')
@@ -153,6 +154,45 @@ def test_staff_desk_takes_over_replies_from_a_draft_and_hands_back(
     ]
     assert actions == ["claim", "suggest", "message", "hand_back"]
     assert shop.errors == [] and desk.errors == []
+    context.close()
+    review_the_session(browser, service, session, turn[0][0])
+
+
+def review_the_session(browser: Browser, service: Service, session: str, turn_id: int) -> None:
+    """A reviewer finds the conversation by its text, marks a turn and exports it."""
+    context = browser.new_context(bypass_csp=True, accept_downloads=True)
+    reviewer = Desk(context.new_page(), service)
+    reviewer.sign_in(add_account(service, "viewer"), "#filters")  # sent on to the review
+    page = reviewer.page
+    assert page.url.endswith("/staff/review")
+    page.get_by_label("Text").fill("waterproof jacket")
+    page.get_by_role("button", name="Search").click()
+    row = page.locator(f'#results tr[data-session="{session}"]')
+    row.wait_for()
+    assert "yes" in str(row.inner_text())  # handed over
+    row.locator("button").click()
+    turn = page.locator(f'#turns li[data-turn="{turn_id}"]')
+    turn.wait_for()
+    assert "intent" in str(turn.inner_text()) and "ms" in str(turn.inner_text())
+    turn.get_by_role("button", name="Good example").click()
+    page.locator("#announce", has_text="Marked as a good example").wait_for()
+    assert rows(service, "SELECT mark FROM turns WHERE id = ?", turn_id) == [("good",)]
+    assert reviewer.axe() == []
+    reviewer.shot("review")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export these as JSONL").click()
+    exported = [json.loads(line) for line in open(download.value.path(), encoding="utf-8")]
+    assert [e["session_id"] for e in exported] == [session]
+    assert [t["mark"] for t in exported[0]["turns"] if t["id"] == turn_id] == ["good"]
+    page.get_by_role("link", name="Analytics").click()
+    page.locator("#key dd").first.wait_for()
+    page.locator("#versions tbody tr").first.wait_for()
+    assert int(str(page.locator("#key dd").first.inner_text())) >= 1
+    page.wait_for_function("document.getElementById('chart-versions').complete")
+    assert page.evaluate("document.getElementById('chart-versions').naturalWidth") > 0
+    assert reviewer.axe() == []
+    reviewer.shot("analytics")
+    assert reviewer.errors == []
     context.close()
 
 

@@ -33,7 +33,7 @@ async function load(): Promise<void> {
     ["Conversion with the assistant", pct(data.conversion_assisted)],
     ["Conversion of visits without chat", pct(data.conversion_without_chat)],
     ["Handed over to a person", `${data.handovers} (${pct(data.handover_rate)})`],
-    ["Ratings", `👍 ${data.rated_up} 👎 ${data.rated_down} (${pct(data.rated_up_share)} helpful)`],
+    ["Ratings", `${data.rated_up} helpful, ${data.rated_down} not helpful (${pct(data.rated_up_share)} helpful)`],
     ["Time to first token p50 / p95", `${ms(data.ttft_p50_ms)} / ${ms(data.ttft_p95_ms)}`],
     ["Replies the guard caught", String(data.guard_catches)],
   ];

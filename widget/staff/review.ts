@@ -38,7 +38,7 @@ function line(row: Json): HTMLTableRowElement {
   open.addEventListener("click", () => show(row.session_id));
   const cells = [
     row.created_at.replace("T", " ").slice(0, 16), open, String(row.messages), row.intents.join(", "),
-    `👍 ${row.ratings.up || 0} 👎 ${row.ratings.down || 0}`, row.converted ? "yes" : "no",
+    `${row.ratings.up || 0} up, ${row.ratings.down || 0} down`, row.converted ? "yes" : "no",
     row.handed_over ? "yes" : "no", row.lead_score == null ? "" : row.lead_score.toFixed(2),
     row.tags.join(", "), row.review || "",
   ];
