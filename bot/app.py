@@ -25,9 +25,10 @@ from bot.log.registry import AdapterRegistry
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import adapters as adapter_routes
-from bot.routes import analytics, openai, pages, review, shop, staff, widget
+from bot.routes import analytics, assist, openai, pages, review, shop, staff, widget
 from bot.staff.accounts import Accounts
 from bot.staff.desk import Desk
+from bot.staff.replies import Replies
 from bot.staff.review import Review
 from bot.staff.socket import router as staff_socket
 from bot.ws import router as ws_router
@@ -127,6 +128,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.insight = Insight(dialogue_log.sessions)
     await asyncio.to_thread(app.state.insight.refit)
     app.state.review = Review(dialogue_log.sessions)
+    app.state.replies = Replies(dialogue_log.sessions, index.get)
     app.state.desk = Desk(app.state.hub, app.state.accounts, app.state.insight)
     refitting = asyncio.create_task(app.state.insight.follow())
     try:
@@ -165,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(review.router)
     app.include_router(analytics.router)
+    app.include_router(assist.router)
     app.include_router(staff_socket)
     for kind in (SalesbotError, RequestValidationError, Exception):
         app.add_exception_handler(kind, handle_error)

@@ -66,7 +66,28 @@ class EventFrame(BaseModel):
     message_id: int | None = Field(None, ge=1)  # the answer that showed it, when known
 
 
-ClientFrame = MessageFrame | StopFrame | FeedbackFrame | EventFrame
+class Customer(BaseModel):
+    """Who the shop says the shopper is (sent by the widget's identify())."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, min_length=1, max_length=128)
+    name: str | None = Field(None, min_length=1, max_length=100)
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # Agreed to hear from the shop (follow-up emails); without it, none is ever drafted.
+    marketing_consent: bool = False
+
+
+class IdentifyFrame(BaseModel):
+    """The shop page says who the shopper is; sent again after a reconnect, it replaces it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["identify"]
+    customer: Customer
+
+
+ClientFrame = MessageFrame | StopFrame | FeedbackFrame | EventFrame | IdentifyFrame
 
 
 # --- websocket: server -> client -------------------------------------------------------------
@@ -186,7 +207,7 @@ class AckFrame(BaseModel):
     """A feedback or event frame was logged."""
 
     type: Literal["ack"] = "ack"
-    of: Literal["feedback", "event"]
+    of: Literal["feedback", "event", "identify"]
     message_id: int | None = None
 
 

@@ -22,6 +22,7 @@ from bot.protocol import (
     ErrorFrame,
     EventFrame,
     FeedbackFrame,
+    IdentifyFrame,
     MessageFrame,
     SessionFrame,
     StopFrame,
@@ -50,6 +51,7 @@ CLIENT_FRAMES: dict[str, type[ClientFrame]] = {
     "stop": StopFrame,
     "feedback": FeedbackFrame,
     "event": EventFrame,
+    "identify": IdentifyFrame,
 }
 
 
@@ -239,12 +241,18 @@ class Connection:
                 )
             )
 
-    async def signal(self, frame: FeedbackFrame | EventFrame) -> None:
-        """Log a rating or a shop event for this connection's conversation and acknowledge it."""
+    async def signal(self, frame: FeedbackFrame | EventFrame | IdentifyFrame) -> None:
+        """Log a rating, a shop event or who the shopper is, and acknowledge it."""
         self.limits.check_signal(self.session_id)
         log_ = self.service.log
         try:
-            if isinstance(frame, FeedbackFrame):
+            if isinstance(frame, IdentifyFrame):
+                customer = frame.customer.model_dump(exclude_none=True)
+                await log_.identify(self.session_id, customer)
+                assert self.conversation is not None
+                self.conversation.customer = customer
+                self.send(AckFrame(of="identify"))
+            elif isinstance(frame, FeedbackFrame):
                 said = (frame.comment or "").strip()
                 comment = self.service.loggable(said) if said else None
                 await log_.rate(self.session_id, frame.message_id, frame.rating, comment)

@@ -97,6 +97,7 @@ class Conversation:
         self.last_intent: str | None = None
         self.unanswered: int | None = None  # the shopper's message a person should answer
         self.lead_score: float | None = None
+        self.customer: dict[str, object] | None = None  # identify(): personal data
         self.sentiment: str | None = None  # of the shopper's last message
         self.draft: dict[str, object] | None = None  # a suggested reply, kept for every agent
 
@@ -111,6 +112,7 @@ class Conversation:
         self.state = await self.service.log.session_state(self.id) or "bot"
         records = DeskRecords(self.service.log.sessions)
         self.agent = await asyncio.to_thread(records.holder, self.id)
+        self.customer = await asyncio.to_thread(records.customer, self.id)
         said = await asyncio.to_thread(records.messages, self.id)
         self.history = await asyncio.to_thread(self._history_of, logged, said)
         if logged:

@@ -44,6 +44,9 @@ class DialogueSession(Base):
     # The chance this shopper buys, from the conversation so far (bot.insight.lead).
     lead_score: Mapped[float | None] = mapped_column(nullable=True)
     tags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # set in review
+    # Who the shop says the shopper is (the widget's identify()): id, name, email, and whether
+    # they agreed to hear from the shop. Personal data: staff below "agent" never see it.
+    customer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     turns: Mapped[list["Turn"]] = relationship(back_populates="session", order_by="Turn.id")
 
 
@@ -240,3 +243,33 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     session_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class CannedResponse(Base):
+    """A reply an agent inserts in one click; `{{product.title}}`-style variables are filled
+    from the catalog and the conversation. No owner: shared by every agent."""
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FollowUp(Base):
+    """A follow-up email drafted for a shopper who agreed to hear from the shop: a draft until
+    an admin approves (or someone discards) it. Never sent by the service."""
+
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_by: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

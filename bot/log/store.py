@@ -250,6 +250,14 @@ class DialogueLog:
         return self._sessions
 
     # --- what the log learns from: ratings, shop events, corrections, review marks ----------
+    async def identify(self, session_id: str, customer: dict[str, Any]) -> None:
+        await self._run(self._identify, session_id, customer)
+
+    def _identify(self, session_id: str, customer: dict[str, Any]) -> None:
+        with self._sessions.begin() as db:
+            _ensure_session(db, session_id, "ws")
+            db.get_one(DialogueSession, session_id).customer = customer
+
     async def rate(self, session_id: str, turn_id: int, rating: str, comment: str | None) -> None:
         await self._run(self._rate, session_id, turn_id, rating, comment)
 

@@ -53,12 +53,15 @@ async def sessions(filters: Filters, _: Viewer, request: Request) -> SessionPage
 
 
 @api.get("/sessions/{session_id}")
-async def session(session_id: str, _: Viewer, request: Request) -> dict[str, object]:
+async def session(session_id: str, staff: Viewer, request: Request) -> dict[str, object]:
     """Read one conversation: every turn with its products, scores, timings and guard."""
     try:
-        return await asyncio.to_thread(review_of(request).session, session_id)
+        found = await asyncio.to_thread(review_of(request).session, session_id)
     except NotFound as exc:
         raise not_found(exc) from None
+    if not staff.may("agent"):
+        found["customer"] = None  # personal data: reviewers judge answers, not shoppers
+    return found
 
 
 @api.post("/sessions/{session_id}/tags")
@@ -113,7 +116,7 @@ async def correct(turn_id: int, body: Correct, staff: Viewer, request: Request) 
 async def export(filters: Filters, staff: Viewer, request: Request) -> StreamingResponse:
     """Download the selected conversations as JSON lines (all pages, up to 10,000)."""
     await audited(request, staff.username, "export", None, filters=filters.model_dump(mode="json"))
-    lines = review_of(request).export(filters)
+    lines = review_of(request).export(filters, with_customer=staff.may("agent"))
     return StreamingResponse(
         lines,
         media_type="application/x-ndjson",

@@ -35,7 +35,9 @@ def summary(conversation: Conversation, live: bool = True) -> Summary:
         online=conversation.online, live=live, updated_at=conversation.updated,
         waiting_since=conversation.waiting_since, last_message=conversation.last_text[:300],
         intent=conversation.last_intent, sentiment=conversation.sentiment,
-        lead_score=conversation.lead_score, budget=profile.budget_text(lambda d: f"{d:.2f}"),
+        lead_score=conversation.lead_score,
+        shopper=str(name) if (name := (conversation.customer or {}).get("name")) else None,
+        budget=profile.budget_text(lambda d: f"{d:.2f}"),
         interests=interests[:8], context=conversation.context,
     )  # fmt: skip
 
@@ -120,6 +122,7 @@ class Desk:
             summary=summary(conversation), history=conversation.history,
             profile=conversation.profile.model_dump(mode="json"),
             draft=Draft.model_validate(conversation.draft) if conversation.draft else None,
+            customer=conversation.customer,
         )  # fmt: skip
 
     async def claim(self, staff: Staff, session_id: str) -> Summary:

@@ -63,6 +63,7 @@ class Summary(BaseModel):
     intent: str | None = None
     sentiment: str | None = None  # of the shopper's last message
     lead_score: float | None = None  # the chance this conversation ends in a purchase
+    shopper: str | None = None  # the name the shop gave (identify()), if any
     budget: str | None = None
     interests: list[str] = []
     context: PageContext | None = None
@@ -82,6 +83,7 @@ class Detail(BaseModel):
     history: list[HistoryItem]
     profile: dict[str, Any]
     draft: Draft | None = None
+    customer: dict[str, Any] | None = None  # identify(): personal data, for agents only
 
 
 # --- the staff websocket ---------------------------------------------------------------------
@@ -172,3 +174,27 @@ class Mark(Strict):
 
 class Correct(Strict):
     text: str = Field(min_length=1, max_length=4000)
+
+
+# --- canned replies and follow-ups -----------------------------------------------------------
+class NewCanned(Strict):
+    title: str = Field(min_length=1, max_length=80)
+    text: str = Field(min_length=1, max_length=4000)
+    shared: bool = False  # for every agent (admins only); else yours alone
+
+
+class Canned(BaseModel):
+    id: int
+    title: str
+    text: str
+    shared: bool
+
+
+class FollowUpInfo(BaseModel):
+    id: int
+    session_id: str
+    subject: str
+    text: str
+    status: str
+    created_by: str
+    decided_by: str | None

@@ -42,6 +42,11 @@ class DeskRecords:
             session = db.get(DialogueSession, session_id)
             return session.agent if session is not None else None
 
+    def customer(self, session_id: str) -> dict[str, object] | None:
+        with self._sessions() as db:
+            session = db.get(DialogueSession, session_id)
+            return session.customer if session is not None else None
+
     def say(
         self, session_id: str, agent: str, name: str, kind: str, text: str,
         draft: str | None = None, turn_id: int | None = None,

@@ -168,6 +168,7 @@ class Review:
             return {
                 "session_id": s.id, "created_at": _iso(s.created_at), "channel": s.channel,
                 "state": s.state, "profile": s.profile or {}, "lead_score": s.lead_score,
+                "customer": s.customer,
                 "tags": s.tags or [], "review": s.review, "review_note": s.review_note,
                 "turns": [_turn(t, ratings.get(t.id), corrections.get(t.id, [])) for t in turns],
                 "events": [
@@ -205,13 +206,17 @@ class Review:
             turn.mark = mark
             return turn.session_id
 
-    def export(self, f: ReviewFilters) -> Iterator[str]:
-        """The selected conversations as JSON lines, one conversation per line."""
+    def export(self, f: ReviewFilters, with_customer: bool = False) -> Iterator[str]:
+        """The selected conversations as JSON lines, one conversation per line (who the
+        shopper is only `with_customer`)."""
         q = query(f).order_by(DialogueSession.created_at, DialogueSession.id).limit(EXPORT_LIMIT)
         with self._sessions() as db:
             ids = list(db.scalars(q.with_only_columns(DialogueSession.id)))
         for session_id in ids:
-            yield json.dumps(self.session(session_id), ensure_ascii=False) + "\n"
+            found = self.session(session_id)
+            if not with_customer:
+                found["customer"] = None
+            yield json.dumps(found, ensure_ascii=False) + "\n"
 
 
 def _iso(moment: datetime) -> str:

@@ -31,7 +31,7 @@ def tables(database: Path) -> list[str]:
 TABLES = sorted(
     ["alembic_version", "api_keys", "corrections", "events", "feedback", "sessions", "turns",
      "adapters", "adapter_switches", "audit", "staff_accounts", "staff_messages",
-     "staff_sessions"]
+     "staff_sessions", "canned_responses", "followups"]
 )  # fmt: skip
 
 

@@ -44,6 +44,14 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/staff/analytics"): None,
     ("GET", "/staff/api/analytics"): "viewer",
     ("GET", "/staff/api/analytics/{name}.svg"): "viewer",
+    ("GET", "/staff/api/canned"): "agent",
+    ("POST", "/staff/api/canned"): "agent",
+    ("POST", "/staff/api/canned/{reply_id}/delete"): "agent",
+    ("POST", "/staff/api/conversations/{session_id}/canned/{reply_id}"): "agent",
+    ("POST", "/staff/api/conversations/{session_id}/follow-up"): "agent",
+    ("GET", "/staff/api/follow-ups"): "agent",
+    ("POST", "/staff/api/follow-ups/{follow_up_id}/approve"): "admin",
+    ("POST", "/staff/api/follow-ups/{follow_up_id}/discard"): "agent",
 }
 GUARDED = [(m, p, r) for (m, p), r in ROUTES.items() if r is not None]
 
@@ -58,8 +66,9 @@ def staff_routes() -> set[tuple[str, str]]:
 
 def call(client: httpx.Client, method: str, path: str, **headers: str) -> httpx.Response:
     concrete = path.format(
-        session_id="no-such-session", username="no-such-user", name="demand", turn_id=0
-    )
+        session_id="no-such-session", username="no-such-user", name="demand", turn_id=0,
+        reply_id=0, follow_up_id=0,
+    )  # fmt: skip
     body: dict[str, Any] = {}
     return client.request(
         method, concrete, json=body if method == "POST" else None, headers=headers

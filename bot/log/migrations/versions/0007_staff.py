@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("agent", sa.String(64), nullable=True))
         batch.add_column(sa.Column("lead_score", sa.Float, nullable=True))
         batch.add_column(sa.Column("tags", sa.JSON, nullable=True))
+        batch.add_column(sa.Column("customer", sa.JSON, nullable=True))
     with op.batch_alter_table("turns") as batch:
         batch.add_column(sa.Column("sentiment", sa.String(8), nullable=True))
         batch.add_column(sa.Column("sentiment_score", sa.Float, nullable=True))
@@ -68,16 +69,40 @@ def upgrade() -> None:
         sa.Column("session_id", sa.String(64), nullable=True),
         sa.Column("details", sa.JSON, nullable=True),
     )
+    op.create_table(
+        "canned_responses",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("title", sa.String(80), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("owner", sa.String(64), nullable=True),
+        sa.Column("created_at", WHEN, nullable=False),
+    )
+    op.create_index("ix_canned_responses_owner", "canned_responses", ["owner"])
+    op.create_table(
+        "followups",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("session_id", sa.String(64), sa.ForeignKey("sessions.id"), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("decided_by", sa.String(64), nullable=True),
+        sa.Column("created_at", WHEN, nullable=False),
+        sa.Column("decided_at", WHEN, nullable=True),
+    )
+    op.create_index("ix_followups_session_id", "followups", ["session_id"])
     op.create_index("ix_audit_at", "audit", ["at"])
     op.create_index("ix_audit_session_id", "audit", ["session_id"])
 
 
 def downgrade() -> None:
-    for table in ("audit", "staff_messages", "staff_sessions", "staff_accounts"):
+    tables = ("followups", "canned_responses", "audit", "staff_messages", "staff_sessions",
+              "staff_accounts")  # fmt: skip
+    for table in tables:
         op.drop_table(table)
     with op.batch_alter_table("turns") as batch:
         for column in ("mark", "sentiment_score", "sentiment"):
             batch.drop_column(column)
     with op.batch_alter_table("sessions") as batch:
-        for column in ("tags", "lead_score", "agent"):
+        for column in ("customer", "tags", "lead_score", "agent"):
             batch.drop_column(column)
