@@ -82,7 +82,7 @@ class Widget {
   state = "bot"; // "with_agent" while a person from the shop answers
   added = new Set<string>();
   context: { product_id?: string; cart?: string[] } | null = null;
-  customer: Record<string, string> = {};
+  customer: Record<string, string | boolean> | null = null;
   writing: number | null = null;
   compared: Card[] = [];
 
@@ -208,8 +208,13 @@ class Widget {
     this.context = context ? { product_id: context.product, cart: context.cart } : null;
   }
 
-  identify(customer: Record<string, string>): void {
-    this.customer = { ...customer };
+  // Who the shopper is, as the shop knows them: sent to the service (staff see the name;
+  // follow-up emails need marketing_consent: true), again after every reconnect.
+  identify(customer: Record<string, any>): void {
+    const picked: Record<string, string | boolean> = { marketing_consent: customer.marketing_consent === true };
+    for (const key of ["id", "name", "email"]) if (typeof customer[key] === "string" && customer[key]) picked[key] = customer[key];
+    this.customer = picked;
+    if (this.link) this.link.raw({ type: "identify", customer: picked });
   }
 
   send(raw: string): void {
@@ -253,6 +258,7 @@ class Widget {
 
   restore(frame: Frame): void {
     this.state = frame.state || "bot";
+    if (this.customer) this.link.raw({ type: "identify", customer: this.customer });
     for (const item of frame.history || []) {
       if (item.role === "agent") {
         this.agent({ ...item, id: item.message_id }, false);

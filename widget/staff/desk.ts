@@ -49,6 +49,7 @@ function enter(): void {
   who.hidden = false;
   $("sign-out").hidden = false;
   connect();
+  loadCanned();
 }
 
 // --- the live list ---------------------------------------------------------------------------
@@ -148,6 +149,7 @@ function facts(summary: Json): void {
   list.replaceChildren();
   const rows: [string, string][] = [
     ["Session", summary.session_id],
+    ["Name", summary.shopper || "not given"],
     ["State", summary.state === "with_agent" ? `with ${summary.agent}` : summary.state],
     ["Shopper", summary.online ? "online" : "left the page"],
     ["Budget", summary.budget || "not said"],
@@ -159,6 +161,7 @@ function facts(summary: Json): void {
   const mine = summary.state === "with_agent" && summary.agent === state.me?.username;
   $("claim").hidden = mine || summary.state === "with_agent";
   $("suggest").hidden = !mine;
+  $("follow-up").hidden = !mine;
   $("reply").hidden = !mine;
   $("hand-back").hidden = !mine;
 }
@@ -253,7 +256,31 @@ async function act(path: string, body: Json = {}): Promise<Json | null> {
   }
 }
 
+async function loadCanned(): Promise<void> {
+  const select = $("canned") as HTMLSelectElement;
+  const list = await api("/canned").catch(() => []);
+  select.replaceChildren(el("option", { value: "" }, list.length ? "Choose one" : "None saved yet"));
+  for (const reply of list as Json[]) select.append(el("option", { value: String(reply.id) }, `${reply.title}${reply.shared ? " (shared)" : ""}`));
+}
+
 function wire(): void {
+  $("insert-canned").addEventListener("click", async () => {
+    const id = ($("canned") as HTMLSelectElement).value;
+    if (!id) return;
+    const filled = await act(`/canned/${id}`);
+    if (filled) {
+      const text = $("reply-text") as HTMLTextAreaElement;
+      text.value = text.value ? `${text.value} ${filled.text}` : filled.text;
+      text.focus();
+    }
+  });
+  $("follow-up").addEventListener("click", async () => {
+    const drafted = await act("/follow-up");
+    if (drafted) {
+      $("follow-up-text").textContent = `Subject: ${drafted.subject}\n\n${drafted.text}`;
+      $("follow-up-draft").hidden = false;
+    }
+  });
   $("claim").addEventListener("click", async () => {
     const summary = await act("/claim");
     if (summary) {
