@@ -72,6 +72,7 @@ async def login(body: SignIn, request: Request) -> JSONResponse:
     _sign_ins.check(address, body.username.casefold())
     signed = await asyncio.to_thread(staff_of(request).sign_in, body.username, body.password)
     if signed is None:
+        _sign_ins.failed(address, body.username.casefold())
         raise SalesbotError(
             "That username and password do not match an active account.",
             code="sign_in_failed", status=401,

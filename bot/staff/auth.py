@@ -2,12 +2,14 @@
 
 import asyncio
 import hmac
+import math
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request, WebSocket
 
 from bot.errors import RateLimited, SalesbotError
-from bot.sessions import RateLimiter
 from bot.staff.accounts import Accounts, Staff
 
 COOKIE = "salesbot_staff"
@@ -56,23 +58,31 @@ def require(role: str) -> Callable[[Request], Awaitable[Staff]]:
 
 
 class SignInLimits:
-    """Guessing passwords: a few tries per address and per account name, then a wait."""
+    """Guessing passwords: a few failed tries per account name and per address, then a wait.
+    Only failures count, so staff signing in on one shared address are not locked out."""
 
     def __init__(self) -> None:
-        self._limiters: dict[str, RateLimiter] = {}
+        self._failures: dict[str, deque[float]] = {}
+
+    def _keys(self, address: str | None, username: str) -> list[tuple[str, int]]:
+        keys = [(f"name:{username}", SIGN_INS_PER_NAME)]
+        return keys + ([(f"ip:{address}", SIGN_INS_PER_ADDRESS)] if address else [])
 
     def check(self, address: str | None, username: str) -> None:
-        if len(self._limiters) > 50_000:
-            self._limiters.clear()
-        keys = [(f"name:{username}", SIGN_INS_PER_NAME)]
-        if address:
-            keys.append((f"ip:{address}", SIGN_INS_PER_ADDRESS))
-        for key, limit in keys:
-            limiter = self._limiters.setdefault(key, RateLimiter(limit, SIGN_IN_WINDOW))
-            try:
-                limiter.check()
-            except RateLimited:
+        now = time.monotonic()
+        for key, limit in self._keys(address, username):
+            times = self._failures.get(key, deque())
+            while times and now - times[0] >= SIGN_IN_WINDOW:
+                times.popleft()
+            if len(times) >= limit:
+                wait = math.ceil((SIGN_IN_WINDOW - (now - times[0])) / 60)
                 raise RateLimited(
-                    f"Too many sign-in attempts. Please wait {SIGN_IN_WINDOW / 60:g} minutes "
-                    "and try again, or ask an admin to reset the password."
-                ) from None
+                    f"Too many failed sign-ins. Please wait {wait} minute(s) and try again, or "
+                    "ask an admin to reset the password."
+                )
+
+    def failed(self, address: str | None, username: str) -> None:
+        if len(self._failures) > 50_000:
+            self._failures.clear()
+        for key, _ in self._keys(address, username):
+            self._failures.setdefault(key, deque()).append(time.monotonic())

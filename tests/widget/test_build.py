@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 WIDGET = Path(__file__).resolve().parents[2] / "widget"
-BUDGETS = {"loader.js": 3 * 1024, "widget.js": 30 * 1024, "css": 5 * 1024}
+BUDGETS = {"loader.js": 3 * 1024, "widget.js": 30 * 1024, "css": 5 * 1024, "staff.js": 30 * 1024}
 
 
 def test_widget_build_matches_the_sources_and_fits_the_budgets() -> None:

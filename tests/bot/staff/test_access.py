@@ -124,7 +124,7 @@ def test_staff_routes_wrong_password_and_too_many_tries(service: Service) -> Non
             for _ in range(6)
         ]
         assert [t.status_code for t in tries] == [401] * 5 + [429]
-        assert "sign_in_failed" in tries[0].text and "Too many sign-in attempts" in tries[-1].text
+        assert "sign_in_failed" in tries[0].text and "Too many failed sign-ins" in tries[-1].text
         locked = client.post("/staff/api/login", json={"username": username, "password": PASSWORD})
         assert locked.status_code == 429  # even the right password waits
 
