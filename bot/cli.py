@@ -366,6 +366,21 @@ def bench_widget(
         output.write_text(json.dumps(results, indent=2) + "\n")
 
 
+@bench_app.command("staff")
+def bench_staff(
+    messages: Annotated[int, typer.Option(min=2, max=1000, help="Shopper messages sent.")] = 30,
+    shoppers: Annotated[int, typer.Option(min=1, max=32, help="Conversations at once.")] = 4,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+) -> None:
+    """How soon the agents' desk shows a shopper's message (list and watched conversation)."""
+    from bot.bench_staff import StaffBenchOptions, run
+
+    results = run(Settings(), StaffBenchOptions(messages, shoppers))
+    console.print_json(json.dumps(results))
+    if output:
+        output.write_text(json.dumps(results, indent=2) + "\n")
+
+
 @bench_app.command("train")
 def bench_train(
     dialogues: Annotated[int, typer.Option(min=10, max=100_000, help="Generated dialogues.")] = 200,

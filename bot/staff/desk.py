@@ -172,6 +172,8 @@ class Desk:
             if not await asyncio.to_thread(self.records.hand_back, session_id, staff.username):
                 raise NotHeld("You do not hold this conversation; take it over first.")
             text = f"{staff.name} handed the chat back to the assistant."
+            summary_ = await asyncio.to_thread(self.records.handled, session_id, staff.username)
+            note = f"{note.strip()} ({summary_})" if note and note.strip() else summary_
             said = await asyncio.to_thread(
                 self.records.say, session_id, staff.username, staff.name, "left", text, note
             )

@@ -1,9 +1,9 @@
 """What the desk writes to the log: who holds a conversation, and what staff said in it."""
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.log.models import Correction, DialogueSession, StaffMessage
+from bot.log.models import Correction, DialogueSession, StaffMessage, Turn
 from bot.log.store import WITH_AGENT, NotFound
 
 
@@ -63,6 +63,19 @@ class DeskRecords:
                 db.add(Correction(session_id=session_id, turn_id=turn_id, agent=agent, text=text))
             db.flush()
             return said
+
+    def handled(self, session_id: str, agent: str) -> str:
+        """A one-line summary of `agent`'s part since they joined, for the hand-back note."""
+        said = [m for m in self.messages(session_id) if m.agent == agent]
+        joins = [i for i, m in enumerate(said) if m.kind == "joined"]
+        since = said[joins[-1]].created_at if joins else None
+        written = sum(m.kind == "message" for m in said[joins[-1] if joins else 0 :])
+        with self._sessions() as db:
+            query = select(func.count()).where(Turn.session_id == session_id)
+            if since is not None:
+                query = query.where(Turn.created_at >= since)
+            asked = db.scalar(query) or 0
+        return f"{agent} wrote {written} message(s); the shopper wrote {asked} meanwhile."
 
     def messages(self, session_id: str) -> list[StaffMessage]:
         with self._sessions() as db:

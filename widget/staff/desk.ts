@@ -108,7 +108,9 @@ function renderList(): void {
     if (item.state === "waiting_for_human") waiting.add(item.session_id);
     const state = { bot: "with the assistant", waiting_for_human: "waits for a person", with_agent: `with ${item.agent}` }[item.state as string] || item.state;
     const button = el("button", { type: "button", "data-session": item.session_id },
-      el("span", { class: "badge" }, [state, item.online ? "online" : "offline", waited(item.waiting_since), item.intent || ""].filter(Boolean).join(" · ")),
+      el("span", { class: "badge" }, [state, item.online ? "online" : "offline", waited(item.waiting_since), item.shopper || "", item.intent || "",
+        item.sentiment && item.sentiment !== "neutral" ? item.sentiment : "", item.lead_score == null ? "" : `lead ${Math.round(item.lead_score * 100)}%`,
+        item.budget ? `budget ${item.budget}` : ""].filter(Boolean).join(" · ")),
       item.last_message || item.session_id);
     if (item.session_id === watched) button.setAttribute("aria-current", "true");
     button.addEventListener("click", () => watch(item.session_id));

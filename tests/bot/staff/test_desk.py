@@ -90,6 +90,9 @@ async def test_desk_agent_message_reaches_the_shopper_and_is_a_correction(
     ]
     await desk.hand_back(staff("ana"), "desk-3", "Answered the greeting.")
     assert shopper.frames[-1]["kind"] == "left"
+    assert rows(log, "SELECT draft FROM staff_messages WHERE kind = 'left'") == [
+        ("Answered the greeting. (ana wrote 1 message(s); the shopper wrote 0 meanwhile.)",)
+    ]
     assert rows(log, "SELECT state, agent FROM sessions") == [("bot", None)]
     back = await Hub(desk.hub.service).open("desk-3", logged=True)
     assert back is not None
