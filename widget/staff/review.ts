@@ -60,12 +60,15 @@ async function show(sessionId: string): Promise<void> {
   ];
   for (const [name, value] of rows) facts.append(el("dt", {}, name), el("dd", {}, value));
   ($("tags") as HTMLInputElement).value = data.tags.join(", ");
-  const list = $("turns");
-  list.replaceChildren();
-  for (const turn of data.turns) list.append(turnView(turn));
-  for (const said of data.staff_messages) {
-    list.append(el("li", { class: "agent" }, el("p", {}, el("strong", {}, `${said.name} (${said.kind}): `), said.text)));
-  }
+  // Turns and what staff said, in the order they happened.
+  const items: [string, HTMLElement][] = [
+    ...data.turns.map((turn: Json) => [turn.at, turnView(turn)] as [string, HTMLElement]),
+    ...data.staff_messages.map((said: Json) => [said.at, el("li", { class: "agent" },
+      el("p", {}, el("strong", {}, `${said.name} (${said.kind}): `), said.text),
+      ...(said.kind === "left" && said.draft ? [el("p", { class: "meta" }, `Note: ${said.draft}`)] : []))] as [string, HTMLElement]),
+  ];
+  items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  $("turns").replaceChildren(...items.map(([, item]) => item));
   $("session-title").focus();
 }
 
@@ -73,7 +76,7 @@ function turnView(turn: Json): HTMLElement {
   const item = el("li", { class: "turn", "data-turn": String(turn.id) });
   item.append(
     el("p", {}, el("strong", {}, "Shopper: "), turn.user_text),
-    el("p", {}, el("strong", {}, "Assistant: "), turn.reply || (turn.error_message ?? "")),
+    el("p", {}, el("strong", {}, "Assistant: "), turn.action === "with_agent" ? "(a person answered)" : turn.reply || (turn.error_message ?? "")),
   );
   const facts = [
     `status ${turn.status}${turn.error_code ? ` (${turn.error_code})` : ""}`, `intent ${turn.intent ?? "–"}`,
