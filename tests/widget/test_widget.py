@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, WebSocketRoute
 
 from retrieval.catalog import Product
 from retrieval.ingest import DEMO_CATALOG
+from tests.bot.conftest import logged_turns
 from tests.service import Service
 from tests.widget.conftest import WIDGET, Shop, new_shop
 
@@ -84,6 +85,23 @@ def test_widget_reload_mid_answer_shows_every_message_once(shop: Shop) -> None:
     shop.page.wait_for_timeout(300)
     assert shop.transcript() == shop.logged()
     assert [role for role, _ in shop.transcript()] == ["user", "assistant"]
+    assert shop.errors == []
+
+
+def test_widget_stop_ends_the_answer_and_the_log_says_so(shop: Shop, service: Service) -> None:
+    shop.visit()
+    shop.open()
+    shop.send(QUESTION)
+    shop.answers("streaming").first.wait_for()  # accepted: the answer is being written
+    stop = shop.page.locator(f"{WIDGET} button.stop")
+    assert stop.is_visible()
+    stop.click()
+    shop.answers("error").first.wait_for()
+    assert shop.answers("error").first.locator(".body").text_content() == "Stopped."
+    assert stop.is_hidden()
+    turns = logged_turns(service.database, shop.session_id())
+    assert [(t["status"], t["error_code"]) for t in turns] == [("cancelled", "stopped")]
+    assert shop.ask("Any tents?").strip()  # the conversation goes on
     assert shop.errors == []
 
 
