@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.log.store import DialogueLog, TurnOutcome
+from bot.staff.protocol import ReviewFilters
 from finetune.dataset import Rules, collect
+from tests.bot.staff.test_review import seed as seed_review
 
 URL = os.environ.get("SALESBOT_TEST_POSTGRES_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -16,6 +18,12 @@ pytestmark = pytest.mark.skipif(
 
 
 TABLES = (
+    "followups",
+    "canned_responses",
+    "audit",
+    "staff_messages",
+    "staff_sessions",
+    "staff_accounts",
     "adapter_switches",
     "adapters",
     "feedback",
@@ -32,7 +40,7 @@ TABLES = (
 def dialogue_log() -> Iterator[DialogueLog]:
     dialogue_log = DialogueLog(URL)
     with dialogue_log.engine.begin() as db:
-        db.execute(text(f"DROP TABLE IF EXISTS {', '.join(TABLES)}"))
+        db.execute(text(f"DROP TABLE IF EXISTS {', '.join(TABLES)} CASCADE"))
     dialogue_log.migrate()
     try:
         yield dialogue_log
@@ -101,3 +109,12 @@ async def test_postgres_log_keeps_ratings_events_orders_and_corrections(
     assert (example.slot, example.completion, example.source) == (
         "greet", "Welcome to the shop!", "corrected"
     )  # fmt: skip
+
+
+def test_postgres_review_filters_work_on_json_columns(dialogue_log: DialogueLog) -> None:
+    review = seed_review(dialogue_log)
+    for filters, found in [({"tag": "vip"}, ["s-tents"]), ({"guard": True}, ["s-angry"]),
+                           ({"q": "KAYAK"}, ["s-kayak"]), ({"converted": True}, ["s-tents"]),
+                           ({"handed_over": False}, ["s-tents"])]:  # fmt: skip
+        _, rows = review.search(ReviewFilters.model_validate(filters))
+        assert [r.session_id for r in rows] == found, filters

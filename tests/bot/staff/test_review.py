@@ -14,6 +14,11 @@ from bot.staff.review import Review
 
 @pytest.fixture
 def review(log: DialogueLog) -> Review:
+    return seed(log)
+
+
+def seed(log: DialogueLog) -> Review:
+    """Three conversations with messages (and a visit without one), each found by some filter."""
     now = utcnow()
     with log.sessions.begin() as db:
         db.add_all([
