@@ -220,7 +220,8 @@ class Review:
 
 
 def _iso(moment: datetime) -> str:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.isoformat(timespec="milliseconds")  # turns and staff messages sort by it
 
 
 def _turn(t: Turn, rating: Feedback | None, corrections: list[dict[str, Any]]) -> dict[str, Any]:
