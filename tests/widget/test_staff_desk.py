@@ -212,3 +212,33 @@ def test_staff_desk_sign_in_page_is_accessible_and_refuses_a_wrong_password(desk
     desk.page.get_by_role("button", name="Sign in").click()
     desk.page.locator("#sign-in-error", has_text="do not match").wait_for()
     assert desk.page.locator("#desk").is_hidden()
+
+
+def test_staff_desk_take_over_mid_answer_stops_the_shoppers_stream(
+    desk: Desk, browser: Browser, service: Service
+) -> None:
+    desk.sign_in(add_account(service, "agent", "Noor"))
+    context = browser.new_context()
+    shop = new_shop(context, service)
+    shop.visit()
+    shop.open()
+    shop.send("I need a warm sleeping bag for winter camping")
+    shop.answers("streaming").first.wait_for()  # accepted; the answer is being written
+    entry = desk.entry(shop.session_id())
+    entry.wait_for()  # a live conversation appears in the list
+    entry.click()
+    desk.page.get_by_role("button", name="Take over").click()
+    # The shopper's stream stops: the answer keeps its words so far, marked as cut, and the
+    # person who joined is named.
+    cut = shop.page.locator(f"{WIDGET} .msg.assistant.cut")
+    cut.wait_for(timeout=TIMEOUT_MS)
+    shop.page.locator(f"{WIDGET} .msg.notice", has_text="Noor from our team joined").wait_for()
+    assert shop.page.locator(f"{WIDGET} button.stop").is_hidden()
+    turns = rows(service, "SELECT status, error_code, reply FROM turns WHERE session_id = ?",
+                 shop.session_id())  # fmt: skip
+    assert [(s, c) for s, c, _ in turns] == [("cancelled", "taken_over")]
+    assert str(cut.locator(".body").text_content()) == turns[0][2]  # the same words, kept
+    desk.page.locator("#log li.cut").wait_for()  # the agent sees it cut too
+    shop.shot("taken-over")
+    assert shop.errors == [] and desk.errors == []
+    context.close()

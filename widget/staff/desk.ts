@@ -226,7 +226,7 @@ function live(frame: Json): void {
     }
     case "error": {
       const answer = answers.get(frame.message_id);
-      if (frame.code === "taken_over" && answer) answer.classList.add("cut");
+      if (frame.code === "taken_over") (answer || line("assistant", "Assistant", "")).classList.add("cut");
       else line("notice", "Error", frame.message);
       return;
     }
