@@ -61,6 +61,8 @@ async def _measure(url: str, cookie: str, options: StaffBenchOptions) -> dict[st
             if n >= len(shoppers):  # a conversation exists once it has a message: watch it
                 await watcher.send(json.dumps({"type": "watch", "session_id": ids[which]}))
                 await _until(watcher, lambda f: f["type"] == "watching")
+            if n >= len(shoppers):  # a shopper waits for the answer before writing again
+                await _until(shoppers[which], lambda f: f["type"] in ("done", "error"))
             text = f"{QUESTIONS[n % len(QUESTIONS)]} ({n})"
             sent = time.perf_counter()
             await shoppers[which].send(json.dumps({"type": "message", "text": text}))
