@@ -19,6 +19,11 @@ class BadRequest(SalesbotError):
     status = 400
 
 
+class Missing(SalesbotError):
+    code = "not_found"
+    status = 404
+
+
 class RateLimited(SalesbotError):
     code = "rate_limited"
     status = 429

@@ -1,13 +1,14 @@
 """Faster replies for agents: canned replies with variables, follow-up email drafts."""
 
 import asyncio
-from typing import Any
 
 from fastapi import APIRouter, Request
 
 from bot.errors import SalesbotError
 from bot.log.models import FollowUp
 from bot.routes.staff import Admin, Agent, desk_of
+from bot.staff.accounts import Staff
+from bot.staff.auth import staff_of
 from bot.staff.protocol import Canned, FollowUpInfo, NewCanned
 from bot.staff.replies import Replies, cart_values, fill, product_values
 
@@ -24,12 +25,6 @@ def info(f: FollowUp) -> FollowUpInfo:
         id=f.id, session_id=f.session_id, subject=f.subject, text=f.text, status=f.status,
         created_by=f.created_by, decided_by=f.decided_by,
     )  # fmt: skip
-
-
-async def audited(
-    request: Request, actor: str, action: str, session_id: str | None, **details: Any
-) -> None:
-    await asyncio.to_thread(request.app.state.accounts.audit, actor, action, session_id, **details)
 
 
 @router.get("/canned")
@@ -89,7 +84,9 @@ async def draft_follow_up(session_id: str, staff: Agent, request: Request) -> Fo
             replies_of(request).draft_follow_up, session_id, talk.customer, cart,
             request.app.state.settings.store_name, staff.username,
         )  # fmt: skip
-    await audited(request, staff.username, "follow_up_draft", session_id, follow_up=drafted.id)
+    await staff_of(request).audited(
+        staff.username, "follow_up_draft", session_id, follow_up=drafted.id
+    )
     return info(drafted)
 
 
@@ -99,25 +96,25 @@ async def follow_ups(_: Agent, request: Request, status: str | None = None) -> l
     return [info(f) for f in await asyncio.to_thread(replies_of(request).follow_ups, status)]
 
 
+async def decide(request: Request, staff: Staff, follow_up_id: int, status: str) -> FollowUpInfo:
+    """Approve or discard a draft, and put it in the audit trail."""
+    decided = await asyncio.to_thread(
+        replies_of(request).decide, follow_up_id, status, staff.username
+    )
+    action = {"approved": "follow_up_approve", "discarded": "follow_up_discard"}[status]
+    await staff_of(request).audited(
+        staff.username, action, decided.session_id, follow_up=follow_up_id
+    )
+    return info(decided)
+
+
 @router.post("/follow-ups/{follow_up_id}/approve")
 async def approve(follow_up_id: int, staff: Admin, request: Request) -> FollowUpInfo:
     """Approve a follow-up for sending by the shop's own mail tool (never sent from here)."""
-    decided = await asyncio.to_thread(
-        replies_of(request).decide, follow_up_id, "approved", staff.username
-    )
-    await audited(
-        request, staff.username, "follow_up_approve", decided.session_id, follow_up=follow_up_id
-    )
-    return info(decided)
+    return await decide(request, staff, follow_up_id, "approved")
 
 
 @router.post("/follow-ups/{follow_up_id}/discard")
 async def discard(follow_up_id: int, staff: Agent, request: Request) -> FollowUpInfo:
     """Discard a follow-up draft."""
-    decided = await asyncio.to_thread(
-        replies_of(request).decide, follow_up_id, "discarded", staff.username
-    )
-    await audited(
-        request, staff.username, "follow_up_discard", decided.session_id, follow_up=follow_up_id
-    )
-    return info(decided)
+    return await decide(request, staff, follow_up_id, "discarded")

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from bot.errors import SalesbotError
+from bot.errors import Missing
 from bot.log.store import DialogueLog, NotFound
 from bot.routes.staff import Viewer, page
-from bot.staff.accounts import Accounts
+from bot.staff.auth import staff_of
 from bot.staff.protocol import Correct, Mark, ReviewFilters, SessionPage, Tags, Verdict
 from bot.staff.review import Review
 
@@ -28,15 +28,8 @@ def log_of(request: Request) -> DialogueLog:
     return log
 
 
-async def audited(
-    request: Request, actor: str, action: str, session_id: str | None, **details: object
-) -> None:
-    accounts: Accounts = request.app.state.accounts
-    await asyncio.to_thread(accounts.audit, actor, action, session_id, **details)
-
-
-def not_found(exc: NotFound) -> SalesbotError:
-    return SalesbotError(str(exc), code="not_found", status=404)
+def not_found(exc: NotFound) -> Missing:
+    return Missing(str(exc))
 
 
 @router.get("/staff/review", response_class=HTMLResponse)
@@ -71,7 +64,7 @@ async def tag(session_id: str, body: Tags, staff: Viewer, request: Request) -> d
         tags = await asyncio.to_thread(review_of(request).tag, session_id, body.tags)
     except NotFound as exc:
         raise not_found(exc) from None
-    await audited(request, staff.username, "tag", session_id, tags=tags)
+    await staff_of(request).audited(staff.username, "tag", session_id, tags=tags)
     return {"tags": tags}
 
 
@@ -84,7 +77,7 @@ async def verdict(
         await asyncio.to_thread(log_of(request).mark_review, session_id, body.verdict, body.note)
     except NotFound as exc:
         raise not_found(exc) from None
-    await audited(request, staff.username, "review", session_id, verdict=body.verdict)
+    await staff_of(request).audited(staff.username, "review", session_id, verdict=body.verdict)
     return {"review": body.verdict}
 
 
@@ -95,7 +88,9 @@ async def mark(turn_id: int, body: Mark, staff: Viewer, request: Request) -> dic
         session_id = await asyncio.to_thread(review_of(request).mark, turn_id, body.mark)
     except NotFound as exc:
         raise not_found(exc) from None
-    await audited(request, staff.username, "mark", session_id, turn=turn_id, mark=body.mark)
+    await staff_of(request).audited(
+        staff.username, "mark", session_id, turn=turn_id, mark=body.mark
+    )
     return {"mark": body.mark}
 
 
@@ -108,14 +103,16 @@ async def correct(turn_id: int, body: Correct, staff: Viewer, request: Request) 
         )
     except NotFound as exc:
         raise not_found(exc) from None
-    await audited(request, staff.username, "correct", session_id, turn=turn_id)
+    await staff_of(request).audited(staff.username, "correct", session_id, turn=turn_id)
     return {"turn_id": turn_id}
 
 
 @api.get("/export.jsonl")
 async def export(filters: Filters, staff: Viewer, request: Request) -> StreamingResponse:
     """Download the selected conversations as JSON lines (all pages, up to 10,000)."""
-    await audited(request, staff.username, "export", None, filters=filters.model_dump(mode="json"))
+    await staff_of(request).audited(
+        staff.username, "export", filters=filters.model_dump(mode="json")
+    )
     lines = review_of(request).export(filters, with_customer=staff.may("agent"))
     return StreamingResponse(
         lines,

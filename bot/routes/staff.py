@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from bot.errors import SalesbotError
+from bot.errors import Missing, SalesbotError
 from bot.staff.accounts import AccountError, Staff
 from bot.staff.auth import COOKIE, SignInLimits, require, staff_of
 from bot.staff.desk import Desk
@@ -61,7 +61,7 @@ async def staff_page() -> HTMLResponse:
 async def staff_asset(name: str) -> Response:
     """Serve the staff desk's script and style sheet."""
     if name not in ASSETS:
-        raise SalesbotError(f"There is no staff file {name[:80]}.", code="not_found", status=404)
+        raise Missing(f"There is no staff file {name[:80]}.")
     return Response((DIST / name).read_text(encoding="utf-8"), media_type=ASSETS[name])
 
 
@@ -78,7 +78,7 @@ async def login(body: SignIn, request: Request) -> JSONResponse:
             code="sign_in_failed", status=401,
         )  # fmt: skip
     token, staff = signed
-    await asyncio.to_thread(staff_of(request).audit, staff.username, "sign_in", address=address)
+    await staff_of(request).audited(staff.username, "sign_in", address=address)
     me = Me(username=staff.username, name=staff.name, role=staff.role, csrf=staff.csrf)
     response = JSONResponse(me.model_dump())
     hours = staff_of(request).session_hours
@@ -165,7 +165,7 @@ async def create_account(body: NewAccount, staff: Admin, request: Request) -> di
         await asyncio.to_thread(store.create, body.username, body.password, body.role, body.name)
     except AccountError as exc:
         raise SalesbotError(str(exc), code="invalid_account", status=400) from None
-    await asyncio.to_thread(store.audit, staff.username, "account_create", user=body.username)
+    await store.audited(staff.username, "account_create", user=body.username)
     return {"username": body.username}
 
 
@@ -176,9 +176,9 @@ async def disable_account(username: str, staff: Admin, request: Request) -> dict
     try:
         ended = await asyncio.to_thread(store.disable, username)
     except AccountError as exc:
-        raise SalesbotError(str(exc), code="not_found", status=404) from None
+        raise Missing(str(exc)) from None
     desk_of(request).end_sessions(ended)
-    await asyncio.to_thread(store.audit, staff.username, "account_disable", user=username)
+    await store.audited(staff.username, "account_disable", user=username)
     return {"sessions_ended": len(ended)}
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.errors import BadRequest, SalesbotError
+from bot.errors import BadRequest, Missing
 from retrieval.catalog import Product
 
 router = APIRouter()
@@ -54,10 +54,8 @@ async def widget_bundle(name: str, request: Request) -> Response:
     """Serve the widget itself, cached for a year under its content hash."""
     current, text, packed = bundle()
     if name != current:
-        raise SalesbotError(
-            f"There is no widget file {name[:80]}; load /widget.js, which names the current one.",
-            code="not_found",
-            status=404,
+        raise Missing(
+            f"There is no widget file {name[:80]}; load /widget.js, which names the current one."
         )
     headers = {"Cache-Control": BUNDLE_CACHE, "Vary": "Accept-Encoding"}
     if "gzip" in request.headers.get("accept-encoding", ""):
@@ -124,5 +122,5 @@ async def demo_asset(name: str) -> Response:
     """Serve the demo shop's own script and style sheet."""
     kinds = {"demo.js": JS, "demo.css": "text/css; charset=utf-8"}
     if name not in kinds:
-        raise SalesbotError(f"There is no demo file {name[:80]}.", code="not_found", status=404)
+        raise Missing(f"There is no demo file {name[:80]}.")
     return Response((DEMO / name).read_text(encoding="utf-8"), media_type=kinds[name])

@@ -1,5 +1,6 @@
 """Staff accounts, their roles and signed-in sessions, and the audit trail."""
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -172,6 +173,12 @@ class Accounts:
             entry = AuditEntry(actor=actor, action=action, session_id=session_id)
             entry.details = details or None
             db.add(entry)
+
+    async def audited(
+        self, actor: str, action: str, session_id: str | None = None, **details: Any
+    ) -> None:
+        """`audit`, off the event loop: what routes and the desk call."""
+        await asyncio.to_thread(self.audit, actor, action, session_id, **details)
 
     def audit_trail(self, session_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
         with self._sessions() as db:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from bot.chat.hub import Conversation, Hub, Subscriber
-from bot.errors import SalesbotError
+from bot.errors import Missing, SalesbotError
 from bot.insight.service import Insight
 from bot.log.models import DialogueSession
 from bot.log.store import WITH_AGENT
@@ -55,11 +55,14 @@ class Desk:
         self.sockets: dict[str, set[Callable[[], None]]] = {}  # staff session -> closers
         hub.listeners.append(self._changed)
 
-    def _changed(self, conversation: Conversation) -> None:
-        live = self.hub.live.get(conversation.id) is conversation
+    def _show(self, conversation: Conversation, live: bool = True) -> None:
         frame = ConversationFrame(item=summary(conversation, live)).model_dump_json()
         for subscriber in list(self.lists):
             subscriber.push(frame)
+
+    def _changed(self, conversation: Conversation) -> None:
+        live = self.hub.live.get(conversation.id) is conversation
+        self._show(conversation, live)
         if live and self._scored.get(conversation.id) != len(conversation.history):
             self._scored[conversation.id] = len(conversation.history)
             task = asyncio.create_task(self._rescore(conversation))
@@ -77,9 +80,7 @@ class Desk:
             return
         if found != (conversation.lead_score, conversation.sentiment) and found[0] is not None:
             conversation.lead_score, conversation.sentiment = found
-            frame = ConversationFrame(item=summary(conversation)).model_dump_json()
-            for subscriber in list(self.lists):
-                subscriber.push(frame)
+            self._show(conversation)
 
     async def summaries(self) -> list[Summary]:
         """Live conversations, and those waiting for or held by a person whose shopper left."""
@@ -104,14 +105,18 @@ class Desk:
         order = {"waiting_for_human": 0, WITH_AGENT: 1}
         return sorted(items.values(), key=lambda s: (order.get(s.state, 2), -s.updated_at))
 
+    async def open(self, session_id: str) -> Conversation:
+        """The live conversation of `session_id`, restored from the log if need be; the caller
+        releases it (`hub.release`, or detach what it attached)."""
+        conversation = await self.hub.open(session_id, logged=True)
+        if conversation is None:
+            raise Missing(f"There is no conversation {session_id[:64]}.")
+        return conversation
+
     @asynccontextmanager
     async def opened(self, session_id: str) -> AsyncIterator[Conversation]:
         """The conversation, live for the length of the block."""
-        conversation = await self.hub.open(session_id, logged=True)
-        if conversation is None:
-            raise SalesbotError(
-                f"There is no conversation {session_id[:64]}.", code="not_found", status=404
-            )
+        conversation = await self.open(session_id)
         try:
             yield conversation
         finally:
@@ -141,7 +146,7 @@ class Desk:
                     self.records.say, session_id, staff.username, staff.name, "joined", text
                 )
                 conversation.agent_said(said, [])
-                await asyncio.to_thread(self.accounts.audit, staff.username, "claim", session_id)
+                await self.accounts.audited(staff.username, "claim", session_id)
             return summary(conversation)
 
     async def say(
@@ -161,8 +166,8 @@ class Desk:
             if conversation.draft is not None:
                 conversation.draft = None
             edited = draft is not None and draft.strip() != text.strip()
-            await asyncio.to_thread(
-                self.accounts.audit, staff.username, "message", session_id,
+            await self.accounts.audited(
+                staff.username, "message", session_id,
                 message=said.id, from_draft=draft is not None, edited=edited,
             )  # fmt: skip
             return said.id
@@ -179,9 +184,7 @@ class Desk:
             )
             conversation.hand_back()
             conversation.agent_said(said, [])
-            await asyncio.to_thread(
-                self.accounts.audit, staff.username, "hand_back", session_id, note=note
-            )
+            await self.accounts.audited(staff.username, "hand_back", session_id, note=note)
             return summary(conversation)
 
     async def suggest(self, staff: Staff, session_id: str) -> Draft:
@@ -202,7 +205,7 @@ class Desk:
             draft = Draft(text=text, products=products, by=staff.username, for_message=asked)
             conversation.draft = draft.model_dump(mode="json")
             conversation.tell_staff(f'{{"type":"draft","draft":{draft.model_dump_json()}}}')
-            await asyncio.to_thread(self.accounts.audit, staff.username, "suggest", session_id)
+            await self.accounts.audited(staff.username, "suggest", session_id)
             return draft
 
     def _must_hold(self, conversation: Conversation, staff: Staff) -> None:

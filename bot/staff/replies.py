@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.errors import SalesbotError
+from bot.errors import Missing, SalesbotError
 from bot.log.models import CannedResponse, FollowUp, Turn, utcnow
 from retrieval.catalog import Product, money
 
@@ -107,19 +107,14 @@ class Replies:
         with self._sessions() as db:
             reply = db.get(CannedResponse, reply_id)
         if reply is None or reply.owner not in (None, username):
-            raise SalesbotError(
-                f"There is no canned reply {reply_id}.", code="not_found", status=404
-            )
+            raise Missing(f"There is no canned reply {reply_id}.")
         return reply
 
     def delete_canned(self, reply_id: int, username: str, admin: bool) -> None:
         with self._sessions.begin() as db:
             reply = db.get(CannedResponse, reply_id)
             if reply is None or (reply.owner != username and not (admin and reply.owner is None)):
-                raise SalesbotError(
-                    f"There is no canned reply {reply_id} you may delete.", code="not_found",
-                    status=404,
-                )  # fmt: skip
+                raise Missing(f"There is no canned reply {reply_id} you may delete.")
             db.delete(reply)
 
     # --- follow-up emails ---------------------------------------------------------------------
@@ -174,9 +169,7 @@ class Replies:
         with self._sessions.begin() as db:
             follow_up = db.get(FollowUp, follow_up_id)
             if follow_up is None:
-                raise SalesbotError(
-                    f"There is no follow-up {follow_up_id}.", code="not_found", status=404
-                )
+                raise Missing(f"There is no follow-up {follow_up_id}.")
             if follow_up.status != "draft":
                 raise SalesbotError(
                     f"Follow-up {follow_up_id} was already {follow_up.status}.",

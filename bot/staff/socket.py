@@ -114,11 +114,7 @@ class StaffSocket:
             await self.watch(frame.session_id)
 
     async def watch(self, session_id: str) -> None:
-        conversation = await self.desk.hub.open(session_id, logged=True)
-        if conversation is None:
-            raise SalesbotError(
-                f"There is no conversation {session_id[:64]}.", code="not_found", status=404
-            )
+        conversation = await self.desk.open(session_id)
         watch = Watch(self, session_id)
         self.watching = (conversation, watch)
         # No await from here on: the snapshot, the replay and the live frames keep order.
