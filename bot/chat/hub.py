@@ -111,8 +111,7 @@ class Conversation:
         self.profile = ShopperProfile.model_validate(stored or {})
         self.state = await self.service.log.session_state(self.id) or "bot"
         records = DeskRecords(self.service.log.sessions)
-        self.agent = await asyncio.to_thread(records.holder, self.id)
-        self.customer = await asyncio.to_thread(records.customer, self.id)
+        self.agent, self.customer = await asyncio.to_thread(records.holder_and_customer, self.id)
         said = await asyncio.to_thread(records.messages, self.id)
         self.history = await asyncio.to_thread(self._history_of, logged, said)
         if logged:

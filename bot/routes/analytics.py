@@ -40,6 +40,14 @@ def report(log: DialogueLog, insight: Insight, since: date, until: date) -> dict
         }
 
 
+def chart_data(log: DialogueLog, name: str, since: date, until: date) -> dict[str, Any]:
+    """Only what one chart draws: its figures, or the missed demand (no forecast)."""
+    with log.session() as db:
+        if name == "demand":
+            return {"missed_demand": missed_demand(db, since, until)}
+        return figures(db, since, until)
+
+
 async def build(request: Request, since: date | None, until: date | None) -> dict[str, Any]:
     start, end = period(since, until)
     state = request.app.state
@@ -70,7 +78,8 @@ async def chart(
     until: date | None = None,
 ) -> Response:
     """One chart of the analytics page, as SVG."""
-    data = await build(request, since, until)
+    start, end = period(since, until)
+    data = await asyncio.to_thread(chart_data, request.app.state.chat.log, name, start, end)
     if name == "conversations":
         drawing = pygal.Bar(
             title="Conversations and assisted purchases per day", x_label_rotation=45,

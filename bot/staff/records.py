@@ -1,5 +1,7 @@
 """What the desk writes to the log: who holds a conversation, and what staff said in it."""
 
+from typing import Any
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,15 +39,11 @@ class DeskRecords:
             )
             return getattr(handed, "rowcount", 0) == 1
 
-    def holder(self, session_id: str) -> str | None:
+    def holder_and_customer(self, session_id: str) -> tuple[str | None, dict[str, Any] | None]:
+        """Who holds the conversation, and who the shop says the shopper is."""
         with self._sessions() as db:
             session = db.get(DialogueSession, session_id)
-            return session.agent if session is not None else None
-
-    def customer(self, session_id: str) -> dict[str, object] | None:
-        with self._sessions() as db:
-            session = db.get(DialogueSession, session_id)
-            return session.customer if session is not None else None
+            return (session.agent, session.customer) if session is not None else (None, None)
 
     def say(
         self, session_id: str, agent: str, name: str, kind: str, text: str,
