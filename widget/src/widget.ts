@@ -1,5 +1,6 @@
 // The shopper's chat widget: one global (`Salesbot`), an open shadow root, no HTML from data.
 import { accent } from "./colors";
+import { el } from "./dom";
 import { words, type Words } from "./i18n";
 import { type Frame, Link } from "./link";
 
@@ -38,15 +39,6 @@ function icon(d: string): SVGSVGElement {
   path.setAttribute("d", d);
   svg.append(path);
   return svg;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children); // strings become text nodes: never HTML
-  return node;
 }
 
 function safeUrl(url: string | null | undefined, base: string): string | null {

@@ -1,15 +1,12 @@
 // Shared by the staff pages: DOM helpers, the API client, who is signed in.
+import { el } from "../src/dom";
+
 export type Json = { [key: string]: any };
 
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 export const state: { me: Json | null } = { me: null };
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children); // text, never HTML
-  return node;
-}
+export { el };
 
 export function announce(text: string): void {
   $("announce").textContent = text;
