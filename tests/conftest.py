@@ -1,10 +1,14 @@
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.log.store import DialogueLog
-from tests.service import Service, start_service
+from tests.service import Service, free_port, start_service
 
 # Small answers keep the suite fast on two CPU cores; the behaviour under test is the same.
 TEST_ENV = {
@@ -46,3 +50,37 @@ def repo() -> Path:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Tests that kill the shared engine run last, so a restart cannot slow the others.
     items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server (the `chroma run` command that ships with chromadb)."""
+    command = Path(sys.executable).parent / "chroma"
+    if not command.exists():
+        pytest.skip("The chroma command is not installed next to this Python.")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("chroma-server")
+    server = subprocess.Popen(
+        [str(command), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_heartbeat(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_for_heartbeat(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"The Chroma server at {url} did not start.")

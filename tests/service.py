@@ -36,6 +36,11 @@ class Service:
     port: int
     data_dir: Path
     log_path: Path
+    engine_port: int = 0  # the engine it starts (none when given SALESBOT_ENGINE_URL)
+
+    @property
+    def engine_url(self) -> str:
+        return f"http://127.0.0.1:{self.engine_port}"
 
     @property
     def url(self) -> str:
@@ -77,12 +82,12 @@ class Service:
 def start_service(data_dir: Path, **env: str) -> Service:
     data_dir.mkdir(parents=True, exist_ok=True)
     link_prepared_model(data_dir)
-    port = free_port()
+    port, engine_port = free_port(), free_port()
     environ = {
         **os.environ,
         "SALESBOT_DATA_DIR": str(data_dir),
         "SALESBOT_PORT": str(port),
-        "SALESBOT_ENGINE_PORT": str(free_port()),
+        "SALESBOT_ENGINE_PORT": str(engine_port),
         **env,
     }
     log_path = data_dir / "serve.log"
@@ -91,4 +96,4 @@ def start_service(data_dir: Path, **env: str) -> Service:
             [sys.executable, "-m", "bot", "serve"], cwd=data_dir, env=environ,
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    return Service(process, port, data_dir, log_path)
+    return Service(process, port, data_dir, log_path, engine_port)

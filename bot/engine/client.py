@@ -41,6 +41,8 @@ class EngineClient:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.process = process
+        self.problem: str | None = None
+        self._serves_model = False  # checked once for an engine the service did not start
         self._openai = openai.AsyncOpenAI(
             base_url=f"{self.base_url}/v1", api_key="unused", max_retries=0, timeout=timeout
         )
@@ -50,17 +52,40 @@ class EngineClient:
             await self.process.wait_ready(timeout)
         elif not await self.healthy():
             log.warning(
-                "The engine at %s is not reachable. Check SALESBOT_ENGINE_URL or leave it empty "
-                "to let the service start its own engine.", self.base_url,
-            )  # fmt: skip
+                "The engine at %s is not ready: %s", self.base_url, self.problem or "unreachable"
+            )
             raise EngineUnavailable(UNAVAILABLE)
 
     async def healthy(self) -> bool:
+        """The engine answers, and (an engine the service did not start) serves the model name
+        the service asks for; `problem` says what is wrong otherwise, for /health and the log."""
+        self.problem = None
         try:
             async with httpx.AsyncClient(timeout=3) as http:
-                return (await http.get(f"{self.base_url}/health")).status_code == 200
+                if (await http.get(f"{self.base_url}/health")).status_code != 200:
+                    self.problem = "its /health does not answer 200"
+                    return False
+                if self.process is not None or self._serves_model:
+                    return True
+                served = {
+                    m["id"] for m in (await http.get(f"{self.base_url}/v1/models")).json()["data"]
+                }
         except httpx.HTTPError:
+            self.problem = (
+                "it is not reachable; check SALESBOT_ENGINE_URL, or leave it empty to let the "
+                "service start its own engine"
+            )
             return False
+        except (ValueError, KeyError, TypeError):
+            self.problem = "its /v1/models is not an OpenAI model list"
+            return False
+        self._serves_model = self.model in served
+        if not self._serves_model:
+            self.problem = (
+                f"it serves {sorted(served)}, not {self.model!r}; start vLLM with "
+                f"--served-model-name {self.model} or set SALESBOT_SERVED_MODEL_NAME"
+            )
+        return self._serves_model
 
     async def stream_chat(
         self,

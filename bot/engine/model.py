@@ -1,7 +1,6 @@
 """Prepare the embedded chat model: SmolLM2-135M-Instruct, a GGUF shipped in a PyPI package."""
 
 import importlib.util
-import os
 import shutil
 from pathlib import Path
 
@@ -34,12 +33,13 @@ def prepare_embedded_model(model_dir: Path) -> Path:
     """Convert the GGUF once into a plain transformers folder vLLM can load; reuse it after."""
     if is_prepared(model_dir):
         return model_dir
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     gguf = embedded_gguf()
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    # A local file: no network, and no process-wide offline switch (see load_embeddings).
+    local = {"gguf_file": gguf.name, "local_files_only": True}
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, **local)
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **local)
     # The weights are de-quantized on load; drop the GGUF quantizer so the folder is plain.
     model.hf_quantizer = None  # type: ignore[assignment]
     model.is_quantized = False  # type: ignore[assignment]

@@ -1,6 +1,7 @@
 """Run the vLLM OpenAI server as a supervised child process: start, health-wait, restart, stop."""
 
 import asyncio
+import contextlib
 import ctypes
 import logging
 import os
@@ -51,6 +52,10 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+class EngineCrashed(Exception):
+    """The engine process ended before it was ever ready."""
+
+
 class EngineProcess:
     """Keeps one vLLM server alive on loopback for as long as the service runs."""
 
@@ -64,6 +69,8 @@ class EngineProcess:
         self._proc: asyncio.subprocess.Process | None = None
         self._ready = asyncio.Event()
         self._watchdog: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._answered = False  # this process has been healthy at least once
         # Run each time the engine is up, before any request is let through (adapter replay).
         self.on_ready: Callable[[], Awaitable[None]] | None = None
 
@@ -72,7 +79,14 @@ class EngineProcess:
         return self._proc.pid if self._proc else None
 
     async def start(self) -> None:
-        await self._spawn()
+        self._stopping = False
+        try:
+            await self._spawn()
+        except OSError:
+            # The watchdog retries with a pause and logs why; the service still comes up.
+            self._proc = None
+            self.state = "failed"
+            log.exception("Starting the engine failed; the watchdog will try again.")
         self._watchdog = asyncio.create_task(self._watch())
 
     async def wait_ready(self, timeout: float) -> None:
@@ -87,13 +101,19 @@ class EngineProcess:
 
     async def stop(self) -> None:
         self.state = "stopping"
+        self._stopping = True
         if self._watchdog:
+            # Wait for the watchdog to end, so a restart it was in the middle of cannot spawn
+            # an engine after the one below was terminated.
             self._watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watchdog
         await self._terminate()
         self.state = "stopped"
 
     async def _spawn(self) -> None:
         self._ready.clear()
+        self._answered = False
         self.state = "starting"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as out:
@@ -108,32 +128,63 @@ class EngineProcess:
         log.info("Started the engine (pid %s); log: %s", self._proc.pid, self.log_path)
 
     async def _watch(self) -> None:
-        failures = 0
+        """Check the engine every few seconds until stop(); restart it when it died or stopped
+        answering. A restart that fails (say the executable is gone, or the port is taken) is
+        logged and tried again with a growing pause: supervision never ends on its own."""
+        failures, backoff, respawn = 0, 0.0, self._proc is None
         async with httpx.AsyncClient(timeout=5) as http:
             while True:
-                proc = self._proc
-                assert proc is not None
-                if proc.returncode is not None or failures >= 3:
-                    log.error("The engine died (exit code %s); restarting it.", proc.returncode)
-                    await self._restart()
-                    failures = 0
-                elif not self._ready.is_set():
-                    if await self._healthy(http):
-                        if self.on_ready is not None:
-                            try:
-                                await self.on_ready()
-                            except Exception:
-                                log.exception("Preparing the started engine failed.")
-                        self.state = "ready"
-                        self._ready.set()
-                        log.info("The engine is ready at %s.", self.url)
-                else:
-                    # A live process whose server stopped answering is as good as dead.
-                    failures = 0 if await self._healthy(http) else failures + 1
+                try:
+                    failures = await self._check(http, failures, respawn)
+                    respawn = False
+                    if self._ready.is_set():
+                        backoff = 0.0
+                except Exception as exc:
+                    backoff = min(max(2 * backoff, 1.0), 30.0)
+                    respawn, self.state = True, "failed"
+                    self._ready.clear()
+                    log.error(
+                        "%s Trying again in %.0f s; the engine's log is at %s.",
+                        exc if isinstance(exc, EngineCrashed) else f"Restarting the engine "
+                        f"failed: {exc!r}.", backoff, self.log_path,
+                    )  # fmt: skip
+                    await asyncio.sleep(backoff)
+                    continue
                 await asyncio.sleep(0.5 if not self._ready.is_set() else 2.0)
+
+    async def _check(self, http: httpx.AsyncClient, failures: int, respawn: bool) -> int:
+        """One look at the engine; returns the count of failed health checks in a row."""
+        proc = self._proc
+        if respawn:
+            await self._restart()
+            return 0
+        assert proc is not None
+        if proc.returncode is not None and not self._answered:
+            # Dying before it ever answered (bad flags, no memory): restarting at once would
+            # only loop, so the watchdog pauses, longer each time.
+            raise EngineCrashed(f"The engine exited with code {proc.returncode} while starting.")
+        if proc.returncode is not None or failures >= 3:
+            log.error("The engine died (exit code %s); restarting it.", proc.returncode)
+            await self._restart()
+            return 0
+        if not self._ready.is_set():
+            if await self._healthy(http):
+                if self.on_ready is not None:
+                    try:
+                        await self.on_ready()
+                    except Exception:
+                        log.exception("Preparing the started engine failed.")
+                self.state, self._answered = "ready", True
+                self._ready.set()
+                log.info("The engine is ready at %s.", self.url)
+            return failures
+        # A live process whose server stopped answering is as good as dead.
+        return 0 if await self._healthy(http) else failures + 1
 
     async def _restart(self) -> None:
         await self._terminate()  # reap any workers left in its process group
+        if self._stopping:
+            return
         self.restarts += 1
         self.state = "restarting"
         await self._spawn()

@@ -1,5 +1,7 @@
 """Health and metrics."""
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -18,14 +20,15 @@ async def health(request: Request) -> JSONResponse:
     body = {
         "status": "ok" if ready else "unavailable",
         "engine": {
-            "url": engine.base_url,
             "ready": ready,
             "managed": process is not None,
             "state": process.state if process else ("ready" if ready else "unreachable"),
             "restarts": process.restarts if process else 0,
+            "problem": engine.problem,
         },
         "model": request.app.state.settings.model,
-        "catalog_products": request.app.state.index.count(),
+        # Chroma's count is a database read: off the event loop, like every blocking call.
+        "catalog_products": await asyncio.to_thread(request.app.state.index.count),
     }
     return JSONResponse(body, status_code=200 if ready else 503)
 

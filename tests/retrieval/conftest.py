@@ -1,18 +1,13 @@
 """Shared parts for the retrieval tests: the real MiniLM model, loaded once, and real Chroma."""
 
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from langchain_core.embeddings import Embeddings
 
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
-from tests.service import free_port
 
 
 class CountingEmbeddings(Embeddings):
@@ -54,37 +49,3 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
-
-
-@pytest.fixture(scope="session")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Chroma server (the `chroma run` command that ships with chromadb)."""
-    command = Path(sys.executable).parent / "chroma"
-    if not command.exists():
-        pytest.skip("The chroma command is not installed next to this Python.")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma-server")
-    server = subprocess.Popen(
-        [str(command), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for_heartbeat(url, server)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def wait_for_heartbeat(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"The Chroma server at {url} did not start.")

@@ -22,6 +22,8 @@ def test_load_embeddings_embeds_queries_like_documents(model: Embeddings) -> Non
     assert math.isclose(sum(a * b for a, b in zip(document, query, strict=True)), 1.0, rel_tol=1e-4)
 
 
-def test_load_embeddings_switches_the_hugging_face_libraries_offline(model: Embeddings) -> None:
-    assert "HF_HUB_OFFLINE" in os.environ
-    assert "TRANSFORMERS_OFFLINE" in os.environ
+def test_loading_the_embeddings_leaves_the_process_online(model: Embeddings) -> None:
+    # Only the local load is offline; a production model named for the engine must still be
+    # downloadable by the engine process, which inherits this environment.
+    assert "HF_HUB_OFFLINE" not in os.environ
+    assert "TRANSFORMERS_OFFLINE" not in os.environ

@@ -1,0 +1,118 @@
+"""Past one machine: two service replicas sharing one engine, one Chroma server and one
+PostgreSQL log, as docker-compose.yml lays them out. Nothing a conversation needs may live only
+in the replica that started it."""
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from websockets.asyncio.client import connect
+
+from tests.bot.conftest import ask, recv
+from tests.conftest import TEST_ENV
+from tests.service import Service, start_service
+
+POSTGRES = os.environ.get("SALESBOT_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    service: Service, chroma_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Service, Service]]:
+    if not POSTGRES:
+        pytest.skip("Set SALESBOT_TEST_POSTGRES_URL to a PostgreSQL database (.ci/run does).")
+    shared = {
+        **TEST_ENV,
+        "SALESBOT_ENGINE_URL": service.engine_url,  # the session's engine, started once
+        "SALESBOT_CHROMA_URL": chroma_url,
+        "SALESBOT_COLLECTION": "replicas",
+        "SALESBOT_DATABASE_URL": POSTGRES,
+        "SALESBOT_SECRET_KEY": "a secret both replicas share, as in the compose file",
+    }
+    started: list[Service] = []
+    try:
+        # One after the other: the first fills the empty shared index with the demo catalog.
+        for name in ("replica-a", "replica-b"):
+            replica = start_service(tmp_path_factory.mktemp(name), **shared)
+            started.append(replica)
+            replica.wait(engine=True, timeout=300)
+        yield started[0], started[1]
+    finally:
+        for replica in started:
+            replica.stop()
+
+
+@pytest.mark.engine
+async def test_a_conversation_goes_on_on_the_other_replica(
+    replicas: tuple[Service, Service],
+) -> None:
+    a, b = replicas
+    for replica in (a, b):  # neither started an engine: both use the shared one
+        engine = replica.health().json()["engine"]
+        assert engine["managed"] is False and engine["ready"] is True
+    async with connect(a.ws_url) as ws:
+        session = await recv(ws)
+        first = await ask(ws, "Do you have a tent for two people?")
+    assert first.done and first.products
+    resume = {"session_id": session["session_id"], "resume_token": session["resume_token"]}
+    async with connect(b.ws_url) as ws:
+        await recv(ws)  # a new conversation's session frame, until the first message resumes
+        await ws.send(json.dumps({"type": "message", "text": "How much is it?", **resume}))
+        resumed = await recv(ws)
+        assert resumed["type"] == "session" and resumed["resumed"] is True, resumed
+        assert [item["role"] for item in resumed["history"]] == ["user", "assistant"]
+        assert resumed["history"][1]["text"] == first.done["text"]
+        frames = [await recv(ws)]
+        while frames[-1]["type"] not in ("done", "error"):
+            frames.append(await recv(ws))
+    assert frames[-1]["type"] == "done", frames
+    with create_engine(POSTGRES).connect() as db:
+        rows = db.execute(
+            text("SELECT user_text, status FROM turns WHERE session_id = :s ORDER BY id"),
+            {"s": session["session_id"]},
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("Do you have a tent for two people?", "ok"),
+        ("How much is it?", "ok"),
+    ]
+
+
+@pytest.mark.engine
+async def test_a_wrong_token_is_refused_on_every_replica(
+    replicas: tuple[Service, Service],
+) -> None:
+    a, b = replicas
+    async with connect(a.ws_url) as ws:
+        session = await recv(ws)
+        await ask(ws, "hello")
+    for replica in (a, b):
+        async with connect(replica.ws_url) as ws:
+            await recv(ws)
+            frame = {"type": "message", "text": "What did I say?",
+                     "session_id": session["session_id"], "resume_token": "x" * 43}  # fmt: skip
+            await ws.send(json.dumps(frame))
+            assert (await recv(ws))["code"] == "session_not_found"
+
+
+def test_an_external_engine_that_serves_another_name_is_reported(
+    service: Service, tmp_path: Path
+) -> None:
+    """An engine the service did not start must serve SALESBOT_SERVED_MODEL_NAME; /health says
+    so, and how to fix it, instead of every answer failing with a bare 404."""
+    other = start_service(
+        tmp_path, **TEST_ENV, SALESBOT_ENGINE_URL=service.engine_url,
+        SALESBOT_SERVED_MODEL_NAME="shop-model",
+    )  # fmt: skip
+    try:
+        other.wait(engine=False, timeout=300)
+        response = httpx.get(f"{other.url}/health", timeout=10)
+    finally:
+        other.stop()
+    assert response.status_code == 503
+    problem = response.json()["engine"]["problem"]
+    assert "'shop-model'" in problem and "--served-model-name shop-model" in problem
+    assert "salesbot" in problem  # what the engine does serve
