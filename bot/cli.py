@@ -241,6 +241,68 @@ def catalog_stats() -> None:
     console.print(f"{index.count()} products; categories: {categories}")
 
 
+def parse_steps(text: str) -> list[int]:
+    try:
+        steps = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(f'Write the stages like 1,4,16; got "{text}".') from None
+    if not steps or min(steps) < 1 or max(steps) > 1000:
+        raise typer.BadParameter("Each stage is 1 to 1000 concurrent shoppers.")
+    return steps
+
+
+@app.command()
+def loadtest(
+    url: Annotated[
+        str | None,
+        typer.Option(help="A running service (default: start one on this machine's settings)."),
+    ] = None,
+    steps: Annotated[
+        str, typer.Option(help="Concurrent shoppers per stage, comma-separated.")
+    ] = "1,4,8,16,32",
+    duration: Annotated[float, typer.Option(min=5, max=3600, help="Seconds per stage.")] = 60,
+    ramp_up: Annotated[
+        float, typer.Option(min=0, help="Seconds to bring a stage's shoppers in.")
+    ] = 5,
+    think_time: Annotated[float, typer.Option(min=0, help="Mean pause between messages (s).")] = 1,
+    max_messages: Annotated[
+        int, typer.Option(min=1, help="Stop after this many messages in all.")
+    ] = 5000,
+    max_tokens: Annotated[
+        int, typer.Option(min=1, help="Reply token limit, for the started service and baseline.")
+    ] = 64,
+    scenarios: Annotated[
+        Path | None, typer.Option(help="Shopper scenarios, JSON Lines (default: the shipped ones).")
+    ] = None,
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Also load a plain transformers server, same run.")
+    ] = False,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow a --url that is not this machine.")
+    ] = False,
+    output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
+    chart: Annotated[Path | None, typer.Option(help="Write latency charts as HTML.")] = None,
+) -> None:
+    """Simulated shoppers over /ws/chat in stages: TTFT and total time p50/p95/p99, tokens/s,
+    messages/s, errors by code, dropped connections."""
+    import shlex
+    import sys
+
+    from bot.loadtest import SCENARIOS, LoadTestError, Options, check_target
+    from bot.loadtest.run import RunOptions, run
+
+    options = Options(parse_steps(steps), duration, ramp_up, think_time, max_messages)
+    command = "salesbot loadtest " + shlex.join(sys.argv[2:])
+    try:
+        if url:
+            check_target(url, allow_remote)
+        run_options = RunOptions(options, url, allow_remote, scenarios or SCENARIOS, max_tokens,
+                                 baseline, command)  # fmt: skip
+        run(Settings(), run_options, output, chart)
+    except LoadTestError as exc:
+        raise fail(exc.message) from None
+
+
 bench_app = typer.Typer()
 app.add_typer(bench_app, name="bench")
 

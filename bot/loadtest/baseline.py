@@ -1,0 +1,91 @@
+"""The comparison point for `salesbot loadtest --baseline`: the chat server a developer might write
+first for the same model. FastAPI, one `transformers` `generate` per message in a worker thread,
+streamed with `TextIteratorStreamer`; no batching, no catalog. It speaks the same websocket
+frames as /ws/chat (`session`, `token`, `done`, `error`), so one load client drives both.
+
+Run as its own process: `python -m bot.loadtest.baseline MODEL_DIR --port N --max-tokens M`.
+"""
+
+import argparse
+import asyncio
+import json
+import threading
+import time
+from typing import Any
+
+import torch
+import uvicorn
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from transformers import AutoModelForCausalLM, AutoTokenizer, TextIteratorStreamer
+
+SYSTEM = "You are a friendly sales assistant in an online shop. Answer briefly."
+
+
+def create_baseline_app(model_dir: str, max_tokens: int) -> FastAPI:
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+    app = FastAPI(title="transformers baseline")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    def generate(text: str, streamer: TextIteratorStreamer, usage: dict[str, int]) -> None:
+        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}]
+        inputs = tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        with torch.inference_mode():
+            output = model.generate(
+                **inputs, max_new_tokens=max_tokens, do_sample=False, streamer=streamer
+            )
+        usage["completion_tokens"] = int(output.shape[1] - inputs["input_ids"].shape[1])
+
+    @app.websocket("/ws/chat")
+    async def chat(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_json({"type": "session", "session_id": "baseline"})
+        message_id = 0
+        try:
+            while True:
+                frame = json.loads(await websocket.receive_text())
+                message_id += 1
+                started = time.perf_counter()
+                streamer = TextIteratorStreamer(
+                    tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=300
+                )
+                usage: dict[str, int] = {"completion_tokens": 0}
+                worker = threading.Thread(target=generate, args=(frame["text"], streamer, usage))
+                worker.start()
+                pieces = []
+                while (piece := await asyncio.to_thread(next, streamer, None)) is not None:
+                    if piece:
+                        pieces.append(piece)
+                        await websocket.send_json(
+                            {"type": "token", "message_id": message_id, "text": piece}
+                        )
+                await asyncio.to_thread(worker.join)
+                done: dict[str, Any] = {
+                    "type": "done", "message_id": message_id, "text": "".join(pieces),
+                    "usage": {"prompt_tokens": 0, **usage},
+                    "timings": {"total_ms": round((time.perf_counter() - started) * 1000, 1)},
+                }  # fmt: skip
+                await websocket.send_json(done)
+        except WebSocketDisconnect:
+            return
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("model_dir")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--max-tokens", type=int, default=64)
+    args = parser.parse_args()
+    app = create_baseline_app(args.model_dir, args.max_tokens)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
