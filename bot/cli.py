@@ -126,6 +126,7 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    check_index(settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -133,6 +134,25 @@ def serve(
         ws_max_size=1 << 20,
         timeout_graceful_shutdown=10,  # then close open chats; the engine must still be stopped
     )
+
+
+def check_index(settings: Settings) -> None:
+    """Refuse to serve from an index that cannot be opened or (no demo catalog) is empty: say
+    how to rebuild it rather than answer every shopper with nothing."""
+    from bot.prepare import open_index
+    from retrieval.errors import CatalogError
+
+    try:
+        index = open_index(settings)
+        empty = index.count() == 0
+    except CatalogError as exc:
+        raise fail(str(exc)) from None
+    where = settings.chroma_url or settings.chroma_path
+    if empty and not settings.demo_catalog:
+        raise fail(
+            f"The catalog index at {where} holds no products. Load your catalog with "
+            "`salesbot catalog ingest FILE`, or set SALESBOT_DEMO_CATALOG=true for the demo shop."
+        )
 
 
 @catalog_app.command("ingest")

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     rate_limit_window: float = Field(30.0, gt=0)
     rate_limit_ip_messages: int = Field(120, ge=1)  # per client address, same window
     max_active_answers: int = Field(64, ge=1)  # more at once: new messages get `overloaded`
+    # An answer goes on this long with no tab of the shopper open (a reload or a dropped network
+    # comes back within it), then it is stopped and its engine request aborted.
+    abandon_after: float = Field(15.0, ge=0)
     # Web pages allowed to open the chat socket (the shop's own site, where the widget runs),
     # e.g. ["https://shop.example"]. The service's own pages are always allowed; with none
     # listed, pages on localhost are too. Clients that send no Origin (not browsers) are not

@@ -1,6 +1,7 @@
 """The shopper websocket `/ws/chat`: translate frames to the chat service and back."""
 
 import asyncio
+import contextlib
 import json
 import logging
 
@@ -38,6 +39,10 @@ from bot.sessions import (
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+# Frames queued for one connection before it counts as not reading (a whole answer is a few
+# hundred); it is then closed with 1013 and can resume where it left off.
+MAX_OUTBOX = 4096
+TOO_SLOW = "The client stopped reading; reconnect to resume."
 
 
 def limits_for(settings: Settings) -> Limits:
@@ -107,6 +112,7 @@ class Connection:
         self.address = client.host if client else None
         self.conversation: Conversation | None = None
         self.outbox: asyncio.Queue[str] = asyncio.Queue()
+        self.too_slow = asyncio.Event()  # the outbox is full: the client stopped reading
         self.started = False
         # Clients of the first protocol expect products, tokens and done after their message;
         # `accepted` frames go only to those that asked (`?v=2`, or by sending a `client_id`).
@@ -118,7 +124,16 @@ class Connection:
         return self.conversation.id
 
     def push(self, frame: str) -> None:
-        if self.v2 or not frame.startswith('{"type":"accepted"'):
+        if self.too_slow.is_set():
+            return
+        if self.outbox.qsize() >= MAX_OUTBOX:
+            # A client that stopped reading would hold every frame of its conversation in
+            # memory; it is dropped instead, and can resume: answers go on and are logged.
+            log.warning(
+                "Dropped a chat socket that stopped reading (%d frames queued).", MAX_OUTBOX
+            )
+            self.too_slow.set()
+        elif self.v2 or not frame.startswith('{"type":"accepted"'):
             self.outbox.put_nowait(frame)
 
     def send(self, frame: BaseModel) -> None:
@@ -187,9 +202,16 @@ class Connection:
         try:
             await self.resume(session_id, token, stream, last_seq)
             reader = asyncio.create_task(self.read())
-            await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+            slow = asyncio.create_task(self.too_slow.wait())
+            await asyncio.wait({reader, writer, slow}, return_when=asyncio.FIRST_COMPLETED)
             reader.cancel()
-            await asyncio.gather(reader, return_exceptions=True)
+            slow.cancel()
+            await asyncio.gather(reader, slow, return_exceptions=True)
+            if self.too_slow.is_set():
+                writer.cancel()
+                with contextlib.suppress(Exception):
+                    # The close frame may never get through to a client that does not read.
+                    await asyncio.wait_for(self.ws.close(1013, TOO_SLOW), 5)
         finally:
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)

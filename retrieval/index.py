@@ -456,7 +456,15 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
 def _local_client(path: Path) -> ClientAPI:
     path.mkdir(parents=True, exist_ok=True)
     settings = Settings(anonymized_telemetry=False)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except Exception as exc:  # a damaged file, another Chroma version, no permission
+        message = (
+            f"The catalog index at {path} cannot be opened ({exc}). Rebuild it: move that "
+            "folder away, then run `salesbot setup` (the demo catalog) or `salesbot catalog "
+            "ingest FILE` (your catalog) and start the service again."
+        )
+        raise CatalogError(message, code="index_unavailable") from exc
 
 
 def _server_client(url: str) -> ClientAPI:

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 MAX_QUEUED = 4
 INTERNAL = SalesbotError("Something went wrong on our side while answering. Please try again.")
 STOPPED_MESSAGE = "You stopped this answer."
+ABANDONED = "client_disconnected"  # the cancel message of an answer nobody was left to read
+ABANDONED_MESSAGE = "You left before this answer was written."
 SERVICE_STOPPING = "The service stopped before this message was answered."
 TAKEN_OVER_MESSAGE = "A person from the shop is taking over this conversation."
 
@@ -87,6 +89,7 @@ class Conversation:
         self.answering: tuple[int, asyncio.Task[None]] | None = None
         self.cancel_reason = STOPPED
         self._accepting = asyncio.Lock()
+        self._abandon: asyncio.TimerHandle | None = None
         # What staff see of it: who holds it, the page the shopper is on, when it last moved.
         self.watchers: set[Subscriber] = set()
         self.agent: str | None = None
@@ -159,6 +162,9 @@ class Conversation:
             self.watchers.add(subscriber)
         else:
             self.subscribers.add(subscriber)
+            if self._abandon is not None:  # the shopper is back in time
+                self._abandon.cancel()
+                self._abandon = None
             self.hub.changed(self)
         return frames
 
@@ -166,8 +172,25 @@ class Conversation:
         if subscriber in self.subscribers:
             self.subscribers.discard(subscriber)
             self.hub.changed(self)
+            if not self.subscribers and self.worker is not None and self._abandon is None:
+                delay = self.service.settings.abandon_after
+                self._abandon = asyncio.get_running_loop().call_later(delay, self._abandoned)
         self.watchers.discard(subscriber)
         self.hub.release(self)
+
+    def _abandoned(self) -> None:
+        """No tab of the shopper came back: stop writing for nobody and free the engine."""
+        self._abandon = None
+        if self.subscribers or self.agent is not None:
+            return
+        for queued in list(self.queue):
+            self.queue.remove(queued)
+            closing = self._close_unanswered(queued.turn_id, ABANDONED, ABANDONED_MESSAGE)
+            asyncio.create_task(closing)
+            self.fail(queued, BadRequest(ABANDONED_MESSAGE, code=ABANDONED))
+        if self.answering is not None:
+            self.cancel_reason = ABANDONED
+            self.answering[1].cancel(ABANDONED)
 
     @property
     def idle(self) -> bool:
@@ -258,6 +281,8 @@ class Conversation:
                         raise  # the service is stopping
                     if self.cancel_reason == TAKEN_OVER:
                         self.fail(message, BadRequest(TAKEN_OVER_MESSAGE, code=TAKEN_OVER))
+                    elif self.cancel_reason == ABANDONED:
+                        self.fail(message, BadRequest(ABANDONED_MESSAGE, code=ABANDONED))
                     else:
                         self.fail(message, BadRequest(STOPPED_MESSAGE, code=STOPPED))
                 except SalesbotError as exc:
@@ -269,6 +294,9 @@ class Conversation:
                     self.answering = None
         finally:
             self.worker = None
+            if self._abandon is not None:
+                self._abandon.cancel()
+                self._abandon = None
             self.hub.changed(self)
             self.hub.release(self)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.chat import Done, Products, Token
-from bot.chat.hub import Hub
+from bot.chat.hub import ABANDONED, Hub
 from bot.chat.pipeline import STOPPED
 from bot.config import Settings
 from bot.engine.client import Usage
@@ -149,6 +149,29 @@ async def test_hub_answer_goes_on_and_is_logged_after_every_tab_left(
         ("user", "hello", None), ("assistant", "a b c", None),
         ("user", "and tents?", None), ("assistant", "a b c", None),
     ]  # fmt: skip
+
+
+async def test_hub_stops_an_answer_nobody_came_back_for_and_frees_the_engine(
+    service: ScriptedService, log: DialogueLog
+) -> None:
+    service.settings = Settings(abandon_after=0.2)
+    hub, tab = Hub(service), Tab()  # type: ignore[arg-type]
+    talk = await hub.open("session-hub-9", logged=False)
+    assert talk is not None
+    talk.attach(tab, None, 0)
+    await talk.submit("hello", None, lambda: None)
+    await talk.submit("and tents?", None, lambda: None)
+    await advance(service, tab)
+    talk.detach(tab)  # the shopper closed the tab mid-answer
+    await asyncio.sleep(0.1)
+    back = Tab()
+    talk.attach(back, talk.stream, tab.frames[-1]["seq"])  # a reload, in time: nothing stops
+    talk.detach(back)
+    await asyncio.sleep(0.15)  # 0.25 s since the first left, 0.15 s since the reload left
+    assert talk.answering is not None and statuses(log, "session-hub-9")[0] == ("pending", None)
+    await until(lambda: "session-hub-9" not in hub.live)  # then nobody: both are stopped
+    assert statuses(log, "session-hub-9") == [("cancelled", ABANDONED), ("cancelled", ABANDONED)]
+    assert [h.error for h in talk.history if h.role == "assistant"] == [ABANDONED, ABANDONED]
 
 
 async def test_hub_client_id_sent_twice_makes_one_turn_even_after_a_restart(

@@ -1,0 +1,201 @@
+"""Faults an on-call engineer meets: the service killed during a burst, a shopper leaving
+mid-answer, a client that stops reading, a damaged or empty index at start. The real service and
+engine where a shopper would see the difference; in-process parts where the fault cannot be
+made to happen on demand. (The engine killed mid-answer: test_engine_failures.py.)"""
+
+import asyncio
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from bot.chat.hub import Hub
+from bot.config import Settings
+from bot.engine.client import EngineClient, Usage
+from bot.log.store import DialogueLog
+from bot.ws import MAX_OUTBOX, Connection
+from tests.bot.chat.test_hub import ScriptedService, until
+from tests.bot.conftest import recv
+from tests.conftest import TEST_ENV
+from tests.service import Service, start_service
+
+
+def engine_metric(service: Service, name: str, **labels: str) -> float:
+    text = httpx.get(f"{service.engine_url}/metrics", timeout=10).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            if all(f'{k}="{v}"' in line for k, v in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+@pytest.mark.engine
+async def test_a_stream_closed_mid_answer_aborts_the_engine_request(service: Service) -> None:
+    """What a stopped or abandoned answer does to the engine: the request ends at once and its
+    slot is free, instead of writing 1500 tokens for nobody."""
+    engine = EngineClient(service.engine_url, "salesbot", timeout=60)
+    generated = engine_metric(service, "vllm:generation_tokens_total")
+    pieces = engine.stream_chat(
+        [{"role": "user", "content": "Tell me a very long story about tents."}],
+        max_tokens=1500, temperature=1.0, usage=Usage(), extra={"ignore_eos": True},
+    )  # fmt: skip
+    for _ in range(3):
+        await anext(pieces)
+    assert engine_metric(service, "vllm:num_requests_running") == 1
+    started = time.monotonic()
+    await pieces.aclose()
+    while engine_metric(service, "vllm:num_requests_running") > 0:
+        assert time.monotonic() - started < 5, "the engine kept generating"
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)
+    # The request ended far short of its 1500 tokens: aborted, not finished in the background.
+    assert engine_metric(service, "vllm:generation_tokens_total") - generated < 500
+    await engine.close()
+
+
+class StuckSocket:
+    """A client that connected and then stopped reading: every send waits forever."""
+
+    client = None
+
+    def __init__(self) -> None:
+        self.closed: tuple[int, str] | None = None
+
+    async def send_text(self, frame: str) -> None:
+        await asyncio.Event().wait()
+
+    async def receive(self) -> dict[str, Any]:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+async def test_a_client_that_stops_reading_is_dropped_and_others_go_on(
+    log: DialogueLog, tmp_path: Path
+) -> None:
+    service = ScriptedService(log)
+    hub = Hub(service)  # type: ignore[arg-type]
+    settings = Settings(data_dir=tmp_path)
+    stuck, reader = StuckSocket(), StuckSocket()
+    slow = Connection(stuck, hub, settings)  # type: ignore[arg-type]
+    other = Connection(reader, hub, settings)  # type: ignore[arg-type]
+    running = asyncio.create_task(slow.run(None))
+    also = asyncio.create_task(other.run(None))
+    await until(lambda: slow.conversation is not None and other.conversation is not None)
+    conversation = slow.conversation
+    assert conversation is not None and slow in conversation.subscribers
+    for n in range(MAX_OUTBOX + 500):  # an answer's frames piling up behind a stuck client
+        slow.push(json.dumps({"type": "token", "text": f"{n} "}))
+    await asyncio.wait_for(running, 10)  # dropped, not left holding frames
+    assert stuck.closed is not None and stuck.closed[0] == 1013
+    assert slow.outbox.qsize() <= MAX_OUTBOX
+    assert slow not in conversation.subscribers  # its conversation lives on, to be resumed
+    assert not also.done()  # the other connection is untouched
+    also.cancel()
+    await asyncio.gather(also, return_exceptions=True)
+
+
+def logged(database: Path) -> dict[int, tuple[str, str | None]]:
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT id, status, error_code FROM turns")
+        return {turn_id: (status, code) for turn_id, status, code in rows}
+
+
+async def shopper(url: str, question: str, done: dict[int, str], sessions: list[Any]) -> None:
+    """Send messages until the connection dies; note each answer acknowledged with `done`."""
+    async with connect(url) as ws:
+        session = await recv(ws)
+        sessions.append(session)
+        for n in range(4):
+            await ws.send(json.dumps({"type": "message", "text": f"{question} ({n})"}))
+            while (frame := await recv(ws))["type"] not in ("done", "error"):
+                pass
+            if frame["type"] == "done":
+                done[frame["message_id"]] = frame["text"]
+
+
+@pytest.mark.engine
+async def test_a_service_killed_during_a_burst_keeps_every_answered_turn(
+    service: Service, tmp_path: Path
+) -> None:
+    env = {**TEST_ENV, "SALESBOT_ENGINE_URL": service.engine_url}
+    victim = start_service(tmp_path, **env)
+    victim.wait(engine=True, timeout=300)
+    done: dict[int, str] = {}
+    sessions: list[dict[str, Any]] = []
+    questions = ["Any tents for four?", "A warm sleeping bag?", "Rain jackets?", "Headlamps?"]
+    burst = [asyncio.create_task(shopper(victim.ws_url, q, done, sessions)) for q in questions]
+    deadline = time.monotonic() + 120
+    while len(done) < 3:  # some answered, others still being written
+        assert time.monotonic() < deadline and not all(t.done() for t in burst)
+        await asyncio.sleep(0.05)
+    victim.process.send_signal(signal.SIGKILL)
+    victim.process.wait(30)
+    await asyncio.gather(*burst, return_exceptions=True)
+    before = logged(victim.database)
+    assert any(status == "pending" for status, _ in before.values())  # killed mid-burst
+    for turn_id in done:  # `done` is only sent after the turn is committed
+        assert before[turn_id] == ("ok", None)
+
+    again = start_service(tmp_path, **env)
+    try:
+        again.wait(engine=True, timeout=300)
+        after = logged(again.database)
+        assert set(after) == set(before)  # nothing accepted is missing
+        assert all(status != "pending" for status, _ in after.values())
+        closed = {t for t, (status, _) in before.items() if status == "pending"}
+        assert all(after[t] == ("error", "interrupted") for t in closed)
+        # Each shopper resumes on the restarted service and sees every answer it was sent.
+        for session in sessions:
+            query = f"session_id={session['session_id']}&token={session['resume_token']}"
+            async with connect(f"{again.ws_url}?v=2&{query}") as ws:
+                resumed = await recv(ws)
+            assert resumed["resumed"] is True
+            answers = {h["message_id"]: h["text"] for h in resumed["history"]
+                       if h["role"] == "assistant" and not h.get("error")}  # fmt: skip
+            mine = {t: text for t, text in done.items() if t in answers or t in
+                    {h["message_id"] for h in resumed["history"]}}  # fmt: skip
+            assert all(answers[t] == text for t, text in mine.items())
+            errors = {h["message_id"]: h["error"] for h in resumed["history"] if h.get("error")}
+            assert all(code == "interrupted" for code in errors.values())
+    finally:
+        again.stop()
+
+
+def serve(data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "SALESBOT_DATA_DIR": str(data_dir), "SALESBOT_PORT": "9", **env},
+    )  # fmt: skip
+
+
+def test_a_damaged_index_at_start_is_a_clear_error_with_the_command_to_rebuild(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "chroma.sqlite3").write_bytes(os.urandom(20_000))
+    run = serve(tmp_path)
+    assert run.returncode == 2
+    said = re.sub(r"\s+", " ", run.stderr)
+    assert "cannot be opened" in said and "salesbot catalog ingest FILE" in said
+    assert "Traceback" not in run.stderr
+
+
+def test_an_empty_index_without_the_demo_catalog_says_how_to_load_one(tmp_path: Path) -> None:
+    run = serve(tmp_path, SALESBOT_DEMO_CATALOG="false")
+    assert run.returncode == 2
+    said = re.sub(r"\s+", " ", run.stderr)
+    assert "holds no products" in said and "salesbot catalog ingest FILE" in said
