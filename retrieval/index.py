@@ -33,6 +33,7 @@ READ_BATCH = 1000
 TEXT_VERSION = "2"
 # Touched on every change of an embedded index, so other processes know to reopen it.
 CHANGED_MARKER = "catalog-changed"
+SERVER_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,11 @@ class CatalogIndex:
         self._query_vectors = QueryVectors(embeddings)
         self._path, self._url, self._name = path, url, collection
         self._marker = path / CHANGED_MARKER if path is not None else None
-        self._seen = self._marker_time()
+        self._checked = 0.0  # when a server's change mark was last read
         self._version = 0
         self._deferred = self._pending_change = False
         self._open()
+        self._seen = self._marker_time()
 
     def _open(self) -> None:
         path, url, collection = self._path, self._url, self._name
@@ -112,6 +114,19 @@ class CatalogIndex:
             raise
 
     def _marker_time(self) -> int | None:
+        if self._url is not None:
+            # On a Chroma server the mark is the collection's metadata, shared by every
+            # replica; read at most once a second, as it costs a request.
+            now = time.monotonic()
+            if now - self._checked < SERVER_CHECK_SECONDS:
+                return getattr(self, "_seen", None)
+            self._checked = now
+            try:
+                metadata = self._client.get_collection(self._name).metadata or {}
+            except Exception:  # the server is briefly away: searches report that themselves
+                return getattr(self, "_seen", None)
+            mark = metadata.get(CHANGED_MARKER)
+            return int(mark) if isinstance(mark, int) else None
         try:
             return self._marker.stat().st_mtime_ns if self._marker else None
         except FileNotFoundError:
@@ -138,12 +153,21 @@ class CatalogIndex:
         if self._marker is not None:
             self._marker.write_text(f"{time.time_ns()}\n")
             self._seen = self._marker_time()
+        elif self._url is not None:
+            kept = {k: v for k, v in (self._collection.metadata or {}).items()
+                    if not k.startswith("hnsw:")}  # fmt: skip
+            self._seen = time.time_ns()
+            self._collection.modify(metadata={**kept, CHANGED_MARKER: self._seen})
 
     def refresh(self) -> None:
         """Reopen an embedded index another process changed (`salesbot catalog ingest` while
         the service runs): Chroma keeps its vector index in memory and would not see it."""
         seen = self._marker_time()
         if seen == self._seen:
+            return
+        if self._url is not None:  # the server has the change already; views rebuild
+            self._seen = seen
+            self._version += 1
             return
         self.close()
         SharedSystemClient.clear_system_cache()

@@ -136,8 +136,17 @@ class EngineClient:
             ) from exc
 
     async def load_adapter(self, name: str, path: str) -> None:
-        """Make a LoRA adapter servable as model `name` (vLLM's runtime LoRA loading)."""
-        await self._adapter_call("load_lora_adapter", {"lora_name": name, "lora_path": path})
+        """Make a LoRA adapter servable as model `name` (vLLM's runtime LoRA loading). One the
+        engine serves already is left as it is: replicas sharing an engine all load what the
+        registry says, and vLLM refuses a name twice."""
+        if name in await self.served_models():
+            return
+        try:
+            await self._adapter_call("load_lora_adapter", {"lora_name": name, "lora_path": path})
+        except AdapterRefused as exc:
+            # Another replica loaded it between the check and the call.
+            if "already been loaded" not in exc.message:
+                raise
 
     async def served_models(self) -> set[str]:
         """The names the engine answers to: the base model and every loaded adapter."""

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from peft import LoraConfig, get_peft_model
 from sqlalchemy import create_engine, text
+from transformers import AutoModelForCausalLM
 from websockets.asyncio.client import connect
 
+from bot.engine.client import AdapterRefused, EngineClient
 from tests.bot.conftest import ask, recv
 from tests.conftest import TEST_ENV
-from tests.service import Service, start_service
+from tests.service import PREPARED_MODEL, Service, start_service
 
 POSTGRES = os.environ.get("SALESBOT_TEST_POSTGRES_URL", "")
 
@@ -116,3 +119,31 @@ def test_an_external_engine_that_serves_another_name_is_reported(
     problem = response.json()["engine"]["problem"]
     assert "'shop-model'" in problem and "--served-model-name shop-model" in problem
     assert "salesbot" in problem  # what the engine does serve
+
+
+@pytest.mark.engine
+async def test_replicas_sharing_an_engine_each_load_the_promoted_adapter(
+    service: Service, tmp_path: Path
+) -> None:
+    """Every replica loads what the registry serves into the engine; with one shared engine the
+    second finds it loaded (vLLM refuses a name twice) and must count that as done."""
+    model = PREPARED_MODEL
+    base = AutoModelForCausalLM.from_pretrained(model)
+    peft = get_peft_model(base, LoraConfig(r=4, target_modules=["q_proj"]))
+    peft.save_pretrained(tmp_path / "shared-ad")
+    first = EngineClient(service.engine_url, "salesbot", timeout=60)
+    second = EngineClient(service.engine_url, "salesbot", timeout=60)
+    try:
+        await first.load_adapter("shared-ad", str(tmp_path / "shared-ad"))
+        await second.load_adapter("shared-ad", str(tmp_path / "shared-ad"))  # no error
+        assert "shared-ad" in await second.served_models()
+        # Two replicas racing past the check: vLLM's refusal is recognised as "loaded".
+        with pytest.raises(AdapterRefused, match="already been loaded"):
+            await second._adapter_call(
+                "load_lora_adapter", {"lora_name": "shared-ad", "lora_path": str(tmp_path)}
+            )
+    finally:
+        httpx.post(f"{service.engine_url}/v1/unload_lora_adapter",
+                   json={"lora_name": "shared-ad"}, timeout=30)  # fmt: skip
+        await first.close()
+        await second.close()

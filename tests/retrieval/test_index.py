@@ -1,5 +1,6 @@
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -190,6 +191,29 @@ def test_index_works_against_a_chroma_server(
         assert index.upsert(SHOP) == UpsertCounts(added=5, updated=0, unchanged=0)
         assert ids_of(index.search("rain jacket", k=1, in_stock=True)) == ["jacket"]
         assert index.get(["tent"]) == [SHOP[1]]
+
+
+def test_a_change_on_a_chroma_server_reaches_every_replica_index(
+    embeddings: CountingEmbeddings, chroma_url: str
+) -> None:
+    """Replicas share the server: an ingest through one (or the CLI) must make the others
+    rebuild what they keep in memory (the keyword index), as the embedded index's marker does."""
+    with (
+        CatalogIndex(embeddings, url=chroma_url, collection="replicas-test") as ingest,
+        CatalogIndex(embeddings, url=chroma_url, collection="replicas-test") as replica,
+    ):
+        replica.refresh()
+        before = replica.version
+        ingest.upsert(SHOP[:2])
+        replica.refresh()  # within the second: not read again yet
+        assert replica.version == before
+        time.sleep(1.1)
+        replica.refresh()
+        assert replica.version == before + 1
+        time.sleep(1.1)
+        replica.refresh()  # nothing new
+        assert replica.version == before + 1
+        assert replica.get(["tent"]) == [SHOP[1]]
 
 
 def test_index_reports_an_unreachable_chroma_server(embeddings: CountingEmbeddings) -> None:
