@@ -9,6 +9,7 @@ import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from transformers import AutoTokenizer
 
@@ -26,6 +27,7 @@ from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import adapters as adapter_routes
 from bot.routes import analytics, assist, openai, pages, review, shop, staff, widget
+from bot.routes.auth import require_api_key
 from bot.staff.accounts import Accounts
 from bot.staff.desk import Desk
 from bot.staff.replies import Replies
@@ -75,6 +77,23 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class KeyFirst:
+    """Check the API key of `/v1` and `/api` calls before their body is read, so a caller
+    without one learns that first (FastAPI parses the body before a route's dependencies)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(("/v1/", "/api/")):
+            try:
+                await require_api_key(Request(scope))
+            except SalesbotError as exc:
+                await error_response(exc)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 @asynccontextmanager
@@ -144,9 +163,28 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         dialogue_log.close()
 
 
+HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+
+
 async def handle_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, SalesbotError):
         return error_response(exc)
+    if isinstance(exc, StarletteHTTPException):  # no such route or method, a body not JSON
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        detail = {
+            404: "There is no such page or API route.",
+            405: "This route does not take that method.",
+        }.get(exc.status_code, f"{exc.detail}.")
+        return error_response(SalesbotError(detail, code=code, status=exc.status_code))
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    if isinstance(cause, UnicodeEncodeError):
+        return error_response(
+            BadRequest(
+                "The request holds an escape that is not a character (a lone surrogate, "
+                "\\ud800-\\udfff). Send text as UTF-8.",
+                code="invalid_text",
+            )
+        )
     if isinstance(exc, RequestValidationError):
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
@@ -169,7 +207,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analytics.router)
     app.include_router(assist.router)
     app.include_router(staff_socket)
-    for kind in (SalesbotError, RequestValidationError, Exception):
+    for kind in (SalesbotError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(kind, handle_error)
+    app.add_middleware(KeyFirst)
+    # Added last, so it runs first: a body too large is refused from its headers alone.
     app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
     return app

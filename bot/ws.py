@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketDisconnect
 
-from bot.chat.hub import Conversation, Hub
+from bot.chat.hub import INTERNAL, Conversation, Hub
 from bot.config import Settings
 from bot.errors import BadRequest, LogUnavailable, SalesbotError
 from bot.log.store import NotFound
@@ -60,6 +60,16 @@ CLIENT_FRAMES: dict[str, type[ClientFrame]] = {
 }
 
 
+def is_text(data: object) -> bool:
+    """Whether every string in decoded JSON is Unicode text: `\\ud800` alone decodes to a
+    string that can be neither logged nor sent back."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_frame(raw: str | bytes | None, max_bytes: int) -> ClientFrame:
     if raw is None or isinstance(raw, bytes):
         raise BadRequest("Send JSON text frames, not binary ones.", code="bad_frame")
@@ -72,6 +82,17 @@ def parse_frame(raw: str | bytes | None, max_bytes: int) -> ClientFrame:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise BadRequest(f"The frame is not valid JSON ({exc.msg}).", code="invalid_json") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
+        raise BadRequest(
+            "The frame is JSON this service does not read: nested too deeply or a number too long.",
+            code="invalid_json",
+        ) from None
+    if not is_text(data):
+        raise BadRequest(
+            "The frame holds an escape that is not a character (a lone surrogate, "
+            "\\ud800-\\udfff). Send the text as UTF-8.",
+            code="invalid_frame",
+        )
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise BadRequest('A frame is a JSON object with a "type".', code="invalid_frame")
     kind = CLIENT_FRAMES.get(data["type"])
@@ -238,6 +259,12 @@ class Connection:
                     await self.signal(frame)
             except SalesbotError as exc:
                 self.send_error(exc, client_id=client_id)
+            except Exception:
+                # A bug must not end the shopper's connection without a word.
+                log.exception(
+                    "A frame of session %s failed.", self.conversation and self.session_id
+                )
+                self.send_error(INTERNAL, client_id=client_id)
 
     async def accept(self, frame: MessageFrame) -> None:
         if frame.session_id and frame.session_id != self.session_id:

@@ -67,6 +67,14 @@ class Plan:
     violations: list[dict[str, str]] = field(default_factory=list)  # the tripwire's, if any
 
 
+def is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ChatService:
     def __init__(
         self,
@@ -99,6 +107,12 @@ class ChatService:
         text = text.strip()
         if not text:
             raise BadRequest("The message is empty. Type a question first.", code="empty_message")
+        if not text.isascii() and not is_unicode(text):
+            raise BadRequest(
+                "The message holds an escape that is not a character (a lone surrogate, "
+                "\\ud800-\\udfff). Send it as UTF-8 text.",
+                code="invalid_text",
+            )
         if len(text) > self.settings.max_message_chars:
             raise BadRequest(
                 f"The message has {len(text)} characters; the limit is "
