@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.log.models import (
@@ -30,6 +32,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 WAITING = "waiting_for_human"
 WITH_AGENT = "with_agent"  # a person from the shop holds the conversation
 T = TypeVar("T")
+CLOSE_RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+log = logging.getLogger(__name__)
 
 
 REVIEWS = ("good", "bad")
@@ -132,6 +136,17 @@ class DialogueLog:
             return db.scalars(query).first()
 
     async def close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
+        """Record how a turn ended. A database away for a moment (a restart, a failover, a
+        dropped connection) is waited for, about 30 s in all: the shopper has seen the answer,
+        and it must not stay `pending` or be lost."""
+        for pause in CLOSE_RETRY_PAUSES:
+            try:
+                await self._run(self._close_turn, turn_id, outcome)
+                return
+            except OperationalError as exc:
+                log.warning("Recording turn %s failed (%s); trying again in %s s.",
+                            turn_id, exc.orig, pause)  # fmt: skip
+                await asyncio.sleep(pause)
         await self._run(self._close_turn, turn_id, outcome)
 
     async def history(self, session_id: str) -> list[Turn] | None:

@@ -4,6 +4,7 @@ engine where a shopper would see the difference; in-process parts where the faul
 made to happen on demand. (The engine killed mid-answer: test_engine_failures.py.)"""
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, make_url, text
 from websockets.asyncio.client import connect
 
 from bot.chat.hub import Hub
@@ -25,9 +27,11 @@ from bot.engine.client import EngineClient, Usage
 from bot.log.store import DialogueLog
 from bot.ws import MAX_OUTBOX, Connection
 from tests.bot.chat.test_hub import ScriptedService, until
-from tests.bot.conftest import recv
+from tests.bot.conftest import ask, collect, recv
 from tests.conftest import TEST_ENV
-from tests.service import Service, start_service
+from tests.service import Service, free_port, start_service
+
+POSTGRES = os.environ.get("SALESBOT_TEST_POSTGRES_URL", "")
 
 
 def engine_metric(service: Service, name: str, **labels: str) -> float:
@@ -199,3 +203,89 @@ def test_an_empty_index_without_the_demo_catalog_says_how_to_load_one(tmp_path: 
     assert run.returncode == 2
     said = re.sub(r"\s+", " ", run.stderr)
     assert "holds no products" in said and "salesbot catalog ingest FILE" in said
+
+
+class Proxy:
+    """A TCP relay to PostgreSQL that can be cut and restored: the database unreachable for a
+    few seconds, as in a failover or a network blip, without touching the server."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target, self.port = target, free_port()
+        self.server: asyncio.Server | None = None
+        self.links: set[asyncio.StreamWriter] = set()
+
+    async def up(self) -> None:
+        self.server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
+
+    async def down(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in list(self.links):
+            writer.transport.abort()
+        self.links.clear()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            upstream_reader, upstream = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self.links |= {writer, upstream}
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError, OSError):
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            sink.transport.abort()
+
+        await asyncio.gather(pipe(reader, upstream), pipe(upstream_reader, writer))
+
+
+def turns_in(url: str, session_id: str) -> list[tuple[str, str | None]]:
+    with create_engine(url).connect() as db:
+        rows = db.execute(
+            text("SELECT status, error_code FROM turns WHERE session_id = :s ORDER BY id"),
+            {"s": session_id},
+        )
+        return [(status, code) for status, code in rows]
+
+
+@pytest.mark.engine
+async def test_the_database_away_for_seconds_refuses_clearly_and_half_writes_nothing(
+    service: Service, tmp_path: Path
+) -> None:
+    if not POSTGRES:
+        pytest.skip("Set SALESBOT_TEST_POSTGRES_URL to a PostgreSQL database (.ci/run does).")
+    real = make_url(POSTGRES)
+    proxy = Proxy((real.host or "127.0.0.1", real.port or 5432))
+    await proxy.up()
+    through = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    env = {**TEST_ENV, "SALESBOT_ENGINE_URL": service.engine_url, "SALESBOT_DATABASE_URL": through}
+    served = start_service(tmp_path, **env)
+    try:
+        # Waiting in a thread: the relay runs on this event loop.
+        await asyncio.to_thread(served.wait, engine=True, timeout=300)
+        async with connect(served.ws_url) as ws:
+            session_id = (await recv(ws))["session_id"]
+            assert (await ask(ws, "Do you sell tents?")).done
+            await proxy.down()  # new messages cannot be logged: refused, with a reason
+            refused = await asyncio.wait_for(ask(ws, "And sleeping bags?"), 60)
+            assert refused.error["code"] == "log_unavailable"
+            assert "not sent" in refused.error["message"] and "again" in refused.error["message"]
+            assert turns_in(POSTGRES, session_id) == [("ok", None)]  # nothing half-written
+            await proxy.up()
+            assert (await asyncio.wait_for(ask(ws, "And sleeping bags?"), 60)).done
+            # Cut while an answer is written: it is recorded once the database is back.
+            await ws.send(json.dumps({"type": "message", "text": "Any headlamps?"}))
+            assert (await recv(ws))["type"] == "products"
+            await proxy.down()
+            await asyncio.sleep(3)
+            await proxy.up()
+            late = await asyncio.wait_for(collect(ws), 90)
+        assert late.done, late.frames
+        assert turns_in(POSTGRES, session_id) == [("ok", None)] * 3
+        assert (await asyncio.to_thread(served.health)).status_code == 200
+    finally:
+        await asyncio.to_thread(served.stop)
+        await proxy.down()
