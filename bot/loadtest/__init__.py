@@ -216,6 +216,9 @@ async def run_stages(url: str, scenarios: list[Scenario], options: Options) -> l
         await asyncio.gather(*pending, return_exceptions=True)
         stage.wall_s = time.perf_counter() - stage.started
         stages.append(stage)
+        summary = stage.summary()
+        if summary["messages"] and summary["error_count"] * 2 > summary["messages"]:
+            break  # broken: most messages failed; more shoppers would only fail longer
     return stages
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+import openai
 import torch
 import uvicorn
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
@@ -77,13 +78,62 @@ def create_baseline_app(model_dir: str, max_tokens: int) -> FastAPI:
     return app
 
 
+def create_engine_app(engine_url: str, model: str, max_tokens: int) -> FastAPI:
+    """The same server with vLLM in place of `generate`: the same prompts and token limit, so
+    the difference to the baseline is the engine alone (continuous batching)."""
+    client = openai.AsyncOpenAI(base_url=f"{engine_url}/v1", api_key="unused", max_retries=0)
+    app = FastAPI(title="vLLM behind the baseline's server")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.websocket("/ws/chat")
+    async def chat(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_json({"type": "session", "session_id": "engine"})
+        message_id = 0
+        try:
+            while True:
+                frame = json.loads(await websocket.receive_text())
+                message_id += 1
+                messages = [{"role": "system", "content": SYSTEM},
+                            {"role": "user", "content": frame["text"]}]  # fmt: skip
+                stream = await client.chat.completions.create(  # type: ignore[call-overload]
+                    model=model, messages=messages, max_tokens=max_tokens, temperature=0,
+                    stream=True, stream_options={"include_usage": True},
+                )  # fmt: skip
+                pieces, tokens = [], 0
+                async for chunk in stream:
+                    if chunk.usage is not None:
+                        tokens = chunk.usage.completion_tokens
+                    if chunk.choices and (piece := chunk.choices[0].delta.content):
+                        pieces.append(piece)
+                        await websocket.send_json(
+                            {"type": "token", "message_id": message_id, "text": piece}
+                        )
+                await websocket.send_json({
+                    "type": "done", "message_id": message_id, "text": "".join(pieces),
+                    "usage": {"prompt_tokens": 0, "completion_tokens": tokens},
+                })  # fmt: skip
+        except WebSocketDisconnect:
+            return
+
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model_dir")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--engine-url", help="stream from this vLLM server instead of generate")
+    parser.add_argument("--engine-model", default="salesbot")
     args = parser.parse_args()
-    app = create_baseline_app(args.model_dir, args.max_tokens)
+    if args.engine_url:
+        app = create_engine_app(args.engine_url, args.engine_model, args.max_tokens)
+    else:
+        app = create_baseline_app(args.model_dir, args.max_tokens)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 

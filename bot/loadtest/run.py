@@ -113,6 +113,13 @@ def run(settings: Settings, run_options: RunOptions, output: Path | None,
         targets.append(summarise(name, stages, TTFT_TARGET_MS))
         show(targets[-1])
 
+    model = model_path(settings) if run_options.baseline else ""
+
+    def baseline(*extra: str) -> tuple[list[str], int]:
+        port = free_port()
+        return [sys.executable, "-m", "bot.loadtest.baseline", model, "--port", str(port),
+                "--max-tokens", str(run_options.max_tokens), *extra], port  # fmt: skip
+
     if run_options.url:
         drive("service", run_options.url)
     else:
@@ -120,11 +127,16 @@ def run(settings: Settings, run_options: RunOptions, output: Path | None,
         timeout = settings.engine_start_timeout + 120
         with started(command, env, port, logs / "loadtest-serve.log", timeout, "The service"):
             drive("service", f"http://127.0.0.1:{port}")
+            if run_options.baseline:
+                # The baseline's own server in front of the service's vLLM engine: the same
+                # prompts and limit as the baseline, so this pair differs in the engine alone.
+                engine = f"http://127.0.0.1:{env['SALESBOT_ENGINE_PORT']}"
+                command, port = baseline("--engine-url", engine,
+                                         "--engine-model", settings.served_model_name)  # fmt: skip
+                with started(command, {}, port, logs / "loadtest-engine.log", 120, "vLLM relay"):
+                    drive("vLLM, baseline prompts", f"http://127.0.0.1:{port}")
     if run_options.baseline:
-        model = model_path(settings)
-        port = free_port()
-        command = [sys.executable, "-m", "bot.loadtest.baseline", model, "--port", str(port),
-                   "--max-tokens", str(run_options.max_tokens)]  # fmt: skip
+        command, port = baseline()
         with started(command, {}, port, logs / "loadtest-baseline.log", 600, "The baseline"):
             drive("transformers baseline", f"http://127.0.0.1:{port}")
     results = {
@@ -145,26 +157,27 @@ def run(settings: Settings, run_options: RunOptions, output: Path | None,
 
 
 def compare(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Service vs baseline at each concurrency both ran."""
-    if len(targets) < 2:
+    """Each target against the transformers baseline, at each concurrency both ran."""
+    named = {t["target"]: {s["users"]: s for s in t["stages"]} for t in targets}
+    base = named.get("transformers baseline")
+    if base is None:
         return []
-    service = {s["users"]: s for s in targets[0]["stages"]}
     rows = []
-    for base in targets[1]["stages"]:
-        ours = service.get(base["users"])
-        if ours is None:
-            continue
+    for name, stages in named.items():
+        for users, ours in stages.items():
+            theirs = base.get(users)
+            if name == "transformers baseline" or theirs is None:
+                continue
 
-        def ratio(key: str, ours: dict[str, Any] = ours, base: dict[str, Any] = base) -> Any:
-            return round(ours[key] / base[key], 2) if base[key] else None
+            def ratio(key: str, a: dict[str, Any] = ours, b: dict[str, Any] = theirs) -> Any:
+                return round(a[key] / b[key], 2) if b[key] else None
 
-        rows.append({
-            "users": base["users"],
-            "messages_per_s_ratio": ratio("messages_per_s"),
-            "tokens_per_s_ratio": ratio("tokens_per_s"),
-            "service_ttft_p95_ms": ours["ttft_p95_ms"],
-            "baseline_ttft_p95_ms": base["ttft_p95_ms"],
-        })  # fmt: skip
+            rows.append({
+                "target": name, "users": users,
+                "messages_per_s_ratio": ratio("messages_per_s"),
+                "tokens_per_s_ratio": ratio("tokens_per_s"),
+                "ttft_p95_ms": ours["ttft_p95_ms"], "baseline_ttft_p95_ms": theirs["ttft_p95_ms"],
+            })  # fmt: skip
     return rows
 
 
