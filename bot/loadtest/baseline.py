@@ -33,7 +33,7 @@ def create_baseline_app(model_dir: str, max_tokens: int) -> FastAPI:
 
     def generate(text: str, streamer: TextIteratorStreamer, usage: dict[str, int]) -> None:
         messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}]
-        inputs = tokenizer.apply_chat_template(
+        inputs: Any = tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
         )
         with torch.inference_mode():
