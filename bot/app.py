@@ -23,6 +23,7 @@ from bot.engine.process import EngineProcess
 from bot.errors import BadRequest, SalesbotError
 from bot.insight.service import Insight
 from bot.log.registry import AdapterRegistry
+from bot.metrics import METRICS, watch_event_loop
 from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_demo_catalog
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import adapters as adapter_routes
@@ -150,9 +151,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.replies = Replies(dialogue_log.sessions, index.get)
     app.state.desk = Desk(app.state.hub, app.state.accounts, app.state.insight)
     refitting = asyncio.create_task(app.state.insight.follow())
+    lag = asyncio.create_task(watch_event_loop(METRICS))
     try:
         yield
     finally:
+        lag.cancel()
         refitting.cancel()
         await app.state.hub.close()
         if following is not None:

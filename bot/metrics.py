@@ -1,8 +1,17 @@
-"""Prometheus metrics for the on-call engineer: turns, errors, latency, grounding cuts."""
+"""Prometheus metrics for the on-call engineer: turns, errors, latency, grounding cuts, and how
+late the event loop runs."""
 
+import asyncio
+import logging
+import time
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+log = logging.getLogger(__name__)
+LAG_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+LAG_TICK = 0.25
+LAG_WARNING = 0.5  # a stall this long is logged (at most once a minute)
 
 
 class Outcome(Protocol):
@@ -57,6 +66,12 @@ class Metrics:
         self.sockets = Gauge(
             "salesbot_open_websockets", "Open chat websockets.", registry=self.registry
         )
+        self.loop_lag = Histogram(
+            "salesbot_event_loop_lag_seconds",
+            "How late the event loop woke a 0.25 s timer: blocking work on the loop stalls "
+            "every socket by this much.",
+            buckets=LAG_BUCKETS, registry=self.registry,
+        )  # fmt: skip
 
     def observe_turn(self, outcome: Outcome) -> None:
         self.turns.labels(outcome.status).inc()
@@ -79,3 +94,17 @@ class Metrics:
 
 
 METRICS = Metrics()
+
+
+async def watch_event_loop(metrics: "Metrics", tick: float = LAG_TICK) -> None:
+    """Until cancelled: measure how late the loop wakes a timer. A blocking call on the loop
+    (a database read, a model call, a large file) shows here before shoppers report it."""
+    warned = 0.0
+    while True:
+        started = time.perf_counter()
+        await asyncio.sleep(tick)
+        lag = max(0.0, time.perf_counter() - started - tick)
+        metrics.loop_lag.observe(lag)
+        if lag >= LAG_WARNING and time.monotonic() - warned > 60:
+            warned = time.monotonic()
+            log.warning("The event loop was blocked for %.0f ms: every socket waited.", lag * 1000)

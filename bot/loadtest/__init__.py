@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import websockets
 from pydantic import BaseModel, Field, ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -98,6 +99,7 @@ class Stage:
     samples: list[Sample] = field(default_factory=list)
     dropped: int = 0
     connect_errors: int = 0
+    loop_lag: dict[str, float | None] = field(default_factory=dict)  # from the service's /metrics
 
     def summary(self) -> dict[str, Any]:
         ok = [s for s in self.samples if s.error is None]
@@ -117,6 +119,7 @@ class Stage:
             "completion_tokens": tokens,
             **percentiles("ttft", [s.ttft_ms for s in ok if s.ttft_ms is not None]),
             **percentiles("total", [s.total_ms for s in ok if s.total_ms is not None]),
+            **self.loop_lag,
         }
 
 
@@ -194,13 +197,55 @@ async def shopper(
             stage.dropped += 1
 
 
-async def run_stages(url: str, scenarios: list[Scenario], options: Options) -> list[Stage]:
+LAG_METRIC = "salesbot_event_loop_lag_seconds_bucket"
+Buckets = dict[float, float] | None  # cumulative counts by upper bound
+
+
+async def lag_buckets(metrics_url: str | None) -> Buckets:
+    """The service's event-loop lag histogram (cumulative counts by upper bound), if it has one."""
+    if metrics_url is None:
+        return None
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            text = (await http.get(metrics_url)).text
+    except httpx.HTTPError:
+        return None
+    buckets = {}
+    for line in text.splitlines():
+        if line.startswith(LAG_METRIC + "{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[float(bound)] = float(line.rsplit(" ", 1)[1])
+    return buckets or None
+
+
+def lag_summary(before: Buckets, after: Buckets) -> dict[str, Any]:
+    """How late the service's event loop ran during a stage: the bucket bound under which 99% of
+    its 0.25 s ticks woke, and the share of ticks later than 100 ms."""
+    if before is None or after is None:
+        return {}
+    bounds = sorted(after)
+    counts = [after[b] - before.get(b, 0.0) for b in bounds]
+    total = counts[-1] if counts else 0.0
+    if not total:
+        return {}
+    p99 = next((b for b, c in zip(bounds, counts, strict=True) if c >= 0.99 * total), bounds[-1])
+    within = next((c for b, c in zip(bounds, counts, strict=True) if b >= 0.1), total)
+    return {
+        "loop_lag_p99_ms": None if p99 == float("inf") else round(p99 * 1000, 1),
+        "loop_lag_over_100ms": round(1 - within / total, 4),
+    }
+
+
+async def run_stages(
+    url: str, scenarios: list[Scenario], options: Options, metrics_url: str | None = None
+) -> list[Stage]:
     rng = random.Random(options.seed)
     budget = [options.max_messages]
     stages = []
     for users in options.steps:
         if budget[0] <= 0:
             break
+        lag_before = await lag_buckets(metrics_url)
         stage = Stage(users, started=time.perf_counter())
         deadline = stage.started + options.duration
         tasks = []
@@ -215,6 +260,7 @@ async def run_stages(url: str, scenarios: list[Scenario], options: Options) -> l
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         stage.wall_s = time.perf_counter() - stage.started
+        stage.loop_lag = lag_summary(lag_before, await lag_buckets(metrics_url))
         stages.append(stage)
         summary = stage.summary()
         if summary["messages"] and summary["error_count"] * 2 > summary["messages"]:

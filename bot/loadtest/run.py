@@ -109,7 +109,8 @@ def run(settings: Settings, run_options: RunOptions, output: Path | None,
     def drive(name: str, base_url: str) -> None:
         url = check_target(base_url, run_options.allow_remote)
         asyncio.run(probe(url))
-        stages = asyncio.run(run_stages(url, scenarios, options))
+        metrics = base_url.rstrip("/") + "/metrics" if name == "service" else None
+        stages = asyncio.run(run_stages(url, scenarios, options, metrics))
         targets.append(summarise(name, stages, TTFT_TARGET_MS))
         show(targets[-1])
 
@@ -186,13 +187,14 @@ COLUMNS = [
     ("dropped_connections", "dropped"), ("messages_per_s", "msg/s"), ("tokens_per_s", "tok/s"),
     ("ttft_p50_ms", "TTFT p50"), ("ttft_p95_ms", "p95"), ("ttft_p99_ms", "p99"),
     ("total_p50_ms", "total p50"), ("total_p95_ms", "p95"), ("total_p99_ms", "p99"),
+    ("loop_lag_p99_ms", "loop lag p99"),
 ]  # fmt: skip
 
 
 def show(target: dict[str, Any]) -> None:
     table = Table(*(label for _, label in COLUMNS), title=target["target"])
     for stage in target["stages"]:
-        table.add_row(*(str(stage[key]) for key, _ in COLUMNS))
+        table.add_row(*(str(stage.get(key, "-")) for key, _ in COLUMNS))
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
     for stage in target["stages"]:
@@ -230,7 +232,7 @@ def html_report(results: dict[str, Any]) -> str:
     charts += [curve.render(is_unicode=True), throughput.render(is_unicode=True)]
     rows = "".join(
         f"<tr><td>{html.escape(t['target'])}</td>"
-        + "".join(f"<td>{html.escape(str(s[key]))}</td>" for key, _ in COLUMNS)
+        + "".join(f"<td>{html.escape(str(s.get(key, '-')))}</td>" for key, _ in COLUMNS)
         + "</tr>"
         for t in results["targets"]
         for s in t["stages"]

@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from bot.config import Settings
 from bot.engine.client import EngineClient
 from bot.errors import UNAVAILABLE, EngineUnavailable, LogUnavailable, SalesbotError
 from bot.log.store import DialogueLog, TurnOutcome
-from bot.metrics import METRICS
+from bot.metrics import METRICS, Metrics, watch_event_loop
 
 
 def statuses(log: DialogueLog, session_id: str) -> list[tuple[str, str | None]]:
@@ -126,3 +127,17 @@ async def test_a_failed_answer_is_counted_once_in_the_error_metric(log: Dialogue
         await asyncio.sleep(0.01)
     assert '"code":"engine_unavailable"' in tab.frames[1]
     assert counter._value.get() - before == 1
+
+
+async def test_a_blocked_event_loop_shows_in_the_lag_metric() -> None:
+    metrics = Metrics()
+    watching = asyncio.create_task(watch_event_loop(metrics, tick=0.05))
+    await asyncio.sleep(0.12)
+    time.sleep(0.3)  # a blocking call on the loop, as a synchronous database read would be
+    await asyncio.sleep(0.12)
+    watching.cancel()
+    name = "salesbot_event_loop_lag_seconds"
+    ticks = metrics.registry.get_sample_value(f"{name}_count") or 0
+    on_time = metrics.registry.get_sample_value(f"{name}_bucket", {"le": "0.1"}) or 0
+    assert ticks >= 3
+    assert ticks - on_time == 1  # exactly the tick the blocking call delayed, by ~250 ms

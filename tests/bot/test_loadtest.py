@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.loadtest import LoadTestError, check_target, percentiles
+from bot.loadtest import LoadTestError, check_target, lag_summary, percentiles
 from tests.service import Service
 
 
@@ -41,6 +41,8 @@ def test_loadtest_reports_each_stage_from_the_messages_it_sent(
         assert ttfts[0] <= stage["ttft_p50_ms"] <= stage["ttft_p95_ms"] <= ttfts[-1]
         assert all(s["ttft_ms"] <= s["total_ms"] for s in mine)
         assert stage["completion_tokens"] == sum(s["tokens"] for s in mine)
+        # The service's own event-loop lag over the stage, read from its /metrics.
+        assert 0 < stage["loop_lag_p99_ms"] <= 2500 and 0 <= stage["loop_lag_over_100ms"] <= 1
     assert "salesbot loadtest --url" in results["command"] and results["machine"]
     page = chart.read_text()
     assert page.count("<svg") == 3 and "TTFT" in page
@@ -72,3 +74,10 @@ def test_percentiles_are_inclusive_of_the_extremes() -> None:
     cuts = percentiles("ttft", [float(v) for v in range(1000, -1, -10)])  # any order
     assert cuts == {"ttft_p50_ms": 500.0, "ttft_p95_ms": 950.0, "ttft_p99_ms": 990.0}
     assert percentiles("x", [7.0]) == {"x_p50_ms": 7.0, "x_p95_ms": 7.0, "x_p99_ms": 7.0}
+
+
+def test_loop_lag_of_a_stage_is_the_difference_of_two_scrapes() -> None:
+    before = {0.005: 10.0, 0.1: 10.0, 0.25: 10.0, float("inf"): 10.0}
+    after = {0.005: 90.0, 0.1: 108.0, 0.25: 109.0, float("inf"): 110.0}  # 100 ticks in the stage
+    assert lag_summary(before, after) == {"loop_lag_p99_ms": 250.0, "loop_lag_over_100ms": 0.02}
+    assert lag_summary(None, after) == {}  # a target without the metric (the baseline)
