@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
-from bot.errors import BadRequest, SalesbotError
+from bot.errors import BadRequest, SalesbotError, not_text
 from bot.insight.service import Insight
 from bot.log.registry import AdapterRegistry
 from bot.metrics import METRICS, watch_event_loop
@@ -28,7 +28,7 @@ from bot.prepare import engine_log_path, model_path, open_index, open_log, seed_
 from bot.protocol import ErrorInfo, ErrorResponse
 from bot.routes import adapters as adapter_routes
 from bot.routes import analytics, assist, openai, pages, review, shop, staff, widget
-from bot.routes.auth import require_api_key
+from bot.routes.auth import KEYED, require_api_key
 from bot.staff.accounts import Accounts
 from bot.staff.desk import Desk
 from bot.staff.replies import Replies
@@ -81,14 +81,14 @@ class BodyLimit:
 
 
 class KeyFirst:
-    """Check the API key of `/v1` and `/api` calls before their body is read, so a caller
-    without one learns that first (FastAPI parses the body before a route's dependencies)."""
+    """The one API-key check of `/v1` and `/api` calls, before their body is read, so a caller
+    without a key learns that first (FastAPI parses a body before a route's dependencies)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(("/v1/", "/api/")):
+        if scope["type"] == "http" and scope["path"].startswith(KEYED):
             try:
                 await require_api_key(Request(scope))
             except SalesbotError as exc:
@@ -166,28 +166,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         dialogue_log.close()
 
 
-HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+HTTP_ERRORS: dict[int, tuple[str, str | None]] = {  # code, and the sentence (None: its own)
+    400: ("bad_request", None),
+    404: ("not_found", "There is no such page or API route."),
+    405: ("method_not_allowed", "This route does not take that method."),
+}
 
 
 async def handle_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, SalesbotError):
         return error_response(exc)
     if isinstance(exc, StarletteHTTPException):  # no such route or method, a body not JSON
-        code = HTTP_CODES.get(exc.status_code, "http_error")
-        detail = {
-            404: "There is no such page or API route.",
-            405: "This route does not take that method.",
-        }.get(exc.status_code, f"{exc.detail}.")
-        return error_response(SalesbotError(detail, code=code, status=exc.status_code))
+        code, detail = HTTP_ERRORS.get(exc.status_code, ("http_error", None))
+        message = detail or f"{exc.detail}."
+        return error_response(SalesbotError(message, code=code, status=exc.status_code))
     cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
     if isinstance(cause, UnicodeEncodeError):
-        return error_response(
-            BadRequest(
-                "The request holds an escape that is not a character (a lone surrogate, "
-                "\\ud800-\\udfff). Send text as UTF-8.",
-                code="invalid_text",
-            )
-        )
+        return error_response(not_text("request", "invalid_text"))
     if isinstance(exc, RequestValidationError):
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"

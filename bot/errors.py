@@ -42,3 +42,21 @@ UNAVAILABLE = "The assistant is not available right now. Please try again in a m
 class LogUnavailable(SalesbotError):
     code = "log_unavailable"
     status = 503
+
+
+def is_unicode(text: str) -> bool:
+    """False for a string holding a lone surrogate (`\\ud800` decoded from JSON): it can be
+    neither stored nor sent back."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def not_text(what: str, code: str) -> BadRequest:
+    return BadRequest(
+        f"The {what} holds an escape that is not a character (a lone surrogate, "
+        "\\ud800-\\udfff). Send text as UTF-8.",
+        code=code,
+    )

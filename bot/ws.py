@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from bot.chat.hub import INTERNAL, Conversation, Hub
 from bot.config import Settings
-from bot.errors import BadRequest, LogUnavailable, SalesbotError
+from bot.errors import BadRequest, LogUnavailable, SalesbotError, is_unicode, not_text
 from bot.log.store import NotFound
 from bot.metrics import METRICS
 from bot.protocol import (
@@ -60,16 +60,6 @@ CLIENT_FRAMES: dict[str, type[ClientFrame]] = {
 }
 
 
-def is_text(data: object) -> bool:
-    """Whether every string in decoded JSON is Unicode text: `\\ud800` alone decodes to a
-    string that can be neither logged nor sent back."""
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def parse_frame(raw: str | bytes | None, max_bytes: int) -> ClientFrame:
     if raw is None or isinstance(raw, bytes):
         raise BadRequest("Send JSON text frames, not binary ones.", code="bad_frame")
@@ -87,12 +77,8 @@ def parse_frame(raw: str | bytes | None, max_bytes: int) -> ClientFrame:
             "The frame is JSON this service does not read: nested too deeply or a number too long.",
             code="invalid_json",
         ) from None
-    if not is_text(data):
-        raise BadRequest(
-            "The frame holds an escape that is not a character (a lone surrogate, "
-            "\\ud800-\\udfff). Send the text as UTF-8.",
-            code="invalid_frame",
-        )
+    if not is_unicode(json.dumps(data, ensure_ascii=False)):  # every string in it
+        raise not_text("frame", "invalid_frame")
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise BadRequest('A frame is a JSON object with a "type".', code="invalid_frame")
     kind = CLIENT_FRAMES.get(data["type"])

@@ -92,6 +92,7 @@ class CatalogIndex:
         self._path, self._url, self._name = path, url, collection
         self._marker = path / CHANGED_MARKER if path is not None else None
         self._checked = 0.0  # when a server's change mark was last read
+        self._seen: int | None = None  # the change mark this process has caught up with
         self._version = 0
         self._deferred = self._pending_change = False
         self._open()
@@ -119,12 +120,12 @@ class CatalogIndex:
             # replica; read at most once a second, as it costs a request.
             now = time.monotonic()
             if now - self._checked < SERVER_CHECK_SECONDS:
-                return getattr(self, "_seen", None)
+                return self._seen
             self._checked = now
             try:
                 metadata = self._client.get_collection(self._name).metadata or {}
             except Exception:  # the server is briefly away: searches report that themselves
-                return getattr(self, "_seen", None)
+                return self._seen
             mark = metadata.get(CHANGED_MARKER)
             return int(mark) if isinstance(mark, int) else None
         try:

@@ -50,6 +50,10 @@ ABANDONED = "client_disconnected"  # the cancel message of an answer nobody was 
 ABANDONED_MESSAGE = "You left before this answer was written."
 SERVICE_STOPPING = "The service stopped before this message was answered."
 TAKEN_OVER_MESSAGE = "A person from the shop is taking over this conversation."
+# What the shopper reads about an answer cancelled for each reason (its cancel message).
+CANCELLED = {
+    STOPPED: STOPPED_MESSAGE, TAKEN_OVER: TAKEN_OVER_MESSAGE, ABANDONED: ABANDONED_MESSAGE,
+}  # fmt: skip
 
 
 @dataclass
@@ -162,9 +166,7 @@ class Conversation:
             self.watchers.add(subscriber)
         else:
             self.subscribers.add(subscriber)
-            if self._abandon is not None:  # the shopper is back in time
-                self._abandon.cancel()
-                self._abandon = None
+            self._cancel_abandoning()  # the shopper is back in time
             self.hub.changed(self)
         return frames
 
@@ -178,16 +180,18 @@ class Conversation:
         self.watchers.discard(subscriber)
         self.hub.release(self)
 
+    def _cancel_abandoning(self) -> None:
+        if self._abandon is not None:
+            self._abandon.cancel()
+            self._abandon = None
+
     def _abandoned(self) -> None:
         """No tab of the shopper came back: stop writing for nobody and free the engine."""
         self._abandon = None
         if self.subscribers or self.agent is not None:
             return
         for queued in list(self.queue):
-            self.queue.remove(queued)
-            closing = self._close_unanswered(queued.turn_id, ABANDONED, ABANDONED_MESSAGE)
-            asyncio.create_task(closing)
-            self.fail(queued, BadRequest(ABANDONED_MESSAGE, code=ABANDONED))
+            self._drop(queued, ABANDONED, ABANDONED_MESSAGE)
         if self.answering is not None:
             self.cancel_reason = ABANDONED
             self.answering[1].cancel(ABANDONED)
@@ -259,9 +263,13 @@ class Conversation:
             return
         for queued in list(self.queue):
             if queued.turn_id == turn_id:
-                self.queue.remove(queued)
-                asyncio.create_task(self._close_unanswered(turn_id, STOPPED, "stopped"))
-                self.fail(queued, BadRequest(STOPPED_MESSAGE, code=STOPPED))
+                self._drop(queued, STOPPED, "stopped")
+
+    def _drop(self, queued: Message, code: str, why: str) -> None:
+        """A message still waiting for its answer will not get one: logged and told."""
+        self.queue.remove(queued)
+        asyncio.create_task(self._close_unanswered(queued.turn_id, code, why))
+        self.fail(queued, BadRequest(CANCELLED[code], code=code))
 
     async def _close_unanswered(self, turn_id: int, code: str, why: str) -> None:
         outcome = TurnOutcome(status="cancelled", error_code=code, error_message=why)
@@ -279,12 +287,8 @@ class Conversation:
                 except asyncio.CancelledError:
                     if not task.cancelled() or asyncio.current_task().cancelling():  # type: ignore[union-attr]
                         raise  # the service is stopping
-                    if self.cancel_reason == TAKEN_OVER:
-                        self.fail(message, BadRequest(TAKEN_OVER_MESSAGE, code=TAKEN_OVER))
-                    elif self.cancel_reason == ABANDONED:
-                        self.fail(message, BadRequest(ABANDONED_MESSAGE, code=ABANDONED))
-                    else:
-                        self.fail(message, BadRequest(STOPPED_MESSAGE, code=STOPPED))
+                    reason = self.cancel_reason
+                    self.fail(message, BadRequest(CANCELLED[reason], code=reason))
                 except SalesbotError as exc:
                     self.fail(message, exc)
                 except Exception:
@@ -294,9 +298,7 @@ class Conversation:
                     self.answering = None
         finally:
             self.worker = None
-            if self._abandon is not None:
-                self._abandon.cancel()
-                self._abandon = None
+            self._cancel_abandoning()  # nothing left to stop
             self.hub.changed(self)
             self.hub.release(self)
 

@@ -31,7 +31,7 @@ from bot.chat.understand import IntentClassifier, refine
 from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient, Usage
-from bot.errors import BadRequest, LogUnavailable, SalesbotError
+from bot.errors import BadRequest, LogUnavailable, SalesbotError, is_unicode, not_text
 from bot.grounding import GroundingGuard
 from bot.insight.sentiment import COMPLAINT, sentiment
 from bot.log.registry import Serving
@@ -67,14 +67,6 @@ class Plan:
     violations: list[dict[str, str]] = field(default_factory=list)  # the tripwire's, if any
 
 
-def is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 class ChatService:
     def __init__(
         self,
@@ -108,11 +100,7 @@ class ChatService:
         if not text:
             raise BadRequest("The message is empty. Type a question first.", code="empty_message")
         if not text.isascii() and not is_unicode(text):
-            raise BadRequest(
-                "The message holds an escape that is not a character (a lone surrogate, "
-                "\\ud800-\\udfff). Send it as UTF-8 text.",
-                code="invalid_text",
-            )
+            raise not_text("message", "invalid_text")
         if len(text) > self.settings.max_message_chars:
             raise BadRequest(
                 f"The message has {len(text)} characters; the limit is "

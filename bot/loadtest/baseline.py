@@ -11,6 +11,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import openai
@@ -22,50 +23,38 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, TextIteratorStream
 SYSTEM = "You are a friendly sales assistant in an online shop. Answer briefly."
 
 
-def create_baseline_app(model_dir: str, max_tokens: int) -> FastAPI:
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
-    app = FastAPI(title="transformers baseline")
+# Yields the reply's text pieces for the chat messages; sets usage["completion_tokens"].
+Reply = Callable[[list[dict[str, str]], dict[str, int]], AsyncIterator[str]]
+
+
+def serve(title: str, name: str, reply: Reply) -> FastAPI:
+    """The websocket server both comparison points share: one message, its pieces as `token`
+    frames, then `done` with the generated token count."""
+    app = FastAPI(title=title)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    def generate(text: str, streamer: TextIteratorStreamer, usage: dict[str, int]) -> None:
-        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}]
-        inputs: Any = tokenizer.apply_chat_template(
-            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
-        )
-        with torch.inference_mode():
-            output = model.generate(
-                **inputs, max_new_tokens=max_tokens, do_sample=False, streamer=streamer
-            )
-        usage["completion_tokens"] = int(output.shape[1] - inputs["input_ids"].shape[1])
-
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket) -> None:
         await websocket.accept()
-        await websocket.send_json({"type": "session", "session_id": "baseline"})
+        await websocket.send_json({"type": "session", "session_id": name})
         message_id = 0
         try:
             while True:
                 frame = json.loads(await websocket.receive_text())
                 message_id += 1
                 started = time.perf_counter()
-                streamer = TextIteratorStreamer(
-                    tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=300
-                )
-                usage: dict[str, int] = {"completion_tokens": 0}
-                worker = threading.Thread(target=generate, args=(frame["text"], streamer, usage))
-                worker.start()
+                messages = [{"role": "system", "content": SYSTEM},
+                            {"role": "user", "content": frame["text"]}]  # fmt: skip
+                usage = {"completion_tokens": 0}
                 pieces = []
-                while (piece := await asyncio.to_thread(next, streamer, None)) is not None:
-                    if piece:
-                        pieces.append(piece)
-                        await websocket.send_json(
-                            {"type": "token", "message_id": message_id, "text": piece}
-                        )
-                await asyncio.to_thread(worker.join)
+                async for piece in reply(messages, usage):
+                    pieces.append(piece)
+                    await websocket.send_json(
+                        {"type": "token", "message_id": message_id, "text": piece}
+                    )
                 done: dict[str, Any] = {
                     "type": "done", "message_id": message_id, "text": "".join(pieces),
                     "usage": {"prompt_tokens": 0, **usage},
@@ -78,48 +67,53 @@ def create_baseline_app(model_dir: str, max_tokens: int) -> FastAPI:
     return app
 
 
+def create_baseline_app(model_dir: str, max_tokens: int) -> FastAPI:
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+
+    def generate(
+        messages: list[dict[str, str]], streamer: TextIteratorStreamer, usage: dict[str, int]
+    ) -> None:
+        inputs: Any = tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        with torch.inference_mode():
+            output = model.generate(
+                **inputs, max_new_tokens=max_tokens, do_sample=False, streamer=streamer
+            )
+        usage["completion_tokens"] = int(output.shape[1] - inputs["input_ids"].shape[1])
+
+    async def reply(messages: list[dict[str, str]], usage: dict[str, int]) -> AsyncIterator[str]:
+        streamer = TextIteratorStreamer(
+            tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=300
+        )
+        worker = threading.Thread(target=generate, args=(messages, streamer, usage))
+        worker.start()
+        while (piece := await asyncio.to_thread(next, streamer, None)) is not None:
+            if piece:
+                yield piece
+        await asyncio.to_thread(worker.join)
+
+    return serve("transformers baseline", "baseline", reply)
+
+
 def create_engine_app(engine_url: str, model: str, max_tokens: int) -> FastAPI:
     """The same server with vLLM in place of `generate`: the same prompts and token limit, so
     the difference to the baseline is the engine alone (continuous batching)."""
     client = openai.AsyncOpenAI(base_url=f"{engine_url}/v1", api_key="unused", max_retries=0)
-    app = FastAPI(title="vLLM behind the baseline's server")
 
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    async def reply(messages: list[dict[str, str]], usage: dict[str, int]) -> AsyncIterator[str]:
+        stream = await client.chat.completions.create(  # type: ignore[call-overload]
+            model=model, messages=messages, max_tokens=max_tokens, temperature=0,
+            stream=True, stream_options={"include_usage": True},
+        )  # fmt: skip
+        async for chunk in stream:
+            if chunk.usage is not None:
+                usage["completion_tokens"] = chunk.usage.completion_tokens
+            if chunk.choices and (piece := chunk.choices[0].delta.content):
+                yield piece
 
-    @app.websocket("/ws/chat")
-    async def chat(websocket: WebSocket) -> None:
-        await websocket.accept()
-        await websocket.send_json({"type": "session", "session_id": "engine"})
-        message_id = 0
-        try:
-            while True:
-                frame = json.loads(await websocket.receive_text())
-                message_id += 1
-                messages = [{"role": "system", "content": SYSTEM},
-                            {"role": "user", "content": frame["text"]}]  # fmt: skip
-                stream = await client.chat.completions.create(  # type: ignore[call-overload]
-                    model=model, messages=messages, max_tokens=max_tokens, temperature=0,
-                    stream=True, stream_options={"include_usage": True},
-                )  # fmt: skip
-                pieces, tokens = [], 0
-                async for chunk in stream:
-                    if chunk.usage is not None:
-                        tokens = chunk.usage.completion_tokens
-                    if chunk.choices and (piece := chunk.choices[0].delta.content):
-                        pieces.append(piece)
-                        await websocket.send_json(
-                            {"type": "token", "message_id": message_id, "text": piece}
-                        )
-                await websocket.send_json({
-                    "type": "done", "message_id": message_id, "text": "".join(pieces),
-                    "usage": {"prompt_tokens": 0, "completion_tokens": tokens},
-                })  # fmt: skip
-        except WebSocketDisconnect:
-            return
-
-    return app
+    return serve("vLLM behind the baseline's server", "engine", reply)
 
 
 def main() -> None:

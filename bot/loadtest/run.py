@@ -18,6 +18,7 @@ import pygal
 from rich.console import Console
 from rich.table import Table
 
+from bot.bench import free_port
 from bot.config import Settings
 from bot.loadtest import (
     LoadTestError,
@@ -43,14 +44,6 @@ class RunOptions:
     max_tokens: int
     baseline: bool
     command: str
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

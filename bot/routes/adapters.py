@@ -7,16 +7,16 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.adapters import AdapterRouter
 from bot.errors import EngineUnavailable, SalesbotError
 from bot.log.registry import RegistryError
 from bot.log.store import NotFound
-from bot.routes.auth import require_api_key
 
-router = APIRouter(prefix="/api/adapters", dependencies=[Depends(require_api_key)])
+# Every route here needs an API key: bot.app.KeyFirst checks it for KEYED paths.
+router = APIRouter(prefix="/api/adapters")
 
 
 class Promotion(BaseModel):

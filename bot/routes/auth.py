@@ -8,6 +8,7 @@ from fastapi import Request
 from bot.chat import ChatService
 from bot.errors import SalesbotError
 
+KEYED = ("/v1/", "/api/")  # every route under these paths needs a key
 KEY_CACHE_S = 30.0  # a revoked key stops working within this long
 _known_keys: dict[str, float] = {}
 

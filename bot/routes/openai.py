@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from bot.chat import ChatService, Done, Event, Products, Token
@@ -14,10 +14,10 @@ from bot.chat.events import Turn
 from bot.chat.profile import ShopperProfile
 from bot.errors import BadRequest, SalesbotError
 from bot.protocol import SESSION_ID, ChatCompletionRequest, ChatMessage
-from bot.routes.auth import require_api_key
 from bot.sessions import API_PREFIX, new_session_id
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
+# Every route here needs an API key: bot.app.KeyFirst checks it for KEYED paths.
+router = APIRouter(prefix="/v1")
 
 
 def text_of(message: ChatMessage) -> str:

@@ -2,16 +2,16 @@
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.chat import ChatService
 from bot.errors import SalesbotError
 from bot.log.store import NotFound
 from bot.protocol import OrderReport
-from bot.routes.auth import require_api_key
 
-router = APIRouter(prefix="/api", dependencies=[Depends(require_api_key)])
+# Every route here needs an API key: bot.app.KeyFirst checks it for KEYED paths.
+router = APIRouter(prefix="/api")
 
 
 def _text(value: object) -> str | None:
