@@ -46,7 +46,7 @@ class Record:
 def detect(columns: Iterable[str]) -> Kind:
     """The export a table comes from, judged by its column names."""
     names = {_key(c).removeprefix("g:") for c in columns}
-    if {"handle", "variant_price"} <= names:
+    if {"handle", "variant_price"} <= names or {"url_handle", "price"} <= names:
         return "shopify"
     if "regular_price" in names and ({"in_stock?", "parent"} & names or "name" in names):
         return "woocommerce"
@@ -63,10 +63,14 @@ def column_map(kind: Kind) -> dict[str, str]:
 
 MAPS: dict[str, dict[str, str]] = {
     "shopify": {
-        "id": "Handle", "title": "Title", "description": "Body (HTML)",
-        "price": "Variant Price", "regular_price": "Variant Compare At Price",
-        "category": "Type (else Product Category)", "image_url": "Image Src",
-        "in_stock": "Variant Inventory Qty / Tracker / Policy",
+        "id": "Handle (or URL handle)", "title": "Title",
+        "description": "Body (HTML) (or Description)",
+        "price": "Variant Price (or Price)",
+        "regular_price": "Variant Compare At Price (or Compare-at price)",
+        "category": "Type (else Product Category)",
+        "image_url": "Image Src (or Product image URL)",
+        "in_stock": "Variant Inventory Qty / Tracker / Policy (or Inventory quantity / tracker / "
+                    "Continue selling when out of stock)",
         "variants": "rows sharing a Handle (Option1-3 Name/Value)",
     },
     "woocommerce": {
@@ -140,6 +144,38 @@ SHOPIFY_TECHNICAL = {
     "cost_per_item", "google_shopping_/_mpn", "google_shopping_/_google_product_category",
 }  # fmt: skip
 SHOPIFY_DRAFT = {"draft", "archived"}
+# The product export Shopify's admin writes since 2024 renames most columns; read it as the
+# classic one (same rows: one per variant, more for extra images, sharing the handle).
+SHOPIFY_RENAMED = {
+    "url_handle": "handle", "description": "body_(html)", "sku": "variant_sku",
+    "barcode": "variant_barcode", "price": "variant_price",
+    "compare_at_price": "variant_compare_at_price", "charge_tax": "variant_taxable",
+    "tax_code": "variant_tax_code", "inventory_tracker": "variant_inventory_tracker",
+    "inventory_quantity": "variant_inventory_qty",
+    "continue_selling_when_out_of_stock": "variant_inventory_policy",
+    "weight_value_(grams)": "variant_grams", "weight_unit_for_display": "variant_weight_unit",
+    "requires_shipping": "variant_requires_shipping",
+    "fulfillment_service": "variant_fulfillment_service", "product_image_url": "image_src",
+    "image_source": "image_src", "variant_image_url": "variant_image",
+    "published_on_online_store": "published",
+}  # fmt: skip
+SHOPIFY_TECHNICAL |= set(SHOPIFY_RENAMED) | {
+    "unit_price_total_measure", "unit_price_total_measure_unit", "unit_price_base_measure",
+    "unit_price_base_measure_unit", "option1_linked_to", "option2_linked_to",
+    "option3_linked_to",
+}  # fmt: skip
+
+
+def _shopify_values(data: dict[str, object]) -> dict[str, object]:
+    """A row under the classic export's column names, whichever of the two exports wrote it."""
+    values = _by_key(data)
+    if "url_handle" not in values:
+        return values
+    renamed = {SHOPIFY_RENAMED.get(k, k): v for k, v in values.items()}
+    policy = _text(renamed.get("variant_inventory_policy")).casefold()
+    if policy in {"true", "false"}:  # the new export's yes/no for "Continue selling"
+        renamed["variant_inventory_policy"] = "continue" if policy == "true" else "deny"
+    return renamed
 
 
 def _shopify(rows: Iterable[tuple[int, dict[str, object]]]) -> Iterator[Record]:
@@ -147,7 +183,7 @@ def _shopify(rows: Iterable[tuple[int, dict[str, object]]]) -> Iterator[Record]:
     group: list[tuple[int, dict[str, object]]] = []
     originals: dict[int, dict[str, object]] = {}
     for number, data in rows:
-        values = _by_key(data)
+        values = _shopify_values(data)
         handle = _text(values.get("handle"))
         if not handle:
             yield Record(number, error="The row has no Handle; every Shopify row needs one.")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as DefusedET
+import ijson
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from pydantic import ValidationError
 
@@ -117,20 +118,33 @@ def iter_rows(
     `CatalogError`, possibly part-way through a large file."""
     _check_file(path, max_bytes)
     syntax = syntax_of(path, fmt)
-    lines = _lines(path)
-    first = next((line for line in lines if line.strip()), None)
-    if first is None:
+    opening = _opening(path)
+    if not opening:
         message = f"The file {path.name} is empty. Add products to it."
         raise CatalogError(message, code="catalog_empty")
-    lines = itertools.chain([first], lines)
-    if syntax == "csv":
-        yield from _csv_rows(lines, path, first)
-    elif syntax == "json":
-        yield from _json_rows("".join(lines), path)
-    elif syntax == "jsonl":
-        yield from _jsonl_rows(lines)
-    else:
+    if syntax == "json":
+        yield from _json_stream(path, opening)
+    elif syntax == "xml":
         yield from _xml_rows(path)
+    else:
+        lines = _lines(path)
+        first = next((line for line in lines if line.strip()), "")
+        lines = itertools.chain([first], lines)
+        yield from _csv_rows(lines, path, first) if syntax == "csv" else _jsonl_rows(lines)
+
+
+def _opening(path: Path) -> str:
+    """The file's first character that is not white space (after a byte-order mark), read
+    without reading a whole line: a JSON or XML file may be one long line. Empty if none."""
+    with path.open("rb") as file:
+        start = file.read(3)
+        if start != codecs.BOM_UTF8:
+            file.seek(0)
+        while chunk := file.read(1 << 16):
+            text = chunk.lstrip()
+            if text:
+                return chr(text[0]) if text[0] < 128 else "?"
+    return ""
 
 
 def syntax_of(path: Path, fmt: str | None) -> str:
@@ -289,9 +303,30 @@ def _csv_row(number: int, header: list[str], values: list[str], delimiter: str) 
     )
 
 
-def _json_rows(
-    text: str, path: Path
-) -> list[RawRow]:  # JSON is read whole: use JSON Lines for big files
+def _json_stream(path: Path, opening: str) -> Iterator[RawRow]:
+    """A JSON list of products, or an object with a "products" list, read item by item
+    (ijson) so a big file is never held whole. A file that is not of that shape is read whole
+    once more to say exactly what is wrong with it, with the standard parser's position."""
+    prefix = {"[": "item", "{": "products.item"}.get(opening)
+    seen = objects = 0
+    if prefix:
+        try:
+            with path.open("rb") as file:
+                if file.read(3) != codecs.BOM_UTF8:
+                    file.seek(0)
+                for seen, item in enumerate(ijson.items(file, prefix, use_float=True), start=1):
+                    objects += isinstance(item, dict)
+                    yield _object_row(seen, item)
+        except (ijson.JSONError, UnicodeDecodeError):
+            pass  # said below, as the standard parser words it
+        else:
+            if objects:
+                return
+    rows = _json_rows("".join(_lines(path)), path)
+    yield from rows[seen:]
+
+
+def _json_rows(text: str, path: Path) -> list[RawRow]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

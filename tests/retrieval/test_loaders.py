@@ -1,5 +1,6 @@
 import hashlib
 import json
+import tracemalloc
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from retrieval.loaders import (
     RawRow,
     Rejection,
     derived_id,
+    iter_rows,
     parse_products,
     read_rows,
     resolve_columns,
@@ -87,6 +89,33 @@ def test_read_rows_reads_a_json_list(write: Write) -> None:
 def test_read_rows_reads_a_json_object_with_products(write: Write) -> None:
     path = write("c.json", json.dumps({"store": "x", "products": [{"title": "Tent"}]}))
     assert read_rows(path) == [RawRow(1, {"title": "Tent"})]
+
+
+def test_a_big_json_catalog_is_read_item_by_item_not_whole(write: Write) -> None:
+    items = [{"title": f"Tent {i}", "price": 10.5, "description": "x" * 150} for i in range(50_000)]
+    path = write("c.json", "\ufeff" + json.dumps({"store": "x", "products": items}))
+    assert path.stat().st_size > 9_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for row in iter_rows(path) if row.data["price"] == 10.5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 50_000
+    assert peak < 2_000_000  # reading it whole took 50 MB
+
+
+def test_a_json_catalog_broken_part_way_gives_its_first_rows_then_the_position(
+    write: Write,
+) -> None:
+    path = write("c.json", '[{"title": "Tent"},\n {"title": "Mug",}]')
+    rows = iter_rows(path)
+    assert next(rows) == RawRow(1, {"title": "Tent"})
+    error = catalog_error(lambda: list(rows))
+    assert str(error) == (
+        "The file c.json is not valid JSON: Expecting property name enclosed in double quotes "
+        "at line 2, column 18. Fix the file or export it again."
+    )
 
 
 def test_read_rows_marks_a_json_item_that_is_not_an_object(write: Write) -> None:
