@@ -463,3 +463,111 @@ def merge_command(
         raise fail(str(exc), code=1) from None
     console.print(f"Merged into {escape(str(folder))}")
     console.print(f"Serve it with SALESBOT_MODEL={escape(str(folder))} salesbot serve")
+
+
+@app.command("intents")
+def intents_command(
+    test_share: Annotated[
+        float,
+        typer.Option(min=0.05, max=0.9, help="Share of conversations held out to judge by."),
+    ] = 0.3,
+    min_labels: Annotated[
+        int, typer.Option(min=10, help="Labelled messages needed before learning.")
+    ] = 30,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Serve the day-one classifier again; learn nothing.")
+    ] = False,
+) -> None:
+    """Learn the intent classifier from the messages staff labelled in review, judge it
+    against day-one on held-out conversations, and make it serve only if it is better."""
+    from bot.chat.understand import serve, serving
+    from bot.prepare import open_log
+
+    settings = Settings()
+    folder = settings.data_dir / "intents"
+    if reset:
+        was = serving(folder)
+        serve(folder, None)
+        console.print(f"Day-one intent classifier serves{f' (was {was})' if was else ''}.")
+        return
+    from finetune.intents import NotEnoughLabels, train
+    from retrieval.embeddings import load_embeddings
+
+    log = open_log(settings)
+    try:
+        with console.status("Embedding the examples and learning..."):
+            report = train(
+                log,
+                load_embeddings().embed_documents,
+                folder,
+                test_share=test_share,
+                min_labels=min_labels,
+            )
+    except NotEnoughLabels as exc:
+        raise fail(str(exc), code=1) from None
+    finally:
+        log.close()
+    before, after = report["day_one"], report["learned"]
+    table = Table(
+        title=f"{report['version']}: {report['held_out']} held-out messages from "
+        f"{report['held_out_conversations']} conversations (learned from {report['learned_from']}"
+        f" labelled + {report['shipped_examples']} shipped examples)"
+    )
+    for column in ("intent", "support", "day-one P / R / F1", "learned P / R / F1"):
+        table.add_column(column, justify="left" if column == "intent" else "right")
+    names = sorted(
+        (set(before["report"]) | set(after["report"]))
+        - {"accuracy", "macro avg", "weighted avg", "micro avg"}
+    )
+    for name in [*names, "macro avg"]:
+        cells = []
+        for part in (before, after):
+            row = part["report"].get(name)
+            cells.append(
+                "–" if row is None
+                else f"{row['precision']:.2f} / {row['recall']:.2f} / {row['f1-score']:.2f}"
+            )  # fmt: skip
+        support = (before["report"].get(name) or after["report"].get(name))["support"]
+        table.add_row(name, str(int(support)), *cells)
+    table.add_row("accuracy", "", f"{before['accuracy']:.3f}", f"{after['accuracy']:.3f}")
+    console.print(table)
+    console.print(report["verdict"])
+    console.print(f"Saved in {folder / report['version']} (report.json).")
+    if not report["serves"]:
+        raise typer.Exit(1)
+
+
+@app.command("lead")
+def lead_command() -> None:
+    """Judge the lead score learned from finished conversations against the day-one prior on
+    the newest of them (AUC, Brier score, calibration): what the service does every hour."""
+    from bot.insight.lead import LeadModel
+    from bot.insight.service import Insight
+    from bot.prepare import open_log
+
+    log = open_log(Settings())
+    try:
+        result = LeadModel().evaluate(Insight(log.sessions).finished())
+    finally:
+        log.close()
+    console.print(
+        f"{result['conversations']} finished conversations, {result['purchases']} with a "
+        f"purchase: learned from the older {result['learned_from']}, judged on the newest "
+        f"{result['held_out']}."
+    )
+    if "learned" in result:
+        prior, learned = result["prior"], result["learned"]
+        table = Table(title="Lead score on the newest conversations")
+        for column in ("", "day-one prior", "learned"):
+            table.add_column(column, justify="left" if not column else "right")
+        table.add_row("AUC (higher is better)", f"{prior['auc']:.3f}", f"{learned['auc']:.3f}")
+        table.add_row("Brier score (lower is better)", f"{prior['brier']:.4f}",
+                      f"{learned['brier']:.4f}")  # fmt: skip
+        for name, part in (("prior", prior), ("learned", learned)):
+            bins = ", ".join(
+                f"{b['predicted']:.2f}→{b['observed']:.2f}" for b in part["calibration"]
+            )
+            table.add_row(f"calibration, {name} (score→bought)", *(
+                [bins, ""] if name == "prior" else ["", bins]))  # fmt: skip
+        console.print(table)
+    console.print(result["verdict"])

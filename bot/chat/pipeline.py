@@ -27,7 +27,7 @@ from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import retrieve
 from bot.chat.store_policy import StorePolicy
-from bot.chat.understand import IntentClassifier, refine
+from bot.chat.understand import IntentClassifier, load_learned, refine, serving
 from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient, Usage
@@ -46,6 +46,7 @@ STOPPED = "stopped"  # the cancel message of an answer the shopper stopped
 TAKEN_OVER = "taken_over"  # ... and of one a person from the shop took over
 
 log = logging.getLogger(__name__)
+INTENTS_EVERY = 5.0  # seconds between looks at which intent classifier should serve
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,10 @@ class ChatService:
         self.settings = settings
         self.search = HybridSearch(index, min_relevance=settings.min_relevance)
         self.embedder: Batcher[str, list[float]] = Batcher(index.embed_queries)
-        self.classifier = IntentClassifier(index.embed_queries)
+        self.day_one = self.classifier = IntentClassifier(index.embed_queries)
+        self.intents_dir = settings.data_dir / "intents"
+        self._intents_checked = -INTENTS_EVERY
+        self._intents_failed: str | None = None
         self.policy = StorePolicy.load(settings.policy_file)
         self.lead_extra = lead_requests(lead_bias or {})
         self.vocabulary = vocabulary
@@ -94,6 +98,34 @@ class ChatService:
         self._voices: dict[tuple[str, str], asyncio.Future[Voice]] = {}
         if adapters is not None:
             adapters.on_serving = self.warm_voices
+
+    async def intent_classifier(self) -> IntentClassifier:
+        """The intent classifier that serves: one learned from the shop's labelled messages
+        once `salesbot finetune intents` found it better than day-one, else day-one. Which one
+        is read from the intents folder at most every few seconds, and a change is loaded off
+        the event loop; a version that cannot be loaded is logged once and the current stays."""
+        now = time.monotonic()
+        if now - self._intents_checked < INTENTS_EVERY:
+            return self.classifier
+        self._intents_checked = now
+        version = await asyncio.to_thread(serving, self.intents_dir)
+        if version == self.classifier.version or version == self._intents_failed:
+            return self.classifier
+        if version is None:
+            self.classifier = self.day_one
+            log.info("Intent classifier: day-one (the shipped examples).")
+            return self.classifier
+        try:
+            self.classifier = await asyncio.to_thread(
+                load_learned, self.intents_dir, version, self.index.embed_queries
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            self._intents_failed = version
+            log.error("Intent classifier %s cannot be loaded (%s); the current one stays.",
+                      version, exc)  # fmt: skip
+        else:
+            log.info("Intent classifier: %s, learned from labelled messages.", version)
+        return self.classifier
 
     def validate(self, text: str) -> str:
         text = text.strip()
@@ -139,7 +171,8 @@ class ChatService:
     async def plan(self, text: str, profile: ShopperProfile) -> Plan:
         """Every stage before generation: pure catalog and profile work, no engine call."""
         vector = await self.embedder.submit(text)
-        understanding = self.classifier.classify(text, vector)
+        classifier = await self.intent_classifier()
+        understanding = classifier.classify(text, vector)
         view = await asyncio.to_thread(lambda: self.search.view)
         named = await asyncio.to_thread(view.named, text)
         understanding = refine(understanding, text, named)

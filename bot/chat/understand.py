@@ -4,6 +4,8 @@ The classifier is a logistic regression over MiniLM sentence embeddings of label
 (`intents.txt`); the query's embedding is shared with retrieval, so it costs no extra pass.
 """
 
+import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +30,7 @@ Intent = Literal[
 ]
 INTENTS: tuple[Intent, ...] = Intent.__args__  # type: ignore[attr-defined]
 EXAMPLES = Path(__file__).with_name("intents.txt")
-Embed = Callable[[Sequence[str]], list[list[float]]]
+Embed = Callable[[list[str]], list[list[float]]]
 
 # Exact phrasings that need no model: asking for a person, and instructions aimed at the bot.
 HUMAN = re.compile(
@@ -102,10 +104,19 @@ def load_examples(path: Path = EXAMPLES) -> list[tuple[Intent, str]]:
 class IntentClassifier:
     """Rules where they are exact, a logistic regression over embeddings elsewhere."""
 
-    def __init__(self, embed: Embed, examples: Sequence[tuple[Intent, str]] | None = None):
+    def __init__(
+        self,
+        embed: Embed,
+        examples: Sequence[tuple[Intent, str]] | None = None,
+        *,
+        vectors: np.ndarray | None = None,
+        version: str | None = None,
+    ):
         self.embed = embed
+        self.version = version  # None: day-one (the shipped examples)
         examples = list(examples or load_examples())
-        vectors = np.array(embed([text for _, text in examples]))
+        if vectors is None:
+            vectors = np.array(embed([text for _, text in examples]))
         self.model = LogisticRegression(C=10.0, max_iter=2000)
         self.model.fit(vectors, [intent for intent, _ in examples])
 
@@ -125,6 +136,50 @@ class IntentClassifier:
         if angry and intent not in ("support", "human"):
             intent = "complaint"
         return Understanding(intent, float(probabilities[best]), injection, angry)
+
+
+# A classifier learned from the shop's labelled messages (`salesbot finetune intents`) --------
+
+SERVING = "serving"  # the file in the intents folder naming the version that serves
+
+
+def serve(folder: Path, version: str | None) -> None:
+    """Make a saved version serve, or day-one again (None). Atomic: the service reads either
+    the old pointer or the new one."""
+    pointer = folder / SERVING
+    if version is None:
+        pointer.unlink(missing_ok=True)
+        return
+    if not (folder / version / "vectors.npy").is_file():
+        raise FileNotFoundError(f"There is no saved intent classifier {version} in {folder}.")
+    temporary = folder / f".{SERVING}.{os.getpid()}"
+    temporary.write_text(version + "\n", encoding="utf-8")
+    os.replace(temporary, pointer)
+
+
+def serving(folder: Path) -> str | None:
+    pointer = folder / SERVING
+    try:
+        return pointer.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def load_learned(folder: Path, version: str, embed: Embed) -> IntentClassifier:
+    """A saved classifier, refitted from its stored examples and embeddings (no embedding
+    pass: well under a second)."""
+    target = folder / version
+    lines = (target / "examples.jsonl").read_text(encoding="utf-8").splitlines()
+    examples: list[tuple[Intent, str]] = []
+    for line in lines:
+        item = json.loads(line)
+        if item["intent"] not in INTENTS:
+            raise ValueError(f"Unknown intent {item['intent']!r} in {target}.")
+        examples.append((item["intent"], item["text"]))
+    vectors = np.load(target / "vectors.npy", allow_pickle=False)
+    if vectors.shape[0] != len(examples):
+        raise ValueError(f"{target} has {len(examples)} examples but {vectors.shape[0]} vectors.")
+    return IntentClassifier(embed, examples, vectors=vectors, version=version)
 
 
 def refine(understanding: Understanding, text: str, named: Sequence[object]) -> Understanding:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.insight.lead import LeadModel, purchased, signals
+from bot.insight.lead import LeadModel, Signals, purchased, signals
 from bot.log.models import DialogueSession, Turn, utcnow
 
 log = logging.getLogger(__name__)
@@ -20,8 +20,9 @@ class Insight:
         self._sessions = sessions
         self.lead = LeadModel()
 
-    def refit(self) -> bool:
-        """Fit the lead model to finished conversations (the most recent ones)."""
+    def finished(self) -> list[tuple[Signals, bool]]:
+        """The signals and outcome of finished conversations (the most recent ones), oldest
+        first."""
         with self._sessions() as db:
             finished = select(DialogueSession.id).where(
                 DialogueSession.created_at < utcnow() - FINISHED_AFTER,
@@ -30,8 +31,12 @@ class Insight:
             ids = list(
                 db.scalars(finished.order_by(DialogueSession.created_at.desc()).limit(MAX_TRAINING))
             )
-            rows = [(signals(db, i), purchased(db, i)) for i in ids]
-        learned = self.lead.fit(rows)
+            rows = [(signals(db, i), purchased(db, i)) for i in reversed(ids)]
+        return rows
+
+    def refit(self) -> bool:
+        """Fit the lead model to finished conversations, if that beats the prior."""
+        learned = self.lead.fit(self.finished())
         log.info("Lead model: %s", self.lead.describe())
         return learned
 

@@ -83,6 +83,9 @@ class Turn(Base):
     sentiment_score: Mapped[float | None] = mapped_column(nullable=True)
     # A reviewer's mark: "good" (learn from it) or "bad" (never learn from it).
     mark: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # The intent a person says the shopper's message has (review): what the intent classifier
+    # learns from (`salesbot finetune intents`).
+    intent_label: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     session: Mapped[DialogueSession] = relationship(back_populates="turns")
     __table_args__ = (Index("ix_turns_session_client", "session_id", "client_id", unique=True),)

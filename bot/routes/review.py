@@ -10,7 +10,15 @@ from bot.errors import Missing
 from bot.log.store import DialogueLog, NotFound
 from bot.routes.staff import Viewer, page
 from bot.staff.auth import staff_of
-from bot.staff.protocol import Correct, Mark, ReviewFilters, SessionPage, Tags, Verdict
+from bot.staff.protocol import (
+    Correct,
+    IntentLabel,
+    Mark,
+    ReviewFilters,
+    SessionPage,
+    Tags,
+    Verdict,
+)
 from bot.staff.review import Review
 
 router = APIRouter()
@@ -92,6 +100,22 @@ async def mark(turn_id: int, body: Mark, staff: Viewer, request: Request) -> dic
         staff.username, "mark", session_id, turn=turn_id, mark=body.mark
     )
     return {"mark": body.mark}
+
+
+@api.post("/turns/{turn_id}/intent")
+async def label_intent(
+    turn_id: int, body: IntentLabel, staff: Viewer, request: Request
+) -> dict[str, str | None]:
+    """Say which intent a shopper's message has, or clear it: `salesbot finetune intents`
+    learns the intent classifier from these labels."""
+    try:
+        session_id = await asyncio.to_thread(review_of(request).label, turn_id, body.intent)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    await staff_of(request).audited(
+        staff.username, "label", session_id, turn=turn_id, intent=body.intent
+    )
+    return {"intent": body.intent}
 
 
 @api.post("/turns/{turn_id}/correct", status_code=201)

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.chat.understand import Intent
 from bot.protocol import HistoryItem, PageContext, ProductCard
 
 
@@ -170,6 +171,12 @@ class Verdict(Strict):
 
 class Mark(Strict):
     mark: Literal["good", "bad"] | None
+
+
+class IntentLabel(Strict):
+    """The intent a person says a message has; null clears it."""
+
+    intent: Intent | None
 
 
 class Correct(Strict):

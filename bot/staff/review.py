@@ -206,6 +206,16 @@ class Review:
             turn.mark = mark
             return turn.session_id
 
+    def label(self, turn_id: int, intent: str | None) -> str:
+        """Say which intent a shopper's message has (None clears it); returns its
+        conversation. The intent classifier learns from these labels."""
+        with self._sessions.begin() as db:
+            turn = db.get(Turn, turn_id)
+            if turn is None:
+                raise NotFound(f"There is no message {turn_id} in the log.")
+            turn.intent_label = intent
+            return turn.session_id
+
     def export(self, f: ReviewFilters, with_customer: bool = False) -> Iterator[str]:
         """The selected conversations as JSON lines, one conversation per line (who the
         shopper is only `with_customer`)."""
@@ -233,7 +243,7 @@ def _turn(t: Turn, rating: Feedback | None, corrections: list[dict[str, Any]]) -
         "prompt_tokens": t.prompt_tokens, "completion_tokens": t.completion_tokens,
         "grounding": t.grounding or [], "error_code": t.error_code,
         "error_message": t.error_message, "lead_prompt": t.lead_prompt,
-        "lead_text": t.lead_text, "mark": t.mark,
+        "lead_text": t.lead_text, "mark": t.mark, "intent_label": t.intent_label,
         "rating": rating.rating if rating else None,
         "rating_comment": rating.comment if rating else None, "corrections": corrections,
     }  # fmt: skip

@@ -177,6 +177,9 @@ def review_the_session(browser: Browser, service: Service, session: str, turn_id
     turn.get_by_role("button", name="Good example").click()
     page.locator("#announce", has_text="Marked as a good example").wait_for()
     assert rows(service, "SELECT mark FROM turns WHERE id = ?", turn_id) == [("good",)]
+    turn.get_by_label("Intent really is").select_option("browse")  # for the intent classifier
+    page.locator("#announce", has_text="Labelled as browse").wait_for()
+    assert rows(service, "SELECT intent_label FROM turns WHERE id = ?", turn_id) == [("browse",)]
     assert reviewer.axe() == []
     reviewer.shot("review")
     with page.expect_download() as download:
@@ -189,7 +192,9 @@ def review_the_session(browser: Browser, service: Service, session: str, turn_id
         assert "waterproof jacket" in said
         assert each["customer"] is None  # a viewer never gets who the shopper is
     mine = next(e for e in exported if e["session_id"] == session)
-    assert [t["mark"] for t in mine["turns"] if t["id"] == turn_id] == ["good"]
+    assert [(t["mark"], t["intent_label"]) for t in mine["turns"] if t["id"] == turn_id] == [
+        ("good", "browse")
+    ]
     page.get_by_role("link", name="Analytics").click()
     page.locator("#key dd").first.wait_for()
     page.locator("#versions tbody tr").first.wait_for()

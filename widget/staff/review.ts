@@ -1,6 +1,7 @@
 // Dialogue-log review: find conversations, read them turn by turn, tag, mark, correct, export.
 import { $, announce, api, el, type Json, signedIn } from "./common";
 
+const INTENTS = ["greeting", "browse", "product_question", "compare", "price_stock", "support", "complaint", "human", "off_topic"];
 let offset = 0;
 let total = 0;
 let current: string | null = null;
@@ -103,6 +104,17 @@ function turnView(turn: Json): HTMLElement {
     });
     actions.append(button);
   }
+  // The intent the message really has: the intent classifier learns from these labels.
+  const labelId = `intent-${turn.id}`;
+  const choice = el("select", { id: labelId }) as HTMLSelectElement;
+  choice.append(el("option", { value: "" }, "not labelled"), ...INTENTS.map((name) => el("option", { value: name }, name.replace("_", " "))));
+  choice.value = turn.intent_label ?? "";
+  choice.addEventListener("change", async () => {
+    const intent = choice.value || null;
+    await api(`/turns/${turn.id}/intent`, { intent });
+    announce(intent ? `Labelled as ${intent.replace("_", " ")}.` : "Label cleared.");
+  });
+  actions.append(el("label", { for: labelId }, "Intent really is"), choice);
   const fix = el("button", { type: "button" }, "Correct the reply");
   fix.addEventListener("click", () => {
     const id = `fix-${turn.id}`;

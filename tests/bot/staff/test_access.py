@@ -39,6 +39,7 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("POST", "/staff/api/sessions/{session_id}/tags"): "viewer",
     ("POST", "/staff/api/sessions/{session_id}/review"): "viewer",
     ("POST", "/staff/api/turns/{turn_id}/mark"): "viewer",
+    ("POST", "/staff/api/turns/{turn_id}/intent"): "viewer",
     ("POST", "/staff/api/turns/{turn_id}/correct"): "viewer",
     ("GET", "/staff/api/export.jsonl"): "viewer",
     ("GET", "/staff/analytics"): None,

@@ -101,14 +101,16 @@ def test_review_rows_summarise_each_conversation(review: Review) -> None:
 
 def test_review_marks_tags_and_exports(review: Review, log: DialogueLog) -> None:
     assert review.mark(2, "bad") == "s-angry"
+    assert review.label(2, "complaint") == "s-angry"
     assert review.tag("s-angry", [" Refund ", "refund", "late"]) == ["late", "refund"]
     assert [r.session_id for r in review.search(ReviewFilters(tag="refund"))[1]] == ["s-angry"]
     lines = list(review.export(ReviewFilters(intent="complaint")))
     exported = [json.loads(line) for line in lines]
     assert [e["session_id"] for e in exported] == ["s-angry"]
     turn = exported[0]["turns"][0]
-    assert (turn["mark"], turn["rating"], turn["grounding"]) == (
+    assert (turn["mark"], turn["intent_label"], turn["rating"], turn["grounding"]) == (
         "bad",
+        "complaint",
         "down",
         [{"kind": "price", "claim": "$5"}],
     )
