@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import torch
 from fastapi import FastAPI, Request
@@ -97,6 +98,21 @@ class KeyFirst:
         await self.app(scope, receive, send)
 
 
+def engine_weights(registry: AdapterRegistry, base: str, lora: bool) -> str:
+    """The weights the service's engine starts on: the serving version's merged folder when it
+    was promoted that way (and the folder is there), else the base model."""
+    if not lora:
+        return base
+    serving = registry.serving()
+    if serving is None or not serving.merged:
+        return base
+    if not Path(serving.merged).is_dir():
+        log.error("The merged model of %s is missing (%s); starting on the base model.",
+                  serving.name, serving.merged)  # fmt: skip
+        return base
+    return serving.merged
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
@@ -108,10 +124,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if closed := await asyncio.to_thread(dialogue_log.close_interrupted):
         log.warning("Closed %d messages a previous run left unanswered.", closed)
     model = await asyncio.to_thread(model_path, settings)
+    registry = AdapterRegistry(dialogue_log.sessions)
     process = None
     engine_url = settings.engine_url
     if not engine_url:
-        process = EngineProcess(settings, model, log_path=engine_log_path(settings))
+        # A version promoted through its merged weights runs as the engine's own model.
+        weights = await asyncio.to_thread(engine_weights, registry, model, settings.engine_lora)
+        process = EngineProcess(settings, weights, log_path=engine_log_path(settings))
         engine_url = process.url
     engine = EngineClient(
         engine_url,
@@ -123,7 +142,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.engine_lora:
         adapters = AdapterRouter(
             engine,
-            AdapterRegistry(dialogue_log.sessions),
+            registry,
             base_model=model,
             max_rank=settings.engine_max_lora_rank,
             poll_seconds=settings.adapter_poll_seconds,
@@ -160,9 +179,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.hub.close()
         if following is not None:
             following.cancel()
+        if adapters is not None:
+            await adapters.close()  # engines a blue-green switch replaced, still draining
+        running = engine.process  # the one serving now (a switch may have replaced `process`)
         await engine.close()
-        if process is not None:
-            await process.stop()
+        if running is not None:
+            await running.stop()
         dialogue_log.close()
 
 

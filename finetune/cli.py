@@ -287,7 +287,9 @@ def evaluate_command(
     console.print(f"Gate passed. Next: salesbot finetune promote {name}")
 
 
-def _service(settings: Settings, url: str | None, path: str, body: dict[str, Any]) -> Any:
+def _service(
+    settings: Settings, url: str | None, path: str, body: dict[str, Any], timeout: float = 120
+) -> Any:
     """Call the running service's adapter API with a one-time key this command makes (it can
     reach the log's database, so it may)."""
     import httpx
@@ -303,7 +305,7 @@ def _service(settings: Settings, url: str | None, path: str, body: dict[str, Any
             f"{base.rstrip('/')}/api/adapters/{path}",
             json=body,
             headers={"Authorization": f"Bearer {key}"},
-            timeout=120,
+            timeout=timeout,
         )
     except httpx.HTTPError:
         raise fail(
@@ -323,11 +325,21 @@ def _service(settings: Settings, url: str | None, path: str, body: dict[str, Any
     return answer
 
 
+SWITCH_TIMEOUT = 1200.0  # a blue-green switch starts an engine before it answers
+
+
 def _switched(answer: dict[str, Any]) -> None:
+    engine = (
+        f"a new engine took over after {answer['engine_ms'] / 1000:.1f} s (blue-green; the "
+        "previous one stops once its answers end), "
+        if answer.get("engine_ms") else ""
+    )  # fmt: skip
+    merged = " through its merged weights" if answer.get("merged") else ""
     console.print(
-        f"Serving {answer['now'] or 'the base model'} (was {answer['previous'] or 'the base model'}"
-        f"): loaded in {answer['load_ms']:.0f} ms, switched in {answer['switch_ms']:.1f} ms. New "
-        "turns use it; answers already streaming finish on the version they started with."
+        f"Serving {answer['now'] or 'the base model'}{merged} (was "
+        f"{answer['previous'] or 'the base model'}): {engine}loaded in {answer['load_ms']:.0f} "
+        f"ms, switched in {answer['switch_ms']:.1f} ms. New turns use it; answers already "
+        "streaming finish on the version they started with."
     )
 
 
@@ -336,12 +348,26 @@ def promote_command(
     name: Annotated[str, typer.Argument(help="The adapter to serve (see `finetune list`).")],
     url: Annotated[str | None, typer.Option(help="The service (default: host and port).")] = None,
     force: Annotated[bool, typer.Option(help="Promote without a passed evaluation.")] = False,
+    merged: Annotated[
+        bool | None,
+        typer.Option(
+            "--merged/--as-adapter",
+            help="Serve its merged weights on an engine of their own, switched to blue-green "
+            "(full speed; merged first if needed), or as a LoRA adapter. Default: as an adapter, "
+            "or as it served before.",
+        ),
+    ] = None,
 ) -> None:
-    """Load an adapter into the running engine and serve it to new turns, with no restart."""
+    """Serve an adapter to new turns with no restart: loaded into the running engine, or
+    merged into the base model on a new engine that takes over (--merged)."""
     settings = Settings()
     with registry(settings) as adapters:
-        adapters.get(name)  # registered, with a clear message when it is not
-    _switched(_service(settings, url, "promote", {"name": name, "force": force, "by": "cli"}))
+        row = adapters.get(name)  # registered, with a clear message when it is not
+        if merged and not row.merged_path:
+            folder = _merge(settings, name, row.path)
+            adapters.set_merged(name, str(folder))
+    body = {"name": name, "force": force, "by": "cli", "merged": merged}
+    _switched(_service(settings, url, "promote", body, timeout=SWITCH_TIMEOUT))
 
 
 @app.command("rollback")
@@ -349,7 +375,7 @@ def rollback_command(
     url: Annotated[str | None, typer.Option(help="The service (default: host and port).")] = None,
 ) -> None:
     """Serve again what served before the last promotion (an adapter or the base model)."""
-    _switched(_service(Settings(), url, "rollback", {"by": "cli"}))
+    _switched(_service(Settings(), url, "rollback", {"by": "cli"}, timeout=SWITCH_TIMEOUT))
 
 
 @app.command("list")
@@ -449,20 +475,29 @@ def live_command(
 def merge_command(
     name: Annotated[str, typer.Argument(help="The adapter to fold into the base model.")],
 ) -> None:
-    """Fold an adapter into a copy of the base model: serve it as SALESBOT_MODEL at full speed."""
+    """Fold an adapter into a copy of the base model, to serve at the base model's speed."""
+    settings = Settings()
+    with registry(settings) as adapters:
+        row = adapters.get(name)
+        folder = _merge(settings, name, row.path)
+        adapters.set_merged(name, str(folder))
+    console.print(f"Merged into {escape(str(folder))}")
+    console.print(
+        f"Serve it with no restart: salesbot finetune promote {name} --merged (a new engine "
+        "on the merged weights takes over, blue-green)."
+    )
+
+
+def _merge(settings: Settings, name: str, adapter: str) -> Path:
     from bot.prepare import model_path
     from finetune.merge import merge
     from finetune.train import TrainingError
 
-    settings = Settings()
-    with registry(settings) as adapters:
-        row = adapters.get(name)
     try:
-        folder = merge(Path(row.path), model_path(settings), settings.data_dir / "models")
+        with console.status(f"Merging {name} into the base model..."):
+            return merge(Path(adapter), model_path(settings), settings.data_dir / "models")
     except TrainingError as exc:
         raise fail(str(exc), code=1) from None
-    console.print(f"Merged into {escape(str(folder))}")
-    console.print(f"Serve it with SALESBOT_MODEL={escape(str(folder))} salesbot serve")
 
 
 @app.command("intents")

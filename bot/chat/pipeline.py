@@ -360,7 +360,7 @@ class ChatService:
             vocabulary=self.vocabulary,
             max_tokens=max_tokens or self.settings.max_reply_tokens,
             opening=OPENINGS.get(plan.decision.action, ""),
-            model=serving.name if serving else None,
+            model=serving.request_model if serving else None,
         )
         async for piece in self._guarded(plan, pieces):
             yield piece
@@ -394,7 +394,7 @@ class ChatService:
             max_tokens=MAX_VOICE_TOKENS,
             temperature=0.0,  # greedy: the words the shop taught, not variations on them
             usage=usage,
-            model=serving.name,
+            model=serving.request_model,
             extra={"repetition_penalty": 1.2},
         )
         guard = GroundingGuard(

@@ -11,14 +11,16 @@ import asyncio
 import hashlib
 import json
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bot.engine.client import AdapterRefused, EngineClient
+from bot.engine.client import AdapterRefused, EngineClient, EngineLink
+from bot.engine.process import EngineProcess
 from bot.errors import SalesbotError
 from bot.log.registry import AdapterRegistry, Serving
 
@@ -27,6 +29,20 @@ ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 
 
 BUSY = "Another promotion or rollback is running; try again when it ends."
+EXTERNAL = (
+    "A merged version runs on an engine of its own, which the service can only start in place "
+    "of the engine it supervises; with an external engine (SALESBOT_ENGINE_URL), start vLLM on "
+    "the merged folder yourself, or promote the version as an adapter (without --merged)."
+)
+ENGINE_START_TIMEOUT = 900.0  # a new engine's start-up, before the switch is given up
+DRAIN_TIMEOUT = 300.0  # answers still streaming on the previous engine get this long
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class PromotionBusy(SalesbotError):
@@ -79,6 +95,8 @@ class Switched:
     now: str | None
     load_ms: float  # loading into the engine (0 when it was loaded already)
     switch_ms: float  # the registry write and the router switch
+    merged: bool = False  # served through its merged weights, by an engine of its own
+    engine_ms: float = 0.0  # starting that engine until it took over (0: no engine switch)
 
 
 class AdapterRouter:
@@ -106,11 +124,100 @@ class AdapterRouter:
         self._changing = False
         # Told of each version as it starts answering (the chat service writes its greetings).
         self.on_serving: Callable[[Serving], None] | None = None
+        # Engines replaced by a blue-green switch, until their last answers end.
+        self._retiring: dict[EngineLink, asyncio.Task[None]] = {}
+        self._unservable: str | None = None  # a version this replica cannot run (logged once)
 
     @property
     def model(self) -> str | None:
-        """The model name new turns ask the engine for; None: the base model."""
+        """The version new turns get; None: the base model."""
         return self.current.name if self.current else None
+
+    def engine_path(self, serving: Serving | None) -> str:
+        """The weights the engine must run for `serving`: its merged folder, else the base."""
+        return serving.merged if serving is not None and serving.merged else self.base_model
+
+    def _runs(self, serving: Serving | None) -> bool:
+        """Whether the engine runs the weights `serving` needs (an external engine is taken
+        to run the base model)."""
+        process = self.engine.process
+        running = process.model_path if process is not None else self.base_model
+        return running == self.engine_path(serving)
+
+    async def _engine_for(self, serving: Serving | None) -> float:
+        """Blue-green: when `serving` needs other weights than the engine runs, start an engine
+        on them beside the current one, load `serving` into it if it is an adapter, then send
+        new requests there; answers streaming on the old engine finish there, and it stops
+        after them. Any failure before the switch leaves the current engine serving. Returns
+        the milliseconds until the new engine took over (0: no switch needed)."""
+        if self._runs(serving):
+            return 0.0
+        process = self.engine.process
+        if process is None:
+            raise AdapterRefused(EXTERNAL)
+        if self.canary is not None:
+            raise AdapterRefused(
+                f"The canary {self.canary.name} runs on the current engine; stop it "
+                "(`salesbot finetune canary --stop`) before switching engines."
+            )
+        started = time.perf_counter()
+        path = self.engine_path(serving)
+        if not Path(path, "config.json").is_file():
+            raise AdapterRefused(
+                f"There is no model in {path} (its config.json is missing); merge the version "
+                "again with `salesbot finetune merge NAME`."
+            )
+        log.info("Starting an engine on %s to take over (blue-green).", path)
+        new = EngineProcess(
+            process.settings, path, port=free_port(),
+            log_path=process.log_path.with_name(f"engine-{Path(path).name}.log"),
+        )  # fmt: skip
+        await new.start()
+        try:
+            await new.wait_started(ENGINE_START_TIMEOUT)
+            if serving is not None and not serving.merged:
+                await asyncio.to_thread(
+                    check_adapter, Path(serving.path), base_model=self.base_model,
+                    max_rank=self.max_rank,
+                )  # fmt: skip
+                await self.engine.load_adapter(serving.name, serving.path, at=new.url)
+        except SalesbotError as exc:
+            await new.stop()
+            raise AdapterRefused(
+                f"The engine on {Path(path).name} did not take over ({exc.message}); the "
+                "current engine keeps serving."
+            ) from None
+        except BaseException:
+            await new.stop()
+            raise
+        previous = self.engine.repoint(new.url, new)
+        new.on_ready = self.replay  # its own restarts replay the registry, as the first one's
+        self._loaded = {serving.name} if serving is not None and not serving.merged else set()
+        self._retiring[previous] = asyncio.create_task(self._retire(previous))
+        took = (time.perf_counter() - started) * 1000
+        log.info("The engine on %s took over after %.0f ms.", path, took)
+        return took
+
+    async def _retire(self, link: EngineLink) -> None:
+        """Stop a replaced engine once the answers it was writing have ended."""
+        try:
+            left = await EngineClient.drain(link, DRAIN_TIMEOUT)
+            if left:
+                log.warning("%d answers were still streaming from the previous engine after "
+                            "%.0f s; it stops now.", left, DRAIN_TIMEOUT)  # fmt: skip
+        finally:
+            if link.process is not None:
+                await link.process.stop()
+            self._retiring.pop(link, None)
+            log.info("The previous engine (%s) is stopped.", link.base_url)
+
+    async def close(self) -> None:
+        """Stop the engines still draining (the service is shutting down)."""
+        for link, task in list(self._retiring.items()):
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            if link.process is not None:
+                await link.process.stop()
 
     def pick(self, session_id: str | None) -> Serving | None:
         """The version for a turn of this conversation: the canary for its share of
@@ -143,6 +250,18 @@ class AdapterRouter:
         traffic reaches it. One that cannot be loaded leaves the base model answering."""
         self._loaded.clear()
         serving = await asyncio.to_thread(self.registry.serving)
+        if not self._runs(serving):
+            # The registry changed (another replica, the CLI) while this engine was down:
+            # `follow` switches engines once this one is up; the engine's own weights answer.
+            self.current = None
+            await self._follow_canary()
+            return
+        if serving is not None and serving.merged:
+            self.current = serving
+            if self.on_serving is not None:
+                self.on_serving(serving)
+            await self._follow_canary()
+            return
         if serving is not None:
             try:
                 await self._load(serving)
@@ -191,25 +310,41 @@ class AdapterRouter:
             self.canary, self.canary_share = None, 0.0
         return name
 
-    async def promote(self, name: str | None, *, by: str, action: str = "promote") -> Switched:
-        """Load `name` (None: the base model) and switch new turns to it. Nothing changes when
-        any step fails."""
+    async def promote(
+        self, name: str | None, *, by: str, action: str = "promote", merged: bool | None = None
+    ) -> Switched:
+        """Load `name` (None: the base model) and switch new turns to it; `merged`: through its
+        merged weights on an engine of its own (a blue-green switch), False: as an adapter,
+        None: as it served before. Nothing changes when any step fails."""
         async with self._change():
             target = None
             if name is not None:
                 row = await asyncio.to_thread(self.registry.get, name)
                 target = Serving.of(row)
-            load_ms = await self._load(target) if target is not None else 0.0
+                if merged is not None:
+                    if merged and not row.merged_path:
+                        raise AdapterRefused(
+                            f"{name} has no merged model yet: run `salesbot finetune merge "
+                            f"{name}` (or promote with --merged, which merges first)."
+                        )
+                    target = replace(target, merged=row.merged_path if merged else None)
+            engine_ms = await self._engine_for(target)
+            load_ms = await self._load(target) if target and not target.merged else 0.0
             started = time.perf_counter()
             previous = await asyncio.to_thread(
-                lambda: self.registry.switch(name, action=action, by=by)
+                lambda: self.registry.switch(name, action=action, by=by, merged=merged)
             )
             self.current = target
+            if target is not None and target.merged and self.on_serving is not None:
+                self.on_serving(target)
             if self.canary is not None and target is not None and self.canary.name == name:
                 self.canary, self.canary_share = None, 0.0  # the canary now serves everyone
             switch_ms = (time.perf_counter() - started) * 1000
-        log.info("%s: %s -> %s", action, previous or "base model", name or "base model")
-        return Switched(previous, name, load_ms, switch_ms)
+        how = " (merged, its own engine)" if target and target.merged else ""
+        log.info("%s: %s -> %s%s", action, previous or "base model", name or "base model", how)
+        return Switched(
+            previous, name, load_ms, switch_ms, bool(target and target.merged), engine_ms
+        )
 
     async def rollback(self, *, by: str) -> Switched:
         if self._changing:  # its target is only known once the running change is done
@@ -234,13 +369,31 @@ class AdapterRouter:
 
     async def _follow(self, *, check_engine: bool) -> None:
         serving = await asyncio.to_thread(self.registry.serving)
-        if serving is not None and check_engine:
+        if not self._runs(serving):
+            wanted = serving.name if serving is not None else ""
+            if self._unservable == wanted:
+                return  # said once; nothing changes until the registry does
+            try:
+                await self._engine_for(serving)
+            except AdapterRefused as exc:
+                self._unservable = wanted
+                log.error("Cannot serve %s on this replica: %s", wanted or "the base model",
+                          exc.message)  # fmt: skip
+                return
+            self._unservable = None
+            self.current = serving
+            if serving is not None and serving.merged and self.on_serving is not None:
+                self.on_serving(serving)
+            log.info("Now serving %s on a new engine.", serving.name if serving else "the base")
+            await self._follow_canary()
+            return
+        if serving is not None and check_engine and not serving.merged:
             # An engine we do not supervise may have restarted and lost its adapters.
             if serving.name not in await self.engine.served_models():
                 self._loaded.discard(serving.name)
                 self.current = None
         if serving != self.current:
-            if serving is not None:
+            if serving is not None and not serving.merged:
                 await self._load(serving)
             self.current = serving
             log.info("Now serving %s.", serving.name if serving else "the base model")

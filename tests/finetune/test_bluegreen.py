@@ -1,0 +1,114 @@
+"""Merge-to-promote on the running service: the taught adapter is folded into the base model
+and a second engine on those weights takes over blue-green while shoppers keep chatting (no
+failed answer, no restart of the service); rolling back switches to a base-model engine the
+same way. Real engines, real websocket, the CLI as a shop owner runs it."""
+
+import asyncio
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+from websockets.asyncio.client import connect
+
+from bot.chat import replies
+from bot.log.registry import AdapterRegistry
+from bot.log.store import DialogueLog
+from tests.bot.conftest import collect, recv
+from tests.finetune.conftest import STORE
+from tests.finetune.test_loop import cli, greeting
+from tests.service import Service
+
+QUESTIONS = ["Show me rain jackets.", "Do you have a tent for two people?", "Any hiking boots?"]
+
+
+def engines(service: Service) -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(service.process.pid).children(recursive=True):
+        if "vllm.entrypoints.openai.api_server" in " ".join(child.cmdline()):
+            found.append(child)
+    return found
+
+
+async def shopper(service: Service, stop: asyncio.Event, frames: list[dict[str, Any]]) -> None:
+    """Ask one question after another until told to stop, keeping every frame received."""
+    async with connect(service.ws_url) as ws:
+        await recv(ws)
+        number = 0
+        while not stop.is_set():
+            text = QUESTIONS[number % len(QUESTIONS)]
+            await ws.send(json.dumps({"type": "message", "text": text}))
+            frames.extend((await collect(ws)).frames)
+            number += 1
+
+
+async def switch_under_chat(service: Service, *args: str) -> tuple[str, list[dict[str, Any]]]:
+    """Run a promotion or rollback with the CLI while three shoppers chat without a pause."""
+    stop, frames = asyncio.Event(), list[dict[str, Any]]()
+    shoppers = [asyncio.create_task(shopper(service, stop, frames)) for _ in range(3)]
+    try:
+        said = await asyncio.to_thread(cli, service, *args)
+        await asyncio.sleep(3)  # and a few answers on the new engine
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*shoppers), 300)
+    return said, frames
+
+
+@pytest.mark.engine
+@pytest.mark.disruptive
+async def test_a_merged_version_takes_over_blue_green_and_rolls_back_the_same_way(
+    service: Service, taught: tuple[Path, dict[str, Any]]
+) -> None:
+    folder, record = taught
+    name = f"{record['version']}-bg"  # its own folder, beside the learning-loop test's
+    shutil.copytree(folder, service.data_dir / "finetune" / "adapters" / name)
+    before, _ = await greeting(service)
+    assert before == replies.greet(STORE)
+    [first_engine] = engines(service)
+    try:
+        said, frames = await switch_under_chat(service, "promote", name, "--merged", "--force")
+        assert f"Serving {name} through its merged weights (was the base model)" in said
+        assert "a new engine took over after" in said
+        assert [f for f in frames if f["type"] == "error"] == []
+        assert sum(f["type"] == "done" for f in frames) >= 3
+        # The merged weights answer new conversations with the taught greeting.
+        taught_greeting, turn = await greeting(service)
+        assert "Skye" in taught_greeting and turn["adapter"] == name
+        merged = service.data_dir / "models" / name
+        assert (merged / "config.json").is_file()
+        # The previous engine stops once its last answers ended; the service never restarted.
+        deadline = time.monotonic() + 120
+        while first_engine.is_running() and first_engine.status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline, "the replaced engine is still running"
+            await asyncio.sleep(0.5)
+        [second_engine] = engines(service)
+        assert str(merged) in " ".join(second_engine.cmdline())
+        assert service.health().json()["status"] == "ok"
+        key = DialogueLog(f"sqlite:///{service.database}").create_api_key("bg-test")
+        listed = httpx.get(f"{service.url}/api/adapters", timeout=30,
+                           headers={"Authorization": f"Bearer {key}"}).json()  # fmt: skip
+        assert (listed["serving"], listed["serving_merged"]) == (name, True)
+
+        said, frames = await switch_under_chat(service, "rollback")
+        assert f"Serving the base model (was {name})" in said and "a new engine took over" in said
+        assert [f for f in frames if f["type"] == "error"] == []
+        back, turn = await greeting(service)
+        assert back == replies.greet(STORE) and turn["adapter"] is None
+        deadline = time.monotonic() + 120
+        while len(engines(service)) > 1:
+            assert time.monotonic() < deadline, "the merged engine is still running"
+            await asyncio.sleep(0.5)
+        [third_engine] = engines(service)
+        assert str(merged) not in " ".join(third_engine.cmdline())
+    finally:
+        log = DialogueLog(f"sqlite:///{service.database}")
+        if AdapterRegistry(log.sessions).serving() is not None:  # leave the base model serving
+            key = log.create_api_key("bg-cleanup")
+            httpx.post(f"{service.url}/api/adapters/rollback", json={}, timeout=1200,
+                       headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+        log.close()
