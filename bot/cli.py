@@ -431,7 +431,9 @@ def bench_adapters(
 @bench_app.command("widget")
 def bench_widget(
     loads: Annotated[int, typer.Option(min=1, help="Page loads with and without the widget.")] = 10,
-    questions: Annotated[int, typer.Option(min=1, max=8, help="Answers streamed.")] = 3,
+    questions: Annotated[
+        int, typer.Option(min=0, max=8, help="Answers streamed (0: page figures only).")
+    ] = 3,
     throttle: Annotated[float, typer.Option(min=1, help="CPU slowdown, as for a phone.")] = 4.0,
     output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
 ) -> None:
