@@ -14,6 +14,7 @@ import os
 import platform
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import uvloop
@@ -32,11 +33,13 @@ class AdapterBenchOptions:
     turns: int = 3  # per conversation, each conversation a new session
     switches: int = 6
     max_tokens: int = 48
+    merged: bool = False  # promote through the merged weights: blue-green engine switches
 
     def command(self) -> str:
         return (
             f"salesbot bench adapters {self.adapter} --concurrency {self.concurrency} "
             f"--turns {self.turns} --switches {self.switches} --max-tokens {self.max_tokens}"
+            + (" --merged" if self.merged else "")
         )
 
 
@@ -116,6 +119,9 @@ async def _measure(
             await router.promote(None, by="bench", action="rollback")
         await load(url, options, "warm-up", [])
         base = await load(url, options, "base model", bad)
+        if options.merged:
+            paths = await _blue_green(router, url, settings, options, bad, switches)
+            return _result(settings, options, [base.summary(), *paths], switches, bad)
         switched = await router.promote(options.adapter, by="bench")
         switches.append({"to": options.adapter, "load_ms": switched.load_ms,
                          "switch_ms": switched.switch_ms})  # fmt: skip
@@ -148,17 +154,78 @@ async def _measure(
             during.wall_s += round_.wall_s
         await flipping
     finally:
-        if router.model != started_with:
-            await router.promote(started_with, by="bench", action="rollback")
+        if router.model != started_with or router.current and router.current.merged:
+            await router.promote(started_with, by="bench", action="rollback", merged=False)
+    return _result(
+        settings, options, [base.summary(), adapter.summary(), during.summary()], switches, bad
+    )
+
+
+def _result(
+    settings: Settings,
+    options: AdapterBenchOptions,
+    paths: list[dict[str, Any]],
+    switches: list[dict[str, Any]],
+    bad: list[str],
+) -> dict[str, Any]:
     return {
         "command": options.command(),
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
         f"Python {platform.python_version()}",
         "model": settings.model,
-        "paths": [base.summary(), adapter.summary(), during.summary()],
+        "paths": paths,
         "switches": switches,
         "failed_or_garbled": bad,
     }
+
+
+async def _blue_green(
+    router: Any,
+    url: str,
+    settings: Settings,
+    options: AdapterBenchOptions,
+    bad: list[str],
+    switches: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Promote through the merged weights (a new engine takes over) and roll back (a base-model
+    engine takes over again), each while the conversations go on; then the merged model's own
+    figures between the two."""
+    from bot.prepare import model_path
+    from finetune.merge import merge
+
+    row = await asyncio.to_thread(router.registry.get, options.adapter)
+    if not row.merged_path:
+        folder = await asyncio.to_thread(
+            merge, Path(row.path), model_path(settings), settings.data_dir / "models"
+        )
+        await asyncio.to_thread(router.registry.set_merged, options.adapter, str(folder))
+
+    async def switch(to: str | None, name: str) -> dict[str, Any]:
+        started = time.perf_counter()
+        task = asyncio.create_task(
+            router.promote(
+                to, by="bench", merged=True if to else None, action="promote" if to else "rollback"
+            )  # fmt: skip
+        )
+        during = PathResult(name)
+        while not task.done():
+            round_ = await load(url, options, name, bad)
+            during.ttft_s += round_.ttft_s
+            during.tokens += round_.tokens
+            during.errors += round_.errors
+            during.wall_s += round_.wall_s
+        done = await task
+        switches.append({
+            "to": to or "base model", "engine_ms": round(done.engine_ms, 1),
+            "switch_ms": round(done.switch_ms, 1),
+            "total_ms": round((time.perf_counter() - started) * 1000, 1),
+        })  # fmt: skip
+        return during.summary()
+
+    promoting = await switch(options.adapter, "during the switch to the merged engine")
+    merged = await load(url, options, f"merged {options.adapter} (its own engine)", bad)
+    rolling = await switch(None, "during the switch back to a base-model engine")
+    return [promoting, merged.summary(), rolling]
 
 
 def run(settings: Settings, options: AdapterBenchOptions) -> dict[str, Any]:

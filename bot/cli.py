@@ -389,13 +389,20 @@ def bench_adapters(
     turns: Annotated[int, typer.Option(min=1, max=8, help="Messages per conversation.")] = 3,
     switches: Annotated[int, typer.Option(min=0, help="Promote/rollback under load.")] = 6,
     max_tokens: Annotated[int, typer.Option(min=1)] = 48,
+    merged: Annotated[
+        bool,
+        typer.Option(
+            help="Promote through the merged weights and roll back: blue-green engine "
+            "switches under load, and the merged model's own figures (--switches is ignored)."
+        ),
+    ] = False,
     output: Annotated[Path | None, typer.Option(help="Also write the results as JSON.")] = None,
 ) -> None:
     """Base model vs an adapter (TTFT, tokens/s), and switching between them under load."""
     from bot.bench_adapters import AdapterBenchOptions, run
     from bot.log.store import NotFound
 
-    options = AdapterBenchOptions(adapter, concurrency, turns, switches, max_tokens)
+    options = AdapterBenchOptions(adapter, concurrency, turns, switches, max_tokens, merged)
     try:
         results = run(Settings(), options)
     except NotFound as exc:
@@ -419,8 +426,9 @@ def bench_adapters(
         # fmt: skip
     console.print(table)
     for switch in results["switches"]:
-        console.print(f"switch to {switch['to']}: load {switch['load_ms']:.0f} ms, "
-                      f"switch {switch['switch_ms']:.1f} ms")  # fmt: skip
+        took = (f"new engine took over after {switch['engine_ms'] / 1000:.1f} s"
+                if "engine_ms" in switch else f"load {switch['load_ms']:.0f} ms")  # fmt: skip
+        console.print(f"switch to {switch['to']}: {took}, switch {switch['switch_ms']:.1f} ms")
     console.print(f"failed or garbled conversations: {len(results['failed_or_garbled'])}")
     for line in results["failed_or_garbled"][:20]:
         console.print(f"  {escape(line)}")

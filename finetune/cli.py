@@ -408,6 +408,8 @@ def list_command() -> None:
             gate = "-" if row.evaluation is None else (
                 "passed" if row.evaluation.get("passed") else "failed")  # fmt: skip
             status = row.status + (f" {row.canary_share:.0%}" if row.canary_share else "")
+            if row.status == "serving" and row.serve_merged:
+                status += " (merged)"
             adapters.add_row(
                 row.name, row.dataset, status, "-" if loss is None else f"{loss:.4f}",
                 gate, row.created_at.isoformat()[:19],
