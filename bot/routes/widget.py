@@ -97,10 +97,11 @@ async def demo_shop(
     color: str = "#0b57d0",
     position: Literal["left", "right"] = "right",
     widget: bool = True,
+    load: Literal["defer", "async"] = "defer",
 ) -> HTMLResponse:
     """Serve a demo shop page over the catalog with the widget on it: try the shop's
     `?lang=` (en, de, ar), `?color=` (#rrggbb) and `?position=` (left, right); `?widget=0`
-    leaves the widget out, for comparisons."""
+    leaves the widget out and `?load=async` loads its tag async, for comparisons."""
     if not LANG.match(lang):
         raise BadRequest("lang is a language tag such as en, de or ar.")
     if not COLOR.match(color):
@@ -114,6 +115,9 @@ async def demo_shop(
     page = page.replace("{products}", "\n".join(_item(p) for p in products))
     if not widget:
         page = "\n".join(line for line in page.splitlines() if "/widget.js" not in line)
+    elif load == "async":
+        page = page.replace('data-position="' + position + '" defer>', 'data-position="'
+                            + position + '" async>')  # fmt: skip
     return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_POLICY})
 
 

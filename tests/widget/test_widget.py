@@ -324,6 +324,16 @@ def contrast(a: list[int], b: list[int]) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def test_widget_tag_loaded_async_works_as_deferred(shop: Shop) -> None:
+    """Shops paste the tag with `async` or `defer`; the demo uses `defer` (its launcher is
+    painted sooner, docs/benchmarks.md). The same widget must work either way."""
+    shop.visit("/demo?load=async")
+    assert shop.page.locator('script[src$="/widget.js"]').evaluate("s => s.async") is True
+    shop.open()
+    assert "jacket" in shop.ask("Do you have rain jackets?").casefold()
+    assert shop.errors == []
+
+
 @pytest.mark.parametrize("color", ["#ffee00", "#00aaff", "#777777", "#0b57d0"])
 def test_widget_shop_colour_keeps_its_text_readable(shop: Shop, color: str) -> None:
     shop.visit(f"/demo?color=%23{color[1:]}&position=left")
