@@ -4,7 +4,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import torch
 from fastapi import FastAPI, Request
@@ -18,7 +17,7 @@ from bot.chat import ChatService
 from bot.chat.hub import Hub
 from bot.chat.phrase import banned_token_bias, known_words, token_texts
 from bot.config import Settings
-from bot.engine.adapters import AdapterRouter
+from bot.engine.adapters import AdapterRouter, model_ready
 from bot.engine.client import EngineClient
 from bot.engine.process import EngineProcess
 from bot.errors import BadRequest, SalesbotError, not_text
@@ -106,7 +105,7 @@ def engine_weights(registry: AdapterRegistry, base: str, lora: bool) -> str:
     serving = registry.serving()
     if serving is None or not serving.merged:
         return base
-    if not Path(serving.merged).is_dir():
+    if not model_ready(serving.merged):
         log.error("The merged model of %s is missing (%s); starting on the base model.",
                   serving.name, serving.merged)  # fmt: skip
         return base
@@ -178,7 +177,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         refitting.cancel()
         await app.state.hub.close()
         if following is not None:
-            following.cancel()
+            following.cancel()  # and wait: it may be starting an engine
+            await asyncio.gather(following, return_exceptions=True)
         if adapters is not None:
             await adapters.close()  # engines a blue-green switch replaced, still draining
         running = engine.process  # the one serving now (a switch may have replaced `process`)

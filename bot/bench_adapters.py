@@ -14,7 +14,6 @@ import os
 import platform
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import uvloop
@@ -112,6 +111,7 @@ async def _measure(
     )
     await asyncio.to_thread(router.registry.get, options.adapter)  # a clear error if unknown
     started_with = router.model
+    started_merged = bool(router.current and router.current.merged)
     bad: list[str] = []
     switches: list[dict[str, Any]] = []
     try:
@@ -154,8 +154,10 @@ async def _measure(
             during.wall_s += round_.wall_s
         await flipping
     finally:
-        if router.model != started_with or router.current and router.current.merged:
-            await router.promote(started_with, by="bench", action="rollback", merged=False)
+        now_merged = bool(router.current and router.current.merged)
+        if router.model != started_with or now_merged != started_merged:
+            back = started_merged if started_with is not None else None
+            await router.promote(started_with, by="bench", action="rollback", merged=back)
     return _result(
         settings, options, [base.summary(), adapter.summary(), during.summary()], switches, bad
     )
@@ -191,14 +193,12 @@ async def _blue_green(
     engine takes over again), each while the conversations go on; then the merged model's own
     figures between the two."""
     from bot.prepare import model_path
-    from finetune.merge import merge
+    from finetune.merge import ensure_merged
 
-    row = await asyncio.to_thread(router.registry.get, options.adapter)
-    if not row.merged_path:
-        folder = await asyncio.to_thread(
-            merge, Path(row.path), model_path(settings), settings.data_dir / "models"
-        )
-        await asyncio.to_thread(router.registry.set_merged, options.adapter, str(folder))
+    await asyncio.to_thread(
+        ensure_merged, router.registry, options.adapter, model_path(settings),
+        settings.data_dir / "models",
+    )  # fmt: skip
 
     async def switch(to: str | None, name: str) -> dict[str, Any]:
         started = time.perf_counter()

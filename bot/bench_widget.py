@@ -14,6 +14,7 @@ import asyncio
 import os
 import platform
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,8 @@ class WidgetBenchOptions:
         )
 
 
-def _stats(values: list[float]) -> dict[str, float | int]:
+def _stats(found: Sequence[float | None]) -> dict[str, float | int]:
+    values = [v for v in found if v is not None]
     if not values:
         return {"n": 0}
     ordered = sorted(values)
@@ -86,7 +88,7 @@ async def _page(browser: Any, throttle: float) -> Any:
     return page
 
 
-async def _load(browser: Any, base: str, throttle: float, widget: bool) -> dict[str, float]:
+async def _load(browser: Any, base: str, throttle: float, widget: bool) -> dict[str, float | None]:
     page = await _page(browser, throttle)
     await page.goto(f"{base}/demo{'' if widget else '?widget=0'}", wait_until="load")
     await page.wait_for_timeout(3000)
@@ -99,13 +101,13 @@ async def _load(browser: Any, base: str, throttle: float, widget: bool) -> dict[
         "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null"
     )
     await page.context.close()
-    return {
+    return {  # None: not seen (a time may be negative: a paint before DOMContentLoaded)
         "blocking_ms": sum(max(0.0, duration - 50) for _, duration in tasks),
-        "launcher_ms": (launcher - loaded) if launcher is not None else -1.0,
+        "launcher_ms": (launcher - loaded) if launcher is not None else None,
         # The page's own first paint: the launcher cannot be on screen before it.
-        "page_paint_ms": (painted - loaded) if painted is not None else -1.0,
+        "page_paint_ms": (painted - loaded) if painted is not None else None,
         "launcher_after_paint_ms": (
-            launcher - painted if launcher is not None and painted is not None else -1.0
+            launcher - painted if launcher is not None and painted is not None else None
         ),
     }
 
@@ -129,10 +131,13 @@ async def _tokens(browser: Any, base: str, throttle: float, questions: int) -> l
     return latencies
 
 
-async def _page_cost(base: str, options: WidgetBenchOptions) -> dict[str, list[dict[str, float]]]:
+Loads = dict[str, list[dict[str, float | None]]]  # per page kind, each load's figures
+
+
+async def _page_cost(base: str, options: WidgetBenchOptions) -> Loads:
     from playwright.async_api import async_playwright
 
-    loads: dict[str, list[dict[str, float]]] = {"without widget": [], "with widget": []}
+    loads: Loads = {"without widget": [], "with widget": []}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
@@ -163,10 +168,10 @@ async def _streaming(base: str, options: WidgetBenchOptions) -> dict[str, list[f
 
 def _report(
     options: WidgetBenchOptions,
-    loads: dict[str, list[dict[str, float]]],
+    loads: Loads,
     tokens: dict[str, list[float]],
 ) -> dict[str, Any]:
-    blocking = {k: [r["blocking_ms"] for r in v] for k, v in loads.items()}
+    blocking = {k: [r["blocking_ms"] or 0.0 for r in v] for k, v in loads.items()}
     added = statistics.median(blocking["with widget"]) - statistics.median(
         blocking["without widget"]
     )

@@ -362,10 +362,9 @@ def promote_command(
     merged into the base model on a new engine that takes over (--merged)."""
     settings = Settings()
     with registry(settings) as adapters:
-        row = adapters.get(name)  # registered, with a clear message when it is not
-        if merged and not row.merged_path:
-            folder = _merge(settings, name, row.path)
-            adapters.set_merged(name, str(folder))
+        adapters.get(name)  # registered, with a clear message when it is not
+        if merged:
+            _merge(settings, adapters, name)
     body = {"name": name, "force": force, "by": "cli", "merged": merged}
     _switched(_service(settings, url, "promote", body, timeout=SWITCH_TIMEOUT))
 
@@ -480,9 +479,7 @@ def merge_command(
     """Fold an adapter into a copy of the base model, to serve at the base model's speed."""
     settings = Settings()
     with registry(settings) as adapters:
-        row = adapters.get(name)
-        folder = _merge(settings, name, row.path)
-        adapters.set_merged(name, str(folder))
+        folder = _merge(settings, adapters, name)
     console.print(f"Merged into {escape(str(folder))}")
     console.print(
         f"Serve it with no restart: salesbot finetune promote {name} --merged (a new engine "
@@ -490,14 +487,14 @@ def merge_command(
     )
 
 
-def _merge(settings: Settings, name: str, adapter: str) -> Path:
+def _merge(settings: Settings, adapters: "AdapterRegistry", name: str) -> Path:
     from bot.prepare import model_path
-    from finetune.merge import merge
+    from finetune.merge import ensure_merged
     from finetune.train import TrainingError
 
     try:
         with console.status(f"Merging {name} into the base model..."):
-            return merge(Path(adapter), model_path(settings), settings.data_dir / "models")
+            return ensure_merged(adapters, name, model_path(settings), settings.data_dir / "models")
     except TrainingError as exc:
         raise fail(str(exc), code=1) from None
 

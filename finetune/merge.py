@@ -4,9 +4,12 @@ the base model's speed (serving through an adapter is about half as fast on a CP
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from finetune.train import TrainingError
+
+if TYPE_CHECKING:
+    from bot.log.registry import AdapterRegistry
 
 MERGED_FILE = "merged.json"
 
@@ -38,3 +41,14 @@ def merge(adapter: Path, base_model: str, out_root: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return target
+
+
+def ensure_merged(registry: "AdapterRegistry", name: str, base_model: str, out_root: Path) -> Path:
+    """The adapter's merged model, merged now if it never was, and recorded in the registry
+    (what `promote --merged` and the service's engine start read)."""
+    row = registry.get(name)
+    if row.merged_path and (Path(row.merged_path) / MERGED_FILE).is_file():
+        return Path(row.merged_path)
+    folder = merge(Path(row.path), base_model, out_root)
+    registry.set_merged(name, str(folder))
+    return folder

@@ -171,7 +171,11 @@ def _shopify_values(data: dict[str, object]) -> dict[str, object]:
     values = _by_key(data)
     if "url_handle" not in values:
         return values
-    renamed = {SHOPIFY_RENAMED.get(k, k): v for k, v in values.items()}
+    renamed: dict[str, object] = {}
+    for key, value in values.items():
+        name = SHOPIFY_RENAMED.get(key, key)
+        if _text(value) or name not in renamed:  # two names for one column: the filled one
+            renamed[name] = value
     policy = _text(renamed.get("variant_inventory_policy")).casefold()
     if policy in {"true", "false"}:  # the new export's yes/no for "Continue selling"
         renamed["variant_inventory_policy"] = "continue" if policy == "true" else "deny"

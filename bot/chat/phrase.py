@@ -9,7 +9,7 @@ import re
 from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
-from bot.engine.client import EngineClient, Usage
+from bot.engine.client import EngineClient, EngineLink, Usage
 
 # Lower-case words, an optional comma after a word, and one sentence end: nothing else. Each
 # action's lead-in starts with fixed words, so the small model continues a sensible opening
@@ -138,6 +138,7 @@ async def stream_lead(
     max_tokens: int = MAX_LEAD_TOKENS,
     opening: str = "",
     model: str | None = None,
+    link: EngineLink | None = None,
 ) -> AsyncGenerator[str, None]:
     """Yield the lead-in word by word, capitalised; a word that is banned or starts a loop ends
     it there (the tripwire behind the logit bias), so only clean whole words are shown.
@@ -156,6 +157,7 @@ async def stream_lead(
         usage=usage,
         model=model,
         extra=extra,
+        link=link,
     )
     try:
         async for piece in pieces:

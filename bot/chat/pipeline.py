@@ -5,6 +5,7 @@ what they produce and records the outcome, whatever happens, before `Done`.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, Sequence
@@ -30,7 +31,7 @@ from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import IntentClassifier, load_learned, refine, serving
 from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
-from bot.engine.client import EngineClient, Usage
+from bot.engine.client import EngineClient, EngineLink, Usage
 from bot.errors import BadRequest, LogUnavailable, SalesbotError, is_unicode, not_text
 from bot.grounding import GroundingGuard
 from bot.insight.sentiment import COMPLAINT, sentiment
@@ -119,7 +120,7 @@ class ChatService:
             self.classifier = await asyncio.to_thread(
                 load_learned, self.intents_dir, version, self.index.embed_queries
             )
-        except (OSError, ValueError, KeyError) as exc:
+        except Exception as exc:  # whatever a damaged folder raises, shoppers must not see it
             self._intents_failed = version
             log.error("Intent classifier %s cannot be loaded (%s); the current one stays.",
                       version, exc)  # fmt: skip
@@ -255,6 +256,9 @@ class ChatService:
         # while it streams changes the next turn, not this one.
         serving = self.adapters.pick(session_id) if self.adapters is not None else None
         outcome.adapter = serving.name if serving else None
+        # And the engine it runs on, picked in the same step (a blue-green switch changes both
+        # at once) and held until the turn ends, so that engine is not stopped under it.
+        link = self.engine.hold()
 
         def show(text: str) -> Token:
             if outcome.ttft_ms is None:
@@ -285,8 +289,10 @@ class ChatService:
                     yield Products(hits, plan.notes)
                 if plan.lead is not None:
                     outcome.lead_prompt = plan.lead
-                    async for piece in self.generate(plan, usage, temperature, max_tokens, serving):
-                        yield show(piece)
+                    lead_in = self.generate(plan, usage, temperature, max_tokens, serving, link)
+                    async with contextlib.aclosing(lead_in):
+                        async for piece in lead_in:
+                            yield show(piece)
                     outcome.lead_text = lead = "".join(shown)
                     if shown and not lead.rstrip().endswith((".", "!", "?")):
                         yield show(".")
@@ -325,6 +331,7 @@ class ChatService:
             raise
         finally:
             self.active -= 1
+            self.engine.release(link)
             outcome.reply = "".join(shown)
             outcome.total_ms = (time.perf_counter() - started) * 1000
             METRICS.observe_turn(outcome)
@@ -347,6 +354,7 @@ class ChatService:
         temperature: float | None,
         max_tokens: int | None,
         serving: Serving | None,
+        link: EngineLink | None = None,
     ) -> AsyncGenerator[str, None]:
         """The model's lead-in, through the grounding guard as a tripwire that should not fire."""
         await self.engine.ensure_ready(self.settings.engine_start_timeout)
@@ -361,9 +369,11 @@ class ChatService:
             max_tokens=max_tokens or self.settings.max_reply_tokens,
             opening=OPENINGS.get(plan.decision.action, ""),
             model=serving.request_model if serving else None,
+            link=link,
         )
-        async for piece in self._guarded(plan, pieces):
-            yield piece
+        async with contextlib.aclosing(self._guarded(plan, pieces)) as guarded:
+            async for piece in guarded:
+                yield piece
 
     def warm_voices(self, serving: Serving) -> None:
         """Write a newly served version's voice replies now, before a shopper says hello."""

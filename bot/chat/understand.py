@@ -177,8 +177,12 @@ def load_learned(folder: Path, version: str, embed: Embed) -> IntentClassifier:
             raise ValueError(f"Unknown intent {item['intent']!r} in {target}.")
         examples.append((item["intent"], item["text"]))
     vectors = np.load(target / "vectors.npy", allow_pickle=False)
-    if vectors.shape[0] != len(examples):
-        raise ValueError(f"{target} has {len(examples)} examples but {vectors.shape[0]} vectors.")
+    width = len(embed(["probe"])[0])  # the embedding model the service runs now
+    if vectors.ndim != 2 or vectors.shape != (len(examples), width):
+        raise ValueError(
+            f"{target} has {len(examples)} examples but vectors shaped {vectors.shape}; "
+            f"({len(examples)}, {width}) was expected. Learn it again."
+        )
     return IntentClassifier(embed, examples, vectors=vectors, version=version)
 
 

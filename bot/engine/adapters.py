@@ -34,8 +34,18 @@ EXTERNAL = (
     "of the engine it supervises; with an external engine (SALESBOT_ENGINE_URL), start vLLM on "
     "the merged folder yourself, or promote the version as an adapter (without --merged)."
 )
+MERGED_ENGINE = (
+    "The engine runs a version's merged weights; a canary is an adapter on the base model. Roll "
+    "back, or promote that version --as-adapter, before starting a canary."
+)
 ENGINE_START_TIMEOUT = 900.0  # a new engine's start-up, before the switch is given up
 DRAIN_TIMEOUT = 300.0  # answers still streaming on the previous engine get this long
+
+
+def model_ready(path: str) -> bool:
+    """Whether a folder holds a model an engine can start on (merged weights are written whole
+    or not at all, with their config.json)."""
+    return Path(path, "config.json").is_file()
 
 
 def free_port() -> int:
@@ -126,7 +136,8 @@ class AdapterRouter:
         self.on_serving: Callable[[Serving], None] | None = None
         # Engines replaced by a blue-green switch, until their last answers end.
         self._retiring: dict[EngineLink, asyncio.Task[None]] = {}
-        self._unservable: str | None = None  # a version this replica cannot run (logged once)
+        # A version this replica could not start an engine for: (it, next try, pause).
+        self._unservable: tuple[Serving | None, float, float] | None = None
 
     @property
     def model(self) -> str | None:
@@ -144,14 +155,13 @@ class AdapterRouter:
         running = process.model_path if process is not None else self.base_model
         return running == self.engine_path(serving)
 
-    async def _engine_for(self, serving: Serving | None) -> float:
-        """Blue-green: when `serving` needs other weights than the engine runs, start an engine
-        on them beside the current one, load `serving` into it if it is an adapter, then send
-        new requests there; answers streaming on the old engine finish there, and it stops
-        after them. Any failure before the switch leaves the current engine serving. Returns
-        the milliseconds until the new engine took over (0: no switch needed)."""
+    async def _start_engine(self, serving: Serving | None) -> EngineProcess | None:
+        """Blue-green, first half: when `serving` needs other weights than the engine runs,
+        start an engine on them beside the current one and load `serving` into it if it is an
+        adapter. Returns it ready (None: no switch needed); the current engine keeps serving
+        until `_take_over`. A failure stops the new engine and changes nothing."""
         if self._runs(serving):
-            return 0.0
+            return None
         process = self.engine.process
         if process is None:
             raise AdapterRefused(EXTERNAL)
@@ -160,9 +170,8 @@ class AdapterRouter:
                 f"The canary {self.canary.name} runs on the current engine; stop it "
                 "(`salesbot finetune canary --stop`) before switching engines."
             )
-        started = time.perf_counter()
         path = self.engine_path(serving)
-        if not Path(path, "config.json").is_file():
+        if serving is not None and serving.merged and not model_ready(path):
             raise AdapterRefused(
                 f"There is no model in {path} (its config.json is missing); merge the version "
                 "again with `salesbot finetune merge NAME`."
@@ -190,13 +199,23 @@ class AdapterRouter:
         except BaseException:
             await new.stop()
             raise
-        previous = self.engine.repoint(new.url, new)
-        new.on_ready = self.replay  # its own restarts replay the registry, as the first one's
-        self._loaded = {serving.name} if serving is not None and not serving.merged else set()
-        self._retiring[previous] = asyncio.create_task(self._retire(previous))
-        took = (time.perf_counter() - started) * 1000
-        log.info("The engine on %s took over after %.0f ms.", path, took)
-        return took
+        return new
+
+    def _take_over(self, new: EngineProcess | None, serving: Serving | None) -> None:
+        """Blue-green, second half, in one step with no await: new turns get `serving` and the
+        new engine together (a turn picks both at once); the old engine stops once the turns
+        holding it have ended. Also the plain switch when `new` is None."""
+        if new is not None:
+            previous = self.engine.repoint(new.url, new)
+            new.on_ready = self.replay  # its own restarts replay the registry
+            if previous.process is not None:
+                previous.process.on_ready = None  # draining: it must not replay into the new one
+            self._loaded = {serving.name} if serving is not None and not serving.merged else set()
+            self._retiring[previous] = asyncio.create_task(self._retire(previous))
+            log.info("The engine on %s took over.", new.model_path)
+        self.current = serving
+        if new is not None and serving is not None and serving.merged and self.on_serving:
+            self.on_serving(serving)
 
     async def _retire(self, link: EngineLink) -> None:
         """Stop a replaced engine once the answers it was writing have ended."""
@@ -212,12 +231,12 @@ class AdapterRouter:
             log.info("The previous engine (%s) is stopped.", link.base_url)
 
     async def close(self) -> None:
-        """Stop the engines still draining (the service is shutting down)."""
-        for link, task in list(self._retiring.items()):
+        """Stop the engines still draining (the service is shutting down): each retiring task
+        stops its engine as it ends."""
+        tasks = list(self._retiring.values())
+        for task in tasks:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            if link.process is not None:
-                await link.process.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def pick(self, session_id: str | None) -> Serving | None:
         """The version for a turn of this conversation: the canary for its share of
@@ -276,6 +295,8 @@ class AdapterRouter:
     async def _follow_canary(self) -> None:
         found = await asyncio.to_thread(self.registry.canary)
         canary, share = found if found is not None else (None, 0.0)
+        if canary is not None and not self._runs(None):
+            canary = None  # an adapter on merged weights would be neither version: the base answers
         if canary is not None and canary != self.canary:
             try:
                 await self._load(canary)
@@ -298,10 +319,12 @@ class AdapterRouter:
     async def start_canary(self, name: str, share: float, *, by: str) -> float:
         """Load `name` and send `share` of new conversations to it; returns the load time."""
         async with self._change():
+            if not self._runs(None):
+                raise AdapterRefused(MERGED_ENGINE)
             row = await asyncio.to_thread(self.registry.get, name)
-            load_ms = await self._load(Serving.of(row))
+            load_ms = await self._load(Serving.of(row, as_adapter=True))
             await asyncio.to_thread(lambda: self.registry.start_canary(name, share, by=by))
-            self.canary, self.canary_share = Serving.of(row), share
+            self.canary, self.canary_share = Serving.of(row, as_adapter=True), share
         return load_ms
 
     async def stop_canary(self, *, by: str) -> str:
@@ -328,15 +351,21 @@ class AdapterRouter:
                             f"{name}` (or promote with --merged, which merges first)."
                         )
                     target = replace(target, merged=row.merged_path if merged else None)
-            engine_ms = await self._engine_for(target)
-            load_ms = await self._load(target) if target and not target.merged else 0.0
-            started = time.perf_counter()
-            previous = await asyncio.to_thread(
-                lambda: self.registry.switch(name, action=action, by=by, merged=merged)
-            )
-            self.current = target
-            if target is not None and target.merged and self.on_serving is not None:
-                self.on_serving(target)
+            began = time.perf_counter()
+            new = await self._start_engine(target)
+            engine_ms = (time.perf_counter() - began) * 1000 if new is not None else 0.0
+            try:
+                adapter = target is not None and not target.merged and new is None
+                load_ms = await self._load(target) if adapter and target else 0.0
+                started = time.perf_counter()
+                previous = await asyncio.to_thread(
+                    lambda: self.registry.switch(name, action=action, by=by, merged=merged)
+                )
+            except BaseException:
+                if new is not None:
+                    await new.stop()  # the registry still names what serves: nothing changed
+                raise
+            self._take_over(new, target)
             if self.canary is not None and target is not None and self.canary.name == name:
                 self.canary, self.canary_share = None, 0.0  # the canary now serves everyone
             switch_ms = (time.perf_counter() - started) * 1000
@@ -370,20 +399,22 @@ class AdapterRouter:
     async def _follow(self, *, check_engine: bool) -> None:
         serving = await asyncio.to_thread(self.registry.serving)
         if not self._runs(serving):
-            wanted = serving.name if serving is not None else ""
-            if self._unservable == wanted:
-                return  # said once; nothing changes until the registry does
+            if self._unservable is not None and self._unservable[0] == serving:
+                if time.monotonic() < self._unservable[1]:
+                    await self._follow_canary()
+                    return  # said already; tried again after a pause
             try:
-                await self._engine_for(serving)
+                new = await self._start_engine(serving)
             except AdapterRefused as exc:
-                self._unservable = wanted
-                log.error("Cannot serve %s on this replica: %s", wanted or "the base model",
-                          exc.message)  # fmt: skip
+                pause = min(2 * self._unservable[2], 600.0) if self._unservable else 30.0
+                self._unservable = (serving, time.monotonic() + pause, pause)
+                what = serving.name if serving else "the base model"
+                log.error("Cannot serve %s on this replica: %s Trying again in %.0f s.",
+                          what, exc.message, pause)  # fmt: skip
+                await self._follow_canary()
                 return
             self._unservable = None
-            self.current = serving
-            if serving is not None and serving.merged and self.on_serving is not None:
-                self.on_serving(serving)
+            self._take_over(new, serving)
             log.info("Now serving %s on a new engine.", serving.name if serving else "the base")
             await self._follow_canary()
             return

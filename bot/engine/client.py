@@ -73,6 +73,17 @@ class EngineClient:
     def process(self) -> EngineProcess | None:
         return self.link.process
 
+    def hold(self) -> EngineLink:
+        """The engine a turn will use, counted as busy until `release`: a blue-green switch
+        lets the turn finish there, even if it has not started streaming yet."""
+        link = self.link
+        link.active += 1
+        return link
+
+    @staticmethod
+    def release(link: EngineLink) -> None:
+        link.active -= 1
+
     def repoint(self, base_url: str, process: EngineProcess | None) -> EngineLink:
         """Send new requests to another engine; returns the previous one, to drain and stop."""
         previous, self.link = self.link, self._link(base_url, process)
@@ -82,12 +93,13 @@ class EngineClient:
     async def drain(link: EngineLink, timeout: float) -> int:
         """Wait until no answer streams from `link` any more (or `timeout` seconds), close its
         client, and return how many were still streaming."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while link.active and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.1)
-        left = link.active
-        await link.openai.close()
-        return left
+        try:
+            deadline = asyncio.get_running_loop().time() + timeout
+            while link.active and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.1)
+            return link.active
+        finally:
+            await link.openai.close()
 
     async def ensure_ready(self, timeout: float) -> None:
         if self.process is not None:
@@ -138,11 +150,13 @@ class EngineClient:
         usage: Usage,
         model: str | None = None,
         extra: dict[str, Any] | None = None,
+        link: EngineLink | None = None,
     ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces; keep `usage` current from every chunk (vLLM's
         continuous usage stats), so a reply the caller stops early is still counted. The
-        answer stays on the engine it started on, even if the client is repointed meanwhile."""
-        link = self.link
+        answer stays on the engine it started on (or `link`, the one its turn holds), even if
+        the client is repointed meanwhile."""
+        link = link or self.link
         link.active += 1
         try:
             stream = await link.openai.chat.completions.create(  # type: ignore[call-overload]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -176,7 +177,7 @@ class Adapter(Base):
     # Where `salesbot finetune merge` folded it into the base model, and whether it serves (or
     # served) that way: an engine of its own runs the merged folder (a blue-green switch).
     merged_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    serve_merged: Mapped[bool] = mapped_column(Boolean, default=False)
+    serve_merged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AdapterSwitch(Base):

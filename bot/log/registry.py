@@ -34,8 +34,10 @@ class Serving:
     merged: str | None = None
 
     @classmethod
-    def of(cls, row: Adapter) -> "Serving":
+    def of(cls, row: Adapter, *, as_adapter: bool = False) -> "Serving":
+        """`as_adapter`: never through merged weights (a canary is always an adapter)."""
         merged = row.merged_path if row.serve_merged and row.merged_path else None
+        merged = None if as_adapter else merged
         taught = tuple(row.training.get("voice_texts", []))
         return cls(row.name, row.path, frozenset(row.slots), taught, merged)
 
@@ -94,7 +96,9 @@ class AdapterRegistry:
         """The version tried on a share of new conversations, and that share."""
         with self._sessions() as db:
             row = db.scalars(select(Adapter).where(Adapter.status == CANARY)).first()
-            return None if row is None else (Serving.of(row), row.canary_share or 0.0)
+            if row is None:
+                return None
+            return Serving.of(row, as_adapter=True), row.canary_share or 0.0
 
     def start_canary(self, name: str, share: float, *, by: str) -> None:
         if not 0 < share < 1:

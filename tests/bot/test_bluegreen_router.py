@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 import bot.engine.adapters as adapters_module
 from bot.app import engine_weights
@@ -55,13 +56,12 @@ def world(
     merged.mkdir(parents=True)
     (merged / "config.json").write_text("{}")
     registry.set_merged("ad-1", str(merged))
-    base = tmp_path / Path(BASE).name  # the base model's folder, as the adapters were trained on
-    base.mkdir()
-    (base / "config.json").write_text("{}")
-    first = StandInProcess(None, str(base), log_path=tmp_path / "engine.log")
+    # The base model by name, as SALESBOT_MODEL may give it (a hub name, no local folder).
+    base = "HuggingFaceTB/" + Path(BASE).name
+    first = StandInProcess(None, base, log_path=tmp_path / "engine.log")
     first.state = "ready"
     engine = EngineClient(first.url, "salesbot", timeout=5, process=first)  # type: ignore[arg-type]
-    router = AdapterRouter(engine, registry, base_model=str(base), max_rank=16)
+    router = AdapterRouter(engine, registry, base_model=base, max_rank=16)
     return router, engine, registry, merged
 
 
@@ -70,29 +70,52 @@ async def test_a_merged_version_gets_an_engine_of_its_own_and_the_old_one_drains
 ) -> None:
     router, engine, registry, merged = world
     old = engine.link
-    old.active = 1  # an answer is streaming from the base-model engine
+    held = engine.hold()  # a turn picked the base model and its engine, not streaming yet
+    assert held is old and old.active == 1
     switched = await router.promote("ad-1", by="t", merged=True)
     assert switched.merged and switched.engine_ms > 0 and switched.now == "ad-1"
     [new] = StandInProcess.started
     assert engine.process is new and new.model_path == str(merged) and new.on_ready is not None
+    assert old.process is not None and old.process.on_ready is None  # never replays into new
     serving = registry.serving()
     assert serving is not None and serving.merged == str(merged)
     assert router.current == serving and serving.request_model is None  # the engine's own name
+    assert router.pick("session-1") == serving and engine.link is not old  # picked together
     await asyncio.sleep(0.3)
-    assert old.process is not None and old.process.state == "ready"  # still answering
-    old.active = 0  # that answer ended
+    assert old.process.state == "ready"  # still there for the turn that holds it
+    engine.release(held)  # that turn ended
     for _ in range(50):
         if old.process.state == "stopped":
             break
         await asyncio.sleep(0.1)
     assert old.process.state == "stopped"
-    # Rolling back switches to a base-model engine the same way.
+    # A canary is an adapter on the base model: not while merged weights run.
+    with pytest.raises(AdapterRefused, match="runs a version's merged weights; a canary"):
+        await router.start_canary("ad-1", 0.2, by="t")
+    # Rolling back switches to a base-model engine the same way (the base given by name).
     back = await router.rollback(by="t")
     assert back.now is None and back.engine_ms > 0
     assert engine.process is StandInProcess.started[-1]
     assert engine.process.model_path == router.base_model
     assert registry.serving() is None and router.current is None
     await router.close()
+
+
+async def test_a_registry_write_that_fails_stops_the_new_engine_and_changes_nothing(
+    world: tuple[AdapterRouter, EngineClient, AdapterRegistry, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    router, engine, registry, _ = world
+    before = engine.link
+
+    def database_down(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("UPDATE adapters", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(registry, "switch", database_down)
+    with pytest.raises(OperationalError):
+        await router.promote("ad-1", by="t", merged=True)
+    [started] = StandInProcess.started
+    assert started.state == "stopped" and engine.link is before and router.current is None
 
 
 async def test_a_new_engine_that_fails_to_start_leaves_everything_as_it_was(
@@ -129,12 +152,15 @@ def test_the_service_starts_its_engine_on_the_merged_weights_that_serve(
 ) -> None:
     _, _, registry, merged = world
     assert engine_weights(registry, BASE, lora=True) == BASE
+    registry.register("ad-2", "/adapters/ad-2", trained("ad-2"))
+    registry.switch("ad-2", action="promote", by="t")
     registry.switch("ad-1", action="promote", by="t", merged=True)
     assert engine_weights(registry, BASE, lora=True) == str(merged)
     assert engine_weights(registry, BASE, lora=False) == BASE
     (merged / "config.json").unlink()
     merged.rmdir()
     assert engine_weights(registry, BASE, lora=True) == BASE  # gone: the base, and a log line
-    # Served the other way, the same version is a switch of its own; rollback skips it.
+    # Served the other way, the same version is a switch of its own; rollback skips it and
+    # goes to what served before that version.
     registry.switch("ad-1", action="promote", by="t", merged=False)
-    assert registry.rollback_target() is None
+    assert registry.rollback_target() == "ad-2"

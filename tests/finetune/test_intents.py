@@ -34,7 +34,8 @@ GERMAN = {
         "Wie kann ich meine Bestellung stornieren?", "Ich habe meine Rechnung nicht bekommen",
         "Wie ändere ich meine Lieferadresse?", "Meine Sendungsverfolgung funktioniert nicht",
         "Wie lange dauert der Versand nach Österreich?", "Kann ich meine Bestellung noch ändern?",
-        "Ich warte seit zwei Wochen auf meine Lieferung", "Wie bekomme ich eine Rechnung?",
+        "Ich warte seit zwei Wochen auf meine Lieferung",
+        "Wie bekomme ich eine Rechnung? Schreibt mir an jana.schulz@example.de",
     ],
     "browse": [
         "Ich suche eine warme Regenjacke", "Habt ihr Wanderschuhe für den Winter?",
@@ -89,6 +90,9 @@ def test_labels_from_review_teach_a_classifier_that_serves_only_because_it_beats
     # The saved version holds the shipped examples and the redacted labelled ones.
     saved = (tmp_path / "intents" / report["version"] / "examples.jsonl").read_text()
     assert saved.count("\n") == len(load_examples()) + report["learned_from"]
+    learned_texts = {item.text for item in found if not held_out(item.session_id, 0.3)}
+    assert any("jana.schulz" in text for text in learned_texts)  # learned from, so saved:
+    assert "jana.schulz" not in saved and "Schreibt mir an" in saved  # redacted, kept
 
 
 def test_labels_that_teach_nothing_new_leave_day_one_serving(
@@ -147,6 +151,7 @@ async def test_the_pipeline_picks_up_the_serving_classifier_and_survives_a_broke
     learned = await chat.intent_classifier()
     assert isinstance(learned, IntentClassifier) and learned.version == report["version"]
     assert learned.classify(message).intent == "human"
+    assert chat.day_one.classify(message).intent != "human"  # what the labels changed
     events = await turn(chat, message, session_id="session-de")
     assert [t.intent for t in log.turns("session-de") or []] == ["human"]
     assert events  # answered (a handover) with the learned classifier

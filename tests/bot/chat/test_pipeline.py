@@ -35,6 +35,12 @@ class ScriptedEngine:
     async def ensure_ready(self, timeout: float) -> None:
         return None
 
+    def hold(self) -> None:  # one engine: nothing to keep a turn on
+        return None
+
+    def release(self, link: Any) -> None:
+        return None
+
     async def stream_chat(self, messages: Any, **kwargs: Any) -> AsyncGenerator[str, None]:
         self.calls += 1
         for piece in self.pieces:
