@@ -56,22 +56,28 @@ def detect(columns: Iterable[str]) -> Kind:
     return "generic"
 
 
-def column_map(kind: Kind) -> dict[str, str]:
-    """The columns each catalog field is read from, as a dry run shows them."""
+def column_map(kind: Kind, columns: Iterable[str] = ()) -> dict[str, str]:
+    """The columns each catalog field is read from, as a dry run shows them (for Shopify, in
+    the layout the file has: the classic export or the one written since 2024)."""
+    if kind == "shopify" and "url_handle" in {_key(c) for c in columns}:
+        return dict(MAPS["shopify_2024"])
     return dict(MAPS.get(kind, {}))
 
 
 MAPS: dict[str, dict[str, str]] = {
     "shopify": {
-        "id": "Handle (or URL handle)", "title": "Title",
-        "description": "Body (HTML) (or Description)",
-        "price": "Variant Price (or Price)",
-        "regular_price": "Variant Compare At Price (or Compare-at price)",
-        "category": "Type (else Product Category)",
-        "image_url": "Image Src (or Product image URL)",
-        "in_stock": "Variant Inventory Qty / Tracker / Policy (or Inventory quantity / tracker / "
-                    "Continue selling when out of stock)",
+        "id": "Handle", "title": "Title", "description": "Body (HTML)",
+        "price": "Variant Price", "regular_price": "Variant Compare At Price",
+        "category": "Type (else Product Category)", "image_url": "Image Src",
+        "in_stock": "Variant Inventory Qty / Tracker / Policy",
         "variants": "rows sharing a Handle (Option1-3 Name/Value)",
+    },
+    "shopify_2024": {
+        "id": "URL handle", "title": "Title", "description": "Description",
+        "price": "Price", "regular_price": "Compare-at price",
+        "category": "Type (else Product category)", "image_url": "Product image URL",
+        "in_stock": "Inventory quantity / tracker / Continue selling when out of stock",
+        "variants": "rows sharing a URL handle (Option1-3 name/value)",
     },
     "woocommerce": {
         "id": "SKU (else ID)", "title": "Name", "description": "Short description + Description",

@@ -455,7 +455,7 @@ class ProductReader:
             self.columns = resolve_columns(columns, mapping) if columns else {}
             self.extra = [c for c in columns if c not in self.columns.values()]
         else:
-            self.columns = column_map(self.kind)
+            self.columns = column_map(self.kind, columns)
             self.extra = []
 
     def read(self, rows: Iterable[RawRow]) -> Iterator[Outcome]:

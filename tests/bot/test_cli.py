@@ -214,6 +214,18 @@ def test_cli_catalog_ingest_dry_run_shows_format_mapping_and_products_and_change
     assert rows[1][3] == "The price 'abc' is not a number; write it like 19.99."
 
 
+def test_cli_dry_run_names_the_columns_of_shopifys_2024_export(shop_copy: Path) -> None:
+    export = Path(__file__).parents[1] / "retrieval" / "fixtures" / "exports"
+    result = salesbot(
+        shop_copy, "catalog", "ingest", str(export / "shopify_products_2024.csv"), "--dry-run"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Format: shopify (nothing was changed: dry run)"
+    rows = table_rows(result.stdout)
+    assert ["id", "URL handle"] in rows and ["price", "Price"] in rows
+    assert "6 would be added" in result.stdout
+
+
 def test_cli_catalog_ingest_refuses_a_mapping_for_an_export_kind(tmp_path: Path) -> None:
     export = Path(__file__).parents[1] / "retrieval" / "fixtures" / "exports"
     result = salesbot(
