@@ -104,7 +104,7 @@ def train(
     day_one = IntentClassifier(embed, shipped, vectors=vectors[: len(shipped)])
     learned = IntentClassifier(embed, examples, vectors=vectors)
     before, after = measure(day_one, test_part), measure(learned, test_part)
-    wins = after["macro_f1"] > before["macro_f1"] and after["accuracy"] >= before["accuracy"]
+    wins = beats(before, after)
     digest = hashlib.sha256(json.dumps(examples).encode()).hexdigest()
     created = datetime.now(UTC)
     version = f"intents-{created:%Y%m%d-%H%M%S}-{digest[:8]}"
@@ -133,11 +133,16 @@ def train(
     return report
 
 
+def beats(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """The rule a learned classifier must pass to serve: higher macro F1, accuracy no lower."""
+    return bool(after["macro_f1"] > before["macro_f1"] and after["accuracy"] >= before["accuracy"])
+
+
 def verdict(before: dict[str, Any], after: dict[str, Any]) -> str:
     change = (
         f"macro F1 {before['macro_f1']:.3f} -> {after['macro_f1']:.3f}, "
         f"accuracy {before['accuracy']:.3f} -> {after['accuracy']:.3f} on the held-out messages"
     )
-    if after["macro_f1"] > before["macro_f1"] and after["accuracy"] >= before["accuracy"]:
+    if beats(before, after):
         return f"The learned classifier beats day-one ({change}): it serves now."
     return f"The learned classifier does not beat day-one ({change}): day-one keeps serving."

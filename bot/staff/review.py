@@ -199,21 +199,21 @@ class Review:
 
     def mark(self, turn_id: int, mark: str | None) -> str:
         """Mark a turn as a good or bad training example; returns its conversation."""
-        with self._sessions.begin() as db:
-            turn = db.get(Turn, turn_id)
-            if turn is None:
-                raise NotFound(f"There is no message {turn_id} in the log.")
-            turn.mark = mark
-            return turn.session_id
+        return self._set_turn(turn_id, mark=mark)
 
     def label(self, turn_id: int, intent: str | None) -> str:
         """Say which intent a shopper's message has (None clears it); returns its
         conversation. The intent classifier learns from these labels."""
+        return self._set_turn(turn_id, intent_label=intent)
+
+    def _set_turn(self, turn_id: int, **values: str | None) -> str:
+        """Set a reviewer's fields on one turn; returns its conversation."""
         with self._sessions.begin() as db:
             turn = db.get(Turn, turn_id)
             if turn is None:
                 raise NotFound(f"There is no message {turn_id} in the log.")
-            turn.intent_label = intent
+            for name, value in values.items():
+                setattr(turn, name, value)
             return turn.session_id
 
     def export(self, f: ReviewFilters, with_customer: bool = False) -> Iterator[str]:
