@@ -28,7 +28,7 @@ from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import retrieve
 from bot.chat.store_policy import StorePolicy
-from bot.chat.understand import IntentClassifier, load_learned, refine, serving
+from bot.chat.understand import IntentClassifier, gate, load_learned, refine, serving
 from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient, EngineLink, Usage
@@ -197,6 +197,7 @@ class ChatService:
             k=self.settings.top_k,
             named=named,
         )
+        understanding = gate(understanding, relevant=found.relevant, named=bool(found.named))
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(
             understanding,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.chat.profile import ShopperProfile
-from bot.chat.understand import Understanding
+from bot.chat.understand import OFF_TOPIC, SURELY_SHOP, Understanding
 from retrieval.catalog import Product
 from retrieval.text import keywords
 
@@ -98,8 +98,10 @@ def decide(
         found.relevant
     ):  # related products exist but a filter (category, stock, brand) rules them out
         return Decision("nothing_fits")
-    if understanding.injection or not SHOPPING.search(text):
-        return Decision("off_topic")  # nothing relevant, and not asked as shopping either
+    off = understanding.off_topic
+    unsure = off >= SURELY_SHOP and not SHOPPING.search(text)
+    if understanding.injection or off >= OFF_TOPIC or unsure:
+        return Decision("off_topic")  # nothing relevant, and not shopping either
     if not set(keywords(text)) - GENERIC:
         return Decision("clarify")  # "I need a gift": shopping, but for what?
     return Decision("not_found")

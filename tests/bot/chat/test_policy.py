@@ -39,5 +39,6 @@ def test_decide_says_not_found_when_nothing_is_relevant() -> None:
 
 
 def test_decide_redirects_what_is_not_shopping_at_all() -> None:
-    found = decide(Understanding("browse", 0.6), ShopperProfile(), Found(), text="a cookie recipe")
+    unsure = Understanding("browse", 0.6, off_topic=0.2)  # the topic gate not sure either way
+    found = decide(unsure, ShopperProfile(), Found(), text="a cookie recipe")
     assert found.action == "off_topic"

@@ -1,0 +1,114 @@
+"""The topic gate: is a message for the shop at all? Its rules over given figures, the learned
+gate on the real MiniLM embeddings, and the pipeline's decision over a real index."""
+
+import pytest
+
+from bot.chat import ChatService
+from bot.chat.policy import Found, decide
+from bot.chat.profile import ShopperProfile
+from bot.chat.understand import OFF_TOPIC, IntentClassifier, Understanding, gate, load_topics
+from bot.log.store import DialogueLog
+from retrieval.embeddings import load_embeddings
+from retrieval.index import CatalogIndex
+from tests.bot.chat.test_pipeline import ScriptedEngine, index, service  # noqa: F401
+
+
+def guess(intent: str, off: float, confidence: float = 0.4, **kwargs: bool) -> Understanding:
+    return Understanding(intent, confidence, off_topic=off, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_guess_with_nothing_in_the_catalog_is_off_topic_when_the_gate_says_so() -> None:
+    for intent in ("greeting", "browse", "price_stock", "compare", "product_question"):
+        assert gate(guess(intent, 0.7), relevant=False, named=False).intent == "off_topic"
+        assert gate(guess(intent, 0.2), relevant=False, named=False).intent == intent
+        # Related products in the catalog outweigh the gate: "a good show to watch" in a TV shop.
+        assert gate(guess(intent, 0.9), relevant=True, named=False).intent == intent
+
+
+def test_a_guess_that_would_hand_over_needs_a_surer_gate() -> None:
+    for intent in ("support", "complaint", "human"):
+        assert gate(guess(intent, 0.7), relevant=False, named=False).intent == intent
+        assert gate(guess(intent, 0.9), relevant=False, named=False).intent == "off_topic"
+
+
+def test_an_off_topic_guess_the_gate_finds_is_for_the_shop_is_browsing() -> None:
+    assert gate(guess("off_topic", 0.2), relevant=True, named=False).intent == "browse"
+    assert gate(guess("off_topic", 0.05), relevant=False, named=False).intent == "browse"
+    assert gate(guess("off_topic", 0.2), relevant=False, named=False).intent == "off_topic"
+    assert gate(guess("off_topic", 0.6), relevant=True, named=False).intent == "off_topic"
+
+
+def test_rules_instructions_anger_and_named_products_are_left_alone() -> None:
+    assert gate(guess("greeting", 0.9, 1.0), relevant=False, named=False).intent == "greeting"
+    told = guess("browse", 0.9, injection=True)  # instructions to the bot: refine's business
+    assert gate(told, relevant=False, named=False).intent == "browse"
+    assert gate(guess("complaint", 0.95, angry=True), relevant=False, named=False).intent == (
+        "complaint"
+    )
+    assert gate(guess("price_stock", 0.9), relevant=False, named=True).intent == "price_stock"
+
+
+def test_goods_the_catalog_lacks_are_not_carried_and_the_rest_redirected() -> None:
+    profile = ShopperProfile()
+    # No shopping word, but the gate is sure it is shopping: "we don't carry it".
+    assert decide(guess("browse", 0.02), profile, Found(), text="usb charger").action == "not_found"
+    # No shopping word and the gate unsure: not shopping.
+    assert decide(guess("browse", 0.2), profile, Found(), text="a cookie recipe").action == (
+        "off_topic"
+    )
+    # A shopping word, but the gate finds it is not for the shop.
+    said = decide(guess("browse", 0.6), profile, Found(), text="which shares should I buy")
+    assert said.action == "off_topic"
+
+
+def test_the_topic_file_is_checked() -> None:
+    topics = load_topics()
+    assert sum(off for off, _ in topics) >= 50 and sum(not off for off, _ in topics) >= 50
+
+
+@pytest.fixture(scope="module")
+def classifier() -> IntentClassifier:
+    return IntentClassifier(load_embeddings().embed_documents)
+
+
+# Written for this test, not in the examples: what people type into a shop's chat that is not
+# for it (with shopping words in some), and requests for goods of many kinds.
+NOT_FOR_A_SHOP = [
+    "how many moons does jupiter have",
+    "is it a good idea to buy shares in oil companies",
+    "what's the price of a barrel of oil these days",
+    "write a limerick about my cat",
+    "how do I unblock a sink without chemicals",
+    "who is playing in the final tonight",
+    "can you explain inflation to me",
+]
+FOR_A_SHOP = [
+    "do you have bluetooth speakers",
+    "a waterproof watch for my son",
+    "looking for a wool scarf under 40",
+    "when will my parcel arrive",
+    "can I pay with a credit card",
+    "hand cream for dry skin",
+    "I want a cheaper one",
+]
+
+
+def test_the_learned_gate_tells_messages_for_the_shop_from_the_rest(
+    classifier: IntentClassifier,
+) -> None:
+    off = {t: classifier.classify(t).off_topic for t in NOT_FOR_A_SHOP + FOR_A_SHOP}
+    assert [t for t in NOT_FOR_A_SHOP if off[t] < OFF_TOPIC] == []
+    assert [t for t in FOR_A_SHOP if off[t] >= OFF_TOPIC] == []
+
+
+async def test_the_pipeline_redirects_a_question_the_catalog_has_nothing_for(
+    index: CatalogIndex,  # noqa: F811
+    log: DialogueLog,
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("should I buy bitcoin before the weekend", ShopperProfile())
+    assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
+    plan = await chat.plan("do you sell phone chargers?", ShopperProfile())
+    assert plan.decision.action == "not_found" and not plan.decision.products
+    plan = await chat.plan("a rain jacket for hiking", ShopperProfile())
+    assert plan.decision.action == "recommend" and plan.decision.products
