@@ -40,8 +40,9 @@ def infer_category(
     """
     nearby = search.search(text, vector, Filters(), VOTE_K, named=named)
     word = search.view.category_named(text)
-    # A category word only counts when the best matches agree ("approach shoes" are boots).
-    if word and any(h.product.category == word for h in nearby[:3]):
+    # A category word only counts when the best match agrees ("approach shoes" are boots;
+    # "kitten food" is not in "Dog Food & Treats" when the best match is cat food).
+    if word and nearby and nearby[0].product.category == word:
         return word, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]

@@ -1,0 +1,50 @@
+"""A category word in the message counts only when the best match agrees: "kitten food" in a
+shop with a "Dog Food & Treats" category is cat food, not a filter to dog food."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat.profile import ShopperProfile
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.embeddings import load_embeddings
+from retrieval.index import CatalogIndex
+from tests.bot.chat.test_pipeline import ScriptedEngine, service
+
+PETS = [
+    Product(id="d1", title="Hartwell Puppy Food, Chicken, 2kg", price=14.49,
+            category="Dog Food & Treats", description="Dry food for puppies."),
+    Product(id="d2", title="Barkby Senior Dog Food, 6kg", price=32, category="Dog Food & Treats",
+            description="Dry food for older dogs."),
+    Product(id="d3", title="Barkby Chew Sticks", price=5.99, category="Dog Food & Treats",
+            description="Dental treats for dogs."),
+    Product(id="c1", title="Whiskerly Kitten Wet Food Pouches", price=13.99,
+            category="Cat Supplies", description="Chunks in jelly for kittens."),
+    Product(id="c2", title="Purrsley Cat Carrier", price=27.5, category="Cat Supplies",
+            description="Top-loading carrier for cats."),
+    Product(id="g1", title="Vetsure Flea Spot-On for Cats", price=16.99,
+            category="Grooming & Health", description="Monthly flea and tick treatment for cats."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def pets(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
+        catalog.upsert(PETS)
+        yield catalog
+
+
+@pytest.mark.parametrize(
+    ("text", "best"),
+    [("kitten food", "c1"), ("flea treatment for my cat", "g1"), ("dog food for a puppy", "d1")],
+)
+async def test_a_category_word_counts_only_when_the_best_match_agrees(
+    pets: CatalogIndex, log: DialogueLog, text: str, best: str
+) -> None:
+    plan = await service(ScriptedEngine(["sure"]), pets, log).plan(text, ShopperProfile())
+    assert plan.decision.action == "recommend"
+    assert plan.decision.products[0].id == best
+    named = {p.id: p.category for p in PETS}[best]
+    assert plan.profile.category in (None, named)  # never the category of another kind
