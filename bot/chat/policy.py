@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.chat.profile import ShopperProfile
-from bot.chat.understand import OFF_TOPIC, SURELY_SHOP, Understanding
+from bot.chat.understand import HANDOVER_INTENTS, OFF_TOPIC, SURELY_SHOP, Understanding
 from retrieval.catalog import Product
 from retrieval.text import keywords
 
@@ -26,7 +26,6 @@ Action = Literal[
     "policy",
     "handover",
 ]
-HANDOVER_INTENTS = ("human", "complaint", "support")
 # Words that say someone shops without saying for what.
 GENERIC = frozenset(
     "gift gifts present presents idea ideas recommend recommendation suggest suggestion good nice"

@@ -31,6 +31,7 @@ Intent = Literal[
     "off_topic",
 ]
 INTENTS: tuple[Intent, ...] = Intent.__args__  # type: ignore[attr-defined]
+HANDOVER_INTENTS: tuple[Intent, ...] = ("human", "complaint", "support")
 EXAMPLES = Path(__file__).with_name("intents.txt")
 TOPICS = Path(__file__).with_name("topics.txt")
 # The topic gate's probability that a message is not for the shop, from which a message with
@@ -101,26 +102,32 @@ class Understanding:
     off_topic: float = 0.0  # the topic gate's probability that the message is not for the shop
 
 
+def _labelled(path: Path) -> list[tuple[str, str]]:
+    """The "label<TAB>text" lines of an examples file; blank lines and # comments skipped."""
+    return [
+        (label, text)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+        for label, text in [line.split("\t", 1)]
+    ]
+
+
 def load_topics(path: Path = TOPICS) -> list[tuple[bool, str]]:
     """The topic gate's own examples: (off topic?, text)."""
     topics: list[tuple[bool, str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            label, text = line.split("\t", 1)
-            if label not in ("shop", "off"):
-                raise ValueError(f"Unknown topic {label!r} in {path}: 'shop' or 'off'.")
-            topics.append((label == "off", text))
+    for label, text in _labelled(path):
+        if label not in ("shop", "off"):
+            raise ValueError(f"Unknown topic {label!r} in {path}: 'shop' or 'off'.")
+        topics.append((label == "off", text))
     return topics
 
 
 def load_examples(path: Path = EXAMPLES) -> list[tuple[Intent, str]]:
     examples: list[tuple[Intent, str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            intent, text = line.split("\t", 1)
-            if intent not in INTENTS:
-                raise ValueError(f"Unknown intent {intent!r} in {path}.")
-            examples.append((intent, text))
+    for intent, text in _labelled(path):
+        if intent not in INTENTS:
+            raise ValueError(f"Unknown intent {intent!r} in {path}.")
+        examples.append((intent, text))
     return examples
 
 
@@ -234,7 +241,7 @@ def gate(understanding: Understanding, *, relevant: bool, named: bool) -> Unders
     if intent == "off_topic":
         for_shop = (relevant and off < OFF_TOPIC) or off < SURELY_SHOP
         return replace(understanding, intent="browse") if for_shop else understanding
-    handover = intent in ("support", "complaint", "human")
+    handover = intent in HANDOVER_INTENTS
     if not relevant and off >= (OFF_TOPIC_HANDOVER if handover else OFF_TOPIC):
         return replace(understanding, intent="off_topic")
     return understanding
