@@ -6,10 +6,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 PREPARED_MODEL = REPO / ".data" / "models" / "smollm2-135m-instruct"
@@ -70,6 +73,28 @@ class Service:
                 pass
             time.sleep(1)
         raise TimeoutError(f"salesbot serve not ready:\n{self.log_path.read_text()[-4000:]}")
+
+    def engines(self) -> list[psutil.Process]:
+        """The vLLM servers this service started and supervises (two while blue-green switches)."""
+        return [
+            child for child in psutil.Process(self.process.pid).children(recursive=True)
+            if "vllm.entrypoints.openai.api_server" in " ".join(child.cmdline())
+        ]  # fmt: skip
+
+    @contextmanager
+    def engine_paused(self) -> Iterator[None]:
+        """Freeze the engine (its whole process group) and thaw it on leaving: an answer that
+        needs the engine stays in progress for as long as a test needs it to. Keep it short:
+        the service's watchdog restarts an engine that misses three health checks (~15 s)."""
+        groups = {os.getpgid(engine.pid) for engine in self.engines()}
+        assert groups, "the service has no engine child process"
+        for group in groups:
+            os.killpg(group, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for group in groups:
+                os.killpg(group, signal.SIGCONT)
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

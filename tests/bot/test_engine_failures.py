@@ -16,10 +16,9 @@ from tests.service import Service, free_port, start_service
 
 
 def engine_server(service: Service) -> psutil.Process:
-    for child in psutil.Process(service.process.pid).children(recursive=True):
-        if "vllm.entrypoints.openai.api_server" in " ".join(child.cmdline()):
-            return child
-    raise AssertionError("the service has no engine child process")
+    found = service.engines()
+    assert found, "the service has no engine child process"
+    return found[0]
 
 
 @pytest.mark.engine

@@ -26,14 +26,6 @@ from tests.service import Service
 QUESTIONS = ["Show me rain jackets.", "Do you have a tent for two people?", "Any hiking boots?"]
 
 
-def engines(service: Service) -> list[psutil.Process]:
-    found = []
-    for child in psutil.Process(service.process.pid).children(recursive=True):
-        if "vllm.entrypoints.openai.api_server" in " ".join(child.cmdline()):
-            found.append(child)
-    return found
-
-
 async def shopper(service: Service, stop: asyncio.Event, frames: list[dict[str, Any]]) -> None:
     """Ask one question after another, each in a new conversation, until told to stop, keeping
     every frame received; an error ends it (it is what the test looks for)."""
@@ -75,7 +67,7 @@ async def test_a_merged_version_takes_over_blue_green_and_rolls_back_the_same_wa
     shutil.copytree(folder, service.data_dir / "finetune" / "adapters" / name)
     before, _ = await greeting(service)
     assert before == replies.greet(STORE)
-    [first_engine] = engines(service)
+    [first_engine] = service.engines()
     try:
         said, frames = await switch_under_chat(service, "promote", name, "--merged", "--force")
         assert f"Serving {name} through its merged weights (was the base model)" in said
@@ -92,7 +84,7 @@ async def test_a_merged_version_takes_over_blue_green_and_rolls_back_the_same_wa
         while first_engine.is_running() and first_engine.status() != psutil.STATUS_ZOMBIE:
             assert time.monotonic() < deadline, "the replaced engine is still running"
             await asyncio.sleep(0.5)
-        [second_engine] = engines(service)
+        [second_engine] = service.engines()
         assert str(merged) in " ".join(second_engine.cmdline())
         assert service.health().json()["status"] == "ok"
         key = DialogueLog(f"sqlite:///{service.database}").create_api_key("bg-test")
@@ -107,10 +99,10 @@ async def test_a_merged_version_takes_over_blue_green_and_rolls_back_the_same_wa
         back, turn = await greeting(service)
         assert back == replies.greet(STORE) and turn["adapter"] is None
         deadline = time.monotonic() + 120
-        while len(engines(service)) > 1:
+        while len(service.engines()) > 1:
             assert time.monotonic() < deadline, "the merged engine is still running"
             await asyncio.sleep(0.5)
-        [third_engine] = engines(service)
+        [third_engine] = service.engines()
         assert str(merged) not in " ".join(third_engine.cmdline())
     finally:
         log = DialogueLog(f"sqlite:///{service.database}")

@@ -227,16 +227,19 @@ def test_staff_desk_take_over_mid_answer_stops_the_shoppers_stream(
     shop = new_shop(context, service)
     shop.visit()
     shop.open()
-    shop.send("I need a warm sleeping bag for winter camping")
-    shop.answers("streaming").first.wait_for()  # accepted; the answer is being written
-    entry = desk.entry(shop.session_id())
-    entry.wait_for()  # a live conversation appears in the list
-    entry.click()
-    desk.page.get_by_role("button", name="Take over").click()
-    # The shopper's stream stops: the answer keeps its words so far, marked as cut, and the
-    # person who joined is named.
-    cut = shop.page.locator(f"{WIDGET} .msg.assistant.cut")
-    cut.wait_for(timeout=TIMEOUT_MS)
+    # A warm engine can finish the answer before a person clicks; frozen, it keeps the answer
+    # in progress until the agent has taken over.
+    with service.engine_paused():
+        shop.send("I need a warm sleeping bag for winter camping")
+        shop.answers("streaming").first.wait_for()  # accepted; the answer is being written
+        entry = desk.entry(shop.session_id())
+        entry.wait_for()  # a live conversation appears in the list
+        entry.click()
+        desk.page.get_by_role("button", name="Take over").click()
+        # The shopper's stream stops: the answer keeps its words so far, marked as cut, and
+        # the person who joined is named.
+        cut = shop.page.locator(f"{WIDGET} .msg.assistant.cut")
+        cut.wait_for(timeout=10_000)
     shop.page.locator(f"{WIDGET} .msg.notice", has_text="Noor from our team joined").wait_for()
     assert shop.page.locator(f"{WIDGET} button.stop").is_hidden()
     turns = rows(service, "SELECT status, error_code, reply FROM turns WHERE session_id = ?",
