@@ -58,6 +58,15 @@ class Filters:
                        self.exclude_brands)  # fmt: skip
 
 
+# A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
+MODEL_CODE = re.compile(r"(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z0-9]+(-[a-z0-9]+)*")
+MEASURE = re.compile(
+    r"\d+(\.\d+)?-?(cm|mm|m|km|ml|cl|l|kg|g|mg|in|inch|ft|w|kw|v|mah|wh|gb|tb|mb|oz|lb|lbs|x|p"
+    r"|k|hz|mp|c|f|pc|pcs|pack|piece|person|people|man|seater|speed|st|nd|rd|th|s)"
+    r"|\d+x\d+[a-z0-9-]*|\d+-\d+[a-z]*"
+)
+
+
 def brand_of(product: Product, brand: str) -> bool:
     """Whether the product is of this brand (its brand attribute, or its title's first word)."""
     key = brand.casefold()
@@ -93,7 +102,8 @@ class CatalogView:
         corpus = [keywords(document_text(self.products[i])) or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
-        titles = [set(keywords(self.products[i].title)) for i in self.order]
+        self.title_words = [keywords(self.products[i].title) for i in self.order]
+        titles = [set(words) for words in self.title_words]
         frequency = Counter(w for title in titles for w in title)
         total = max(1, len(titles))
         self.idf = {w: math.log(1 + total / n) for w, n in frequency.items()}
@@ -138,9 +148,14 @@ class CatalogView:
         self, text: str, *, limit: int = 3, prefer: Callable[[Product], int] | None = None
     ) -> list[Product]:
         """Products the text names by title: most of a title, two of its distinctive words
-        ("Tarnhaven Firefly"), or one distinctive word written as a name ("the Tempo")."""
-        said = set(keywords(text))
+        ("Tarnhaven Firefly"), one distinctive word written as a name ("the Tempo") or a model
+        code ("wh-1000xm5"), or the title's first words in order, brand first, however they
+        are cased ("the purrsley cat tree")."""
+        sequence = keywords(text)
+        said = set(sequence)
         capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
+        capitalised |= {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
+        pairs = set(zip(sequence, sequence[1:], strict=False))
         distinctive_df = max(3, len(self.order) // 20)
         known = [w for w in said if w in self.by_word]
         if not known:
@@ -160,6 +175,16 @@ class CatalogView:
         candidates = np.flatnonzero(weight)
         coverage = weight[candidates] / self.title_weight[candidates]
         keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (coverage >= 0.6)
+        for at, position in enumerate(candidates):
+            title = self.title_words[position]
+            if (
+                not keep[at]
+                and len(title) >= 2
+                and (title[0], title[1]) in pairs
+                and self.df[title[0]] <= 2 * distinctive_df  # a brand, not "Dog" or "Men's"
+                and (len(title) == 2 or (title[1], title[2]) in pairs)
+            ):
+                keep[at] = True
         scored = [
             (float(weight[position] + share), self.order[position])
             for position, share in zip(candidates[keep], coverage[keep], strict=True)

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import openai
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,19 +84,42 @@ class Service:
         ]  # fmt: skip
 
     @contextmanager
-    def engine_paused(self) -> Iterator[None]:
-        """Freeze the engine (its whole process group) and thaw it on leaving: an answer that
-        needs the engine stays in progress for as long as a test needs it to. Keep it short:
-        the service's watchdog restarts an engine that misses three health checks (~15 s)."""
-        groups = {os.getpgid(engine.pid) for engine in self.engines()}
-        assert groups, "the service has no engine child process"
-        for group in groups:
-            os.killpg(group, signal.SIGSTOP)
+    def engine_busy(self, streams: int = 12) -> Iterator[None]:
+        """Keep the engine writing long answers for others (straight to it, as other shoppers'
+        turns would), so a shopper's answer streams slowly enough for a person to act on it
+        while it is being written."""
+        stop, flowing = threading.Event(), threading.Event()
+        client = openai.OpenAI(
+            base_url=f"{self.engine_url}/v1", api_key="none", max_retries=0, timeout=300
+        )
+
+        def write() -> None:
+            while not stop.is_set():
+                try:
+                    stream = client.chat.completions.create(
+                        model="salesbot", stream=True, max_tokens=1500,
+                        messages=[{"role": "user", "content": "Tell a very long story."}],
+                        extra_body={"ignore_eos": True},
+                    )  # fmt: skip
+                    with stream:
+                        for _ in stream:
+                            flowing.set()
+                            if stop.is_set():
+                                break
+                except openai.APIError:
+                    time.sleep(0.2)
+
+        writers = [threading.Thread(target=write, daemon=True) for _ in range(streams)]
+        for writer in writers:
+            writer.start()
         try:
+            assert flowing.wait(120), "the engine wrote nothing for the other answers"
             yield
         finally:
-            for group in groups:
-                os.killpg(group, signal.SIGCONT)
+            stop.set()
+            for writer in writers:
+                writer.join(timeout=60)
+            client.close()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -28,7 +28,15 @@ from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import retrieve
 from bot.chat.store_policy import StorePolicy
-from bot.chat.understand import IntentClassifier, gate, load_learned, refine, serving
+from bot.chat.understand import (
+    ACCEPT,
+    IntentClassifier,
+    Understanding,
+    gate,
+    load_learned,
+    refine,
+    serving,
+)
 from bot.config import Settings
 from bot.engine.adapters import AdapterRouter
 from bot.engine.client import EngineClient, EngineLink, Usage
@@ -174,6 +182,8 @@ class ChatService:
         vector = await self.embedder.submit(text)
         classifier = await self.intent_classifier()
         understanding = classifier.classify(text, vector)
+        if profile.offered and ACCEPT.fullmatch(text):
+            understanding = Understanding("human", 1.0)  # "yes" to the person just offered
         view = await asyncio.to_thread(lambda: self.search.view)
         named = await asyncio.to_thread(view.named, text)
         understanding = refine(understanding, text, named)
@@ -206,11 +216,11 @@ class ChatService:
             policy_topic=section.topic if section else None,
             text=text,
         )
-        plan = Plan(understanding.intent, decision, profile, "")
+        changes: dict[str, object] = {"offered": decision.action == "offer"}
+        if shown := decision.products or decision.over_budget:
+            changes["shown"] = [p.id for p in shown]
+        plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
         self._render(plan, text, section, view.categories)
-        shown = decision.products or decision.over_budget
-        if shown:
-            plan.profile = profile.model_copy(update={"shown": [p.id for p in shown]})
         return plan
 
     def _render(self, plan: Plan, text: str, section: object, categories: Sequence[str]) -> None:
@@ -233,6 +243,7 @@ class ChatService:
                 "thank": replies.thank,
                 "off_topic": lambda: replies.off_topic(store),
                 "handover": lambda: replies.handover(d.reason),
+                "offer": replies.offer,
                 "not_found": lambda: render.not_found(categories),
                 "clarify": lambda: render.clarify(d.products, categories),
             }[d.action]()

@@ -24,6 +24,7 @@ Action = Literal[
     "clarify",
     "off_topic",
     "policy",
+    "offer",
     "handover",
 ]
 # Words that say someone shops without saying for what.
@@ -69,8 +70,10 @@ def decide(
     text: str = "",
 ) -> Decision:
     intent = understanding.intent
-    if intent == "support" and policy_topic and not understanding.angry:
-        return Decision("policy", reason=policy_topic)
+    if intent == "support" and not (understanding.own or understanding.angry):
+        # A general question (shipping, returns, payment): quoted from the store's policy when
+        # a section covers it; otherwise a person is offered, not imposed.
+        return Decision("policy", reason=policy_topic) if policy_topic else Decision("offer")
     if intent in HANDOVER_INTENTS:
         return Decision("handover", reason=intent)
     if intent == "greeting":

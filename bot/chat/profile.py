@@ -58,6 +58,7 @@ class ShopperProfile(BaseModel):
     shown: list[str] = []
     rejected: list[str] = []
     topic: str | None = None  # the last request that found products: follow-ups refine it
+    offered: bool = False  # the last answer offered a person: "yes" takes the offer up
 
     def budget_text(self, price: Callable[[Decimal], str]) -> str | None:
         if self.min_price is not None and self.max_price is not None:

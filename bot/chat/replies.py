@@ -30,6 +30,13 @@ def handover(reason: str) -> str:
     return "I'm bringing in a colleague from our team; they will reply here shortly."
 
 
+def offer() -> str:
+    return (
+        "I don't have the shop's details on that here, and I'd rather not guess. A colleague "
+        'from our team can answer it: just reply "yes" and I\'ll bring one in.'
+    )
+
+
 def policy(section: Section) -> str:
     return f'Here is our {section.topic.lower()} policy: "{section.text}"'
 

@@ -1,8 +1,8 @@
 """The store's policy text (`SALESBOT_POLICY_FILE`): sections quoted word for word.
 
 The file is Markdown or plain text; each `## Heading` starts a section ("## Returns",
-"## Shipping"). A support question is answered with the section it is about, or handed to a
-person when no section fits.
+"## Shipping"). A general support question is answered with the section it is about; with
+no section that fits, a person is offered. The shopper's own order goes to a person.
 """
 
 import re
@@ -21,13 +21,6 @@ SYNONYMS = {
     "payment": {"pay", "card", "paypal", "installment", "klarna"},
     "contact": {"phone", "email", "call", "hour", "open"},
 }
-# A problem with the shopper's own order goes to a person even when a section matches.
-OWN_PROBLEM = re.compile(
-    r"\b(my (order|package|parcel|payment|refund|delivery|account|item)|order\s*#?\s*\d+|"
-    r"haven'?t (received|got)|never (arrived|came)|was charged|arrived (broken|damaged)|"
-    r"wrong (size|item|colou?r)|cancel)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -62,9 +55,7 @@ class StorePolicy:
         return cls(parse_sections(raw.decode("utf-8", errors="replace")))
 
     def find(self, text: str) -> Section | None:
-        """The section a support question is about, unless it is about the shopper's own order."""
-        if OWN_PROBLEM.search(text):
-            return None
+        """The section a support question is about, if any."""
         said = set(keywords(text))
         best = max(self.sections, key=lambda s: len(s.words & said), default=None)
         return best if best is not None and best.words & said else None

@@ -73,19 +73,65 @@ GREETING = re.compile(
 )
 ANGER = re.compile(
     r"\b(furious|angry|ridiculous|unacceptable|scam|terrible|awful|worst|useless|disgusting"
-    r"|fed up|rip-?off|rubbish|garbage|pathetic)\b|!!!",
+    r"|fed up|rip-?off|rubbish|garbage|pathetic|horrible|rude|disappointed|never (again|ordering"
+    r"|buying|shopping))\b|!!|\?!|!\?|\byour (website|site|app|checkout|service|support)\b"
+    r".{0,30}\b(slow|broken|down|bad|poor)\b",
     re.I,
 )
 
 
-# A problem with something the shopper already bought: a person should look at it.
+# A report that something the shopper bought went wrong: told, it is a complaint; asked about
+# ("it won't connect, how do I reset it?"), a support question. A person looks at it either way.
 PROBLEM = re.compile(
-    r"\b(arrived|came|received|delivered|got)\b.{0,40}\b(broken|damaged|wrong|missing|torn"
-    r"|defective|faulty|late|ripped|dirty|used)\b|\b(exchange|return|refund|replace)\b.{0,25}"
-    r"\b(my|the one i|what i)\b|\bmy (order|package|parcel|delivery|refund|purchase)\b"
-    r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like)\b"
-    r"|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not) (connect|work|turn on|switch on|charge"
-    r"|pair|start|heat|close|open)\b|\bhow (do|can) i (reset|fix|repair)\b",
+    r"\b(arrived|came|received|delivered|got|was sent)\b.{0,40}\b(broken|damaged|wrong|missing"
+    r"|torn|defective|faulty|late|ripped|dirty|used|cracked|snapped|bent|soaked|leaking|opened)\b"
+    r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like"
+    r"|soaked through|ruined)\b|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not|isn'?t"
+    r"|is not) (connect|work|working|turn on|switch on|charge|charging|pair|power on"
+    r"|(open|close|start|heat|light)(?=\s*(?:$|[.,!?;]|any ?more|properly|at all|again)))\b"
+    r"|\b(hasn'?t|has not|haven'?t|have not|never|still not) (arrived|come|came|shown up"
+    r"|turned up|been delivered|been refunded)\b|\bnever (arrives|comes)\b|\bdelivered but\b"
+    r"|\b(charged|billed) (me |my card |us )?(twice|two times|double)\b|\bdouble[- ]charged\b"
+    r"|\b(sent|gave) (me |us )?(the |a |an )?wrong\b|\bordered\b.{1,40}\b(got|sent|received)"
+    r"\b.{0,12}\b(a|an|the|one)\b|\bhow (do|can) i (reset|fix|repair)\b"
+    r"|\b(want|get|need) my money back\b"
+    r"|\bsomeone else'?s (order|item|parcel|package)\b"
+    r"|\binstead of (my|the one i|what i)\b"
+    r"|\b(broken|damaged|ripped|torn|smashed|crushed|cracked|snapped|bent|soaked|leaking)"
+    r"( open| up)? (when|on arrival|in (the )?(post|transit|delivery))\b",
+    re.I,
+)
+# About the shopper's own order, purchase or account: only a person can look it up, so a
+# support question about it is handed over, never answered from the policy text.
+OWN = re.compile(
+    r"\bmy (last |recent |latest |previous |first |new )?(order|orders|package|parcel|delivery"
+    r"|refund|purchase|payment|card|account|item|items|return|money|password|invoice|receipt"
+    r"|subscription|tracking|shipment|voucher|gift card|promo code|discount code)\b"
+    r"|\border\s*(#|no\.?|number|nr\.?|id)?\s*:?\s*[a-z]{0,3}-?\d{3,}\b|#\s*[a-z]{0,3}-?\d{4,}\b"
+    r"|\b(i|we) (just |already |recently )?(bought|ordered|purchased|paid|received|returned"
+    r"|placed)\b|\bthe order i\b|\bcancel\b|\bchange the (delivery |shipping )?address\b"
+    r"|\byou (sent|charged|shipped|billed)\b|\bwhere('?s| is) my\b|\btracking (number|link"
+    r"|code|says)\b|\border (status|tracking)\b|\b(exchange|return|refund|replace|send back)"
+    r" (my|the one i|what i)\b",
+    re.I,
+)
+# A request about the shopper's own order: support for a person, whatever else it sounds like.
+ORDER_REQUEST = re.compile(
+    r"\b(exchange|return|refund|cancel|send back|replace) (my|the one i|what i|the order i)\b"
+    r"|\bwhere('?s| is) my (order|package|parcel|delivery|refund|stuff)\b",
+    re.I,
+)
+# Asked rather than told: a question mark at the end, or a question word at the start.
+ASKED = re.compile(
+    r"\?\s*$|^\s*(hi,?\s+)?(how|what|where|when|why|which|can|could|is|are|do|does|will"
+    r"|would|should)(?!['’]t)\b",
+    re.I,
+)
+# Taking up a person the last answer offered.
+ACCEPT = re.compile(
+    r"\s*((yes|yeah|yep|yup|ya|sure|sure thing|please|please do|go ahead|do it|do that"
+    r"|sounds good|that would be (great|good|nice|helpful)|that'?d be (great|good|nice|helpful))"
+    r"(,?\s*(please|thanks|thank you|do|go ahead))*|ok(ay)?(,?\s*please)?)[\s!.]*",
     re.I,
 )
 PRICE_OR_STOCK = re.compile(
@@ -100,6 +146,7 @@ class Understanding:
     injection: bool = False
     angry: bool = False
     off_topic: float = 0.0  # the topic gate's probability that the message is not for the shop
+    own: bool = False  # about the shopper's own order, purchase or account: a person must look
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -165,12 +212,17 @@ class IntentClassifier:
     def classify(self, text: str, vector: Sequence[float] | None = None) -> Understanding:
         injection = INJECTION.search(text) is not None
         angry = ANGER.search(text) is not None
+        own = OWN.search(text) is not None
         if HUMAN.search(text):
-            return Understanding("human", 1.0, injection, angry)
+            return Understanding("human", 1.0, injection, angry, own=own)
         if PROBLEM.search(text):
-            return Understanding("complaint" if angry else "support", 1.0, injection, angry)
+            told = angry or not ASKED.search(text)
+            said: Intent = "complaint" if told else "support"
+            return Understanding(said, 1.0, injection, angry, own=True)
+        if ORDER_REQUEST.search(text):
+            return Understanding("support", 1.0, injection, angry, own=True)
         if GREETING.fullmatch(text):
-            return Understanding("greeting", 1.0, injection, angry)
+            return Understanding("greeting", 1.0, injection, angry, own=own)
         vector = vector if vector is not None else self.embed([text])[0]
         probabilities = self.model.predict_proba(np.array([vector]))[0]
         best = int(np.argmax(probabilities))
@@ -178,7 +230,7 @@ class IntentClassifier:
         off = float(self.topic.predict_proba(np.array([vector]))[0][self.off_column])
         if angry and intent not in ("support", "human"):
             intent = "complaint"
-        return Understanding(intent, float(probabilities[best]), injection, angry, off)
+        return Understanding(intent, float(probabilities[best]), injection, angry, off, own)
 
 
 # A classifier learned from the shop's labelled messages (`salesbot finetune intents`) --------

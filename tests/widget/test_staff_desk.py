@@ -227,9 +227,9 @@ def test_staff_desk_take_over_mid_answer_stops_the_shoppers_stream(
     shop = new_shop(context, service)
     shop.visit()
     shop.open()
-    # A warm engine can finish the answer before a person clicks; frozen, it keeps the answer
-    # in progress until the agent has taken over.
-    with service.engine_paused():
+    # A warm engine can finish a short answer before a person clicks; busy writing for others,
+    # it is still writing this one when the agent takes over.
+    with service.engine_busy():
         shop.send("I need a warm sleeping bag for winter camping")
         shop.answers("streaming").first.wait_for()  # accepted; the answer is being written
         entry = desk.entry(shop.session_id())
@@ -239,7 +239,7 @@ def test_staff_desk_take_over_mid_answer_stops_the_shoppers_stream(
         # The shopper's stream stops: the answer keeps its words so far, marked as cut, and
         # the person who joined is named.
         cut = shop.page.locator(f"{WIDGET} .msg.assistant.cut")
-        cut.wait_for(timeout=10_000)
+        cut.wait_for(timeout=TIMEOUT_MS)
     shop.page.locator(f"{WIDGET} .msg.notice", has_text="Noor from our team joined").wait_for()
     assert shop.page.locator(f"{WIDGET} button.stop").is_hidden()
     turns = rows(service, "SELECT status, error_code, reply FROM turns WHERE session_id = ?",

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from bot.chat.redact import redact
 from bot.chat.store_policy import StorePolicy
-from bot.chat.understand import HUMAN, INJECTION
+from bot.chat.understand import ACCEPT, ASKED, HUMAN, INJECTION, OWN, PROBLEM
 
 POLICY = """# Store policy
 ## Returns
@@ -29,10 +29,37 @@ def test_store_policy_finds_the_section_and_quotes_it_whole(tmp_path: Path) -> N
     assert section.text == "Unworn items can be returned within 30 days for a full refund."
 
 
-def test_store_policy_leaves_a_problem_with_an_order_to_a_person(tmp_path: Path) -> None:
-    path = tmp_path / "policy.md"
-    path.write_text(POLICY)
-    assert StorePolicy.load(path).find("my order never arrived, where is the delivery?") is None
+def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_order() -> None:
+    told = [
+        "ordered the duvet in king size and you sent me a single",
+        "the kettle arrived with a cracked lid",
+        "my parcel still hasn't arrived",
+        "you charged my card twice",
+        "the speaker stopped working after a week",
+    ]
+    asked = ["the lamp won't turn on, how do I reset it?", "it doesn't charge, is that covered?"]
+    for text in told + asked:
+        assert PROBLEM.search(text), text
+        assert bool(ASKED.search(text)) == (text in asked), text
+    for text in ["where is my order?", "please cancel the order I placed today", "order 55102"]:
+        assert OWN.search(text) and not PROBLEM.search(text), text
+    general = [
+        "do you ship to Norway?",
+        "can I return it if my cat doesn't like it?",
+        "what's your warranty on sofas?",
+        "riddle: what has keys but can't open locks?",
+        "a lamp that won't light up the whole room",
+        "can't decide between two tents",
+    ]
+    for text in general:
+        assert not OWN.search(text) and not PROBLEM.search(text), text
+
+
+def test_yes_takes_up_an_offered_person_and_little_else_does() -> None:
+    for text in ["yes", "Yes please!", "sure", "ok", "yeah, go ahead", "that would be great"]:
+        assert ACCEPT.fullmatch(text), text
+    for text in ["no thanks", "ok thanks", "yes a tent", "sure, but first show me boots"]:
+        assert not ACCEPT.fullmatch(text), text
 
 
 def test_rules_recognise_requests_for_a_person_but_not_tents_for_people() -> None:

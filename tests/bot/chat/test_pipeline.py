@@ -107,6 +107,22 @@ async def test_pipeline_handover_then_silence_without_the_engine(
     assert again[-1].action == "recommend" and engine.calls == 1
 
 
+async def test_pipeline_offers_a_person_for_a_question_it_cannot_answer_and_yes_takes_it(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = service(ScriptedEngine([]), index, log)  # no policy file: nothing to quote
+    asked = await turn(chat, "do you ship to Norway?", session_id="session-offer-1")
+    assert (asked[-1].intent, asked[-1].action) == ("support", "offer")
+    assert not [e for e in asked if isinstance(e, Handover)]
+    assert asked[-1].text == replies.offer() and asked[-1].profile.offered
+    taken = await turn(chat, "yes please", session_id="session-offer-1", profile=asked[-1].profile)
+    [handover] = [e for e in taken if isinstance(e, Handover)]
+    assert handover.reason == "human"
+    # A "yes" with no person offered just before is no request for one.
+    plain = await turn(chat, "yes please", session_id="session-offer-2")
+    assert not [e for e in plain if isinstance(e, Handover)]
+
+
 async def test_pipeline_engine_failure_is_raised_and_logged(
     index: CatalogIndex, log: DialogueLog
 ) -> None:

@@ -7,10 +7,17 @@ TENT = Product(id="t", title="Ridge Tent", price=199, category="Tents")  # type:
 LAMP = Product(id="l", title="Glow Lamp", price=30, category="Lighting")  # type: ignore[arg-type]
 
 
-def test_decide_hands_over_on_human_complaint_and_support() -> None:
-    for intent in ("human", "complaint", "support"):
-        decision = decide(Understanding(intent, 1.0), ShopperProfile(), Found(matches=[TENT]))
-        assert (decision.action, decision.products) == ("handover", [])
+def test_decide_hands_over_on_a_person_a_complaint_and_the_shoppers_own_order() -> None:
+    for understanding in (
+        Understanding("human", 1.0),
+        Understanding("complaint", 1.0),
+        Understanding("support", 1.0, own=True),
+        Understanding("support", 0.7, angry=True),
+    ):
+        for topic in (None, "Returns"):  # a policy section never answers for a person
+            decision = decide(understanding, ShopperProfile(), Found([TENT]), policy_topic=topic)
+            assert (decision.action, decision.products) == ("handover", [])
+            assert decision.reason == understanding.intent
 
 
 def test_decide_quotes_a_policy_section_for_a_general_support_question() -> None:
@@ -18,6 +25,11 @@ def test_decide_quotes_a_policy_section_for_a_general_support_question() -> None
         Understanding("support", 1.0), ShopperProfile(), Found(), policy_topic="Returns"
     )
     assert (decision.action, decision.reason) == ("policy", "Returns")
+
+
+def test_decide_offers_a_person_for_a_general_question_no_policy_section_answers() -> None:
+    decision = decide(Understanding("support", 0.8), ShopperProfile(), Found(matches=[TENT]))
+    assert (decision.action, decision.products) == ("offer", [])
 
 
 def test_decide_answers_about_the_subject_when_no_product_is_named() -> None:
