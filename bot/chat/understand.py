@@ -111,11 +111,11 @@ OWN = re.compile(
     r"|\b(i|we) (just |already |recently )?(bought|ordered|purchased|paid|received|returned"
     r"|placed)\b|\bthe order i\b|\bcancel\b|\bchange the (delivery |shipping )?address\b"
     r"|\byou (sent|charged|shipped|billed)\b|\bwhere('?s| is) my\b|\btracking (number|link"
-    r"|code|says)\b|\border (status|tracking)\b|\b(exchange|return|refund|replace|send back)"
-    r" (my|the one i|what i)\b",
+    r"|code|says)\b|\border (status|tracking)\b",
     re.I,
 )
-# A request about the shopper's own order: support for a person, whatever else it sounds like.
+# A request about the shopper's own order ("return my …"): support for a person, whatever
+# else it sounds like; it is about the shopper's own order too (`own`).
 ORDER_REQUEST = re.compile(
     r"\b(exchange|return|refund|cancel|send back|replace) (my|the one i|what i|the order i)\b"
     r"|\bwhere('?s| is) my (order|package|parcel|delivery|refund|stuff)\b",
@@ -212,14 +212,15 @@ class IntentClassifier:
     def classify(self, text: str, vector: Sequence[float] | None = None) -> Understanding:
         injection = INJECTION.search(text) is not None
         angry = ANGER.search(text) is not None
-        own = OWN.search(text) is not None
+        request = ORDER_REQUEST.search(text) is not None
+        own = request or OWN.search(text) is not None
         if HUMAN.search(text):
             return Understanding("human", 1.0, injection, angry, own=own)
         if PROBLEM.search(text):
             told = angry or not ASKED.search(text)
             said: Intent = "complaint" if told else "support"
             return Understanding(said, 1.0, injection, angry, own=True)
-        if ORDER_REQUEST.search(text):
+        if request:
             return Understanding("support", 1.0, injection, angry, own=True)
         if GREETING.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, own=own)
