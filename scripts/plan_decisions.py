@@ -1,0 +1,96 @@
+"""Decisions only, no engine: plan every turn of a question set against a catalog (the real
+index, embeddings and classifiers) and print off-topic handling, handover recall/precision,
+not-in-catalog handling and intent accuracy; -v lists the misses.
+
+    .venv/bin/python scripts/plan_decisions.py CASES.jsonl CATALOG [-v]
+
+`salesbot eval` measures the same decisions end to end, with the engine; this is the quick
+look (about a minute a set on 2 cores) used while changing the rules.
+"""
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bot.chat.pipeline import ChatService, Plan
+from bot.chat.profile import ShopperProfile
+from bot.config import Settings
+from bot.eval.run import load_cases
+from bot.log.store import DialogueLog
+from bot.prepare import open_index
+from retrieval.ingest import ingest_file
+
+Row = tuple[dict[str, Any], Plan]
+
+
+async def plan_all(chat: ChatService, cases: list[dict[str, Any]]) -> list[Row]:
+    rows = []
+    for case in cases:
+        profile = ShopperProfile()
+        for turn in case["turns"]:
+            plan = await chat.plan(turn["text"], profile)
+            profile = plan.profile
+            rows.append((turn, plan))
+            if plan.decision.action == "handover":
+                break  # the bot is silent after a handover
+    return rows
+
+
+def rate(hits: list[bool]) -> float:
+    return sum(hits) / max(1, len(hits))
+
+
+def report(rows: list[Row], verbose: bool) -> None:
+    expect = [(t, p, t.get("expect", {})) for t, p in rows]
+    off = [(t, p) for t, p, e in expect if e.get("off_topic")]
+    handled = [p.decision.action == "off_topic" and not p.decision.products for _, p in off]
+    wrongly_off = [(t, p) for t, p, e in expect
+                   if not e.get("off_topic") and p.decision.action == "off_topic"]  # fmt: skip
+    wanted = [(t, p) for t, p, e in expect if e.get("handover")]
+    handed = [(t, p) for t, p, _ in expect if p.decision.action == "handover"]
+    missing = [(t, p) for t, p, e in expect if e.get("not_in_catalog")]
+    labelled = [(t, p) for t, p in rows if t.get("intent")]
+    print(
+        f"turns {len(rows)}  off-topic handled {rate(handled):.4f} ({len(off)})"
+        f"  false off-topic {len(wrongly_off)}/{len(rows) - len(off)}"
+        f"  handover R {rate([p.decision.action == 'handover' for _, p in wanted]):.4f}"
+        f" P {rate([bool(t.get('expect', {}).get('handover')) for t, _ in handed]):.4f}"
+        f"  not-in-catalog {rate([not (p.decision.products or p.decision.over_budget) for _, p in missing]):.4f} ({len(missing)})"  # noqa: E501
+        f"  intent {rate([p.intent == t['intent'] for t, p in labelled]):.4f}"
+    )
+    if not verbose:
+        return
+    for (t, p), ok in zip(off, handled, strict=True):
+        if not ok:
+            print("  MISSED    ", p.intent, p.decision.action, "|", t["text"])
+    for t, _ in wrongly_off:
+        print("  FALSE     ", t.get("intent"), "|", t["text"])
+    for t, p in missing:
+        if p.decision.products or p.decision.over_budget:
+            print("  NIC-CARDS ", p.intent, p.decision.action, "|", t["text"])
+    for t, p in handed:
+        if not t.get("expect", {}).get("handover"):
+            print("  HAND-FP   ", t.get("intent"), p.intent, "|", t["text"])
+    for t, p in wanted:
+        if p.decision.action != "handover":
+            print("  HAND-FN   ", t.get("intent"), p.intent, p.decision.action, "|", t["text"])
+
+
+def main() -> None:
+    cases_path, catalog = Path(sys.argv[1]), Path(sys.argv[2])
+    cases = load_cases(cases_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings().model_copy(update={"chroma_path": Path(tmp) / "index"})
+        log = DialogueLog(f"sqlite:///{tmp}/log.db")
+        with open_index(settings) as index:
+            ingest_file(index, catalog)
+            chat = ChatService(None, index, log, settings=settings)  # type: ignore[arg-type]
+            rows = asyncio.run(plan_all(chat, cases))
+        log.close()
+    report(rows, "-v" in sys.argv)
+
+
+if __name__ == "__main__":
+    main()
