@@ -17,6 +17,7 @@ from typing import Literal
 import bm25s
 import numpy as np
 
+from retrieval import coverage
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
@@ -122,6 +123,7 @@ class CatalogView:
         self.features = sorted(
             {k for p in self.products.values() for k, v in p.attributes.items() if v is True}
         )
+        self._by_initial: dict[str, list[str]] | None = None  # built on first use
 
     def _brands(self) -> list[str]:
         named = {
@@ -199,6 +201,17 @@ class CatalogView:
         if prefer is not None:
             close.sort(key=lambda i: -prefer(self.products[i]))
         return [self.products[i] for i in close[:limit]]
+
+    def has_word(self, word: str) -> bool:
+        """Whether the catalog's text uses the word (a typo of it counts), for
+        `retrieval.coverage`."""
+        if self._by_initial is None:
+            by_initial: dict[str, list[str]] = {}
+            for known in self.bm25.vocab_dict:
+                if isinstance(known, str) and known:
+                    by_initial.setdefault(known[0], []).append(known)
+            self._by_initial = by_initial
+        return coverage.spelled(word, self.bm25.vocab_dict, self._by_initial) is not None
 
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""

@@ -42,6 +42,12 @@ def rate(hits: list[bool]) -> float:
     return sum(hits) / max(1, len(hits))
 
 
+def said_missing(plan: Plan) -> bool:
+    """No cards, or the closest shown as such (as `salesbot eval` counts it)."""
+    d = plan.decision
+    return d.action == "not_found" or not (d.products or d.over_budget)
+
+
 def report(rows: list[Row], verbose: bool) -> None:
     expect = [(t, p, t.get("expect", {})) for t, p in rows]
     off = [(t, p) for t, p, e in expect if e.get("off_topic")]
@@ -52,13 +58,17 @@ def report(rows: list[Row], verbose: bool) -> None:
     handed = [(t, p) for t, p, _ in expect if p.decision.action == "handover"]
     missing = [(t, p) for t, p, e in expect if e.get("not_in_catalog")]
     labelled = [(t, p) for t, p in rows if t.get("intent")]
+    # Turns about products the catalog has, answered as if it had none.
+    denied = [(t, p) for t, p, e in expect
+              if e.get("gold") and p.decision.action in ("not_found", "off_topic")]  # fmt: skip
     print(
         f"turns {len(rows)}  off-topic handled {rate(handled):.4f} ({len(off)})"
         f"  false off-topic {len(wrongly_off)}/{len(rows) - len(off)}"
         f"  handover R {rate([p.decision.action == 'handover' for _, p in wanted]):.4f}"
         f" P {rate([bool(t.get('expect', {}).get('handover')) for t, _ in handed]):.4f}"
-        f"  not-in-catalog {rate([not (p.decision.products or p.decision.over_budget) for _, p in missing]):.4f} ({len(missing)})"  # noqa: E501
+        f"  not-in-catalog {rate([said_missing(p) for _, p in missing]):.4f} ({len(missing)})"
         f"  intent {rate([p.intent == t['intent'] for t, p in labelled]):.4f}"
+        f"  carried but denied {len(denied)}/{sum(bool(e.get('gold')) for _, _, e in expect)}"
     )
     if not verbose:
         return
@@ -68,8 +78,10 @@ def report(rows: list[Row], verbose: bool) -> None:
     for t, _ in wrongly_off:
         print("  FALSE     ", t.get("intent"), "|", t["text"])
     for t, p in missing:
-        if p.decision.products or p.decision.over_budget:
+        if not said_missing(p):
             print("  NIC-CARDS ", p.intent, p.decision.action, "|", t["text"])
+    for t, p in denied:
+        print("  DENIED    ", p.intent, p.decision.action, p.decision.reason, "|", t["text"])
     for t, p in handed:
         if not t.get("expect", {}).get("handover"):
             print("  HAND-FP   ", t.get("intent"), p.intent, "|", t["text"])

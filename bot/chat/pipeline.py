@@ -235,6 +235,9 @@ class ChatService:
         elif d.action == "nothing_fits":
             plan.text = render.nothing_fits(d, profile, categories)
             plan.notes = {p.id: "over your budget" for p in d.over_budget}
+        elif d.action == "not_found" and d.products:
+            plan.text = render.not_found(categories, d.products)
+            plan.notes = {p.id: "closest match" for p in d.products}
         elif d.action == "policy":
             plan.text = replies.policy(section)  # type: ignore[arg-type]
         else:

@@ -40,6 +40,7 @@ SHOPPING = re.compile(
     re.I,
 )
 PRODUCT_INTENTS = ("browse", "product_question", "compare", "price_stock")
+CLOSEST = 3  # products shown, labelled as the closest, for something the catalog lacks
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Found:
     subject: list[Product] = field(default_factory=list)  # what the conversation is about
     nearest: list[Product] = field(default_factory=list)  # closest over the budget
     relevant: bool = False  # anything in the catalog is close in meaning, filters aside
+    unknown: str | None = None  # the kind of product asked for, when the catalog has none
 
 
 @dataclass
@@ -89,6 +91,12 @@ def decide(
         about = found.named if len(found.named) >= 2 else found.subject
         if len(about) >= 2:
             return Decision("compare", products=about[:4])
+    if found.unknown and not found.named:
+        # A kind of product no word of the catalog names: say so, and show the closest few
+        # only as that ("rucksack" may still be a backpack; a "bike bell" is not a light).
+        if not found.matches and not_shopping(understanding, text):
+            return Decision("off_topic")
+        return Decision("not_found", products=found.matches[:CLOSEST], reason=found.unknown)
     if found.matches:
         spread = {p.category for p in found.matches[:4]}
         if intent == "browse" and profile.category is None and len(spread) >= 3:
@@ -100,10 +108,15 @@ def decide(
         found.relevant
     ):  # related products exist but a filter (category, stock, brand) rules them out
         return Decision("nothing_fits")
-    off = understanding.off_topic
-    unsure = off >= SURELY_SHOP and not SHOPPING.search(text)
-    if understanding.injection or off >= OFF_TOPIC or unsure:
+    if not_shopping(understanding, text):
         return Decision("off_topic")  # nothing relevant, and not shopping either
     if not set(keywords(text)) - GENERIC:
         return Decision("clarify")  # "I need a gift": shopping, but for what?
     return Decision("not_found")
+
+
+def not_shopping(understanding: Understanding, text: str) -> bool:
+    """Off the shop's topic, or not clearly about it and with no words of someone shopping."""
+    off = understanding.off_topic
+    unsure = off >= SURELY_SHOP and not SHOPPING.search(text)
+    return understanding.injection or off >= OFF_TOPIC or unsure

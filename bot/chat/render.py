@@ -161,7 +161,13 @@ def nothing_fits(decision: Decision, profile: ShopperProfile, categories: Sequen
     return text + " Would you like to change the budget or look at something else?"
 
 
-def not_found(categories: Sequence[str]) -> str:
+def not_found(categories: Sequence[str], closest: Sequence[Product] = ()) -> str:
+    if closest:
+        listed = _series([listing(p) for p in closest])
+        return (
+            "I couldn't find exactly that in our catalog. The closest we have: "
+            f"{listed}. Is one of these what you meant?"
+        )
     offer = _series(categories[:4]).lower() if categories else "other products"
     return f"Sorry, that isn't something we carry. We do have {offer}. What can I find for you?"
 

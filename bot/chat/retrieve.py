@@ -8,9 +8,14 @@ from bot.chat.policy import PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
 from bot.chat.understand import Understanding
 from retrieval.catalog import Product
+from retrieval.coverage import asked_kinds
 from retrieval.hybrid import CatalogView, Filters, HybridSearch
 
 VOTE_K = 5
+# Below this similarity to every product, a kind the catalog's text never names is taken as
+# not carried (MiniLM: "bike bell" is 0.42 from the closest bike light, "headphones" 0.6 from
+# over-ear headphones).
+KIND_SIMILARITY = 0.5
 
 
 def filters_of(profile: ShopperProfile) -> Filters:
@@ -70,7 +75,9 @@ def retrieve(
     category, relevant = infer_category(
         search, text, vector, understanding, refining=refining, named={p.id for p in by_title}
     )
-    if profile.topic and refining_text and not category:
+    asked = text
+    follow_up = bool(profile.topic and refining_text and not category)
+    if follow_up:
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
         vector = search.index.embed_queries([text])[0]
@@ -99,13 +106,34 @@ def retrieve(
         named = named_in(view, text, prefer)
     else:
         named = view.named(text, prefer=prefer)
+    unknown = None
+    if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
+        unknown = missing_kind(search, asked)
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
     if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
-    return profile, Found(matches, named, subject, nearest, relevant)
+    return profile, Found(matches, named, subject, nearest, relevant, unknown)
+
+
+def missing_kind(search: HybridSearch, text: str) -> str | None:
+    """The kind of product asked for, when the catalog does not carry it (`retrieval.coverage`):
+    none of the request's opening phrases names a word of the catalog's or is close in meaning
+    to a product."""
+    kinds = asked_kinds(text)
+    view = search.view
+    if not kinds or any(view.has_word(kind[-1]) for kind in kinds):
+        return None
+    phrases = [" ".join(kind) for kind in kinds]
+    for vector in search.index.embed_queries(phrases):
+        closest = view.nearest(vector, Filters(), 1)
+        if closest is None:
+            closest = search.index.nearest(vector, 1)
+        if closest and closest[0][1] >= KIND_SIMILARITY:
+            return None
+    return phrases[0]
 
 
 def named_in(

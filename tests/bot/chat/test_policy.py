@@ -54,3 +54,23 @@ def test_decide_redirects_what_is_not_shopping_at_all() -> None:
     unsure = Understanding("browse", 0.6, off_topic=0.2)  # the topic gate not sure either way
     found = decide(unsure, ShopperProfile(), Found(), text="a cookie recipe")
     assert found.action == "off_topic"
+
+
+def test_decide_says_a_kind_is_not_carried_and_shows_the_closest_as_such() -> None:
+    others = [Product(id=f"p{i}", title=f"Lamp {i}", price=10, category="Lighting")  # type: ignore[arg-type]
+              for i in range(4)]  # fmt: skip
+    found = Found(matches=[LAMP, *others], relevant=True, unknown="bike bell")
+    decision = decide(Understanding("browse", 0.9), ShopperProfile(), found, text="a bike bell")
+    assert (decision.action, decision.products) == ("not_found", [LAMP, *others[:2]])
+    # A product named in the message is carried, whatever else the message says.
+    named = Found(matches=[TENT], named=[TENT], relevant=True, unknown="tent peg")
+    decision = decide(Understanding("browse", 0.9), ShopperProfile(), named, text="Ridge Tent")
+    assert decision.action == "recommend"
+    # Not shopping at all ("a proper carbonara"), and nothing close: redirected.
+    off = Understanding("browse", 0.5, off_topic=0.4)
+    nothing = Found(unknown="proper carbonara")
+    decision = decide(off, ShopperProfile(), nothing, text="how do i make a proper carbonara")
+    assert (decision.action, decision.products) == ("off_topic", [])
+    # With products close to it, the closest are offered as such ("a lamp for my bike").
+    decision = decide(off, ShopperProfile(), found, text="a lamp for my bike")
+    assert decision.action == "not_found" and decision.products

@@ -1,0 +1,83 @@
+"""Whether the catalog has the kind of thing a shopper asks for at all.
+
+Nearest-neighbour search always finds something: a bike bell brings up bike lights, a muzzle
+brings up harnesses. A request names its kind of product in the noun phrases it starts with ("a bike
+bell for my commute": "bike bell", whose last word, "bell", is the kind). When no such word
+appears anywhere in the catalog's text (titles, categories, descriptions, attributes), allowing
+for a typo, and nothing in the catalog is close in meaning to any of the phrases, the shop does
+not carry it, and showing the nearest products as if they matched would mislead.
+
+Only the opening phrases count: what follows "for", "with", "to" ... is who or what it is for
+("for my son", "to keep me dry"), which a catalog rarely names.
+"""
+
+import re
+from collections.abc import Collection
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from retrieval.text import STOP_WORDS, keywords
+
+# Lead-ins that come before the thing asked for: "looking for", "in the market for".
+LEAD_IN = re.compile(
+    r"\b(?:looking|searching|hunting|shopping|after|in the market|on the lookout)\s+for\b"
+    r"|\b(?:i'?m|i am|im)\s+after\b|\bdo you (?:do|sell|have|stock|carry)\b",
+    re.I,
+)
+# Where the first phrase ends. Punctuation, "and" and "or" only separate; a preposition or a
+# clause word starts what the thing is for, so a request that reaches one first ("what do
+# you recommend for a beginner") names no kind at all.
+SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
+CLAUSE = re.compile(
+    r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
+    r"|in|on|at|if|about|than|like|but|so|between|within|near|less|more|max|up|because|as"
+    r"|when|where|while|ideally|preferably|maybe|is|are|can|will|should)(?![\w'-])",
+    re.I,
+)
+# Words that ask, hesitate or judge, rather than name a kind of product.
+FILLER = frozenset(
+    "u pls plz hv got what's whats im i'm i'd i'll ok okay hmm hm cool great fine nvm actually"
+    " whatever yes yeah yep no nope thanks thank well oh really very again maybe perhaps cheap"
+    " cheaper cheapest expensive pricey affordable price cost good decent quality kind sort"
+    " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"
+    " new buy find sell carry stock thing things stuff product products item items help"
+    " also other another different similar available same couple few pair set"
+    " searching hunting shopping after hey hiya size colour color model brand version style".split()
+)
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
+
+
+def asked_kinds(text: str) -> list[list[str]]:
+    """The keywords of each noun phrase the request starts with, each one's kind last
+    ("I overpronate badly, need a stability shoe": two); [] when it names none."""
+    text = LEAD_IN.sub(",", text)
+    # Drop numbers and measures ("a 30m hose", "700x25 tubes"): a size is not a kind.
+    text = " ".join(t for t in _TOKEN.findall(text) if not any(c.isdigit() for c in t))
+    phrases = []
+    for piece in re.split(f"({SEPARATOR.pattern}|{CLAUSE.pattern})", text, flags=re.I):
+        if not piece or not piece.strip() or SEPARATOR.fullmatch(piece.strip()):
+            continue
+        if CLAUSE.fullmatch(piece.strip()):
+            break  # what follows says what the thing is for, or who it is for
+        words = [w for w in keywords(re.sub(r"['’]s\b", "", piece)) if w not in FILLER]
+        words = [w for w in words if w not in STOP_WORDS and not w.endswith(("'", "’"))]
+        if words:
+            phrases.append(words)
+    return phrases
+
+
+def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[str]]) -> str | None:
+    """The catalog's word the shopper typed: the word itself, or the one a slip of the keyboard
+    away ("headphne", "pilow", "kettel"; two slips from eight letters); None when the catalog's
+    text has no such word. Typos rarely change the first letter, and short words are too close
+    to each other to guess ("bell", "belt")."""
+    if word in vocabulary:
+        return word
+    if len(word) < 5:
+        return None
+    allowed = 1 if len(word) < 8 else 2
+    found = process.extractOne(
+        word, by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=allowed
+    )
+    return found[0] if found else None

@@ -1,0 +1,64 @@
+"""A kind of product the catalog does not carry, over a real index and the real embeddings:
+said so, with the closest products shown as the closest, never as matches."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import ChatService
+from bot.chat.profile import ShopperProfile
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.embeddings import load_embeddings
+from retrieval.index import CatalogIndex
+from tests.bot.chat.test_pipeline import SHOP, ScriptedEngine, service
+
+MORE = [
+    Product(id="h1", title="Lumen 400 Headlamp", price=39, category="Lighting",
+            description="Rechargeable headlamp with a red light mode."),
+    Product(id="b1", title="Cityglow Bike Light Set", price=29, category="Lighting",
+            description="Front and rear bike lights, USB rechargeable."),
+    Product(id="p1", title="Trailpack 30L Backpack", price=89, category="Backpacks",
+            description="Day pack with a hip belt and a rain cover."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
+        catalog.upsert(SHOP + MORE)
+        yield catalog
+
+
+async def test_a_kind_the_catalog_never_names_is_said_to_be_missing(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("a strap for my headlamp", ShopperProfile())
+    assert plan.decision.action == "not_found"
+    assert [p.id for p in plan.decision.products][:1] == ["h1"]  # the closest, as such
+    assert plan.text.startswith("I couldn't find exactly that in our catalog"), plan.text
+    assert len(plan.decision.products) <= 3
+    assert plan.notes == {p.id: "closest match" for p in plan.decision.products}
+    assert plan.lead is None  # no model sentence: nothing it could claim about them
+    # Nothing close at all: no cards. A budget in the same message changes nothing.
+    for text in ("just need a bike bell", "do you have a dog lead under $40?"):
+        plan = await chat.plan(text, ShopperProfile())
+        assert (plan.decision.action, plan.decision.products) == ("not_found", []), text
+
+
+async def test_what_the_catalog_carries_is_recommended_typos_and_follow_ups_too(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    for text in ("looking for a headlamp", "a waterproof jacket", "any backpacks?"):
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.decision.action == "recommend", (text, plan.decision.action)
+    plan = await chat.plan("a rain jakcet for hiking", ShopperProfile())  # a typo of a word
+    assert plan.decision.action != "not_found"
+    plan = await chat.plan("a tent for two", ShopperProfile())
+    # A follow-up names no kind of its own: it refines the tent request.
+    plan = await chat.plan("anything similar under 300?", plan.profile)
+    assert plan.decision.action == "recommend"
+    assert [p.id for p in plan.decision.products] == ["t1"]
