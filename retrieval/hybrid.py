@@ -202,16 +202,34 @@ class CatalogView:
             close.sort(key=lambda i: -prefer(self.products[i]))
         return [self.products[i] for i in close[:limit]]
 
-    def has_word(self, word: str) -> bool:
-        """Whether the catalog's text uses the word (a typo of it counts), for
-        `retrieval.coverage`."""
+    def spelled(self, word: str) -> str | None:
+        """The catalog's word a keyword is, or is a typo of (`retrieval.coverage`)."""
         if self._by_initial is None:
             by_initial: dict[str, list[str]] = {}
             for known in self.bm25.vocab_dict:
                 if isinstance(known, str) and known:
                     by_initial.setdefault(known[0], []).append(known)
             self._by_initial = by_initial
-        return coverage.spelled(word, self.bm25.vocab_dict, self._by_initial) is not None
+        return coverage.spelled(word, self.bm25.vocab_dict, self._by_initial)
+
+    def has_word(self, word: str) -> bool:
+        """Whether the catalog's text uses the word, or the shopper mistyped one it uses."""
+        return self.spelled(word) is not None
+
+    def corrected(self, text: str) -> str:
+        """The text with each mistyped catalog word spelled as the catalog does ("wireless
+        headphnes" -> "wireless headphone"), for searching; the rest as written."""
+
+        def fix(match: re.Match[str]) -> str:
+            word = fold(match.group().lower())
+            if word in STOP_WORDS or len(word) < 5 or word in self.bm25.vocab_dict:
+                return match.group()
+            mended = self.spelled(word)
+            if mended is None:
+                return match.group()
+            return mended.capitalize() if match.group()[:1].isupper() else mended
+
+        return re.sub(r"[A-Za-z]+", fix, text)
 
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""

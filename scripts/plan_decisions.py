@@ -42,6 +42,13 @@ def rate(hits: list[bool]) -> float:
     return sum(hits) / max(1, len(hits))
 
 
+def cards(plan: Plan) -> list[str]:
+    """The ids of the product cards the turn shows, as `salesbot eval` scores them."""
+    if plan.decision.action == "clarify":
+        return []
+    return [p.id for p in plan.decision.products or plan.decision.over_budget]
+
+
 def said_missing(plan: Plan) -> bool:
     """No cards, or the closest shown as such (as `salesbot eval` counts it)."""
     d = plan.decision
@@ -58,6 +65,7 @@ def report(rows: list[Row], verbose: bool) -> None:
     handed = [(t, p) for t, p, _ in expect if p.decision.action == "handover"]
     missing = [(t, p) for t, p, e in expect if e.get("not_in_catalog")]
     labelled = [(t, p) for t, p in rows if t.get("intent")]
+    gold = [(t, p, e) for t, p, e in expect if e.get("gold")]
     # Turns about products the catalog has, answered as if it had none.
     denied = [(t, p) for t, p, e in expect
               if e.get("gold") and p.decision.action in ("not_found", "off_topic")]  # fmt: skip
@@ -68,7 +76,9 @@ def report(rows: list[Row], verbose: bool) -> None:
         f" P {rate([bool(t.get('expect', {}).get('handover')) for t, _ in handed]):.4f}"
         f"  not-in-catalog {rate([said_missing(p) for _, p in missing]):.4f} ({len(missing)})"
         f"  intent {rate([p.intent == t['intent'] for t, p in labelled]):.4f}"
-        f"  carried but denied {len(denied)}/{sum(bool(e.get('gold')) for _, _, e in expect)}"
+        f"  carried but denied {len(denied)}/{len(gold)}"
+        f"  hit@1 {rate([cards(p)[:1] in ([g] for g in e['gold']) for _, p, e in gold]):.4f}"
+        f" hit@5 {rate([bool(set(cards(p)[:5]) & set(e['gold'])) for _, p, e in gold]):.4f}"
     )
     if not verbose:
         return

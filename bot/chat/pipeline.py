@@ -179,13 +179,15 @@ class ChatService:
 
     async def plan(self, text: str, profile: ShopperProfile) -> Plan:
         """Every stage before generation: pure catalog and profile work, no engine call."""
-        vector = await self.embedder.submit(text)
+        view = await asyncio.to_thread(lambda: self.search.view)
+        # What is searched: the shopper's words, with typos of the catalog's words mended.
+        query = await asyncio.to_thread(view.corrected, text)
+        vector = await self.embedder.submit(query)
         classifier = await self.intent_classifier()
         understanding = classifier.classify(text, vector)
         if profile.offered and ACCEPT.fullmatch(text):
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
-        view = await asyncio.to_thread(lambda: self.search.view)
-        named = await asyncio.to_thread(view.named, text)
+        named = await asyncio.to_thread(view.named, query)
         understanding = refine(understanding, text, named)
         last = [view.products[i] for i in profile.shown if i in view.products]
         profile = update_profile(
@@ -200,7 +202,7 @@ class ChatService:
         profile, found = await asyncio.to_thread(
             retrieve,
             self.search,
-            text,
+            query,
             vector,
             understanding,
             profile,
@@ -220,7 +222,7 @@ class ChatService:
         if shown := decision.products or decision.over_budget:
             changes["shown"] = [p.id for p in shown]
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
-        self._render(plan, text, section, view.categories)
+        self._render(plan, query, section, view.categories)
         return plan
 
     def _render(self, plan: Plan, text: str, section: object, categories: Sequence[str]) -> None:

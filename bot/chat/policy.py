@@ -53,6 +53,7 @@ class Found:
     nearest: list[Product] = field(default_factory=list)  # closest over the budget
     relevant: bool = False  # anything in the catalog is close in meaning, filters aside
     unknown: str | None = None  # the kind of product asked for, when the catalog has none
+    closest: list[Product] = field(default_factory=list)  # ... and what is closest to it
 
 
 @dataclass
@@ -94,9 +95,11 @@ def decide(
     if found.unknown and not found.named:
         # A kind of product no word of the catalog names: say so, and show the closest few
         # only as that ("rucksack" may still be a backpack; a "bike bell" is not a light).
+        # The closest to the kind itself; else the best match for the whole message.
         if not found.matches and not_shopping(understanding, text):
             return Decision("off_topic")
-        return Decision("not_found", products=found.matches[:CLOSEST], reason=found.unknown)
+        closest = found.closest[:CLOSEST] or found.matches[:1]
+        return Decision("not_found", products=closest, reason=found.unknown)
     if found.matches:
         spread = {p.category for p in found.matches[:4]}
         if intent == "browse" and profile.category is None and len(spread) >= 3:

@@ -163,7 +163,7 @@ def nothing_fits(decision: Decision, profile: ShopperProfile, categories: Sequen
 
 def not_found(categories: Sequence[str], closest: Sequence[Product] = ()) -> str:
     if closest:
-        listed = _series([listing(p) for p in closest])
+        listed = _series([f"the {p.title} ({price(p)})" for p in closest])  # stock: on the cards
         return (
             "I couldn't find exactly that in our catalog. The closest we have: "
             f"{listed}. Is one of these what you meant?"

@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 
-from bot.chat.policy import PRODUCT_INTENTS, Found
+from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
 from bot.chat.understand import Understanding
 from retrieval.catalog import Product
@@ -106,34 +106,41 @@ def retrieve(
         named = named_in(view, text, prefer)
     else:
         named = view.named(text, prefer=prefer)
-    unknown = None
+    unknown: str | None = None
+    closest: list[Product] = []
     if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
-        unknown = missing_kind(search, asked)
+        if missing := missing_kind(search, asked, filters):
+            unknown, closest = missing
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
     if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
-    return profile, Found(matches, named, subject, nearest, relevant, unknown)
+    return profile, Found(matches, named, subject, nearest, relevant, unknown, closest)
 
 
-def missing_kind(search: HybridSearch, text: str) -> str | None:
+def missing_kind(
+    search: HybridSearch, text: str, filters: Filters
+) -> tuple[str, list[Product]] | None:
     """The kind of product asked for, when the catalog does not carry it (`retrieval.coverage`):
     none of the request's opening phrases names a word of the catalog's or is close in meaning
-    to a product."""
+    to a product. With it, the products closest to that kind that pass the filters ("chicken
+    coop": the rabbit hutch, not a dog food that shares a number with the message)."""
     kinds = asked_kinds(text)
     view = search.view
     if not kinds or any(view.has_word(kind[-1]) for kind in kinds):
         return None
     phrases = [" ".join(kind) for kind in kinds]
-    for vector in search.index.embed_queries(phrases):
-        closest = view.nearest(vector, Filters(), 1)
-        if closest is None:
-            closest = search.index.nearest(vector, 1)
-        if closest and closest[0][1] >= KIND_SIMILARITY:
+    vectors = search.index.embed_queries(phrases)
+    for vector in vectors:
+        best = view.nearest(vector, Filters(), 1)
+        if best is None:
+            best = search.index.nearest(vector, 1)
+        if best and best[0][1] >= KIND_SIMILARITY:
             return None
-    return phrases[0]
+    hits = search.search(phrases[0], vectors[0], filters, CLOSEST)
+    return phrases[0], [hit.product for hit in hits]
 
 
 def named_in(

@@ -53,3 +53,19 @@ def test_the_catalogs_words_include_descriptions_and_categories() -> None:
     view = CatalogView({lamp.id: lamp})
     assert view.has_word("torch") and view.has_word("headlamp") and view.has_word("headlmap")
     assert not view.has_word("kayak")
+
+
+def test_a_search_mends_typos_of_catalog_words_and_leaves_real_words_alone() -> None:
+    products = [
+        Product(id="k", title="Veltro Aria Kettle", price=Decimal("40"), category="Kitchen",
+                description="A glass kettle."),
+        Product(id="p", title="Dormia Pillow", price=Decimal("30"), category="Bedding",
+                description="A soft feather pillow to store away."),
+    ]  # fmt: skip
+    view = CatalogView({p.id: p for p in products})
+    assert view.corrected("need a new pilow, and a glass kettel?") == (
+        "need a new pillow, and a glass kettle?"
+    )
+    # "stove" is a word, not a typo of "store"; "bell" is too short to guess.
+    assert view.corrected("a camping stove and a bell") == "a camping stove and a bell"
+    assert not view.has_word("stove")

@@ -59,7 +59,7 @@ def test_decide_redirects_what_is_not_shopping_at_all() -> None:
 def test_decide_says_a_kind_is_not_carried_and_shows_the_closest_as_such() -> None:
     others = [Product(id=f"p{i}", title=f"Lamp {i}", price=10, category="Lighting")  # type: ignore[arg-type]
               for i in range(4)]  # fmt: skip
-    found = Found(matches=[LAMP, *others], relevant=True, unknown="bike bell")
+    found = Found(matches=[TENT], relevant=True, unknown="bike bell", closest=[LAMP, *others])
     decision = decide(Understanding("browse", 0.9), ShopperProfile(), found, text="a bike bell")
     assert (decision.action, decision.products) == ("not_found", [LAMP, *others[:2]])
     # A product named in the message is carried, whatever else the message says.
@@ -68,7 +68,7 @@ def test_decide_says_a_kind_is_not_carried_and_shows_the_closest_as_such() -> No
     assert decision.action == "recommend"
     # Not shopping at all ("a proper carbonara"), and nothing close: redirected.
     off = Understanding("browse", 0.5, off_topic=0.4)
-    nothing = Found(unknown="proper carbonara")
+    nothing = Found(unknown="proper carbonara", closest=[LAMP])  # close to a word, not to it
     decision = decide(off, ShopperProfile(), nothing, text="how do i make a proper carbonara")
     assert (decision.action, decision.products) == ("off_topic", [])
     # With products close to it, the closest are offered as such ("a lamp for my bike").
