@@ -218,7 +218,8 @@ class ChatService:
             policy_topic=section.topic if section else None,
             text=text,
         )
-        changes: dict[str, object] = {"offered": decision.action == "offer"}
+        offered = decision.action == "offer" or decision.reason == "identity"
+        changes: dict[str, object] = {"offered": offered}
         if shown := decision.products or decision.over_budget:
             changes["shown"] = [p.id for p in shown]
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
@@ -244,7 +245,9 @@ class ChatService:
             plan.text = replies.policy(section)  # type: ignore[arg-type]
         else:
             plan.text = {
-                "greet": lambda: replies.greet(store),
+                "greet": lambda: (
+                    replies.identity(store) if d.reason == "identity" else replies.greet(store)
+                ),
                 "thank": replies.thank,
                 "off_topic": lambda: replies.off_topic(store),
                 "handover": lambda: replies.handover(d.reason),

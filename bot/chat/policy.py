@@ -79,6 +79,8 @@ def decide(
         return Decision("policy", reason=policy_topic) if policy_topic else Decision("offer")
     if intent in HANDOVER_INTENTS:
         return Decision("handover", reason=intent)
+    if intent == "greeting" and understanding.identity:
+        return Decision("greet", reason="identity")  # who answers, honestly, and a person offered
     if intent == "greeting":
         thanks = any(w in text.lower() for w in ("thank", "thx", "cheers"))
         return Decision("thank" if thanks else "greet")

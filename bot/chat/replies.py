@@ -11,6 +11,13 @@ def greet(store: str) -> str:
     )
 
 
+def identity(store: str) -> str:
+    return (
+        f"I'm the {store} shopping assistant, an automated helper that answers from the shop's "
+        'catalog. If you\'d rather talk to a person from our team, just reply "yes".'
+    )
+
+
 def thank() -> str:
     return "You're welcome! Is there anything else I can help you find?"
 

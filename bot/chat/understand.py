@@ -50,7 +50,17 @@ HUMAN = re.compile(
     r"(person|people|agent|someone|somebody|manager|rep|staff|team|support)\b"
     r"|\b(connect|transfer|put) me\b.{0,30}"
     r"\b(agent|someone|somebody|staff|support|service|person)\b"
-    r"|\bstaff member\b|\b(real|support|service) agent\b",
+    r"|\bstaff member\b|\b(real|support|service) agent\b"
+    # The widget's other languages: German and Arabic.
+    r"|\b(mitarbeiter(in)?|kundendienst|kundenservice|echten? (mensch|person)|menschen)\b"
+    r"|\bmit (einem|einer|jemandem)\b.{0,25}\b(sprechen|reden)\b"
+    r"|موظف|شخص حقيقي|إنسان|انسان|خدمة العملاء",
+    re.I,
+)
+# Saying what one is shopping for, in so many words ("I'm after a pressure cooker").
+SHOPPING_FOR = re.compile(
+    r"^\s*((hi|hello|hey)[,!.]?\s+)?(i'?m|im|i am|we'?re|we are) (after|looking for|searching"
+    r" for|hunting for|shopping for|in the market for|trying to find)\b",
     re.I,
 )
 INJECTION = re.compile(
@@ -134,6 +144,24 @@ ACCEPT = re.compile(
     r"(,?\s*(please|thanks|thank you|do|go ahead))*|ok(ay)?(,?\s*please)?)[\s!.]*",
     re.I,
 )
+# Asking who or what answers, and nothing else: an honest answer, with a person offered.
+IDENTITY = re.compile(
+    r"\s*((hi|hello|hey|sorry|wait|ok|um+|so)[,!.]?\s+)?(who am i (talking|speaking|chatting)"
+    r" (to|with)|who('?s| is) (this|there|talking|answering)|who are you|what are you"
+    r"|(are you|am i (talking|speaking|chatting) (to|with)|is this) (a |an )?(real )?(bot|robot"
+    r"|human|person|ai|a\.i\.|machine|computer|chat ?bot|program|assistant)"
+    r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)[\s?!.]*",
+    re.I,
+)
+# A writing job that is not shopping: an email to a landlord, a poem, code, a cover letter.
+WRITING = re.compile(
+    r"^\s*((can|could|would|will) (you|u) (please |pls )?|(please |pls )?)(help me )?"
+    r"(write|draft|compose|rewrite|proofread)\b.{0,40}\b(e-?mails?|letters?|poems?|essays?"
+    r"|stor(y|ies)|cv|resume|speech|songs?|haiku|limerick|jokes?|code|scripts?|programs?"
+    r"|functions?|quer(y|ies)|tweets?|posts?|captions?|cards?|messages?|texts?|notes?|reports?"
+    r"|homework|assignments?|articles?|blog)\b",
+    re.I,
+)
 PRICE_OR_STOCK = re.compile(
     r"\b(price|prices|priced|cost|costs|how much|in stock|available|availability|sold out)\b", re.I
 )
@@ -147,6 +175,7 @@ class Understanding:
     angry: bool = False
     off_topic: float = 0.0  # the topic gate's probability that the message is not for the shop
     own: bool = False  # about the shopper's own order, purchase or account: a person must look
+    identity: bool = False  # asks who or what answers ("are you a bot?")
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -214,8 +243,12 @@ class IntentClassifier:
         angry = ANGER.search(text) is not None
         request = ORDER_REQUEST.search(text) is not None
         own = request or OWN.search(text) is not None
+        if IDENTITY.fullmatch(text):
+            return Understanding("greeting", 1.0, injection, angry, own=own, identity=True)
         if HUMAN.search(text):
             return Understanding("human", 1.0, injection, angry, own=own)
+        if WRITING.search(text):
+            return Understanding("off_topic", 1.0, injection, angry, off_topic=1.0, own=own)
         if PROBLEM.search(text):
             told = angry or not ASKED.search(text)
             said: Intent = "complaint" if told else "support"
@@ -224,14 +257,23 @@ class IntentClassifier:
             return Understanding("support", 1.0, injection, angry, own=True)
         if GREETING.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, own=own)
+        if SHOPPING_FOR.search(text) and not (own or angry):
+            # Sure of the intent, not of the topic: the gate may still find it off topic
+            # ("I'm looking for a good pizza place").
+            off = self.off_topic(vector if vector is not None else self.embed([text])[0])
+            return Understanding("browse", 0.99, injection, angry, off, own)
         vector = vector if vector is not None else self.embed([text])[0]
         probabilities = self.model.predict_proba(np.array([vector]))[0]
         best = int(np.argmax(probabilities))
         intent: Intent = self.model.classes_[best]
-        off = float(self.topic.predict_proba(np.array([vector]))[0][self.off_column])
+        off = self.off_topic(vector)
         if angry and intent not in ("support", "human"):
             intent = "complaint"
         return Understanding(intent, float(probabilities[best]), injection, angry, off, own)
+
+    def off_topic(self, vector: Sequence[float]) -> float:
+        """The topic gate's probability that the message is not for the shop."""
+        return float(self.topic.predict_proba(np.array([vector]))[0][self.off_column])
 
 
 # A classifier learned from the shop's labelled messages (`salesbot finetune intents`) --------

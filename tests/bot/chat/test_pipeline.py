@@ -123,6 +123,20 @@ async def test_pipeline_offers_a_person_for_a_question_it_cannot_answer_and_yes_
     assert not [e for e in plain if isinstance(e, Handover)]
 
 
+async def test_pipeline_says_what_answers_when_asked_and_offers_a_person(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = service(ScriptedEngine([]), index, log)
+    asked = await turn(chat, "who am i talking to?", session_id="session-who-1")
+    assert (asked[-1].intent, asked[-1].action) == ("greeting", "greet")
+    assert asked[-1].text == replies.identity(chat.settings.store_name)
+    assert "automated" in asked[-1].text and asked[-1].profile.offered
+    assert not [e for e in asked if isinstance(e, Handover)]
+    taken = await turn(chat, "yes", session_id="session-who-1", profile=asked[-1].profile)
+    [handover] = [e for e in taken if isinstance(e, Handover)]
+    assert handover.reason == "human"
+
+
 async def test_pipeline_engine_failure_is_raised_and_logged(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
