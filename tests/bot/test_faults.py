@@ -44,6 +44,62 @@ def engine_metric(service: Service, name: str, **labels: str) -> float:
     return total
 
 
+async def test_an_answer_on_a_hung_engine_is_cancelled_at_once() -> None:
+    """Stop and take-over cancel the answer being written; an engine that hangs (frozen before
+    its response headers, or mid-stream) must not hold that up. A stand-in engine that reads
+    the request and then never writes again, in-process: a real one cannot be frozen on cue."""
+    chunk = json.dumps({
+        "id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+        "choices": [{"index": 0, "delta": {"content": "hello "}, "finish_reason": None}],
+    })  # fmt: skip
+    event = f"data: {chunk}\n\n".encode()
+    frozen = asyncio.Event()  # never set
+    writers: list[asyncio.StreamWriter] = []
+
+    async def engine(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"content-length: (\d+)", head, re.I)[1])  # type: ignore[index]
+        body = json.loads(await reader.readexactly(length))
+        if body["messages"][0]["content"] == "mid-stream":
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                b"transfer-encoding: chunked\r\n\r\n" + f"{len(event):x}\r\n".encode() + event
+                + b"\r\n"
+            )  # fmt: skip
+            await writer.drain()
+        await frozen.wait()
+
+    server = await asyncio.start_server(engine, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = EngineClient(f"http://127.0.0.1:{port}", "m", timeout=60)
+    try:
+        for where in ("before-headers", "mid-stream"):
+            first = asyncio.Event()
+
+            async def answer(where: str = where, first: asyncio.Event = first) -> None:
+                messages = [{"role": "user", "content": where}]
+                async for _ in client.stream_chat(
+                    messages, max_tokens=50, temperature=0.0, usage=Usage()
+                ):
+                    first.set()
+
+            task = asyncio.create_task(answer())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(first.wait(), 1.0)
+            assert first.is_set() == (where == "mid-stream")
+            started = time.monotonic()
+            task.cancel("taken_over")
+            await asyncio.wait_for(asyncio.wait([task]), 2.0)
+            assert task.cancelled() and time.monotonic() - started < 0.5, where
+            assert client.link.active == 0  # the engine is not counted busy with it any more
+    finally:
+        for writer in writers:
+            writer.close()
+        server.close()
+        await client.link.openai.close()
+
+
 @pytest.mark.engine
 async def test_a_stream_closed_mid_answer_aborts_the_engine_request(service: Service) -> None:
     """What a stopped or abandoned answer does to the engine: the request ends at once and its
