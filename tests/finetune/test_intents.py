@@ -142,7 +142,7 @@ async def test_the_pipeline_picks_up_the_serving_classifier_and_survives_a_broke
 ) -> None:
     monkeypatch.setattr(pipeline, "INTENTS_EVERY", 0.0)
     chat = service(ScriptedEngine(["Sure!"]), index, log)
-    message = "Kann ich bitte mit jemandem aus dem Team sprechen?"
+    message = "Könnten Sie mich bitte an einen Berater weiterleiten?"
     assert (await chat.intent_classifier()).version is None  # day-one
     seed(log, german())
     folder = chat.intents_dir

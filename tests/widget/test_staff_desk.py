@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.bot.staff.conftest import PASSWORD, add_account
 from tests.service import Service
@@ -223,23 +224,35 @@ def test_staff_desk_take_over_mid_answer_stops_the_shoppers_stream(
     desk: Desk, browser: Browser, service: Service
 ) -> None:
     desk.sign_in(add_account(service, "agent", "Noor"))
-    context = browser.new_context()
-    shop = new_shop(context, service)
-    shop.visit()
-    shop.open()
     # A warm engine can finish a short answer before a person clicks; busy writing for others,
-    # it is still writing this one when the agent takes over.
-    with service.engine_busy():
-        shop.send("I need a warm sleeping bag for winter camping")
-        shop.answers("streaming").first.wait_for()  # accepted; the answer is being written
-        entry = desk.entry(shop.session_id())
-        entry.wait_for()  # a live conversation appears in the list
-        entry.click()
-        desk.page.get_by_role("button", name="Take over").click()
-        # The shopper's stream stops: the answer keeps its words so far, marked as cut, and
-        # the person who joined is named.
-        cut = shop.page.locator(f"{WIDGET} .msg.assistant.cut")
-        cut.wait_for(timeout=TIMEOUT_MS)
+    # it is usually still writing this one when the agent takes over. When it is not (the
+    # answer was logged whole before the claim landed), the race is lost, not the feature:
+    # a new shopper tries again.
+    with service.engine_busy(streams=24):
+        for _ in range(3):
+            context = browser.new_context()
+            shop = new_shop(context, service)
+            shop.visit()
+            shop.open()
+            shop.send("I need a warm sleeping bag for winter camping")
+            shop.answers("streaming").first.wait_for()  # accepted; the answer is being written
+            entry = desk.entry(shop.session_id())
+            entry.wait_for()  # a live conversation appears in the list
+            entry.click()
+            desk.page.get_by_role("button", name="Take over").click()
+            # The shopper's stream stops: the answer keeps its words so far, marked as cut, and
+            # the person who joined is named.
+            cut = shop.page.locator(f"{WIDGET} .msg.assistant.cut")
+            try:
+                cut.wait_for(timeout=30_000)
+                break
+            except PlaywrightTimeout:
+                statuses = rows(service, "SELECT status FROM turns WHERE session_id = ?",
+                                shop.session_id())  # fmt: skip
+                assert statuses == [("ok",)], statuses  # anything but a whole answer is a bug
+                context.close()
+        else:
+            pytest.fail("Every answer ended before the take-over landed.")
     shop.page.locator(f"{WIDGET} .msg.notice", has_text="Noor from our team joined").wait_for()
     assert shop.page.locator(f"{WIDGET} button.stop").is_hidden()
     turns = rows(service, "SELECT status, error_code, reply FROM turns WHERE session_id = ?",
