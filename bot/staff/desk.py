@@ -3,6 +3,7 @@ the shopper (from a suggested, catalog-rendered draft or not) and handing it bac
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -132,6 +133,8 @@ class Desk:
 
     async def claim(self, staff: Staff, session_id: str) -> Summary:
         """Take a conversation over; exactly one of several agents claiming at once wins."""
+        started = time.perf_counter()
+        log.info("%s is taking conversation %s over.", staff.username, session_id)
         async with self.opened(session_id) as conversation:
             holder = await asyncio.to_thread(self.records.claim, session_id, staff.username)
             if holder is not None and holder != staff.username:
@@ -140,7 +143,13 @@ class Desk:
                     code="already_claimed", status=409,
                 )  # fmt: skip
             if holder is None:
+                answering = conversation.answering is not None
                 await conversation.take_over(staff.username)
+                log.info(
+                    "%s took conversation %s over in %.0f ms (%s).", staff.username, session_id,
+                    (time.perf_counter() - started) * 1000,
+                    "an answer was cut" if answering else "no answer was being written",
+                )  # fmt: skip
                 text = f"{staff.name} from {self.service.settings.store_name} joined the chat."
                 said = await asyncio.to_thread(
                     self.records.say, session_id, staff.username, staff.name, "joined", text
