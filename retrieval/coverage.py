@@ -19,7 +19,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.text import STOP_WORDS, keywords
+from retrieval.text import keywords
 
 # Lead-ins that come before the thing asked for: "looking for", "in the market for".
 LEAD_IN = re.compile(
@@ -62,8 +62,10 @@ def asked_kinds(text: str) -> list[list[str]]:
             continue
         if CLAUSE.fullmatch(piece.strip()):
             break  # what follows says what the thing is for, or who it is for
-        words = [w for w in keywords(re.sub(r"['’]s\b", "", piece)) if w not in FILLER]
-        words = [w for w in words if w not in STOP_WORDS and not w.endswith(("'", "’"))]
+        words = [
+            w for w in keywords(re.sub(r"['’]s\b", "", piece))
+            if w not in FILLER and not w.endswith(("'", "’"))
+        ]  # fmt: skip
         if words:
             phrases.append(words)
     return phrases

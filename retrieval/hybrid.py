@@ -222,10 +222,8 @@ class CatalogView:
 
         def fix(match: re.Match[str]) -> str:
             word = fold(match.group().lower())
-            if word in STOP_WORDS or len(word) < 5 or word in self.bm25.vocab_dict:
-                return match.group()
-            mended = self.spelled(word)
-            if mended is None:
+            mended = None if word in STOP_WORDS else self.spelled(word)
+            if mended is None or mended == word:
                 return match.group()
             return mended.capitalize() if match.group()[:1].isupper() else mended
 

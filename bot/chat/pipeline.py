@@ -238,7 +238,7 @@ class ChatService:
         elif d.action == "nothing_fits":
             plan.text = render.nothing_fits(d, profile, categories)
             plan.notes = {p.id: "over your budget" for p in d.over_budget}
-        elif d.action == "not_found" and d.products:
+        elif d.action == "not_found":  # with the closest products, if any, labelled as such
             plan.text = render.not_found(categories, d.products)
             plan.notes = {p.id: "closest match" for p in d.products}
         elif d.action == "policy":
@@ -252,7 +252,6 @@ class ChatService:
                 "off_topic": lambda: replies.off_topic(store),
                 "handover": lambda: replies.handover(d.reason),
                 "offer": replies.offer,
-                "not_found": lambda: render.not_found(categories),
                 "clarify": lambda: render.clarify(d.products, categories),
             }[d.action]()
 

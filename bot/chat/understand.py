@@ -257,12 +257,11 @@ class IntentClassifier:
             return Understanding("support", 1.0, injection, angry, own=True)
         if GREETING.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, own=own)
+        vector = vector if vector is not None else self.embed([text])[0]
         if SHOPPING_FOR.search(text) and not (own or angry):
             # Sure of the intent, not of the topic: the gate may still find it off topic
             # ("I'm looking for a good pizza place").
-            off = self.off_topic(vector if vector is not None else self.embed([text])[0])
-            return Understanding("browse", 0.99, injection, angry, off, own)
-        vector = vector if vector is not None else self.embed([text])[0]
+            return Understanding("browse", 0.99, injection, angry, self.off_topic(vector), own)
         probabilities = self.model.predict_proba(np.array([vector]))[0]
         best = int(np.argmax(probabilities))
         intent: Intent = self.model.classes_[best]
