@@ -51,6 +51,12 @@ HUMAN = re.compile(
     r"|\b(connect|transfer|put) me\b.{0,30}"
     r"\b(agent|someone|somebody|staff|support|service|person)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b"
+    # A price only a person can give, or a person asked to get in touch.
+    r"|\bbulk (order|orders|price|prices|pricing|discount|quote|buy|purchase)\b|\bwholesale\b"
+    r"|\b(can|could|would) (someone|somebody|anyone|a person)( from [a-z ]{2,20})?"
+    r" (give|send|get) me (a |an )?(price|quote|offer|deal)\b"
+    r"|\b(can|could|would) (someone|somebody|anyone|a person)( from [a-z ]{2,20})?"
+    r" (call|ring|phone|email|e-mail|text|contact) (me|us)\b"
     # The widget's other languages: German and Arabic.
     r"|\b(mitarbeiter(in)?|kundendienst|kundenservice|echten? (mensch|person)|menschen)\b"
     r"|\bmit (einem|einer|jemandem)\b.{0,25}\b(sprechen|reden)\b"
@@ -69,7 +75,8 @@ INJECTION = re.compile(
     r"|\b(tell me|say|confirm|agree|pretend|write)\b.{0,30}\b(costs?|price is|priced at|is free)\b"
     r"|\byou are no longer\b|\bi (hereby )?authori[sz]e you\b|\bas the (store |shop )?(owner"
     r"|manager|admin)\b|\bi am (the|your) (store |shop )?(owner|manager|admin|developer)\b"
-    r"|\bsystem prompt\b|^\s*(system|assistant|developer)\s*:|\byou are now\b|\bdeveloper mode\b"
+    r"|\bsystem prompt\b|^\s*(system|assistant|developer|admin|administrator)\s*:|\byou are now\b"
+    r"|\bdeveloper mode\b|<!--|\[\s*(system|admin|developer)\s*\]"
     r"|\bjailbreak\b|\bDAN\b|\bpretend (you are|to be)\b|\bact as\b|\brepeat after me\b"
     r"|\b(system|admin|developer) (override|message|instructions?|mode|note|update)\b"
     r"|\bnew instructions?\b|\byou (may|can|must) (now )?(give|offer|grant)\b",
@@ -96,6 +103,7 @@ PROBLEM = re.compile(
     r"\b(arrived|came|received|delivered|got|was sent)\b.{0,40}\b(broken|damaged|wrong|missing"
     r"|torn|defective|faulty|late|ripped|dirty|used|cracked|snapped|bent|soaked|leaking|opened)\b"
     r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like"
+    r"|burst after|(has|had|it|just) burst|i (want|need|demand) (a|my) refund"
     r"|soaked through|ruined)\b|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not|isn'?t"
     r"|is not) (connect|work|working|turn on|switch on|charge|charging|pair|power on"
     r"|(open|close|start|heat|light)(?=\s*(?:$|[.,!?;]|any ?more|properly|at all|again)))\b"
@@ -120,8 +128,9 @@ OWN = re.compile(
     r"|\border\s*(#|no\.?|number|nr\.?|id)?\s*:?\s*[a-z]{0,3}-?\d{3,}\b|#\s*[a-z]{0,3}-?\d{4,}\b"
     r"|\b(i|we) (just |already |recently )?(bought|ordered|purchased|paid|received|returned"
     r"|placed)\b|\bthe order i\b|\bcancel\b|\bchange the (delivery |shipping )?address\b"
-    r"|\byou (sent|charged|shipped|billed)\b|\bwhere('?s| is) my\b|\btracking (number|link"
-    r"|code|says)\b|\border (status|tracking)\b",
+    r"|\byou (sent|charged|shipped|billed)\b|\bwhere('?s| is) my\b|\b(the|this) tracking (number"
+    r"|link|code)\b|\btracking (says|shows|hasn'?t|has not|isn'?t|is not)\b"
+    r"|\border (status|tracking)\b",
     re.I,
 )
 # A request about the shopper's own order ("return my …"): support for a person, whatever
@@ -147,9 +156,10 @@ ACCEPT = re.compile(
 # Asking who or what answers, and nothing else: an honest answer, with a person offered.
 IDENTITY = re.compile(
     r"\s*((hi|hello|hey|sorry|wait|ok|um+|so)[,!.]?\s+)?(who am i (talking|speaking|chatting)"
-    r" (to|with)|who('?s| is) (this|there|talking|answering)|who are you|what are you"
-    r"|(are you|am i (talking|speaking|chatting) (to|with)|is this) (a |an )?(real )?(bot|robot"
-    r"|human|person|ai|a\.i\.|machine|computer|chat ?bot|program|assistant)"
+    r" (to|with)|who('?s| is) (this|there|talking|answering)|who (are|r) (you|u)|what (are|r)"
+    r" (you|u)|((are|r) (you|u)|am i (talking|speaking|chatting) (to|with)|is this)"
+    r" (a |an )?(real )?(bot|robot|human|person|ai|a\.i\.|machine|computer|chat ?bot|program"
+    r"|assistant)"
     r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)[\s?!.]*",
     re.I,
 )
