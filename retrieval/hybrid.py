@@ -155,7 +155,14 @@ class CatalogView:
         are cased ("the purrsley cat tree")."""
         sequence = keywords(text)
         said = set(sequence)
-        capitalised = {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
+        # A capital marks a name, unless the whole message is in capitals ("LEAF BLOWER IN
+        # STOCK?" names no product).
+        shouted = not any(c.islower() for c in text)
+        capitalised = (
+            set()
+            if shouted
+            else {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
+        )
         capitalised |= {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
         pairs = set(zip(sequence, sequence[1:], strict=False))
         distinctive_df = max(3, len(self.order) // 20)

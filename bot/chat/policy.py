@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.chat.profile import ShopperProfile
-from bot.chat.understand import HANDOVER_INTENTS, OFF_TOPIC, SURELY_SHOP, Understanding
+from bot.chat.understand import (
+    HANDOVER_INTENTS,
+    OFF_TOPIC,
+    PRICE_OR_STOCK,
+    SURELY_SHOP,
+    Understanding,
+)
 from retrieval.catalog import Product
 from retrieval.text import keywords
 
@@ -54,6 +60,7 @@ class Found:
     relevant: bool = False  # anything in the catalog is close in meaning, filters aside
     unknown: str | None = None  # the kind of product asked for, when the catalog has none
     closest: list[Product] = field(default_factory=list)  # ... and what is closest to it
+    pointed: Product | None = None  # the one shown product the message points at ("the big one")
 
 
 @dataclass
@@ -90,6 +97,8 @@ def decide(
         about = found.named or found.subject
         if about:
             return Decision("answer", products=about[:1])
+    if intent == "compare" and found.pointed and not found.named and PRICE_OR_STOCK.search(text):
+        return Decision("answer", products=[found.pointed])  # "how much is the cheaper one?"
     if intent == "compare":
         about = found.named if len(found.named) >= 2 else found.subject
         if len(about) >= 2:

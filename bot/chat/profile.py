@@ -15,7 +15,7 @@ _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?k\b)?"
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 _WORD = r"(?:dollars?|bucks?|usd|eur|euros?|gbp|pounds|quid|yen|jpy|cad|aud|chf|inr|rupees)"
 AMOUNT = re.compile(
-    rf"(?P<sign>{_SIGN})?\s?{_NUMBER}\s?(?P<after>{_WORD}\b|{_SIGN})?"
+    rf"(?P<sign>{_SIGN})?\s?{_NUMBER}(?![.,]?\d)\s?(?P<after>{_WORD}\b|{_SIGN})?"
     r"(?!\s?(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
     r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs)\b)",
     re.I,
@@ -25,8 +25,17 @@ _MAX = (
     r"(?:imum)?|at most|within|(?:budget|spend|spending|limit|pay|afford)\b(?:\s+[a-z']+){0,3}:?"
     r"|no higher than|lower than|<|(?:nothing|not|no|never|anything)\s+(?:over|above|more than"
     r"|higher than|beyond|exceeding)"
+    r"|(?:could|can|would|will|i'?d|i'?ll)\s+(?:do|go|stretch|spend|pay)(?:\s+up)?"
+    r"(?:\s+to|\s+as\s+(?:high|far|much)\s+as)?|as much as"
 )
 _MAX_AFTER = r"max(?:imum)?|tops|or less|or under|at most|at the most|budget|limit|or cheaper"
+# What follows a number that counts things rather than money.
+QUANTITY = re.compile(
+    r"(of\b|pieces?\b|pcs\b|units?\b|items?\b|people\b|persons?\b|days?\b|weeks?\b"
+    r"|months?\b|years?\b|hours?\b|minutes?\b|times\b|pairs?\b|packs?\b|bags?\b|boxes\b"
+    r"|bottles?\b|cans?\b|rolls?\b|sets?\b)",
+    re.I,
+)
 _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
 _AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
 CHEAP = re.compile(
@@ -97,6 +106,8 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
         before = lowered[max(0, match.start() - 30) : match.start()].rstrip()
         after = lowered[match.end() : match.end() + 20].lstrip()
         value = _amount(match)
+        if not _is_money(match) and QUANTITY.match(after):
+            continue  # "I can do 2 of them", "under 10 days": a count, not money
         if re.search(rf"(?:{_AROUND})\s*$", before):
             # "Around 300": nothing above what was said, nothing far below it.
             return Decimal(round(value * Decimal("0.6"))), value

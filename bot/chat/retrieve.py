@@ -1,5 +1,6 @@
 """The retrieve stage: products for this turn under the profile's hard filters."""
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -10,6 +11,8 @@ from bot.chat.understand import Understanding
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds
 from retrieval.hybrid import CatalogView, Filters, HybridSearch
+from retrieval.index import document_text
+from retrieval.text import keywords, words
 
 VOTE_K = 5
 # Below this similarity to every product, a kind the catalog's text never names is taken as
@@ -98,6 +101,8 @@ def retrieve(
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     subject = [view.products[i] for i in profile.shown if i in view.products]
+    if pointed := referred(subject, text):
+        subject = [pointed] + [p for p in subject if p is not pointed]
     shown = set(profile.shown)
 
     def prefer(product: Product) -> int:
@@ -118,7 +123,7 @@ def retrieve(
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
-    return profile, Found(matches, named, subject, nearest, relevant, unknown, closest)
+    return profile, Found(matches, named, subject, nearest, relevant, unknown, closest, pointed)
 
 
 def missing_kind(
@@ -179,3 +184,85 @@ def switch_category(profile: ShopperProfile, category: str, text: str) -> Shoppe
     if profile.category and category != profile.category and not any(parse_budget(text)):
         changes.update(min_price=None, max_price=None, cheap_first=False)
     return profile.model_copy(update=changes)
+
+
+# "The cheaper one", "the big one", "the cordless one": one of the products just shown, picked by
+# price, by size, or by a word only its own text has.
+THE_ONE = re.compile(r"\bthe ([\w-]+(?: [\w-]+)?) (?:one|model|version|option)\b", re.I)
+THE_MOST = re.compile(
+    r"\bthe (cheaper|cheapest|pricier|priciest|dearer|more expensive|most expensive|bigger|biggest"
+    r"|larger|largest|smaller|smallest)\b",
+    re.I,
+)
+LOW_PRICE = frozenset("cheap cheaper cheapest inexpensive affordable budget".split())
+HIGH_PRICE = frozenset("expensive pricier priciest dearer premium".split())
+BIG = frozenset("big bigger biggest large larger largest long longer longest tall taller".split())
+SMALL = frozenset(
+    "small smaller smallest little slim slimmer compact mini short shorter light lighter".split()
+)
+# A size in a product's title or options: "200 L", "50 ft", "40cm", "12kg", "1.7 L".
+SIZE = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s?(l|litres?|liters?|ml|cl|gal|gallons?|ft|feet|in|inch(?:es)?|cm|mm|m"
+    r"|kg|g|lbs?|oz|qt|quarts?)\b",
+    re.I,
+)
+
+
+def referred(subject: list[Product], text: str) -> Product | None:
+    """The one of the products just shown that the message points at ("how much is the big
+    one?"); None when it points at none, or at several."""
+    if len(subject) < 2:
+        return None
+    said = [m.group(1).lower() for m in THE_ONE.finditer(text)]
+    said += [m.group(1).lower() for m in THE_MOST.finditer(text)]
+    for phrase in said:
+        pick = _pick(subject, phrase.split())
+        if pick is not None:
+            return pick
+    return None
+
+
+def _pick(subject: list[Product], said: list[str]) -> Product | None:
+    if said[0] == "more" or said[0] == "most":
+        said = said[1:] or said
+    lowered = set(said)
+    if lowered & LOW_PRICE:
+        return min(subject, key=lambda p: p.price)
+    if lowered & HIGH_PRICE:
+        return max(subject, key=lambda p: p.price)
+    if lowered & (BIG | SMALL):
+        sizes = {id(p): _size(p) for p in subject}
+        if all(size is not None for size in sizes.values()):
+            kinds = {size[0] for size in sizes.values() if size is not None}
+            by_size = sorted(subject, key=lambda p: sizes[id(p)] or (0, 0.0))
+            if len(kinds) == 1 and sizes[id(by_size[0])] != sizes[id(by_size[-1])]:
+                return by_size[-1] if lowered & BIG else by_size[0]
+        # No comparable sizes: a word the title has ("the slim one") still picks.
+    wanted = [w for w in keywords(" ".join(said)) if w not in LOW_PRICE | HIGH_PRICE]
+    if not wanted:
+        return None
+    # The first shown whose title has the words, else whose text has them.
+    for text in (lambda p: p.title, document_text):
+        having = [p for p in subject if all(w in words(text(p)) for w in wanted)]
+        if having and len(having) < len(subject):
+            return having[0]
+    return None
+
+
+# Dimensions: "200x200 cm", "155 x 220", "60×40×30 cm"; compared by their product.
+DIMENSIONS = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?){1,2}", re.I)
+
+
+def _size(product: Product) -> tuple[int, float] | None:
+    """The largest size the title or options state: dimensions by their product, before a
+    single measure in the title's own unit."""
+    options = " ".join(o for v in product.variants for o in v.options.values())
+    text = f"{product.title} {options}"
+    areas = [
+        math.prod(float(n.replace(",", ".")) for n in re.findall(r"\d+(?:[.,]\d+)?", match))
+        for match in DIMENSIONS.findall(text)
+    ]
+    if areas:
+        return 1, max(areas)
+    found = [float(m.group(1).replace(",", ".")) for m in SIZE.finditer(text)]
+    return (0, max(found)) if found else None

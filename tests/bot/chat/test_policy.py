@@ -74,3 +74,14 @@ def test_decide_says_a_kind_is_not_carried_and_shows_the_closest_as_such() -> No
     # With products close to it, the closest are offered as such ("a lamp for my bike").
     decision = decide(off, ShopperProfile(), found, text="a lamp for my bike")
     assert decision.action == "not_found" and decision.products
+
+
+def test_decide_answers_a_price_question_about_the_one_shown_product_pointed_at() -> None:
+    # "how much is the cheaper one?" reads as a comparison to the classifier; it asks about one.
+    found = Found(subject=[LAMP, TENT], pointed=LAMP)
+    asked = decide(Understanding("compare", 0.6), ShopperProfile(), found,
+                   text="how much is the cheaper one?")  # fmt: skip
+    assert (asked.action, asked.products) == ("answer", [LAMP])
+    compared = decide(Understanding("compare", 0.6), ShopperProfile(), found,
+                      text="which is lighter, the cheaper one?")  # fmt: skip
+    assert compared.action == "compare"

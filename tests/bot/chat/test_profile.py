@@ -23,6 +23,10 @@ D = Decimal
         ("a tent for 4 people", (None, None)),
         ("size 10 shoes", (None, None)),
         ("a 2 person tent under 300 please", (None, D(300))),
+        ("hmm ok could do 70 for something nicer", (None, D(70))),
+        ("i can go up to 80", (None, D(80))),
+        ("I can do 2 of them", (None, None)),
+        ("delivery in under 10 days?", (None, None)),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(

@@ -1,0 +1,46 @@
+"""Which of the products just shown a follow-up points at: "how much is the big one?"."""
+
+from decimal import Decimal
+
+from bot.chat.retrieve import referred
+from retrieval.catalog import Product
+
+
+def product(id: str, title: str, price: str, description: str = "") -> Product:
+    return Product(id=id, title=title, price=Decimal(price), category="Garden",
+                   description=description)  # fmt: skip
+
+
+SLIM = product("slim", "Slimline Rain Barrel 120 L", "89.00")
+BIG = product("big", "Rain Barrel with Tap 200 L", "129.00")
+CORDED = product("corded", "Kestrel Corded String Trimmer", "89.00")
+CORDLESS = product("cordless", "Voltra 20V String Trimmer", "149.00", "Cordless, battery powered.")
+
+
+def test_the_big_and_the_small_one_by_the_sizes_their_titles_state() -> None:
+    assert referred([SLIM, BIG], "ok how much is the big one") is BIG
+    assert referred([BIG, SLIM], "and the smaller one?") is SLIM
+
+
+def test_the_cheaper_and_the_pricier_one_by_price() -> None:
+    assert referred([CORDLESS, CORDED], "how much is the cheaper one?") is CORDED
+    assert referred([CORDED, CORDLESS], "is the more expensive one in stock") is CORDLESS
+
+
+def test_a_word_only_one_of_them_has_picks_it_from_the_title_or_the_description() -> None:
+    assert referred([CORDED, CORDLESS], "what's the price of the cordless one") is CORDLESS
+    assert referred([CORDLESS, CORDED], "and the kestrel one?") is CORDED
+
+
+def test_no_pointer_or_one_that_fits_all_or_none_keeps_the_order() -> None:
+    shown = [CORDLESS, CORDED]
+    assert referred(shown, "how much is it?") is None
+    assert referred(shown, "the string trimmer one") is None  # both are
+    assert referred(shown, "the red one") is None  # neither is
+    assert referred([CORDED], "the cordless one") is None  # nothing to choose from
+
+
+def test_sizes_given_as_dimensions_compare_by_area() -> None:
+    square = product("square", "All-Season Duvet 200x200 cm", "79.00")
+    long = product("long", "Duvet Cover Set 155x220 cm", "59.00")
+    assert referred([long, square], "the bigger one - how much is it exactly?") is square
