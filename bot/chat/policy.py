@@ -37,7 +37,12 @@ Action = Literal[
 GENERIC = frozenset(
     "gift gifts present presents idea ideas recommend recommendation suggest suggestion good nice"
     " best new buy get find sell carry stock something thing things stuff product item help"
-    " birthday christmas".split()
+    " birthday christmas anniversary wedding occasion"
+    # Who it is for, which says nothing of what it is.
+    " friend mum mom mother dad father wife husband son daughter boyfriend girlfriend partner"
+    " kid child children baby teen teenager grandma grandmother grandpa grandfather sister"
+    " brother aunt uncle niece nephew colleague boss teacher someone somebody him her myself"
+    " year old age".split()
 )
 # Words of someone shopping: with them, "nothing relevant" means "we don't carry it".
 SHOPPING = re.compile(
@@ -112,9 +117,8 @@ def decide(
         closest = found.closest[:CLOSEST] or found.matches[:1]
         return Decision("not_found", products=closest, reason=found.unknown)
     if found.matches:
-        spread = {p.category for p in found.matches[:4]}
-        if intent == "browse" and profile.category is None and len(spread) >= 3:
-            return Decision("clarify", products=found.matches)
+        # Matches across several categories are still shown: a need ("anything for acne?")
+        # is met by products of several kinds, and a question instead of cards loses it.
         return Decision("recommend", products=found.matches)
     if found.nearest:
         return Decision("nothing_fits", over_budget=found.nearest)
@@ -124,7 +128,7 @@ def decide(
         return Decision("nothing_fits")
     if not_shopping(understanding, text):
         return Decision("off_topic")  # nothing relevant, and not shopping either
-    if not set(keywords(text)) - GENERIC:
+    if not {w for w in keywords(text) if not w.isdigit()} - GENERIC:
         return Decision("clarify")  # "I need a gift": shopping, but for what?
     return Decision("not_found")
 

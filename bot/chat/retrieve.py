@@ -119,11 +119,32 @@ def retrieve(
             unknown, closest = missing
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
+    if (
+        not matches and budget and understanding.intent == "browse" and not category
+        and not by_title and not follow_up and not asked_kinds(asked)
+    ):  # fmt: skip
+        # "anything under 10 dollars?", "a gift under 30 for a friend": a budget and no kind
+        # of product; what the budget buys, a few kinds, the most it buys first.
+        matches = within_budget(view, filters, k)
     if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
     return profile, Found(matches, named, subject, nearest, relevant, unknown, closest, pointed)
+
+
+def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
+    """Products that pass the filters, the dearest of each category first, then the next."""
+    fitting = sorted(
+        (p for p in view.products.values() if filters.passes(p)), key=lambda p: (-p.price, p.title)
+    )
+    firsts: list[Product] = []
+    rest: list[Product] = []
+    seen: set[str] = set()
+    for product in fitting:
+        (rest if product.category in seen else firsts).append(product)
+        seen.add(product.category)
+    return (firsts + rest)[:k]
 
 
 def missing_kind(

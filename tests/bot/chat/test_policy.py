@@ -85,3 +85,15 @@ def test_decide_answers_a_price_question_about_the_one_shown_product_pointed_at(
     compared = decide(Understanding("compare", 0.6), ShopperProfile(), found,
                       text="which is lighter, the cheaper one?")  # fmt: skip
     assert compared.action == "compare"
+
+
+def test_decide_shows_matches_of_several_kinds_and_asks_only_when_nothing_is_named() -> None:
+    # A need met by several kinds of product ("anything for acne?") gets the products.
+    kinds = [Product(id=f"k{i}", title=f"Thing {i}", price=10, category=f"Kind {i}")  # type: ignore[arg-type]
+             for i in range(4)]  # fmt: skip
+    decision = decide(Understanding("browse", 0.9), ShopperProfile(), Found(matches=kinds))
+    assert (decision.action, decision.products) == ("recommend", kinds)
+    # Who a gift is for says nothing of what it is: ask, rather than "we don't carry that".
+    for text in ("a gift for my mum", "present for a 6 year old"):
+        decision = decide(Understanding("browse", 0.9), ShopperProfile(), Found(), text=text)
+        assert decision.action == "clarify", text

@@ -44,3 +44,21 @@ def test_sizes_given_as_dimensions_compare_by_area() -> None:
     square = product("square", "All-Season Duvet 200x200 cm", "79.00")
     long = product("long", "Duvet Cover Set 155x220 cm", "59.00")
     assert referred([long, square], "the bigger one - how much is it exactly?") is square
+
+
+def test_a_budget_without_a_kind_shows_what_it_buys_a_few_kinds_dearest_first() -> None:
+    from types import SimpleNamespace
+
+    from bot.chat.retrieve import within_budget
+    from retrieval.hybrid import Filters
+
+    items = [
+        product("a", "Sponge", "9.00"), product("b", "Lip Balm", "8.00"),
+        product("c", "Serum", "28.00"), product("d", "Cream", "30.00"),
+    ]  # fmt: skip
+    items[1] = items[1].model_copy(update={"category": "Lips"})
+    view = SimpleNamespace(products={p.id: p for p in items})
+    shown = within_budget(view, Filters(max_price=Decimal(10)), 4)  # type: ignore[arg-type]
+    assert [p.id for p in shown] == ["a", "b"]  # nothing over 10, each kind once first
+    shown = within_budget(view, Filters(max_price=Decimal(30)), 2)  # type: ignore[arg-type]
+    assert [p.id for p in shown] == ["d", "b"]
