@@ -91,8 +91,15 @@ GREETING = re.compile(
 ANGER = re.compile(
     r"\b(furious|angry|ridiculous|unacceptable|scam|terrible|awful|worst|useless|disgusting"
     r"|fed up|rip-?off|rubbish|garbage|pathetic|horrible|rude|disappointed|never (again|ordering"
-    r"|buying|shopping))\b|!!|\?!|!\?|\byour (website|site|app|checkout|service|support)\b"
+    r"|buying|shopping))\b|\byour (website|site|app|checkout|service|support)\b"
     r".{0,30}\b(slow|broken|down|bad|poor)\b",
+    re.I,
+)
+# Shouted punctuation is anger only without words of thanks or praise ("that really helped!!").
+SHOUTED = re.compile(r"!!|\?!|!\?")
+PLEASED = re.compile(
+    r"\b(thanks?|thank you|thx|ty|cheers|great|love|loved|awesome|amazing|perfect|helped|helpful"
+    r"|brilliant|excellent|wonderful|fantastic|happy|glad|yay|wow)\b",
     re.I,
 )
 
@@ -250,7 +257,9 @@ class IntentClassifier:
 
     def classify(self, text: str, vector: Sequence[float] | None = None) -> Understanding:
         injection = INJECTION.search(text) is not None
-        angry = ANGER.search(text) is not None
+        angry = ANGER.search(text) is not None or (
+            SHOUTED.search(text) is not None and not PLEASED.search(text)
+        )
         request = ORDER_REQUEST.search(text) is not None
         own = request or OWN.search(text) is not None
         if IDENTITY.fullmatch(text):

@@ -53,8 +53,15 @@ def amounts(text: str) -> set[Decimal]:
 
 
 def supported_amounts(turn: TurnResult, catalog: dict[str, Product]) -> set[Decimal]:
-    prices = [catalog[c["id"]].price for c in turn.cards if c["id"] in catalog]
+    shown = [catalog[c["id"]] for c in turn.cards if c["id"] in catalog]
+    prices = [p.price for p in shown]
     allowed = set(prices) | {abs(a - b) for a, b in combinations(prices, 2)}
+    # The catalog's own other amounts of a shown product: the top of its price range, the
+    # price before a sale ("down from $72.00"), each variant's prices.
+    for product in shown:
+        allowed |= {a for a in (product.price_max, product.regular_price) if a is not None}
+        for variant in product.variants:
+            allowed |= {a for a in (variant.price, variant.regular_price) if a is not None}
     for key in ("min_price", "max_price"):
         value = (turn.profile or {}).get(key)
         if value is not None:

@@ -9,8 +9,10 @@ from bot.chat.understand import (
     IDENTITY,
     INJECTION,
     OWN,
+    PLEASED,
     PROBLEM,
     SHOPPING_FOR,
+    SHOUTED,
     WRITING,
 )
 
@@ -140,3 +142,10 @@ def test_rules_for_bulk_prices_call_backs_and_hidden_instructions() -> None:
     # Asking whether parcels are tracked is general; the shopper's own tracking is theirs.
     assert not OWN.search("do you send a tracking number when stuff ships?")
     assert OWN.search("the tracking number doesn't work") and OWN.search("tracking says delivered")
+
+
+def test_shouted_punctuation_is_anger_only_without_thanks_or_praise() -> None:
+    thanks = "thanks so much, that really helped!!"
+    assert SHOUTED.search(thanks) and PLEASED.search(thanks)  # so not angry
+    fed_up = "where is my parcel?!"
+    assert SHOUTED.search(fed_up) and not PLEASED.search(fed_up)

@@ -18,6 +18,14 @@ def test_unsupported_flags_a_price_no_shown_product_has() -> None:
     assert unsupported(turn("The Halvard Rain Jacket is $95.00.", ["a"]), CATALOG) == []
 
 
+def test_unsupported_allows_the_price_before_a_sale_but_not_another_products() -> None:
+    sale = {"s": Product(id="s", title="Peptide Cream", price=58, regular_price=72,  # type: ignore[arg-type]
+                         category="Creams"), **CATALOG}  # fmt: skip
+    assert unsupported(turn("The Peptide Cream is $58.00, down from $72.00.", ["s"]), sale) == []
+    said = turn("The Halvard Rain Jacket is $95.00, down from $72.00.", ["a"])
+    assert unsupported(said, sale) == ["amount 72.00"]
+
+
 def test_unsupported_flags_a_catalog_product_named_but_not_shown() -> None:
     found = unsupported(turn("Try the Nordhaven Drizzle Jacket.", ["a"]), CATALOG)
     assert found == ["product Nordhaven Drizzle Jacket"]
