@@ -527,6 +527,9 @@ def evaluate(
     compare_retrievers: Annotated[
         bool, typer.Option("--compare-retrievers", help="Only score cards: dense, BM25, hybrid.")
     ] = False,
+    currency: Annotated[
+        str, typer.Option(help="The shop's currency, for a catalog whose prices state none.")
+    ] = "USD",
 ) -> None:
     """Hold the labelled conversations over /ws/chat and report answer quality."""
     from bot.eval.run import DEV_SET
@@ -548,10 +551,12 @@ def evaluate(
     try:
         report = run_eval(
             Settings(), cases_path=cases or DEV_SET, catalog=catalog or DEMO_CATALOG, url=url,
-            ci_only=ci, concurrency=concurrency,
+            ci_only=ci, concurrency=concurrency, currency=currency,
         )  # fmt: skip
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    except CatalogError as exc:
+        raise typer.BadParameter(exc.message) from None
     if output is not None:
         output.write_text(json.dumps(report, indent=2, default=str))
     if json_out:

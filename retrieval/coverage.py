@@ -45,7 +45,13 @@ FILLER = frozenset(
     " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"
     " new buy find sell carry stock thing things stuff product products item items help"
     " also other another different similar available same couple few pair set"
-    " searching hunting shopping after hey hiya size colour color model brand version style".split()
+    " searching hunting shopping after hey hiya size colour color model brand version style"
+    # Who it is for, how old, and money: none of them a kind of product.
+    " friend mum mom mother dad father wife husband son daughter boyfriend girlfriend partner"
+    " kid child children baby teen teenager grandma grandmother grandpa grandfather granddaughter"
+    " grandson grandchild grandkid sister brother aunt uncle niece nephew colleague boss teacher"
+    " someone somebody him her myself year yr old age birthday christmas budget money quid pound"
+    " buck dollar euro cent fiver tenner".split()
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 

@@ -28,6 +28,7 @@ MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
+KIND_KEYS = ("product_type", "type", "tags", "google_product_category")
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,11 @@ class Filters:
     in_stock: bool | None = None
     exclude_ids: frozenset[str] = frozenset()
     exclude_brands: tuple[str, ...] = ()
+    on_sale: bool = False  # only products (or variants) priced below their regular price
 
     def passes(self, product: Product) -> bool:
+        if self.on_sale and not (product.on_sale or any(v.on_sale for v in product.variants)):
+            return False
         if self.min_price is not None and product.price < self.min_price:
             return False
         if self.max_price is not None and product.price > self.max_price:
@@ -56,7 +60,7 @@ class Filters:
 
     def without_price(self) -> "Filters":
         return Filters(None, None, self.category, self.in_stock, self.exclude_ids,
-                       self.exclude_brands)  # fmt: skip
+                       self.exclude_brands, self.on_sale)  # fmt: skip
 
 
 # A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
@@ -124,6 +128,15 @@ class CatalogView:
             {k for p in self.products.values() for k, v in p.attributes.items() if v is True}
         )
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
+        # The words that name what the products are: titles, categories and the export's
+        # type paths and tags (not descriptions, which also name what a product goes with).
+        kind_words = {w for title in titles for w in title}
+        for p in self.products.values():
+            kind_words.update(keywords(p.category))
+            for key in KIND_KEYS:
+                if isinstance(value := p.attributes.get(key), str):
+                    kind_words.update(keywords(value))
+        self.kind_words = frozenset(kind_words)
 
     def _brands(self) -> list[str]:
         named = {
@@ -222,6 +235,10 @@ class CatalogView:
     def has_word(self, word: str) -> bool:
         """Whether the catalog's text uses the word, or the shopper mistyped one it uses."""
         return self.spelled(word) is not None
+
+    def names_kind(self, word: str) -> bool:
+        """Whether products are named by the word: in a title, a category, a type or a tag."""
+        return word in self.kind_words
 
     def corrected(self, text: str) -> str:
         """The text with each mistyped catalog word spelled as the catalog does ("wireless

@@ -23,8 +23,10 @@ def fold(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Every word, folded, stop words kept (titles need them to match exactly)."""
-    return [fold(w) for w in _WORD.findall(text.lower().replace("’", "'"))]
+    """Every word, folded, stop words kept (titles need them to match exactly); a possessive
+    is its noun ("Dragon's Hoard" is named by "dragons hoard")."""
+    found = _WORD.findall(text.lower().replace("’", "'"))
+    return [fold(w[:-2] if w.endswith("'s") else w) for w in found]
 
 
 def keywords(text: str) -> list[str]:

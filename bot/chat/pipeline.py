@@ -209,7 +209,9 @@ class ChatService:
             k=self.settings.top_k,
             named=named,
         )
-        understanding = gate(understanding, relevant=found.relevant, named=bool(found.named))
+        understanding = gate(
+            understanding, relevant=found.relevant, named=bool(found.named), carried=found.carried
+        )
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(
             understanding,

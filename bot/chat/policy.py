@@ -65,6 +65,7 @@ class Found:
     relevant: bool = False  # anything in the catalog is close in meaning, filters aside
     unknown: str | None = None  # the kind of product asked for, when the catalog has none
     closest: list[Product] = field(default_factory=list)  # ... and what is closest to it
+    carried: bool = False  # the kind of product asked for names products of the catalog
     pointed: Product | None = None  # the one shown product the message points at ("the big one")
 
 

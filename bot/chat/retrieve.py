@@ -4,6 +4,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
@@ -15,6 +16,11 @@ from retrieval.index import document_text
 from retrieval.text import keywords, words
 
 VOTE_K = 5
+ON_SALE = re.compile(
+    r"\b(on sale|in the sale|sale items?|discounted|reduced|on offer|special offers?|deals?"
+    r"|clearance|markdowns?|marked down)\b",
+    re.I,
+)
 # Below this similarity to every product, a kind the catalog's text never names is taken as
 # not carried (MiniLM, measured: "bike bell" is 0.42 from the closest product of a bike shop,
 # "gps tracker" 0.13 from a pet shop's; "camping hammock" is 0.59 from a tent, so it still
@@ -99,6 +105,8 @@ def retrieve(
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = switch_category(profile, category, text)
     filters = filters_of(profile)
+    if understanding.intent == "browse" and ON_SALE.search(asked):
+        filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
     title_ids = {p.id for p in by_title}
     hits = search.search(text, vector, filters, k, named=title_ids)
     # Beside the best match, only what is nearly as close or of the same kind: "kitten food"
@@ -131,17 +139,21 @@ def retrieve(
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
     if (
-        not matches and budget and understanding.intent == "browse" and not category
-        and not by_title and not follow_up and not asked_kinds(asked)
+        not matches and (budget or filters.on_sale) and understanding.intent == "browse"
+        and not category and not by_title and not asked_kinds(text)
     ):  # fmt: skip
-        # "anything under 10 dollars?", "a gift under 30 for a friend": a budget and no kind
-        # of product; what the budget buys, a few kinds, the most it buys first.
+        # "anything under 10 dollars?", "a gift under 30 for a friend", "anything on sale?":
+        # a budget and no kind of product; what it buys, a few kinds, the most it buys first.
         matches = within_budget(view, filters, k)
     if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
-    return profile, Found(matches, named, subject, nearest, relevant, unknown, closest, pointed)
+    # "jigsaw for my dad, he's into geography": a kind the catalog's titles name, so shopping,
+    # whatever the rest sounds like.
+    carried = any(view.names_kind(kind[-1]) for kind in asked_kinds(asked))
+    found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
+    return profile, found
 
 
 def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:

@@ -342,17 +342,20 @@ def load_learned(folder: Path, version: str, embed: Embed) -> IntentClassifier:
     return IntentClassifier(embed, examples, vectors=vectors, version=version)
 
 
-def gate(understanding: Understanding, *, relevant: bool, named: bool) -> Understanding:
+def gate(
+    understanding: Understanding, *, relevant: bool, named: bool, carried: bool = False
+) -> Understanding:
     """The topic gate, once retrieval has looked: a message the catalog has nothing close to and
     the gate finds is not for the shop is off topic ("should I buy gold now?" is no greeting,
     "sort a column in a spreadsheet" no order); one the classifier put off topic but the gate
-    finds is for the shop (surely, or with related products in the catalog) is browsing. Exact
+    finds is for the shop (surely, or with related products in the catalog, or asking for a kind
+    of product the catalog's titles name, `carried`) is browsing. Exact
     rules, instructions to the bot, anger and products named by title are left as they are."""
     if understanding.confidence >= 1.0 or understanding.injection or understanding.angry or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic
     if intent == "off_topic":
-        for_shop = (relevant and off < OFF_TOPIC) or off < SURELY_SHOP
+        for_shop = (relevant and (off < OFF_TOPIC or carried)) or off < SURELY_SHOP
         return replace(understanding, intent="browse") if for_shop else understanding
     handover = intent in HANDOVER_INTENTS
     if not relevant and off >= (OFF_TOPIC_HANDOVER if handover else OFF_TOPIC):

@@ -101,9 +101,12 @@ async def run_all(url: str, cases: Sequence[dict[str, Any]], concurrency: int) -
 
 
 @asynccontextmanager
-async def temporary_service(settings: Settings, catalog: Path) -> AsyncIterator[tuple[Any, str]]:
-    """The service in-process on a temporary index of `catalog` and a temporary log (so its
-    adapter registry is its own); yields the app and its websocket URL."""
+async def temporary_service(
+    settings: Settings, catalog: Path, currency: str = "USD"
+) -> AsyncIterator[tuple[Any, str]]:
+    """The service in-process on a temporary index of `catalog` (prices without a currency in
+    `currency`) and a temporary log (so its adapter registry is its own); yields the app and
+    its websocket URL."""
     from bot.app import create_app
     from bot.prepare import open_index
     from retrieval.ingest import ingest_file
@@ -120,15 +123,15 @@ async def temporary_service(settings: Settings, catalog: Path) -> AsyncIterator[
             }
         )
         with open_index(settings) as index:
-            ingest_file(index, catalog)
+            ingest_file(index, catalog, default_currency=currency)
         app = create_app(settings)
         async with served(app) as url:
             yield app, url
 
 
 async def in_process(settings: Settings, catalog: Path, cases: Sequence[dict[str, Any]],
-                     concurrency: int) -> list[TurnResult]:  # fmt: skip
-    async with temporary_service(settings, catalog) as (_app, url):
+                     concurrency: int, currency: str = "USD") -> list[TurnResult]:  # fmt: skip
+    async with temporary_service(settings, catalog, currency) as (_app, url):
         return await run_all(url, cases, concurrency)
 
 
@@ -181,15 +184,16 @@ def evaluate(
     url: str | None = None,
     ci_only: bool = False,
     concurrency: int = 4,
+    currency: str = "USD",
 ) -> dict[str, Any]:
     cases = load_cases(cases_path, ci_only=ci_only)
-    parsed = parse_products(read_rows(catalog), None)
+    parsed = parse_products(read_rows(catalog), None, default_currency=currency)
     products: dict[str, Product] = {p.id: p for p in parsed.products}
     if url:
         ws_url = re.sub(r"^http", "ws", url.rstrip("/")) + "/ws/chat"
         turns = asyncio.run(run_all(ws_url, cases, concurrency))
     else:
-        turns = asyncio.run(in_process(settings, catalog, cases, concurrency))
+        turns = asyncio.run(in_process(settings, catalog, cases, concurrency, currency))
     metrics = score(turns, products)
     return {
         "command": "salesbot eval" + (" --ci" if ci_only else ""),

@@ -234,3 +234,12 @@ def test_cli_catalog_ingest_refuses_a_mapping_for_an_export_kind(tmp_path: Path)
     )  # fmt: skip
     assert result.returncode == 2
     assert "this file is a woocommerce export, which is read without a mapping" in result.stderr
+
+
+def test_cli_eval_rejects_a_currency_that_is_no_code(tmp_path: Path) -> None:
+    # The shop's currency, for a catalog whose prices state none (a WooCommerce export in GBP).
+    catalog = write_catalog(tmp_path, list(ROWS))
+    result = salesbot(tmp_path, "eval", "--catalog", str(catalog), "--currency", "pounds")
+    assert result.returncode == 2
+    assert "not a three-letter code like USD" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -62,3 +62,18 @@ def test_a_budget_without_a_kind_shows_what_it_buys_a_few_kinds_dearest_first() 
     assert [p.id for p in shown] == ["a", "b"]  # nothing over 10, each kind once first
     shown = within_budget(view, Filters(max_price=Decimal(30)), 2)  # type: ignore[arg-type]
     assert [p.id for p in shown] == ["d", "b"]
+
+
+def test_on_sale_passes_a_product_or_a_variant_below_its_regular_price() -> None:
+    from retrieval.catalog import Variant
+    from retrieval.hybrid import Filters
+
+    sale = product("s", "Fire Station", "22.99")
+    sale = sale.model_copy(update={"regular_price": Decimal("29.99")})
+    full = product("f", "Castle", "40.00")
+    one = full.model_copy(update={"id": "v", "variants": (
+        Variant(id="v1", price=Decimal("40.00")),
+        Variant(id="v2", price=Decimal("30.00"), regular_price=Decimal("35.00")),
+    )})  # fmt: skip
+    assert [p.id for p in (sale, full, one) if Filters(on_sale=True).passes(p)] == ["s", "v"]
+    assert Filters(on_sale=True).without_price().on_sale

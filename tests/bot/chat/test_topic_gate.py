@@ -112,3 +112,20 @@ async def test_the_pipeline_redirects_a_question_the_catalog_has_nothing_for(
     assert plan.decision.action == "not_found" and not plan.decision.products
     plan = await chat.plan("a rain jacket for hiking", ShopperProfile())
     assert plan.decision.action == "recommend" and plan.decision.products
+
+
+def test_a_kind_the_catalogs_titles_name_keeps_a_related_message_for_the_shop() -> None:
+    # "jigsaw for my dad, he's into geography": the classifier hears geography; the catalog
+    # sells jigsaws, and one is close.
+    guess = Understanding("off_topic", 0.6, off_topic=0.5)
+    assert gate(guess, relevant=True, named=False, carried=True).intent == "browse"
+    assert gate(guess, relevant=True, named=False).intent == "off_topic"
+    assert gate(guess, relevant=False, named=False, carried=True).intent == "off_topic"
+
+
+def test_a_possessive_in_a_title_is_named_without_its_apostrophe() -> None:
+    from retrieval.text import keywords
+
+    assert keywords("Dicebox Dragon's Hoard") == ["dicebox", "dragon", "hoard"]
+    assert keywords("dragons hoard") == ["dragon", "hoard"]
+    assert keywords("Men’s boots") == keywords("mens boots") == ["men", "boot"]
