@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.catalog import Product, Variant, money
-from retrieval.text import keywords
+from retrieval.text import keywords, words
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,10 @@ def answer(product: Product, text: str) -> Rendered:
     if product.variants:
         facts += " " + variants(product, text)
     asked = set(keywords(text))
+    picked = {name.casefold() for v in product.variants for name in v.options}
     for key, value in product.attributes.items():
+        if key.replace("_", " ").casefold() in picked:
+            continue  # said with the variants already ("Pieces: 500 pieces, 1000 pieces.")
         if asked & set(keywords(key.replace("_", " "))) and not isinstance(value, bool):
             facts += f" {_label(key)}: {value}."
             break
@@ -125,7 +128,12 @@ def _named_options(variant: Variant, text: str) -> int:
 def _mentions(value: str, text: str) -> bool:
     if len(value) <= 2:
         return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
-    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
+    if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None:
+        return True
+    # "the 1000 piece one" names "1000 pieces": the same words, plurals folded.
+    said = words(text)
+    wanted = words(value)
+    return any(said[i : i + len(wanted)] == wanted for i in range(len(said)))
 
 
 def compare(products: Sequence[Product]) -> Rendered:

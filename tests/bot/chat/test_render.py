@@ -87,3 +87,17 @@ def test_a_price_range_is_said_with_from_and_no_sale_is_claimed_without_a_regula
     assert render.listing(ranged) == "the Phone Case (from $389.99, in stock)"
     assert render.listing(opened) == "the Gift Card (from $10.00, in stock)"
     assert "down from" not in render.listing(product("p", "Mug", "9", regular_price="9"))
+
+
+def test_a_variant_named_in_the_singular_is_found_and_its_option_is_said_once() -> None:
+    jigsaw = product(
+        "j", "World Map Jigsaw", "14.99", attributes={"Pieces": "500 pieces, 1000 pieces"},
+        variants=[
+            {"id": "j5", "options": {"Pieces": "500 pieces"}, "price": "14.99"},
+            {"id": "j1", "options": {"Pieces": "1000 pieces"}, "price": "19.99"},
+        ],
+    )  # fmt: skip
+    said = render.answer(jigsaw, "how much is the 1000 piece one").text
+    assert "1000 pieces: $19.99, in stock." in said
+    listed = render.answer(jigsaw, "how many pieces does it have?").text
+    assert listed.count("Pieces: 500 pieces, 1000 pieces.") == 1, listed
