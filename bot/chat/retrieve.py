@@ -17,7 +17,8 @@ from retrieval.text import keywords, words
 
 VOTE_K = 5
 ON_SALE = re.compile(
-    r"\b(on sale|in the sale|sale items?|discounted|reduced|on offer|special offers?|deals?"
+    r"\b(on sale|in the sale|sale items?|discounted|reduced (items?|prices?)|on offer"
+    r"|special offers?|deals?"
     r"|clearance|markdowns?|marked down)\b",
     re.I,
 )
