@@ -31,13 +31,18 @@ MAP = [
 ]
 
 
-def salesbot(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def salesbot(data_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("SALESBOT_")}
     # A wide, plain terminal, so rich neither wraps nor colours what the tests read.
     env |= {"SALESBOT_DATA_DIR": str(data_dir), "COLUMNS": "200", "TERM": "dumb"}
     env |= {"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [str(SALESBOT), *args], cwd=data_dir, env=env, capture_output=True, text=True, timeout=300
+        [str(SALESBOT), *args],
+        cwd=data_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -23,6 +23,7 @@ from tests.finetune.conftest import STORE
 from tests.finetune.test_loop import cli, greeting
 from tests.service import Service
 
+SWITCH = 600  # seconds a promotion or rollback may take in this test
 QUESTIONS = ["Show me rain jackets.", "Do you have a tent for two people?", "Any hiking boots?"]
 
 
@@ -48,7 +49,9 @@ async def switch_under_chat(service: Service, *args: str) -> tuple[str, list[dic
     stop, frames = asyncio.Event(), list[dict[str, Any]]()
     shoppers = [asyncio.create_task(shopper(service, stop, frames)) for _ in range(2)]
     try:
-        said = await asyncio.to_thread(cli, service, *args)
+        # An engine's start-up beside a busy one takes minutes on two cores (about 5 measured);
+        # the CLI itself waits up to 20.
+        said = await asyncio.to_thread(cli, service, *args, timeout=SWITCH)
         await asyncio.sleep(3)  # and a few answers on the new engine
     finally:
         stop.set()
@@ -94,7 +97,7 @@ async def test_a_merged_version_takes_over_blue_green_and_rolls_back_the_same_wa
 
         # Back to a base-model engine the same way (no chat load this time: on two cores an
         # engine's start-up under load takes minutes, and the switch under load is shown above).
-        said = await asyncio.to_thread(cli, service, "rollback")
+        said = await asyncio.to_thread(cli, service, "rollback", timeout=SWITCH)
         assert f"Serving the base model (was {name})" in said and "a new engine took over" in said
         back, turn = await greeting(service)
         assert back == replies.greet(STORE) and turn["adapter"] is None

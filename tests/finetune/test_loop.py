@@ -39,8 +39,8 @@ async def greeting(service: Service, text: str = "Hello!") -> tuple[str, dict[st
     return answer.text, turn
 
 
-def cli(service: Service, *args: str) -> str:
-    done = salesbot(service.data_dir, "finetune", *args, "--url", service.url)
+def cli(service: Service, *args: str, timeout: float = 300) -> str:
+    done = salesbot(service.data_dir, "finetune", *args, "--url", service.url, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
