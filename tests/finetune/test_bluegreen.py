@@ -23,7 +23,7 @@ from tests.finetune.conftest import STORE
 from tests.finetune.test_loop import cli, greeting
 from tests.service import Service
 
-SWITCH = 600  # seconds a promotion or rollback may take in this test
+SWITCH = 900  # seconds a promotion or rollback may take in this test (6.5 min measured)
 QUESTIONS = ["Show me rain jackets.", "Do you have a tent for two people?", "Any hiking boots?"]
 
 
@@ -49,7 +49,7 @@ async def switch_under_chat(service: Service, *args: str) -> tuple[str, list[dic
     stop, frames = asyncio.Event(), list[dict[str, Any]]()
     shoppers = [asyncio.create_task(shopper(service, stop, frames)) for _ in range(2)]
     try:
-        # An engine's start-up beside a busy one takes minutes on two cores (about 5 measured);
+        # An engine's start-up beside a busy one takes minutes on two cores (5 to 6.5 measured);
         # the CLI itself waits up to 20.
         said = await asyncio.to_thread(cli, service, *args, timeout=SWITCH)
         await asyncio.sleep(3)  # and a few answers on the new engine
@@ -61,7 +61,7 @@ async def switch_under_chat(service: Service, *args: str) -> tuple[str, list[dic
 
 @pytest.mark.engine
 @pytest.mark.disruptive
-@pytest.mark.timeout(1200)  # two engine start-ups on two cores, each under chat load
+@pytest.mark.timeout(1800)  # two engine start-ups on two cores, the first under chat load
 async def test_a_merged_version_takes_over_blue_green_and_rolls_back_the_same_way(
     service: Service, taught: tuple[Path, dict[str, Any]]
 ) -> None:
