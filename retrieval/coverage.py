@@ -37,21 +37,28 @@ CLAUSE = re.compile(
     r"|when|where|while|ideally|preferably|maybe|is|are|can|will|should)(?![\w'-])",
     re.I,
 )
+# Who a present is for, and how old: it says nothing of what it is ("a gift for my mum").
+RECIPIENTS = frozenset(
+    "friend mum mom mother dad father wife husband son daughter boyfriend girlfriend partner"
+    " kid child children baby teen teenager grandma grandmother grandpa grandfather sister"
+    " brother aunt uncle niece nephew colleague boss teacher someone somebody him her myself"
+    " year old age".split()
+)
 # Words that ask, hesitate or judge, rather than name a kind of product.
-FILLER = frozenset(
-    "u pls plz hv got what's whats im i'm i'd i'll ok okay hmm hm cool great fine nvm actually"
-    " whatever yes yeah yep no nope thanks thank well oh really very again maybe perhaps cheap"
-    " cheaper cheapest expensive pricey affordable price cost good decent quality kind sort"
-    " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"
-    " new buy find sell carry stock thing things stuff product products item items help"
-    " also other another different similar available same couple few pair set"
-    " searching hunting shopping after hey hiya size colour color model brand version style"
-    # Who it is for, how old, and money: none of them a kind of product.
-    " friend mum mom mother dad father wife husband son daughter boyfriend girlfriend partner"
-    " kid child children baby teen teenager grandma grandmother grandpa grandfather granddaughter"
-    " grandson grandchild grandkid sister brother aunt uncle niece nephew colleague boss teacher"
-    " someone somebody him her myself year yr old age birthday christmas budget money quid pound"
-    " buck dollar euro cent fiver tenner".split()
+FILLER = (
+    frozenset(
+        "u pls plz hv got what's whats im i'm i'd i'll ok okay hmm hm cool great fine nvm actually"
+        " whatever yes yeah yep no nope thanks thank well oh really very again maybe perhaps cheap"
+        " cheaper cheapest expensive pricey affordable price cost good decent quality kind sort"
+        " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"
+        " new buy find sell carry stock thing things stuff product products item items help"
+        " also other another different similar available same couple few pair set"
+        " searching hunting shopping after hey hiya size colour color model brand version style"
+        # More people and ages, and money: none of them a kind of product.
+        " granddaughter grandson grandchild grandkid yr birthday christmas budget money quid pound"
+        " buck dollar euro cent fiver tenner".split()
+    )
+    | RECIPIENTS
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 
@@ -68,10 +75,7 @@ def asked_kinds(text: str) -> list[list[str]]:
             continue
         if CLAUSE.fullmatch(piece.strip()):
             break  # what follows says what the thing is for, or who it is for
-        words = [
-            w for w in keywords(re.sub(r"['’]s\b", "", piece))
-            if w not in FILLER and not w.endswith(("'", "’"))
-        ]  # fmt: skip
+        words = [w for w in keywords(piece) if w not in FILLER]  # possessives folded there
         if words:
             phrases.append(words)
     return phrases

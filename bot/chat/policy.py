@@ -17,6 +17,7 @@ from bot.chat.understand import (
     Understanding,
 )
 from retrieval.catalog import Product
+from retrieval.coverage import RECIPIENTS
 from retrieval.text import keywords
 
 Action = Literal[
@@ -34,16 +35,12 @@ Action = Literal[
     "handover",
 ]
 # Words that say someone shops without saying for what.
-GENERIC = frozenset(
+_OCCASION = (
     "gift gifts present presents idea ideas recommend recommendation suggest suggestion good nice"
     " best new buy get find sell carry stock something thing things stuff product item help"
     " birthday christmas anniversary wedding occasion"
-    # Who it is for, which says nothing of what it is.
-    " friend mum mom mother dad father wife husband son daughter boyfriend girlfriend partner"
-    " kid child children baby teen teenager grandma grandmother grandpa grandfather sister"
-    " brother aunt uncle niece nephew colleague boss teacher someone somebody him her myself"
-    " year old age".split()
 )
+GENERIC = frozenset(_OCCASION.split()) | RECIPIENTS  # ... and who it is for
 # Words of someone shopping: with them, "nothing relevant" means "we don't carry it".
 SHOPPING = re.compile(
     r"\b(sell|sells|selling|carry|stock|have|has|buy|purchase|order|shop|looking for|need|want"

@@ -132,16 +132,17 @@ def retrieve(
         named = named_in(view, text, prefer)
     else:
         named = view.named(text, prefer=prefer)
+    kinds = asked_kinds(asked)  # the kinds of product the message itself names
     unknown: str | None = None
     closest: list[Product] = []
     if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
-        if missing := missing_kind(search, asked, filters):
+        if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
     if (
         not matches and (budget or filters.on_sale) and understanding.intent == "browse"
-        and not category and not by_title and not asked_kinds(text)
+        and not category and not by_title and not (asked_kinds(text) if follow_up else kinds)
     ):  # fmt: skip
         # "anything under 10 dollars?", "a gift under 30 for a friend", "anything on sale?":
         # a budget and no kind of product; what it buys, a few kinds, the most it buys first.
@@ -152,7 +153,7 @@ def retrieve(
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
     # "jigsaw for my dad, he's into geography": a kind the catalog's titles name, so shopping,
     # whatever the rest sounds like.
-    carried = any(view.names_kind(kind[-1]) for kind in asked_kinds(asked))
+    carried = any(view.names_kind(kind[-1]) for kind in kinds)
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
 
@@ -172,13 +173,13 @@ def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
 
 
 def missing_kind(
-    search: HybridSearch, text: str, filters: Filters
+    search: HybridSearch, kinds: list[list[str]], filters: Filters
 ) -> tuple[str, list[Product]] | None:
     """The kind of product asked for, when the catalog does not carry it (`retrieval.coverage`):
     none of the request's opening phrases names a word of the catalog's or is close in meaning
     to a product. With it, the products closest to that kind that pass the filters ("chicken
-    coop": the rabbit hutch, not a dog food that shares a number with the message)."""
-    kinds = asked_kinds(text)
+    coop": the rabbit hutch, not a dog food that shares a number with the message). `kinds`:
+    `asked_kinds` of the message."""
     view = search.view
     if not kinds or any(view.has_word(kind[-1]) for kind in kinds):
         return None

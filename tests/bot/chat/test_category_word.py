@@ -48,3 +48,14 @@ async def test_a_category_word_counts_only_when_the_best_match_agrees(
     assert plan.decision.products[0].id == best
     named = {p.id: p.category for p in PETS}[best]
     assert plan.profile.category in (None, named)  # never the category of another kind
+
+
+async def test_a_near_miss_of_another_kind_is_not_shown_beside_the_best_match(
+    pets: CatalogIndex, log: DialogueLog
+) -> None:
+    # Beside the best match only what is nearly as close, or of its category: "kitten food"
+    # shows cat products, not the puppy food a little further off.
+    plan = await service(ScriptedEngine(["sure"]), pets, log).plan("kitten food", ShopperProfile())
+    shown = [p.id for p in plan.decision.products]
+    assert plan.decision.action == "recommend" and shown[0] == "c1", shown
+    assert {p.category for p in plan.decision.products} == {"Cat Supplies"}, shown
