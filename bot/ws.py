@@ -168,6 +168,7 @@ class Connection:
         the frames of its unfinished answers this client has not seen. An unknown id, or one
         without its resume token, gets the same error: nobody learns which ids exist."""
         conversation = None
+        resumed = False
         if session_id is not None:
             usable = (
                 SESSION_ID.match(session_id)
@@ -175,6 +176,9 @@ class Connection:
                 and self.tokens.valid(session_id, token)
             )
             conversation = await self.hub.open(session_id, logged=True) if usable else None
+            # Still live (its last answer being logged, another tab open) or restored from the
+            # log: either way the shopper continues it.
+            resumed = conversation is not None
             if conversation is None:
                 self.send_error(
                     BadRequest(
@@ -194,7 +198,7 @@ class Connection:
         self.send(
             SessionFrame(
                 session_id=conversation.id, resume_token=self.tokens.token(conversation.id),
-                resumed=conversation.resumed, history=conversation.history,
+                resumed=resumed, history=conversation.history,
                 stream=conversation.stream, seq=conversation.seq, state=conversation.state,
             )
         )  # fmt: skip
