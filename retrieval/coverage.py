@@ -56,7 +56,9 @@ FILLER = (
         " searching hunting shopping after hey hiya size colour color model brand version style"
         # More people and ages, and money: none of them a kind of product.
         " granddaughter grandson grandchild grandkid yr birthday christmas budget money quid pound"
-        " buck dollar euro cent fiver tenner".split()
+        " buck dollar euro cent fiver tenner maximum minimum"
+        # How a question or a search is asked: "how many quid is the easel", "I search a gift".
+        " many search".split()
     )
     | RECIPIENTS
 )

@@ -117,6 +117,13 @@ class CatalogView:
             for word in title:
                 by_word.setdefault(word, []).append(position)
         self.by_word = {w: np.array(p, dtype=np.int64) for w, p in by_word.items()}
+        # Per title, its words that only repeat its category ("Leaf Blower" in Leaf Blowers):
+        # they say what kind of product it is, not which one.
+        kind_of: dict[str, list[int]] = {}
+        for position, title in enumerate(titles):
+            for word in title & set(keywords(self.products[self.order[position]].category)):
+                kind_of.setdefault(word, []).append(position)
+        self.kind_of = {w: np.array(p, dtype=np.int64) for w, p in kind_of.items()}
         self.title_weight = np.array(
             [sum(self.idf[w] for w in title) or 1.0 for title in titles], dtype=np.float64
         )
@@ -187,14 +194,20 @@ class CatalogView:
         weight = np.zeros(len(self.order))
         distinct = np.zeros(len(self.order), dtype=np.int32)
         named = np.zeros(len(self.order), dtype=np.int32)
+        own = np.zeros(len(self.order), dtype=bool)  # shares a word beyond its category's
         for word in known:
             positions = self.by_word[word]
             weight[positions] += self.idf[word]
+            if word in self.kind_of:
+                own[np.setdiff1d(positions, self.kind_of[word], assume_unique=True)] = True
+            else:
+                own[positions] = True
             if self.df[word] <= distinctive_df:
                 distinct[positions] += 1
                 if word in capitalised:
                     named[positions] += 1
-        candidates = np.flatnonzero(weight)
+        # Only its category's words ("leaf blower") ask for a kind; they name no one product.
+        candidates = np.flatnonzero((weight > 0) & own)
         coverage = weight[candidates] / self.title_weight[candidates]
         keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (coverage >= 0.6)
         for at, position in enumerate(candidates):

@@ -2,7 +2,7 @@
 index, embeddings and classifiers) and print off-topic handling, handover recall/precision,
 not-in-catalog handling and intent accuracy; -v lists the misses.
 
-    .venv/bin/python scripts/plan_decisions.py CASES.jsonl CATALOG [-v]
+    .venv/bin/python scripts/plan_decisions.py CASES.jsonl CATALOG [-v] [--currency GBP]
 
 `salesbot eval` measures the same decisions end to end, with the engine; this is the quick
 look (about a minute a set on 2 cores) used while changing the rules.
@@ -98,16 +98,24 @@ def report(rows: list[Row], verbose: bool) -> None:
     for t, p in wanted:
         if p.decision.action != "handover":
             print("  HAND-FN   ", t.get("intent"), p.intent, p.decision.action, "|", t["text"])
+    for t, p, e in gold:
+        if cards(p)[:1] not in ([g] for g in e["gold"]):
+            print("  HIT@1     ", e["gold"], "->", cards(p)[:3], p.decision.action, "|", t["text"])
+    for t, p in labelled:
+        if p.intent != t["intent"]:
+            print("  INTENT    ", t["intent"], "->", p.intent, "|", t["text"])
 
 
 def main() -> None:
     cases_path, catalog = Path(sys.argv[1]), Path(sys.argv[2])
     cases = load_cases(cases_path)
+    # Prices without a currency in the catalog are in this one, as `salesbot eval --currency`.
+    currency = sys.argv[sys.argv.index("--currency") + 1] if "--currency" in sys.argv else "USD"
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings().model_copy(update={"chroma_path": Path(tmp) / "index"})
         log = DialogueLog(f"sqlite:///{tmp}/log.db")
         with open_index(settings) as index:
-            ingest_file(index, catalog)
+            ingest_file(index, catalog, default_currency=currency)
             chat = ChatService(None, index, log, settings=settings)  # type: ignore[arg-type]
             rows = asyncio.run(plan_all(chat, cases))
         log.close()

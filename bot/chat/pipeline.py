@@ -188,8 +188,8 @@ class ChatService:
         if profile.offered and ACCEPT.fullmatch(text):
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
         named = await asyncio.to_thread(view.named, query)
-        understanding = refine(understanding, text, named)
         last = [view.products[i] for i in profile.shown if i in view.products]
+        understanding = refine(understanding, text, named, discussed=bool(last))
         profile = update_profile(
             profile,
             "" if understanding.injection else text,

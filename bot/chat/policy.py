@@ -17,7 +17,7 @@ from bot.chat.understand import (
     Understanding,
 )
 from retrieval.catalog import Product
-from retrieval.coverage import RECIPIENTS
+from retrieval.coverage import FILLER, RECIPIENTS
 from retrieval.text import keywords
 
 Action = Literal[
@@ -34,13 +34,19 @@ Action = Literal[
     "offer",
     "handover",
 ]
-# Words that say someone shops without saying for what.
-_OCCASION = (
-    "gift gifts present presents idea ideas recommend recommendation suggest suggestion good nice"
-    " best new buy get find sell carry stock something thing things stuff product item help"
-    " birthday christmas anniversary wedding occasion"
+# Words that say someone shops without saying for what, who it is for, how old, how much: a
+# request made only of them names no kind of product ("I need a gift", "I search gift for my
+# grandson, he have 5 years. Maximum 30 pound").
+VAGUE = (
+    frozenset(
+        "gift gifts present presents idea ideas recommend recommendation suggest suggestion good"
+        " nice best new buy get find sell carry stock something thing things stuff product item"
+        " help birthday christmas anniversary wedding occasion he she they his hers their under"
+        " below max less".split()
+    )
+    | RECIPIENTS
+    | FILLER
 )
-GENERIC = frozenset(_OCCASION.split()) | RECIPIENTS  # ... and who it is for
 # Words of someone shopping: with them, "nothing relevant" means "we don't carry it".
 SHOPPING = re.compile(
     r"\b(sell|sells|selling|carry|stock|have|has|buy|purchase|order|shop|looking for|need|want"
@@ -126,7 +132,7 @@ def decide(
         return Decision("nothing_fits")
     if not_shopping(understanding, text):
         return Decision("off_topic")  # nothing relevant, and not shopping either
-    if not {w for w in keywords(text) if not w.isdigit()} - GENERIC:
+    if not {w for w in keywords(text) if not w.isdigit()} - VAGUE:
         return Decision("clarify")  # "I need a gift": shopping, but for what?
     return Decision("not_found")
 

@@ -28,6 +28,8 @@ def test_a_request_that_starts_with_its_purpose_names_no_kind() -> None:
         "need something to brush my dog's teeth with",
         "anything cheaper? max 30 eur",
         "is the Tarnhaven Firefly waterproof?",
+        "how many quid is the easel",  # a question's words, then the thing it is about
+        "I search gift for my grandson",
     ):
         assert asked_kinds(text) == [], text
 

@@ -63,3 +63,40 @@ def test_a_name_typed_in_lower_case_or_as_a_model_code_is_found(text: str, title
 )
 def test_words_that_describe_a_kind_of_product_name_none(text: str) -> None:
     assert VIEW.named(text) == []
+
+
+# Several brands' products, each title repeating its category's words.
+KINDS = CatalogView(
+    {
+        str(i): Product(id=str(i), title=title, price=Decimal(20 + i), category=category)
+        for i, (title, category) in enumerate(
+            [
+                ("Voltra 40V Leaf Blower", "Garden > Power Tools > Leaf Blowers"),
+                ("Voltra 40V Hedge Trimmer", "Garden > Power Tools > Hedge Trimmers"),
+                ("Brisa Cordless Leaf Blower", "Garden > Power Tools > Leaf Blowers"),
+                ("Raised Bed Kit, Cedar", "Garden > Raised Beds"),
+                ("Muskoka Adirondack Chair", "Garden > Furniture"),
+            ]
+        )
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "text", ["LEAF BLOWER under 150, IN STOCK", "do you have a raised bed?", "power tools?"]
+)
+def test_only_a_category_s_words_ask_for_a_kind_not_a_product(text: str) -> None:
+    assert KINDS.named(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("the voltra leaf blower, is it loud?", "Voltra 40V Leaf Blower"),
+        ("how much is the voltra 40v hedge trimmer", "Voltra 40V Hedge Trimmer"),
+        ("a cedar raised bed", "Raised Bed Kit, Cedar"),
+    ],
+)
+def test_a_category_s_words_with_one_of_the_product_s_own_name_it(text: str, title: str) -> None:
+    named = KINDS.named(text)
+    assert named and named[0].title == title

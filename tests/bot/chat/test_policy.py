@@ -94,6 +94,11 @@ def test_decide_shows_matches_of_several_kinds_and_asks_only_when_nothing_is_nam
     decision = decide(Understanding("browse", 0.9), ShopperProfile(), Found(matches=kinds))
     assert (decision.action, decision.products) == ("recommend", kinds)
     # Who a gift is for says nothing of what it is: ask, rather than "we don't carry that".
-    for text in ("a gift for my mum", "present for a 6 year old"):
+    for text in (
+        "a gift for my mum",
+        "present for a 6 year old",
+        "Hello. I search gift for my grandson, he have 5 years. Maximum 30 pound.",
+        "something for her, max 25 quid",
+    ):
         decision = decide(Understanding("browse", 0.9), ShopperProfile(), Found(), text=text)
         assert decision.action == "clarify", text

@@ -26,9 +26,18 @@ def test_a_guess_with_nothing_in_the_catalog_is_off_topic_when_the_gate_says_so(
 
 
 def test_a_guess_that_would_hand_over_needs_a_surer_gate() -> None:
-    for intent in ("support", "complaint", "human"):
-        assert gate(guess(intent, 0.7), relevant=False, named=False).intent == intent
-        assert gate(guess(intent, 0.9), relevant=False, named=False).intent == "off_topic"
+    for intent, own in (("support", True), ("complaint", False), ("human", False)):
+        assert gate(guess(intent, 0.7, own=own), relevant=False, named=False).intent == intent
+        assert gate(guess(intent, 0.9, own=own), relevant=False, named=False).intent == (
+            "off_topic"
+        )
+
+
+def test_a_general_question_nobody_is_handed_over_for_needs_the_gate_s_own_boundary() -> None:
+    # "order me an uber to the airport": support by its words, about no order of the shopper's.
+    assert gate(guess("support", 0.7), relevant=False, named=False).intent == "off_topic"
+    # "do you deliver to Ireland?" stays a question for the shop.
+    assert gate(guess("support", 0.4), relevant=False, named=False).intent == "support"
 
 
 def test_an_off_topic_guess_the_gate_finds_is_for_the_shop_is_browsing() -> None:
