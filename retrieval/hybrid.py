@@ -10,7 +10,7 @@ import re
 import threading
 from collections import ChainMap, Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -18,6 +18,7 @@ import bm25s
 import numpy as np
 
 from retrieval import coverage
+from retrieval.ages import suits
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
@@ -42,8 +43,11 @@ class Filters:
     exclude_ids: frozenset[str] = frozenset()
     exclude_brands: tuple[str, ...] = ()
     on_sale: bool = False  # only products (or variants) priced below their regular price
+    age_months: int | None = None  # only products whose stated ages include this one
 
     def passes(self, product: Product) -> bool:
+        if self.age_months is not None and not suits(product, self.age_months):
+            return False
         if self.on_sale and not (product.on_sale or any(v.on_sale for v in product.variants)):
             return False
         if self.min_price is not None and product.price < self.min_price:
@@ -59,8 +63,7 @@ class Filters:
         return not any(brand_of(product, b) for b in self.exclude_brands)
 
     def without_price(self) -> "Filters":
-        return Filters(None, None, self.category, self.in_stock, self.exclude_ids,
-                       self.exclude_brands, self.on_sale)  # fmt: skip
+        return replace(self, min_price=None, max_price=None)
 
 
 # A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
@@ -117,6 +120,11 @@ class CatalogView:
             for word in title:
                 by_word.setdefault(word, []).append(position)
         self.by_word = {w: np.array(p, dtype=np.int64) for w, p in by_word.items()}
+        # Per first title word (a brand, mostly), how many of its titles hold each other word.
+        self.line: dict[str, Counter[str]] = {}
+        for words_ in self.title_words:
+            if words_:
+                self.line.setdefault(words_[0], Counter()).update(set(words_[1:]))
         # Per title, its words that only repeat its category ("Leaf Blower" in Leaf Blowers):
         # they say what kind of product it is, not which one.
         kind_of: dict[str, list[int]] = {}
@@ -172,7 +180,8 @@ class CatalogView:
         """Products the text names by title: most of a title, two of its distinctive words
         ("Tarnhaven Firefly"), one distinctive word written as a name ("the Tempo") or a model
         code ("wh-1000xm5"), or the title's first words in order, brand first, however they
-        are cased ("the purrsley cat tree")."""
+        are cased ("the purrsley cat tree"), or the brand and a word that only one of its
+        products has ("the skyward scooter")."""
         sequence = keywords(text)
         said = set(sequence)
         # A capital marks a name, unless the whole message is in capitals ("LEAF BLOWER IN
@@ -220,6 +229,15 @@ class CatalogView:
                 and (len(title) == 2 or (title[1], title[2]) in pairs)
             ):
                 keep[at] = True
+            elif (
+                not keep[at]
+                and title
+                and title[0] in said
+                and self.df[title[0]] <= 4 * distinctive_df  # a line, not every product
+                and position not in self.kind_of.get(title[0], ())  # a brand, not "Dog"
+                and any(self.line[title[0]][w] == 1 for w in said.intersection(title[1:]))
+            ):
+                keep[at] = True  # the brand and a word only one of its products has
         scored = [
             (float(weight[position] + share), self.order[position])
             for position, share in zip(candidates[keep], coverage[keep], strict=True)
@@ -301,6 +319,9 @@ class CatalogView:
             mask &= self.kinds == code
         if filters.in_stock is not None:
             mask &= self.stocked == filters.in_stock
+        if filters.age_months is not None:
+            age = filters.age_months
+            mask &= np.array([suits(self.products[i], age) for i in self.order], dtype=bool)
         passing = int(mask.sum())
         if not passing:
             return []

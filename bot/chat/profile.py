@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from retrieval.ages import asked_age
+
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?k\b)?"
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 _WORD = r"(?:dollars?|bucks?|usd|eur|euros?|gbp|pounds|quid|yen|jpy|cad|aud|chf|inr|rupees)"
@@ -61,6 +63,7 @@ class ShopperProfile(BaseModel):
     category: str | None = None
     cheap_first: bool = False
     in_stock_only: bool = False
+    age_months: int | None = None  # how old whom it is for is ("a 5 year old"), in months
     features: list[str] = []
     brands_liked: list[str] = []
     brands_excluded: list[str] = []
@@ -164,6 +167,8 @@ def update_profile(
         changes["cheap_first"] = True
     if IN_STOCK.search(text):
         changes["in_stock_only"] = True
+    if (age := asked_age(text)) is not None:
+        changes["age_months"] = age
     words = set(_tokens(text))
     wanted = [f for f in features if f.lower() in words and f not in profile.features]
     if wanted:

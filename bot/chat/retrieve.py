@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
 from bot.chat.understand import Understanding
+from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds
 from retrieval.hybrid import CatalogView, Filters, HybridSearch
@@ -40,6 +41,7 @@ def filters_of(profile: ShopperProfile) -> Filters:
         in_stock=True if profile.in_stock_only else None,
         exclude_ids=frozenset(profile.rejected),
         exclude_brands=tuple(profile.brands_excluded),
+        age_months=profile.age_months,
     )
 
 
@@ -106,6 +108,10 @@ def retrieve(
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = switch_category(profile, category, text)
     filters = filters_of(profile)
+    if understanding.intent != "browse":
+        # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its
+        # own text says for which ages.
+        filters = replace(filters, age_months=None)
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
     title_ids = {p.id for p in by_title}
@@ -154,6 +160,8 @@ def retrieve(
     # "jigsaw for my dad, he's into geography": a kind the catalog's titles name, so shopping,
     # whatever the rest sounds like.
     carried = any(view.names_kind(kind[-1]) for kind in kinds)
+    if (age := filters.age_months) is not None:  # made for that age first, then what suits it
+        matches = sorted(matches, key=lambda p: not made_for(p, age))
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
 

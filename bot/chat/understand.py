@@ -52,7 +52,8 @@ Embed = Callable[[list[str]], list[list[float]]]
 HUMAN = re.compile(
     r"\bhumans?\b|\breal (person|people)\b|\bsome(one|body) real\b|\blive (agent|person|chat)\b"
     r"|\brepresentative\b|\boperator\b|\b(talk|speak|chat)( to| with) (a |an |some |the |your )?"
-    r"(person|people|agent|someone|somebody|manager|rep|staff|team|support)\b"
+    r"(person|people|agent|someone|somebody|manager|rep|staff|team|support"
+    r"|customer (service|support|care|services))\b"
     r"|\b(connect|transfer|put) me\b.{0,30}"
     r"\b(agent|someone|somebody|staff|support|service|person)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b"
@@ -167,7 +168,8 @@ ACCEPT = re.compile(
 )
 # Asking who or what answers, and nothing else: an honest answer, with a person offered.
 IDENTITY = re.compile(
-    r"\s*((hi|hello|hey|sorry|wait|ok|um+|so)[,!.]?\s+)?(who am i (talking|speaking|chatting)"
+    r"\s*(((hi|hello|hey|hiya)( there)?|good (morning|afternoon|evening)|sorry|wait|ok|um+|so)"
+    r"[,!.]?\s+)?(who am i (talking|speaking|chatting)"
     r" (to|with)|who('?s| is) (this|there|talking|answering)|who (are|r) (you|u)|what (are|r)"
     r" (you|u)|((are|r) (you|u)|am i (talking|speaking|chatting) (to|with)|is this)"
     r" (a |an )?(real )?(bot|robot|human|person|ai|a\.i\.|machine|computer|chat ?bot|program"
@@ -189,7 +191,8 @@ PRICE_OR_STOCK = re.compile(
 )
 # Weighing products against each other ("what's the difference between X and Y", "X vs Y").
 COMPARISON = re.compile(
-    r"\bdifferen(ce|t)\b|\bdiffers?\b|\bvs\b|\bversus\b|\bcompared? (to|with)\b|\bbetter than\b"
+    r"\bdifferences?\b|\bdiffers?\b|\bdifferent (from|than|to)\b|\bvs\b|\bversus\b"
+    r"|\bcompared? (to|with)\b|\bbetter than\b"
     r"|\bwhich (one )?is better\b",
     re.I,
 )
@@ -412,8 +415,14 @@ def refine(
         parse_budget(text)
     ):
         intent = "browse"  # a shopper who states a budget is shopping
-    elif len(named) >= 2 and (product or intent == "browse") and COMPARISON.search(text):
-        intent = "compare"  # "whats the difference between the X and the Y"
+    elif (
+        (len(named) >= 2 or discussed)
+        and (product or intent == "browse")
+        and COMPARISON.search(text)
+    ):
+        # "whats the difference between the X and the Y", "which is better, the peptide one
+        # or the rich one?" about the products just shown
+        intent = "compare"
     elif product and not named and STOCK_NEEDED.search(text):
         intent = "browse"  # "it has to be in stock": what is shown changes
     elif (

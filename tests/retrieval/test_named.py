@@ -100,3 +100,15 @@ def test_only_a_category_s_words_ask_for_a_kind_not_a_product(text: str) -> None
 def test_a_category_s_words_with_one_of_the_product_s_own_name_it(text: str, title: str) -> None:
     named = KINDS.named(text)
     assert named and named[0].title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("is the purrsley post sturdy?", "Purrsley Cat Scratching Post"),
+        ("purrsley carrier, how big is it", "Purrsley Cat Carrier"),
+    ],
+)
+def test_a_brand_and_a_word_only_one_of_its_products_has_name_it(text: str, title: str) -> None:
+    named = VIEW.named(text)
+    assert named and named[0].title == title

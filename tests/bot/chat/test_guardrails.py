@@ -93,11 +93,19 @@ def test_rules_flag_being_told_what_to_say_a_price_is() -> None:
 
 
 def test_rules_tell_asking_who_answers_from_asking_for_a_person() -> None:
-    for text in ["who am i talking to?", "are you a bot?", "are you an AI or what", "Who are you"]:
+    for text in [
+        "who am i talking to?",
+        "are you a bot?",
+        "are you an AI or what",
+        "Who are you",
+        "Hi there, am I talking to a real person or a bot?",
+        "good evening, is this a bot",
+    ]:
         assert IDENTITY.fullmatch(text), text
     for text in ["are you a bot? if so put me through to a real person", "what are you selling?"]:
         assert not IDENTITY.fullmatch(text), text
     assert HUMAN.search("are you a bot? if so put me through to a real person")
+    assert HUMAN.search("I'd like to speak to customer service please. is there a phone number?")
 
 
 def test_rules_recognise_a_person_asked_for_in_the_widgets_other_languages() -> None:

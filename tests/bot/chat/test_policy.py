@@ -102,3 +102,11 @@ def test_decide_shows_matches_of_several_kinds_and_asks_only_when_nothing_is_nam
     ):
         decision = decide(Understanding("browse", 0.9), ShopperProfile(), Found(), text=text)
         assert decision.action == "clarify", text
+
+
+def test_a_general_question_inside_an_instruction_gets_the_policy_or_nothing() -> None:
+    told = Understanding("support", 0.6, injection=True)
+    assert decide(told, ShopperProfile(), Found(), policy_topic="shipping").action == "policy"
+    assert decide(told, ShopperProfile(), Found()).action == "off_topic"  # no person offered
+    asked = Understanding("support", 0.6)
+    assert decide(asked, ShopperProfile(), Found()).action == "offer"

@@ -30,8 +30,14 @@ def said(intent: str, text: str, named: list[Product], **kwargs: bool) -> str:
 def test_two_named_products_weighed_against_each_other_are_a_comparison(text: str) -> None:
     for intent in ("product_question", "price_stock", "browse"):
         assert said(intent, text, [TENT, PAD]) == "compare"
-    # One product named: a question about it, not a comparison.
+    # One product named: a question about it, not a comparison, unless products were shown.
     assert said("product_question", text, [TENT]) == "product_question"
+    assert said("product_question", text, [TENT], discussed=True) == "compare"
+    assert said("product_question", text, [], discussed=True) == "compare"
+    # Another colour is no comparison.
+    assert said("product_question", "in a different colour?", [], discussed=True) == (
+        "product_question"
+    )
 
 
 @pytest.mark.parametrize(

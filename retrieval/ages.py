@@ -1,0 +1,135 @@
+"""Ages: whom a product is for, as its catalog text states it ("Ages 3-6", "ages 8+", "Ages 18
+months+", "suitable from birth", an "Age range" attribute), and how old the person a shopper
+buys for is ("a 5 year old", "my granddaughter is 4", "for 12 year olds", "his 8th birthday").
+
+Ages are whole months. A product states a lowest age and sometimes a highest; a product that
+states none suits anyone as far as the service can tell.
+"""
+
+import functools
+import re
+
+from retrieval.catalog import Product
+
+Range = tuple[int, int | None]  # (lowest, highest or None), in months
+
+_UNIT = r"(?:\s*(?P<unit>months?|mths?|mos?|m|years?|yrs?|y)\b)?"
+_RANGE = re.compile(
+    r"\b(?:ages?|aged)\s*:?\s*(?P<low>\d{1,2})\s*(?:-|–|to)\s*(?P<high>\d{1,2})"
+    + _UNIT
+    + r"|\b(?P<low2>\d{1,2})\s*(?:-|–|to)\s*(?P<high2>\d{1,2})\s*(?P<unit2>years?|yrs?|months?)"
+    r"[- ]?olds?\b",  # "3-6 year olds"
+    re.I,
+)
+_FROM = re.compile(
+    r"\b(?:ages?|aged)\s*:?\s*(?P<low>\d{1,2})" + _UNIT + r"\s*(?:\+|plus\b|and (?:up|over|older)"
+    r"\b|or (?:over|older)\b)",
+    re.I,
+)
+# An attribute's value on its own: "3-6 years", "8+", "6 months+".
+_VALUE = re.compile(
+    r"^\s*(?P<low>\d{1,2})" + _UNIT + r"\s*(?:(?P<plus>\+)|(?:-|–|to)\s*(?P<high>\d{1,2})"
+    r"(?:\s*(?P<unit2>months?|years?|yrs?)\b)?)",
+    re.I,
+)
+_BIRTH = re.compile(r"\b(?:from|since|safe from|suitable from|ages?)\s+(?:birth|newborn|0\+)", re.I)
+
+
+def _months(value: str, unit: str | None) -> int:
+    return int(value) if unit and unit.lower().startswith("m") else int(value) * 12
+
+
+def _ranges(text: str) -> list[Range]:
+    found: list[Range] = []
+    for match in _RANGE.finditer(text):
+        unit = match.group("unit") or match.group("unit2")
+        low = _months(match.group("low") or match.group("low2"), unit)
+        high = _months(match.group("high") or match.group("high2"), unit)
+        if low <= high:
+            found.append((low, high + (0 if unit and unit.lower().startswith("m") else 11)))
+    for match in _FROM.finditer(text):
+        found.append((_months(match.group("low"), match.group("unit")), None))
+    if _BIRTH.search(text):
+        found.append((0, None))
+    return found
+
+
+@functools.lru_cache(maxsize=65536)
+def _stated(title: str, description: str, values: tuple[str, ...]) -> Range | None:
+    found: list[Range] = []
+    for value in values:
+        match = _VALUE.match(value)
+        if match:
+            unit = match.group("unit") or match.group("unit2")
+            low = _months(match.group("low"), unit)
+            high = match.group("high")
+            found.append((low, None if high is None else _months(high, unit) + 11))
+        else:
+            found += _ranges(value)
+    found = found or _ranges(title) or _ranges(description)
+    if not found:
+        return None
+    # Several (a jigsaw of 500 pieces for 10+, of 1000 for 12+): the widest reach of them.
+    low = min(lo for lo, _ in found)
+    highs = [hi for _, hi in found]
+    return low, None if None in highs else max(h for h in highs if h is not None)
+
+
+def product_ages(product: Product) -> Range | None:
+    """The ages the product's text says it is for; None when it says nothing about ages."""
+    values = tuple(str(v) for k, v in product.attributes.items() if "age" in k.lower().split())
+    return _stated(product.title, product.description, values)
+
+
+def suits(product: Product, age: int) -> bool:
+    """Whether a product may be shown for someone `age` months old: not below its lowest age
+    (a safety mark: small parts) nor above its stated highest."""
+    ages = product_ages(product)
+    if ages is None:
+        return True
+    low, high = ages
+    return low <= age and (high is None or age <= high)
+
+
+# How far above a product's lowest age a child may be and it still be made for them: a toy
+# marked 18 months+ suits a two-year-old better than a twelve-year-old.
+MADE_FOR = 5 * 12
+
+
+def made_for(product: Product, age: int) -> bool:
+    """Suits, and marked for about that age: shown before what suits only by its marking."""
+    ages = product_ages(product)
+    return ages is None or (suits(product, age) and age - ages[0] <= MADE_FOR)
+
+
+_PERSON = (
+    r"(?:he|she|they|son|daughter|boy|girl|kid|kids|child|children|grandson|granddaughter"
+    r"|grandchild|nephew|niece|brother|sister|baby|toddler|twins?|little one)"
+)
+_OLD = re.compile(
+    r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?P<unit>years?|yrs?|yr|months?|mths?|mo)\s*(?:-|\s)?\s*olds?\b"
+    r"|\b(?P<n2>\d{1,2})\s?yo\b"
+    r"|\b(?:aged?|ages)\s+(?P<n3>\d{1,2})\b(?!\s*(?:\+|-|–|to\b))"
+    rf"|\b{_PERSON}(?:'s|\s+is|\s+are|\s+turns?|\s+turning|\s+just turned|\s+will be"
+    r"|\s+has|\s+have)\s+(?P<n4>\d{1,2})(?:\s*(?P<unit4>years?|months?))?\b(?!\s*(?:[%$€£.,]\d|cm"
+    r"|kg|mm|ft|in\b|inch|pounds?|quid|dollars?|euros?|bucks?|pieces?|players?))"
+    r"|\b(?P<n5>\d{1,2})(?:st|nd|rd|th)\s+birthday\b",
+    re.I,
+)
+
+
+def asked_age(text: str) -> int | None:
+    """The age, in months, of whom the shopper buys for; the youngest when several are named
+    ("kids are 7 and 11": what suits the youngest suits both). None when no age is stated."""
+    ages = []
+    for match in _OLD.finditer(text):
+        groups = match.groupdict()
+        value = groups["n"] or groups["n2"] or groups["n3"] or groups["n4"] or groups["n5"]
+        unit = groups["unit"] or groups["unit4"]
+        ages.append(_months(value, unit) if unit else int(value) * 12)
+        if groups["n4"]:  # "kids are 7 and 11"
+            rest = text[match.end() : match.end() + 12]
+            more = re.match(r"\s*(?:and|&|,)\s*(\d{1,2})\b", rest)
+            if more:
+                ages.append(int(more.group(1)) * 12)
+    return min(ages) if ages else None
