@@ -133,3 +133,15 @@ def asked_age(text: str) -> int | None:
             if more:
                 ages.append(int(more.group(1)) * 12)
     return min(ages) if ages else None
+
+
+def ages_text(ages: Range) -> str:
+    """The range as a shopper reads it: "ages 3-6", "ages 8+", "ages 18 months+", "from birth"."""
+    low, high = ages
+    if high is None:
+        if low == 0:
+            return "from birth"
+        return f"ages {low // 12}+" if low % 12 == 0 and low >= 24 else f"ages {low} months+"
+    if low % 12 == 0 and (high + 1) % 12 == 0:
+        return f"ages {low // 12}-{(high + 1) // 12 - 1}"
+    return f"ages {low}-{high} months"

@@ -80,7 +80,7 @@ class Service:
         """The vLLM servers this service started and supervises (two while blue-green switches)."""
         return [
             child for child in psutil.Process(self.process.pid).children(recursive=True)
-            if "vllm.entrypoints.openai.api_server" in " ".join(child.cmdline())
+            if "vllm.entrypoints.openai.api_server" in " ".join(_cmdline(child))
         ]  # fmt: skip
 
     @contextmanager
@@ -147,3 +147,12 @@ def start_service(data_dir: Path, **env: str) -> Service:
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     return Service(process, port, data_dir, log_path, engine_port)
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    """A child's command line; none for one that has just ended (a replaced engine is a zombie
+    until the service reaps it, and has no command line left to read)."""
+    try:
+        return process.cmdline()
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
+from retrieval.ages import ages_text, product_ages, suits
 from retrieval.catalog import Product, Variant, money
 from retrieval.text import keywords, words
 
@@ -33,6 +34,10 @@ def reasons(product: Product, profile: ShopperProfile) -> list[str]:
     found = []
     if (text := budget(profile, product.currency)) and _fits(product, profile):
         found.append(f"within your budget ({text})")
+    ages = product_ages(product)
+    if profile.age_months is not None and ages and suits(product, profile.age_months):
+        said = ages_text(ages)  # as the catalog states it, for the age the shopper gave
+        found.append(f"suitable {said}" if said == "from birth" else f"for {said}")
     found += [f"{feature}, as you asked" for feature in profile.features
               if product.attributes.get(feature) is True]  # fmt: skip
     return found

@@ -27,8 +27,11 @@ class NotHeld(SalesbotError):
 
 def summary(conversation: Conversation, live: bool = True) -> Summary:
     profile = conversation.profile
+    age = profile.age_months
     interests = [
         *([profile.category] if profile.category else []),
+        *([f"age {age} months" if age < 24 else f"age {age // 12}"]
+          if age is not None else []),
         *profile.features, *profile.brands_liked,
     ]  # fmt: skip
     return Summary(

@@ -32,6 +32,22 @@ def test_recommend_gives_the_budget_as_the_reason() -> None:
     assert rendered.lead == "suggest some jackets"
 
 
+def test_recommend_gives_the_ages_the_catalog_states_for_the_age_the_shopper_gave() -> None:
+    kite = product("k", "Delta Kite", "12.99", description="A stunt kite. Ages 6+.")
+    profile = ShopperProfile(max_price=Decimal(20), age_months=7 * 12)
+    assert render.recommend([kite], profile).text.startswith(
+        "The Delta Kite ($12.99, in stock) is the best match, within your budget (up to $20.00)"
+        " and for ages 6+."
+    )
+    bunny = product("p", "Bunny Plush", "9.99", description="Soft and safe from birth.")
+    said = render.recommend([bunny], ShopperProfile(age_months=10)).text
+    assert said.startswith(
+        "The Bunny Plush ($9.99, in stock) is the best match, suitable from birth."
+    )
+    # No age given: no age said.
+    assert "ages" not in render.recommend([kite], ShopperProfile()).text
+
+
 def test_recommend_asks_for_a_budget_when_none_was_given() -> None:
     assert render.recommend([CHEAP], ShopperProfile()).text.endswith(
         "What budget do you have in mind?"

@@ -6,11 +6,12 @@ import sqlite3
 
 import pytest
 
-from bot.chat.hub import Hub
+from bot.chat.hub import Conversation, Hub
+from bot.chat.profile import ShopperProfile
 from bot.errors import SalesbotError
 from bot.log.store import DialogueLog
 from bot.staff.accounts import Accounts, Staff
-from bot.staff.desk import Desk, NotHeld
+from bot.staff.desk import Desk, NotHeld, summary
 from tests.bot.chat.test_hub import ScriptedService, Tab, advance, until
 from tests.bot.test_holes import statuses
 
@@ -115,3 +116,12 @@ async def test_desk_list_gets_every_change_after_its_snapshot(desk: Desk) -> Non
     assert (page.frames[-1]["item"]["state"], page.frames[-1]["item"]["agent"]) == (
         "with_agent", "ana"
     )  # fmt: skip
+
+
+def test_desk_summary_shows_what_the_shopper_said_they_want() -> None:
+    conversation = Conversation("s-age", None, None)  # type: ignore[arg-type]
+    conversation.profile = ShopperProfile(category="Board Games", age_months=96, max_price=25)
+    said = summary(conversation)
+    assert said.interests == ["Board Games", "age 8"] and said.budget == "up to 25.00"
+    conversation.profile = ShopperProfile(age_months=10)
+    assert summary(conversation).interests == ["age 10 months"]
