@@ -205,11 +205,18 @@ async def lag_buckets(metrics_url: str | None) -> Buckets:
     """The service's event-loop lag histogram (cumulative counts by upper bound), if it has one."""
     if metrics_url is None:
         return None
-    try:
-        async with httpx.AsyncClient(timeout=5) as http:
-            text = (await http.get(metrics_url)).text
-    except httpx.HTTPError:
-        return None
+    text = ""
+    # A service under the load just sent may answer slowly: a longer wait and a second try
+    # before the stage goes without its lag reading.
+    for attempt in range(2):
+        try:
+            async with httpx.AsyncClient(timeout=30) as http:
+                text = (await http.get(metrics_url)).text
+            break
+        except httpx.HTTPError:
+            if attempt:
+                return None
+            await asyncio.sleep(1)
     buckets = {}
     for line in text.splitlines():
         if line.startswith(LAG_METRIC + "{"):
