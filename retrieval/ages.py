@@ -39,14 +39,20 @@ def _months(value: str, unit: str | None) -> int:
     return int(value) if unit and unit.lower().startswith("m") else int(value) * 12
 
 
+def _through(value: str, unit: str | None) -> int:
+    """A highest age in months, through its last month: "up to 6 years" includes 6 years and
+    11 months; "up to 18 months" ends at 18."""
+    return _months(value, unit) + (0 if unit and unit.lower().startswith("m") else 11)
+
+
 def _ranges(text: str) -> list[Range]:
     found: list[Range] = []
     for match in _RANGE.finditer(text):
         unit = match.group("unit") or match.group("unit2")
         low = _months(match.group("low") or match.group("low2"), unit)
-        high = _months(match.group("high") or match.group("high2"), unit)
+        high = _through(match.group("high") or match.group("high2"), unit)
         if low <= high:
-            found.append((low, high + (0 if unit and unit.lower().startswith("m") else 11)))
+            found.append((low, high))
     for match in _FROM.finditer(text):
         found.append((_months(match.group("low"), match.group("unit")), None))
     if _BIRTH.search(text):
@@ -63,7 +69,7 @@ def _stated(title: str, description: str, values: tuple[str, ...]) -> Range | No
             unit = match.group("unit") or match.group("unit2")
             low = _months(match.group("low"), unit)
             high = match.group("high")
-            found.append((low, None if high is None else _months(high, unit) + 11))
+            found.append((low, None if high is None else _through(high, unit)))
         else:
             found += _ranges(value)
     found = found or _ranges(title) or _ranges(description)
@@ -81,14 +87,16 @@ def product_ages(product: Product) -> Range | None:
     return _stated(product.title, product.description, values)
 
 
+def _admits(ages: Range, age: int) -> bool:
+    low, high = ages
+    return low <= age and (high is None or age <= high)
+
+
 def suits(product: Product, age: int) -> bool:
     """Whether a product may be shown for someone `age` months old: not below its lowest age
     (a safety mark: small parts) nor above its stated highest."""
     ages = product_ages(product)
-    if ages is None:
-        return True
-    low, high = ages
-    return low <= age and (high is None or age <= high)
+    return ages is None or _admits(ages, age)
 
 
 # How far above a product's lowest age a child may be and it still be made for them: a toy
@@ -99,7 +107,7 @@ MADE_FOR = 5 * 12
 def made_for(product: Product, age: int) -> bool:
     """Suits, and marked for about that age: shown before what suits only by its marking."""
     ages = product_ages(product)
-    return ages is None or (suits(product, age) and age - ages[0] <= MADE_FOR)
+    return ages is None or (_admits(ages, age) and age - ages[0] <= MADE_FOR)
 
 
 _PERSON = (

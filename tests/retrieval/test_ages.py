@@ -36,6 +36,7 @@ def test_the_ages_a_product_states(description: str, ages: tuple[int, int | None
 def test_an_age_attribute_is_read_on_its_own() -> None:
     assert product_ages(toy(**{"Age range": "3-6 years"})) == (36, 83)
     assert product_ages(toy(**{"Recommended age": "8+"})) == (96, None)
+    assert product_ages(toy(**{"Age": "6-18 months"})) == (6, 18)  # through 18 months, not 29
     assert product_ages(toy("Ages 3+", Colour="Red")) == (36, None)
 
 
