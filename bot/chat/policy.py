@@ -17,7 +17,7 @@ from bot.chat.understand import (
     Understanding,
 )
 from retrieval.catalog import Product
-from retrieval.coverage import FILLER, RECIPIENTS
+from retrieval.coverage import FILLER
 from retrieval.text import keywords
 
 Action = Literal[
@@ -36,16 +36,10 @@ Action = Literal[
 ]
 # Words that say someone shops without saying for what, who it is for, how old, how much: a
 # request made only of them names no kind of product ("I need a gift", "I search gift for my
-# grandson, he have 5 years. Maximum 30 pound").
-VAGUE = (
-    frozenset(
-        "gift gifts present presents idea ideas recommend recommendation suggest suggestion good"
-        " nice best new buy get find sell carry stock something thing things stuff product item"
-        " help birthday christmas anniversary wedding occasion he she they his hers their under"
-        " below max less".split()
-    )
-    | RECIPIENTS
-    | FILLER
+# grandson, he have 5 years. Maximum 30 pound"). The words that name no kind (coverage's
+# FILLER: asking, gifts, people, money), and the occasion, pronouns and budget words.
+VAGUE = FILLER | frozenset(
+    "presents anniversary wedding occasion he she they his hers under below max less".split()
 )
 # Words of someone shopping: with them, "nothing relevant" means "we don't carry it".
 SHOPPING = re.compile(
