@@ -5,6 +5,7 @@ snapshot of the catalog rebuilt whenever the index changes. Exact names ("the Te
 embeddings miss and keywords find; meaning ("something to keep me dry") is the reverse.
 """
 
+import functools
 import math
 import re
 import threading
@@ -18,7 +19,7 @@ import bm25s
 import numpy as np
 
 from retrieval import coverage
-from retrieval.ages import suits
+from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
@@ -320,8 +321,8 @@ class CatalogView:
         if filters.in_stock is not None:
             mask &= self.stocked == filters.in_stock
         if filters.age_months is not None:
-            age = filters.age_months
-            mask &= np.array([suits(self.products[i], age) for i in self.order], dtype=bool)
+            low, high = self.ages
+            mask &= (low <= filters.age_months) & (filters.age_months <= high)
         passing = int(mask.sum())
         if not passing:
             return []
@@ -332,6 +333,18 @@ class CatalogView:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.order[i], min(1.0, max(0.0, float(scores[i])))) for i in top]
+
+    @functools.cached_property
+    def ages(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per product (rows in `order`), the lowest and highest age in months its text states
+        (0 and infinity when it states none), as `Filters.passes` reads them: worked out the
+        first time a shopper gives an age, not when the snapshot is built."""
+        low, high = np.zeros(len(self.order)), np.full(len(self.order), np.inf)
+        for position, product_id in enumerate(self.order):
+            if (ages := product_ages(self.products[product_id])) is not None:
+                low[position] = ages[0]
+                high[position] = np.inf if ages[1] is None else ages[1]
+        return low, high
 
     def cheapest(self, filters: Filters, n: int) -> list[Product]:
         fitting = (p for p in self.products.values() if filters.passes(p))

@@ -86,3 +86,26 @@ def test_an_age_is_a_hard_filter_and_stays_in_the_profile() -> None:
     assert not Filters(age_months=48).passes(toy("Ages 8+"))
     assert Filters(age_months=48).passes(toy("Ages 3+"))
     assert Filters(age_months=48).without_price().age_months == 48
+
+
+def test_the_exact_search_of_a_narrow_filter_keeps_to_the_age() -> None:
+    import numpy as np
+
+    from retrieval.hybrid import CatalogView, Filters
+
+    products = {
+        p.id: p
+        for p in (
+            toy("Ages 8+").model_copy(update={"id": "kit"}),
+            toy("Ages 3-6").model_copy(update={"id": "scooter"}),
+            toy().model_copy(update={"id": "ball"}),
+        )
+    }
+    vectors = np.eye(3, dtype=np.float32)
+    view = CatalogView(products, vectors=vectors)
+    found = view.nearest([1.0, 0.5, 0.2], Filters(age_months=48), 3)
+    assert [product_id for product_id, _ in found] == ["scooter", "ball"]
+    assert [i for i, _ in view.nearest([1.0, 0.5, 0.2], Filters(age_months=120), 3)] == [
+        "kit",
+        "ball",
+    ]
