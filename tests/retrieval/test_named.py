@@ -46,6 +46,9 @@ VIEW = CatalogView(
         ("Purrsley cat tree price", "Purrsley Cat Tree with Hammock, 140cm"),
         ("do you have the wh-1000xm5?", "Sony WH-1000XM5 Wireless Headphones"),
         ("how much are the sony wh-ch520", "Sony WH-CH520 Wireless Headphones"),
+        # The brand and a word only one of its products has.
+        ("is the purrsley post sturdy?", "Purrsley Cat Scratching Post"),
+        ("purrsley carrier, how big is it", "Purrsley Cat Carrier"),
     ],
 )
 def test_a_name_typed_in_lower_case_or_as_a_model_code_is_found(text: str, title: str) -> None:
@@ -99,16 +102,4 @@ def test_only_a_category_s_words_ask_for_a_kind_not_a_product(text: str) -> None
 )
 def test_a_category_s_words_with_one_of_the_product_s_own_name_it(text: str, title: str) -> None:
     named = KINDS.named(text)
-    assert named and named[0].title == title
-
-
-@pytest.mark.parametrize(
-    ("text", "title"),
-    [
-        ("is the purrsley post sturdy?", "Purrsley Cat Scratching Post"),
-        ("purrsley carrier, how big is it", "Purrsley Cat Carrier"),
-    ],
-)
-def test_a_brand_and_a_word_only_one_of_its_products_has_name_it(text: str, title: str) -> None:
-    named = VIEW.named(text)
     assert named and named[0].title == title
