@@ -1,11 +1,13 @@
 """Whether the catalog has the kind of thing a shopper asks for at all.
 
 Nearest-neighbour search always finds something: a bike bell brings up bike lights, a muzzle
-brings up harnesses. A request names its kind of product in the noun phrases it starts with ("a bike
-bell for my commute": "bike bell", whose last word, "bell", is the kind). When no such word
-appears anywhere in the catalog's text (titles, categories, descriptions, attributes), allowing
-for a typo, and nothing in the catalog is close in meaning to any of the phrases, the shop does
-not carry it, and showing the nearest products as if they matched would mislead.
+brings up harnesses. A request names its kind of product in the noun phrases it starts with ("a
+bike bell for my commute": "bike bell", whose last word, "bell", is the kind). When no product
+is named by that word (in its title, category, type or tags; else in its text), allowing for a
+typo, with the nouns before it in its text ("office chair" is not a garden chair; "folding",
+"ergonomic" only describe), and nothing in the catalog is close in meaning to any of the
+phrases, the shop does not carry it, and showing the nearest products as if they matched would
+mislead.
 
 Only the opening phrases count: what follows "for", "with", "to" ... is who or what it is for
 ("for my son", "to keep me dry"), which a catalog rarely names.
@@ -16,6 +18,7 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
+from lemminflect import getAllLemmas
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -58,9 +61,19 @@ FILLER = (
         " granddaughter grandson grandchild grandkid yr birthday christmas budget money quid pound"
         " buck dollar euro cent fiver tenner maximum minimum"
         # How a question or a search is asked: "how many quid is the easel", "I search a gift".
-        " many search".split()
+        " many search"
+        # How many: "aphids all over my roses", "lots of toys".
+        " all every each everything lots lot bunch".split()
     )
     | RECIPIENTS
+)
+# What follows a number to make it a measure ("65 quart", "2 person", "10 year").
+UNITS = frozenset(
+    "quart quarts qt litre litres liter liters l ml inch inches in foot feet ft cm mm m metre"
+    " metres meter meters kg g lb lbs pound pounds oz ounce ounces gallon gallons gal person"
+    " persons people man men seater seat seats piece pieces pc pcs pack packs watt watts w volt"
+    " volts v mah gb tb year years yr yrs month months mo week weeks day days hour hours x"
+    " percent mile miles km".split()
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 
@@ -69,8 +82,16 @@ def asked_kinds(text: str) -> list[list[str]]:
     """The keywords of each noun phrase the request starts with, each one's kind last
     ("I overpronate badly, need a stability shoe": two); [] when it names none."""
     text = LEAD_IN.sub(",", text)
-    # Drop numbers and measures ("a 30m hose", "700x25 tubes"): a size is not a kind.
-    text = " ".join(t for t in _TOKEN.findall(text) if not any(c.isdigit() for c in t))
+    # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
+    # tent"): a size is not a kind.
+    kept: list[str] = []
+    after_number = False
+    for token in _TOKEN.findall(text):
+        number = any(c.isdigit() for c in token)
+        if not number and not (after_number and token.lower() in UNITS):
+            kept.append(token)
+        after_number = number
+    text = " ".join(kept)
     phrases = []
     for piece in re.split(f"({SEPARATOR.pattern}|{CLAUSE.pattern})", text, flags=re.I):
         if not piece or not piece.strip() or SEPARATOR.fullmatch(piece.strip()):
@@ -81,6 +102,22 @@ def asked_kinds(text: str) -> list[list[str]]:
         if words:
             phrases.append(words)
     return phrases
+
+
+@functools.cache
+def names_a_kind(word: str, used: bool) -> bool:
+    """Whether a word before a product's kind makes it another kind: a word that is only ever a
+    noun ("office chair", "kitchen knife", "bird seed"), a name English does not know ("pokemon
+    cards", "hdmi cable"), or a noun that is also a verb which the catalog never `used`
+    ("motorcycle helmet" in a bike shop); not one that describes ("ergonomic trowel", "folding
+    chair"), nor a noun and verb the catalog uses, which is mostly a use or a style ("rain
+    jacket", "dog bed")."""
+    readings = getAllLemmas(word)
+    if not readings or set(readings) == {"NOUN"}:
+        return True
+    if "NOUN" not in readings or "ADJ" in readings or word.endswith(("ing", "ed")):
+        return False  # "ergonomic", "cordless", "folding", "raised"
+    return not used
 
 
 @functools.cache

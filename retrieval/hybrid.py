@@ -146,13 +146,16 @@ class CatalogView:
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
-        kind_words = {w for title in titles for w in title}
-        for p in self.products.values():
-            kind_words.update(keywords(p.category))
+        named_by: dict[str, list[int]] = {}
+        for position, title in enumerate(titles):
+            product = self.products[self.order[position]]
+            kind_words = set(title) | set(keywords(product.category))
             for key in KIND_KEYS:
-                if isinstance(value := p.attributes.get(key), str):
+                if isinstance(value := product.attributes.get(key), str):
                     kind_words.update(keywords(value))
-        self.kind_words = frozenset(kind_words)
+            for word in kind_words:
+                named_by.setdefault(word, []).append(position)
+        self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
 
     def _brands(self) -> list[str]:
         named = {
@@ -264,13 +267,43 @@ class CatalogView:
             self._by_initial = by_initial
         return coverage.spelled(word, self.bm25.vocab_dict, self._by_initial)
 
-    def has_word(self, word: str) -> bool:
-        """Whether the catalog's text uses the word, or the shopper mistyped one it uses."""
-        return self.spelled(word) is not None
-
     def names_kind(self, word: str) -> bool:
         """Whether products are named by the word: in a title, a category, a type or a tag."""
-        return word in self.kind_words
+        return word in self.named_by
+
+    def carries(self, kind: Sequence[str], vector: Sequence[float], floor: float) -> bool:
+        """Whether the catalog has the kind of product a phrase names (its keywords, the kind
+        last, as `coverage.asked_kinds` gives them; `vector` its embedding): products named by
+        the kind's word ("chair"; else products whose text uses it: "toy", "dandruff"), with
+        the nouns before it in their text ("garden chair"), or a product at least `floor` close
+        in meaning to the phrase. A kind with a noun no such product has is another kind
+        ("office chair" in a garden shop, "kitchen knife" beside a soil knife)."""
+        head = self.spelled(kind[-1])
+        having: np.ndarray | None = None  # products of the kind
+        if head is not None and head in self.named_by:
+            having = np.zeros(len(self.order), dtype=bool)
+            having[self.named_by[head]] = True
+        elif head is not None:
+            having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
+        if having is not None:
+            for word in (self.spelled(w) or w for w in kind[:-1]):
+                using = self.using(word)
+                if coverage.names_a_kind(word, bool(using.any())):
+                    having &= using
+            if having.any():
+                return True
+        if self.vectors is None or len(self.vectors) != len(self.order):
+            return head is not None  # without embeddings: whether the catalog uses the word
+        if not len(self.order):
+            return False
+        closest = float((self.vectors @ np.asarray(vector, dtype=np.float32)).max())
+        return closest >= floor
+
+    def using(self, word: str) -> np.ndarray:
+        """Per product (rows in `order`), whether its text uses the word."""
+        if word not in self.bm25.vocab_dict:
+            return np.zeros(len(self.order), dtype=bool)
+        return np.asarray(self.bm25.get_scores([word])) > 0
 
     def corrected(self, text: str) -> str:
         """The text with each mistyped catalog word spelled as the catalog does ("wireless

@@ -11,7 +11,7 @@ from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, p
 from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds
+from retrieval.coverage import FILLER, asked_kinds
 from retrieval.hybrid import CatalogView, Filters, HybridSearch
 from retrieval.index import document_text
 from retrieval.text import keywords, words
@@ -23,7 +23,7 @@ ON_SALE = re.compile(
     r"|clearance|markdowns?|marked down)\b",
     re.I,
 )
-# Below this similarity to every product, a kind the catalog's text never names is taken as
+# Below this similarity to every product, a kind no product is named by is taken as
 # not carried (MiniLM, measured: "bike bell" is 0.42 from the closest product of a bike shop,
 # "gps tracker" 0.13 from a pet shop's; "camping hammock" is 0.59 from a tent, so it still
 # gets tents).
@@ -184,21 +184,17 @@ def missing_kind(
     search: HybridSearch, kinds: list[list[str]], filters: Filters
 ) -> tuple[str, list[Product]] | None:
     """The kind of product asked for, when the catalog does not carry it (`retrieval.coverage`):
-    none of the request's opening phrases names a word of the catalog's or is close in meaning
-    to a product. With it, the products closest to that kind that pass the filters ("chicken
-    coop": the rabbit hutch, not a dog food that shares a number with the message). `kinds`:
-    `asked_kinds` of the message."""
-    view = search.view
-    if not kinds or any(view.has_word(kind[-1]) for kind in kinds):
+    none of the request's opening phrases names products of the catalog (`CatalogView.carries`:
+    "office chair" is not the garden chair) or is close in meaning to one. With it, the
+    products closest to that kind that pass the filters ("chicken coop": the rabbit hutch, not
+    a dog food that shares a number with the message). `kinds`: `asked_kinds` of the
+    message."""
+    if not kinds:
         return None
     phrases = [" ".join(kind) for kind in kinds]
     vectors = search.index.embed_queries(phrases)
-    for vector in vectors:
-        best = view.nearest(vector, Filters(), 1)
-        if best is None:
-            best = search.index.nearest(vector, 1)
-        if best and best[0][1] >= KIND_SIMILARITY:
-            return None
+    if any(search.view.carries(k, v, KIND_SIMILARITY) for k, v in zip(kinds, vectors, strict=True)):
+        return None
     hits = search.search(phrases[0], vectors[0], filters, CLOSEST)
     return phrases[0], [hit.product for hit in hits]
 
@@ -273,6 +269,13 @@ def referred(subject: list[Product], text: str) -> Product | None:
         pick = _pick(subject, phrase.split())
         if pick is not None:
             return pick
+    # "is the wooden dog in stock?": the one whose title has the most of the message's words,
+    # when no other has as many.
+    wanted = {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
+    counts = sorted(((len(wanted & set(keywords(p.title))), i) for i, p in enumerate(subject)),
+                    reverse=True)  # fmt: skip
+    if counts[0][0] and counts[0][0] > counts[1][0]:
+        return subject[counts[0][1]]
     return None
 
 

@@ -18,7 +18,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
 from bot.chat.profile import parse_budget
+from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds
+from retrieval.text import keywords
 
 Intent = Literal[
     "greeting",
@@ -191,7 +193,7 @@ PRICE_OR_STOCK = re.compile(
 )
 # Weighing products against each other ("what's the difference between X and Y", "X vs Y").
 COMPARISON = re.compile(
-    r"\bdifferences?\b|\bdiffers?\b|\bdifferent (from|than|to)\b|\bvs\b|\bversus\b"
+    r"\bdiff?e?re?n[cs]es?\b|\bdiffers?\b|\bdifferent (from|than|to)\b|\bvs\b|\bversus\b"
     r"|\bcompared? (to|with)\b|\bbetter than\b"
     r"|\bwhich (one )?is better\b",
     re.I,
@@ -203,6 +205,9 @@ STOCK_NEEDED = re.compile(
     r"|\bin stock (only|pls|please)\b|\b(only|just) (the )?(in[- ]stock|available)\b",
     re.I,
 )
+
+# Asking about one more product, by name, after others: "what about the paddling pool?".
+WHAT_ABOUT = re.compile(r"^\W*((and|so|ok|okay|hmm)\W+)?(what|how) about (the|that|this)\b", re.I)
 
 # A definite reference: the question is about one product the shopper has in mind ("what spf is
 # the tinted one", "is it waterproof?"), even when its name was not recognised.
@@ -379,6 +384,9 @@ def gate(
     if understanding.confidence >= 1.0 or understanding.injection or understanding.angry or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic
+    if intent == "greeting" and (relevant or carried):
+        # A guess of hello for words the catalog has products for ("makeup remover").
+        return replace(understanding, intent="browse")
     if intent == "off_topic":
         for_shop = (relevant and (off < OFF_TOPIC or carried)) or off < SURELY_SHOP
         return replace(understanding, intent="browse") if for_shop else understanding
@@ -391,8 +399,23 @@ def gate(
     return understanding
 
 
+def either(text: str, named: Sequence[Product]) -> bool:
+    """Two named products offered as a choice, one each side of an "or" ("rocket race or
+    farmyard frenzy for a 4 yo"), not a question about one ("the voltra trimmer - battery
+    included or sold separately?")."""
+    if len(named) < 2:
+        return False
+    parts = re.split(r"\bor\b", text, maxsplit=1, flags=re.I)
+    if len(parts) < 2:
+        return False
+    first, second = (set(keywords(p.title)) for p in named[:2])
+    left, right = set(keywords(parts[0])), set(keywords(parts[1]))
+    one, other = first - second, second - first  # the words that tell them apart
+    return bool((left & one and right & other) or (left & other and right & one))
+
+
 def refine(
-    understanding: Understanding, text: str, named: Sequence[object], *, discussed: bool = False
+    understanding: Understanding, text: str, named: Sequence[Product], *, discussed: bool = False
 ) -> Understanding:
     """Context the classifier cannot see: a bare budget change is browsing again ("actually, up
     to $200"); an instruction to the bot that names no product is off topic, or the general
@@ -418,7 +441,7 @@ def refine(
     elif (
         (len(named) >= 2 or discussed)
         and (product or intent == "browse")
-        and COMPARISON.search(text)
+        and (COMPARISON.search(text) or either(text, named))
     ):
         # "whats the difference between the X and the Y", "which is better, the peptide one
         # or the rich one?" about the products just shown
@@ -431,6 +454,8 @@ def refine(
         and asked_kinds(text)
     ):
         intent = "browse"  # a question about no product yet asks for some ("azelaic acid?")
+    elif named and intent == "browse" and WHAT_ABOUT.search(text):
+        intent = "price_stock"  # "what about the paddling pool?": that one, not more like it
     elif named and intent in ("greeting", "browse") and PRICE_OR_STOCK.search(text):
         intent = "price_stock"  # "Granmoor Ridgeback price?", "do you have the X in stock?"
     elif named and intent == "greeting":

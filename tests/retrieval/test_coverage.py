@@ -4,13 +4,16 @@ the catalog's words with typos allowed."""
 from decimal import Decimal
 
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds, spelled
+from retrieval.coverage import asked_kinds, names_a_kind, spelled
 from retrieval.hybrid import CatalogView
 
 
 def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("just need a bike bell") == [["bike", "bell"]]
     assert asked_kinds("i need a 30m garden hose") == [["garden", "hose"]]  # sizes are not kinds
+    assert asked_kinds("do you have a 65 quart cooler?") == [["cooler"]]
+    assert asked_kinds("a 2 person tent") == [["tent"]]
+    assert asked_kinds("aphids all over my roses") == [["aphid"]]
     assert asked_kinds("do you sell cycling shoes? size 43") == [["cycling", "shoe"]]
     assert asked_kinds("Over-ear headphones between 50 and 150 euros") == [
         ["over-ear", "headphone"]
@@ -53,8 +56,9 @@ def test_the_catalogs_words_include_descriptions_and_categories() -> None:
         description="A rechargeable headlamp for night runs.",
     )  # fmt: skip
     view = CatalogView({lamp.id: lamp})
-    assert view.has_word("torch") and view.has_word("headlamp") and view.has_word("headlmap")
-    assert not view.has_word("kayak")
+    assert [view.spelled(w) for w in ("torch", "headlamp", "headlmap", "kayak")] == [
+        "torch", "headlamp", "headlamp", None
+    ]  # fmt: skip
 
 
 def test_a_search_mends_typos_of_catalog_words_and_leaves_real_words_alone() -> None:
@@ -70,4 +74,43 @@ def test_a_search_mends_typos_of_catalog_words_and_leaves_real_words_alone() -> 
     )
     # "stove" is a word, not a typo of "store"; "bell" is too short to guess.
     assert view.corrected("a camping stove and a bell") == "a camping stove and a bell"
-    assert not view.has_word("stove")
+    assert view.spelled("stove") is None
+
+
+def test_a_noun_names_a_kind_and_a_describing_word_does_not() -> None:
+    # Words that are only nouns, and names English does not know, used by the catalog or not.
+    for word in ("office", "kitchen", "bird", "cedar", "bedtime", "pokemon", "hdmi"):
+        assert names_a_kind(word, True) and names_a_kind(word, False), word
+    # Adjectives and participles describe.
+    for word in ("ergonomic", "cordless", "waterproof", "wooden", "potting", "folding"):
+        assert not names_a_kind(word, True) and not names_a_kind(word, False), word
+    # A noun that is also a verb is a use or a style where the catalog uses it ("rain jacket"),
+    # another kind where it never does ("motorcycle helmet" in a bike shop).
+    for word in ("rain", "dog", "motorcycle", "throw"):
+        assert not names_a_kind(word, True) and names_a_kind(word, False), word
+
+
+def test_a_kind_is_carried_by_products_named_by_it_with_the_nouns_before_it_in_their_text() -> None:
+    import numpy as np
+
+    products = [
+        Product(id="c", title="Lakeside Muskoka Chair", price=Decimal("199"), category="Patio",
+                description="A garden chair of recycled poly, weatherproof."),
+        Product(id="k", title="Hori Hori Soil Knife", price=Decimal("35"), category="Tools",
+                description="Digging knife with a serrated edge."),
+        Product(id="t", title="Bistro Table", price=Decimal("99"), category="Patio",
+                description="Folding table with a hole for a patio umbrella."),
+    ]  # fmt: skip
+    view = CatalogView({p.id: p for p in products}, np.eye(3, dtype=np.float32))
+    far = [0.0, 0.0, 0.0]  # close in meaning to nothing: only the words decide
+
+    def carried(phrase: str) -> bool:
+        return view.carries(phrase.split(), far, 0.5)
+
+    assert carried("chair") and carried("garden chair") and carried("folding chair")
+    assert carried("ergonomic chair")  # an adjective only describes
+    assert not carried("office chair") and not carried("kitchen knife")
+    assert carried("digging knife")  # the nouns before it in a product's text
+    assert carried("garden chiar")  # a typo of the kind's word
+    # Close in meaning to a product is enough, words aside.
+    assert view.carries(["office", "chair"], [1.0, 0.0, 0.0], 0.5)

@@ -21,6 +21,8 @@ MORE = [
             description="Front and rear bike lights, USB rechargeable."),
     Product(id="p1", title="Trailpack 30L Backpack", price=89, category="Backpacks",
             description="Day pack with a hip belt and a rain cover."),
+    Product(id="c1", title="Ridgeline Folding Camp Chair", price=45, category="Camp Furniture",
+            description="Light folding chair with a cup holder, packs into its own bag."),
 ]  # fmt: skip
 
 
@@ -62,3 +64,18 @@ async def test_what_the_catalog_carries_is_recommended_typos_and_follow_ups_too(
     plan = await chat.plan("anything similar under 300?", plan.profile)
     assert plan.decision.action == "recommend"
     assert [p.id for p in plan.decision.products] == ["t1"]
+
+
+async def test_a_noun_before_a_carried_kind_can_make_another_kind(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    # Words that describe a chair the shop has, or name what it is used for in its text.
+    for text in ("a folding chair", "any comfy chairs?", "a lightweight camp chair"):
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.decision.action in ("recommend", "answer"), (text, plan.decision.action)
+        assert [p.id for p in plan.decision.products][:1] == ["c1"], text
+    # An office chair is another kind of chair: said to be missing, the camp chair the closest.
+    plan = await chat.plan("office chair with lumbar support", ShopperProfile())
+    assert plan.decision.action == "not_found"
+    assert plan.notes.get("c1") in (None, "closest match")

@@ -32,6 +32,17 @@ def test_a_word_only_one_of_them_has_picks_it_from_the_title_or_the_description(
     assert referred([CORDLESS, CORDED], "and the kestrel one?") is CORDED
 
 
+def test_the_words_of_one_title_pick_it_without_a_pointer() -> None:
+    dog = product("dog", "Meadowlark Pull-Along Wooden Dog", "18.50")
+    walker = product("walker", "Tumbletot Wooden Baby Walker", "49.99")
+    sorter = product("sorter", "Tumbletot Wooden Shape Sorter Cube", "15.99")
+    shown = [walker, dog, sorter]
+    assert referred(shown, "is the wooden dog in stock and how much") is dog
+    assert referred(shown, "does the shape sorter come with blocks?") is sorter
+    assert referred(shown, "are the wooden ones painted?") is None  # all three are wooden
+    assert referred(shown, "tumbletot ones in stock?") is None  # two are tumbletot
+
+
 def test_no_pointer_or_one_that_fits_all_or_none_keeps_the_order() -> None:
     shown = [CORDLESS, CORDED]
     assert referred(shown, "how much is it?") is None
