@@ -105,19 +105,19 @@ def asked_kinds(text: str) -> list[list[str]]:
 
 
 @functools.cache
-def names_a_kind(word: str, used: bool) -> bool:
+def names_a_kind(word: str) -> bool | None:
     """Whether a word before a product's kind makes it another kind: a word that is only ever a
-    noun ("office chair", "kitchen knife", "bird seed"), a name English does not know ("pokemon
-    cards", "hdmi cable"), or a noun that is also a verb which the catalog never `used`
-    ("motorcycle helmet" in a bike shop); not one that describes ("ergonomic trowel", "folding
-    chair"), nor a noun and verb the catalog uses, which is mostly a use or a style ("rain
-    jacket", "dog bed")."""
+    noun ("office chair", "kitchen knife", "bird seed") or a name English does not know
+    ("pokemon cards", "hdmi cable") does; one that describes ("ergonomic trowel", "folding
+    chair") does not. None for a noun that is also a verb: it names a kind only where the
+    catalog never uses it ("motorcycle helmet" in a bike shop); one the catalog uses is mostly
+    a use or a style ("rain jacket", "dog bed")."""
     readings = getAllLemmas(word)
     if not readings or set(readings) == {"NOUN"}:
         return True
     if "NOUN" not in readings or "ADJ" in readings or word.endswith(("ing", "ed")):
         return False  # "ergonomic", "cordless", "folding", "raised"
-    return not used
+    return None
 
 
 @functools.cache

@@ -273,27 +273,37 @@ class CatalogView:
 
     def carries(self, kind: Sequence[str], vector: Sequence[float], floor: float) -> bool:
         """Whether the catalog has the kind of product a phrase names (its keywords, the kind
-        last, as `coverage.asked_kinds` gives them; `vector` its embedding): products named by
-        the kind's word ("chair"; else products whose text uses it: "toy", "dandruff"), with
-        the nouns before it in their text ("garden chair"), or a product at least `floor` close
-        in meaning to the phrase. A kind with a noun no such product has is another kind
+        last, as `coverage.asked_kinds` gives them; `vector` its embedding): `names` it, or
+        `close_to` it."""
+        return self.names(kind) or self.close_to(kind, vector, floor)
+
+    def names(self, kind: Sequence[str]) -> bool:
+        """Whether products are named by the kind's word ("chair"; else products whose text
+        uses it: "toy", "dandruff") and have in their text each word before it that names a
+        kind ("garden chair"). A kind with a noun no such product has is another kind
         ("office chair" in a garden shop, "kitchen knife" beside a soil knife)."""
         head = self.spelled(kind[-1])
-        having: np.ndarray | None = None  # products of the kind
-        if head is not None and head in self.named_by:
+        if head is None:
+            return False
+        if head in self.named_by:
             having = np.zeros(len(self.order), dtype=bool)
             having[self.named_by[head]] = True
-        elif head is not None:
+        else:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
-        if having is not None:
-            for word in (self.spelled(w) or w for w in kind[:-1]):
-                using = self.using(word)
-                if coverage.names_a_kind(word, bool(using.any())):
-                    having &= using
-            if having.any():
-                return True
+        for word in (self.spelled(w) or w for w in kind[:-1]):
+            reading = coverage.names_a_kind(word)
+            if reading is False:
+                continue  # a describing word: "ergonomic", "folding"
+            using = self.using(word)
+            if reading or not using.any():  # a noun, or a noun-and-verb the catalog never uses
+                having &= using
+        return bool(having.any())
+
+    def close_to(self, kind: Sequence[str], vector: Sequence[float], floor: float) -> bool:
+        """Whether a product is at least `floor` close in meaning to the kind's phrase
+        (`vector` its embedding); without embeddings, whether the catalog uses its word."""
         if self.vectors is None or len(self.vectors) != len(self.order):
-            return head is not None  # without embeddings: whether the catalog uses the word
+            return self.spelled(kind[-1]) is not None
         if not len(self.order):
             return False
         closest = float((self.vectors @ np.asarray(vector, dtype=np.float32)).max())

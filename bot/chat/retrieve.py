@@ -191,9 +191,14 @@ def missing_kind(
     message."""
     if not kinds:
         return None
+    if any(search.view.names(kind) for kind in kinds):
+        return None  # the words decide most turns, without embedding the phrases
     phrases = [" ".join(kind) for kind in kinds]
     vectors = search.index.embed_queries(phrases)
-    if any(search.view.carries(k, v, KIND_SIMILARITY) for k, v in zip(kinds, vectors, strict=True)):
+    close = (
+        search.view.close_to(k, v, KIND_SIMILARITY) for k, v in zip(kinds, vectors, strict=True)
+    )
+    if any(close):
         return None
     hits = search.search(phrases[0], vectors[0], filters, CLOSEST)
     return phrases[0], [hit.product for hit in hits]
