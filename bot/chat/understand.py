@@ -155,6 +155,23 @@ ORDER_REQUEST = re.compile(
     r"|\bwhere('?s| is) my (order|package|parcel|delivery|refund|stuff)\b",
     re.I,
 )
+# The thing a problem is about, by name ("my iphone", "the kettle"), not by a word that could
+# be anything the shop sold ("it", "the item", "my order").
+THING = re.compile(r"\b(my|the|our|his|her|their)\s+([a-z][a-z-]+)", re.I)
+GENERIC_THINGS = frozenset(
+    "item items thing things product products one ones order orders stuff purchase purchases "
+    "package parcel delivery device unit set kit same last new first".split()
+)
+
+
+def things(text: str) -> list[str]:
+    """The things a problem names, as keywords ("how do i reset my iphone": "iphone"), not
+    those pointing at something bought ("it won't turn on", "the item won't charge")."""
+    said = [m.group(2) for m in THING.finditer(text) if m.group(2).lower() not in GENERIC_THINGS]
+    words = [word for thing in said for word in keywords(thing)]
+    return words + [w.rsplit("-", 1)[1] for w in words if "-" in w]  # "e-bike": a bike too
+
+
 # Asked rather than told: a question mark at the end, or a question word at the start.
 ASKED = re.compile(
     r"\?\s*$|^\s*(hi,?\s+)?(how|what|where|when|why|which|can|could|is|are|do|does|will"
@@ -223,6 +240,9 @@ class Understanding:
     off_topic: float = 0.0  # the topic gate's probability that the message is not for the shop
     own: bool = False  # about the shopper's own order, purchase or account: a person must look
     identity: bool = False  # asks who or what answers ("are you a bot?")
+    # asks how to fix a thing it names, not saying it came from the shop ("how do i reset my
+    # iphone"): the shop's matter only if the catalog has such things
+    fixing: bool = False
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -301,6 +321,10 @@ class IntentClassifier:
         if PROBLEM.search(text):
             told = angry or not ASKED.search(text)
             said: Intent = "complaint" if told else "support"
+            if not (told or OWN.search(text)) and things(text):
+                # The gate looks at the catalog first: "how do i fix my wifi" is not a
+                # garden shop's to fix.
+                return Understanding(said, 0.99, injection, angry, own=True, fixing=True)
             return Understanding(said, 1.0, injection, angry, own=True)
         if request:
             return Understanding("support", 1.0, injection, angry, own=True)
@@ -384,6 +408,10 @@ def gate(
     if understanding.confidence >= 1.0 or understanding.injection or understanding.angry or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic
+    if understanding.fixing and not (relevant or carried):
+        # How to fix a thing the shop has nothing like ("how do i reset my iphone" in a toy
+        # shop): not a problem with a purchase, nobody to hand over to.
+        return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
     if intent == "greeting" and (relevant or carried):
         # A guess of hello for words the catalog has products for ("makeup remover").
         return replace(understanding, intent="browse")

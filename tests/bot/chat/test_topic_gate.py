@@ -6,7 +6,14 @@ import pytest
 from bot.chat import ChatService
 from bot.chat.policy import Found, decide
 from bot.chat.profile import ShopperProfile
-from bot.chat.understand import OFF_TOPIC, IntentClassifier, Understanding, gate, load_topics
+from bot.chat.understand import (
+    OFF_TOPIC,
+    IntentClassifier,
+    Understanding,
+    gate,
+    load_topics,
+    things,
+)
 from bot.log.store import DialogueLog
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
@@ -144,3 +151,34 @@ def test_a_possessive_in_a_title_is_named_without_its_apostrophe() -> None:
     assert keywords("Dicebox Dragon's Hoard") == ["dicebox", "dragon", "hoard"]
     assert keywords("dragons hoard") == ["dragon", "hoard"]
     assert keywords("Men’s boots") == keywords("mens boots") == ["men", "boot"]
+
+
+def test_how_to_fix_a_thing_is_the_shops_matter_only_if_it_has_such_things() -> None:
+    assert things("how do i reset my iphone") == ["iphone"]
+    assert things("my e-bike won't charge, how do i fix it?") == ["e-bike", "bike"]
+    assert things("it won't turn on, how do I reset it?") == []  # what it is: what was bought
+    assert things("the item won't charge, what do i do?") == []
+    fixing = Understanding("support", 0.99, own=True, fixing=True)
+    off = gate(fixing, relevant=False, named=False)
+    assert (off.intent, off.own) == ("off_topic", False)
+    for kwargs in ({"relevant": True}, {"carried": True}, {"named": True}):
+        settings = {"relevant": False, "named": False, **kwargs}
+        assert gate(fixing, **settings).intent == "support"  # type: ignore[arg-type]
+
+
+async def test_the_pipeline_hands_over_a_fix_for_what_the_shop_sells_and_no_other(
+    index: CatalogIndex,  # noqa: F811
+    log: DialogueLog,
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    for text in ("how do i reset my iphone", "how do I fix my wifi, it keeps dropping"):
+        plan = await chat.plan(text, ShopperProfile())
+        assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic"), text
+    for text in (
+        "how do I fix the zip on my rain jacket?",
+        "how can i repair a tear in the tent",
+        "it won't turn on, how do I reset it?",
+        "how do i reset my iphone? I bought it from you last week",
+    ):
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.decision.action == "handover", text
