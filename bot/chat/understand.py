@@ -96,6 +96,18 @@ GREETING = re.compile(
     r"(there|again|a lot|all)?[\s!.,?]*$",
     re.I,
 )
+# Thanks with a word of praise, either way round, and nothing else: "thanks, that's really
+# helpful!", "that helped a lot, thank you".
+PRAISE = (
+    r"(that'?s|that|this|it'?s|it|you'?ve been|you were|you'?re)?\s*(really |very |super |so "
+    r"|most |a )?(helpful|helped|great|perfect|brilliant|lovely|amazing|awesome|useful|good"
+    r"|big help|help)( a lot| loads)?"
+)
+THANKS_WORDS = r"(thanks?( you)?( so much| a lot| loads)?|thx|ty|cheers|much appreciated)"
+THANKS = re.compile(
+    rf"\s*({THANKS_WORDS}[\s!.,]*{PRAISE}|{PRAISE}[\s!.,]*{THANKS_WORDS})[\s!.,:)]*",
+    re.I,
+)
 ANGER = re.compile(
     r"\b(furious|angry|ridiculous|unacceptable|scam|terrible|awful|worst|useless|disgusting"
     r"|fed up|rip-?off|rubbish|garbage|pathetic|horrible|rude|disappointed|never (again|ordering"
@@ -172,10 +184,27 @@ def things(text: str) -> list[str]:
     return words + [w.rsplit("-", 1)[1] for w in words if "-" in w]  # "e-bike": a bike too
 
 
-# Asked rather than told: a question mark at the end, or a question word at the start.
+# A question about how the shop works, not about goods: a general support question the store's
+# policy answers, or a person offered ("do you gift wrap?", "are your products cruelty free?").
+SHOP_QUESTION = re.compile(
+    r"\b(gift[- ]?wrap\w*|opening (hours|times)|(are|is) (you|your (shop|store)) open"
+    r"|physical (shop|store)|(shop|store) (i|we) can visit|visit (your|the) (shop|store)"
+    r"|online only|click (and|&|n) collect|(pick|collect) (it |them |my order )?up in"
+    r" (store|person|the shop)|price[- ]?match\w*|student discount|loyalty (program\w*"
+    r"|scheme|card|points)|reward points|instal?ments|klarna|afterpay|clearpay|pay later"
+    r"|payment (methods|options)|(do|does) (you|your \w+) (do )?(animal )?test\w*"
+    r"|are you( guys)? (vegan|cruelty[- ]free)|recyclable packaging|packaging (is )?recyclable)\b"
+    r"|\byour (products|stuff|items|range|things|goods|cosmetics|brands?|company|shop|store)\b"
+    r".{0,30}\b(vegan|cruelty|tested|warrant\w*|guarantee\w*|made|sustainab\w*|ethical"
+    r"|organic|recyclable)\b",
+    re.I,
+)
+# Asked rather than told: a question mark at the end, a question word at the start, or asking
+# what to do ("my iphone wont charge anymore what do i do").
 ASKED = re.compile(
     r"\?\s*$|^\s*(hi,?\s+)?(how|what|where|when|why|which|can|could|is|are|do|does|will"
-    r"|would|should)(?!['’]t)\b",
+    r"|would|should)(?!['’]t)\b|\b(what (do|should|can) (i|we) do|how (do|can|should) (i|we)"
+    r"|any (tips|ideas|advice))\b",
     re.I,
 )
 # Taking up a person the last answer offered.
@@ -328,7 +357,9 @@ class IntentClassifier:
             return Understanding(said, 1.0, injection, angry, own=True)
         if request:
             return Understanding("support", 1.0, injection, angry, own=True)
-        if GREETING.fullmatch(text):
+        if SHOP_QUESTION.search(text) and not (own or angry):
+            return Understanding("support", 0.99, injection, angry)
+        if GREETING.fullmatch(text) or THANKS.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, own=own)
         vector = vector if vector is not None else self.embed([text])[0]
         if SHOPPING_FOR.search(text) and not (own or angry):

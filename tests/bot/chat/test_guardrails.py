@@ -11,8 +11,10 @@ from bot.chat.understand import (
     OWN,
     PLEASED,
     PROBLEM,
+    SHOP_QUESTION,
     SHOPPING_FOR,
     SHOUTED,
+    THANKS,
     WRITING,
 )
 
@@ -157,3 +159,34 @@ def test_shouted_punctuation_is_anger_only_without_thanks_or_praise() -> None:
     assert SHOUTED.search(thanks) and PLEASED.search(thanks)  # so not angry
     fed_up = "where is my parcel?!"
     assert SHOUTED.search(fed_up) and not PLEASED.search(fed_up)
+
+
+def test_thanks_with_praise_is_a_closing_but_not_with_more_after_it() -> None:
+    for text in ("thanks, that's really helpful!", "that helped a lot, thank you",
+                 "thank you, very useful :)", "cheers, you've been a big help"):  # fmt: skip
+        assert THANKS.fullmatch(text), text
+    for text in ("thanks, that's great, now I need a tent", "thanks but that is not helpful",
+                 "this is not helpful, thanks", "thanks"):  # fmt: skip
+        assert not THANKS.fullmatch(text), text
+
+
+def test_asking_what_to_do_is_asked_even_without_a_question_mark() -> None:
+    for text in ("my iphone wont charge anymore what do i do", "the mower won't start, any tips",
+                 "wifi keeps dropping, how do i fix my router"):  # fmt: skip
+        assert ASKED.search(text), text
+    assert not ASKED.search("my kettle stopped working after a week")
+
+
+def test_questions_about_how_the_shop_works_are_told_from_requests_for_goods() -> None:
+    for text in ("do you gift wrap?", "what are your opening hours on saturday",
+                 "is there a shop I can visit or are you online only", "do you price match",
+                 "can I pay in instalments", "are your products tested on animals?",
+                 "is your stuff vegan", "do you test on animals", "are you cruelty-free?",
+                 "do you have a loyalty scheme", "which payment options"
+                 " do you have", "can i collect it up in store?"):  # fmt: skip
+        assert SHOP_QUESTION.search(text), text
+    for text in ("do you have a vegan lip balm", "gift for my wife", "wrapping paper",
+                 "a cruelty free shampoo", "a moisturiser not tested on animals",
+                 "what are your best sellers",
+                 "an organic cotton t-shirt", "is the kettle under warranty?"):  # fmt: skip
+        assert not SHOP_QUESTION.search(text), text

@@ -182,3 +182,17 @@ async def test_the_pipeline_hands_over_a_fix_for_what_the_shop_sells_and_no_othe
     ):
         plan = await chat.plan(text, ShopperProfile())
         assert plan.decision.action == "handover", text
+
+
+async def test_the_pipeline_answers_how_the_shop_works_and_a_thank_you_as_such(
+    index: CatalogIndex,  # noqa: F811
+    log: DialogueLog,
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    for text in ("do you gift wrap?", "are your products tested on animals?"):
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.intent == "support" and plan.decision.action in ("policy", "offer"), text
+    plan = await chat.plan("thanks, that's really helpful!", ShopperProfile())
+    assert plan.intent == "greeting" and not plan.decision.products
+    plan = await chat.plan("a rain jacket that is not tested on animals", ShopperProfile())
+    assert plan.intent != "support" and plan.decision.products
