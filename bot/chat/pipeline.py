@@ -32,6 +32,7 @@ from bot.chat.understand import (
     ACCEPT,
     IntentClassifier,
     Understanding,
+    elsewhere,
     gate,
     load_learned,
     refine,
@@ -209,8 +210,16 @@ class ChatService:
             k=self.settings.top_k,
             named=named,
         )
+        business = elsewhere(text)
+        other = business is not None and not (
+            view.names([business]) or self.policy.mentions(business)
+        )
         understanding = gate(
-            understanding, relevant=found.relevant, named=bool(found.named), carried=found.carried
+            understanding,
+            relevant=found.relevant,
+            named=bool(found.named),
+            carried=found.carried,
+            other=other,
         )
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(

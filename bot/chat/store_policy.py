@@ -34,6 +34,11 @@ class StorePolicy:
     def __init__(self, sections: list[Section]):
         self.sections = sections
 
+    def mentions(self, name: str) -> bool:
+        """Whether the policy's text names it ("we ship with DHL", "we also sell on Amazon")."""
+        pattern = re.compile(rf"\b{re.escape(name)}\b", re.I)
+        return any(pattern.search(f"{s.topic} {s.text}") for s in self.sections)
+
     @classmethod
     def load(cls, path: Path | None) -> "StorePolicy":
         if path is None:

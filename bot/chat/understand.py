@@ -199,6 +199,34 @@ SHOP_QUESTION = re.compile(
     r"|organic|recyclable)\b",
     re.I,
 )
+# Other businesses shoppers name when what they ask is not this shop's matter: marketplaces,
+# other shops, food and ride apps, subscriptions ("where is my amazon package", "is netflix
+# worth it"). Carriers and payment providers, which a shop may use itself, are not in it; a
+# name the catalog or the store's policy uses is the shop's own matter (`pipeline`).
+ELSEWHERE = re.compile(
+    r"\b(amazon|ebay|etsy|aliexpress|alibaba|temu|shein|walmart|costco|best ?buy|home depot"
+    r"|ikea|argos|tesco|sainsbury'?s|asda|wayfair|zalando|asos|primark|sephora|ulta|netflix"
+    r"|spotify|disney ?(\+|plus)|hulu|uber|lyft|deliveroo|doordash|grubhub|just ?eat"
+    r"|domino'?s|mcdonald'?s|starbucks|airbnb|booking\.com|expedia|ryanair|steam|coinbase"
+    r"|binance)(?!\w)",
+    re.I,
+)
+# Said to this shop about itself: "the one I bought from you", "your website".
+THIS_SHOP = re.compile(
+    r"\b(from|with|at|through) (you|your|this (shop|store|site))\b|\byour (shop|store|site"
+    r"|website|app|products?|items?|orders?|delivery|service|team)\b",
+    re.I,
+)
+
+
+def elsewhere(text: str) -> str | None:
+    """The other business a message is about, when it does not speak of this shop too."""
+    found = ELSEWHERE.search(text)
+    if found is None or THIS_SHOP.search(text):
+        return None
+    return found.group(1).lower()
+
+
 # Asked rather than told: a question mark at the end, a question word at the start, or asking
 # what to do ("my iphone wont charge anymore what do i do").
 ASKED = re.compile(
@@ -428,7 +456,12 @@ def load_learned(folder: Path, version: str, embed: Embed) -> IntentClassifier:
 
 
 def gate(
-    understanding: Understanding, *, relevant: bool, named: bool, carried: bool = False
+    understanding: Understanding,
+    *,
+    relevant: bool,
+    named: bool,
+    carried: bool = False,
+    other: bool = False,
 ) -> Understanding:
     """The topic gate, once retrieval has looked: a message the catalog has nothing close to and
     the gate finds is not for the shop is off topic ("should I buy gold now?" is no greeting,
@@ -436,6 +469,12 @@ def gate(
     finds is for the shop (surely, or with related products in the catalog, or asking for a kind
     of product the catalog's titles name, `carried`) is browsing. Exact
     rules, instructions to the bot, anger and products named by title are left as they are."""
+    asked_for_person = understanding.intent == "human" and understanding.confidence >= 1.0
+    shopping = understanding.intent in ("browse", "compare")  # "a kids tablet like an amazon fire"
+    if other and not (named or understanding.injection or asked_for_person or shopping):
+        # About another business, none of the shop's ("where is my amazon package"): not the
+        # shop's order, nobody to hand over to. Asking for a person is still answered.
+        return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
     if understanding.confidence >= 1.0 or understanding.injection or understanding.angry or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic

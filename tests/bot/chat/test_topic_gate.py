@@ -1,15 +1,19 @@
 """The topic gate: is a message for the shop at all? Its rules over given figures, the learned
 gate on the real MiniLM embeddings, and the pipeline's decision over a real index."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.chat import ChatService
 from bot.chat.policy import Found, decide
 from bot.chat.profile import ShopperProfile
+from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     OFF_TOPIC,
     IntentClassifier,
     Understanding,
+    elsewhere,
     gate,
     load_topics,
     things,
@@ -196,3 +200,39 @@ async def test_the_pipeline_answers_how_the_shop_works_and_a_thank_you_as_such(
     assert plan.intent == "greeting" and not plan.decision.products
     plan = await chat.plan("a rain jacket that is not tested on animals", ShopperProfile())
     assert plan.intent != "support" and plan.decision.products
+
+
+def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -> None:
+    assert elsewhere("where is my amazon package, it said delivered") == "amazon"
+    assert elsewhere("is netflix worth it") == "netflix"
+    assert elsewhere("the one I got from you broke, amazon would have refunded me") is None
+    assert elsewhere("a steamer for clothes") is None
+    support = Understanding("support", 1.0, own=True)
+    off = gate(support, relevant=False, named=False, other=True)
+    assert (off.intent, off.own) == ("off_topic", False)
+    for kept in (
+        Understanding("human", 1.0),  # asking for a person is still answered
+        Understanding("browse", 0.7),  # "a kids tablet like an amazon fire"
+        Understanding("support", 0.6, injection=True),
+    ):
+        assert gate(kept, relevant=False, named=False, other=True).intent == kept.intent
+    assert gate(support, relevant=False, named=True, other=True).intent == "support"
+
+
+async def test_the_pipeline_leaves_other_businesses_orders_to_them(
+    index: CatalogIndex,  # noqa: F811
+    log: DialogueLog,
+    tmp_path: Path,
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    for text in ("where is my amazon package, it said delivered", "is amazon prime worth it?"):
+        plan = await chat.plan(text, ShopperProfile())
+        assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic"), text
+    plan = await chat.plan("where is my package? I ordered from you last week", ShopperProfile())
+    assert plan.decision.action == "handover"
+    # A business the store's policy names is the shop's own matter.
+    policy = tmp_path / "policy.md"
+    policy.write_text("# Policy\n## Marketplaces\nWe also sell on Amazon and eBay.\n")
+    chat.policy = StorePolicy.load(policy)
+    plan = await chat.plan("where is my amazon package, it said delivered", ShopperProfile())
+    assert plan.decision.action == "handover"
