@@ -204,11 +204,14 @@ SHOP_QUESTION = re.compile(
 # worth it"). Carriers and payment providers, which a shop may use itself, are not in it; a
 # name the catalog or the store's policy uses is the shop's own matter (`pipeline`).
 ELSEWHERE = re.compile(
-    r"\b(amazon|ebay|etsy|aliexpress|alibaba|temu|shein|walmart|costco|best ?buy|home depot"
-    r"|ikea|argos|tesco|sainsbury'?s|asda|wayfair|zalando|asos|primark|sephora|ulta|netflix"
-    r"|spotify|disney ?(\+|plus)|hulu|uber|lyft|deliveroo|doordash|grubhub|just ?eat"
-    r"|domino'?s|mcdonald'?s|starbucks|airbnb|booking\.com|expedia|ryanair|steam|coinbase"
-    r"|binance)(?!\w)",
+    r"\b(amazon|ebay|etsy|aliexpress|alibaba|temu|shein|walmart|costco|home depot|ikea|argos"
+    r"|tesco|sainsbury'?s|asda|wayfair|zalando|asos|primark|sephora|ulta|netflix|spotify"
+    r"|disney ?(\+|plus)|hulu|uber|lyft|deliveroo|doordash|grubhub|domino'?s|mcdonald'?s"
+    r"|starbucks|airbnb|booking\.com|expedia|ryanair|coinbase|binance"
+    # Names that are also everyday words only with what makes them the business.
+    r"|steam(?= (store|sale|summer sale|winter sale|account|wallet|library|deck|games?\b"
+    r"|gift card))|best ?buy(?= (store|order|website|app|account))"
+    r"|just ?eat(?= (order|app|delivery|account)))(?!\w)",
     re.I,
 )
 # Said to this shop about itself: "the one I bought from you", "your website".
@@ -468,7 +471,10 @@ def gate(
     "sort a column in a spreadsheet" no order); one the classifier put off topic but the gate
     finds is for the shop (surely, or with related products in the catalog, or asking for a kind
     of product the catalog's titles name, `carried`) is browsing. Exact
-    rules, instructions to the bot, anger and products named by title are left as they are."""
+    rules, instructions to the bot, anger and products named by title are left as they are.
+    Before all that: a message about `other` businesses only (`elsewhere`, and not named by the
+    catalog or the store's policy) is off topic unless it asks for a person or for goods; and
+    how to fix a thing the catalog has nothing like (`Understanding.fixing`) is too."""
     asked_for_person = understanding.intent == "human" and understanding.confidence >= 1.0
     shopping = understanding.intent in ("browse", "compare")  # "a kids tablet like an amazon fire"
     if other and not (named or understanding.injection or asked_for_person or shopping):

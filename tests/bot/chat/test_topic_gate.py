@@ -207,6 +207,10 @@ def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -
     assert elsewhere("is netflix worth it") == "netflix"
     assert elsewhere("the one I got from you broke, amazon would have refunded me") is None
     assert elsewhere("a steamer for clothes") is None
+    # Names that are everyday words count only with what makes them the business.
+    assert elsewhere("does the iron have a steam function?") is None
+    assert elsewhere("is this the best buy for the money?") is None
+    assert elsewhere("when does the steam summer sale start") == "steam"
     support = Understanding("support", 1.0, own=True)
     off = gate(support, relevant=False, named=False, other=True)
     assert (off.intent, off.own) == ("off_topic", False)
