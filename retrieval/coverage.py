@@ -120,6 +120,41 @@ def names_a_kind(word: str) -> bool | None:
     return None
 
 
+# Words that make a message a sentence, not the name of some goods.
+SENTENCE_WORDS = frozenset(
+    "i me my mine you your yours we us our he him his she her it its they them their this that "
+    "these those what whats how where when who whom whose why which is are was were be been am "
+    "do does did dont doesnt can could should would will shall may might must have has had "
+    "please tell hi hello hey".split()
+)
+GOODS_BREAK = re.compile(
+    r"[,.;:!?()]|\b(for|with|without|that|which|to|in|under|over|below|from|like|but|and|or"
+    r"|about|around|up)\b",
+    re.I,
+)
+
+
+def goods_phrase(text: str) -> bool:
+    """Whether a message is the name of some goods, perhaps with what they are for or have
+    ("hp 305 printer ink", "cat flap with a microchip reader", "laptop for coding under 800"):
+    up to its first "for", "with", comma or the like, at most six words, each a noun, an
+    adjective, a number or a name, none a pronoun, question word or verb alone ("tell me a
+    joke", "whats a good name for a baby")."""
+    head = GOODS_BREAK.split(text, maxsplit=1)[0]
+    words = re.findall(r"[a-z0-9][a-z0-9'’-]*", head.lower())
+    words = [w for w in words if w not in ("a", "an", "the", "some", "any")]
+    if not words or len(words) > 6:
+        return False
+    for word in words:
+        bare = word.replace("'", "").replace("’", "")
+        if bare in SENTENCE_WORDS:
+            return False
+        readings = set(getAllLemmas(bare)) if bare.isalpha() else set()
+        if readings and not readings & {"NOUN", "ADJ", "PROPN", "NUM"}:
+            return False  # a verb or a word of grammar
+    return True
+
+
 @functools.cache
 def dictionary() -> frozenset[str]:
     """Whole English words the embedding model's tokenizer knows ("muzzle", "stove", "bell"):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.chat.profile import ShopperProfile
+from bot.chat.profile import ShopperProfile, parse_budget
 from bot.chat.understand import (
     HANDOVER_INTENTS,
     OFF_TOPIC,
@@ -138,5 +138,8 @@ def decide(
 def not_shopping(understanding: Understanding, text: str) -> bool:
     """Off the shop's topic, or not clearly about it and with no words of someone shopping."""
     off = understanding.off_topic
-    unsure = off >= SURELY_SHOP and not SHOPPING.search(text)
+    # Words of someone shopping, a budget, or the name of some goods ("laptop for coding under
+    # 800", "chocolate protein powder"): shopping, unless the gate is against it.
+    shopping = SHOPPING.search(text) or understanding.goods or any(parse_budget(text))
+    unsure = off >= SURELY_SHOP and not shopping
     return understanding.injection or off >= OFF_TOPIC or unsure

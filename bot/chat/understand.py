@@ -19,7 +19,7 @@ from sklearn.svm import SVC
 
 from bot.chat.profile import parse_budget
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds
+from retrieval.coverage import asked_kinds, goods_phrase
 from retrieval.text import keywords
 
 Intent = Literal[
@@ -303,6 +303,7 @@ class Understanding:
     # asks how to fix a thing it names, not saying it came from the shop ("how do i reset my
     # iphone"): the shop's matter only if the catalog has such things
     fixing: bool = False
+    goods: bool = False  # the message is the name of some goods ("hp 305 printer ink")
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -403,7 +404,10 @@ class IntentClassifier:
         off = self.off_topic(vector)
         if angry and intent not in ("support", "human"):
             intent = "complaint"
-        return Understanding(intent, float(probabilities[best]), injection, angry, off, own)
+        goods = goods_phrase(text)
+        return Understanding(
+            intent, float(probabilities[best]), injection, angry, off, own, goods=goods
+        )
 
     def off_topic(self, vector: Sequence[float]) -> float:
         """The topic gate's probability that the message is not for the shop."""
@@ -492,7 +496,10 @@ def gate(
         # A guess of hello for words the catalog has products for ("makeup remover").
         return replace(understanding, intent="browse")
     if intent == "off_topic":
-        for_shop = (relevant and (off < OFF_TOPIC or carried)) or off < SURELY_SHOP
+        # The name of some goods ("cat flap with a microchip reader") is shopping unless the
+        # gate is against it: "not carried", not off topic.
+        surely = SURELY_SHOP if not understanding.goods else OFF_TOPIC
+        for_shop = (relevant and (off < OFF_TOPIC or carried)) or off < surely
         return replace(understanding, intent="browse") if for_shop else understanding
     if intent == "support" and not understanding.own:
         bar = OFF_TOPIC_OFFER  # nobody is handed over for it

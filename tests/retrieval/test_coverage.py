@@ -4,7 +4,7 @@ the catalog's words with typos allowed."""
 from decimal import Decimal
 
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds, names_a_kind, spelled
+from retrieval.coverage import asked_kinds, goods_phrase, names_a_kind, spelled
 from retrieval.hybrid import CatalogView
 
 
@@ -114,3 +114,14 @@ def test_a_kind_is_carried_by_products_named_by_it_with_the_nouns_before_it_in_t
     assert carried("garden chiar")  # a typo of the kind's word
     # Close in meaning to a product is enough, words aside.
     assert view.carries(["office", "chair"], [1.0, 0.0, 0.0], 0.5)
+
+
+def test_the_name_of_some_goods_is_told_from_a_sentence() -> None:
+    for text in ("hp 305 printer ink", "cat flap with a microchip reader", "toner?",
+                 "laptop for coding under 800", "a tandem bike for me and my wife?",
+                 "dog ramp for getting into the car, my lab has bad hips"):  # fmt: skip
+        assert goods_phrase(text), text
+    for text in ("tell me a joke", "whats a good name for a baby girl", "write me a poem",
+                 "is amazon prime worth it?", "how do I buy bitcoin", "do you do birthday cakes",
+                 "who won the football game last night", ""):  # fmt: skip
+        assert not goods_phrase(text), text

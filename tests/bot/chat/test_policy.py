@@ -54,6 +54,13 @@ def test_decide_redirects_what_is_not_shopping_at_all() -> None:
     unsure = Understanding("browse", 0.6, off_topic=0.2)  # the topic gate not sure either way
     found = decide(unsure, ShopperProfile(), Found(), text="a cookie recipe")
     assert found.action == "off_topic"
+    # The name of some goods, or a budget, is shopping: "not carried", not a redirect.
+    goods = Understanding("browse", 0.6, off_topic=0.2, goods=True)
+    assert decide(goods, ShopperProfile(), Found(), text="hp 305 printer ink").action == (
+        "not_found"
+    )
+    budget = decide(unsure, ShopperProfile(), Found(), text="laptop for coding under 800")
+    assert budget.action == "not_found"
 
 
 def test_decide_says_a_kind_is_not_carried_and_shows_the_closest_as_such() -> None:

@@ -240,3 +240,14 @@ async def test_the_pipeline_leaves_other_businesses_orders_to_them(
     chat.policy = StorePolicy.load(policy)
     plan = await chat.plan("where is my amazon package, it said delivered", ShopperProfile())
     assert plan.decision.action == "handover"
+
+
+def test_the_name_of_some_goods_is_shopping_unless_the_gate_is_against_it() -> None:
+    # "cat flap with a microchip reader" guessed off topic in a shop without cat flaps: "not
+    # carried", not a redirect; a sentence the gate is as unsure of stays off topic.
+    goods = Understanding("off_topic", 0.2, off_topic=0.2, goods=True)
+    assert gate(goods, relevant=False, named=False).intent == "browse"
+    sentence = Understanding("off_topic", 0.2, off_topic=0.2)
+    assert gate(sentence, relevant=False, named=False).intent == "off_topic"
+    against = Understanding("off_topic", 0.2, off_topic=0.6, goods=True)
+    assert gate(against, relevant=False, named=False).intent == "off_topic"
