@@ -43,8 +43,11 @@ def test_loadtest_reports_each_stage_from_the_messages_it_sent(
         assert low <= stage["ttft_p50_ms"] <= stage["ttft_p95_ms"] <= high
         assert all(s["ttft_ms"] <= s["total_ms"] for s in mine)
         assert stage["completion_tokens"] == sum(s["tokens"] for s in mine)
-        # The service's own event-loop lag over the stage, read from its /metrics.
-        assert 0 < stage["loop_lag_p99_ms"] <= 2500 and 0 <= stage["loop_lag_over_100ms"] <= 1
+        # The service's own event-loop lag over the stage, read from its /metrics; a stage the
+        # message cap ends within one of its 0.25 s ticks has no reading.
+        if "loop_lag_p99_ms" in stage:
+            assert 0 < stage["loop_lag_p99_ms"] <= 2500 and 0 <= stage["loop_lag_over_100ms"] <= 1
+    assert any("loop_lag_p99_ms" in stage for stage in stages)
     assert "salesbot loadtest --url" in results["command"] and results["machine"]
     page = chart.read_text()
     assert page.count("<svg") == 3 and "TTFT" in page
