@@ -9,8 +9,10 @@ look (about a minute a set on 2 cores) used while changing the rules.
 """
 
 import asyncio
+import contextlib
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,15 +113,24 @@ def main() -> None:
     cases = load_cases(cases_path)
     # Prices without a currency in the catalog are in this one, as `salesbot eval --currency`.
     currency = sys.argv[sys.argv.index("--currency") + 1] if "--currency" in sys.argv else "USD"
+    with planner(catalog, currency) as chat:
+        rows = asyncio.run(plan_all(chat, cases))
+    report(rows, "-v" in sys.argv)
+
+
+@contextlib.contextmanager
+def planner(catalog: Path, currency: str) -> Iterator[ChatService]:
+    """A service over a fresh index of the catalog and a throwaway log, with no engine: for
+    planning turns only (also used by scripts/probe_topics.py)."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings().model_copy(update={"chroma_path": Path(tmp) / "index"})
         log = DialogueLog(f"sqlite:///{tmp}/log.db")
-        with open_index(settings) as index:
-            ingest_file(index, catalog, default_currency=currency)
-            chat = ChatService(None, index, log, settings=settings)  # type: ignore[arg-type]
-            rows = asyncio.run(plan_all(chat, cases))
-        log.close()
-    report(rows, "-v" in sys.argv)
+        try:
+            with open_index(settings) as index:
+                ingest_file(index, catalog, default_currency=currency)
+                yield ChatService(None, index, log, settings=settings)  # type: ignore[arg-type]
+        finally:
+            log.close()
 
 
 if __name__ == "__main__":

@@ -7,16 +7,13 @@ handover, handover handed over, a request for goods shopped for (shown, or "not 
 
 import asyncio
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from plan_decisions import planner  # scripts/, run as a script
+
 from bot.chat.pipeline import ChatService, Plan
 from bot.chat.profile import ShopperProfile
-from bot.config import Settings
-from bot.log.store import DialogueLog
-from bot.prepare import open_index
-from retrieval.ingest import ingest_file
 
 MESSAGES = Path(__file__).parents[1] / "bot" / "eval" / "probe" / "messages.tsv"
 NOT_SHOPPING = ("off_topic", "support", "complaint", "human")
@@ -55,14 +52,8 @@ def main() -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     rows = [(label, text) for line in lines if "\t" in line and not line.startswith("#")
             for label, text in [line.split("\t", 1)]]  # fmt: skip
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings().model_copy(update={"chroma_path": Path(tmp) / "index"})
-        log = DialogueLog(f"sqlite:///{tmp}/log.db")
-        with open_index(settings) as index:
-            ingest_file(index, catalog, default_currency=currency)
-            chat = ChatService(None, index, log, settings=settings)  # type: ignore[arg-type]
-            asyncio.run(probe(chat, rows))
-        log.close()
+    with planner(catalog, currency) as chat:
+        asyncio.run(probe(chat, rows))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
-from bot.chat.understand import Understanding, things
+from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import FILLER, asked_kinds
@@ -161,7 +161,7 @@ def retrieve(
     # whatever the rest sounds like.
     carried = any(view.names_kind(kind[-1]) for kind in kinds)
     if understanding.fixing:  # "how do i fix my soundbar": the shop's matter if it has soundbars
-        carried = carried or any(view.names([thing]) for thing in things(asked))
+        carried = carried or any(view.names([thing]) for thing in understanding.fixing)
     if (age := filters.age_months) is not None:  # made for that age first, then what suits it
         matches = sorted(matches, key=lambda p: not made_for(p, age))
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)

@@ -302,7 +302,7 @@ class Understanding:
     identity: bool = False  # asks who or what answers ("are you a bot?")
     # asks how to fix a thing it names, not saying it came from the shop ("how do i reset my
     # iphone"): the shop's matter only if the catalog has such things
-    fixing: bool = False
+    fixing: tuple[str, ...] = ()  # the things it names ("iphone")
     goods: bool = False  # the message is the name of some goods ("hp 305 printer ink")
 
 
@@ -382,10 +382,11 @@ class IntentClassifier:
         if PROBLEM.search(text):
             told = angry or not ASKED.search(text)
             said: Intent = "complaint" if told else "support"
-            if not (told or OWN.search(text)) and things(text):
+            named_things = () if told or OWN.search(text) else tuple(things(text))
+            if named_things:
                 # The gate looks at the catalog first: "how do i fix my wifi" is not a
                 # garden shop's to fix.
-                return Understanding(said, 0.99, injection, angry, own=True, fixing=True)
+                return Understanding(said, 0.99, injection, angry, own=True, fixing=named_things)
             return Understanding(said, 1.0, injection, angry, own=True)
         if request:
             return Understanding("support", 1.0, injection, angry, own=True)

@@ -162,7 +162,7 @@ def test_how_to_fix_a_thing_is_the_shops_matter_only_if_it_has_such_things() -> 
     assert things("my e-bike won't charge, how do i fix it?") == ["e-bike", "bike"]
     assert things("it won't turn on, how do I reset it?") == []  # what it is: what was bought
     assert things("the item won't charge, what do i do?") == []
-    fixing = Understanding("support", 0.99, own=True, fixing=True)
+    fixing = Understanding("support", 0.99, own=True, fixing=("iphone",))
     off = gate(fixing, relevant=False, named=False)
     assert (off.intent, off.own) == ("off_topic", False)
     for kwargs in ({"relevant": True}, {"carried": True}, {"named": True}):
