@@ -23,6 +23,7 @@ from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
+from retrieval.wants import FREE_OF, affirmed, unmarked
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
@@ -45,8 +46,12 @@ class Filters:
     exclude_brands: tuple[str, ...] = ()
     on_sale: bool = False  # only products (or variants) priced below their regular price
     age_months: int | None = None  # only products whose stated ages include this one
+    # What the shopper ruled out ("not a trekking pole shelter"): no title with all its words.
+    exclude_terms: tuple[tuple[str, ...], ...] = ()
 
     def passes(self, product: Product) -> bool:
+        if self.exclude_terms and _titled(product, self.exclude_terms):
+            return False
         if self.age_months is not None and not suits(product, self.age_months):
             return False
         if self.on_sale and not (product.on_sale or any(v.on_sale for v in product.variants)):
@@ -74,6 +79,15 @@ MEASURE = re.compile(
     r"|k|hz|mp|c|f|pc|pcs|pack|piece|person|people|man|seater|speed|st|nd|rd|th|s)"
     r"|\d+x\d+[a-z0-9-]*|\d+-\d+[a-z]*"
 )
+
+
+def _titled(product: Product, terms: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the product's title has every word of one of the terms ("Trekking-Pole Shelter"
+    has "trekking pole shelter")."""
+    said = affirmed(product.title)  # an "Oil-Free" moisturiser does not have oil
+    parts = unmarked(FREE_OF.sub(" ", said)).replace("-", " ")  # "Trekking-Pole", not "no-oil"
+    title = set(keywords(said)) | set(keywords(parts))
+    return any(title.issuperset(term) for term in terms)
 
 
 def brand_of(product: Product, brand: str) -> bool:
@@ -108,7 +122,8 @@ class CatalogView:
         self.kinds = np.array(
             [self.kind_codes[p.category.casefold()] for p in listed], dtype=np.int32
         )
-        corpus = [keywords(document_text(self.products[i])) or ["_"] for i in self.order]
+        # What a product's text denies ("without noise cancelling") does not match it.
+        corpus = [keywords(affirmed(document_text(self.products[i]))) or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
         self.title_words = [keywords(self.products[i].title) for i in self.order]

@@ -30,6 +30,7 @@ from bot.chat.retrieve import retrieve
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
+    POINTED,
     IntentClassifier,
     Understanding,
     elsewhere,
@@ -217,7 +218,7 @@ class ChatService:
         understanding = gate(
             understanding,
             relevant=found.relevant,
-            named=bool(found.named),
+            named=bool(found.named or (found.pointed and POINTED.search(text))),
             carried=found.carried,
             other=other,
         )

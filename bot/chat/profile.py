@@ -69,6 +69,7 @@ class ShopperProfile(BaseModel):
     brands_excluded: list[str] = []
     shown: list[str] = []
     rejected: list[str] = []
+    ruled_out: list[str] = []  # what titles must not name: "not a travel one" -> "travel"
     topic: str | None = None  # the last request that found products: follow-ups refine it
     offered: bool = False  # the last answer offered a person: "yes" takes the offer up
 

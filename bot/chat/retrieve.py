@@ -11,10 +11,11 @@ from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, p
 from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
-from retrieval.coverage import FILLER, asked_kinds
+from retrieval.coverage import FILLER, asked_kinds, names_a_kind
 from retrieval.hybrid import CatalogView, Filters, HybridSearch
 from retrieval.index import document_text
 from retrieval.text import keywords, words
+from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, without_denied
 
 VOTE_K = 5
 ON_SALE = re.compile(
@@ -42,6 +43,7 @@ def filters_of(profile: ShopperProfile) -> Filters:
         exclude_ids=frozenset(profile.rejected),
         exclude_brands=tuple(profile.brands_excluded),
         age_months=profile.age_months,
+        exclude_terms=tuple(tuple(term.split()) for term in profile.ruled_out),
     )
 
 
@@ -85,18 +87,33 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     """`named`: what `view.named(text)` gives, when the caller has it already."""
     view = search.view
-    by_title = list(named) if named is not None else view.named(text)
     refining_text = refines(text)
+    asked = text
+    ruled = [" ".join(term) for term in ruled_out(text)]
+    if ruled and understanding.intent in (*PRODUCT_INTENTS, "off_topic"):
+        # "not a travel one": no travel mat now or on the next turns (the gate may yet find
+        # a message the classifier put off topic is shopping: "tomato plants, not seeds").
+        profile = profile.model_copy(
+            update={"ruled_out": list(dict.fromkeys([*profile.ruled_out, *ruled]))}
+        )
+    by_title = list(named) if named is not None else view.named(text)
     refining = bool(profile.category) and refining_text
+    # The kind of product and whether the shop has anything like it: the whole message ("tomato
+    # plants, not seeds" is about the shop's seeds) ...
     category, relevant = infer_category(
         search, text, vector, understanding, refining=refining, named={p.id for p in by_title}
     )
-    asked = text
+    if (wanted := searched(text)) != text:
+        # ... and its keywords: "a yoga mat, not a travel one" searches "a yoga mat no-travel",
+        # not the very words ruled out. (Its meaning stays whole: what is near a travel mat
+        # or a retinol serum, less those, is what the shopper wants instead.)
+        text = wanted
+        by_title = view.named(text)
     follow_up = bool(profile.topic and refining_text and not category)
     if follow_up:
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
-        vector = search.index.embed_queries([text])[0]
+        vector = search.index.embed_queries([unmarked(text)])[0]
         relevant = True
         by_title = view.named(text)
     elif relevant and understanding.intent in PRODUCT_INTENTS:
@@ -116,6 +133,12 @@ def retrieve(
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
     title_ids = {p.id for p in by_title}
     hits = search.search(text, vector, filters, k, named=title_ids)
+    if filters.exclude_terms and hits:
+        # What was ruled out was the best match ("a lip balm without beeswax", and the only
+        # lip balm has beeswax): the others shown must be of its kind, not whatever is next.
+        top = search.search(text, vector, replace(filters, exclude_terms=()), 1, named=title_ids)
+        if top and not filters.passes(top[0].product):
+            hits = [h for h in hits if h.product.category == top[0].product.category]
     # Beside the best match, only what is nearly as close or of the same kind: "kitten food"
     # shows cat food, not the puppy food a little further off.
     best = max((h.score for h in hits), default=0.0)
@@ -124,8 +147,15 @@ def retrieve(
         h.product for h in hits
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
     ]  # fmt: skip
+    if understanding.intent == "browse":
+        # What a request asks for beside its kind; a product it names by name stays.
+        one = title_ids if len(title_ids) == 1 else ()
+        matches = having_most(view, matches, must_have(text), described(text), keep=one)
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
+    if filters.exclude_terms:
+        # "a string trimmer, no batteries": one whose text has batteries comes after the rest.
+        matches.sort(key=lambda p: mentions(p, filters.exclude_terms))
     subject = [view.products[i] for i in profile.shown if i in view.products]
     if pointed := referred(subject, text):
         subject = [pointed] + [p for p in subject if p is not pointed]
@@ -138,7 +168,7 @@ def retrieve(
         named = named_in(view, text, prefer)
     else:
         named = view.named(text, prefer=prefer)
-    kinds = asked_kinds(asked)  # the kinds of product the message itself names
+    kinds = asked_kinds(without_denied(asked))  # the kinds of product the message names
     unknown: str | None = None
     closest: list[Product] = []
     if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
@@ -159,13 +189,56 @@ def retrieve(
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
     # "jigsaw for my dad, he's into geography": a kind the catalog's titles name, so shopping,
     # whatever the rest sounds like.
-    carried = any(view.names_kind(kind[-1]) for kind in kinds)
+    # (What it rules out counts: "tomato plants, not seeds" is about the shop's seeds.)
+    carried = any(view.names_kind(kind[-1]) for kind in asked_kinds(asked))
     if understanding.fixing:  # "how do i fix my soundbar": the shop's matter if it has soundbars
         carried = carried or any(view.names([thing]) for thing in understanding.fixing)
     if (age := filters.age_months) is not None:  # made for that age first, then what suits it
         matches = sorted(matches, key=lambda p: not made_for(p, age))
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
+
+
+def mentions(product: Product, terms: Sequence[Sequence[str]]) -> bool:
+    """Whether the product's text, less what it denies, has every word of one of the terms."""
+    text = set(keywords(affirmed(document_text(product))))
+    return any(text.issuperset(term) for term in terms)
+
+
+def described(text: str) -> list[tuple[str, ...]]:
+    """The describing words before the kind a request names ("over-ear headphones",
+    "backpacking tent", "wireless earbuds"), each a term a product's text may have."""
+    found: list[tuple[str, ...]] = []
+    for kind in asked_kinds(unmarked(without_denied(text))):
+        found += [(w,) for w in kind[:-1] if "-" in w or names_a_kind(w) is False]
+    return found
+
+
+def having_most(
+    view: CatalogView,
+    products: list[Product],
+    wants: Sequence[Sequence[str]],
+    described: Sequence[Sequence[str]] = (),
+    keep: Collection[str] = (),
+) -> list[Product]:
+    """Of the products, those whose text has the most of what the shopper wants, when some have
+    any: what they must have ("headphones with noise cancelling": not the ones without) and
+    the words that describe the kind (`described`: "over-ear headphones", not earbuds);
+    `keep`: the ones named."""
+    wants = [w for w in [*wants, *described] if all(word in view.bm25.vocab_dict for word in w)]
+    if not wants or len(products) < 2:
+        return products
+
+    def count(product: Product) -> int:
+        return sum(mentions(product, [w]) for w in wants)
+
+    counts = {p.id: count(p) for p in products}
+    most = max(counts.values())
+    having = [p for p in products if counts[p.id] == most or p.id in keep] if most else products
+    # A title that has the describing words is that kind ("Trail Running Vest"); a text that
+    # has them may only go with it (a soft flask "for trail running").
+    titled = [w for w in described if w in wants]
+    return sorted(having, key=lambda p: -sum(set(keywords(p.title)).issuperset(w) for w in titled))
 
 
 def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
@@ -231,15 +304,19 @@ def refines(text: str) -> bool:
     """A message that adjusts or points back at the last request rather than starting a new one:
     a budget, "cheaper", "in stock", "something else", "which one ...?"."""
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE)
-    return any(parse_budget(text)) or any(p.search(text) for p in patterns)
+    return any(parse_budget(text)) or any(p.search(text) for p in patterns) or bool(ruled_out(text))
 
 
 def switch_category(profile: ShopperProfile, category: str, text: str) -> ShopperProfile:
     """A budget belongs to a kind of product: moving to another kind without stating a new one
     drops it ("boots under $100", then "and a tent?")."""
     changes: dict[str, object] = {"category": category}
-    if profile.category and category != profile.category and not any(parse_budget(text)):
-        changes.update(min_price=None, max_price=None, cheap_first=False)
+    if profile.category and category != profile.category:
+        if not any(parse_budget(text)):
+            changes.update(min_price=None, max_price=None, cheap_first=False)
+        # What was ruled out was of the last kind ("not a travel one"), unless said again.
+        stated = {" ".join(term) for term in ruled_out(text)}
+        changes["ruled_out"] = [term for term in profile.ruled_out if term in stated]
     return profile.model_copy(update=changes)
 
 
@@ -256,6 +333,14 @@ HIGH_PRICE = frozenset("expensive pricier priciest dearer premium".split())
 BIG = frozenset("big bigger biggest large larger largest long longer longest tall taller".split())
 SMALL = frozenset(
     "small smaller smallest little slim slimmer compact mini short shorter light lighter".split()
+)
+SINGLE = frozenset("single individual solo".split())
+MULTIPLE = frozenset("pack multipack multi-pack bundle twin-pack value".split())
+# A title that sells several: "Smart Plug 4-Pack", "(25 pack)", "pack of 6", "Twin Pack".
+PACK = re.compile(
+    r"\b\d+\s?-?\s?(?:pack|pk|pcs|count|ct)\b|\b(?:pack|set|box|bundle) of \d+\b"
+    r"|\b(?:multi-?pack|twin-?pack|value pack|bundle)\b",
+    re.I,
 )
 # A size in a product's title or options: "200 L", "50 ft", "40cm", "12kg", "1.7 L".
 SIZE = re.compile(
@@ -279,11 +364,16 @@ def referred(subject: list[Product], text: str) -> Product | None:
     # "is the wooden dog in stock?": the one whose title has the most of the message's words,
     # when no other has as many.
     wanted = {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
-    counts = sorted(((len(wanted & set(keywords(p.title))), i) for i, p in enumerate(subject)),
+    counts = sorted(((len(wanted & _title_words(p)), i) for i, p in enumerate(subject)),
                     reverse=True)  # fmt: skip
     if counts[0][0] and counts[0][0] > counts[1][0]:
         return subject[counts[0][1]]
     return None
+
+
+def _title_words(product: Product) -> set[str]:
+    """A title's keywords, its hyphened words also apart ("Pull-Along": "pull", "along")."""
+    return set(keywords(product.title)) | set(keywords(product.title.replace("-", " ")))
 
 
 def _pick(subject: list[Product], said: list[str]) -> Product | None:
@@ -302,6 +392,12 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
             if len(kinds) == 1 and sizes[id(by_size[0])] != sizes[id(by_size[-1])]:
                 return by_size[-1] if lowered & BIG else by_size[0]
         # No comparable sizes: a word the title has ("the slim one") still picks.
+    if lowered & (SINGLE | MULTIPLE):
+        # "the single one" beside a 4-pack; "the pack" beside the single one.
+        packs = [p for p in subject if PACK.search(p.title)]
+        picked = packs if lowered & MULTIPLE else [p for p in subject if p not in packs]
+        if len(picked) == 1 and len(subject) > 1:
+            return picked[0]
     wanted = [w for w in keywords(" ".join(said)) if w not in LOW_PRICE | HIGH_PRICE]
     if not wanted:
         return None

@@ -268,6 +268,8 @@ WRITING = re.compile(
 PRICE_OR_STOCK = re.compile(
     r"\b(price|prices|priced|cost|costs|how much|in stock|available|availability|sold out)\b", re.I
 )
+# One of the products shown, by a word: "the detective one", "the blue pair", "the cheaper model".
+POINTED = re.compile(r"\bthe (?:[\w-]+ ){1,2}(?:one|ones|model|version|option|pair)\b", re.I)
 # Weighing products against each other ("what's the difference between X and Y", "X vs Y").
 COMPARISON = re.compile(
     r"\bdiff?e?re?n[cs]es?\b|\bdiffers?\b|\bdifferent (from|than|to)\b|\bvs\b|\bversus\b"
@@ -574,4 +576,7 @@ def refine(
         intent = "price_stock"  # "do you have the Granmoor Switchback boot?"
     elif named and intent == "off_topic":
         intent = "product_question"  # a product named by its title is a question about it
+    elif discussed and intent in ("off_topic", "greeting") and POINTED.search(text):
+        # "how much is the detective one": one of those just shown, by a word of its own
+        intent = "price_stock" if PRICE_OR_STOCK.search(text) else "product_question"
     return replace(understanding, intent=intent)

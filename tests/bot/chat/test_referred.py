@@ -88,3 +88,18 @@ def test_on_sale_passes_a_product_or_a_variant_below_its_regular_price() -> None
     )})  # fmt: skip
     assert [p.id for p in (sale, full, one) if Filters(on_sale=True).passes(p)] == ["s", "v"]
     assert Filters(on_sale=True).without_price().on_sale
+
+
+def test_the_single_one_and_the_pack_by_whether_the_title_sells_several() -> None:
+    single = product("one", "Klarhaus Plug Mini Wi-Fi Smart Plug", "14.90")
+    four = product("four", "Klarhaus Plug Mini Wi-Fi Smart Plug 4-Pack", "49.90")
+    bulbs = product("bulbs", "Mixed Tulip Bulbs (25 pack)", "21.90")
+    assert referred([four, single], "how much is the single one?") is single
+    assert referred([single, four], "and the multipack one, in stock?") is four
+    assert referred([four, bulbs], "the single one") is None  # both sell several
+
+
+def test_a_hyphened_title_word_is_also_its_parts() -> None:
+    dog = product("dog", "Meadowlark Pull-Along Wooden Dog", "18.50")
+    peg = product("peg", "Puzzlepine Wooden Peg Puzzle - Farm Animals", "12.99")
+    assert referred([peg, dog], "price of the one u pull along on a string?") is dog

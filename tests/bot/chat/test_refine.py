@@ -97,3 +97,11 @@ def test_two_named_products_offered_as_a_choice_are_a_comparison() -> None:
     assert said("browse", "firefly tent or a tarp?", [TENT]) == "browse"
     text = "firefly tent with the drift pad included or sold separately?"
     assert said("product_question", text, [TENT, PAD]) == "product_question"
+
+
+def test_one_of_those_shown_pointed_at_by_a_word_is_a_question_about_it() -> None:
+    text = "how much is the detective one"
+    assert said("off_topic", text, [], discussed=True) == "price_stock"
+    assert said("greeting", "is the blue pair any good", [], discussed=True) == "product_question"
+    # Nothing shown yet: nothing to point at.
+    assert said("off_topic", text, []) == "off_topic"

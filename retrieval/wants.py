@@ -1,0 +1,152 @@
+"""What a request asks a product to have, and what a text says a thing is not or has not.
+
+"Headphones with noise cancelling", "it must be over-ear": `must_have` gives the words a
+product's text should have, which retrieval prefers when some of the matches have them and
+others do not.
+
+Denials: "without noise cancelling", "no batteries to charge", "charger not included", "not a
+travel one".
+A product described "without noise cancelling" is not a match for "noise cancelling", and a
+shopper who asks for "a yoga mat, not a travel one" has ruled travel mats out. Keyword search
+counts words, so both would match the very thing they deny. `affirmed` drops the denied words
+from a text (product documents and search queries); `ruled_out` gives what a shopper's request
+rules out, as the keywords a product's title must not all have.
+
+A denial reaches to the end of its phrase: a comma or other stop, "and", "but", "with", "or"
+(which in "no nuts or soy" carries the denial on), at most four words.
+"""
+
+import re
+
+from retrieval.coverage import names_a_kind
+from retrieval.text import keywords
+
+# "no more than $65", "no rush", "not sure", "not too loud": a budget, a manner of speaking or
+# a degree, not something ruled out.
+_NOT_A_THING = (
+    r"more|less|higher|lower|longer|later|earlier|cheaper|dearer|bigger|smaller|over|above"
+    r"|under|below|much|many|matter|idea|clue|rush|hurry|worries|worry|problem|problems|thanks"
+    r"|sure|really|quite|exactly|necessarily|yet|too|so|very|that|this|it|one|ones|rule|way"
+    r"|doubt|kidding|joke|offence|offense|need|fuss|i|i'm|im|you|we|they|he|she|thats|that's"
+    r"|its|it's|what|which|how|why|when|where|if|there|here|now|today|offers?|a|an|the|some|any"
+)
+# What rules something out in a request: "not a travel one", "no batteries", "without a lid",
+# "don't want anything pink", "free from parabens", "any colour except yellow".
+_RULES_OUT = (
+    r"(?:without|no|not|nor|free\s+(?:of|from)|don'?t\s+want|do\s+not\s+want|except(?:\s+for)?"
+    r"|anything\s+but|other\s+than|apart\s+from)"
+    r"(?:\s+(?:a|an|the|any)\b)?"
+)
+# What only says a thing is not needed: dropped from the search, not ruled out.
+_NOT_NEEDED = (
+    r"(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|won'?t|will\s+not)\s+(?:need|have\s+to\s+have"
+    r"|require|care\s+about|mind)(?:\s+(?:a|an|the|any)\b)?|not\s+(?:fussed|bothered)\s+about)"
+)
+_STOP = (
+    r"[,.;:!?()\[\]/\"]|\b(?:and|but|with|while|so|yet|though|although|because|if|for|to|in|on"
+    r"|at|as|than|about|under|below|around|between|max|please|pls|plz)\b"
+)
+_SCOPE = rf"((?:(?!{_STOP})[\w'’-]+\s*){{1,4}})"
+RULED = re.compile(rf"(?<![\w'-]){_RULES_OUT}\s+(?!(?:{_NOT_A_THING})(?![\w'’-])){_SCOPE}", re.I)
+UNNEEDED = re.compile(rf"(?<![\w'-]){_NOT_NEEDED}\s+{_SCOPE}", re.I)
+# What a product does not do or is not: "leaves no white cast" is denied by "no", "doesn't
+# leave a white cast" here.
+DENIES = re.compile(
+    rf"(?<![\w'-])(?:doesn'?t|does\s+not|won'?t|will\s+not|didn'?t|isn'?t|is\s+not|aren'?t"
+    rf"|are\s+not|never)(?:\s+(?:a|an|the|any)\b)?\s+(?!(?:{_NOT_A_THING})(?![\w'’-])){_SCOPE}",
+    re.I,
+)
+# "fragrance-free", "oil-free": no fragrance, no oil ("cruelty-free" too, harmlessly).
+FREE_OF = re.compile(r"(?<![\w'-])([a-z]+)-free(?![\w'-])", re.I)
+# "charger not included", "(umbrella not included)", "batteries sold separately".
+LEFT_OUT = re.compile(
+    r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+(?:(?:is|are)\s+)?(?:not\s+included|sold\s+separately"
+    r"|not\s+supplied|not\s+provided)\b",
+    re.I,
+)
+
+
+def _marked(match: re.Match[str]) -> str:
+    denied = (w if w.startswith("no-") else f"no-{w}" for w in keywords(match.group(1)))
+    return " " + " ".join(dict.fromkeys(denied)) + " "
+
+
+def affirmed(text: str) -> str:
+    """The text with each word it denies marked as denied: "headphones without noise
+    cancelling" -> "headphones no-noise no-cancelling", which matches "no noise cancelling" but
+    not "noise cancelling"."""
+    text = FREE_OF.sub(lambda m: f"{m.group(0)} no-{m.group(1).lower()}", text)
+    for pattern in (LEFT_OUT, UNNEEDED, RULED, DENIES):
+        text = pattern.sub(_marked, text)
+    return text
+
+
+def ruled_out(text: str) -> list[tuple[str, ...]]:
+    """The keywords of each thing a request rules out ("a 2 person tent, not a trekking pole
+    shelter": ("pole", "shelter")); "no nuts or soy" rules out two. Numbers, words of no
+    product ("please") and describing words beside a naming one ("big", "trekking") are left
+    out; a denial of a degree or a budget ("no more than $65", "not too heavy") rules out
+    nothing."""
+    found: list[tuple[str, ...]] = []
+    for match in RULED.finditer(UNNEEDED.sub(" ", text)):
+        for part in re.split(r"\b(?:or|nor)\b", match.group(1), flags=re.I):
+            kept = tuple(w for w in keywords(part) if not w.isdigit() and w not in _FILLER)
+            # "not a big floor one" rules out floor pumps, big or not; "nothing pink", pink ones.
+            naming = tuple(w for w in kept if names_a_kind(w) is not False)
+            kept = naming or kept
+            if kept and kept not in found:
+                found.append(kept)
+    return found
+
+
+def searched(text: str) -> str:
+    """A request as keywords search it: what it does not need left out ("doesn't need ANC"),
+    what it denies both as said and marked as denied ("no coating" also searches
+    "no-coating", which a text that says "no coating" has; "not retinol" still searches
+    "retinol", for what is near it: the products ruled out are filtered, not searched away)."""
+    text = UNNEEDED.sub(" ", text)
+    for pattern in (RULED, DENIES):
+        text = pattern.sub(lambda m: f"{m.group(0)} {_marked(m)}", text)
+    return _tidy(text)
+
+
+def without_denied(text: str) -> str:
+    """A request with what it rules out or does not need left out, for embedding: "regular
+    yoga mat (not a travel one)" is "regular yoga mat"."""
+    return _tidy(RULED.sub(" ", UNNEEDED.sub(" ", text)))
+
+
+def unmarked(text: str) -> str:
+    """The text without the words `affirmed` or `searched` marked as denied."""
+    return _tidy(re.sub(r"(?<![\w'-])no-[\w'’-]+", " ", text))
+
+
+def _tidy(text: str) -> str:
+    kept = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
+    return re.sub(r"\s+", " ", kept).strip(" ,;:-")
+
+
+# What a product must have or be: "with noise cancelling", "must be over-ear", "that has a lid".
+MUST = re.compile(
+    rf"(?<![\w'-])(?:with|(?:that|which|it)\s+(?:has|have)|(?:must|has\s+to|have\s+to"
+    rf"|needs?\s+to|should)\s+(?:be|have|come\s+with))(?:\s+(?:a|an|the|some)\b)?\s+"
+    rf"(?!(?:{_NOT_A_THING}|my|our|his|her|their|your|me|him|them|us|kids?|children|friends?"
+    rf"|family|partner|wife|husband|son|daughter|dog|cat|budget)(?![\w'’-])){_SCOPE}",
+    re.I,
+)
+
+
+def must_have(text: str) -> list[tuple[str, ...]]:
+    """The keywords of each thing a request says a product must have or be ("over-ear
+    headphones with noise cancelling": ("noise", "cancelling")); not who it is "with" ("a
+    tent to share with my kids"), and not what it denies."""
+    found: list[tuple[str, ...]] = []
+    for match in MUST.finditer(affirmed(text)):
+        said = keywords(match.group(1))
+        kept = tuple(dict.fromkeys(w for w in said if not w.isdigit() and w not in _FILLER))
+        if kept and kept not in found:
+            found.append(kept)
+    return found
+
+
+_FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff".split())

@@ -1,0 +1,106 @@
+"""What a request asks a product to have or rules out, over a real index and the real
+embeddings: "headphones with noise cancelling" shows none without it, "a yoga mat, not a travel
+one" no travel mat, this turn or the next."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import ChatService
+from bot.chat.profile import ShopperProfile
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.embeddings import load_embeddings
+from retrieval.index import CatalogIndex
+from tests.bot.chat.test_pipeline import ScriptedEngine, service
+
+SHOP = [
+    Product(id="max", title="Sonvik Drift Max Over-Ear ANC Headphones", price=229,
+            category="Headphones",
+            description="Flagship over-ear headphones with adaptive noise cancelling."),
+    Product(id="drift", title="Sonvik Drift Over-Ear ANC Headphones", price=149,
+            category="Headphones",
+            description="Foldable over-ear headphones with hybrid active noise cancelling."),
+    Product(id="buds", title="Auralis Pulse Pro ANC Earbuds", price=89.9, category="Headphones",
+            description="True wireless earbuds with active noise cancelling."),
+    Product(id="lite", title="Sonvik Drift Lite Over-Ear Wireless Headphones", price=69.9,
+            category="Headphones",
+            description="Lightweight over-ear headphones without noise cancelling, 50 hours."),
+    Product(id="studio", title="Tonemark Studio 50 Closed-Back Over-Ear Monitor Headphones",
+            price=79, category="Headphones",
+            description="Wired closed-back studio headphones with a flat response."),
+    Product(id="zen", title="Asanova Zen Yoga Mat", price=84, category="Yoga",
+            description="Regular 6 mm yoga mat with a grippy natural rubber surface."),
+    Product(id="grove", title="Banyan Grove Yoga Mat", price=54, category="Yoga",
+            description="Cushioned 5 mm yoga mat for studio and home practice."),
+    Product(id="travel", title="Asanova Sol Travel Yoga Mat", price=48, category="Yoga",
+            description="Foldable 1.5 mm travel yoga mat that fits in a suitcase."),
+    Product(id="cordless", title="Voltra 20V Cordless String Trimmer", price=149,
+            category="Trimmers", description="Includes a 20V battery and a charger."),
+    Product(id="corded", title="Kestrel Corded String Trimmer", price=89, category="Trimmers",
+            description="Plugs into an outlet. No batteries to charge."),
+    Product(id="balm", title="Honey & Beeswax Lip Balm", price=8, category="Lips",
+            description="A nourishing balm for dry, chapped lips."),
+    Product(id="gel", title="Oil-Free Water Gel Moisturiser", price=22, category="Face",
+            description="A weightless gel for oily skin."),
+    Product(id="night", title="Rich Night Cream", price=45, category="Face",
+            description="A rich moisturiser with squalane oil for dry skin."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
+        catalog.upsert(SHOP)
+        yield catalog
+
+
+def ids(plan: object) -> list[str]:
+    return [p.id for p in plan.decision.products]  # type: ignore[attr-defined]
+
+
+async def test_what_it_must_have_and_the_cheaper_of_those(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    asked = "looking for over-ear headphones with noise cancelling"
+    plan = await chat.plan(asked, ShopperProfile())
+    assert sorted(ids(plan)) == ["drift", "max"]  # not the earbuds, not the one without
+    plan = await chat.plan("how much is the cheaper one?", plan.profile)
+    assert ids(plan) == ["drift"]
+    assert "$149.00" in plan.text
+
+
+async def test_what_it_rules_out_is_never_shown_this_turn_or_the_next(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("a yoga mat, not a travel one", ShopperProfile())
+    assert plan.decision.action == "recommend"
+    assert "travel" not in ids(plan) and ids(plan)
+    assert plan.profile.ruled_out == ["travel"]
+    plan = await chat.plan("anything under $60?", plan.profile)
+    assert ids(plan) == ["grove"]
+    # Another kind of product: what was ruled out was of the last kind.
+    plan = await chat.plan("and a string trimmer?", plan.profile)
+    assert plan.profile.ruled_out == []
+
+
+async def test_what_it_rules_out_in_a_text_comes_after_the_rest(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("string trimmer, no batteries please", ShopperProfile())
+    assert ids(plan)[:1] == ["corded"]  # its own text denies batteries; the other has one
+
+
+async def test_an_oil_free_product_has_no_oil_and_the_ruled_out_best_match_leaves_no_stand_in(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("moisturiser with no oils in it, im super oily", ShopperProfile())
+    assert ids(plan) == ["gel"]  # its title says oil-free; the night cream's text has oil
+    # The only lip balm has beeswax: nothing fits, no other kind of product stands in.
+    plan = await chat.plan("lip balm with no beeswax? im vegan", ShopperProfile())
+    assert (plan.decision.action, ids(plan)) == ("nothing_fits", [])

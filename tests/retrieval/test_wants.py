@@ -1,0 +1,93 @@
+"""What a request asks a product to have, and what a text denies or rules out."""
+
+import pytest
+
+from retrieval.text import keywords
+from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, without_denied
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("2 person tent under 300, not a trekking pole shelter", [("pole", "shelter")]),
+        ("pump i can carry, not a big floor one", [("floor",)]),
+        ("cycling jacket in any colour except yellow", [("yellow",)]),
+        ("raised bed, anything but metal", [("metal",)]),
+        ("regular yoga mat (not a travel one) under $90", [("travel",)]),
+        ("string trimmer, no batteries please. I hate charging things", [("battery",)]),
+        ("stainless steel, no coating", [("coating",)]),
+        ("without any lid", [("lid",)]),
+        ("I don't want a pink one", [("pink",)]),
+        ("a snack with no nuts or soy", [("nut",), ("soy",)]),
+    ],
+)
+def test_what_a_request_rules_out(text: str, terms: list[tuple[str, ...]]) -> None:
+    assert ruled_out(text) == terms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cheap hiking sandals, no more than $65 pls",
+        "need a non stick pan, nothing over 30€",
+        "not too heavy please",
+        "no, I want a blue one",
+        "no I want a blue one",
+        "not sure, no rush",
+        "a tent that is not for kids",
+        "doesn't need ANC but it must be over-ear",  # not needed is not ruled out
+        "not fussed about colour",
+    ],
+)
+def test_a_budget_a_degree_or_a_manner_of_speaking_rules_nothing_out(text: str) -> None:
+    assert ruled_out(text) == []
+
+
+def test_a_product_text_marks_what_it_denies() -> None:
+    lite = keywords(affirmed("Over-ear headphones without noise cancelling, with 50 hours."))
+    assert "noise" not in lite and {"no-noise", "no-cancelling", "hour"} <= set(lite)
+    corded = affirmed("Plugs into an outlet (extension cord not included). No batteries to charge.")
+    assert {"no-cord", "no-battery", "outlet"} <= set(keywords(corded))
+    assert "battery" not in keywords(corded)
+    assert "no-white" in keywords(affirmed("A clear gel with no white cast on any skin tone."))
+    assert affirmed("Non-stick ceramic coating.") == "Non-stick ceramic coating."
+
+
+def test_a_request_as_searched() -> None:
+    # What it denies is searched as said and marked: what is near it is still asked about
+    # (the products it rules out are filtered, not searched away) and texts that deny it
+    # too match. What it does not need is not searched.
+    assert searched("string trimmer, no batteries please") == (
+        "string trimmer, no batteries no-battery please"
+    )
+    said = keywords(searched("a cream that doesn't irritate sensitive skin"))
+    assert {"sensitive", "skin", "no-sensitive", "no-irritate"} <= set(said)
+    assert searched("anything cheaper? doesn't need ANC but it must be over-ear") == (
+        "anything cheaper? but it must be over-ear"
+    )
+    # Kinds are read without what it rules out; marks come off for embedding.
+    assert without_denied("regular yoga mat (not a travel one) under $90") == (
+        "regular yoga mat under $90"
+    )
+    assert unmarked("yoga mat no-travel under $90") == "yoga mat under $90"
+    # Marked once: a marked text marked again is the same.
+    once = affirmed("moisturiser with no oils")
+    assert keywords(affirmed(once)) == keywords(once) == ["moisturiser", "no-oil"]
+
+
+def test_x_free_and_free_from_x_deny_x() -> None:
+    said = keywords(affirmed("A light oil-free gel. Free from parabens."))
+    assert {"oil-free", "no-oil", "no-paraben"} <= set(said) and "paraben" not in said
+    assert ruled_out("feel free to ask") == []
+
+
+def test_what_a_product_must_have_or_be() -> None:
+    assert must_have("over-ear headphones with noise cancelling") == [("noise", "cancelling")]
+    assert must_have("it must be over-ear") == [("over-ear",)]
+    assert must_have("a jacket with a hood, must be waterproof") == [("hood",), ("waterproof",)]
+    assert must_have("something that has a lid please") == [("lid",)]
+    # Who it is with, or a budget, is not something it must have.
+    assert must_have("a tent to share with my kids") == []
+    assert must_have("with a budget of 100") == []
+    # What it must not have is marked: products that say "no coating" have it.
+    assert must_have("a pan with no coating") == [("no-coating",)]
