@@ -488,7 +488,16 @@ def gate(
         # About another business, none of the shop's ("where is my amazon package"): not the
         # shop's order, nobody to hand over to. Asking for a person is still answered.
         return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
-    if understanding.confidence >= 1.0 or understanding.injection or understanding.angry or named:
+    exact = understanding.confidence >= 1.0 or understanding.injection or understanding.angry
+    if (
+        understanding.goods and carried and not (exact or understanding.own)
+        and understanding.intent in ("complaint", "support", "off_topic")
+    ):  # fmt: skip
+        # It opens with the name of goods the catalog has, then why ("string trimmer with no
+        # battery, sick of charging stuff", "bike with hub gears, done with fiddly
+        # derailleurs"), and speaks of no order of the shopper's: a request, not a problem.
+        return replace(understanding, intent="browse")
+    if exact or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic
     if understanding.fixing and not (relevant or carried):

@@ -251,3 +251,19 @@ def test_the_name_of_some_goods_is_shopping_unless_the_gate_is_against_it() -> N
     assert gate(sentence, relevant=False, named=False).intent == "off_topic"
     against = Understanding("off_topic", 0.2, off_topic=0.6, goods=True)
     assert gate(against, relevant=False, named=False).intent == "off_topic"
+
+
+def test_the_name_of_goods_the_catalog_has_then_why_is_a_request() -> None:
+    # "string trimmer with no battery, sick of charging stuff": guessed a complaint;
+    # "bike with hub gears, done with fiddly derailleurs": guessed off topic.
+    why = Understanding("complaint", 0.29, off_topic=0.04, goods=True)
+    assert gate(why, relevant=True, named=False, carried=True).intent == "browse"
+    off = Understanding("off_topic", 0.31, off_topic=0.53, goods=True)
+    assert gate(off, relevant=False, named=False, carried=True).intent == "browse"
+    # Their own order, anger, or goods the catalog lacks are left as they are.
+    own = Understanding("complaint", 0.6, off_topic=0.04, goods=True, own=True)
+    assert gate(own, relevant=True, named=False, carried=True).intent == "complaint"
+    angry = Understanding("complaint", 0.6, angry=True, goods=True)
+    assert gate(angry, relevant=True, named=True, carried=True).intent == "complaint"
+    lacks = Understanding("complaint", 0.4, off_topic=0.04, goods=True)
+    assert gate(lacks, relevant=True, named=False, carried=False).intent == "complaint"
