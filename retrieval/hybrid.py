@@ -23,7 +23,7 @@ from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.text import STOP_WORDS, fold, keywords, words
-from retrieval.wants import FREE_OF, affirmed, unmarked
+from retrieval.wants import FREE_OF, MARK, affirmed
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
@@ -83,11 +83,22 @@ MEASURE = re.compile(
 
 def _titled(product: Product, terms: tuple[tuple[str, ...], ...]) -> bool:
     """Whether the product's title has every word of one of the terms ("Trekking-Pole Shelter"
-    has "trekking pole shelter")."""
-    said = affirmed(product.title)  # an "Oil-Free" moisturiser does not have oil
-    parts = unmarked(FREE_OF.sub(" ", said)).replace("-", " ")  # "Trekking-Pole", not "no-oil"
-    title = set(keywords(said)) | set(keywords(parts))
+    has "trekking pole shelter"; an "Oil-Free" moisturiser does not have oil)."""
+    parts = FREE_OF.sub(" ", product.title).replace("-", " ")
+    title = set(keywords(product.title)) | set(keywords(parts))
     return any(title.issuperset(term) for term in terms)
+
+
+def product_words(product: Product) -> list[str]:
+    """The keywords a product is searched by: its title as written (a name: "No Pull Dog
+    Harness"; "Oil-Free" also denies oil), the rest of its text with what it denies marked
+    (`wants.affirmed`: "without noise cancelling" is "sans-noise sans-cancelling")."""
+    text = document_text(product)
+    title = product.title.rstrip(". ")
+    rest = text[len(title) :] if text.startswith(title) else text
+    title_words = keywords(product.title)
+    title_words += [MARK + m.group(1).lower() for m in FREE_OF.finditer(product.title)]  # oil-free
+    return title_words + keywords(affirmed(rest))
 
 
 def brand_of(product: Product, brand: str) -> bool:
@@ -123,7 +134,8 @@ class CatalogView:
             [self.kind_codes[p.category.casefold()] for p in listed], dtype=np.int32
         )
         # What a product's text denies ("without noise cancelling") does not match it.
-        corpus = [keywords(affirmed(document_text(self.products[i]))) or ["_"] for i in self.order]
+        self.said = {i: product_words(self.products[i]) for i in self.order}
+        corpus = [self.said[i] or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
         self.title_words = [keywords(self.products[i].title) for i in self.order]

@@ -8,34 +8,39 @@ Denials: "without noise cancelling", "no batteries to charge", "charger not incl
 travel one".
 A product described "without noise cancelling" is not a match for "noise cancelling", and a
 shopper who asks for "a yoga mat, not a travel one" has ruled travel mats out. Keyword search
-counts words, so both would match the very thing they deny. `affirmed` drops the denied words
-from a text (product documents and search queries); `ruled_out` gives what a shopper's request
-rules out, as the keywords a product's title must not all have.
+counts words, so both would match the very thing they deny. `affirmed` marks the denied words of
+a product's text ("sans-noise"), which then match a request that denies them too; `ruled_out`
+gives what a shopper's request rules out, as the keywords a product's title must not all have.
 
 A denial reaches to the end of its phrase: a comma or other stop, "and", "but", "with", "or"
-(which in "no nuts or soy" carries the denial on), at most four words.
+(which in "no nuts or soy" carries the denial on), at most four words. Only the first of a
+list is read ("without nuts, soy or gluten" rules out nuts).
 """
 
 import re
 
-from retrieval.coverage import names_a_kind
+from retrieval.coverage import FILLER, asked_kinds, names_a_kind
 from retrieval.text import keywords
 
-# "no more than $65", "no rush", "not sure", "not too loud": a budget, a manner of speaking or
-# a degree, not something ruled out.
+# "no more than $65", "no rush", "not sure", "not too loud", "without breaking the bank", "not a
+# fan of", "no just the tent": a budget, a manner of speaking or a degree, not a thing ruled out.
 _NOT_A_THING = (
     r"more|less|higher|lower|longer|later|earlier|cheaper|dearer|bigger|smaller|over|above"
     r"|under|below|much|many|matter|idea|clue|rush|hurry|worries|worry|problem|problems|thanks"
-    r"|sure|really|quite|exactly|necessarily|yet|too|so|very|that|this|it|one|ones|rule|way"
-    r"|doubt|kidding|joke|offence|offense|need|fuss|i|i'm|im|you|we|they|he|she|thats|that's"
-    r"|its|it's|what|which|how|why|when|where|if|there|here|now|today|offers?|a|an|the|some|any"
+    r"|thank|sure|really|quite|exactly|necessarily|yet|too|so|very|that|this|it|one|ones|rule"
+    r"|way|doubt|kidding|joke|offence|offense|need|fuss|i|i'm|im|you|we|they|he|she|thats"
+    r"|that's|its|it's|what|which|how|why|when|where|if|there|here|now|today|offers?|a|an|the"
+    r"|some|any|just|only|actually|wonder|compromise|my|your|our|his|her|their|breaking|fan"
+    r"|keen|pressure|right|gift|cheap|expensive|pricey|fussed|bothered|bad|good|great|problem"
+    r"|\w+er\s+than"
 )
 # What rules something out in a request: "not a travel one", "no batteries", "without a lid",
-# "don't want anything pink", "free from parabens", "any colour except yellow".
+# "don't want anything pink", "free from parabens", "any colour except yellow". ("no" takes no
+# article: "no the blue one" answers a question.)
+_ARTICLE = r"(?:\s+(?:a|an|the|any)\b)?"
 _RULES_OUT = (
-    r"(?:without|no|not|nor|free\s+(?:of|from)|don'?t\s+want|do\s+not\s+want|except(?:\s+for)?"
-    r"|anything\s+but|other\s+than|apart\s+from)"
-    r"(?:\s+(?:a|an|the|any)\b)?"
+    rf"(?:no|(?:without|not|nor|free\s+(?:of|from)|don't\s+want|dont\s+want|do\s+not\s+want"
+    rf"|except(?:\s+for)?|anything\s+but|other\s+than|apart\s+from){_ARTICLE})"
 )
 # What only says a thing is not needed: dropped from the search, not ruled out.
 _NOT_NEEDED = (
@@ -60,22 +65,29 @@ DENIES = re.compile(
 FREE_OF = re.compile(r"(?<![\w'-])([a-z]+)-free(?![\w'-])", re.I)
 # "charger not included", "(umbrella not included)", "batteries sold separately".
 LEFT_OUT = re.compile(
-    r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+(?:(?:is|are)\s+)?(?:not\s+included|sold\s+separately"
+    r"(?<![\w'’-])((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+(?:(?:is|are)\s+)?(?:not\s+included|sold\s+separately"
     r"|not\s+supplied|not\s+provided)\b",
     re.I,
 )
 
 
+MARK = "sans-"  # a denied word: "sans-battery" (not "no-", which shoppers write: "no-slip")
+
+
 def _marked(match: re.Match[str]) -> str:
-    denied = (w if w.startswith("no-") else f"no-{w}" for w in keywords(match.group(1)))
+    denied = (w if w.startswith(MARK) else MARK + w for w in keywords(match.group(1)))
     return " " + " ".join(dict.fromkeys(denied)) + " "
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'")  # "don’t want", typed on a phone
 
 
 def affirmed(text: str) -> str:
     """The text with each word it denies marked as denied: "headphones without noise
-    cancelling" -> "headphones no-noise no-cancelling", which matches "no noise cancelling" but
-    not "noise cancelling"."""
-    text = FREE_OF.sub(lambda m: f"{m.group(0)} no-{m.group(1).lower()}", text)
+    cancelling" -> "headphones sans-noise sans-cancelling", which matches "no noise cancelling"
+    but not "noise cancelling"."""
+    text = FREE_OF.sub(lambda m: f"{m.group(0)} {MARK}{m.group(1).lower()}", _plain(text))
     for pattern in (LEFT_OUT, UNNEEDED, RULED, DENIES):
         text = pattern.sub(_marked, text)
     return text
@@ -85,13 +97,19 @@ def ruled_out(text: str) -> list[tuple[str, ...]]:
     """The keywords of each thing a request rules out ("a 2 person tent, not a trekking pole
     shelter": ("pole", "shelter")); "no nuts or soy" rules out two. Numbers, words of no
     product ("please") and describing words beside a naming one ("big", "trekking") are left
-    out; a denial of a degree or a budget ("no more than $65", "not too heavy") rules out
-    nothing."""
+    out; a denial of a degree, a budget or a manner of speaking ("no more than $65", "not too
+    heavy", "without breaking the bank") rules out nothing, and neither does a "no" that holds
+    the whole of what is asked for ("no slip yoga mat", "no pull harness": kinds of them)."""
+    text = UNNEEDED.sub(" ", _plain(text))
     found: list[tuple[str, ...]] = []
-    for match in RULED.finditer(UNNEEDED.sub(" ", text)):
+    for match in RULED.finditer(text):
+        rest = text[: match.start()] + " " + text[match.end() :]
+        bare = re.match(r"no\s", match.group(0), flags=re.I)
+        if bare and len(keywords(match.group(1))) >= 2 and not asked_kinds(rest):
+            continue  # "no slip yoga mat", "no pull harness": what is asked for
         for part in re.split(r"\b(?:or|nor)\b", match.group(1), flags=re.I):
             kept = tuple(w for w in keywords(part) if not w.isdigit() and w not in _FILLER)
-            # "not a big floor one" rules out floor pumps, big or not; "nothing pink", pink ones.
+            # "not a big floor one" rules out floor pumps, big or not; "not pink", pink ones.
             naming = tuple(w for w in kept if names_a_kind(w) is not False)
             kept = naming or kept
             if kept and kept not in found:
@@ -102,9 +120,9 @@ def ruled_out(text: str) -> list[tuple[str, ...]]:
 def searched(text: str) -> str:
     """A request as keywords search it: what it does not need left out ("doesn't need ANC"),
     what it denies both as said and marked as denied ("no coating" also searches
-    "no-coating", which a text that says "no coating" has; "not retinol" still searches
+    "sans-coating", which a text that says "no coating" has; "not retinol" still searches
     "retinol", for what is near it: the products ruled out are filtered, not searched away)."""
-    text = UNNEEDED.sub(" ", text)
+    text = UNNEEDED.sub(" ", _plain(text))
     for pattern in (RULED, DENIES):
         text = pattern.sub(lambda m: f"{m.group(0)} {_marked(m)}", text)
     return _tidy(text)
@@ -113,12 +131,12 @@ def searched(text: str) -> str:
 def without_denied(text: str) -> str:
     """A request with what it rules out or does not need left out, for embedding: "regular
     yoga mat (not a travel one)" is "regular yoga mat"."""
-    return _tidy(RULED.sub(" ", UNNEEDED.sub(" ", text)))
+    return _tidy(RULED.sub(" ", UNNEEDED.sub(" ", _plain(text))))
 
 
 def unmarked(text: str) -> str:
     """The text without the words `affirmed` or `searched` marked as denied."""
-    return _tidy(re.sub(r"(?<![\w'-])no-[\w'’-]+", " ", text))
+    return _tidy(re.sub(rf"(?<![\w'-]){MARK}[\w'’-]+", " ", text))
 
 
 def _tidy(text: str) -> str:
@@ -130,20 +148,21 @@ def _tidy(text: str) -> str:
 MUST = re.compile(
     rf"(?<![\w'-])(?:with|(?:that|which|it)\s+(?:has|have)|(?:must|has\s+to|have\s+to"
     rf"|needs?\s+to|should)\s+(?:be|have|come\s+with))(?:\s+(?:a|an|the|some)\b)?\s+"
-    rf"(?!(?:{_NOT_A_THING}|my|our|his|her|their|your|me|him|them|us|kids?|children|friends?"
-    rf"|family|partner|wife|husband|son|daughter|dog|cat|budget)(?![\w'’-])){_SCOPE}",
+    rf"(?!(?:{_NOT_A_THING}|me|him|them|us|kids?|children|friends?|family|partner|wife"
+    rf"|husband|son|daughter|mum|mom|dad|grandma|grandpa|dog|cat|budget|free|fine|ok|okay"
+    rf"|possible|able|ready|delivered|here)(?![\w'’-])){_SCOPE}",
     re.I,
 )
 
 
 def must_have(text: str) -> list[tuple[str, ...]]:
     """The keywords of each thing a request says a product must have or be ("over-ear
-    headphones with noise cancelling": ("noise", "cancelling")); not who it is "with" ("a
-    tent to share with my kids"), and not what it denies."""
+    headphones with noise cancelling": ("noise", "cancelling")); not who it is "with" (people
+    and ages: "with my kids", "with a 7 year old", `coverage.FILLER`), and not what it denies."""
     found: list[tuple[str, ...]] = []
     for match in MUST.finditer(affirmed(text)):
         said = keywords(match.group(1))
-        kept = tuple(dict.fromkeys(w for w in said if not w.isdigit() and w not in _FILLER))
+        kept = tuple(dict.fromkeys(w for w in said if not w.isdigit() and w not in FILLER))
         if kept and kept not in found:
             found.append(kept)
     return found

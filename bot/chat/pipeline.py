@@ -23,7 +23,7 @@ from bot.chat.phrase import (
     slot_messages,
     stream_lead,
 )
-from bot.chat.policy import Decision, decide
+from bot.chat.policy import PRODUCT_INTENTS, Decision, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import retrieve
@@ -201,6 +201,7 @@ class ChatService:
             last_prices=[p.price for p in last],
             browsing=understanding.intent == "browse",
         )
+        ruled_before = profile.ruled_out
         profile, found = await asyncio.to_thread(
             retrieve,
             self.search,
@@ -221,7 +222,11 @@ class ChatService:
             named=bool(found.named or (found.pointed and POINTED.search(text))),
             carried=found.carried,
             other=other,
+            text=text,
         )
+        if understanding.intent not in PRODUCT_INTENTS:
+            # What a message rules out is kept only when it turns out to be shopping.
+            profile = profile.model_copy(update={"ruled_out": ruled_before})
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(
             understanding,

@@ -12,10 +12,10 @@ from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import FILLER, asked_kinds, names_a_kind
-from retrieval.hybrid import CatalogView, Filters, HybridSearch
+from retrieval.hybrid import CatalogView, Filters, HybridSearch, product_words
 from retrieval.index import document_text
 from retrieval.text import keywords, words
-from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, without_denied
+from retrieval.wants import MARK, must_have, ruled_out, searched, unmarked, without_denied
 
 VOTE_K = 5
 ON_SALE = re.compile(
@@ -117,13 +117,13 @@ def retrieve(
         relevant = True
         by_title = view.named(text)
     elif relevant and understanding.intent in PRODUCT_INTENTS:
-        profile = profile.model_copy(update={"topic": text})
+        profile = profile.model_copy(update={"topic": unmarked(text)})
     on_topic = relevant and (category is None or category == profile.category or
                              understanding.intent == "browse")  # fmt: skip
     if not category and understanding.intent in ("price_stock", "product_question"):
         category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
-        profile = switch_category(profile, category, text)
+        profile = switch_category(profile, category, text, ruled)
     filters = filters_of(profile)
     if understanding.intent != "browse":
         # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its
@@ -155,7 +155,7 @@ def retrieve(
         matches.sort(key=lambda p: p.price)
     if filters.exclude_terms:
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest.
-        matches.sort(key=lambda p: mentions(p, filters.exclude_terms))
+        matches.sort(key=lambda p: mentions(view, p, filters.exclude_terms))
     subject = [view.products[i] for i in profile.shown if i in view.products]
     if pointed := referred(subject, text):
         subject = [pointed] + [p for p in subject if p is not pointed]
@@ -199,9 +199,10 @@ def retrieve(
     return profile, found
 
 
-def mentions(product: Product, terms: Sequence[Sequence[str]]) -> bool:
+def mentions(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]) -> bool:
     """Whether the product's text, less what it denies, has every word of one of the terms."""
-    text = set(keywords(affirmed(document_text(product))))
+    said = view.said.get(product.id)
+    text = set(said if said is not None else product_words(product))
     return any(text.issuperset(term) for term in terms)
 
 
@@ -210,7 +211,11 @@ def described(text: str) -> list[tuple[str, ...]]:
     "backpacking tent", "wireless earbuds"), each a term a product's text may have."""
     found: list[tuple[str, ...]] = []
     for kind in asked_kinds(unmarked(without_denied(text))):
-        found += [(w,) for w in kind[:-1] if "-" in w or names_a_kind(w) is False]
+        for word in kind[:-1]:
+            if word.endswith("-free"):  # "bpa-free": texts say "BPA free", "free from BPA"
+                found.append((MARK + word.removesuffix("-free"),))
+            elif "-" in word or names_a_kind(word) is False:
+                found.append((word,))
     return found
 
 
@@ -225,20 +230,24 @@ def having_most(
     any: what they must have ("headphones with noise cancelling": not the ones without) and
     the words that describe the kind (`described`: "over-ear headphones", not earbuds);
     `keep`: the ones named."""
-    wants = [w for w in [*wants, *described] if all(word in view.bm25.vocab_dict for word in w)]
+    # A describing word no title of them has ("a fun board game", "a comfy sofa") only ranks.
+    titles = [set(keywords(p.title)) for p in products]
+    structural = [w for w in described if any(t.issuperset(w) for t in titles)]
+    wants = [w for w in [*wants, *structural] if all(word in view.bm25.vocab_dict for word in w)]
     if not wants or len(products) < 2:
         return products
 
     def count(product: Product) -> int:
-        return sum(mentions(product, [w]) for w in wants)
+        return sum(mentions(view, product, [w]) for w in wants)
 
     counts = {p.id: count(p) for p in products}
     most = max(counts.values())
     having = [p for p in products if counts[p.id] == most or p.id in keep] if most else products
     # A title that has the describing words is that kind ("Trail Running Vest"); a text that
     # has them may only go with it (a soft flask "for trail running").
-    titled = [w for w in described if w in wants]
-    return sorted(having, key=lambda p: -sum(set(keywords(p.title)).issuperset(w) for w in titled))
+    return sorted(
+        having, key=lambda p: -sum(set(keywords(p.title)).issuperset(w) for w in structural)
+    )
 
 
 def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
@@ -304,19 +313,23 @@ def refines(text: str) -> bool:
     """A message that adjusts or points back at the last request rather than starting a new one:
     a budget, "cheaper", "in stock", "something else", "which one ...?"."""
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE)
-    return any(parse_budget(text)) or any(p.search(text) for p in patterns) or bool(ruled_out(text))
+    # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
+    ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))
+    return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling
 
 
-def switch_category(profile: ShopperProfile, category: str, text: str) -> ShopperProfile:
+def switch_category(
+    profile: ShopperProfile, category: str, text: str, ruled: Sequence[str] = ()
+) -> ShopperProfile:
     """A budget belongs to a kind of product: moving to another kind without stating a new one
-    drops it ("boots under $100", then "and a tent?")."""
+    drops it ("boots under $100", then "and a tent?"); so does what was ruled out."""
     changes: dict[str, object] = {"category": category}
     if profile.category and category != profile.category:
         if not any(parse_budget(text)):
             changes.update(min_price=None, max_price=None, cheap_first=False)
-        # What was ruled out was of the last kind ("not a travel one"), unless said again.
-        stated = {" ".join(term) for term in ruled_out(text)}
-        changes["ruled_out"] = [term for term in profile.ruled_out if term in stated]
+        # What was ruled out was of the last kind ("not a travel one"), unless said now
+        # (`ruled`: "and a lip balm without beeswax").
+        changes["ruled_out"] = [term for term in profile.ruled_out if term in ruled]
     return profile.model_copy(update=changes)
 
 

@@ -268,6 +268,15 @@ WRITING = re.compile(
 PRICE_OR_STOCK = re.compile(
     r"\b(price|prices|priced|cost|costs|how much|in stock|available|availability|sold out)\b", re.I
 )
+# What went wrong with a thing the shopper has ("with a crack in the lid", "pole snapped",
+# "after 2 weeks"): a problem, however it opens.
+DAMAGE = re.compile(
+    r"\b(broken|broke|breaks|crack(ed|s)?|snapped|damaged|faulty|defective|ripped|torn|leak(s|ing"
+    r"|ed)?|stopped working|(doesn'?t|does not|isn'?t|not) work(ing)?|replace(ment)?|refund|return"
+    r"|warranty|guarantee|repair|fix|after (\d+|a|one|two|three) (days?|weeks?|months?|years?)"
+    r"|last (week|month|year)|from you)\b",
+    re.I,
+)
 # One of the products shown, by a word: "the detective one", "the blue pair", "the cheaper model".
 POINTED = re.compile(r"\bthe (?:[\w-]+ ){1,2}(?:one|ones|model|version|option|pair)\b", re.I)
 # Weighing products against each other ("what's the difference between X and Y", "X vs Y").
@@ -472,6 +481,7 @@ def gate(
     named: bool,
     carried: bool = False,
     other: bool = False,
+    text: str = "",
 ) -> Understanding:
     """The topic gate, once retrieval has looked: a message the catalog has nothing close to and
     the gate finds is not for the shop is off topic ("should I buy gold now?" is no greeting,
@@ -492,10 +502,12 @@ def gate(
     if (
         understanding.goods and carried and not (exact or understanding.own)
         and understanding.intent in ("complaint", "support", "off_topic")
+        and not DAMAGE.search(text)
     ):  # fmt: skip
         # It opens with the name of goods the catalog has, then why ("string trimmer with no
         # battery, sick of charging stuff", "bike with hub gears, done with fiddly
-        # derailleurs"), and speaks of no order of the shopper's: a request, not a problem.
+        # derailleurs"), and speaks of no order of the shopper's and nothing gone wrong
+        # (`text`: the message): a request, not a problem.
         return replace(understanding, intent="browse")
     if exact or named:
         return understanding

@@ -146,6 +146,13 @@ def score(turns: Sequence[TurnResult], catalog: dict[str, Product]) -> dict[str,
         "fit_violations": sum(
             not all(fits(c, t.label, catalog) for c in t.cards) for t in budgeted
         ),
+        # Turns showing a product the request ruled out or that lacks what it demanded
+        # (`excluded` in the label: "a yoga mat, not a travel one" and the travel mat).
+        "ruled_out_shown": sum(
+            any(c["id"] in t.label["excluded"] for c in t.cards)
+            for t in live
+            if t.label.get("excluded")
+        ),
         "cut_to_list": _rate(t.reply.startswith("Here is what our catalog lists") for t in live),
         "repetition": sum(repeated(generated_part(t, catalog)) for t in live),
         "handover_recall": _rate(t.handover for t in handover_expected),

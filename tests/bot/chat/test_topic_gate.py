@@ -267,3 +267,8 @@ def test_the_name_of_goods_the_catalog_has_then_why_is_a_request() -> None:
     assert gate(angry, relevant=True, named=True, carried=True).intent == "complaint"
     lacks = Understanding("complaint", 0.4, off_topic=0.04, goods=True)
     assert gate(lacks, relevant=True, named=False, carried=False).intent == "complaint"
+    # Something gone wrong with one they have is a problem, however it opens.
+    for text in ("kettle with a crack in the lid, want a replacement",
+                 "headphones with a broken hinge after 2 weeks"):  # fmt: skip
+        said = gate(why, relevant=True, named=False, carried=True, text=text)
+        assert said.intent == "complaint", text

@@ -104,3 +104,18 @@ async def test_an_oil_free_product_has_no_oil_and_the_ruled_out_best_match_leave
     # The only lip balm has beeswax: nothing fits, no other kind of product stands in.
     plan = await chat.plan("lip balm with no beeswax? im vegan", ShopperProfile())
     assert (plan.decision.action, ids(plan)) == ("nothing_fits", [])
+
+
+async def test_what_is_ruled_out_goes_with_its_kind_and_only_when_shopping(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("a yoga mat, not a travel one", ShopperProfile())
+    # Another kind, with what it rules out in the same message: that is kept, travel is not.
+    plan = await chat.plan("and a lip balm without beeswax?", plan.profile)
+    assert plan.profile.ruled_out == ["beeswax"]
+    assert (plan.decision.action, ids(plan)) == ("nothing_fits", [])
+    # Not shopping: nothing it denies is kept.
+    plan = await chat.plan("tell me a joke, no puns", ShopperProfile())
+    assert plan.decision.action == "off_topic"
+    assert plan.profile.ruled_out == []

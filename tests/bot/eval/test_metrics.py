@@ -39,3 +39,12 @@ def test_score_counts_budget_violations_and_contradictions() -> None:
     metrics = score(turns, CATALOG)
     assert metrics["fit_violations"] == 1
     assert metrics["contradictions"] == 1
+
+
+def test_score_counts_turns_showing_what_the_request_ruled_out() -> None:
+    turns = [
+        turn("Here you go.", ["a", "b"], excluded=["b"]),  # "a jacket, not the Drizzle"
+        turn("Here you go.", ["a"], excluded=["b"]),
+        turn("Here you go.", ["b"]),  # nothing ruled out
+    ]
+    assert score(turns, CATALOG)["ruled_out_shown"] == 1
