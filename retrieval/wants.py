@@ -13,8 +13,8 @@ a product's text ("sans-noise"), which then match a request that denies them too
 gives what a shopper's request rules out, as the keywords a product's title must not all have.
 
 A denial reaches to the end of its phrase: a comma or other stop, "and", "but", "with", "or"
-(which in "no nuts or soy" carries the denial on), at most four words. Only the first of a
-list is read ("without nuts, soy or gluten" rules out nuts).
+(which in "no nuts or soy" carries the denial on), at most four words; a list ending in "or"
+carries it too ("without nuts, soy or gluten").
 """
 
 import re
@@ -79,8 +79,20 @@ def _marked(match: re.Match[str]) -> str:
     return " " + " ".join(dict.fromkeys(denied)) + " "
 
 
+# "a bubble machine that doesn't need batteries": what the product lacks, not what the shopper
+# does not care about ("doesn't need ANC").
+_LACKS = re.compile(
+    r"\b(?:that|which)\s+(?:doesn'?t|does\s+not|won'?t|will\s+not|don'?t|do\s+not)"
+    r"\s+(?:need|require|use|take)\b",
+    re.I,
+)
+# The rest of a list a denial starts: "without nuts, soy or gluten".
+_LIST = re.compile(r"(?:\s*,\s*[\w'-]+(?:\s+[\w'-]+)?)+\s*,?\s+(?:or|nor)\s+[\w'-]+(?:\s+[\w'-]+)?")
+
+
 def _plain(text: str) -> str:
-    return text.replace("’", "'")  # "don’t want", typed on a phone
+    text = text.replace("’", "'")  # "don’t want", typed on a phone
+    return _LACKS.sub("without", text)
 
 
 def affirmed(text: str) -> str:
@@ -95,7 +107,8 @@ def affirmed(text: str) -> str:
 
 def ruled_out(text: str) -> list[tuple[str, ...]]:
     """The keywords of each thing a request rules out ("a 2 person tent, not a trekking pole
-    shelter": ("pole", "shelter")); "no nuts or soy" rules out two. Numbers, words of no
+    shelter": ("pole", "shelter")); "no nuts or soy" and "without nuts, soy or gluten" rule out
+    each; "a bubble machine that doesn't need batteries", batteries. Numbers, words of no
     product ("please") and describing words beside a naming one ("big", "trekking") are left
     out; a denial of a degree, a budget or a manner of speaking ("no more than $65", "not too
     heavy", "without breaking the bank") rules out nothing, and neither does a "no" that holds
@@ -107,7 +120,9 @@ def ruled_out(text: str) -> list[tuple[str, ...]]:
         bare = re.match(r"no\s", match.group(0), flags=re.I)
         if bare and len(keywords(match.group(1))) >= 2 and not asked_kinds(rest):
             continue  # "no slip yoga mat", "no pull harness": what is asked for
-        for part in re.split(r"\b(?:or|nor)\b", match.group(1), flags=re.I):
+        listed = _LIST.match(text, match.end())
+        items = match.group(1) + (listed.group(0) if listed else "")
+        for part in re.split(r",|\b(?:or|nor)\b", items, flags=re.I):
             kept = tuple(w for w in keywords(part) if not w.isdigit() and w not in _FILLER)
             # "not a big floor one" rules out floor pumps, big or not; "not pink", pink ones.
             naming = tuple(w for w in kept if names_a_kind(w) is not False)

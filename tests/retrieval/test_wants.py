@@ -21,6 +21,8 @@ from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, 
         ("I don’t want a pink one", [("pink",)]),
         ("a harness, no pull one", [("pull",)]),
         ("a snack with no nuts or soy", [("nut",), ("soy",)]),
+        ("a cake without nuts, soy or gluten please", [("nut",), ("soy",), ("gluten",)]),
+        ("bubble machine that doesnt need batteries?", [("battery",)]),  # what it lacks
     ],
 )
 def test_what_a_request_rules_out(text: str, terms: list[tuple[str, ...]]) -> None:
