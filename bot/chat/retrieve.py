@@ -201,9 +201,13 @@ def retrieve(
 
 def mentions(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]) -> bool:
     """Whether the product's text, less what it denies, has every word of one of the terms."""
-    said = view.said.get(product.id)
-    text = set(said if said is not None else product_words(product))
+    text = _said(view, product)
     return any(text.issuperset(term) for term in terms)
+
+
+def _said(view: CatalogView, product: Product) -> set[str]:
+    said = view.said.get(product.id)  # a product newer than the snapshot is read here
+    return set(said if said is not None else product_words(product))
 
 
 def described(text: str) -> list[tuple[str, ...]]:
@@ -231,23 +235,20 @@ def having_most(
     the words that describe the kind (`described`: "over-ear headphones", not earbuds);
     `keep`: the ones named."""
     # A describing word no title of them has ("a fun board game", "a comfy sofa") only ranks.
-    titles = [set(keywords(p.title)) for p in products]
-    structural = [w for w in described if any(t.issuperset(w) for t in titles)]
+    titles = {p.id: set(keywords(p.title)) for p in products}
+    structural = [w for w in described if any(t.issuperset(w) for t in titles.values())]
     wants = [w for w in [*wants, *structural] if all(word in view.bm25.vocab_dict for word in w)]
     if not wants or len(products) < 2:
         return products
-
-    def count(product: Product) -> int:
-        return sum(mentions(view, product, [w]) for w in wants)
-
-    counts = {p.id: count(p) for p in products}
+    counts = {}
+    for product in products:
+        said = _said(view, product)  # once per product, not per thing wanted
+        counts[product.id] = sum(said.issuperset(w) for w in wants)
     most = max(counts.values())
     having = [p for p in products if counts[p.id] == most or p.id in keep] if most else products
     # A title that has the describing words is that kind ("Trail Running Vest"); a text that
     # has them may only go with it (a soft flask "for trail running").
-    return sorted(
-        having, key=lambda p: -sum(set(keywords(p.title)).issuperset(w) for w in structural)
-    )
+    return sorted(having, key=lambda p: -sum(titles[p.id].issuperset(w) for w in structural))
 
 
 def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
