@@ -128,7 +128,10 @@ PLEASED = re.compile(
 # ("it won't connect, how do I reset it?"), a support question. A person looks at it either way.
 PROBLEM = re.compile(
     r"\b(arrived|came|received|delivered|got|was sent)\b.{0,40}\b(broken|damaged|wrong|missing"
-    r"|torn|defective|faulty|late|ripped|dirty|used|cracked|snapped|bent|soaked|leaking|opened)\b"
+    r"|torn|defective|faulty|late|ripped|dirty|used|cracked|snapped|bent|soaked|leaking|opened"
+    r"|(box|package|parcel|seal|packaging) (was |is |had been |came )?(open|ripped open)"
+    r"|smashed|shattered|crushed|dented|scratched|stained|chipped|mouldy|moldy|rotten"
+    r"|incomplete)\b"
     r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like"
     r"|burst after|(has|had|it|just) burst|i (want|need|demand) (a|my) refund"
     r"|soaked through|ruined)\b|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not|isn'?t"
@@ -139,7 +142,9 @@ PROBLEM = re.compile(
     r"|\b(charged|billed) (me |my card |us )?(twice|two times|double)\b|\bdouble[- ]charged\b"
     r"|\b(sent|gave) (me |us )?(the |a |an )?wrong\b|\bordered\b.{1,40}\b(got|sent|received)"
     r"\b.{0,12}\b(a|an|the|one)\b|\bhow (do|can) i (reset|fix|repair)\b"
-    r"|\b(want|get|need) my money back\b"
+    r"|\b(want|get|need) my money back\b|\bstill (no|not had|not got|haven'?t had|haven'?t got"
+    r"|not received|haven'?t received|waiting (for|on)) (a |an |the |my |any )?(refund|reply"
+    r"|response|answer|parcel|package|delivery|order|money|tracking|update)\b"
     r"|\bsomeone else'?s (order|item|parcel|package)\b"
     r"|\binstead of (my|the one i|what i)\b"
     r"|\b(broken|damaged|ripped|torn|smashed|crushed|cracked|snapped|bent|soaked|leaking)"
@@ -214,6 +219,17 @@ ELSEWHERE = re.compile(
     r"|just ?eat(?= (order|app|delivery|account)))(?!\w)",
     re.I,
 )
+# Other parties a shopper's own affairs are with, by what they are, not by name: "can my gym
+# refuse to refund my membership", "a refund from the rail company", "does my landlord have to
+# fix it". Banks and carriers are left out: a payment or a parcel may be this shop's.
+OTHER_PARTY = re.compile(
+    r"\b(?:my|our|the|their|his|her|a|from (?:the|my|our))\s+(landlord|landlady|letting agent"
+    r"|estate agent|gym|library|council|school|teacher|employer|boss|airline|rail company"
+    r"|train company|bus company|insurer|insurance company|doctor|dentist|gp|hospital|police"
+    r"|neighbou?rs?|lawyer|solicitor|accountant|restaurant|hotel|cinema|takeaway|(?:energy"
+    r"|phone|mobile|internet|broadband|water|gas) (?:company|supplier|provider))\b",
+    re.I,
+)
 # Said to this shop about itself: "the one I bought from you", "your website".
 THIS_SHOP = re.compile(
     r"\b(from|with|at|through) (you|your|this (shop|store|site))\b|\byour (shop|store|site"
@@ -224,7 +240,7 @@ THIS_SHOP = re.compile(
 
 def elsewhere(text: str) -> str | None:
     """The other business a message is about, when it does not speak of this shop too."""
-    found = ELSEWHERE.search(text)
+    found = ELSEWHERE.search(text) or OTHER_PARTY.search(text)
     if found is None or THIS_SHOP.search(text):
         return None
     return found.group(1).lower()
@@ -275,6 +291,29 @@ DAMAGE = re.compile(
     r"|ed)?|stopped working|(doesn'?t|does not|isn'?t|not) work(ing)?|replace(ment)?|refund|return"
     r"|warranty|guarantee|repair|fix|after (\d+|a|one|two|three) (days?|weeks?|months?|years?)"
     r"|last (week|month|year)|from you)\b",
+    re.I,
+)
+# Signs that a message is about this shop or its trade: said to it ("you", "here"), its site,
+# orders, delivery, paying, returns, prices, an account, a person or the bot, a wait for an
+# answer. A guess of a complaint or a person with none of them, about nothing the catalog has,
+# is not the shop's matter ("how do i get rid of nits", "my boyfriend forgot our anniversary").
+SHOP_MATTER = re.compile(
+    r"\b(you|your|yours|u|ur|ya|here|shop\w*|store|site|website|app|online|checkout|basket"
+    r"|cart|order\w*|deliver\w*|send\w*|sent|arriv\w*|ship|ships|shipp\w*|postage|post|posted"
+    r"|courier|parcel|package|tracking|track|dispatch\w*|return\w*|refund\w*|exchange\w*"
+    r"|money back|warrant\w*|guarantee\w*|pay|paid|paying|payment\w*|card|paypal|klarna"
+    r"|invoice\w*|receipt\w*|vat|discount\w*|code|coupon\w*|voucher\w*|promo\w*|sale|sales"
+    r"|price\w*|stock|account|log ?in|sign ?up|password|newsletter|subscri\w*|gift ?wrap\w*"
+    r"|collect\w*|pick ?up|items?|products?|goods|purchas\w*|bought|brands?|staff|team"
+    r"|service|customer\w*|support|agent|manager|person|bot|chat ?bot|assistant|size\w*"
+    r"|sizing|hours|open\w*|branch|location|e-?mail\w*|message\w*|repl(y|ied|ies)"
+    r"|answer\w*|ignored|waiting|nobody|no one|anyone|someone|somebody|human|operator|represent\w*"
+    r"|employee|speak|talk|chat|complain\w*|loyalty|points|rewards?|quality|assembl\w*"
+    # The widget's other languages: German and Arabic.
+    r"|sie|ihr\w*|ihnen|hier|versand\w*|liefer\w*|bestell\w*|rücksend\w*|rückgabe|umtausch"
+    r"|erstatt\w*|zahl\w*|bezahl\w*|rechnung|konto|gutschein\w*|rabatt\w*|preis\w*|garantie"
+    r"|paket\w*|kundendienst|mitarbeiter\w*)\b"
+    r"|طلب|شحن|توصيل|إرجاع|ارجاع|استرجاع|استرداد|دفع|فاتورة|سعر|أسعار|ضمان|حساب|متجر|موظف",
     re.I,
 )
 # One of the products shown, by a word: "the detective one", "the blue pair", "the cheaper model".
@@ -491,7 +530,8 @@ def gate(
     rules, instructions to the bot, anger and products named by title are left as they are.
     Before all that: a message about `other` businesses only (`elsewhere`, and not named by the
     catalog or the store's policy) is off topic unless it asks for a person or for goods; and
-    how to fix a thing the catalog has nothing like (`Understanding.fixing`) is too."""
+    how to fix a thing the catalog has nothing like (`Understanding.fixing`) is too, as is a
+    guess of a complaint or a person with no sign of the shop in `text` (`SHOP_MATTER`)."""
     asked_for_person = understanding.intent == "human" and understanding.confidence >= 1.0
     shopping = understanding.intent in ("browse", "compare")  # "a kids tablet like an amazon fire"
     if other and not (named or understanding.injection or asked_for_person or shopping):
@@ -516,6 +556,16 @@ def gate(
         # How to fix a thing the shop has nothing like ("how do i reset my iphone" in a toy
         # shop): not a problem with a purchase, nobody to hand over to.
         return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
+    if (
+        text and intent in ("complaint", "human")
+        and not (understanding.own or relevant or carried)
+        and not (SHOP_MATTER.search(text) or DAMAGE.search(text))
+    ):  # fmt: skip
+        # A guess that would hand over, with no sign of the shop in it and nothing like it in
+        # the catalog ("how do i get rid of nits"): nobody to hand over to. (A general question
+        # is only offered a person, and shoppers ask those in words no list has: "how long to
+        # Ireland? I need it by Friday".)
+        return replace(understanding, intent="off_topic", off_topic=max(off, OFF_TOPIC))
     if intent == "greeting" and (relevant or carried):
         # A guess of hello for words the catalog has products for ("makeup remover").
         return replace(understanding, intent="browse")

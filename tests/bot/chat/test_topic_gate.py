@@ -11,6 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     OFF_TOPIC,
+    SHOP_MATTER,
     IntentClassifier,
     Understanding,
     elsewhere,
@@ -55,6 +56,46 @@ def test_a_general_question_nobody_is_handed_over_for_needs_the_gate_s_own_bound
     assert gate(guess("support", 0.7), relevant=False, named=False).intent == "off_topic"
     # "do you deliver to Ireland?" stays a question for the shop.
     assert gate(guess("support", 0.4), relevant=False, named=False).intent == "support"
+
+
+def test_a_guess_of_a_shop_matter_with_no_sign_of_the_shop_is_off_topic() -> None:
+    # "how do i get rid of nits", "my boyfriend forgot our anniversary": guessed a complaint
+    # or a request for a person, with nothing of the shop in them and nothing like them in the
+    # catalog; nobody is handed over for them.
+    for intent in ("complaint", "human"):
+        unsure = guess(intent, 0.3)
+        text = "how do i get rid of nits"
+        assert gate(unsure, relevant=False, named=False, text=text).intent == "off_topic"
+        # The catalog has something like it, or the shopper's own order: the shop's.
+        assert gate(unsure, relevant=True, named=False, text=text).intent == intent
+        assert gate(
+            guess(intent, 0.3, own=True), relevant=False, named=False, text=text
+        ).intent == (intent)
+        # A rule that is sure, or anger, stays.
+        assert gate(guess(intent, 0.3, 1.0), relevant=False, named=False, text=text).intent == (
+            intent
+        )
+        assert (
+            gate(guess(intent, 0.3, angry=True), relevant=False, named=False, text=text).intent
+            == intent
+        )
+    for text in [
+        "is klarna accepted",
+        "opening hours?",
+        "how do loyalty points work",
+        "I've messaged 3 times and nobody replies",
+        "this chatbot is a joke",
+        "the lid cracked after two weeks",
+        "Wie lange dauert der Versand nach Österreich?",
+        "أين طلبي؟",
+    ]:
+        said = gate(guess("complaint", 0.3), relevant=False, named=False, text=text)
+        assert said.intent == "complaint", text
+    # A general question is only offered a person; it is asked in words no list has.
+    text = "how long to Ireland? I live in Dublin and need it by Friday"
+    assert gate(guess("support", 0.3), relevant=False, named=False, text=text).intent == "support"
+    for text in ["my boyfriend keeps forgetting our anniversary", "how do I buy bitcoin"]:
+        assert not SHOP_MATTER.search(text), text
 
 
 def test_an_off_topic_guess_the_gate_finds_is_for_the_shop_is_browsing() -> None:
@@ -211,6 +252,14 @@ def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -
     assert elsewhere("does the iron have a steam function?") is None
     assert elsewhere("is this the best buy for the money?") is None
     assert elsewhere("when does the steam summer sale start") == "steam"
+    # Other parties by what they are: the shopper's own affairs with them are not the shop's.
+    assert elsewhere("can my gym refuse to refund my membership if i moved away") == "gym"
+    assert elsewhere("my train was delayed, can i get a refund from the rail company") == (
+        "rail company"
+    )
+    assert elsewhere("does my landlord have to fix the washing machine") == "landlord"
+    assert elsewhere("my bank says the payment to you failed") is None  # may be this shop's
+    assert elsewhere("my gym bag from your shop ripped") is None
     support = Understanding("support", 1.0, own=True)
     off = gate(support, relevant=False, named=False, other=True)
     assert (off.intent, off.own) == ("off_topic", False)
