@@ -48,8 +48,13 @@ class Filters:
     age_months: int | None = None  # only products whose stated ages include this one
     # What the shopper ruled out ("not a trekking pole shelter"): no title with all its words.
     exclude_terms: tuple[tuple[str, ...], ...] = ()
+    # Kinds the shopper has and asks something for ("a trailer to pull behind my bike"):
+    # casefolded category names.
+    exclude_categories: frozenset[str] = frozenset()
 
     def passes(self, product: Product) -> bool:
+        if self.exclude_categories and product.category.casefold() in self.exclude_categories:
+            return False
         if self.exclude_terms and _titled(product, self.exclude_terms):
             return False
         if self.age_months is not None and not suits(product, self.age_months):
@@ -70,6 +75,11 @@ class Filters:
 
     def without_price(self) -> "Filters":
         return replace(self, min_price=None, max_price=None)
+
+
+def _category_parts(category: str) -> list[str]:
+    """ "Child Seats & Trailers": "Child Seats", "Trailers"."""
+    return [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
 
 
 # A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
@@ -355,13 +365,21 @@ class CatalogView:
 
         return re.sub(r"[A-Za-z]+", fix, text)
 
+    def category_headed(self, word: str) -> str | None:
+        """The one category whose head noun the keyword is ("bike": "Bikes", not "Bike
+        Accessories"), if one."""
+        found = [
+            category for category in self.categories
+            if word in {keywords(p)[-1] for p in _category_parts(category) if keywords(p)}
+        ]  # fmt: skip
+        return found[0] if len(found) == 1 else None
+
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""
         said = set(keywords(text))
         scores = {}
         for category in self.categories:
-            parts = [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
-            heads = {keywords(p)[-1] for p in parts if keywords(p)}
+            heads = {keywords(p)[-1] for p in _category_parts(category) if keywords(p)}
             others = set(keywords(category)) - heads - STOP_WORDS
             score = 2 * len(heads & said) + len(others & said)
             if score:  # a head noun counts double: "hiking backpack" is a backpack

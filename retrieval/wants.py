@@ -35,12 +35,15 @@ _NOT_A_THING = (
     r"|\w+er\s+than"
 )
 # What rules something out in a request: "not a travel one", "no batteries", "without a lid",
-# "don't want anything pink", "free from parabens", "any colour except yellow". ("no" takes no
+# "don't want anything pink", "free from parabens", "any colour except yellow", "something
+# instead of retinol", "allergic to latex", "can't use fragrance". ("no" takes no
 # article: "no the blue one" answers a question.)
 _ARTICLE = r"(?:\s+(?:a|an|the|any)\b)?"
 _RULES_OUT = (
     rf"(?:no|(?:without|not|nor|free\s+(?:of|from)|don't\s+want|dont\s+want|do\s+not\s+want"
-    rf"|except(?:\s+for)?|anything\s+but|other\s+than|apart\s+from){_ARTICLE})"
+    rf"|except(?:\s+for)?|anything\s+but|other\s+than|apart\s+from|instead\s+of"
+    rf"|(?:an\s+)?alternative\s+to|(?:stop|stopped|quit)\s+using|allergic\s+to"
+    rf"|(?:can'?t|cannot|can\s+not)\s+(?:use|have|stand|tolerate)){_ARTICLE})"
 )
 # What only says a thing is not needed: dropped from the search, not ruled out.
 _NOT_NEEDED = (
@@ -184,3 +187,22 @@ def must_have(text: str) -> list[tuple[str, ...]]:
 
 
 _FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff".split())
+
+
+# What the shopper has, as what a thing is for or goes with: "something to pull two kids behind
+# my bike", "tyres to fit my bike", "a case for my phone". Not what is asked for.
+OWNED = re.compile(
+    r"\b(?:for|behind|on|onto|to|fit|fits|with|in)\s+(?:my|our|his|her|their)\s+"
+    r"((?:[\w'’-]+\s*){1,3})",
+    re.I,
+)
+
+
+def owned(text: str) -> list[str]:
+    """The keywords of what the shopper says they have, a few words after "for my", "behind
+    my" and the like, up to a stop ("for my road bike, please": "road", "bike")."""
+    found = []
+    for match in OWNED.finditer(text):
+        phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]
+        found += keywords(phrase)
+    return list(dict.fromkeys(found))

@@ -15,7 +15,15 @@ from retrieval.coverage import FILLER, asked_kinds, names_a_kind
 from retrieval.hybrid import CatalogView, Filters, HybridSearch, product_words
 from retrieval.index import document_text
 from retrieval.text import keywords, words
-from retrieval.wants import MARK, must_have, ruled_out, searched, unmarked, without_denied
+from retrieval.wants import (
+    MARK,
+    must_have,
+    owned,
+    ruled_out,
+    searched,
+    unmarked,
+    without_denied,
+)
 
 VOTE_K = 5
 ON_SALE = re.compile(
@@ -55,24 +63,46 @@ def infer_category(
     *,
     refining: bool = False,
     named: Collection[str] | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[str | None, bool]:
     """The category the message names or clearly points to, and whether anything is relevant.
 
     A message that refines the last request ("anything similar under 135?") keeps its category
-    unless it names another one ("and a sleeping bag liner, under 40").
+    unless it names another one ("and a sleeping bag liner, under 40"). `avoid`: categories of
+    what the shopper has ("behind my bike"), which the message does not ask for.
     """
-    nearby = search.search(text, vector, Filters(), VOTE_K, named=named)
+    nearby = search.search(text, vector, Filters(exclude_categories=avoid), VOTE_K, named=named)
     word = search.view.category_named(text)
+    if word and word.casefold() in avoid:
+        word = None
     # A category word only counts when the best match agrees ("approach shoes" are boots;
     # "kitten food" is not in "Dog Food & Treats" when the best match is cat food).
     if word and nearby and nearby[0].product.category == word:
-        return word, bool(nearby)
+        if not kind_elsewhere(search.view, text, word):
+            return word, bool(nearby)
+        return None, True
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
-        if votes >= needed and nearby[0].product.category == category and category:
+        if (
+            votes >= needed and nearby[0].product.category == category and category
+            and not kind_elsewhere(search.view, text, category)
+        ):  # fmt: skip
             return category, True
     return None, bool(nearby)
+
+
+def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
+    """Whether a product outside `category` has every word of a kind the message names, of two
+    words or more ("soft toy" in a plush bunny's tags, while the nearest are baby books): the
+    kind is not the category's alone."""
+    for kind in asked_kinds(text):
+        if len(kind) < 2:
+            continue
+        for i, _ in view.keyword_search(" ".join(kind), 10):
+            if view.products[i].category != category and set(kind) <= set(view.said[i]):
+                return True
+    return False
 
 
 def retrieve(
@@ -97,12 +127,20 @@ def retrieve(
             update={"ruled_out": list(dict.fromkeys([*profile.ruled_out, *ruled]))}
         )
     by_title = list(named) if named is not None else view.named(text)
+    # What the shopper has ("a trailer to pull behind my bike", "a case for my phone"): its
+    # kind is not what is asked for.
+    has = frozenset(
+        kind.casefold() for word in owned(text) if (kind := view.category_headed(word))
+    ) if understanding.intent == "browse" else frozenset()  # fmt: skip
+    if profile.category and profile.category.casefold() in has:
+        profile = profile.model_copy(update={"category": None})
     refining = bool(profile.category) and refining_text
     # The kind of product and whether the shop has anything like it: the whole message ("tomato
     # plants, not seeds" is about the shop's seeds) ...
     category, relevant = infer_category(
-        search, text, vector, understanding, refining=refining, named={p.id for p in by_title}
-    )
+        search, text, vector, understanding, refining=refining, named={p.id for p in by_title},
+        avoid=has,
+    )  # fmt: skip
     if (wanted := searched(text)) != text:
         # ... and its keywords: "a yoga mat, not a travel one" searches "a yoga mat no-travel",
         # not the very words ruled out. (Its meaning stays whole: what is near a travel mat
@@ -124,7 +162,7 @@ def retrieve(
         category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = switch_category(profile, category, text, ruled)
-    filters = filters_of(profile)
+    filters = replace(filters_of(profile), exclude_categories=has)
     if understanding.intent != "browse":
         # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its
         # own text says for which ages.
@@ -348,6 +386,9 @@ BIG = frozenset("big bigger biggest large larger largest long longer longest tal
 SMALL = frozenset(
     "small smaller smallest little slim slimmer compact mini short shorter light lighter".split()
 )
+# Sizes a product may be sold in, as its options or title name them.
+BIG_OPTION = re.compile(r"\b(large|big|xl|xxl|x-large|king|super ?king|family|jumbo|giant)\b", re.I)
+SMALL_OPTION = re.compile(r"\b(small|mini|xs|x-small|petite|compact|travel)\b", re.I)
 SINGLE = frozenset("single individual solo".split())
 MULTIPLE = frozenset("pack multipack multi-pack bundle twin-pack value".split())
 # A title that sells several: "Smart Plug 4-Pack", "(25 pack)", "pack of 6", "Twin Pack".
@@ -405,7 +446,13 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
             by_size = sorted(subject, key=lambda p: sizes[id(p)] or (0, 0.0))
             if len(kinds) == 1 and sizes[id(by_size[0])] != sizes[id(by_size[-1])]:
                 return by_size[-1] if lowered & BIG else by_size[0]
-        # No comparable sizes: a word the title has ("the slim one") still picks.
+        # No comparable sizes: the one sold in a size the word names ("the bigger one" beside
+        # a bunny in Small and Large and a book in one size), else a word the title has ("the
+        # slim one") still picks.
+        named = BIG_OPTION if lowered & BIG else SMALL_OPTION
+        offered = [p for p in subject if named.search(f"{p.title} {_options(p)}")]
+        if len(offered) == 1:
+            return offered[0]
     if lowered & (SINGLE | MULTIPLE):
         # "the single one" beside a 4-pack; "the pack" beside the single one.
         packs = [p for p in subject if PACK.search(p.title)]
@@ -423,6 +470,11 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
     return None
 
 
+def _options(product: Product) -> str:
+    """The sizes, colours and the like a product is sold in, as its variants name them."""
+    return " ".join(o for v in product.variants for o in v.options.values())
+
+
 # Dimensions: "200x200 cm", "155 x 220", "60×40×30 cm"; compared by their product.
 DIMENSIONS = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?){1,2}", re.I)
 
@@ -430,8 +482,7 @@ DIMENSIONS = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?){1,2}", r
 def _size(product: Product) -> tuple[int, float] | None:
     """The largest size the title or options state: dimensions by their product, before a
     single measure in the title's own unit."""
-    options = " ".join(o for v in product.variants for o in v.options.values())
-    text = f"{product.title} {options}"
+    text = f"{product.title} {_options(product)}"
     areas = [
         math.prod(float(n.replace(",", ".")) for n in re.findall(r"\d+(?:[.,]\d+)?", match))
         for match in DIMENSIONS.findall(text)

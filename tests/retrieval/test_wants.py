@@ -23,6 +23,11 @@ from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, 
         ("a snack with no nuts or soy", [("nut",), ("soy",)]),
         ("a cake without nuts, soy or gluten please", [("nut",), ("soy",), ("gluten",)]),
         ("bubble machine that doesnt need batteries?", [("battery",)]),  # what it lacks
+        ("pregnant, want to stop using retinol, what can i use instead?", [("retinol",)]),
+        ("an alternative to retinol for sensitive skin", [("retinol",)]),
+        ("something for a smoothie instead of protein powder", [("protein", "powder")]),
+        ("allergic to latex, need gloves", [("latex",)]),
+        ("i can't use fragrance, it makes me itch", [("fragrance",)]),
     ],
 )
 def test_what_a_request_rules_out(text: str, terms: list[tuple[str, ...]]) -> None:
@@ -49,6 +54,7 @@ def test_what_a_request_rules_out(text: str, terms: list[tuple[str, ...]]) -> No
         "no heavier than 2kg",
         "no slip yoga mat",  # what is asked for, not ruled out
         "no pull harness",
+        "I can't have it delivered before monday",
     ],
 )
 def test_a_budget_a_degree_or_a_manner_of_speaking_rules_nothing_out(text: str) -> None:

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from bot.chat.retrieve import referred
-from retrieval.catalog import Product
+from retrieval.catalog import Product, Variant
 
 
 def product(id: str, title: str, price: str, description: str = "") -> Product:
@@ -103,3 +103,24 @@ def test_a_hyphened_title_word_is_also_its_parts() -> None:
     dog = product("dog", "Meadowlark Pull-Along Wooden Dog", "18.50")
     peg = product("peg", "Puzzlepine Wooden Peg Puzzle - Farm Animals", "12.99")
     assert referred([peg, dog], "price of the one u pull along on a string?") is dog
+
+
+def test_without_sizes_to_compare_the_one_sold_in_the_size_named_is_picked() -> None:
+    # A bunny sold in Small and Large beside a cloth book of one size: "the bigger one" is the
+    # bunny (its large size), and so is "the smaller one"; two sold in sizes pick neither.
+    sizes = (
+        Variant(id="bunny-s", options={"Size": "Small (20 cm)"}, price=Decimal("9.99")),
+        Variant(id="bunny-l", options={"Size": "Large (40 cm)"}, price=Decimal("19.99")),
+    )
+    bunny = product("bunny", "Pocket Pals Bunny Plush", "9.99").model_copy(
+        update={"variants": sizes}
+    )
+    book = product("book", "Tumbletot Soft Sensory Cloth Book", "12.00")
+    assert referred([book, bunny], "how much is the bigger one") is bunny
+    assert referred([bunny, book], "and the small one?") is bunny
+    # A title that names its size counts too.
+    family = product("family", "Family Dome Tent", "199.00")
+    dome = product("dome", "Dome Tent", "99.00")
+    assert referred([dome, family], "the bigger one, in stock?") is family
+    other = bunny.model_copy(update={"id": "bear", "title": "Pocket Pals Bear Plush"})
+    assert referred([bunny, other], "how much is the bigger one") is None

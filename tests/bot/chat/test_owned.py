@@ -1,0 +1,74 @@
+"""What the shopper has is not what they ask for: "something to pull two kids behind my bike"
+shows trailers, not bikes. Over a real index and the real embeddings."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import ChatService
+from bot.chat.profile import ShopperProfile
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.embeddings import load_embeddings
+from retrieval.hybrid import CatalogView
+from retrieval.index import CatalogIndex
+from retrieval.wants import owned
+from tests.bot.chat.test_pipeline import ScriptedEngine, service
+
+SHOP = [
+    Product(id="city", title="Velora Urbano 7 City Bike", price=549, category="Bikes",
+            description="A city bike with 7 hub gears, mudguards and a rear rack."),
+    Product(id="kids", title="Little Pedal Pipsqueak 16 Kids' Bike", price=189, category="Bikes",
+            description="A light first pedal bike for ages 4 to 6."),
+    Product(id="trailer", title="Kidtow Double Child Trailer", price=349,
+            category="Child Seats & Trailers",
+            description="Tows one or two children behind an adult bike; converts to a stroller."),
+    Product(id="seat", title="Little Pedal Rear Child Seat", price=119,
+            category="Child Seats & Trailers", description="Carries a child up to 22 kg."),
+    Product(id="tyre", title="Roadgrip Pro 700x25c Road Tyre", price=45, category="Tyres",
+            description="A fast folding tyre for road bikes."),
+    Product(id="bell", title="Ding Brass Bike Bell", price=12, category="Bike Accessories",
+            description="A loud brass bell that fits any handlebar."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
+        catalog.upsert(SHOP)
+        yield catalog
+
+
+def ids(plan: object) -> list[str]:
+    return [p.id for p in plan.decision.products]  # type: ignore[attr-defined]
+
+
+def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
+    assert owned("something to pull two kids behind my bike") == ["bike"]
+    assert owned("tyres to fit my road bike, please") == ["road", "bike"]
+    assert owned("a bike for my son") == ["son"]
+    assert owned("I want to upgrade from my hybrid bike") == []  # what is replaced
+    assert owned("my bike is too small for me now") == []  # not what a thing is for
+    view = CatalogView({p.id: p for p in SHOP})
+    assert view.category_headed("bike") == "Bikes"  # not "Bike Accessories": a modifier there
+    assert view.category_headed("trailer") == "Child Seats & Trailers"
+    assert view.category_headed("son") is None
+
+
+async def test_a_thing_for_what_the_shopper_has_is_not_one_of_those(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("something to pull two kids behind my bike", ShopperProfile())
+    assert ids(plan)[:1] == ["trailer"] and not {"city", "kids"} & set(ids(plan))
+    plan = await chat.plan("tyres to fit my road bike", ShopperProfile())
+    assert ids(plan)[:1] == ["tyre"] and not {"city", "kids"} & set(ids(plan))
+    # Who it is for is no kind of product: a bike for my son is a bike.
+    plan = await chat.plan("a bike for my son", ShopperProfile())
+    assert set(ids(plan)) & {"city", "kids"}
+    # After bikes were shown, the thing for the bike leaves their category.
+    plan = await chat.plan("bikes please", ShopperProfile())
+    assert plan.profile.category == "Bikes"
+    plan = await chat.plan("and something to pull the kids behind my bike?", plan.profile)
+    assert "trailer" in ids(plan) and not {"city", "kids"} & set(ids(plan))
