@@ -496,11 +496,14 @@ class HybridSearch:
         k: int,
         *,
         named: Collection[str] | None = None,
+        floor: float | None = None,
     ) -> list[SearchHit]:
         """Best `k` products for the query that pass `filters`, de-duplicated, best first.
 
-        `named`: the ids `view.named(query)` gives, when the caller has them already.
+        `named`: the ids `view.named(query)` gives, when the caller has them already. `floor`:
+        the least similarity in meaning kept, when not `min_relevance`.
         """
+        floor = self.min_relevance if floor is None else floor
         view = self.view
         dense = self._dense(vector, filters, view)
         relevance = {hit.product.id: hit.score for hit in dense}
@@ -526,7 +529,7 @@ class HybridSearch:
                 fused[product_id] = fused.get(product_id, 0.0) + 1.0  # a named product leads
         keep = [
             i for i in fused
-            if (relevance.get(i, 0.0) >= self.min_relevance or i in named)
+            if (relevance.get(i, 0.0) >= floor or i in named)
             and i in products and filters.passes(products[i])
         ]  # fmt: skip
         keep.sort(key=lambda i: fused[i], reverse=True)

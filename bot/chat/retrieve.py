@@ -221,6 +221,17 @@ def retrieve(
         # "anything under 10 dollars?", "a gift under 30 for a friend", "anything on sale?":
         # a budget and no kind of product; what it buys, a few kinds, the most it buys first.
         matches = within_budget(view, filters, k)
+    if (
+        understanding.intent == "browse" and len(matches) < k and not category and not by_title
+        and (budget or filters.age_months is not None) and not unknown
+        and not (asked_kinds(text) if follow_up else kinds)
+    ):  # fmt: skip
+        # Who it is for and what it may cost, and no kind of product ("a gift for a 5 year old
+        # who is football mad", "around 40 quid for a 5 year old, any ideas"): beside what the
+        # words matched, the best of all that fits, however far in meaning.
+        fitting = [h.product for h in search.search(text, vector, filters, k, floor=0.0)]
+        have = {p.id for p in matches}
+        matches += [p for p in fitting if p.id not in have][: k - len(matches)]
     if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
