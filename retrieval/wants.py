@@ -23,7 +23,8 @@ from retrieval.coverage import FILLER, asked_kinds, names_a_kind
 from retrieval.text import keywords
 
 # "no more than $65", "no rush", "not sure", "not too loud", "without breaking the bank", "not a
-# fan of", "no just the tent": a budget, a manner of speaking or a degree, not a thing ruled out.
+# fan of", "no just the tent", "money no object", "no limit": a budget, a manner of speaking or a
+# degree, not a thing ruled out.
 _NOT_A_THING = (
     r"more|less|higher|lower|longer|later|earlier|cheaper|dearer|bigger|smaller|over|above"
     r"|under|below|much|many|matter|idea|clue|rush|hurry|worries|worry|problem|problems|thanks"
@@ -32,6 +33,7 @@ _NOT_A_THING = (
     r"|that's|its|it's|what|which|how|why|when|where|if|there|here|now|today|offers?|a|an|the"
     r"|some|any|just|only|actually|wonder|compromise|my|your|our|his|her|their|breaking|fan"
     r"|keen|pressure|right|gift|cheap|expensive|pricey|fussed|bothered|bad|good|great|problem"
+    r"|object|objection|limit|limits|budget|biggie|deal"
     r"|\w+er\s+than"
 )
 # What rules something out in a request: "not a travel one", "no batteries", "without a lid",

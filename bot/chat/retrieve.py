@@ -347,10 +347,21 @@ def named_in(
     )
     found: list[Product] = []
     for part in parts:
-        best = view.named(part or "", limit=1, prefer=prefer)
+        best = view.named(part or "", limit=1, prefer=prefer) or _titled_alone(view, part or "")
         if best and best[0] not in found:
             found.append(best[0])
     return found if len(found) >= 2 else view.named(text, prefer=prefer)
+
+
+def _titled_alone(view: CatalogView, part: str) -> list[Product]:
+    """The one product whose title has the most of a part's title words, when no other has as
+    many ("the robot", "the castle": words of a kind, not names, each in one title only)."""
+    wanted = [w for w in keywords(part) if w in view.by_word and w not in FILLER]
+    counts = Counter(int(i) for w in wanted for i in view.by_word[w])
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return []
+    return [view.products[view.order[ranked[0][0]]]]
 
 
 # Words that point back at what was just discussed: "which one fits four people?"

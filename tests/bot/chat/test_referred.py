@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from bot.chat.retrieve import referred
+from bot.chat.retrieve import _titled_alone, named_in, referred
 from retrieval.catalog import Product, Variant
+from retrieval.hybrid import CatalogView
 
 
 def product(id: str, title: str, price: str, description: str = "") -> Product:
@@ -124,3 +125,17 @@ def test_without_sizes_to_compare_the_one_sold_in_the_size_named_is_picked() -> 
     assert referred([dome, family], "the bigger one, in stock?") is family
     other = bunny.model_copy(update={"id": "bear", "title": "Pocket Pals Bear Plush"})
     assert referred([bunny, other], "how much is the bigger one") is None
+
+
+def test_a_comparison_finds_each_side_by_a_word_only_one_title_has() -> None:
+    # "the robot" and "the castle" are words of a kind, not names; each is in one title only.
+    robot = product("robot", "Cogwise Code-a-Bot Robot Kit", "59.99")
+    castle = product("castle", "BrickNest Knight's Castle", "44.99")
+    farm = product("farm", "BrickNest Junior Big Bricks Farm", "24.99")
+    kite = product("kite", "Skyward Rainbow Delta Kite", "12.99")
+    view = CatalogView({p.id: p for p in (robot, castle, farm, kite)})
+    text = "which is better out of the robot and the castle? he's really into tech and gadgets"
+    assert named_in(view, text)[:2] == [robot, castle]
+    # A word two titles share picks neither: "bricknest" is not one product.
+    assert _titled_alone(view, "the bricknest") == []
+    assert _titled_alone(view, "the bricknest farm") == [farm]
