@@ -32,6 +32,14 @@ ON_SALE = re.compile(
     r"|clearance|markdowns?|marked down)\b",
     re.I,
 )
+# Price is no limit: "money no object", "price doesn't matter", "the sky's the limit".
+NO_LIMIT = re.compile(
+    r"\b(money|price|cost|budget)( is|'s)? (no|not an?) (object|issue|problem)\b"
+    r"|\bno (budget|price|spending) (limit|cap)\b|\b(money|price|cost) (doesn'?t|does not"
+    r"|won'?t|will not) matter\b|\bwhatever it costs\b|\bsky'?s the limit\b"
+    r"|\bspare no expense\b|\bregardless of (the )?(price|cost)\b",
+    re.I,
+)
 # Below this similarity to every product, a kind no product is named by is taken as
 # not carried (MiniLM, measured: "bike bell" is 0.42 from the closest product of a bike shop,
 # "gps tracker" 0.13 from a pet shop's; "camping hammock" is 0.59 from a tent, so it still
@@ -221,17 +229,27 @@ def retrieve(
         # "anything under 10 dollars?", "a gift under 30 for a friend", "anything on sale?":
         # a budget and no kind of product; what it buys, a few kinds, the most it buys first.
         matches = within_budget(view, filters, k)
+    no_limit = understanding.intent == "browse" and NO_LIMIT.search(asked) is not None
     if (
-        understanding.intent == "browse" and len(matches) < k and not category and not by_title
-        and (budget or filters.age_months is not None) and not unknown
+        understanding.intent == "browse" and not category and not by_title and not unknown
+        and (budget or filters.age_months is not None or no_limit)
         and not (asked_kinds(text) if follow_up else kinds)
     ):  # fmt: skip
         # Who it is for and what it may cost, and no kind of product ("a gift for a 5 year old
         # who is football mad", "around 40 quid for a 5 year old, any ideas"): beside what the
-        # words matched, the best of all that fits, however far in meaning.
-        fitting = [h.product for h in search.search(text, vector, filters, k, floor=0.0)]
-        have = {p.id for p in matches}
-        matches += [p for p in fitting if p.id not in have][: k - len(matches)]
+        # words matched, the best of all that fits, however far in meaning; with money no
+        # object, the most it buys, a few kinds.
+        if no_limit:
+            fitting = within_budget(view, filters, 3 * k)
+            if (months := filters.age_months) is not None:  # made for that age, not only suiting
+                fitting.sort(key=lambda p: not made_for(p, months))
+            matches = fitting[:k]
+        elif len(matches) < k:
+            fitting = [h.product for h in search.search(text, vector, filters, k, floor=0.0)]
+            have = {p.id for p in matches}
+            matches += [p for p in fitting if p.id not in have][: k - len(matches)]
+    elif no_limit:
+        matches.sort(key=lambda p: -p.price)  # "a tent, money no object": the dearest first
     if not matches and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)

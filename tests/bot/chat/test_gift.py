@@ -86,3 +86,17 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
     assert kind_elsewhere(view, "soft toy for a baby?", "Baby")
     assert not kind_elsewhere(view, "a stacking toy for the baby", "Baby")  # none elsewhere is
     assert not kind_elsewhere(view, "a toy for the baby", "Baby")  # one word: too common
+
+
+async def test_money_no_object_shows_the_most_it_buys_first(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("a present for a 5 year old, money no object", ShopperProfile())
+    shown = [p.id for p in plan.decision.products]
+    assert shown[:1] == ["scooter"] and not {"rattle", "marble"} & set(shown)
+    assert plan.profile.ruled_out == []  # "no object" rules nothing out
+    # With a kind of product: the dearest of those first.
+    plan = await chat.plan("football goals or a scooter, money is no object", ShopperProfile())
+    shown = [p.id for p in plan.decision.products]
+    assert shown[:2] == ["scooter", "goals"]  # 49.99, then 24.99
