@@ -198,7 +198,13 @@ SHOP_QUESTION = re.compile(
     r" (store|person|the shop)|price[- ]?match\w*|student discount|loyalty (program\w*"
     r"|scheme|card|points)|reward points|instal?ments|klarna|afterpay|clearpay|pay later"
     r"|payment (methods|options)|(do|does) (you|your \w+) (do )?(animal )?test\w*"
-    r"|are you( guys)? (vegan|cruelty[- ]free)|recyclable packaging|packaging (is )?recyclable)\b"
+    r"|are you( guys)? (vegan|cruelty[- ]free)|recyclable packaging|packaging (is )?recyclable"
+    # Which currency the shop charges in ("are your prices in canadian dollars?", not "the X's
+    # price in euros?"), and the warranty it gives ("what warranty do your power tools have").
+    r"|what currency|(your prices|(do|can|will) (you|i|we) (price|charge|bill|pay)|paying)\b"
+    r".{0,15}\bin (us|usd|canadian|cad|aud|nzd"
+    r"|eur|euros?|gbp|pounds?|sterling|dollars?)|(warrant\w*|guarantee\w*) (on|for) your"
+    r"|what (warranty|guarantee) do(es)? your)\b"
     r"|\byour (products|stuff|items|range|things|goods|cosmetics|brands?|company|shop|store)\b"
     r".{0,30}\b(vegan|cruelty|tested|warrant\w*|guarantee\w*|made|sustainab\w*|ethical"
     r"|organic|recyclable)\b",

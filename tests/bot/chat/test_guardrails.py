@@ -189,10 +189,14 @@ def test_questions_about_how_the_shop_works_are_told_from_requests_for_goods() -
                  "can I pay in instalments", "are your products tested on animals?",
                  "is your stuff vegan", "do you test on animals", "are you cruelty-free?",
                  "do you have a loyalty scheme", "which payment options"
-                 " do you have", "can i collect it up in store?"):  # fmt: skip
+                 " do you have", "can i collect it up in store?",
+                 "are your prices in canadian dollars or US", "what currency do you charge in",
+                 "what warranty do your power tools have"):  # fmt: skip
         assert SHOP_QUESTION.search(text), text
     for text in ("do you have a vegan lip balm", "gift for my wife", "wrapping paper",
                  "a cruelty free shampoo", "a moisturiser not tested on animals",
                  "what are your best sellers",
-                 "an organic cotton t-shirt", "is the kettle under warranty?"):  # fmt: skip
+                 "an organic cotton t-shirt", "is the kettle under warranty?",
+                 "a kettle in pounds under 40",
+                 "Kafeo Thermo 8 - what's the price in euros?"):  # fmt: skip
         assert not SHOP_QUESTION.search(text), text
