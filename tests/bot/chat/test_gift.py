@@ -13,9 +13,9 @@ from bot.chat.retrieve import kind_elsewhere
 from bot.log.store import DialogueLog
 from retrieval.ages import suits
 from retrieval.catalog import Product
-from retrieval.embeddings import load_embeddings
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
 
 SHOP = [
@@ -34,8 +34,7 @@ SHOP = [
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[CatalogIndex]:
-    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
-        catalog.upsert(SHOP)
+    with indexed(tmp_path, SHOP) as catalog:
         yield catalog
 
 
@@ -76,8 +75,7 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
         Product(id="robot", title="Cogwise Coding Robot", price=59.99, category="Dolls",
                 description="A robot that follows drawn lines. Ages 8+."),
     ]  # fmt: skip
-    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
-        catalog.upsert(shop)
+    with indexed(tmp_path, shop) as catalog:
         chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
         plan = await chat.plan("soft toy for a baby?", ShopperProfile())
         assert {"book", "bunny"} <= {p.id for p in plan.decision.products}

@@ -10,10 +10,10 @@ from bot.chat import ChatService
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
-from retrieval.embeddings import load_embeddings
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
 from retrieval.wants import owned
+from tests.bot.chat.shop import ids, indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
 
 SHOP = [
@@ -35,13 +35,8 @@ SHOP = [
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[CatalogIndex]:
-    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
-        catalog.upsert(SHOP)
+    with indexed(tmp_path, SHOP) as catalog:
         yield catalog
-
-
-def ids(plan: object) -> list[str]:
-    return [p.id for p in plan.decision.products]  # type: ignore[attr-defined]
 
 
 def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
