@@ -31,7 +31,7 @@ MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
-KIND_KEYS = ("product_type", "type", "tags", "google_product_category")
+KIND_KEYS = ("product_type", "type", "tags", "google_product_category", "product_category")
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,9 @@ class CatalogView:
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
-            for key in KIND_KEYS:
-                if isinstance(value := product.attributes.get(key), str):
+            for key, value in product.attributes.items():
+                # "Tags" and "Product Category" in Shopify and WooCommerce exports.
+                if key.casefold().replace(" ", "_") in KIND_KEYS and isinstance(value, str):
                     kind_words.update(keywords(value))
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)

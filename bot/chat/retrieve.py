@@ -101,15 +101,17 @@ def infer_category(
 
 
 def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
-    """Whether a product outside `category` has every word of a kind the message names, of two
-    words or more ("soft toy" in a plush bunny's tags, while the nearest are baby books): the
-    kind is not the category's alone."""
+    """Whether a product outside `category` is named by every word of a kind the message asks
+    for, of two words or more ("soft toy" in a plush bunny's tags, while the nearest are baby
+    books): the kind is not the category's alone. Named: by its title, category, type or tags
+    (`CatalogView.named_by`), not by a description, which also names what a product fits ("a
+    tyre for your mountain bike")."""
     for kind in asked_kinds(text):
-        if len(kind) < 2:
+        if len(kind) < 2 or not all(word in view.named_by for word in kind):
             continue
-        for i, _ in view.keyword_search(" ".join(kind), 10):
-            if view.products[i].category != category and set(kind) <= set(view.said[i]):
-                return True
+        having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
+        if any(view.products[view.order[i]].category != category for i in having):
+            return True
     return False
 
 
@@ -232,13 +234,14 @@ def retrieve(
     no_limit = understanding.intent == "browse" and NO_LIMIT.search(asked) is not None
     if (
         understanding.intent == "browse" and not category and not by_title and not unknown
-        and (budget or filters.age_months is not None or no_limit)
+        and (filters.age_months is not None or no_limit)
         and not (asked_kinds(text) if follow_up else kinds)
     ):  # fmt: skip
-        # Who it is for and what it may cost, and no kind of product ("a gift for a 5 year old
-        # who is football mad", "around 40 quid for a 5 year old, any ideas"): beside what the
-        # words matched, the best of all that fits, however far in meaning; with money no
-        # object, the most it buys, a few kinds.
+        # Whose age it is for, and no kind of product ("a gift for a 5 year old who is
+        # football mad", "around 40 quid for a 5 year old, any ideas"): beside what the words
+        # matched, the best of all that fits, however far in meaning; with money no object,
+        # the most it buys, a few kinds. (A budget alone is no reason: "up to 60, I want a
+        # really good night cream" names a kind the rules may not see.)
         if no_limit:
             fitting = within_budget(view, filters, 3 * k)
             if (months := filters.age_months) is not None:  # made for that age, not only suiting

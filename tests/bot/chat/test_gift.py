@@ -1,6 +1,7 @@
-"""A gift for someone, with an age or a budget and no kind of product ("a gift for a 5 year old
-who is football mad", "around 30 for a 5 year old"): what fits is shown, the best match for the
-words first, never one that breaks the age or the budget. Over a real index and embeddings."""
+"""A gift for someone of a given age, perhaps with a budget, and no kind of product ("a gift
+for a 5 year old who is football mad", "around 30 for a 5 year old"): what fits is shown, the
+best match for the words first, never one that breaks the age or the budget. Over a real index
+and embeddings."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,7 +64,9 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     # "soft toy for a baby": the category "Baby" is named and its cloth book is nearest, but
-    # the plush bunny's tags say "soft toy": both are shown, neither category is a filter.
+    # the plush bunny's tags (a "Tags" column, as Shopify and WooCommerce export it) say "soft
+    # toy": both are shown, neither category is a filter. A description does not count: the
+    # robot's "comes with a soft toy mascot" says what is in its box, not what it is.
     shop = [
         Product(id="book", title="Tumbletot Soft Sensory Cloth Book", price=11.99,
                 category="Baby", description="Soft crinkly cloth book. Suitable from birth."),
@@ -71,9 +74,9 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
                 category="Baby", description="Seven colourful rings. Ages 6 months+."),
         Product(id="bunny", title="Pocket Pals Bunny Plush", price=9.99, category="Dolls",
                 description="Super-soft bunny, safe from birth.",
-                attributes={"tags": "plush, soft toy, baby, newborn"}),
+                attributes={"Tags": "plush, soft toy, baby, newborn"}),
         Product(id="robot", title="Cogwise Coding Robot", price=59.99, category="Dolls",
-                description="A robot that follows drawn lines. Ages 8+."),
+                description="A robot that follows lines. Comes with a soft toy mascot. Ages 8+."),
     ]  # fmt: skip
     with indexed(tmp_path, shop) as catalog:
         chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
@@ -84,6 +87,8 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
     assert kind_elsewhere(view, "soft toy for a baby?", "Baby")
     assert not kind_elsewhere(view, "a stacking toy for the baby", "Baby")  # none elsewhere is
     assert not kind_elsewhere(view, "a toy for the baby", "Baby")  # one word: too common
+    without_bunny = CatalogView({p.id: p for p in shop if p.id != "bunny"})
+    assert not kind_elsewhere(without_bunny, "soft toy for a baby?", "Baby")
 
 
 async def test_money_no_object_shows_the_most_it_buys_first(
