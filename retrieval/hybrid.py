@@ -176,6 +176,12 @@ class CatalogView:
         self.df = frequency
         self.titles = titles
         self.categories = sorted({p.category for p in self.products.values() if p.category})
+        # Each category's head nouns: "Child Seats & Trailers": seat, trailer.
+        self.heads = {
+            category: {words_[-1] for part in _category_parts(category)
+                       if (words_ := keywords(part))}
+            for category in self.categories
+        }  # fmt: skip
         self.brands = self._brands()
         self.features = sorted(
             {k for p in self.products.values() for k, v in p.attributes.items() if v is True}
@@ -369,18 +375,14 @@ class CatalogView:
     def category_headed(self, word: str) -> str | None:
         """The one category whose head noun the keyword is ("bike": "Bikes", not "Bike
         Accessories"), if one."""
-        found = [
-            category for category in self.categories
-            if word in {keywords(p)[-1] for p in _category_parts(category) if keywords(p)}
-        ]  # fmt: skip
+        found = [category for category, heads in self.heads.items() if word in heads]
         return found[0] if len(found) == 1 else None
 
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""
         said = set(keywords(text))
         scores = {}
-        for category in self.categories:
-            heads = {keywords(p)[-1] for p in _category_parts(category) if keywords(p)}
+        for category, heads in self.heads.items():
             others = set(keywords(category)) - heads - STOP_WORDS
             score = 2 * len(heads & said) + len(others & said)
             if score:  # a head noun counts double: "hiking backpack" is a backpack

@@ -9,8 +9,8 @@ import pytest
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
-from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
 
 PETS = [
@@ -31,8 +31,7 @@ PETS = [
 
 @pytest.fixture
 def pets(tmp_path: Path) -> Iterator[CatalogIndex]:
-    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
-        catalog.upsert(PETS)
+    with indexed(tmp_path, PETS) as catalog:
         yield catalog
 
 

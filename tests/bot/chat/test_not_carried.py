@@ -10,8 +10,8 @@ from bot.chat import ChatService
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
-from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import indexed
 from tests.bot.chat.test_pipeline import SHOP, ScriptedEngine, service
 
 MORE = [
@@ -28,8 +28,7 @@ MORE = [
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[CatalogIndex]:
-    with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
-        catalog.upsert(SHOP + MORE)
+    with indexed(tmp_path, SHOP + MORE) as catalog:
         yield catalog
 
 
