@@ -34,6 +34,7 @@ from bot.chat.understand import (
     IntentClassifier,
     Understanding,
     elsewhere,
+    errand,
     gate,
     load_learned,
     refine,
@@ -51,6 +52,7 @@ from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.hybrid import HybridSearch
 from retrieval.index import CatalogIndex, SearchHit
+from retrieval.text import keywords
 
 MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
 STOPPED = "stopped"  # the cancel message of an answer the shopper stopped
@@ -216,12 +218,17 @@ class ChatService:
         other = business is not None and not (
             view.names([business]) or self.policy.mentions(business)
         )
+        task = errand(text)
+        away = task is not None and not (
+            any(view.names_kind(word) for word in keywords(task)) or self.policy.mentions(task)
+        )
         understanding = gate(
             understanding,
             relevant=found.relevant,
             named=bool(found.named or (found.pointed and POINTED.search(text))),
             carried=found.carried,
             other=other,
+            errand=away,
             text=text,
         )
         if understanding.intent not in PRODUCT_INTENTS:

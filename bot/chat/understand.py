@@ -243,6 +243,42 @@ THIS_SHOP = re.compile(
     re.I,
 )
 
+# Errands no shop's chat runs, by what they are: a table, a room or a trip booked, food
+# ordered in, tickets for an event, places to go, a recipe, a car to buy ("book a table for 4
+# tonight", "can u order me a large pepperoni pizza", "2 tickets for the concert", "any nice
+# campsites in the lake district", "a good pesto recipe", "which used car is most reliable").
+# Each names the word a catalog would have to name for it to be the shop's own goods.
+ERRANDS = (
+    ("restaurant", r"\b(book|reserve)\b.{0,20}\btable for (\d+|two|three|four|five|six)\b"
+     r"|\btable for (\d+|two|three|four|five|six) (at \d|tonight|this (evening|afternoon)"
+     r"|tomorrow (night|evening))"),
+    ("hotel", r"\b(book|reserve|find)( me| us)?( a| an| the| some| cheap| two| \d+)* (hotel"
+     r"|hotel room|room|hostel|flight|taxi|cab|holiday|train|b ?& ?b|airbnb)s?\b"),
+    ("pizza", r"\b(order|deliver|get)\b.{0,30}\b(pizzas?|takeaway|take-away|takeout|burgers?"
+     r"|sushi|kebabs?|curry|chinese food|indian food|thai food)\b(?!\s+(?!to\b|for\b|from\b"
+     r"|here\b|please\b|pls\b|tonight\b|now\b|delivered\b)[a-z])"),
+    ("tickets", r"\b(tickets?|seats?) (for|to) (the |a |an )?(\w+ ){0,3}(concert|gig|game|match"
+     r"|show|festival|tour|film|movie|play|musical|theat(re|er))\b|\b(buy|get|book)\b.{0,20}"
+     r"\b(concert|gig|game|match|festival|show|cinema|movie|theat(re|er)|flight|train|bus)?"
+     r" ?tickets?\b"),
+    ("campsite", r"\b(campsites?|restaurants?|caf[eé]s?|pubs|beaches|hotels?|places to (eat"
+     r"|stay|visit|go)|things to do|routes?|day trips?)\b (in|near|around|from) (?!stock\b)"
+     r"(the |me\b|[a-z]+)"),
+    ("recipe", r"\brecipes?\b(?!\s+(books?|box|boxes|cards?|tins?|binders?|stands?|holders?"
+     r"|journals?|organi[sz]ers?))"),
+    ("car", r"\b(used|second[- ]?hand|new|family|first) cars?\b(?!\s*(seats?|chargers?|mounts?"
+     r"|holders?|wash|covers?|mats?|racks?|boot|ramps?|tyres?|tires?|batter(y|ies)|kit|toys?"
+     r"|tracks?|sets?|phone|vacuum|organi[sz]ers?|sunshades?|bins?|freshen\w*|clean\w*))"
+     r"|\bcars? (to buy|for a family)\b|\b(buy|buying) (a |an )?cars?\b(?!\s*\w)"),
+)  # fmt: skip
+ERRAND = [(word, re.compile(pattern, re.I)) for word, pattern in ERRANDS]
+
+
+def errand(text: str) -> str | None:
+    """The errand a message asks for that no shop's chat runs, by the word that would make it
+    the shop's goods (`ERRANDS`); None when it asks for none."""
+    return next((word for word, pattern in ERRAND if pattern.search(text)), None)
+
 
 def elsewhere(text: str) -> str | None:
     """The other business a message is about, when it does not speak of this shop too."""
@@ -526,6 +562,7 @@ def gate(
     named: bool,
     carried: bool = False,
     other: bool = False,
+    errand: bool = False,
     text: str = "",
 ) -> Understanding:
     """The topic gate, once retrieval has looked: a message the catalog has nothing close to and
@@ -535,11 +572,16 @@ def gate(
     of product the catalog's titles name, `carried`) is browsing. Exact
     rules, instructions to the bot, anger and products named by title are left as they are.
     Before all that: a message about `other` businesses only (`elsewhere`, and not named by the
-    catalog or the store's policy) is off topic unless it asks for a person or for goods; and
+    catalog or the store's policy) is off topic unless it asks for a person or for goods; an
+    `errand` no shop's chat runs (`ERRANDS`, its goods not in the catalog) even then; and
     how to fix a thing the catalog has nothing like (`Understanding.fixing`) is too, as is a
     guess of a complaint or a person with no sign of the shop in `text` (`SHOP_MATTER`)."""
     asked_for_person = understanding.intent == "human" and understanding.confidence >= 1.0
     shopping = understanding.intent in ("browse", "compare")  # "a kids tablet like an amazon fire"
+    if errand and not (named or understanding.injection or asked_for_person):
+        # "book a table for 2 at 7pm tonight" in a shop with garden tables, "can I buy Raptors
+        # tickets here?": worded as shopping, for nothing a shop sells.
+        return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
     if other and not (named or understanding.injection or asked_for_person or shopping):
         # About another business, none of the shop's ("where is my amazon package"): not the
         # shop's order, nobody to hand over to. Asking for a person is still answered.

@@ -15,13 +15,16 @@ from bot.chat.understand import (
     IntentClassifier,
     Understanding,
     elsewhere,
+    errand,
     gate,
     load_topics,
     things,
 )
 from bot.log.store import DialogueLog
+from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, index, service  # noqa: F401
 
 
@@ -270,6 +273,54 @@ def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -
     ):
         assert gate(kept, relevant=False, named=False, other=True).intent == kept.intent
     assert gate(support, relevant=False, named=True, other=True).intent == "support"
+
+
+def test_errands_no_shop_runs_are_told_by_what_they_are() -> None:
+    assert errand("book me a table for 2 at 7pm tonight") == "restaurant"
+    assert errand("can u order me a large pepperoni pizza to 14 hill street") == "pizza"
+    assert errand("can I buy Raptors tickets here?") == "tickets"
+    assert errand("can u get me 2 tickets for the taylor swift concert") == "tickets"
+    assert errand("Book me a hotel room in Paris for 3 nights in June") == "hotel"
+    assert errand("any nice campsites in the lake district that allow dogs") == "campsite"
+    assert errand("give me a good pesto recipe") == "recipe"
+    assert errand("I want to buy a used car under 10k, which is most reliable?") == "car"
+    assert errand("What's the best car to buy for a family of 5?") == "car"
+    # Goods with the same words are not errands.
+    for goods in ("folding table for 4 people", "can you reserve the bistro table for me",
+                  "pizza stone for my oven", "recipe book for kids", "new car seat",
+                  "remote control car for a 6 year old", "a book about train travel",
+                  "find something for the holidays", "protein bars in stock?",
+                  "can i book my bike in for a service"):  # fmt: skip
+        assert errand(goods) is None, goods
+    browse = Understanding("browse", 0.6, off_topic=0.1)
+    off = gate(browse, relevant=True, named=False, carried=True, errand=True)
+    assert (off.intent, off.own) == ("off_topic", False)
+    # A product named by its title, a person asked for, or an instruction are left alone.
+    assert gate(browse, relevant=True, named=True, errand=True).intent == "browse"
+    person = Understanding("human", 1.0)
+    assert gate(person, relevant=False, named=False, errand=True).intent == "human"
+
+
+async def test_the_pipeline_runs_no_errand_unless_the_catalog_sells_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    shop = [
+        Product(id="bistro", title="Lakeside Folding Bistro Table", price=129,
+                category="Garden Furniture", description="A two-seat folding table."),
+        Product(id="picnic", title="Cedarline Picnic Table 6 Seat", price=349,
+                category="Garden Furniture", description="Seats six."),
+        Product(id="stone", title="Emberline Pizza Stone 38 cm", price=39,
+                category="Outdoor Cooking", description="For crisp pizza in a garden oven."),
+    ]  # fmt: skip
+    with indexed(tmp_path, shop) as catalog:
+        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        plan = await chat.plan("book me a table for 2 at 7pm tonight", ShopperProfile())
+        assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
+        plan = await chat.plan("a garden table for 6 people", ShopperProfile())
+        assert plan.decision.products[:1] and plan.decision.products[0].id == "picnic"
+        # The catalog names pizza: ordering one is asked of this shop, not run elsewhere.
+        plan = await chat.plan("can I order a pizza here", ShopperProfile())
+        assert plan.intent != "off_topic"
 
 
 async def test_the_pipeline_leaves_other_businesses_orders_to_them(
