@@ -22,7 +22,7 @@ from lemminflect import getAllLemmas
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.text import keywords
+from retrieval.text import STOP_WORDS, keywords
 
 # Lead-ins that come before the thing asked for: "looking for", "in the market for".
 LEAD_IN = re.compile(
@@ -36,7 +36,7 @@ LEAD_IN = re.compile(
 SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
 CLAUSE = re.compile(
     r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
-    r"|in|on|at|if|about|than|like|but|so|between|within|near|less|more|max|up|because|as"
+    r"|in|into|onto|through|on|at|if|about|than|like|but|so|between|within|near|less|more|max|up|because|as"
     r"|when|where|while|ideally|preferably|maybe|is|are|can|will|should)(?![\w'-])",
     re.I,
 )
@@ -76,6 +76,32 @@ UNITS = frozenset(
     " percent mile miles km".split()
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
+# What a shopper is doing, not what they want: "setting up a gym in the basement", "doing
+# secret santa for my running club", "trying to get my first pull up".
+DOING = frozenset(
+    "doing trying setting getting going starting planning thinking hoping moving hate hating"
+    " enjoying".split()
+)
+SUBJECTS = frozenset("i i'm im she he we they it".split())
+ARTICLES = frozenset("a an the my your his her our their some this that".split())
+
+
+def _clause(piece: str) -> bool:
+    """Whether an opening phrase tells the shopper's situation rather than naming a kind: it
+    starts with what they are doing, has a subject after its first word ("wait she already
+    has a mat"), an article after a verb in -ing ("hate holding a bottle"), or ends on a word
+    that is only a verb or an adverb ("do the cloudpace 4s come", "I overpronate badly")."""
+    raw = [w for w in re.findall(r"[a-z][a-z'’-]*", piece.lower()) if w not in FILLER]
+    content = [i for i, w in enumerate(raw) if w not in STOP_WORDS]
+    if not content:
+        return False
+    first = content[0]
+    if raw[first] in DOING or any(w in SUBJECTS for w in raw[first + 1 :]):
+        return True
+    if any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first):
+        return True
+    readings = getAllLemmas(raw[content[-1]])
+    return bool(readings) and not set(readings) & {"NOUN", "ADJ", "PROPN", "NUM"}
 
 
 def asked_kinds(text: str) -> list[list[str]]:
@@ -99,7 +125,7 @@ def asked_kinds(text: str) -> list[list[str]]:
         if CLAUSE.fullmatch(piece.strip()):
             break  # what follows says what the thing is for, or who it is for
         words = [w for w in keywords(piece) if w not in FILLER]  # possessives folded there
-        if words:
+        if words and not _clause(piece):
             phrases.append(words)
     return phrases
 
