@@ -89,8 +89,7 @@ ARTICLES = frozenset("a an the my your his her our their some this that".split()
 def _clause(piece: str) -> bool:
     """Whether an opening phrase tells the shopper's situation rather than naming a kind: it
     starts with what they are doing, has a subject after its first word ("wait she already
-    has a mat"), an article after a verb in -ing ("hate holding a bottle"), or ends on a word
-    that is only a verb or an adverb ("do the cloudpace 4s come", "I overpronate badly")."""
+    has a mat") or an article after a verb in -ing ("hate holding a bottle")."""
     raw = [w for w in re.findall(r"[a-z][a-z'’-]*", piece.lower()) if w not in FILLER]
     content = [i for i, w in enumerate(raw) if w not in STOP_WORDS]
     if not content:
@@ -98,10 +97,7 @@ def _clause(piece: str) -> bool:
     first = content[0]
     if raw[first] in DOING or any(w in SUBJECTS for w in raw[first + 1 :]):
         return True
-    if any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first):
-        return True
-    readings = getAllLemmas(raw[content[-1]])
-    return bool(readings) and not set(readings) & {"NOUN", "ADJ", "PROPN", "NUM"}
+    return any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first)
 
 
 def asked_kinds(text: str) -> list[list[str]]:
