@@ -280,9 +280,18 @@ def errand(text: str) -> str | None:
     return next((word for word, pattern in ERRAND if pattern.search(text)), None)
 
 
+# A parcel on its way: whoever else is named ("the neighbours dont have it either"), it may be
+# this shop's.
+DELIVERY = re.compile(
+    r"\b(parcel|package|tracking|delivered|delivery|courier|order|ordered|shipment)\b", re.I
+)
+
+
 def elsewhere(text: str) -> str | None:
     """The other business a message is about, when it does not speak of this shop too."""
-    found = ELSEWHERE.search(text) or OTHER_PARTY.search(text)
+    found = ELSEWHERE.search(text)
+    if found is None and not DELIVERY.search(text):
+        found = OTHER_PARTY.search(text)
     if found is None or THIS_SHOP.search(text):
         return None
     return found.group(1).lower()

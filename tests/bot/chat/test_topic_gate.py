@@ -263,6 +263,10 @@ def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -
     assert elsewhere("does my landlord have to fix the washing machine") == "landlord"
     assert elsewhere("my bank says the payment to you failed") is None  # may be this shop's
     assert elsewhere("my gym bag from your shop ripped") is None
+    # A parcel named beside them may be this shop's.
+    text = "tracking says my parcel was delivered yesterday but the neighbours dont have it"
+    assert elsewhere(text) is None
+    assert elsewhere("where is my amazon package") == "amazon"
     support = Understanding("support", 1.0, own=True)
     off = gate(support, relevant=False, named=False, other=True)
     assert (off.intent, off.own) == ("off_topic", False)
