@@ -28,6 +28,11 @@ from retrieval.wants import FREE_OF, MARK, affirmed
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
+# The best few keyword matches are kept a little further off in meaning than the rest: the
+# small embedding model puts "my husband has dandruff" nearer a scalp oil than the shampoo
+# tagged "dandruff".
+KEYWORD_LEAD = 3
+KEYWORD_FLOOR = 0.25
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
@@ -530,9 +535,12 @@ class HybridSearch:
         for product_id in named:
             if product_id in products and filters.passes(products[product_id]):
                 fused[product_id] = fused.get(product_id, 0.0) + 1.0  # a named product leads
+        lead = set(sparse[:KEYWORD_LEAD]) if self.mode == "hybrid" else set()
+        lead_floor = min(floor, KEYWORD_FLOOR)
         keep = [
             i for i in fused
-            if (relevance.get(i, 0.0) >= floor or i in named)
+            if (relevance.get(i, 0.0) >= floor or i in named
+                or (i in lead and relevance.get(i, 0.0) >= lead_floor))
             and i in products and filters.passes(products[i])
         ]  # fmt: skip
         keep.sort(key=lambda i: fused[i], reverse=True)
