@@ -58,7 +58,8 @@ FILLER = (
         " also other another different similar available same couple few pair set"
         " searching hunting shopping after hey hiya size colour color model brand version style"
         # More people and ages, and money: none of them a kind of product.
-        " granddaughter grandson grandchild grandkid yr birthday christmas budget money quid pound"
+        " granddaughter grandson grandchild grandkid yr birthday bday christmas xmas anniversary"
+        " budget money quid pound"
         " buck dollar euro cent fiver tenner maximum minimum"
         # How a question or a search is asked: "how many quid is the easel", "I search a gift".
         " many search"

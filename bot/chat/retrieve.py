@@ -80,6 +80,11 @@ def infer_category(
     what the shopper has ("behind my bike"), which the message does not ask for.
     """
     nearby = search.search(text, vector, Filters(exclude_categories=avoid), VOTE_K, named=named)
+    # Relevance is by meaning (or a product named): a keyword match kept a little further off
+    # ("a netflix series to binge on the treadmill") makes nothing relevant.
+    close = [
+        h for h in nearby if h.score >= search.min_relevance or h.product.id in (named or ())
+    ]  # fmt: skip
     word = search.view.category_named(text)
     if word and word.casefold() in avoid:
         word = None
@@ -87,8 +92,8 @@ def infer_category(
     # "kitten food" is not in "Dog Food & Treats" when the best match is cat food).
     if word and nearby and nearby[0].product.category == word:
         if not kind_elsewhere(search.view, text, word):
-            return word, bool(nearby)
-        return None, True
+            return word, bool(close)
+        return None, bool(close)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
@@ -96,8 +101,8 @@ def infer_category(
             votes >= needed and nearby[0].product.category == category and category
             and not kind_elsewhere(search.view, text, category)
         ):  # fmt: skip
-            return category, True
-    return None, bool(nearby)
+            return category, bool(close)
+    return None, bool(close)
 
 
 def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
@@ -222,6 +227,9 @@ def retrieve(
     if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
         if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
+            # Beside a kind not carried, only what is close in meaning stands in for it.
+            near = {h.product.id for h in hits if h.score >= search.min_relevance}
+            matches = [p for p in matches if p.id in near or p.id in title_ids]
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
     if (
@@ -356,7 +364,9 @@ def missing_kind(
     if any(close):
         return None
     hits = search.search(phrases[0], vectors[0], filters, CLOSEST)
-    return phrases[0], [hit.product for hit in hits]
+    # Shown as the closest only when close in meaning, not for a word shared ("bike bell": not
+    # the bike lights).
+    return phrases[0], [hit.product for hit in hits if hit.score >= search.min_relevance]
 
 
 def named_in(

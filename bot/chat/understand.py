@@ -59,6 +59,7 @@ HUMAN = re.compile(
     r"|\b(connect|transfer|put) me\b.{0,30}"
     r"\b(agent|someone|somebody|staff|support|service|person)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b"
+    r"|\b(someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)\b"
     # A price only a person can give, or a person asked to get in touch.
     r"|\bbulk (order|orders|price|prices|pricing|discount|quote|buy|purchase)\b|\bwholesale\b"
     r"|\b(can|could|would) (someone|somebody|anyone|a person)( from [a-z ]{2,20})?"
@@ -110,7 +111,8 @@ THANKS = re.compile(
 )
 ANGER = re.compile(
     r"\b(furious|angry|ridiculous|unacceptable|scam|terrible|awful|worst|useless|disgusting"
-    r"|fed up|rip-?off|rubbish|garbage|pathetic|horrible|rude|disappointed|never (again|ordering"
+    r"|fed up|rip-?off|rubbish|garbage|pathetic|horrible|rude|disappointed|not impressed"
+    r"|not (happy|pleased) (at all|with)|never (again|ordering"
     r"|buying|shopping))\b|\byour (website|site|app|checkout|service|support)\b"
     r".{0,30}\b(slow|broken|down|bad|poor)\b",
     re.I,
@@ -127,7 +129,9 @@ PLEASED = re.compile(
 # A report that something the shopper bought went wrong: told, it is a complaint; asked about
 # ("it won't connect, how do I reset it?"), a support question. A person looks at it either way.
 PROBLEM = re.compile(
-    r"\b(arrived|came|received|delivered|got|was sent)\b.{0,40}\b(broken|damaged|wrong|missing"
+    r"\b(arrived|came|received|delivered|got|was sent|showed up|turned up)\b.{0,40}\b(broken"
+    r"|damaged|wrong|missing|destroyed|(a |an )(big |huge |massive |large )?(crack|dent|hole"
+    r"|tear|rip|stain|scratch|chip)"
     r"|torn|defective|faulty|late|ripped|dirty|used|cracked|snapped|bent|soaked|leaking|opened"
     r"|(box|package|parcel|seal|packaging) (was |is |had been |came )?(open|ripped open)"
     r"|smashed|shattered|crushed|dented|scratched|stained|chipped|mouldy|moldy|rotten"
@@ -147,6 +151,13 @@ PROBLEM = re.compile(
     r"|response|answer|parcel|package|delivery|order|money|tracking|update)\b"
     r"|\bsomeone else'?s (order|item|parcel|package)\b"
     r"|\binstead of (my|the one i|what i)\b"
+    # Not what was shown: "a totally different colour to the photo", "not as described".
+    r"|\b(is|was|its|it's|are|were|they're|they are|came in|arrived in) (a |an |the )?(totally "
+    r"|completely |very |quite |way )?(different|wrong) (colou?r|shade|size|fit|material|item"
+    r"|product)\b.{0,25}\b(photo|picture"
+    r"|pic|image|website|site|listing|description|ordered)\b|\bnot (as|like|what was)"
+    r" (pictured|described|advertised|shown|in the (photo|picture|pic))\b"
+    r"|\blooks? nothing like (the )?(photo|picture|pic|image|website)\b"
     r"|\b(broken|damaged|ripped|torn|smashed|crushed|cracked|snapped|bent|soaked|leaking)"
     r"( open| up)? (when|on arrival|in (the )?(post|transit|delivery))\b",
     re.I,
@@ -218,11 +229,14 @@ ELSEWHERE = re.compile(
     r"\b(amazon|ebay|etsy|aliexpress|alibaba|temu|shein|walmart|costco|home depot|ikea|argos"
     r"|tesco|sainsbury'?s|asda|wayfair|zalando|asos|primark|sephora|ulta|netflix|spotify"
     r"|disney ?(\+|plus)|hulu|uber|lyft|deliveroo|doordash|grubhub|domino'?s|mcdonald'?s"
-    r"|starbucks|airbnb|booking\.com|expedia|ryanair|coinbase|binance"
+    r"|starbucks|airbnb|booking\.com|expedia|ryanair|coinbase|binance|ticketmaster"
+    # Apps and platforms: "my strava wont sync", "whatsapp keeps crashing".
+    r"|strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail|outlook|zoom"
+    r"|twitter|linkedin|reddit|pinterest|duolingo|tinder"
     # Names that are also everyday words only with what makes them the business.
     r"|steam(?= (store|sale|summer sale|winter sale|account|wallet|library|deck|games?\b"
     r"|gift card))|best ?buy(?= (store|order|website|app|account))"
-    r"|just ?eat(?= (order|app|delivery|account)))(?!\w)",
+    r"|just ?eat(?= (order|app|delivery|account)))(?:'?s)?(?!\w)",
     re.I,
 )
 # Other parties a shopper's own affairs are with, by what they are, not by name: "can my gym
@@ -238,7 +252,7 @@ OTHER_PARTY = re.compile(
 )
 # Said to this shop about itself: "the one I bought from you", "your website".
 THIS_SHOP = re.compile(
-    r"\b(from|with|at|through) (you|your|this (shop|store|site))\b|\byour (shop|store|site"
+    r"(?<!not )\b(from|with|at|through) (you|your|this (shop|store|site))\b|\byour (shop|store|site"
     r"|website|app|products?|items?|orders?|delivery|service|team)\b",
     re.I,
 )
@@ -264,6 +278,9 @@ ERRANDS = (
     ("campsite", r"\b(campsites?|restaurants?|caf[eé]s?|pubs|beaches|hotels?|places to (eat"
      r"|stay|visit|go)|things to do|routes?|day trips?)\b (in|near|around|from) (?!stock\b)"
      r"(the |me\b|[a-z]+)"),
+    ("class", r"\b(book|reserve|sign (me |us )?up for|find)\b.{0,25}\b(class|classes|lesson"
+     r"|lessons|course)\b.{0,30}\b(near me|at (a|the) (studio|gym|school|pool|centre|center"
+     r"|club))"),
     ("recipe", r"\brecipes?\b(?!\s+(books?|box|boxes|cards?|tins?|binders?|stands?|holders?"
      r"|journals?|organi[sz]ers?))"),
     ("car", r"\b(used|second[- ]?hand|new|family|first) cars?\b(?!\s*(seats?|chargers?|mounts?"
@@ -284,6 +301,16 @@ def errand(text: str) -> str | None:
 # this shop's.
 DELIVERY = re.compile(
     r"\b(parcel|package|tracking|delivered|delivery|courier|order|ordered|shipment)\b", re.I
+)
+
+# How to do a thing oneself, or care for one: "how do i knit a scarf myself", "how do i get red
+# wine out of a linen shirt", "how to tie a windsor knot". Advice no catalog holds; a product
+# named, the shopper's own order or something gone wrong with it are left to the rest.
+HOW_TO = re.compile(
+    r"\bhow (do|can|should|would|to)( (i|you|we|one))? (knit|crochet|sew|hem|tie|wash|clean"
+    r"|iron|fold|dye|bleach|unshrink|stretch|remove|get (rid of )?(the |a |this |that |some )?"
+    r"[\w ]{0,25}? (out|off)\b)",
+    re.I,
 )
 
 
@@ -320,7 +347,11 @@ IDENTITY = re.compile(
     r" (you|u)|((are|r) (you|u)|am i (talking|speaking|chatting) (to|with)|is this)"
     r" (a |an )?(real )?(bot|robot|human|person|ai|a\.i\.|machine|computer|chat ?bot|program"
     r"|assistant)"
-    r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)[\s?!.]*",
+    r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)"
+    # "who am i chatting with, a bot or a real human lol"
+    r"([\s,?!.-]+(a |an )?(real )?(bot|robot|human|person|ai|machine|chat ?bot)( or (a |an )?"
+    r"(real )?(bot|robot|human|person|ai|machine|what))?)?([\s,?!.]+(lol|haha+|lmao|tbh))*"
+    r"[\s?!.]*",
     re.I,
 )
 # A writing job that is not shopping: an email to a landlord, a poem, code, a cover letter.
@@ -582,14 +613,18 @@ def gate(
     rules, instructions to the bot, anger and products named by title are left as they are.
     Before all that: a message about `other` businesses only (`elsewhere`, and not named by the
     catalog or the store's policy) is off topic unless it asks for a person or for goods; an
-    `errand` no shop's chat runs (`ERRANDS`, its goods not in the catalog) even then; and
+    `errand` no shop's chat runs (`ERRANDS`, its goods not in the catalog) even then, as is
+    how to do or care for a thing oneself (`HOW_TO`) unless about the shopper's own order; and
     how to fix a thing the catalog has nothing like (`Understanding.fixing`) is too, as is a
     guess of a complaint or a person with no sign of the shop in `text` (`SHOP_MATTER`)."""
     asked_for_person = understanding.intent == "human" and understanding.confidence >= 1.0
     shopping = understanding.intent in ("browse", "compare")  # "a kids tablet like an amazon fire"
-    if errand and not (named or understanding.injection or asked_for_person):
+    if (
+        errand or (HOW_TO.search(text) and not (understanding.own or understanding.angry))
+    ) and not (named or understanding.injection or asked_for_person):
         # "book a table for 2 at 7pm tonight" in a shop with garden tables, "can I buy Raptors
-        # tickets here?": worded as shopping, for nothing a shop sells.
+        # tickets here?": worded as shopping, for nothing a shop sells; how to do or care for a
+        # thing oneself (`HOW_TO`), which no catalog says.
         return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
     if other and not (named or understanding.injection or asked_for_person or shopping):
         # About another business, none of the shop's ("where is my amazon package"): not the

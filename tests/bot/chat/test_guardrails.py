@@ -4,6 +4,7 @@ from bot.chat.redact import redact
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
+    ANGER,
     ASKED,
     HUMAN,
     IDENTITY,
@@ -54,6 +55,9 @@ def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_o
         "order arrived but the box was open and the charger is missing",
         "returned the jacket 3 weeks ago and still no refund",
         "still waiting for my parcel",
+        "kettlebell showed up with a big crack right through the handle",
+        "the jumper i got is a totally different colour to the photo",
+        "the boots are not as described",
     ]
     asked = ["the lamp won't turn on, how do I reset it?", "it doesn't charge, is that covered?"]
     for text in told + asked:
@@ -70,6 +74,8 @@ def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_o
         "can't decide between two tents",
         "i got a new kettle, does the lid open fully?",
         "still no idea which tent to pick",
+        "the tent arrived today and its a great colour",
+        "a different colour from the one in the photo?",
     ]
     for text in general:
         assert not OWN.search(text) and not PROBLEM.search(text), text
@@ -108,12 +114,16 @@ def test_rules_tell_asking_who_answers_from_asking_for_a_person() -> None:
         "Who are you",
         "Hi there, am I talking to a real person or a bot?",
         "good evening, is this a bot",
+        "hi there who am i chatting with, a bot or a real human lol",
+        "is this a real person or a bot haha",
     ]:
         assert IDENTITY.fullmatch(text), text
     for text in ["are you a bot? if so put me through to a real person", "what are you selling?"]:
         assert not IDENTITY.fullmatch(text), text
     assert HUMAN.search("are you a bot? if so put me through to a real person")
     assert HUMAN.search("I'd like to speak to customer service please. is there a phone number?")
+    assert HUMAN.search("is there someone i can talk to about a bulk deal")
+    assert ANGER.search("got womens 8s in the box. not impressed")
 
 
 def test_rules_recognise_a_person_asked_for_in_the_widgets_other_languages() -> None:

@@ -267,6 +267,10 @@ def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -
     text = "tracking says my parcel was delivered yesterday but the neighbours dont have it"
     assert elsewhere(text) is None
     assert elsewhere("where is my amazon package") == "amazon"
+    # Apps by name, a possessive without its apostrophe, and a shop said not to be this one.
+    assert elsewhere("my strava wont sync my runs from my watch") == "strava"
+    assert elsewhere("whats zalandos return policy") == "zalando"
+    assert elsewhere("can you track my dhl parcel? its from amazon not from you") == "amazon"
     support = Understanding("support", 1.0, own=True)
     off = gate(support, relevant=False, named=False, other=True)
     assert (off.intent, off.own) == ("off_topic", False)
@@ -289,6 +293,7 @@ def test_errands_no_shop_runs_are_told_by_what_they_are() -> None:
     assert errand("give me a good pesto recipe") == "recipe"
     assert errand("I want to buy a used car under 10k, which is most reliable?") == "car"
     assert errand("What's the best car to buy for a family of 5?") == "car"
+    assert errand("can you book me a hot yoga class at a studio near me tomorrow at 6") == "class"
     # Goods with the same words are not errands.
     for goods in ("folding table for 4 people", "can you reserve the bistro table for me",
                   "pizza stone for my oven", "recipe book for kids", "new car seat",
@@ -303,6 +308,23 @@ def test_errands_no_shop_runs_are_told_by_what_they_are() -> None:
     assert gate(browse, relevant=True, named=True, errand=True).intent == "browse"
     person = Understanding("human", 1.0)
     assert gate(person, relevant=False, named=False, errand=True).intent == "human"
+
+
+def test_how_to_do_or_care_for_a_thing_oneself_is_off_topic_unless_it_is_their_order() -> None:
+    guess = Understanding("browse", 0.3, off_topic=0.4)
+    for text in ("how do i knit a scarf myself, need an easy pattern",
+                 "how do i get red wine out of a white linen shirt",
+                 "how to tie a windsor knot"):  # fmt: skip
+        said = gate(guess, relevant=True, named=False, carried=True, text=text)
+        assert said.intent == "off_topic", text
+    # A product named, the shopper's own order, or anger are left to the rest.
+    text = "how do i clean the grill i bought from you"
+    own = Understanding("support", 0.6, own=True)
+    assert gate(own, relevant=True, named=False, carried=True, text=text).intent == "support"
+    text = "how do i wash the Veldmann merino crew"
+    assert gate(guess, relevant=True, named=True, text=text).intent == "browse"
+    text = "how do i get a refund"
+    assert gate(guess, relevant=True, named=False, text=text).intent == "browse"
 
 
 async def test_the_pipeline_runs_no_errand_unless_the_catalog_sells_it(
