@@ -209,6 +209,7 @@ SHOP_QUESTION = re.compile(
     r" (store|person|the shop)|price[- ]?match\w*|student discount|loyalty (program\w*"
     r"|scheme|card|points)|reward points|instal?ments|klarna|afterpay|clearpay|pay later"
     r"|payment (methods|options)|(do|does) (you|your \w+) (do )?(animal )?test\w*"
+    r"|siz(e|ing) (guide|chart|table)s?"
     r"|are you( guys)? (vegan|cruelty[- ]free)|recyclable packaging|packaging (is )?recyclable"
     # Which currency the shop charges in ("are your prices in canadian dollars?", not "the X's
     # price in euros?"), and the warranty it gives ("what warranty do your power tools have").
@@ -396,6 +397,14 @@ SHOP_MATTER = re.compile(
     r"|erstatt\w*|zahl\w*|bezahl\w*|rechnung|konto|gutschein\w*|rabatt\w*|preis\w*|garantie"
     r"|paket\w*|kundendienst|mitarbeiter\w*)\b"
     r"|طلب|شحن|توصيل|إرجاع|ارجاع|استرجاع|استرداد|دفع|فاتورة|سعر|أسعار|ضمان|حساب|متجر|موظف",
+    re.I,
+)
+# How the shop serves: a general question with one of these words is the shop's to answer,
+# wherever the gate would put it ("how long does delivery take to munich").
+SERVICE = re.compile(
+    r"\b(deliver\w*|shipping|postage|dispatch\w*|returns? (policy|label|window|period)"
+    r"|(can|could|do) (i|we) return|refunds?|exchanges?|payment (methods|options)|checkout"
+    r"|warranty|gift ?wrap\w*|click (and|&|n) collect|siz(e|ing) (guide|chart))\b",
     re.I,
 )
 # One of the products shown, by a word: "the detective one", "the blue pair", "the cheaper model".
@@ -668,6 +677,8 @@ def gate(
         for_shop = (relevant and (off < OFF_TOPIC or carried)) or off < surely
         return replace(understanding, intent="browse") if for_shop else understanding
     if intent == "support" and not understanding.own:
+        if SERVICE.search(text):
+            return understanding  # delivery, returns, paying: the shop's, however worded
         bar = OFF_TOPIC_OFFER  # nobody is handed over for it
     else:
         bar = OFF_TOPIC_HANDOVER if intent in HANDOVER_INTENTS else OFF_TOPIC

@@ -201,7 +201,8 @@ def test_questions_about_how_the_shop_works_are_told_from_requests_for_goods() -
                  "do you have a loyalty scheme", "which payment options"
                  " do you have", "can i collect it up in store?",
                  "are your prices in canadian dollars or US", "what currency do you charge in",
-                 "what warranty do your power tools have"):  # fmt: skip
+                 "what warranty do your power tools have",
+                 "is there a size guide for jeans?"):  # fmt: skip
         assert SHOP_QUESTION.search(text), text
     for text in ("do you have a vegan lip balm", "gift for my wife", "wrapping paper",
                  "a cruelty free shampoo", "a moisturiser not tested on animals",
