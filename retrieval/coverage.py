@@ -127,6 +127,16 @@ def asked_kinds(text: str) -> list[list[str]]:
     return phrases
 
 
+# Sports and pastimes before a kind name what it is made for, which its text says: a word in
+# -ing that only describes ("folding", "padded") does not.
+ACTIVITIES = frozenset(
+    "running cycling hiking walking climbing boxing lifting weightlifting swimming skiing"
+    " snowboarding fishing camping riding skating skateboarding surfing training dancing"
+    " sailing gardening baking cooking golfing hunting kayaking paddling diving snorkelling"
+    " snorkeling bouldering".split()
+)
+
+
 @functools.cache
 def names_a_kind(word: str) -> bool | None:
     """Whether a word before a product's kind makes it another kind: a word that is only ever a
@@ -135,6 +145,8 @@ def names_a_kind(word: str) -> bool | None:
     chair") does not. None for a noun that is also a verb: it names a kind only where the
     catalog never uses it ("motorcycle helmet" in a bike shop); one the catalog uses is mostly
     a use or a style ("rain jacket", "dog bed")."""
+    if word in ACTIVITIES:
+        return True  # "boxing gloves" are not the running gloves, "cycling shoes" no trainers
     readings = getAllLemmas(word)
     if not readings or set(readings) == {"NOUN"}:
         return True

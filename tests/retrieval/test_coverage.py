@@ -97,6 +97,9 @@ def test_a_noun_names_a_kind_and_a_describing_word_does_not() -> None:
     # Adjectives and participles describe.
     for word in ("ergonomic", "cordless", "waterproof", "wooden", "potting", "folding"):
         assert names_a_kind(word) is False, word
+    # A sport or pastime names what it is made for: "boxing gloves", "cycling shoes".
+    for word in ("boxing", "cycling", "running", "hiking"):
+        assert names_a_kind(word) is True, word
     # A noun that is also a verb is a use or a style where the catalog uses it ("rain jacket"),
     # another kind where it never does ("motorcycle helmet" in a bike shop).
     for word in ("rain", "dog", "motorcycle", "throw"):

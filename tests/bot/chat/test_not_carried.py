@@ -78,3 +78,20 @@ async def test_a_noun_before_a_carried_kind_can_make_another_kind(
     plan = await chat.plan("office chair with lumbar support", ShopperProfile())
     assert plan.decision.action == "not_found"
     assert plan.notes.get("c1") in (None, "closest match")
+
+
+async def test_a_sport_before_a_kind_names_another_kind(tmp_path: Path, log: DialogueLog) -> None:
+    shop = [
+        Product(id="gloves", title="Coldfront Reflective Winter Running Gloves", price=29,
+                category="Running Apparel", description="Touchscreen fingertips for runs."),
+        Product(id="shoes", title="Strydon Cloudpace 4 Neutral Road Running Shoe", price=169,
+                category="Running Shoes", description="A cushioned daily trainer."),
+        Product(id="bell", title="Northforge Cast Iron Kettlebell 12 kg", price=59,
+                category="Kettlebells", description="A flat base and a wide handle."),
+    ]  # fmt: skip
+    with indexed(tmp_path, shop) as catalog:
+        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        plan = await chat.plan("boxing gloves 12oz for cardio kickboxing", ShopperProfile())
+        assert plan.decision.action == "not_found"
+        plan = await chat.plan("running gloves for winter", ShopperProfile())
+        assert [p.id for p in plan.decision.products][:1] == ["gloves"]
