@@ -76,6 +76,7 @@ UNITS = frozenset(
     " volts v mah gb tb year years yr yrs month months mo week weeks day days hour hours x"
     " percent mile miles km".split()
 )
+SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # What a shopper is doing, not what they want: "setting up a gym in the basement", "doing
 # secret santa for my running club", "trying to get my first pull up".
@@ -121,7 +122,9 @@ def asked_kinds(text: str) -> list[list[str]]:
             continue
         if CLAUSE.fullmatch(piece.strip()):
             break  # what follows says what the thing is for, or who it is for
-        words = [w for w in keywords(piece) if w not in FILLER]  # possessives folded there
+        words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
+            w for w in keywords(piece) if w not in FILLER and len(w) > 1 and w not in SIZES
+        ]
         if words and not _clause(piece):
             phrases.append(words)
     return phrases

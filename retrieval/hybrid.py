@@ -28,11 +28,12 @@ from retrieval.wants import FREE_OF, MARK, affirmed
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
-# The best few keyword matches are kept a little further off in meaning than the rest: the
-# small embedding model puts "my husband has dandruff" nearer a scalp oil than the shampoo
-# tagged "dandruff".
+# When fewer than asked for are close in meaning, the best few keyword matches on a word only
+# one or two products have are kept a little further off: the small embedding model puts "my
+# husband has dandruff" nearer a scalp oil than the one shampoo tagged "dandruff".
 KEYWORD_LEAD = 3
 KEYWORD_FLOOR = 0.25
+KEYWORD_RARE = 2
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
@@ -505,11 +506,13 @@ class HybridSearch:
         *,
         named: Collection[str] | None = None,
         floor: float | None = None,
+        lead: bool = True,
     ) -> list[SearchHit]:
         """Best `k` products for the query that pass `filters`, de-duplicated, best first.
 
         `named`: the ids `view.named(query)` gives, when the caller has them already. `floor`:
-        the least similarity in meaning kept, when not `min_relevance`.
+        the least similarity in meaning kept, when not `min_relevance`. `lead`: when fewer
+        than `k` are that close, keyword matches on a rare word may fill in (`KEYWORD_RARE`).
         """
         floor = self.min_relevance if floor is None else floor
         view = self.view
@@ -535,16 +538,37 @@ class HybridSearch:
         for product_id in named:
             if product_id in products and filters.passes(products[product_id]):
                 fused[product_id] = fused.get(product_id, 0.0) + 1.0  # a named product leads
-        lead = set(sparse[:KEYWORD_LEAD]) if self.mode == "hybrid" else set()
-        lead_floor = min(floor, KEYWORD_FLOOR)
         keep = [
             i for i in fused
-            if (relevance.get(i, 0.0) >= floor or i in named
-                or (i in lead and relevance.get(i, 0.0) >= lead_floor))
+            if (relevance.get(i, 0.0) >= floor or i in named)
             and i in products and filters.passes(products[i])
         ]  # fmt: skip
+        if lead and self.mode == "hybrid" and len(keep) < k:
+            keep += self._rare_matches(query, sparse, relevance, min(floor, KEYWORD_FLOOR), keep)
         keep.sort(key=lambda i: fused[i], reverse=True)
         return _dedupe([SearchHit(products[i], relevance.get(i, 0.0)) for i in keep], k)
+
+    def _rare_matches(
+        self,
+        query: str,
+        sparse: list[str],
+        relevance: dict[str, float],
+        floor: float,
+        keep: list[str],
+    ) -> list[str]:
+        """The best keyword matches (already filtered) that have a word of the query only
+        `KEYWORD_RARE` products have, and are at least `floor` close in meaning."""
+        view = self.view
+        rare = {
+            w for w in keywords(query)
+            if w in view.bm25.vocab_dict and int(view.using(w).sum()) <= KEYWORD_RARE
+        }  # fmt: skip
+        if not rare:
+            return []
+        return [
+            i for i in sparse[:KEYWORD_LEAD]
+            if i not in keep and relevance.get(i, 0.0) >= floor and rare & set(view.said[i])
+        ]  # fmt: skip
 
     def _dense(
         self, vector: Sequence[float], filters: Filters, view: CatalogView

@@ -79,12 +79,9 @@ def infer_category(
     unless it names another one ("and a sleeping bag liner, under 40"). `avoid`: categories of
     what the shopper has ("behind my bike"), which the message does not ask for.
     """
-    nearby = search.search(text, vector, Filters(exclude_categories=avoid), VOTE_K, named=named)
-    # Relevance is by meaning (or a product named): a keyword match kept a little further off
-    # ("a netflix series to binge on the treadmill") makes nothing relevant.
-    close = [
-        h for h in nearby if h.score >= search.min_relevance or h.product.id in (named or ())
-    ]  # fmt: skip
+    nearby = search.search(
+        text, vector, Filters(exclude_categories=avoid), VOTE_K, named=named, lead=False
+    )
     word = search.view.category_named(text)
     if word and word.casefold() in avoid:
         word = None
@@ -92,8 +89,8 @@ def infer_category(
     # "kitten food" is not in "Dog Food & Treats" when the best match is cat food).
     if word and nearby and nearby[0].product.category == word:
         if not kind_elsewhere(search.view, text, word):
-            return word, bool(close)
-        return None, bool(close)
+            return word, bool(nearby)
+        return None, True
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
@@ -101,8 +98,8 @@ def infer_category(
             votes >= needed and nearby[0].product.category == category and category
             and not kind_elsewhere(search.view, text, category)
         ):  # fmt: skip
-            return category, bool(close)
-    return None, bool(close)
+            return category, bool(nearby)
+    return None, bool(nearby)
 
 
 def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
