@@ -231,9 +231,13 @@ ELSEWHERE = re.compile(
     r"|tesco|sainsbury'?s|asda|wayfair|zalando|asos|primark|sephora|ulta|netflix|spotify"
     r"|disney ?(\+|plus)|hulu|uber|lyft|deliveroo|doordash|grubhub|domino'?s|mcdonald'?s"
     r"|starbucks|airbnb|booking\.com|expedia|ryanair|coinbase|binance|ticketmaster"
-    # Apps and platforms: "my strava wont sync", "whatsapp keeps crashing".
-    r"|strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail|outlook|zoom"
-    r"|twitter|linkedin|reddit|pinterest|duolingo|tinder"
+    # Apps and platforms, as the shopper's own trouble: "my strava wont sync", "whatsapp keeps
+    # crashing" (not "saw it on your instagram", where a shop advertises).
+    r"|(?<=my )(?:strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail"
+    r"|outlook|zoom|twitter|linkedin|reddit|pinterest|duolingo|tinder)"
+    r"|(?:strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail|outlook|zoom"
+    r"|twitter|linkedin|reddit|pinterest|duolingo|tinder)(?= (app|account|won'?t|wont|keeps"
+    r"|isn'?t|is not|doesn'?t|does not|stopped|crashe[sd]|algorithm))"
     # Names that are also everyday words only with what makes them the business.
     r"|steam(?= (store|sale|summer sale|winter sale|account|wallet|library|deck|games?\b"
     r"|gift card))|best ?buy(?= (store|order|website|app|account))"
@@ -253,7 +257,8 @@ OTHER_PARTY = re.compile(
 )
 # Said to this shop about itself: "the one I bought from you", "your website".
 THIS_SHOP = re.compile(
-    r"(?<!not )\b(from|with|at|through) (you|your|this (shop|store|site))\b|\byour (shop|store|site"
+    r"(?<!not )\b(from|with|at|through) (you|your|this (shop|store|site))\b|\byour (instagram"
+    r"|insta|facebook|tiktok|youtube|page|post|ad|advert|socials|newsletter|shop|store|site"
     r"|website|app|products?|items?|orders?|delivery|service|team)\b",
     re.I,
 )

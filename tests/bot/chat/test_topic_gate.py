@@ -278,6 +278,8 @@ def test_another_business_s_matter_is_off_topic_unless_it_is_about_this_shop() -
     assert elsewhere("where is my amazon package") == "amazon"
     # Apps by name, a possessive without its apostrophe, and a shop said not to be this one.
     assert elsewhere("my strava wont sync my runs from my watch") == "strava"
+    assert elsewhere("is the body oil available yet? saw it on your instagram") is None
+    assert elsewhere("saw it on instagram, do you have it") is None
     assert elsewhere("whats zalandos return policy") == "zalando"
     assert elsewhere("can you track my dhl parcel? its from amazon not from you") == "amazon"
     support = Understanding("support", 1.0, own=True)
