@@ -64,7 +64,9 @@ FILLER = (
         # How a question or a search is asked: "how many quid is the easel", "I search a gift".
         " many search"
         # How many: "aphids all over my roses", "lots of toys".
-        " all every each everything lots lot bunch".split()
+        " all every each everything lots lot bunch"
+        # When and how far: "do you still have the windmill t shirt", "wallets too".
+        " still already even ever now yet only currently definitely probably too either".split()
     )
     | RECIPIENTS
 )

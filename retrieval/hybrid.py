@@ -28,9 +28,10 @@ from retrieval.wants import FREE_OF, MARK, affirmed
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
-# When fewer than asked for are close in meaning, the best few keyword matches on a word only
-# one or two products have are kept a little further off: the small embedding model puts "my
-# husband has dandruff" nearer a scalp oil than the one shampoo tagged "dandruff".
+# When fewer than asked for are close in meaning, the best few keyword matches (beside others,
+# only on a word one or two products have) are kept a little further off: the small embedding
+# model puts "my husband has dandruff" nearer a scalp oil than the one shampoo tagged
+# "dandruff", and a long story before "a scarf or a warm hat" near nothing.
 KEYWORD_LEAD = 3
 KEYWORD_FLOOR = 0.25
 KEYWORD_RARE = 2
@@ -556,18 +557,19 @@ class HybridSearch:
         floor: float,
         keep: list[str],
     ) -> list[str]:
-        """The best keyword matches (already filtered) that have a word of the query only
-        `KEYWORD_RARE` products have, and are at least `floor` close in meaning."""
+        """The best keyword matches (already filtered) at least `floor` close in meaning: with
+        nothing else close, any ("thinking a scarf or a warm hat for him" at the end of a long
+        story); beside a few, those with a word of the query only `KEYWORD_RARE` products
+        have."""
         view = self.view
-        rare = {
-            w for w in keywords(query)
-            if w in view.bm25.vocab_dict and int(view.using(w).sum()) <= KEYWORD_RARE
-        }  # fmt: skip
-        if not rare:
+        words = {w for w in keywords(query) if w in view.bm25.vocab_dict}
+        if keep:
+            words = {w for w in words if int(view.using(w).sum()) <= KEYWORD_RARE}
+        if not words:
             return []
         return [
             i for i in sparse[:KEYWORD_LEAD]
-            if i not in keep and relevance.get(i, 0.0) >= floor and rare & set(view.said[i])
+            if i not in keep and relevance.get(i, 0.0) >= floor and words & set(view.said[i])
         ]  # fmt: skip
 
     def _dense(
