@@ -11,7 +11,7 @@ from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, p
 from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
-from retrieval.coverage import FILLER, asked_kinds, names_a_kind
+from retrieval.coverage import ACTIVITIES, FILLER, asked_kinds, names_a_kind
 from retrieval.hybrid import CatalogView, Filters, HybridSearch, product_words
 from retrieval.index import document_text
 from retrieval.text import keywords, words
@@ -287,13 +287,14 @@ def _said(view: CatalogView, product: Product) -> set[str]:
 
 def described(text: str) -> list[tuple[str, ...]]:
     """The describing words before the kind a request names ("over-ear headphones",
-    "backpacking tent", "wireless earbuds"), each a term a product's text may have."""
+    "backpacking tent", "wireless earbuds", "trail running vest": the sport it is for, too),
+    each a term a product's text may have."""
     found: list[tuple[str, ...]] = []
     for kind in asked_kinds(unmarked(without_denied(text))):
         for word in kind[:-1]:
             if word.endswith("-free"):  # "bpa-free": texts say "BPA free", "free from BPA"
                 found.append((MARK + word.removesuffix("-free"),))
-            elif "-" in word or names_a_kind(word) is False:
+            elif "-" in word or names_a_kind(word) is False or word in ACTIVITIES:
                 found.append((word,))
     return found
 
