@@ -558,13 +558,16 @@ class HybridSearch:
         keep: list[str],
     ) -> list[str]:
         """The best keyword matches (already filtered) at least `floor` close in meaning: with
-        nothing else close, any ("thinking a scarf or a warm hat for him" at the end of a long
-        story); beside a few, those with a word of the query only `KEYWORD_RARE` products
-        have."""
+        nothing else close, on the head noun of a category ("thinking a scarf or a warm hat
+        for him" at the end of a long story: Scarves, Hats); beside a few, on a word of the
+        query only `KEYWORD_RARE` products have."""
         view = self.view
         words = {w for w in keywords(query) if w in view.bm25.vocab_dict}
         if keep:
             words = {w for w in words if int(view.using(w).sum()) <= KEYWORD_RARE}
+        else:  # the kind of a category of the catalog, not any word ("summer", "garden")
+            headed = set().union(*view.heads.values())
+            words = {w for w in words if w in headed or _as_folded_plural(w) in headed}
         if not words:
             return []
         return [
@@ -603,6 +606,13 @@ class HybridSearch:
             if product is not None and filters.passes(product):
                 hits.append(SearchHit(product, score))
         return hits
+
+
+def _as_folded_plural(word: str) -> str:
+    """A word in -f or -fe as its plural folds ("scarf": "Scarves" folds to "scarve")."""
+    if word.endswith("fe"):
+        return word[:-2] + "ve"
+    return word[:-1] + "ve" if word.endswith("f") else word
 
 
 def _dedupe(hits: Iterable[SearchHit], k: int) -> list[SearchHit]:
