@@ -35,6 +35,7 @@ MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
 KEYWORD_LEAD = 3
 KEYWORD_FLOOR = 0.25
 KEYWORD_RARE = 2
+KEYWORD_STORY = 10  # keywords from which a message is long enough to blur its meaning
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
@@ -558,13 +559,16 @@ class HybridSearch:
         keep: list[str],
     ) -> list[str]:
         """The best keyword matches (already filtered) at least `floor` close in meaning: with
-        nothing else close, on the head noun of a category ("thinking a scarf or a warm hat
-        for him" at the end of a long story: Scarves, Hats); beside a few, on a word of the
-        query only `KEYWORD_RARE` products have."""
+        nothing else close, in a long message only, on the head noun of a category ("thinking
+        a scarf or a warm hat for him" at the end of a story: Scarves, Hats); beside a few, on
+        a word of the query only `KEYWORD_RARE` products have."""
         view = self.view
-        words = {w for w in keywords(query) if w in view.bm25.vocab_dict}
+        said = keywords(query)
+        words = {w for w in said if w in view.bm25.vocab_dict}
         if keep:
             words = {w for w in words if int(view.using(w).sum()) <= KEYWORD_RARE}
+        elif len(said) < KEYWORD_STORY:
+            return []  # a short request near nothing is for nothing here ("tandem bike")
         else:  # the kind of a category of the catalog, not any word ("summer", "garden")
             headed = set().union(*view.heads.values())
             words = {w for w in words if w in headed or _as_folded_plural(w) in headed}

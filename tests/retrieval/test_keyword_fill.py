@@ -41,9 +41,17 @@ def test_keyword_matches_fill_in_where_too_little_is_close_in_meaning(tmp_path: 
         assert "tea-tree" not in found(search, query, lead=False)
         # Nothing close (a long story before "a scarf or a warm hat" in a catalog of long
         # descriptions; here a floor nothing reaches): the categories its kinds head.
-        query = "he's always frozen on the touchline. thinking a scarf or a warm hat for him"
+        query = (
+            "my dad stands on the touchline at his football club every saturday and he's "
+            "always frozen. thinking a scarf or a warm hat for him"
+        )
         assert found(search, query, lead=False, floor=0.9) == []
         assert set(found(search, query, floor=0.9)) == {"scarf", "beanie"}
         # A word no category is headed by fills in nothing ("summer", "wedding", "leather").
-        query = "looking for a summer dress for a garden wedding, leather sandals"
+        query = (
+            "my sister is getting married in june in a big garden and i need a summer dress, "
+            "something floaty and light, with leather sandals"
+        )
         assert found(search, query, floor=0.9) == []
+        # A short request near nothing is for nothing here: no fill ("tandem bike").
+        assert found(search, "a warm hat", floor=0.9) == []
