@@ -10,16 +10,17 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel
+from text_to_num import alpha2digit
 
 from retrieval.ages import asked_age
 
-_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?k\b)?"
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?(?:k|grand)\b)?"
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 _WORD = r"(?:dollars?|bucks?|usd|eur|euros?|gbp|pounds|quid|yen|jpy|cad|aud|chf|inr|rupees)"
 AMOUNT = re.compile(
     rf"(?P<sign>{_SIGN})?\s?{_NUMBER}(?![.,]?\d)\s?(?P<after>{_WORD}\b|{_SIGN})?"
     r"(?!\s?(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
-    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs)\b)",
+    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent)\b)",
     re.I,
 )
 _MAX = (
@@ -39,6 +40,8 @@ QUANTITY = re.compile(
     re.I,
 )
 _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
+# "over" after a word that denies it is a ceiling: "nothing over 100", "not over 50".
+_NOT_NEGATED = r"(?<!not )(?<!no )(?<!nothing )(?<!never )(?<!anything )"
 _AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
 CHEAP = re.compile(
     r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I
@@ -93,8 +96,15 @@ def _is_money(match: re.Match[str]) -> bool:
     return bool(match.group("sign") or match.group("after"))
 
 
+def in_digits(text: str) -> str:
+    """Numbers written in words as digits ("under a hundred": "under 100", "two hundred
+    tops": "200 tops"); ordinals and a lone "one" are left as words."""
+    return re.sub(r"\b(?:a|an)\s+(?=\d)", "", alpha2digit(text, "en"), flags=re.I)
+
+
 def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
     """The (min, max) budget a message states; (None, None) when it states none."""
+    text = in_digits(text)
     amounts = list(AMOUNT.finditer(text))
     if not amounts:
         return None, None
@@ -112,13 +122,13 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
         value = _amount(match)
         if not _is_money(match) and QUANTITY.match(after):
             continue  # "I can do 2 of them", "under 10 days": a count, not money
+        if after.startswith("+") or re.search(rf"{_NOT_NEGATED}\b(?:{_MIN})\s*$", before):
+            return value, None  # "150+", "happy to spend over 100" (not "nothing over 100")
         if re.search(rf"(?:{_AROUND})\s*$", before):
             # "Around 300": nothing above what was said, nothing far below it.
             return Decimal(round(value * Decimal("0.6"))), value
         if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"(?:{_MAX_AFTER})\b", after):
             return None, value
-        if re.search(rf"(?:{_MIN})\s*$", before):
-            return value, None
         if re.search(r"\b(costs?|is|are|was|priced?( at| of)?)\s*$", before):
             continue  # "it costs $5" states a price, not what the shopper will spend
         if _is_money(match):  # "hiking boots, $100": an amount alone is a ceiling

@@ -27,6 +27,16 @@ D = Decimal
         ("i can go up to 80", (None, D(80))),
         ("I can do 2 of them", (None, None)),
         ("delivery in under 10 days?", (None, None)),
+        # In words, in thousands, and a floor however it is said.
+        ("mens jeans under a hundred", (None, D(100))),
+        ("two hundred and fifty euros max", (None, D(250))),
+        ("less than fifty dollars", (None, D(50))),
+        ("under 2 grand", (None, D(2000))),
+        ("happy to spend over 100", (D(100), None)),
+        ("happy to spend 150+ on a massage gun", (D(150), None)),
+        ("not over 50 please", (None, D(50))),
+        ("100 percent cotton shirt", (None, None)),
+        ("one for my son, the first one", (None, None)),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(
