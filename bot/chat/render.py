@@ -108,9 +108,12 @@ def variants(product: Product, text: str) -> str:
                 else ""
             )
             status = "in stock" if variant.in_stock else "out of stock"
-            parts.append(
-                f"{variant.name}: {money(variant.price, product.currency)}{sale}, {status}"
-            )
+            if price(product) == f"{money(variant.price, product.currency)}{sale}":
+                parts.append(f"{variant.name}: {status}")  # its price was just said
+            else:
+                parts.append(
+                    f"{variant.name}: {money(variant.price, product.currency)}{sale}, {status}"
+                )
         return "; ".join(parts) + "."
     options: dict[str, list[str]] = {}
     for variant in product.variants:

@@ -117,3 +117,20 @@ def test_a_variant_named_in_the_singular_is_found_and_its_option_is_said_once() 
     assert "1000 pieces: $19.99, in stock." in said
     listed = render.answer(jigsaw, "how many pieces does it have?").text
     assert listed.count("Pieces: 500 pieces, 1000 pieces.") == 1, listed
+
+
+def test_a_named_variant_at_the_products_own_price_is_not_priced_twice() -> None:
+    shoe = product(
+        "t", "Trailhawk GTX Trail Shoe", "169.99", regular_price="199.99",
+        variants=[
+            {"id": "o10", "options": {"Color": "Olive", "Size": "10"}, "price": "169.99",
+             "regular_price": "199.99"},
+            {"id": "o11", "options": {"Color": "Olive", "Size": "11"}, "price": "169.99",
+             "regular_price": "199.99", "in_stock": False},
+        ],
+    )  # fmt: skip
+    said = render.answer(shoe, "mens 10 in stock?").text
+    assert said == (
+        "The Trailhawk GTX Trail Shoe is $169.99, down from $199.99 and in stock. "
+        "Olive / 10: in stock."
+    ), said
