@@ -207,7 +207,9 @@ def retrieve(
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest.
         matches.sort(key=lambda p: mentions(view, p, filters.exclude_terms))
     subject = [view.products[i] for i in profile.shown if i in view.products]
-    if pointed := referred(subject, text):
+    pointed = referred(subject, text)
+    beside = None if pointed else sibling(view, subject, text)
+    if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
     shown = set(profile.shown)
 
@@ -218,6 +220,8 @@ def retrieve(
         named = named_in(view, text, prefer)
     else:
         named = view.named(text, prefer=prefer)
+    if beside is not None:  # "the rinse one": that one, not the one shown
+        named = [beside] + [p for p in named if p is not beside]
     kinds = asked_kinds(without_denied(asked))  # the kinds of product the message names
     unknown: str | None = None
     closest: list[Product] = []
@@ -474,6 +478,29 @@ def referred(subject: list[Product], text: str) -> Product | None:
                     reverse=True)  # fmt: skip
     if counts[0][0] and counts[0][0] > counts[1][0]:
         return subject[counts[0][1]]
+    return None
+
+
+def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | None:
+    """The product not shown that "the X one" points at beside the one shown, by a word of its
+    title that none shown has ("what about the rinse one" after the K2 stonewash jeans: the
+    K2 rinse): of those whose titles have the word, the one sharing most title words with the
+    first shown, at least two, when no other shares as many."""
+    if not subject:
+        return None
+    base = _title_words(subject[0])
+    shown = {p.id for p in subject}
+    for match in THE_ONE.finditer(text):
+        wanted = {w for w in keywords(match.group(1)) if w not in FILLER}
+        if not wanted or any(wanted <= _title_words(p) for p in subject):
+            continue
+        ranked = sorted(
+            ((len(_title_words(p) & base), p.id) for p in view.products.values()
+             if p.id not in shown and wanted <= _title_words(p)),
+            reverse=True,
+        )  # fmt: skip
+        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return view.products[ranked[0][1]]
     return None
 
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from bot.chat.retrieve import _titled_alone, named_in, referred
+from bot.chat.retrieve import _titled_alone, named_in, referred, sibling
 from retrieval.catalog import Product, Variant
 from retrieval.hybrid import CatalogView
 
@@ -139,3 +139,17 @@ def test_a_comparison_finds_each_side_by_a_word_only_one_title_has() -> None:
     # A word two titles share picks neither: "bricknest" is not one product.
     assert _titled_alone(view, "the bricknest") == []
     assert _titled_alone(view, "the bricknest farm") == [farm]
+
+
+def test_the_one_by_a_word_no_shown_title_has_is_its_sibling_in_the_catalog() -> None:
+    # After the K2 stonewash jeans: "what about the rinse one" is the K2 rinse, not stonewash.
+    stone = product("stone", "Indigo Kanaal K2 Straight Jeans – Organic Denim, Stonewash", "119")
+    rinse = product("rinse", "Indigo Kanaal K2 Straight Jeans – Organic Denim, Rinse Wash", "119")
+    other = product("other", "Kustwerk Rinse Wash Chino", "79")
+    slim = product("slim", "Indigo Kanaal K1 Slim Jeans – Raw", "159")
+    view = CatalogView({p.id: p for p in (stone, rinse, other, slim)})
+    text = "damn. what about the rinse one in that size, and how much is that one"
+    assert sibling(view, [stone], text) is rinse
+    # A word a shown title has, or none sharing enough of its title: no sibling.
+    assert sibling(view, [stone], "is the stonewash one in stock") is None
+    assert sibling(view, [slim], "and the chino one?") is None
