@@ -31,6 +31,8 @@ _MAX = (
     r"|(?:could|can|would|will|i'?d|i'?ll)\s+(?:do|go|stretch|spend|pay)(?:\s+up)?"
     r"(?:\s+to|\s+as\s+(?:high|far|much)\s+as)?|as much as"
 )
+# A price per head before the word that caps it: "25 each max", "30 a head tops".
+_EACH = r"(?:(?:each|apiece|pp|per (?:person|head|item|piece|gift)|a (?:head|piece|person))\s+)?"
 _MAX_AFTER = r"max(?:imum)?|tops|or less|or under|at most|at the most|budget|limit|or cheaper"
 # What follows a number that counts things rather than money.
 QUANTITY = re.compile(
@@ -127,7 +129,7 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
         if re.search(rf"(?:{_AROUND})\s*$", before):
             # "Around 300": nothing above what was said, nothing far below it.
             return Decimal(round(value * Decimal("0.6"))), value
-        if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"(?:{_MAX_AFTER})\b", after):
+        if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"{_EACH}(?:{_MAX_AFTER})\b", after):
             return None, value
         if re.search(r"\b(costs?|is|are|was|priced?( at| of)?)\s*$", before):
             continue  # "it costs $5" states a price, not what the shopper will spend

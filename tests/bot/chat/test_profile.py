@@ -37,6 +37,7 @@ D = Decimal
         ("not over 50 please", (None, D(50))),
         ("100 percent cotton shirt", (None, None)),
         ("one for my son, the first one", (None, None)),
+        ("secret santa for 10 ppl, 25 each max", (None, D(25))),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(
