@@ -195,6 +195,7 @@ class CatalogView:
             {k for p in self.products.values() for k, v in p.attributes.items() if v is True}
         )
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
+        self._titled: dict[str, str] | None = None  # built on first use
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
@@ -379,6 +380,21 @@ class CatalogView:
             return mended.capitalize() if match.group()[:1].isupper() else mended
 
         return re.sub(r"[A-Za-z]+", fix, text)
+
+    def category_titled(self, word: str) -> str | None:
+        """The one category of the products whose titles have the word, when two or more do
+        ("jumper": Knitwear, where the cashmere scarf is only close in meaning)."""
+        if self._titled is None:
+            titled: dict[str, set[str]] = {}
+            counts: Counter[str] = Counter()
+            for position, title in enumerate(self.title_words):
+                category = self.products[self.order[position]].category
+                for w in set(title):
+                    titled.setdefault(w, set()).add(category)
+                    counts[w] += 1
+            self._titled = {w: next(iter(c)) for w, c in titled.items() if len(c) == 1
+                            and counts[w] >= 2 and next(iter(c))}  # fmt: skip
+        return self._titled.get(word)
 
     def category_headed(self, word: str) -> str | None:
         """The one category whose head noun the keyword is ("bike": "Bikes", not "Bike

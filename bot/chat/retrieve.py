@@ -91,6 +91,15 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
+    kinds = asked_kinds(text) if understanding.intent == "browse" and not word else []
+    if kinds and (titled := search.view.category_titled(kinds[0][-1])):
+        # The kind asked for is in the titles of one category's products only ("cashmere
+        # jumper": Knitwear), though something else is closer in meaning (a cashmere scarf).
+        if (
+            titled.casefold() not in avoid and search.view.names(kinds[0])
+            and not kind_elsewhere(search.view, text, titled)
+        ):  # fmt: skip
+            return titled, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree

@@ -9,6 +9,7 @@ import pytest
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
+from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
 from tests.bot.chat.shop import indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
@@ -58,3 +59,19 @@ async def test_a_near_miss_of_another_kind_is_not_shown_beside_the_best_match(
     shown = [p.id for p in plan.decision.products]
     assert plan.decision.action == "recommend" and shown[0] == "c1", shown
     assert {p.category for p in plan.decision.products} == {"Cat Supplies"}, shown
+
+
+def test_a_kind_only_one_categorys_titles_have_is_that_category() -> None:
+    # "cashmere jumper": the jumpers are all knitwear, though a cashmere scarf is closer in
+    # meaning; a word two categories' titles share, or one title alone, names none.
+    shop = [
+        Product(id="crew", title="Merino Crew Neck Jumper", price=89, category="Knitwear"),
+        Product(id="roll", title="Fisherman Roll Neck Jumper", price=129, category="Knitwear"),
+        Product(id="vneck", title="Cashmere V-Neck Sweater", price=179, category="Knitwear"),
+        Product(id="scarf", title="Cashmere Scarf", price=119, category="Scarves"),
+        Product(id="hat", title="Merino Rib Beanie", price=35, category="Hats"),
+    ]
+    view = CatalogView({p.id: p for p in shop})
+    assert view.category_titled("jumper") == "Knitwear"
+    assert view.category_titled("cashmere") is None  # knitwear and scarves
+    assert view.category_titled("beanie") is None  # one title only
