@@ -206,13 +206,44 @@ def dictionary() -> frozenset[str]:
     return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())
 
 
+# The same goods by their British and American names, as folded keywords: a shop's catalog
+# uses one ("sneaker"), its shoppers either ("white leather trainers").
+_REGIONAL = (
+    ("trainer", "sneaker"),
+    ("jumper", "sweater"),
+    ("trouser", "pant"),
+    ("nappy", "diaper"),
+    ("dummy", "pacifier"),
+    ("pram", "stroller"),
+    ("pushchair", "stroller"),
+    ("cot", "crib"),
+    ("torch", "flashlight"),
+    ("rucksack", "backpack"),
+    ("hob", "stovetop"),
+    ("tap", "faucet"),
+    ("duvet", "comforter"),
+    ("mobile", "cellphone"),
+    ("biscuit", "cookie"),
+    ("courgette", "zucchini"),
+    ("aubergine", "eggplant"),
+    ("jug", "pitcher"),
+    ("wellington", "rainboot"),
+    ("welly", "rainboot"),
+    ("dressing-gown", "bathrobe"),
+)
+SAME_GOODS = {a: b for a, b in _REGIONAL} | {b: a for a, b in _REGIONAL}
+
+
 def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[str]]) -> str | None:
-    """The catalog's word the shopper typed: the word itself, or the one a slip of the keyboard
+    """The catalog's word the shopper typed: the word itself, its other English name where the
+    catalog has only that (`SAME_GOODS`: "trainer", "sneaker"), or the one a slip of the keyboard
     away ("headphne", "pilow", "kettel"; two slips from eight letters); None when the catalog's
     text has no such word. A real word is not a typo, typos rarely change the first letter, and
     short words are too close to each other to guess ("bell", "belt")."""
     if word in vocabulary:
         return word
+    if (same := SAME_GOODS.get(word)) in vocabulary:
+        return same  # "trainer" where the catalog says "sneaker"
     if len(word) < 5 or word in dictionary():
         return None
     allowed = 1 if len(word) < 8 else 2

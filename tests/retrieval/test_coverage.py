@@ -64,6 +64,14 @@ def test_a_typo_of_a_catalog_word_is_that_word() -> None:
     assert spelled("rechargable", vocabulary, by_initial) == "rechargeable"
     assert spelled("muzzle", vocabulary, by_initial) is None  # not a typo of "puzzle"
     assert spelled("bell", vocabulary, by_initial) is None  # too short to guess "belt"
+    # Another English name for the same goods, where the catalog has only that one.
+    vocabulary += ["sneaker", "sweater", "jumper"]
+    by_initial = {}
+    for word in vocabulary:
+        by_initial.setdefault(word[0], []).append(word)
+    assert spelled("trainer", vocabulary, by_initial) == "sneaker"
+    assert spelled("jumper", vocabulary, by_initial) == "jumper"  # its own word first
+    assert spelled("nappy", vocabulary, by_initial) is None
 
 
 def test_the_catalogs_words_include_descriptions_and_categories() -> None:
