@@ -194,7 +194,9 @@ _FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff"
 # What the shopper has, as what a thing is for or goes with: "something to pull two kids behind
 # my bike", "tyres to fit my bike", "a case for my phone". Not what is asked for.
 OWNED = re.compile(
-    r"\b(?:for|behind|on|onto|to|fit|fits|with|in)\s+(?:my|our|his|her|their)\s+"
+    r"\b(?:(?:for|behind|on|onto|to|fit|fits|with|in)\s+(?:my|our|his|her|their)"
+    # "she already has a mat, so just the accessories": what they have, not what they want
+    r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their))\s+"
     r"((?:[\w'’-]+\s*){1,3})",
     re.I,
 )
@@ -202,7 +204,8 @@ OWNED = re.compile(
 
 def owned(text: str) -> list[str]:
     """The keywords of what the shopper says they have, a few words after "for my", "behind
-    my" and the like, up to a stop ("for my road bike, please": "road", "bike")."""
+    my", "already has a" and the like, up to a stop ("for my road bike, please": "road",
+    "bike")."""
     found = []
     for match in OWNED.finditer(text):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]

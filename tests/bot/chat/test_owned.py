@@ -45,6 +45,7 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     assert owned("a bike for my son") == ["son"]
     assert owned("I want to upgrade from my hybrid bike") == []  # what is replaced
     assert owned("my bike is too small for me now") == []  # not what a thing is for
+    assert owned("oh wait she already has a mat, so just the accessories") == ["mat"]
     view = CatalogView({p.id: p for p in SHOP})
     assert view.category_headed("bike") == "Bikes"  # not "Bike Accessories": a modifier there
     assert view.category_headed("trailer") == "Child Seats & Trailers"
