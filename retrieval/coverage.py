@@ -36,8 +36,8 @@ LEAD_IN = re.compile(
 SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
 CLAUSE = re.compile(
     r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
-    r"|in|into|onto|through|on|at|if|about|than|like|but|so|between|within|near|less|more|max|up|because|as"
-    r"|when|where|while|ideally|preferably|maybe|is|are|can|will|should)(?![\w'-])",
+    r"|in|into|onto|through|on|at|if|about|than|like|but|so|between|within|near|less|more|max|up"
+    r"|because|as|when|where|while|ideally|preferably|maybe|is|are|can|will|should)(?![\w'-])",
     re.I,
 )
 # Who a present is for, and how old: it says nothing of what it is ("a gift for my mum").

@@ -100,7 +100,7 @@ def variants(product: Product, text: str) -> str:
         v for v, score in zip(product.variants, scores, strict=True) if score == max(scores) > 0
     ]
     if named and len(named) < len(product.variants):
-        parts = []
+        parts, said = [], price(product)
         for variant in named[:3]:
             sale = (
                 f", down from {money(variant.regular_price, product.currency)}"
@@ -108,12 +108,9 @@ def variants(product: Product, text: str) -> str:
                 else ""
             )
             status = "in stock" if variant.in_stock else "out of stock"
-            if price(product) == f"{money(variant.price, product.currency)}{sale}":
-                parts.append(f"{variant.name}: {status}")  # its price was just said
-            else:
-                parts.append(
-                    f"{variant.name}: {money(variant.price, product.currency)}{sale}, {status}"
-                )
+            priced = f"{money(variant.price, product.currency)}{sale}"
+            # A variant at the product's own price: its price was just said.
+            parts.append(f"{variant.name}: {status if priced == said else f'{priced}, {status}'}")
         return "; ".join(parts) + "."
     options: dict[str, list[str]] = {}
     for variant in product.variants:

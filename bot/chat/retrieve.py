@@ -107,7 +107,7 @@ def infer_category(
             votes >= needed and nearby[0].product.category == category and category
             and not kind_elsewhere(search.view, text, category)
         ):  # fmt: skip
-            return category, bool(nearby)
+            return category, True
     return None, bool(nearby)
 
 

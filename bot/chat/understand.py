@@ -226,6 +226,10 @@ SHOP_QUESTION = re.compile(
 # other shops, food and ride apps, subscriptions ("where is my amazon package", "is netflix
 # worth it"). Carriers and payment providers, which a shop may use itself, are not in it; a
 # name the catalog or the store's policy uses is the shop's own matter (`pipeline`).
+_APPS = (
+    r"strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail|outlook|zoom"
+    r"|twitter|linkedin|reddit|pinterest|duolingo|tinder"
+)
 ELSEWHERE = re.compile(
     r"\b(amazon|ebay|etsy|aliexpress|alibaba|temu|shein|walmart|costco|home depot|ikea|argos"
     r"|tesco|sainsbury'?s|asda|wayfair|zalando|asos|primark|sephora|ulta|netflix|spotify"
@@ -233,11 +237,8 @@ ELSEWHERE = re.compile(
     r"|starbucks|airbnb|booking\.com|expedia|ryanair|coinbase|binance|ticketmaster"
     # Apps and platforms, as the shopper's own trouble: "my strava wont sync", "whatsapp keeps
     # crashing" (not "saw it on your instagram", where a shop advertises).
-    r"|(?<=my )(?:strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail"
-    r"|outlook|zoom|twitter|linkedin|reddit|pinterest|duolingo|tinder)"
-    r"|(?:strava|whatsapp|instagram|facebook|tiktok|snapchat|youtube|gmail|hotmail|outlook|zoom"
-    r"|twitter|linkedin|reddit|pinterest|duolingo|tinder)(?= (app|account|won'?t|wont|keeps"
-    r"|isn'?t|is not|doesn'?t|does not|stopped|crashe[sd]|algorithm))"
+    rf"|(?<=my )(?:{_APPS})|(?:{_APPS})(?= (app|account|won'?t|wont|keeps|isn'?t|is not"
+    r"|doesn'?t|does not|stopped|crashe[sd]|algorithm))"
     # Names that are also everyday words only with what makes them the business.
     r"|steam(?= (store|sale|summer sale|winter sale|account|wallet|library|deck|games?\b"
     r"|gift card))|best ?buy(?= (store|order|website|app|account))"
