@@ -78,6 +78,19 @@ class Shop:
         self.page.locator(f"{WIDGET} textarea").fill(text)
         self.page.locator(f"{WIDGET} textarea").press("Enter")
 
+    def stop_at_first_words(self) -> None:
+        """Press Stop the moment the next answer shows its first words, inside the page: a
+        round trip from the test to press it could come after a short answer has ended."""
+        self.page.evaluate(
+            f"""(() => {{ const root = document.querySelector('{WIDGET}').shadowRoot;
+                const watch = new MutationObserver(() => {{
+                  const stop = root.querySelector('button.stop');
+                  if (root.querySelector('.msg.assistant[data-state=streaming]')
+                      && stop && !stop.hidden) {{ watch.disconnect(); stop.click(); }}
+                }});
+                watch.observe(root, {{subtree: true, childList: true, attributes: true}}); }})()"""
+        )
+
     def answers(self, state: str = "done") -> Any:
         return self.page.locator(f"{WIDGET} .msg.assistant[data-state='{state}']")
 

@@ -91,11 +91,10 @@ def test_widget_reload_mid_answer_shows_every_message_once(shop: Shop) -> None:
 def test_widget_stop_ends_the_answer_and_the_log_says_so(shop: Shop, service: Service) -> None:
     shop.visit()
     shop.open()
-    shop.send(QUESTION)
-    shop.answers("streaming").first.wait_for()  # accepted: the answer is being written
     stop = shop.page.locator(f"{WIDGET} button.stop")
-    assert stop.is_visible()
-    stop.click()
+    assert stop.is_hidden()  # nothing is being written
+    shop.stop_at_first_words()
+    shop.send(QUESTION)
     shop.answers("error").first.wait_for()
     assert shop.answers("error").first.locator(".body").text_content() == "Stopped."
     assert stop.is_hidden()
