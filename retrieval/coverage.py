@@ -87,13 +87,16 @@ DOING = frozenset(
     " enjoying".split()
 )
 SUBJECTS = frozenset("i i'm im she he we they it".split())
+PEOPLE = frozenset("he she they we".split())  # someone the shopper speaks of, or with
+WANTING = frozenset("need needs want wants would wanna".split())  # "she needs a coat": a kind
 ARTICLES = frozenset("a an the my your his her our their some this that".split())
 
 
 def _clause(piece: str) -> bool:
     """Whether an opening phrase tells the shopper's situation rather than naming a kind: it
     starts with what they are doing, has a subject after its first word ("wait she already
-    has a mat") or an article after a verb in -ing ("hate holding a bottle")."""
+    has a mat"), opens with who does something other than want ("he basically lives in
+    jumpers") or has an article after a verb in -ing ("hate holding a bottle")."""
     raw = [w for w in re.findall(r"[a-z][a-z'’-]*", piece.lower()) if w not in FILLER]
     content = [i for i, w in enumerate(raw) if w not in STOP_WORDS]
     if not content:
@@ -101,6 +104,8 @@ def _clause(piece: str) -> bool:
     first = content[0]
     if raw[first] in DOING or any(w in SUBJECTS for w in raw[first + 1 :]):
         return True
+    if len(raw) > 1 and raw[0] in PEOPLE and raw[1] not in WANTING:
+        return True  # "he basically lives in jumpers", "she loves hiking": who they are
     return any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first)
 
 
@@ -125,11 +130,22 @@ def asked_kinds(text: str) -> list[list[str]]:
         if CLAUSE.fullmatch(piece.strip()):
             break  # what follows says what the thing is for, or who it is for
         words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
-            w for w in keywords(piece) if w not in FILLER and len(w) > 1 and w not in SIZES
+            w
+            for w in keywords(piece)
+            if w not in FILLER and len(w) > 1 and w not in SIZES and w not in PEOPLE
         ]
-        if words and not _clause(piece):
+        if words and not _clause(piece) and _may_name(words[-1]):
             phrases.append(words)
     return phrases
+
+
+@functools.cache
+def _may_name(word: str) -> bool:
+    """Whether a phrase's last word can be the kind it names: not a word that is only ever an
+    adverb or an adjective ("i overpronate badly", "do they come up big"). (Verbs stay: the
+    lexicon reads "bar" and "top" as verbs only.)"""
+    readings = set(getAllLemmas(word))
+    return not readings or bool(readings & {"NOUN", "VERB", "PROPN"})
 
 
 # Sports and pastimes before a kind name what it is made for, which its text says: a word in

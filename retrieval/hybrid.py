@@ -396,6 +396,19 @@ class CatalogView:
                             and counts[w] >= 2 and next(iter(c))}  # fmt: skip
         return self._titled.get(word)
 
+    def category_of(self, word: str) -> str | None:
+        """The one category a word names products of: `category_titled`, else the category of
+        all the products (two or more) the word names by title, category, type or tag ("coat":
+        the jackets, tagged or typed "Coats & Jackets", though only an overcoat's title has
+        it)."""
+        if titled := self.category_titled(word):
+            return titled
+        positions = self.named_by.get(word)
+        if positions is None or len(positions) < 2:
+            return None
+        categories = {self.products[self.order[i]].category for i in positions.tolist()}
+        return categories.pop() or None if len(categories) == 1 else None
+
     def category_headed(self, word: str) -> str | None:
         """The one category whose head noun the keyword is ("bike": "Bikes", not "Bike
         Accessories"), if one."""

@@ -19,6 +19,7 @@ from typing import Any
 from bot.chat.pipeline import ChatService, Plan
 from bot.chat.profile import ShopperProfile
 from bot.config import Settings
+from bot.eval.metrics import fits
 from bot.eval.run import load_cases
 from bot.log.store import DialogueLog
 from bot.prepare import open_index
@@ -57,6 +58,16 @@ def said_missing(plan: Plan) -> bool:
     return d.action == "not_found" or not (d.products or d.over_budget)
 
 
+def fit(plan: Plan, expect: dict[str, Any]) -> bool:
+    """Every card the turn shows fits the label's budget, category and stock (as `salesbot eval`
+    counts fit violations; products labelled "over your budget" or "closest match" fit)."""
+    d = plan.decision
+    if d.action == "not_found" or not d.products:
+        return True
+    shown = {p.id: p for p in d.products}
+    return all(fits({"id": i}, expect, shown) for i in shown)
+
+
 def report(rows: list[Row], verbose: bool) -> None:
     expect = [(t, p, t.get("expect", {})) for t, p in rows]
     off = [(t, p) for t, p, e in expect if e.get("off_topic")]
@@ -71,6 +82,9 @@ def report(rows: list[Row], verbose: bool) -> None:
     # Turns about products the catalog has, answered as if it had none.
     denied = [(t, p) for t, p, e in expect
               if e.get("gold") and p.decision.action in ("not_found", "off_topic")]  # fmt: skip
+    bounded = [(t, p, e) for t, p, e in expect
+               if {"max_price", "min_price", "category", "in_stock"} & set(e)]  # fmt: skip
+    unfit = [(t, p) for t, p, e in bounded if not fit(p, e)]
     print(
         f"turns {len(rows)}  off-topic handled {rate(handled):.4f} ({len(off)})"
         f"  false off-topic {len(wrongly_off)}/{len(rows) - len(off)}"
@@ -81,6 +95,7 @@ def report(rows: list[Row], verbose: bool) -> None:
         f"  carried but denied {len(denied)}/{len(gold)}"
         f"  hit@1 {rate([cards(p)[:1] in ([g] for g in e['gold']) for _, p, e in gold]):.4f}"
         f" hit@5 {rate([bool(set(cards(p)[:5]) & set(e['gold'])) for _, p, e in gold]):.4f}"
+        f"  fit violations {len(unfit)}/{len(bounded)}"
     )
     if not verbose:
         return
@@ -103,6 +118,8 @@ def report(rows: list[Row], verbose: bool) -> None:
     for t, p, e in gold:
         if cards(p)[:1] not in ([g] for g in e["gold"]):
             print("  HIT@1     ", e["gold"], "->", cards(p)[:3], p.decision.action, "|", t["text"])
+    for t, p in unfit:
+        print("  UNFIT     ", [q.id for q in p.decision.products][:4], "|", t["text"])
     for t, p in labelled:
         if p.intent != t["intent"]:
             print("  INTENT    ", t["intent"], "->", p.intent, "|", t["text"])

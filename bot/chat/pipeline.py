@@ -33,6 +33,7 @@ from bot.chat.understand import (
     POINTED,
     IntentClassifier,
     Understanding,
+    about_one,
     elsewhere,
     errand,
     gate,
@@ -230,6 +231,13 @@ class ChatService:
             other=other,
             errand=away,
             text=text,
+        )
+        understanding = about_one(
+            understanding,
+            text,
+            named=bool(found.named),
+            pointed=found.pointed is not None,
+            alone=len(last) == 1,
         )
         if understanding.intent not in PRODUCT_INTENTS:
             # What a message rules out is kept only when it turns out to be shopping.

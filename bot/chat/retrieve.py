@@ -100,6 +100,16 @@ def infer_category(
             and not kind_elsewhere(search.view, text, titled)
         ):  # fmt: skip
             return titled, bool(nearby)
+    if understanding.intent == "browse" and (of_kind := kind_category(search.view, text, avoid)):
+        # Every word of the message that names a kind of product names one category's ("he
+        # basically lives in jumpers, 100 euro max", "a really warm coat", "mens jeans under a
+        # hundred"), though something else is closer in meaning (a lined winter boot). With
+        # nothing close in meaning, only a kind its titles name is surely the shop's (not
+        # "wallets" in a taxonomy path "Handbags, Wallets & Cases" over two handbags).
+        if not kind_elsewhere(search.view, text, of_kind) and (
+            nearby or kind_category(search.view, text, avoid, titled=True) == of_kind
+        ):
+            return of_kind, True
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
@@ -111,17 +121,52 @@ def infer_category(
     return None, bool(nearby)
 
 
+SPLIT_WORD = re.compile(r"(?<![\w'’-])([a-z])[ -]([a-z]{3,})\b", re.I)
+
+
+def kind_category(
+    view: CatalogView, text: str, avoid: frozenset[str], *, titled: bool = False
+) -> str | None:
+    """The category that all the message's words naming kinds of product name
+    (`CatalogView.category_of`), when they name one and the catalog has every word of the
+    kinds it asks for; not a word that only describes ("waterproof"), one it denies, or what
+    the shopper has (`avoid`). `titled`: by the words of titles only."""
+    # "t shirt", "e bike": the catalog's "t-shirt", "e-bike", not a shirt or a bike.
+    text = SPLIT_WORD.sub(
+        lambda m: joined if (joined := f"{m[1]}-{m[2]}".lower()) in view.named_by else m[0], text
+    )
+    found = set()
+    for word in dict.fromkeys(keywords(without_denied(text))):
+        if word in FILLER or word.isdigit() or names_a_kind(word) is False:
+            continue
+        named_by = view.category_titled if titled else view.category_of
+        category = named_by(view.spelled(word) or word)
+        if category and category.casefold() not in avoid:
+            found.add(category)
+    if len(found) != 1:
+        return None
+    # A kind with a word no product has is another kind ("tandem bike", "ski goggles").
+    if not all(view.spelled(w) for kind in asked_kinds(without_denied(text)) for w in kind):
+        return None
+    return found.pop()
+
+
 def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
     """Whether a product outside `category` is named by every word of a kind the message asks
     for, of two words or more ("soft toy" in a plush bunny's tags, while the nearest are baby
     books): the kind is not the category's alone. Named: by its title, category, type or tags
     (`CatalogView.named_by`), not by a description, which also names what a product fits ("a
-    tyre for your mountain bike")."""
+    tyre for your mountain bike"), nor, where products of the category have it too, tags alone."""
     for kind in asked_kinds(text):
         if len(kind) < 2 or not all(word in view.named_by for word in kind):
             continue
         having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
-        if any(view.products[view.order[i]].category != category for i in having):
+        outside = [i for i in having if view.products[view.order[i]].category != category]
+        # Where the category has the kind too, only a title outside it says so: a belt tagged
+        # "men, jeans" is no pair of men's jeans.
+        if outside and (
+            len(outside) == len(having) or any(kind[-1] in view.title_words[i] for i in outside)
+        ):
             return True
     return False
 
@@ -192,6 +237,14 @@ def retrieve(
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
     title_ids = {p.id for p in by_title}
     hits = search.search(text, vector, filters, k, named=title_ids)
+    if (
+        not hits and category and understanding.intent == "browse"
+        and category == kind_category(view, asked, has)
+    ):  # fmt: skip
+        # The message names the kind, which the shop has, though none of it that passes the
+        # filters is close in meaning to all its words ("he basically lives in jumpers, 100
+        # max, in stock pls"): those that pass, the closest first.
+        hits = search.search(text, vector, filters, k, named=title_ids, floor=0.0)
     if filters.exclude_terms and hits:
         # What was ruled out was the best match ("a lip balm without beeswax", and the only
         # lip balm has beeswax): the others shown must be of its kind, not whatever is next.

@@ -419,7 +419,12 @@ POINTED = re.compile(r"\bthe (?:[\w-]+ ){1,2}(?:one|ones|model|version|option|pa
 COMPARISON = re.compile(
     r"\bdiff?e?re?n[cs]es?\b|\bdiffers?\b|\bdifferent (from|than|to)\b|\bvs\b|\bversus\b"
     r"|\bcompared? (to|with)\b|\bbetter than\b"
-    r"|\bwhich (one )?is better\b",
+    # "which is cheaper", "which ones lighter?", "which one's warmer": a comparative after
+    # "which", of the few words shoppers weigh products by.
+    r"|\bwhich( ones?| one'?s| one’s)?( is| are)? (the )?(better|worse|cheaper|dearer|pricier"
+    r"|lighter|heavier|bigger|smaller|larger|warmer|cooler|longer|shorter|softer|harder|stronger"
+    r"|faster|quieter|louder|thicker|thinner|wider|narrower|sturdier|easier|safer|newer|comfier"
+    r"|roomier|tougher|brighter|more|less)\b",
     re.I,
 )
 # Stock as a condition on what is shown, not a question about one product ("it has to be in
@@ -436,6 +441,31 @@ WHAT_ABOUT = re.compile(r"^\W*((and|so|ok|okay|hmm)\W+)?(what|how) about (the|th
 # A definite reference: the question is about one product the shopper has in mind ("what spf is
 # the tinted one", "is it waterproof?"), even when its name was not recognised.
 DEFINITE = re.compile(r"\b(the|it|its|it's|they|them|this|these|those|one)\b", re.I)
+# A question put to a product, opening the message or a clause of it (not one put to the shop:
+# "do you also sell ...", "is there ..."): "will the k1 jeans shrink?", "roll top backpack,
+# does a 16 inch laptop fit in it", "spree runners - normally a 41, what size should i order",
+# "im about 180 lbs which one should i get".
+ON_IT = re.compile(
+    r"(?:^|[,.;:!?–—-]\s*)(will|would|does|do|is|are|can|could|should|has|how|what size"
+    r"|which size|what'?s in|what is in|what comes with)\b(?! (you|u|ya|yall|y'all|there)\b)"
+    r"|\bwhich (one|size|pair) (should|do|would|will)\b",
+    re.I,
+)
+# ... not asking for other products: "do they come in anything cheaper?", "is there a bigger
+# one?", "can you suggest something similar?".
+MORE_OF = re.compile(
+    r"\b(any|anything|something|other|others|similar|alternatives?|else|instead|another"
+    r"|recommend|suggest|show me|options|cheaper|more affordable|less expensive|bigger|smaller)\b",
+    re.I,
+)
+# The product itself, not the kind: "can i wear them in the rain", "does this one fold".
+IT = re.compile(r"\b(it|its|it's|they|them|these|those|this)\b|\bthat (one|pair|model)\b", re.I)
+# Asking whether it is there to buy: "do u have navy in L", "do you still have it in a 42".
+STOCK_ASKED = re.compile(
+    r"\b(do|did) (you|u|ya) (still )?(have|stock|carry|got)\b|\b(have|got) (you|u) (still )?"
+    r"got\b|\bin stock\b|\bavailable\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -691,6 +721,24 @@ def gate(
     if not relevant and off >= bar:
         return replace(understanding, intent="off_topic")
     return understanding
+
+
+def about_one(
+    understanding: Understanding, text: str, *, named: bool, pointed: bool, alone: bool
+) -> Understanding:
+    """A question put to one product that the classifier took for browsing: "will the k1 jeans
+    shrink?" (`named` by its title), "is the altus one ok for a wide forefoot" (`pointed` at
+    among those just shown), "do they come up big or small?" (`alone`: the one product just
+    shown, said as it or they). It is answered from that product's own text, not with more
+    products; a question whether it is there to buy is about its price and stock."""
+    if understanding.intent != "browse" or understanding.injection or any(parse_budget(text)):
+        return understanding
+    if not ON_IT.search(text) or MORE_OF.search(text):
+        return understanding
+    if not (named or pointed or (alone and IT.search(text))):
+        return understanding
+    asked_stock = STOCK_ASKED.search(text) or PRICE_OR_STOCK.search(text)
+    return replace(understanding, intent="price_stock" if asked_stock else "product_question")
 
 
 def either(text: str, named: Sequence[Product]) -> bool:

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.chat.profile import ShopperProfile
+from bot.chat.retrieve import kind_category
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import indexed
+from tests.bot.chat.shop import ids, indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
 
 PETS = [
@@ -75,3 +76,60 @@ def test_a_kind_only_one_categorys_titles_have_is_that_category() -> None:
     assert view.category_titled("jumper") == "Knitwear"
     assert view.category_titled("cashmere") is None  # knitwear and scarves
     assert view.category_titled("beanie") is None  # one title only
+
+
+COATS = "Apparel & Accessories > Clothing > Outerwear > Coats & Jackets"
+CLOTHES = [
+    Product(id="parka", title="Fjell Down Parka Women", price=369, category="Jackets",
+            description="700 fill power down, hip length, for the coldest days.",
+            attributes={"Product Category": COATS}),
+    Product(id="overcoat", title="Wadden Wool Overcoat Men", price=289, category="Jackets",
+            description="80% wool, single-breasted.", attributes={"Product Category": COATS}),
+    Product(id="waxed", title="Deich Waxed Cotton Jacket Women", price=229, category="Jackets",
+            description="British wax, corduroy collar.", attributes={"Product Category": COATS}),
+    Product(id="boot", title="Alm Lined Winter Boot Women", price=169, category="Boots",
+            description="Warm lambskin lining for freezing winter days, grippy sole."),
+    Product(id="chelsea", title="Chelsea Boot Men", price=199, category="Boots",
+            description="Brown suede, Goodyear welted."),
+    Product(id="crew", title="Merino Crew Neck Jumper Men", price=89, category="Knitwear",
+            description="Extra fine merino, warm and light."),
+    Product(id="roll", title="Fisherman Roll Neck Jumper", price=129, category="Knitwear",
+            description="Chunky wool for cold days."),
+    Product(id="tee", title="Essential Tee 3-Pack Men", price=49, category="T-Shirts",
+            description="Organic cotton."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my wife is always freezing in winter, want to get her a really warm coat", "Jackets"),
+        ("bday present for my bf, he basically lives in jumpers. 150 max", "Knitwear"),
+    ],
+)
+async def test_words_naming_one_category_keep_what_is_shown_to_it(
+    tmp_path: Path, log: DialogueLog, text: str, category: str
+) -> None:
+    # The parka is tagged a coat by the export's taxonomy though no title but the overcoat's
+    # says "coat"; a lined winter boot is as close in meaning to a warm coat.
+    view = CatalogView({p.id: p for p in CLOTHES})
+    assert view.category_of("coat") == "Jackets"
+    assert view.category_of("warm") is None  # said by boots and knitwear
+    with indexed(tmp_path, CLOTHES) as catalog:
+        plan = await service(ScriptedEngine(["sure"]), catalog, log).plan(text, ShopperProfile())
+    assert plan.decision.action == "recommend"
+    assert {p.category for p in plan.decision.products} == {category}, ids(plan)
+    assert plan.profile.category == category
+
+
+def test_the_category_of_the_kinds_asked_for_is_one_or_none() -> None:
+    view = CatalogView({p.id: p for p in CLOTHES})
+    assert kind_category(view, "a really warm coat for my wife", frozenset()) == "Jackets"
+    assert kind_category(view, "mens jumper, 100 max", frozenset()) == "Knitwear"
+    assert kind_category(view, "a warm jumper or a coat", frozenset()) is None  # two kinds
+    assert kind_category(view, "a fur coat", frozenset()) is None  # no product says fur
+    assert kind_category(view, "a jumper, not a coat", frozenset()) == "Knitwear"  # denied
+    # What the shopper has is not asked for.
+    assert kind_category(view, "a jumper to wear under my coat", frozenset({"jackets"})) == (
+        "Knitwear"
+    )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.chat.understand import Understanding, refine
+from bot.chat.understand import Understanding, about_one, refine
 from retrieval.catalog import Product
 
 TENT = Product(id="t1", title="Tarnhaven Firefly 2 Tent", price=Decimal("199"), category="Tents")
@@ -105,3 +105,67 @@ def test_one_of_those_shown_pointed_at_by_a_word_is_a_question_about_it() -> Non
     assert said("greeting", "is the blue pair any good", [], discussed=True) == "product_question"
     # Nothing shown yet: nothing to point at.
     assert said("off_topic", text, []) == "off_topic"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which ones lighter? he'd want to throw it in his bag",
+        "fleece lined or the merino one, which is cheaper",
+        "which one's warmer",
+    ],
+)
+def test_which_and_a_comparative_weighs_the_products_shown(text: str) -> None:
+    assert said("browse", text, [], discussed=True) == "compare"
+    assert said("browse", text, [TENT, PAD]) == "compare"
+    # Nothing shown and nothing named: nothing to weigh.
+    assert said("browse", text, []) == "browse"
+
+
+def about(text: str, *, named: bool = False, pointed: bool = False, alone: bool = False) -> str:
+    guess = Understanding("browse", 0.5)
+    return about_one(guess, text, named=named, pointed=pointed, alone=alone).intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will the firefly shrink in the wash?",
+        "drift pad - does a 2 metre sleeper fit on it",
+        "firefly tent, how heavy is it packed",
+        "normally a size 9, what size should i order",
+        "im about 180 lbs which one should i get",
+    ],
+)
+def test_a_question_put_to_one_product_is_a_question_about_it(text: str) -> None:
+    assert about(text, named=True) == "product_question"
+    assert about(text, pointed=True) == "product_question"
+    # About no product in particular: browsing, as the classifier said.
+    assert about(text) == "browse"
+
+
+def test_a_question_about_the_one_product_shown_says_it_or_they() -> None:
+    assert about("do they come up big or small? normally im a 43", alone=True) == (
+        "product_question"
+    )
+    assert about("can i wear them in the rain", alone=True) == "product_question"
+    # "the" is no pointer: "what size tent for the 4 of us" asks for tents.
+    assert about("what size tent do i need for the 4 of us", alone=True) == "browse"
+    # Whether it can be bought: its price and stock.
+    assert about("is it available in a 42?", alone=True) == "price_stock"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you also sell cycling shoes for it",  # put to the shop
+        "is there a bigger one",
+        "does it come in anything cheaper?",
+        "can you suggest something similar?",
+        "will it do under 50",  # a budget: shopping
+        "looking at tents for my son, he camps 3x a year and is always cold",  # no question
+        "I'd like a kettlebell. did crossfit for years so 16 or 20 kg",  # "did": no question
+    ],
+)
+def test_asking_for_other_products_is_still_browsing(text: str) -> None:
+    assert about(text, named=True, pointed=True, alone=True) == "browse"
