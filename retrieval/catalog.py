@@ -1,9 +1,12 @@
 """The catalog's product record: the one shape every part of the service agrees on."""
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from retrieval.text import words
 
 Scalar = str | int | float | bool
 Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -38,6 +41,31 @@ class Variant(BaseModel):
     @property
     def on_sale(self) -> bool:
         return self.regular_price is not None and self.regular_price > self.price
+
+    def named_in(self, text: str) -> int:
+        """How many of this variant's options the text names ("the blue one in M" names two of
+        M / Blue); one- and two-letter sizes count only as written ("M", not "m")."""
+        return sum(_names_value(value, text) for value in self.options.values())
+
+
+def _names_value(value: str, text: str) -> bool:
+    if len(value) <= 2:
+        return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+    if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None:
+        return True
+    if measure := MEASURE.fullmatch(value.strip()):
+        # "and the 25s?", "the 25lb ones": a weight or size by its number, the unit left out.
+        number, unit = re.escape(measure[1]), re.escape(measure[2])
+        said = rf"(?<![\w.]){number}(\s*{unit}s?|s|'s|’s)(?![\w])"
+        if re.search(said, text, re.IGNORECASE):
+            return True
+    # "the 1000 piece one" names "1000 pieces": the same words, plurals folded.
+    spoken = words(text)
+    wanted = words(value)
+    return any(spoken[i : i + len(wanted)] == wanted for i in range(len(spoken)))
+
+
+MEASURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]{1,6}\.?)", re.I)  # "25 lb", "1.5kg", "500 ml"
 
 
 class Product(BaseModel):

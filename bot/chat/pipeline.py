@@ -232,12 +232,15 @@ class ChatService:
             errand=away,
             text=text,
         )
+        # The product the message is about among those just shown, if one.
+        target = found.pointed or (last[0] if len(last) == 1 else None)
         understanding = about_one(
             understanding,
             text,
             named=bool(found.named),
             pointed=found.pointed is not None,
             alone=len(last) == 1,
+            optioned=target is not None and any(v.named_in(text) for v in target.variants),
         )
         if understanding.intent not in PRODUCT_INTENTS:
             # What a message rules out is kept only when it turns out to be shopping.

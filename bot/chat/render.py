@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
-from retrieval.catalog import Product, Variant, money
-from retrieval.text import keywords, words
+from retrieval.catalog import Product, money
+from retrieval.text import keywords
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def answer(product: Product, text: str) -> Rendered:
 def variants(product: Product, text: str) -> str:
     """What the shopper can pick: the variant they name, with its own price and stock, or the
     options there are and which are available."""
-    scores = [_named_options(v, text) for v in product.variants]
+    scores = [v.named_in(text) for v in product.variants]
     named = [
         v for v, score in zip(product.variants, scores, strict=True) if score == max(scores) > 0
     ]
@@ -122,23 +122,6 @@ def variants(product: Product, text: str) -> str:
     if out and len(out) < len(product.variants):
         said += f" Out of stock: {', '.join(out[:6])}."
     return said
-
-
-def _named_options(variant: Variant, text: str) -> int:
-    """How many of this variant's options the text names ("the blue one in M" names two of
-    M / Blue); one- and two-letter sizes count only as written ("M", not "m")."""
-    return sum(_mentions(value, text) for value in variant.options.values())
-
-
-def _mentions(value: str, text: str) -> bool:
-    if len(value) <= 2:
-        return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
-    if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None:
-        return True
-    # "the 1000 piece one" names "1000 pieces": the same words, plurals folded.
-    said = words(text)
-    wanted = words(value)
-    return any(said[i : i + len(wanted)] == wanted for i in range(len(said)))
 
 
 def compare(products: Sequence[Product]) -> Rendered:

@@ -100,16 +100,22 @@ def infer_category(
             and not kind_elsewhere(search.view, text, titled)
         ):  # fmt: skip
             return titled, bool(nearby)
-    if understanding.intent == "browse" and (of_kind := kind_category(search.view, text, avoid)):
+    pointing = ONE_OF_THEM.search(text) is not None  # "the one that comes with little pots"
+    if (
+        understanding.intent == "browse" and not pointing
+        and (of_kind := kind_category(search.view, text, avoid))
+    ):  # fmt: skip
         # Every word of the message that names a kind of product names one category's ("he
         # basically lives in jumpers, 100 euro max", "a really warm coat", "mens jeans under a
         # hundred"), though something else is closer in meaning (a lined winter boot). With
         # nothing close in meaning, only a kind its titles name is surely the shop's (not
         # "wallets" in a taxonomy path "Handbags, Wallets & Cases" over two handbags).
+        # (A word is no sign the message is for the shop at all: "can you reserve two seats
+        # at the cinema" in a shop with child seats. Only meaning is, for the topic gate.)
         if not kind_elsewhere(search.view, text, of_kind) and (
             nearby or kind_category(search.view, text, avoid, titled=True) == of_kind
         ):
-            return of_kind, True
+            return of_kind, bool(nearby)
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
@@ -491,6 +497,8 @@ def switch_category(
 
 # "The cheaper one", "the big one", "the cordless one": one of the products just shown, picked by
 # price, by size, or by a word only its own text has.
+# Pointing at one product, of those shown: its words describe that one, not a kind asked for.
+ONE_OF_THEM = re.compile(r"\b(the|that|this)( [\w-]+){0,2} ones?\b", re.I)
 THE_ONE = re.compile(r"\bthe ([\w-]+(?: [\w-]+)?) (?:one|model|version|option)\b", re.I)
 THE_MOST = re.compile(
     r"\bthe (cheaper|cheapest|pricier|priciest|dearer|more expensive|most expensive|bigger|biggest"
@@ -540,6 +548,11 @@ def referred(subject: list[Product], text: str) -> Product | None:
                     reverse=True)  # fmt: skip
     if counts[0][0] and counts[0][0] > counts[1][0]:
         return subject[counts[0][1]]
+    # "do u have navy in L": the one sold in the options the message names, when no other is.
+    options = [max((v.named_in(text) for v in p.variants), default=0) for p in subject]
+    named = sorted(((said, i) for i, said in enumerate(options)), reverse=True)
+    if named[0][0] and named[0][0] > named[1][0]:
+        return subject[named[0][1]]
     return None
 
 

@@ -57,7 +57,7 @@ HUMAN = re.compile(
     r"(person|people|agent|someone|somebody|manager|rep|staff|team|support"
     r"|customer (service|support|care|services))\b"
     r"|\b(connect|transfer|put) me\b.{0,30}"
-    r"\b(agent|someone|somebody|staff|support|service|person)\b"
+    r"\b(agent|someone|somebody|staff|support|service|person|manager|supervisor)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b"
     r"|\b(someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)\b"
     # A price only a person can give, or a person asked to get in touch.
@@ -119,6 +119,9 @@ ANGER = re.compile(
 )
 # Shouted punctuation is anger only without words of thanks or praise ("that really helped!!").
 SHOUTED = re.compile(r"!!|\?!|!\?")
+# Asked twice over: a problem told in exasperation ("you charged my visa twice??"), not a calm
+# question about it.
+EXASPERATED = re.compile(r"\?\?")
 PLEASED = re.compile(
     r"\b(thanks?|thank you|thx|ty|cheers|great|love|loved|awesome|amazing|perfect|helped|helpful"
     r"|brilliant|excellent|wonderful|fantastic|happy|glad|yay|wow)\b",
@@ -136,14 +139,18 @@ PROBLEM = re.compile(
     r"|(box|package|parcel|seal|packaging) (was |is |had been |came )?(open|ripped open)"
     r"|smashed|shattered|crushed|dented|scratched|stained|chipped|mouldy|moldy|rotten"
     r"|incomplete)\b"
-    r"|\b(leaked|leaks|fell apart|falling apart|stopped working|broke after|smells? like"
+    r"|\bstopped (working|charging|turning on|switching on|holding (a )?charge|heating|pairing"
+    r"|connecting)\b"
+    r"|\b(leaked|leaks|fell apart|falling apart|broke after|smells? like"
     r"|burst after|(has|had|it|just) burst|i (want|need|demand) (a|my) refund"
     r"|soaked through|ruined)\b|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not|isn'?t"
     r"|is not) (connect|work|working|turn on|switch on|charge|charging|pair|power on"
     r"|(open|close|start|heat|light)(?=\s*(?:$|[.,!?;]|any ?more|properly|at all|again)))\b"
     r"|\b(hasn'?t|has not|haven'?t|have not|never|still not) (arrived|come|came|shown up"
-    r"|turned up|been delivered|been refunded)\b|\bnever (arrives|comes)\b|\bdelivered but\b"
-    r"|\b(charged|billed) (me |my card |us )?(twice|two times|double)\b|\bdouble[- ]charged\b"
+    r"|turned up|been delivered|been refunded)\b|\bnever (arrives|comes)\b"
+    r"|\bdelivered( [a-z]+){0,2},? but\b"  # "says delivered yesterday but it's not here"
+    r"|\b(charged|billed) (me |us |my ([a-z]+ ){1,2})?(twice|two times|double)\b"
+    r"|\bdouble[- ]charged\b"
     r"|\b(sent|gave) (me |us )?(the |a |an )?wrong\b|\bordered\b.{1,40}\b(got|sent|received)"
     r"\b.{0,12}\b(a|an|the|one)\b|\bhow (do|can) i (reset|fix|repair)\b"
     r"|\b(want|get|need) my money back\b|\bstill (no|not had|not got|haven'?t had|haven'?t got"
@@ -557,7 +564,7 @@ class IntentClassifier:
         if WRITING.search(text):
             return Understanding("off_topic", 1.0, injection, angry, off_topic=1.0, own=own)
         if PROBLEM.search(text):
-            told = angry or not ASKED.search(text)
+            told = angry or not ASKED.search(text) or EXASPERATED.search(text) is not None
             said: Intent = "complaint" if told else "support"
             named_things = () if told or OWN.search(text) else tuple(things(text))
             if named_things:
@@ -566,7 +573,8 @@ class IntentClassifier:
                 return Understanding(said, 0.99, injection, angry, own=True, fixing=named_things)
             return Understanding(said, 1.0, injection, angry, own=True)
         if request:
-            return Understanding("support", 1.0, injection, angry, own=True)
+            said = "complaint" if angry else "support"  # "cancel my order, this is a joke"
+            return Understanding(said, 1.0, injection, angry, own=True)
         if SHOP_QUESTION.search(text) and not (own or angry):
             return Understanding("support", 0.99, injection, angry)
         if GREETING.fullmatch(text) or THANKS.fullmatch(text):
@@ -580,8 +588,8 @@ class IntentClassifier:
         best = int(np.argmax(probabilities))
         intent: Intent = self.model.classes_[best]
         off = self.off_topic(vector)
-        if angry and intent not in ("support", "human"):
-            intent = "complaint"
+        if angry and intent != "human":
+            intent = "complaint"  # "this is ridiculous, nobody has answered my emails"
         goods = goods_phrase(text)
         return Understanding(
             intent, float(probabilities[best]), injection, angry, off, own, goods=goods
@@ -724,21 +732,35 @@ def gate(
 
 
 def about_one(
-    understanding: Understanding, text: str, *, named: bool, pointed: bool, alone: bool
+    understanding: Understanding,
+    text: str,
+    *,
+    named: bool,
+    pointed: bool,
+    alone: bool,
+    optioned: bool = False,
 ) -> Understanding:
     """A question put to one product that the classifier took for browsing: "will the k1 jeans
     shrink?" (`named` by its title), "is the altus one ok for a wide forefoot" (`pointed` at
     among those just shown), "do they come up big or small?" (`alone`: the one product just
     shown, said as it or they). It is answered from that product's own text, not with more
-    products; a question whether it is there to buy is about its price and stock."""
-    if understanding.intent != "browse" or understanding.injection or any(parse_budget(text)):
+    products; a question whether it is there to buy is about its price and stock, as is a
+    short question naming options it is sold in (`optioned`: "do u have navy in L", "and the
+    25s?")."""
+    if understanding.injection or any(parse_budget(text)) or MORE_OF.search(text):
         return understanding
-    if not ON_IT.search(text) or MORE_OF.search(text):
-        return understanding
-    if not (named or pointed or (alone and IT.search(text))):
-        return understanding
-    asked_stock = STOCK_ASKED.search(text) or PRICE_OR_STOCK.search(text)
-    return replace(understanding, intent="price_stock" if asked_stock else "product_question")
+    if (
+        understanding.intent == "browse" and ON_IT.search(text)
+        and (named or pointed or (alone and IT.search(text)))
+    ):  # fmt: skip
+        asked_stock = STOCK_ASKED.search(text) or PRICE_OR_STOCK.search(text)
+        return replace(understanding, intent="price_stock" if asked_stock else "product_question")
+    if (
+        optioned and understanding.intent in ("browse", "greeting")
+        and (STOCK_ASKED.search(text) or "?" in text or len(keywords(text)) <= 4)
+    ):  # fmt: skip
+        return replace(understanding, intent="price_stock")
+    return understanding
 
 
 def either(text: str, named: Sequence[Product]) -> bool:

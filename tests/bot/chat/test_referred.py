@@ -153,3 +153,29 @@ def test_the_one_by_a_word_no_shown_title_has_is_its_sibling_in_the_catalog() ->
     # A word a shown title has, or none sharing enough of its title: no sibling.
     assert sibling(view, [stone], "is the stonewash one in stock") is None
     assert sibling(view, [slim], "and the chino one?") is None
+
+
+def test_the_one_sold_in_the_options_named() -> None:
+    # "do u have navy in L" after two pairs of shorts: the one sold in navy and L.
+    def shorts(id: str, colours: list[str]) -> Product:
+        variants = [
+            Variant(id=f"{id}-{c}-{s}", options={"Color": c, "Size": s}, price=Decimal("54.99"))
+            for c in colours
+            for s in ("S", "M", "L")
+        ]
+        return Product(id=id, title=f"{id.title()} Running Short", price=Decimal("54.99"),
+                       category="Running", variants=variants)  # fmt: skip
+
+    lined, split = shorts("lined", ["Black", "Navy"]), shorts("split", ["Black", "Red"])
+    assert referred([split, lined], "do u have navy in L") is lined
+    assert referred([lined, split], "any in red?") is split
+    assert referred([lined, split], "in L?") is None  # both are sold in L
+    assert referred([lined, split], "in l?") is None  # a lower-case letter names no size
+
+
+def test_a_weight_by_its_number_names_the_variant() -> None:
+    weights = [Variant(id=w, options={"Size": f"{w} lb"}, price=Decimal(w)) for w in ("20", "25")]
+    assert [v.named_in("and the 25s?") for v in weights] == [0, 1]
+    assert [v.named_in("the 20lb ones") for v in weights] == [1, 0]
+    assert [v.named_in("anything under 25") for v in weights] == [0, 0]  # a budget
+    assert [v.named_in("the 125s") for v in weights] == [0, 0]

@@ -169,3 +169,20 @@ def test_a_question_about_the_one_product_shown_says_it_or_they() -> None:
 )
 def test_asking_for_other_products_is_still_browsing(text: str) -> None:
     assert about(text, named=True, pointed=True, alone=True) == "browse"
+
+
+def test_a_short_question_naming_the_options_of_the_product_shown_asks_its_stock() -> None:
+    for intent in ("browse", "greeting"):  # "do u have navy in L" reads like a hello
+        for text in ("do u have navy in L", "and the 25s?", "in black?"):
+            guess = Understanding(intent, 0.5)  # type: ignore[arg-type]
+            assert (
+                about_one(guess, text, named=False, pointed=False, alone=True, optioned=True).intent
+                == "price_stock"
+            )
+    # Asking for more of them, or with a budget, is browsing still.
+    for text in ("any others in navy?", "something in L under 60"):
+        guess = Understanding("browse", 0.5)
+        assert (
+            about_one(guess, text, named=False, pointed=False, alone=True, optioned=True).intent
+            == "browse"
+        )

@@ -409,3 +409,29 @@ def test_the_name_of_goods_the_catalog_has_then_why_is_a_request() -> None:
                  "headphones with a broken hinge after 2 weeks"):  # fmt: skip
         said = gate(why, relevant=True, named=False, carried=True, text=text)
         assert said.intent == "complaint", text
+
+
+def test_anger_about_an_order_or_the_service_is_a_complaint_and_a_told_problem_too(
+    classifier: IntentClassifier,
+) -> None:
+    # Written for this test: angry words make any guess but a request for a person a
+    # complaint, the shop's support questions too (the person who takes it over apologises).
+    for text in (
+        "this is a joke, nobody has replied to my emails about the exchange",
+        "really disappointed, second time the courier left my parcel in the rain",
+        "never shopping here again, your checkout charged me and then crashed",
+        "cancel my order, this is ridiculous",
+    ):
+        assert classifier.classify(text).intent == "complaint", text
+    # A problem told, or asked about in exasperation, is a complaint; calmly asked, support.
+    for text in (
+        "the blender i got from you stopped working after a week",
+        "you billed my mastercard twice for one order??",
+        "app says delivered this morning but there's nothing here",
+    ):
+        assert classifier.classify(text).intent == "complaint", text
+    assert classifier.classify("my speaker stopped charging, how do i reset it?").intent == (
+        "support"
+    )
+    assert classifier.classify("transfer me to your manager please").intent == "human"
+    assert classifier.classify("put me through to a supervisor").intent == "human"
