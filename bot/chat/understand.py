@@ -465,6 +465,13 @@ MORE_OF = re.compile(
     r"|recommend|suggest|show me|options|cheaper|more affordable|less expensive|bigger|smaller)\b",
     re.I,
 )
+# Whether the product just named is there ("cloudpace 4 in black, do u have it"), not whether
+# the shop has some kind ("do you have a vegan lip balm").
+HAVE_IT = re.compile(
+    r"\b(do|did) (you|u|ya) (still )?(have|stock|carry|got) (it|them|this one|that one|these"
+    r"|those)\b",
+    re.I,
+)
 # The product itself, not the kind: "can i wear them in the rain", "does this one fold".
 IT = re.compile(r"\b(it|its|it's|they|them|these|those|this)\b|\bthat (one|pair|model)\b", re.I)
 # Asking whether it is there to buy: "do u have navy in L", "do you still have it in a 42".
@@ -588,8 +595,11 @@ class IntentClassifier:
         best = int(np.argmax(probabilities))
         intent: Intent = self.model.classes_[best]
         off = self.off_topic(vector)
-        if angry and intent != "human":
-            intent = "complaint"  # "this is ridiculous, nobody has answered my emails"
+        # "this is ridiculous, nobody has answered my emails": a complaint; not a request with a
+        # budget about nothing of the shopper's ("hotel gyms are awful ... budget 50").
+        shopping = any(parse_budget(text)) and not own
+        if angry and intent != "human" and not shopping:
+            intent = "complaint"
         goods = goods_phrase(text)
         return Understanding(
             intent, float(probabilities[best]), injection, angry, off, own, goods=goods
@@ -820,8 +830,13 @@ def refine(
         intent = "browse"  # a question about no product yet asks for some ("azelaic acid?")
     elif named and intent == "browse" and WHAT_ABOUT.search(text):
         intent = "price_stock"  # "what about the paddling pool?": that one, not more like it
-    elif named and intent in ("greeting", "browse") and PRICE_OR_STOCK.search(text):
-        intent = "price_stock"  # "Granmoor Ridgeback price?", "do you have the X in stock?"
+    elif (
+        named and intent in ("greeting", "browse") and not MORE_OF.search(text)
+        and (PRICE_OR_STOCK.search(text) or HAVE_IT.search(text))
+    ):  # fmt: skip
+        # "Granmoor Ridgeback price?", "do you have the X in stock?", "cloudpace 4 mens size
+        # 12 in black, do u have it"
+        intent = "price_stock"
     elif named and intent == "greeting":
         intent = "price_stock"  # "do you have the Granmoor Switchback boot?"
     elif named and intent == "off_topic":

@@ -186,3 +186,13 @@ def test_a_short_question_naming_the_options_of_the_product_shown_asks_its_stock
             about_one(guess, text, named=False, pointed=False, alone=True, optioned=True).intent
             == "browse"
         )
+
+
+def test_asking_whether_a_named_product_is_there_is_a_stock_question() -> None:
+    assert said("browse", "firefly 2 tent in green, do u have it", [TENT]) == "price_stock"
+    assert said("greeting", "the firefly, do you still have them", [TENT]) == "price_stock"
+    # Asking for others like it, or for a kind, is browsing.
+    assert said("browse", "do you have anything similar to the firefly? do u have it", [TENT]) == (
+        "browse"
+    )
+    assert said("browse", "do you have a 2 person tent", [TENT]) == "browse"

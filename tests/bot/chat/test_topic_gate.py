@@ -435,3 +435,18 @@ def test_anger_about_an_order_or_the_service_is_a_complaint_and_a_told_problem_t
     )
     assert classifier.classify("transfer me to your manager please").intent == "human"
     assert classifier.classify("put me through to a supervisor").intent == "human"
+
+
+def test_anger_at_something_else_beside_a_budget_is_shopping(classifier: IntentClassifier) -> None:
+    # The anger is about the hotel, not the shop: a request with a budget.
+    assert (
+        classifier.classify(
+            "hotel gyms are terrible, anything light i can pack in a suitcase? budget 40"
+        ).intent
+        != "complaint"
+    )
+    # About the shopper's own order it is a complaint, budget words or not.
+    assert (
+        classifier.classify("this is ridiculous, my order of 50 dollars never came").intent
+        == "complaint"
+    )
