@@ -831,8 +831,8 @@ def refine(
     elif named and intent == "browse" and WHAT_ABOUT.search(text):
         intent = "price_stock"  # "what about the paddling pool?": that one, not more like it
     elif (
-        named and intent in ("greeting", "browse") and not MORE_OF.search(text)
-        and (PRICE_OR_STOCK.search(text) or HAVE_IT.search(text))
+        named and intent in ("greeting", "browse")
+        and (PRICE_OR_STOCK.search(text) or (HAVE_IT.search(text) and not MORE_OF.search(text)))
     ):  # fmt: skip
         # "Granmoor Ridgeback price?", "do you have the X in stock?", "cloudpace 4 mens size
         # 12 in black, do u have it"
