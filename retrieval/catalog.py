@@ -48,6 +48,9 @@ class Variant(BaseModel):
         return sum(_names_value(value, text) for value in self.options.values())
 
 
+MEASURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]{1,6}\.?)", re.I)  # "25 lb", "1.5kg", "500 ml"
+
+
 def _names_value(value: str, text: str) -> bool:
     if len(value) <= 2:
         return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
@@ -63,9 +66,6 @@ def _names_value(value: str, text: str) -> bool:
     spoken = words(text)
     wanted = words(value)
     return any(spoken[i : i + len(wanted)] == wanted for i in range(len(spoken)))
-
-
-MEASURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]{1,6}\.?)", re.I)  # "25 lb", "1.5kg", "500 ml"
 
 
 class Product(BaseModel):

@@ -142,7 +142,7 @@ def asked_kinds(text: str) -> list[list[str]]:
 @functools.cache
 def _may_name(word: str) -> bool:
     """Whether a phrase's last word can be the kind it names: not a word that is only ever an
-    adverb or an adjective ("i overpronate badly", "do they come up big"). (Verbs stay: the
+    adverb or an adjective ("i overpronate badly", "something really cheap"). (Verbs stay: the
     lexicon reads "bar" and "top" as verbs only.)"""
     readings = set(getAllLemmas(word))
     return not readings or bool(readings & {"NOUN", "VERB", "PROPN"})

@@ -407,7 +407,9 @@ class CatalogView:
         if positions is None or len(positions) < 2:
             return None
         categories = {self.products[self.order[i]].category for i in positions.tolist()}
-        return categories.pop() or None if len(categories) == 1 else None
+        if len(categories) != 1:
+            return None
+        return categories.pop() or None
 
     def category_headed(self, word: str) -> str | None:
         """The one category whose head noun the keyword is ("bike": "Bikes", not "Bike

@@ -141,11 +141,11 @@ def kind_category(
     text = SPLIT_WORD.sub(
         lambda m: joined if (joined := f"{m[1]}-{m[2]}".lower()) in view.named_by else m[0], text
     )
+    named_by = view.category_titled if titled else view.category_of
     found = set()
     for word in dict.fromkeys(keywords(without_denied(text))):
         if word in FILLER or word.isdigit() or names_a_kind(word) is False:
             continue
-        named_by = view.category_titled if titled else view.category_of
         category = named_by(view.spelled(word) or word)
         if category and category.casefold() not in avoid:
             found.add(category)
@@ -495,10 +495,10 @@ def switch_category(
     return profile.model_copy(update=changes)
 
 
-# "The cheaper one", "the big one", "the cordless one": one of the products just shown, picked by
-# price, by size, or by a word only its own text has.
 # Pointing at one product, of those shown: its words describe that one, not a kind asked for.
 ONE_OF_THEM = re.compile(r"\b(the|that|this)( [\w-]+){0,2} ones?\b", re.I)
+# "The cheaper one", "the big one", "the cordless one": one of the products just shown, picked by
+# price, by size, or by a word only its own text has.
 THE_ONE = re.compile(r"\bthe ([\w-]+(?: [\w-]+)?) (?:one|model|version|option)\b", re.I)
 THE_MOST = re.compile(
     r"\bthe (cheaper|cheapest|pricier|priciest|dearer|more expensive|most expensive|bigger|biggest"
