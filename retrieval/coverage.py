@@ -27,7 +27,10 @@ from retrieval.text import STOP_WORDS, keywords
 # Lead-ins that come before the thing asked for: "looking for", "in the market for".
 LEAD_IN = re.compile(
     r"\b(?:looking|searching|hunting|shopping|after|in the market|on the lookout)\s+for\b"
-    r"|\b(?:i'?m|i am|im)\s+after\b|\bdo you (?:do|sell|have|stock|carry)\b",
+    r"|\b(?:i'?m|i am|im)\s+after\b|\bdo you (?:do|sell|have|stock|carry)\b"
+    # A taste: "she's mostly into hair stuff", "he is really into vinyl".
+    r"|(?:'s|'re|'m|\bis|\bare|\bam)(?: (?:really|mostly|very|totally|big|so|super|quite))?"
+    r" into\b",
     re.I,
 )
 # Where the first phrase ends. Punctuation, "and" and "or" only separate; a preposition or a

@@ -196,6 +196,7 @@ class CatalogView:
         )
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
         self._titled: dict[str, str] | None = None  # built on first use
+        self._compounds: dict[tuple[str, ...], str] | None = None  # built on first use
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
@@ -221,8 +222,40 @@ class CatalogView:
         first = Counter(p.title.split(" ", 1)[0] for p in self.products.values())
         return sorted(w for w, n in first.items() if n >= 2 and w[:1].isupper() and len(w) > 2)
 
+    def terms(self, text: str) -> list[str]:
+        """The text's keywords as the catalog writes them: words it joins with a hyphen also
+        joined, before them ("roll top" is its "roll-top", "t shirt" its "t-shirt"), and a
+        hyphenated word it does not have as its parts ("roll-top" where it writes "roll
+        top")."""
+        if self._compounds is None:
+            compounds: dict[tuple[str, ...], str] = {}
+            for known in self.bm25.vocab_dict:
+                if isinstance(known, str) and "-" in known:
+                    parts = tuple(w for w in known.split("-") if w)
+                    if len(parts) >= 2:
+                        compounds[parts] = known
+            self._compounds = compounds
+        said = words(text)
+        found: list[str] = []
+        at = 0
+        while at < len(said):
+            for size in (3, 2):
+                joined = self._compounds.get(tuple(said[at : at + size]))
+                if joined is not None and at + size <= len(said):
+                    found += [joined, *said[at : at + size]]  # the parts may name, too
+                    at += size
+                    break
+            else:
+                word = said[at]
+                at += 1
+                if "-" in word and word not in self.bm25.vocab_dict:
+                    found.extend(part for part in word.split("-") if part)
+                else:
+                    found.append(word)
+        return [w for w in found if w not in STOP_WORDS]
+
     def keyword_search(self, query: str, n: int) -> list[tuple[str, float]]:
-        terms = [w for w in keywords(query) if w in self.bm25.vocab_dict]
+        terms = [w for w in self.terms(query) if w in self.bm25.vocab_dict]
         if not terms or not self.order:
             return []
         scores = self.bm25.get_scores(terms)
@@ -239,7 +272,7 @@ class CatalogView:
         code ("wh-1000xm5"), or the title's first words in order, brand first, however they
         are cased ("the purrsley cat tree"), or the brand and a word that only one of its
         products has ("the skyward scooter")."""
-        sequence = keywords(text)
+        sequence = self.terms(text)
         said = set(sequence)
         # A capital marks a name, unless the whole message is in capitals ("LEAF BLOWER IN
         # STOCK?" names no product).
@@ -295,6 +328,8 @@ class CatalogView:
                 and any(self.line[title[0]][w] == 1 for w in said.intersection(title[1:]))
             ):
                 keep[at] = True  # the brand and a word only one of its products has
+            elif not keep[at] and self._motif(position, sequence):
+                keep[at] = True  # "the windmill t shirt": its own thing, and its kind
         scored = [
             (float(weight[position] + share), self.order[position])
             for position, share in zip(candidates[keep], coverage[keep], strict=True)
@@ -309,6 +344,21 @@ class CatalogView:
         if prefer is not None:
             close.sort(key=lambda i: -prefer(self.products[i]))
         return [self.products[i] for i in close[:limit]]
+
+    def _motif(self, position: int, sequence: Sequence[str]) -> bool:
+        """Whether the text names the product by a thing only its title has, said just before
+        a word for what it is ("the windmill t shirt" for a "Molen Graphic Tee – Windmill
+        Print" tagged t-shirt, "the cactus planter"): a noun, not a word that describes
+        ("waterproof jacket" names no one jacket)."""
+        title = self.titles[position]
+        for word, kind in zip(sequence, sequence[1:], strict=False):
+            if (
+                word in title and self.df[word] == 1 and kind != word
+                and kind in self.named_by and position in self.named_by[kind]
+                and coverage.names_a_kind(word) is True
+            ):  # fmt: skip
+                return True
+        return False
 
     def spelled(self, word: str) -> str | None:
         """The catalog's word a keyword is, or is a typo of (`retrieval.coverage`)."""

@@ -51,6 +51,11 @@ PRODUCT_INTENTS = ("browse", "product_question", "compare", "price_stock")
 CLOSEST = 3  # products shown, labelled as the closest, for something the catalog lacks
 
 
+# Thanks, as a greeting says it: "thanks!", "cheers", "merci", "danke schön", "dank je wel".
+THANKED = ("thank", "thx", "cheers", "danke", "dank je", "bedankt", "merci", "gracias", "grazie",
+           "obrigad", "tack")  # fmt: skip
+
+
 @dataclass
 class Found:
     """What retrieval found for this turn."""
@@ -96,7 +101,7 @@ def decide(
     if intent == "greeting" and understanding.identity:
         return Decision("greet", reason="identity")  # who answers, honestly, and a person offered
     if intent == "greeting":
-        thanks = any(w in text.lower() for w in ("thank", "thx", "cheers"))
+        thanks = any(w in text.lower() for w in THANKED)
         return Decision("thank" if thanks else "greet")
     if intent == "off_topic":
         return Decision("off_topic")

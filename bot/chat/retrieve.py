@@ -251,6 +251,21 @@ def retrieve(
         # filters is close in meaning to all its words ("he basically lives in jumpers, 100
         # max, in stock pls"): those that pass, the closest first.
         hits = search.search(text, vector, filters, k, named=title_ids, floor=0.0)
+    kinds = asked_kinds(without_denied(asked))  # the kinds of product the message names
+    if (
+        not hits and understanding.intent == "browse" and kinds and not by_title
+        and all(view.names(kind) for kind in kinds)
+    ):  # fmt: skip
+        # The whole message is near nothing, the kinds it names are the shop's ("she's mostly
+        # into hair stuff"): products of those kinds, whose text has every word of them (not
+        # bikes for a "tandem bike", nor shirts for a "summer dress").
+        phrase = " ".join(word for kind in kinds for word in kind)
+        having = {view.spelled(word) or word for kind in kinds for word in kind}
+        phrased = search.index.embed_queries([phrase])[0]
+        hits = [
+            hit for hit in search.search(phrase, phrased, filters, k, named=title_ids)
+            if having.issubset(view.said[hit.product.id])
+        ]  # fmt: skip
     if filters.exclude_terms and hits:
         # What was ruled out was the best match ("a lip balm without beeswax", and the only
         # lip balm has beeswax): the others shown must be of its kind, not whatever is next.
@@ -290,7 +305,6 @@ def retrieve(
         named = view.named(text, prefer=prefer)
     if beside is not None:  # "the rinse one": that one, not the one shown
         named = [beside] + [p for p in named if p is not beside]
-    kinds = asked_kinds(without_denied(asked))  # the kinds of product the message names
     unknown: str | None = None
     closest: list[Product] = []
     if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
@@ -439,16 +453,29 @@ def missing_kind(
     return phrases[0], [hit.product for hit in hits if hit.score >= search.min_relevance]
 
 
+THAT_ONE = re.compile(r"\s*(?:the|that|this) ([\w-]+) one\s*", re.I)
+
+
 def named_in(
     view: CatalogView, text: str, prefer: Callable[[Product], int] | None = None
 ) -> list[Product]:
     """Each product a comparison names: the best title match of each part ("X or Y")."""
-    parts = re.split(
-        r"\bor\b|\bvs\.?|\bversus\b|\band\b|,|\bcompared? (to|with)\b", text, flags=re.I
-    )
+    parts = [
+        part or ""
+        for part in re.split(
+            r"\bor\b|\bvs\.?|\bversus\b|\band\b|,|\bcompared? (?:to|with)\b", text, flags=re.I
+        )
+    ]
+    # "fleece lined beanie or the merino one": the one is of the kind the other part names.
+    heads = [
+        kinds[0][-1] for part in parts
+        if not THAT_ONE.fullmatch(part) and (kinds := asked_kinds(part))
+    ]  # fmt: skip
     found: list[Product] = []
     for part in parts:
-        best = view.named(part or "", limit=1, prefer=prefer) or _titled_alone(view, part or "")
+        if heads and (one := THAT_ONE.fullmatch(part)):
+            part = f"{one[1]} {heads[0]}"
+        best = view.named(part, limit=1, prefer=prefer) or _titled_alone(view, part)
         if best and best[0] not in found:
             found.append(best[0])
     return found if len(found) >= 2 else view.named(text, prefer=prefer)

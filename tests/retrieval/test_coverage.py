@@ -23,6 +23,10 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     # A phrase ending on a word that is no noun names no kind.
     assert asked_kinds("he basically lives in jumpers") == []
     assert asked_kinds("she needs a warm coat") == [["warm", "coat"]]
+    # A taste names the kind after "into".
+    assert asked_kinds("she's mostly into hair stuff") == [["hair"]]
+    assert asked_kinds("he is really into vinyl") == [["vinyl"]]
+    assert asked_kinds("she loves hiking") == []
     assert asked_kinds("best protein bars") == [["protein", "bar"]]
     assert asked_kinds("do you have wallets too") == [["wallet"]]
     assert asked_kinds("do you still have the windmill t shirt") == [["windmill", "shirt"]]

@@ -103,3 +103,53 @@ def test_only_a_category_s_words_ask_for_a_kind_not_a_product(text: str) -> None
 def test_a_category_s_words_with_one_of_the_product_s_own_name_it(text: str, title: str) -> None:
     named = KINDS.named(text)
     assert named and named[0].title == title
+
+
+# Titles that join words with a hyphen, and one named by what is printed on it.
+SHIRTS = CatalogView(
+    {
+        str(i): Product(
+            id=str(i),
+            title=title,
+            price=Decimal(30 + i),
+            category=category,
+            attributes={"tags": tags},
+        )  # fmt: skip
+        for i, (title, category, tags) in enumerate(
+            [
+                ("Molen Graphic Tee – Windmill Print", "T-Shirts", "t-shirt, graphic"),
+                ("Essential Tee 3-Pack", "T-Shirts", "t-shirt, basics"),
+                ("Merino 150 T-Shirt", "T-Shirts", "t-shirt, merino"),
+                ("Tasje Roll-Top Backpack 20 L", "Bags", "backpack, waterproof"),
+                ("Tasje Mini Daypack 10 L", "Bags", "backpack"),
+                ("Sylt Waterproof Rain Jacket", "Jackets", "jacket, rain"),
+                ("Fjell Down Parka", "Jackets", "jacket, down"),
+            ]
+            + [
+                (f"Plain {word} Jacket", "Jackets", "jacket")
+                for word in "alder birch cedar dune elm fern grove heath iris".split()
+            ]
+        )
+    }
+)
+
+
+def test_words_a_title_joins_with_a_hyphen_are_found_written_apart() -> None:
+    assert SHIRTS.terms("roll top backpack") == ["roll-top", "roll", "top", "backpack"]
+    assert SHIRTS.terms("a t shirt") == ["t-shirt", "t", "shirt"]
+    named = SHIRTS.named("roll top backpack, does a 16 inch laptop fit in it")
+    assert [p.title for p in named] == ["Tasje Roll-Top Backpack 20 L"]
+
+
+@pytest.mark.parametrize(
+    "text", ["do you still have the windmill t shirt in medium", "windmill tee", "windmill t-shirt"]
+)
+def test_a_thing_only_one_title_has_said_before_its_kind_names_it(text: str) -> None:
+    named = SHIRTS.named(text)
+    assert [p.title for p in named] == ["Molen Graphic Tee – Windmill Print"]
+
+
+def test_a_word_that_describes_before_a_kind_names_no_product() -> None:
+    # "waterproof" is in one title, but describes: it asks for a kind.
+    assert SHIRTS.named("waterproof jacket") == []
+    assert SHIRTS.named("a t shirt with a windmill") == []

@@ -133,3 +133,46 @@ def test_the_category_of_the_kinds_asked_for_is_one_or_none() -> None:
     assert kind_category(view, "a jumper to wear under my coat", frozenset({"jackets"})) == (
         "Knitwear"
     )
+
+
+HAIR_AND_FACE = [
+    Product(id="shampoo", title="Argan Repair Shampoo", price=18, category="Hair Care",
+            description="A sulfate-free shampoo for dry, damaged and colour-treated hair."),
+    Product(id="mask", title="Bond Repair Hair Mask", price=34, category="Hair Care",
+            description="A weekly mask for bleached and heat-damaged hair."),
+    Product(id="oil", title="Squalane Face Oil", price=30, category="Face Oils",
+            description="A lightweight oil that locks in moisture. Suits dry skin."),
+    Product(id="spf", title="Tinted Mineral Sunscreen SPF 30", price=29, category="Sunscreen",
+            description="Sheer tint, zinc oxide."),
+]  # fmt: skip
+
+
+async def test_a_message_near_nothing_shows_the_kinds_it_names(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # As a sentence "she's mostly into hair stuff" is near no product; its kind, hair, names
+    # the hair care. A kind no product's text has ("a tandem bike") shows nothing.
+    with indexed(tmp_path, HAIR_AND_FACE) as catalog:
+        chat = service(ScriptedEngine(["sure"]), catalog, log)
+        plan = await chat.plan("she's mostly into hair stuff", ShopperProfile(max_price=30))
+        assert plan.decision.action == "recommend"
+        assert ids(plan) == ["shampoo"]
+        plan = await chat.plan("she's mostly into tandem bikes", ShopperProfile())
+        assert plan.decision.products == []
+
+
+async def test_a_named_product_or_the_one_of_its_kind_by_a_word_are_compared(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    shop = [
+        Product(id="fleece", title="Nordhaven Fleece-Lined Beanie", price=29.95, category="Hats"),
+        Product(id="merino", title="Veldmann Merino Rib Beanie", price=34.95, category="Hats"),
+        Product(id="crew", title="Veldmann Merino Crew Neck", price=89, category="Knitwear"),
+        Product(id="scarf", title="Veldmann Merino Scarf", price=49, category="Scarves"),
+    ]
+    with indexed(tmp_path, shop) as catalog:
+        chat = service(ScriptedEngine(["sure"]), catalog, log)
+        text = "fleece lined beanie or the merino one, which is cheaper"
+        plan = await chat.plan(text, ShopperProfile())
+        assert (plan.intent, plan.decision.action) == ("compare", "compare")
+        assert ids(plan) == ["fleece", "merino"]

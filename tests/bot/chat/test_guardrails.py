@@ -6,6 +6,7 @@ from bot.chat.understand import (
     ACCEPT,
     ANGER,
     ASKED,
+    GREETING,
     HUMAN,
     IDENTITY,
     INJECTION,
@@ -58,6 +59,8 @@ def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_o
         "kettlebell showed up with a big crack right through the handle",
         "the jumper i got is a totally different colour to the photo",
         "the boots are not as described",
+        "the paint stained my sofa and it says washable on the box!",
+        "the dye bled onto my white sheets",
     ]
     asked = ["the lamp won't turn on, how do I reset it?", "it doesn't charge, is that covered?"]
     for text in told + asked:
@@ -76,9 +79,19 @@ def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_o
         "still no idea which tent to pick",
         "the tent arrived today and its a great colour",
         "a different colour from the one in the photo?",
+        "will the paint stain my sofa?",
+        "i stained my shirt, any stain remover?",
     ]
     for text in general:
         assert not OWN.search(text) and not PROBLEM.search(text), text
+
+
+def test_hello_and_thanks_are_greetings_in_the_languages_shoppers_use() -> None:
+    for text in ["hi there!", "goedemorgen!", "Hallo", "hola!", "bonjour", "moin", "buenos dias",
+                 "danke schön!", "merci beaucoup", "guten Morgen"]:  # fmt: skip
+        assert GREETING.fullmatch(text), text
+    for text in ["dag jacket", "hola, do you have boots?", "salut, 2 tents pls"]:
+        assert not GREETING.fullmatch(text), text
 
 
 def test_yes_takes_up_an_offered_person_and_little_else_does() -> None:

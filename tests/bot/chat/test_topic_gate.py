@@ -305,12 +305,16 @@ def test_errands_no_shop_runs_are_told_by_what_they_are() -> None:
     assert errand("I want to buy a used car under 10k, which is most reliable?") == "car"
     assert errand("What's the best car to buy for a family of 5?") == "car"
     assert errand("can you book me a hot yoga class at a studio near me tomorrow at 6") == "class"
+    assert errand("best bars in kreuzberg?") == "campsite"
+    assert errand("how do I buy bitcoin") == "bitcoin"
+    assert errand("is it a good time to invest in shares") == "bitcoin"
     # Goods with the same words are not errands.
     for goods in ("folding table for 4 people", "can you reserve the bistro table for me",
                   "pizza stone for my oven", "recipe book for kids", "new car seat",
                   "remote control car for a 6 year old", "a book about train travel",
                   "find something for the holidays", "protein bars in stock?",
-                  "can i book my bike in for a service"):  # fmt: skip
+                  "can i book my bike in for a service", "any protein bars in chocolate?",
+                  "do you accept bitcoin?"):  # fmt: skip
         assert errand(goods) is None, goods
     browse = Understanding("browse", 0.6, off_topic=0.1)
     off = gate(browse, relevant=True, named=False, carried=True, errand=True)
@@ -319,6 +323,51 @@ def test_errands_no_shop_runs_are_told_by_what_they_are() -> None:
     assert gate(browse, relevant=True, named=True, errand=True).intent == "browse"
     person = Understanding("human", 1.0)
     assert gate(person, relevant=False, named=False, errand=True).intent == "human"
+
+
+def test_medical_advice_is_an_errand_named_by_the_remedy_and_the_symptom() -> None:
+    # What to take or do for a symptom: the words a catalog would have to name for it to be
+    # the shop's goods are the remedy asked for and the symptom, beside "medicine".
+    assert errand("my little boy has a temperature of 39, what should i give him") == (
+        "medicine temperature"
+    )
+    assert errand("got a rash on my ankles since i started wearing new boots, what cream "
+                  "should i put on it") == "medicine cream rash"  # fmt: skip
+    assert errand("whats best for a sore throat") == "medicine sore throat"
+    assert errand("how do i get rid of a cough fast") == "medicine cough"
+    assert errand("i have a headache what should i take") == "medicine headache"
+    # Goods asked for by their kind, or what to wear, are shopping whatever the symptom.
+    for shopping in ("my daughter has a cough, which humidifier would help",
+                     "toddler has a fever, which thermometer is best?",
+                     "what do you have for a baby with a cough",
+                     "my skin gets a rash from wool, what should i wear instead",
+                     "what should i use for dry skin"):  # fmt: skip
+        assert errand(shopping) is None, shopping
+
+
+async def test_the_pipeline_gives_no_medical_advice_unless_the_catalog_has_the_remedy(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    clothes = [
+        Product(id="boot", title="Alm Lined Winter Boot", price=149, category="Boots",
+                description="Leather boot lined with wool for cold ankles."),
+        Product(id="sock", title="Merino Hiking Sock", price=19, category="Socks",
+                description="Cushioned merino sock that keeps boots from rubbing."),
+    ]  # fmt: skip
+    text = "got a rash on my ankles since i started wearing new boots, what cream should i use"
+    with indexed(tmp_path / "clothes", clothes) as catalog:
+        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        plan = await chat.plan(text, ShopperProfile())
+        assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
+    creams = [
+        Product(id="calm", title="Calming Repair Cream", price=24, category="Moisturisers",
+                description="A fragrance-free cream for red, irritated skin."),
+        *clothes,
+    ]  # fmt: skip
+    with indexed(tmp_path / "creams", creams) as catalog:
+        chat = service(ScriptedEngine(["sure"]), catalog, log)
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.intent != "off_topic"
 
 
 def test_how_to_do_or_care_for_a_thing_oneself_is_off_topic_unless_it_is_their_order() -> None:
