@@ -10,7 +10,9 @@ import math
 import re
 import threading
 from collections import ChainMap, Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
@@ -241,7 +243,7 @@ class CatalogView:
         while at < len(said):
             for size in (3, 2):
                 joined = self._compounds.get(tuple(said[at : at + size]))
-                if joined is not None and at + size <= len(said):
+                if joined is not None and len(said) - at >= size:
                     found += [joined, *said[at : at + size]]  # the parts may name, too
                     at += size
                     break
@@ -531,6 +533,12 @@ class CatalogView:
         return sorted(fitting, key=lambda p: (p.price, p.title))[:n]
 
 
+# The nearest ids searched in this turn, by query vector and size (`HybridSearch.one_turn`).
+_TURN: ContextVar[dict[tuple[bytes, int], list[tuple[str, float]]] | None] = ContextVar(
+    "searched_this_turn", default=None
+)
+
+
 class HybridSearch:
     """Fuse dense and keyword rankings; drop what is neither close in meaning nor named."""
 
@@ -579,6 +587,17 @@ class HybridSearch:
         products, vectors = self.index.snapshot()
         view = CatalogView({p.id: p for p in products}, vectors)
         self._view, self._version = view, version
+
+    @contextmanager
+    def one_turn(self) -> Iterator[None]:
+        """Within it, a search with a query vector already searched reuses the nearest ids
+        (one turn searches several times with its message's vector: the category vote, the
+        matches, the fallbacks)."""
+        token = _TURN.set({})
+        try:
+            yield
+        finally:
+            _TURN.reset(token)
 
     def search(
         self,
@@ -668,7 +687,13 @@ class HybridSearch:
         them pass (a narrow filter), the passing products are searched exactly with the
         snapshot's embeddings (Chroma's own metadata filter is slow on a large catalog)."""
         wanted = self.depth
-        nearest = self.index.nearest(vector, wanted * OVERFETCH)
+        memo = _TURN.get()
+        key = (np.asarray(vector, dtype=np.float32).tobytes(), wanted * OVERFETCH)
+        nearest = memo.get(key) if memo is not None else None
+        if nearest is None:
+            nearest = self.index.nearest(vector, wanted * OVERFETCH)
+            if memo is not None:
+                memo[key] = nearest
         hits = self._hits(nearest, view, filters)[:wanted]
         if len(hits) < min(wanted, MIN_DENSE) and len(nearest) == wanted * OVERFETCH:
             narrowed = view.nearest(vector, filters, wanted * 2)

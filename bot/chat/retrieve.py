@@ -188,6 +188,20 @@ def retrieve(
     named: Sequence[Product] | None = None,
 ) -> tuple[ShopperProfile, Found]:
     """`named`: what `view.named(text)` gives, when the caller has it already."""
+    with search.one_turn():
+        return _retrieve(search, text, vector, understanding, profile, k=k, named=named)
+
+
+def _retrieve(
+    search: HybridSearch,
+    text: str,
+    vector: Sequence[float],
+    understanding: Understanding,
+    profile: ShopperProfile,
+    *,
+    k: int,
+    named: Sequence[Product] | None = None,
+) -> tuple[ShopperProfile, Found]:
     view = search.view
     refining_text = refines(text)
     asked = text

@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from retrieval.hybrid import Filters, HybridSearch
 from retrieval.index import CatalogIndex
@@ -62,3 +63,26 @@ def test_a_narrow_filter_is_searched_exactly_from_the_snapshot_as_chroma_would(
         assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma, strict=True))
         hits = search.search("item 17", vector, narrow, 4)
         assert hits and all(narrow.passes(h.product) for h in hits)
+
+
+def test_one_turns_searches_with_one_vector_ask_chroma_once_and_find_the_same(
+    tmp_path: Path, write: Write, monkeypatch: Any
+) -> None:
+    with CatalogIndex(HashingEmbeddings(), path=tmp_path / "idx") as index:
+        ingest_file(index, write("a.csv", many_products(80)))
+        search = HybridSearch(index, min_relevance=0.0)
+        [vector] = index.embed_queries(["product description of item 17"])
+        alone = search.search("item 17", vector, Filters(), 5)
+        asked: list[int] = []
+        nearest = index.nearest
+        monkeypatch.setattr(index, "nearest", lambda *a, **k: asked.append(1) or nearest(*a, **k))
+        with search.one_turn():
+            first = search.search("item 17", vector, Filters(), 5)
+            cheap = search.search("item 17", vector, Filters(max_price=Decimal("30")), 5)
+        assert len(asked) == 1  # the second search (another filter) reused the nearest ids
+        assert [h.product.id for h in first] == [h.product.id for h in alone]
+        assert all(h.product.price <= 30 for h in cheap)
+        # Outside a turn, every search asks again: nothing is kept between turns.
+        search.search("item 17", vector, Filters(), 5)
+        search.search("item 17", vector, Filters(), 5)
+        assert len(asked) == 3

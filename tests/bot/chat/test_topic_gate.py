@@ -3,6 +3,7 @@ gate on the real MiniLM embeddings, and the pipeline's decision over a real inde
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.chat import ChatService
@@ -148,6 +149,23 @@ def test_the_topic_file_is_checked() -> None:
 @pytest.fixture(scope="module")
 def classifier() -> IntentClassifier:
     return IntentClassifier(load_embeddings().embed_documents)
+
+
+def test_the_classifier_s_own_arithmetic_gives_scikit_learn_s_probabilities(
+    classifier: IntentClassifier,
+) -> None:
+    # Per message the models' probabilities are worked out with numpy, not through
+    # scikit-learn's input checks; they must be scikit-learn's, for messages it never saw.
+    texts = ["is the firefly tent waterproof", "how many moons does jupiter have", "hiya",
+             "my parcel never came", "can i talk to a person", "cheap sleeping bag?"]  # fmt: skip
+    vectors = np.array(load_embeddings().embed_documents(texts), dtype=np.float64)
+    arithmetic = classifier._arithmetic
+    assert arithmetic.exact
+    for vector in vectors:
+        expected = classifier.model.predict_proba(vector[None, :])[0]
+        assert np.allclose(arithmetic.intents(vector), expected, atol=1e-9)
+        off = classifier.topic.predict_proba(vector[None, :])[0][classifier.off_column]
+        assert abs(classifier.off_topic(vector) - off) < 1e-9
 
 
 # Written for this test, not in the examples: what people type into a shop's chat that is not
