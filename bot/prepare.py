@@ -40,7 +40,7 @@ def seed_demo_catalog(
 
 
 def open_log(settings: Settings) -> DialogueLog:
-    dialogue_log = DialogueLog(settings.database_url)
+    dialogue_log = DialogueLog(settings.database_url, synchronous=settings.sqlite_synchronous)
     dialogue_log.migrate()
     return dialogue_log
 

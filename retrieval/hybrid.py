@@ -30,6 +30,9 @@ from retrieval.wants import FREE_OF, MARK, affirmed
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
+# Up to this many products, the nearest are found exactly from the snapshot's embeddings (one
+# matrix product, well under Chroma's approximate search's ~2 ms); above it, Chroma's index.
+EXACT_UP_TO = 10_000
 # When fewer than asked for are close in meaning, the best few keyword matches (beside others,
 # only on a word one or two products have) are kept a little further off: the small embedding
 # model puts "my husband has dandruff" nearer a scalp oil than the one shampoo tagged
@@ -682,16 +685,23 @@ class HybridSearch:
     def _dense(
         self, vector: Sequence[float], filters: Filters, view: CatalogView
     ) -> list[SearchHit]:
-        """The `depth` closest products that pass the filters. Nearest ids are fetched from
-        Chroma without their records and filtered here against the snapshot; when too few of
-        them pass (a narrow filter), the passing products are searched exactly with the
-        snapshot's embeddings (Chroma's own metadata filter is slow on a large catalog)."""
+        """The `depth` closest products that pass the filters. Nearest ids are found exactly
+        from the snapshot's embeddings in a catalog of up to `EXACT_UP_TO` products, else
+        fetched from Chroma without their records, and filtered here against the snapshot;
+        when too few of them pass (a narrow filter), the passing products are searched exactly
+        with the snapshot's embeddings (Chroma's own metadata filter is slow on a large
+        catalog)."""
         wanted = self.depth
         memo = _TURN.get()
         key = (np.asarray(vector, dtype=np.float32).tobytes(), wanted * OVERFETCH)
         nearest = memo.get(key) if memo is not None else None
         if nearest is None:
-            nearest = self.index.nearest(vector, wanted * OVERFETCH)
+            # (While a changed catalog's snapshot is rebuilt, only the index has the changes.)
+            current = view is self._view and self._version == self.index.version
+            exact = view.nearest(vector, Filters(), wanted * OVERFETCH) if (
+                current and len(view.order) <= EXACT_UP_TO
+            ) else None  # fmt: skip
+            nearest = exact if exact is not None else self.index.nearest(vector, wanted * OVERFETCH)
             if memo is not None:
                 memo[key] = nearest
         hits = self._hits(nearest, view, filters)[:wanted]

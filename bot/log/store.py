@@ -76,21 +76,33 @@ class TurnOutcome:
     profile: dict[str, Any] | None = None
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets staff read the log while the service writes; busy_timeout rides out short locks.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets staff read the log while the service writes; busy_timeout rides out short
+        # locks. In WAL mode "normal" flushes to disk at checkpoints, not at every commit: a
+        # commit survives the process dying, and the file is never left corrupt.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS[synchronous]}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return pragmas
 
 
-def open_engine(url: str) -> Engine:
+SYNCHRONOUS = {"normal": "NORMAL", "full": "FULL"}
+
+
+def open_engine(url: str, *, synchronous: str = "normal") -> Engine:
+    """The log's database; for SQLite, `synchronous` is "normal" or "full" (`Settings`)."""
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(f"synchronous must be one of {sorted(SYNCHRONOUS)}, not {synchronous!r}")
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(synchronous))
     return engine
 
 
@@ -104,8 +116,8 @@ def migrate(engine: Engine) -> None:
 
 
 class DialogueLog:
-    def __init__(self, url: str):
-        self.engine = open_engine(url)
+    def __init__(self, url: str, *, synchronous: str = "normal"):
+        self.engine = open_engine(url, synchronous=synchronous)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # One writer thread: turns are written in order and never wait on each other's locks.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialogue-log")

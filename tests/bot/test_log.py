@@ -1,4 +1,7 @@
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +65,38 @@ async def test_dialogue_log_keeps_turns_across_reopen(database: Path) -> None:
 def test_dialogue_log_database_is_in_wal_mode(dialogue_log: DialogueLog, database: Path) -> None:
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.parametrize(("synchronous", "level"), [("normal", 1), ("full", 2)])
+def test_dialogue_log_syncs_sqlite_as_configured(
+    database: Path, synchronous: str, level: int
+) -> None:
+    log = DialogueLog(f"sqlite:///{database}", synchronous=synchronous)
+    try:
+        with log.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == level
+    finally:
+        log.close()
+    with pytest.raises(ValueError, match="synchronous must be one of"):
+        DialogueLog(f"sqlite:///{database}", synchronous="off")
+
+
+def test_a_message_accepted_survives_the_service_being_killed(database: Path) -> None:
+    # With the default ("normal"), a commit is in the write-ahead log before it returns: a
+    # process killed right after it (no clean shutdown) loses nothing accepted.
+    DialogueLog(f"sqlite:///{database}").migrate()
+    child = f"""
+import asyncio, os, signal
+from bot.log.store import DialogueLog
+log = DialogueLog("sqlite:///{database}")
+asyncio.run(log.open_turn("session-kill", "ws", "Do you sell tents?"))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    done = subprocess.run([sys.executable, "-c", child], cwd=Path(__file__).parents[2])
+    assert done.returncode == -signal.SIGKILL
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT session_id, user_text FROM turns").fetchall()
+    assert rows == [("session-kill", "Do you sell tents?")]
 
 
 async def test_dialogue_log_open_turn_commits_before_close(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from retrieval import hybrid
 from retrieval.hybrid import Filters, HybridSearch
 from retrieval.index import CatalogIndex
 from retrieval.ingest import ingest_file
@@ -68,6 +69,7 @@ def test_a_narrow_filter_is_searched_exactly_from_the_snapshot_as_chroma_would(
 def test_one_turns_searches_with_one_vector_ask_chroma_once_and_find_the_same(
     tmp_path: Path, write: Write, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr(hybrid, "EXACT_UP_TO", 0)  # a catalog Chroma searches
     with CatalogIndex(HashingEmbeddings(), path=tmp_path / "idx") as index:
         ingest_file(index, write("a.csv", many_products(80)))
         search = HybridSearch(index, min_relevance=0.0)
@@ -86,3 +88,26 @@ def test_one_turns_searches_with_one_vector_ask_chroma_once_and_find_the_same(
         search.search("item 17", vector, Filters(), 5)
         search.search("item 17", vector, Filters(), 5)
         assert len(asked) == 3
+
+
+def test_a_small_catalog_is_searched_exactly_and_finds_at_least_what_chroma_finds(
+    tmp_path: Path, write: Write, monkeypatch: Any
+) -> None:
+    with CatalogIndex(HashingEmbeddings(), path=tmp_path / "idx") as index:
+        ingest_file(index, write("a.csv", many_products(300)))
+        search = HybridSearch(index, min_relevance=0.0)
+        asked: list[int] = []
+        nearest = index.nearest
+        monkeypatch.setattr(index, "nearest", lambda *a, **k: asked.append(1) or nearest(*a, **k))
+        for query in ("product description of item 17", "item 203 kind 4", "walnut"):
+            [vector] = index.embed_queries([query])
+            exact = search.view.nearest(vector, Filters(), 10)
+            chroma = nearest(vector, 10)
+            assert exact is not None
+            # At least as close, rank by rank: Chroma's index is approximate and may miss one
+            # (and these test embeddings tie often, so the order within a tie is free).
+            exact_scores = [round(s, 5) for _, s in exact]
+            assert exact_scores == sorted(exact_scores, reverse=True)
+            assert all(e >= round(c, 5) for e, (_, c) in zip(exact_scores, chroma, strict=True))
+            search.search(query, vector, Filters(), 10)
+        assert asked == []  # the searches themselves never asked Chroma
