@@ -600,15 +600,19 @@ class _Arithmetic:
         probe: np.ndarray,
     ) -> None:
         self.intent_model, self.topic_model, self.off_column = intents, topic, off_column
-        self.coef, self.intercept = intents.coef_.T, intents.intercept_
-        fitted = topic.calibrated_classifiers_[0]
-        svc, sigmoid = fitted.estimator, fitted.calibrators[0]
-        self.support, self.dual = svc.support_vectors_, svc.dual_coef_[0]
-        self.bias = float(svc.intercept_[0])
-        self.gamma = float(svc._gamma)  # "scale", as the fit worked it out
-        self.a, self.b = float(sigmoid.a_), float(sigmoid.b_)
+        self.exact = False
+        try:  # another scikit-learn may keep these elsewhere: then it answers itself
+            self.coef, self.intercept = intents.coef_.T, intents.intercept_
+            fitted = topic.calibrated_classifiers_[0]
+            svc, sigmoid = fitted.estimator, fitted.calibrators[0]
+            self.support, self.dual = svc.support_vectors_, svc.dual_coef_[0]
+            self.bias = float(svc.intercept_[0])
+            self.gamma = float(svc._gamma)  # "scale", as the fit worked it out
+            self.a, self.b = float(sigmoid.a_), float(sigmoid.b_)
+        except (AttributeError, IndexError, TypeError):
+            return
         rows = probe[:64].astype(np.float64)
-        self.exact = (
+        self.exact = bool(
             len(intents.classes_) > 2 and len(topic.classes_) == 2
             and np.allclose([self._intents(r) for r in rows], intents.predict_proba(rows))
             and np.allclose([self._off_topic(r) for r in rows],
