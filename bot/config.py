@@ -37,8 +37,8 @@ class Settings(BaseSettings):
 
     database_url: str = ""  # empty: SQLite in the data directory
     # SQLite only: "normal" (a commit survives the service crashing or being killed; the last
-    # moments before a power cut may not) or "full" (each commit waits for the disk: 5-8% of
-    # a 16-shopper burst's throughput on 2 cores, docs/benchmarks.md).
+    # moments before a power cut may not) or "full" (each commit also waits for the disk, and
+    # each message for its commit: docs/benchmarks.md).
     sqlite_synchronous: Literal["normal", "full"] = "normal"
     chroma_path: Path | None = None  # empty: `index/` in the data directory
     chroma_url: str = ""  # a Chroma server, for several service replicas
