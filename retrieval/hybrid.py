@@ -536,10 +536,22 @@ class CatalogView:
         return sorted(fitting, key=lambda p: (p.price, p.title))[:n]
 
 
-# The nearest ids searched in this turn, by query vector and size (`HybridSearch.one_turn`).
+# The nearest ids searched in this turn, by query vector and size (`one_turn`).
 _TURN: ContextVar[dict[tuple[bytes, int], list[tuple[str, float]]] | None] = ContextVar(
     "searched_this_turn", default=None
 )
+
+
+@contextmanager
+def one_turn() -> Iterator[None]:
+    """Within it (or a function it decorates), a search with a query vector already searched
+    reuses the nearest ids (one turn searches several times with its message's vector: the
+    category vote, the matches, the fallbacks)."""
+    token = _TURN.set({})
+    try:
+        yield
+    finally:
+        _TURN.reset(token)
 
 
 class HybridSearch:
@@ -590,17 +602,6 @@ class HybridSearch:
         products, vectors = self.index.snapshot()
         view = CatalogView({p.id: p for p in products}, vectors)
         self._view, self._version = view, version
-
-    @contextmanager
-    def one_turn(self) -> Iterator[None]:
-        """Within it, a search with a query vector already searched reuses the nearest ids
-        (one turn searches several times with its message's vector: the category vote, the
-        matches, the fallbacks)."""
-        token = _TURN.set({})
-        try:
-            yield
-        finally:
-            _TURN.reset(token)
 
     def search(
         self,

@@ -14,6 +14,7 @@ from bot.chat.understand import (
     OFF_TOPIC,
     PRICE_OR_STOCK,
     SURELY_SHOP,
+    THANKED,
     Understanding,
 )
 from retrieval.catalog import Product
@@ -49,11 +50,6 @@ SHOPPING = re.compile(
 )
 PRODUCT_INTENTS = ("browse", "product_question", "compare", "price_stock")
 CLOSEST = 3  # products shown, labelled as the closest, for something the catalog lacks
-
-
-# Thanks, as a greeting says it: "thanks!", "cheers", "merci", "danke schön", "dank je wel".
-THANKED = ("thank", "thx", "cheers", "danke", "dank je", "bedankt", "merci", "gracias", "grazie",
-           "obrigad", "tack")  # fmt: skip
 
 
 @dataclass
@@ -101,8 +97,7 @@ def decide(
     if intent == "greeting" and understanding.identity:
         return Decision("greet", reason="identity")  # who answers, honestly, and a person offered
     if intent == "greeting":
-        thanks = any(w in text.lower() for w in THANKED)
-        return Decision("thank" if thanks else "greet")
+        return Decision("thank" if THANKED.search(text) else "greet")
     if intent == "off_topic":
         return Decision("off_topic")
     if intent in ("price_stock", "product_question"):

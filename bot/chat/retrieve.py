@@ -12,7 +12,7 @@ from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import ACTIVITIES, FILLER, asked_kinds, names_a_kind
-from retrieval.hybrid import CatalogView, Filters, HybridSearch, product_words
+from retrieval.hybrid import CatalogView, Filters, HybridSearch, one_turn, product_words
 from retrieval.index import document_text
 from retrieval.text import keywords, words
 from retrieval.wants import (
@@ -177,6 +177,7 @@ def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
     return False
 
 
+@one_turn()  # its searches with the message's vector ask for the nearest ids once
 def retrieve(
     search: HybridSearch,
     text: str,
@@ -188,20 +189,6 @@ def retrieve(
     named: Sequence[Product] | None = None,
 ) -> tuple[ShopperProfile, Found]:
     """`named`: what `view.named(text)` gives, when the caller has it already."""
-    with search.one_turn():
-        return _retrieve(search, text, vector, understanding, profile, k=k, named=named)
-
-
-def _retrieve(
-    search: HybridSearch,
-    text: str,
-    vector: Sequence[float],
-    understanding: Understanding,
-    profile: ShopperProfile,
-    *,
-    k: int,
-    named: Sequence[Product] | None = None,
-) -> tuple[ShopperProfile, Found]:
     view = search.view
     refining_text = refines(text)
     asked = text

@@ -94,18 +94,22 @@ INJECTION = re.compile(
     r"|\bnew instructions?\b|\byou (may|can|must) (now )?(give|offer|grant)\b",
     re.I | re.M,
 )
+# Thanks in the languages of shops that answer in English: "merci", "danke schön".
+THANKS_ABROAD = (
+    r"danke( sch[oö]n)?|dank je( wel)?|bedankt|merci( beaucoup)?|gracias|grazie|obrigad[oa]|tack"
+)
 GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|thanks?( you)?"
     r"( so much)?|thx|ty|cheers|bye|goodbye|ok(ay)?|cool|great|nice"
-    # The same in the languages of shops that answer in English: "goedemorgen!", "hallo",
-    # "bonjour", "hola", "moin", "merci".
+    # Hello in those languages too: "goedemorgen!", "hallo", "bonjour", "hola", "moin".
     r"|hallo|hej|hoi|moin|servus|gr[uü]e?zi|guten (morgen|tag|abend)|goede(morgen|middag|navond)"
     r"|goeie(morgen|middag)|dag|bonjour|bonsoir|salut|coucou|hola|buen(os)? d[ií]as?|buongiorno"
-    r"|ciao|ol[aá]|bom dia|god morgen|god dag|danke( sch[oö]n)?|dank je( wel)?|bedankt|merci"
-    r"( beaucoup)?|gracias|grazie|obrigad[oa]|tack)\b[\s!.,?]*"
+    rf"|ciao|ol[aá]|bom dia|god morgen|god dag|{THANKS_ABROAD})\b[\s!.,?]*"
     r"(there|again|a lot|all)?[\s!.,?]*$",
     re.I,
 )
+# A greeting that thanks: "thanks!", "cheers", "merci", "dank je wel".
+THANKED = re.compile(rf"thank|thx|cheers|{THANKS_ABROAD}", re.I)
 # Thanks with a word of praise, either way round, and nothing else: "thanks, that's really
 # helpful!", "that helped a lot, thank you".
 PRAISE = (

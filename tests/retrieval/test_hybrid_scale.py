@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval import hybrid
-from retrieval.hybrid import Filters, HybridSearch
+from retrieval.hybrid import Filters, HybridSearch, one_turn
 from retrieval.index import CatalogIndex
 from retrieval.ingest import ingest_file
 from tests.retrieval.test_ingest import HashingEmbeddings, many_products
@@ -78,7 +78,7 @@ def test_one_turns_searches_with_one_vector_ask_chroma_once_and_find_the_same(
         asked: list[int] = []
         nearest = index.nearest
         monkeypatch.setattr(index, "nearest", lambda *a, **k: asked.append(1) or nearest(*a, **k))
-        with search.one_turn():
+        with one_turn():
             first = search.search("item 17", vector, Filters(), 5)
             cheap = search.search("item 17", vector, Filters(max_price=Decimal("30")), 5)
         assert len(asked) == 1  # the second search (another filter) reused the nearest ids
