@@ -1,9 +1,11 @@
 """Wire the service together: `create_app(settings)` opens every part in the lifespan."""
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import torch
 from fastapi import FastAPI, Request
@@ -170,6 +172,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.desk = Desk(app.state.hub, app.state.accounts, app.state.insight)
     refitting = asyncio.create_task(app.state.insight.follow())
     lag = asyncio.create_task(watch_event_loop(METRICS))
+    # Now rather than on the first shopper's message: the catalog's snapshot, and the openai
+    # package's chat module (imported on first use, 1-3 s with every socket waiting). Then
+    # what start-up loaded (libraries, models, the catalog: most of the process's objects) is
+    # left out of Python's cycle collection, whose full passes over it stalled every socket
+    # for 0.4-0.9 s. Once a process: a second app in it (tests) would keep the first one's
+    # garbage for good.
+    await asyncio.to_thread(
+        lambda: (app.state.chat.search.view, engine.link.openai.chat.completions)
+    )
+    if not gc.get_freeze_count():
+        gc.freeze()
     try:
         yield
     finally:
@@ -211,6 +224,12 @@ async def handle_error(_request: Request, exc: Exception) -> JSONResponse:
         return error_response(BadRequest(f"Invalid request: {where}: {first['msg']}."))
     log.exception("Unhandled error", exc_info=exc)
     return error_response(SalesbotError("Something went wrong on our side. Please try again."))
+
+
+# How uvicorn serves the app (`salesbot serve`, the benchmarks). The chat socket's frames are a
+# word or a card each: compressing every one (permessage-deflate, on by default) costs more CPU
+# beside the engine than the few bytes it saves.
+SERVER_OPTIONS: dict[str, Any] = {"ws_max_size": 1 << 20, "ws_per_message_deflate": False}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

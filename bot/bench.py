@@ -164,8 +164,11 @@ async def served(app: Any, *, engine: bool = True) -> AsyncIterator[str]:
     """Serve `app` (from `create_app`) on a free loopback port in this event loop, as
     `salesbot serve` would; yields its chat websocket URL once the engine is ready (at once
     with `engine=False`), and stops the server when the block ends."""
+    from bot.app import SERVER_OPTIONS
+
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **SERVER_OPTIONS)
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:
         if serving.done():

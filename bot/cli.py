@@ -119,7 +119,7 @@ def serve(
     """Run the service: chat page at /, websocket at /ws/chat, OpenAI API at /v1."""
     import uvicorn
 
-    from bot.app import create_app
+    from bot.app import SERVER_OPTIONS, create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = Settings(**overrides)  # type: ignore[arg-type]
@@ -131,7 +131,7 @@ def serve(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        ws_max_size=1 << 20,
+        **SERVER_OPTIONS,
         timeout_graceful_shutdown=10,  # then close open chats; the engine must still be stopped
     )
 

@@ -536,18 +536,24 @@ class CatalogView:
         return sorted(fitting, key=lambda p: (p.price, p.title))[:n]
 
 
-# The nearest ids searched in this turn, by query vector and size (`one_turn`).
-_TURN: ContextVar[dict[tuple[bytes, int], list[tuple[str, float]]] | None] = ContextVar(
-    "searched_this_turn", default=None
-)
+@dataclass
+class _Turn:
+    """What one turn has looked up already (`one_turn`)."""
+
+    nearest: dict[tuple[bytes, int], list[tuple[str, float]]] = field(default_factory=dict)
+    view: "CatalogView | None" = None
+
+
+_TURN: ContextVar[_Turn | None] = ContextVar("searched_this_turn", default=None)
 
 
 @contextmanager
 def one_turn() -> Iterator[None]:
     """Within it (or a function it decorates), a search with a query vector already searched
     reuses the nearest ids (one turn searches several times with its message's vector: the
-    category vote, the matches, the fallbacks)."""
-    token = _TURN.set({})
+    category vote, the matches, the fallbacks), and the whole turn reads one snapshot of the
+    catalog, checked for changes once."""
+    token = _TURN.set(_Turn())
     try:
         yield
     finally:
@@ -581,6 +587,9 @@ class HybridSearch:
         """The keyword snapshot of the catalog. After the catalog changes, a small one is
         rebuilt at once; a large one in the background while the old one keeps serving, so
         that a re-ingest never stalls the shoppers' searches."""
+        turn = _TURN.get()
+        if turn is not None and turn.view is not None:
+            return turn.view
         self.index.refresh()
         version = self.index.version
         if self._view is None:
@@ -596,6 +605,8 @@ class HybridSearch:
                         )
                         self._rebuilding.start()
         assert self._view is not None
+        if turn is not None:
+            turn.view = self._view
         return self._view
 
     def _rebuild(self, version: int) -> None:
@@ -693,7 +704,8 @@ class HybridSearch:
         with the snapshot's embeddings (Chroma's own metadata filter is slow on a large
         catalog)."""
         wanted = self.depth
-        memo = _TURN.get()
+        turn = _TURN.get()
+        memo = turn.nearest if turn is not None else None
         key = (np.asarray(vector, dtype=np.float32).tobytes(), wanted * OVERFETCH)
         nearest = memo.get(key) if memo is not None else None
         if nearest is None:

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -51,7 +52,8 @@ from bot.log.registry import Serving
 from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
-from retrieval.hybrid import HybridSearch
+from retrieval.catalog import Product
+from retrieval.hybrid import CatalogView, HybridSearch
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
 
@@ -80,6 +82,15 @@ class Plan:
     lead: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
     violations: list[dict[str, str]] = field(default_factory=list)  # the tripwire's, if any
+
+
+def _drop(task: "asyncio.Future[Any]") -> None:
+    """Stop a task whose result is no longer wanted, and take its error if it already failed
+    (else asyncio logs it as never retrieved)."""
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
 
 
 class ChatService:
@@ -184,15 +195,12 @@ class ChatService:
 
     async def plan(self, text: str, profile: ShopperProfile) -> Plan:
         """Every stage before generation: pure catalog and profile work, no engine call."""
-        view = await asyncio.to_thread(lambda: self.search.view)
-        # What is searched: the shopper's words, with typos of the catalog's words mended.
-        query = await asyncio.to_thread(view.corrected, text)
+        view, query, named = await asyncio.to_thread(self._read, text)
         vector = await self.embedder.submit(query)
         classifier = await self.intent_classifier()
         understanding = classifier.classify(text, vector)
         if profile.offered and ACCEPT.fullmatch(text):
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
-        named = await asyncio.to_thread(view.named, query)
         last = [view.products[i] for i in profile.shown if i in view.products]
         understanding = refine(understanding, text, named, discussed=bool(last))
         profile = update_profile(
@@ -261,6 +269,13 @@ class ChatService:
         self._render(plan, query, section, view.categories)
         return plan
 
+    def _read(self, text: str) -> tuple[CatalogView, str, list[Product]]:
+        """The catalog's snapshot; what is searched (the shopper's words, with typos of the
+        catalog's words mended); the products it names. One trip to a worker thread."""
+        view = self.search.view
+        query = view.corrected(text)
+        return view, query, view.named(query)
+
     def _render(self, plan: Plan, text: str, section: object, categories: Sequence[str]) -> None:
         d, store, profile = plan.decision, self.settings.store_name, plan.profile
         if d.action in ("recommend", "answer", "compare"):
@@ -324,14 +339,23 @@ class ChatService:
         try:
             text = self.validate(text)
             outcome.sentiment, outcome.sentiment_score = sentiment(text)
-            state = await self.log.session_state(session_id) if session_id else None
+            # Planned while the session's state is read: a plan needs nothing from the log,
+            # and is dropped in the rare session a person has (or is about to).
+            planning = asyncio.ensure_future(self.plan(text, profile or ShopperProfile()))
+            try:
+                state = await self.log.session_state(session_id) if session_id else None
+            except BaseException:
+                _drop(planning)
+                raise
+            if state in (WAITING, WITH_AGENT):
+                _drop(planning)
             if state == WAITING:
                 outcome.status, outcome.action = "ok", WAITING
                 yield show(replies.waiting())
             elif state == WITH_AGENT:
                 outcome.status, outcome.action = "ok", WITH_AGENT  # a person answers it
             else:
-                plan = await self.plan(text, profile or ShopperProfile())
+                plan = await planning
                 outcome.intent, outcome.action = plan.intent, plan.decision.action
                 if plan.intent == COMPLAINT:
                     outcome.sentiment, outcome.sentiment_score = sentiment(text, plan.intent)

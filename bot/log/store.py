@@ -100,7 +100,9 @@ def open_engine(url: str, *, synchronous: str = "normal") -> Engine:
         raise ValueError(f"synchronous must be one of {sorted(SYNCHRONOUS)}, not {synchronous!r}")
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    # A server's connection can go stale (a restart, a failover): checked before each use. A
+    # SQLite file's cannot, and the check would cost a query per use.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(synchronous))
     return engine
@@ -132,6 +134,12 @@ class DialogueLog:
     # The service calls the async wrappers; SQLAlchemy's sync API runs in the writer thread.
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._writer, call, *args)
+
+    async def write(self, call: Callable[..., T], *args: Any) -> T:
+        """Run `call` (another part's write to this database) in the log's writer thread, in
+        turn with the log's own writes rather than against them for SQLite's one write lock,
+        where a waiting writer sleeps in steps of up to 100 ms."""
+        return await self._run(call, *args)
 
     async def open_turn(
         self, session_id: str, channel: str, user_text: str, client_id: str | None = None
@@ -175,16 +183,21 @@ class DialogueLog:
             return turn.id
 
     def _close_turn(self, turn_id: int, outcome: TurnOutcome) -> None:
+        # Two UPDATEs, nothing read first: this runs once per turn in the log's one writer.
         fields = vars(outcome).copy()
         profile, reason = fields.pop("profile"), fields.pop("handover_reason")
+        changes: dict[str, Any] = {} if profile is None else {"profile": profile}
+        if reason is not None:
+            changes |= {"state": WAITING, "handover_reason": reason}
         with self._sessions.begin() as db:
-            turn = db.get_one(Turn, turn_id)
-            for name, value in fields.items():
-                setattr(turn, name, value)
-            if profile is not None:
-                turn.session.profile = profile
-            if reason is not None:
-                turn.session.state, turn.session.handover_reason = WAITING, reason
+            closed = update(Turn).where(Turn.id == turn_id).values(**fields)
+            session_id = db.execute(closed.returning(Turn.session_id)).scalar_one()
+            if changes:
+                db.execute(
+                    update(DialogueSession)
+                    .where(DialogueSession.id == session_id)
+                    .values(**changes)
+                )
 
     async def session_state(self, session_id: str) -> str | None:
         return await self._run(self._session_state, session_id)

@@ -52,6 +52,7 @@ class Desk:
         self.accounts = accounts
         self.insight = insight or Insight(hub.service.log.sessions)
         self._scored: dict[str, int] = {}  # conversation -> its history length when scored
+        self._scoring: set[str] = set()  # conversations being scored now
         self._tasks: set[asyncio.Task[None]] = set()
         self.service = hub.service
         self.records = DeskRecords(self.service.log.sessions)
@@ -67,8 +68,14 @@ class Desk:
     def _changed(self, conversation: Conversation) -> None:
         live = self.hub.live.get(conversation.id) is conversation
         self._show(conversation, live)
-        if live and self._scored.get(conversation.id) != len(conversation.history):
-            self._scored[conversation.id] = len(conversation.history)
+        # Scored when its history grows (a finished turn); a new conversation with nothing
+        # finished yet has nothing to score.
+        history = len(conversation.history)
+        if live and history and self._scored.get(conversation.id) != history:
+            self._scored[conversation.id] = history
+            if conversation.id in self._scoring:
+                return  # the running scoring goes round again once it ends
+            self._scoring.add(conversation.id)
             task = asyncio.create_task(self._rescore(conversation))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -76,15 +83,25 @@ class Desk:
             self._scored.pop(conversation.id, None)
 
     async def _rescore(self, conversation: Conversation) -> None:
-        """A finished turn changes the lead score and the shopper's mood: show the new ones."""
+        """A finished turn changes the lead score and the shopper's mood: show the new ones.
+        One scoring per conversation at a time; turns finished meanwhile get one more."""
         try:
-            found = await asyncio.to_thread(self.insight.rescore, conversation.id)
-        except Exception:
-            log.exception("Could not score conversation %s.", conversation.id)
-            return
-        if found != (conversation.lead_score, conversation.sentiment) and found[0] is not None:
-            conversation.lead_score, conversation.sentiment = found
-            self._show(conversation)
+            while True:
+                scored = len(conversation.history)
+                try:
+                    found = await self.service.log.write(self.insight.rescore, conversation.id)
+                except Exception:
+                    log.exception("Could not score conversation %s.", conversation.id)
+                    return
+                if found[0] is not None and found != (
+                    conversation.lead_score, conversation.sentiment
+                ):  # fmt: skip
+                    conversation.lead_score, conversation.sentiment = found
+                    self._show(conversation)
+                if len(conversation.history) == scored:
+                    return
+        finally:
+            self._scoring.discard(conversation.id)
 
     async def summaries(self) -> list[Summary]:
         """Live conversations, and those waiting for or held by a person whose shopper left."""

@@ -3,13 +3,16 @@ claims, taking over mid-answer, agents' messages reaching the shopper and the lo
 
 import asyncio
 import sqlite3
+import threading
 
 import pytest
 
 from bot.chat.hub import Conversation, Hub
 from bot.chat.profile import ShopperProfile
 from bot.errors import SalesbotError
+from bot.insight.service import Insight
 from bot.log.store import DialogueLog
+from bot.protocol import HistoryItem
 from bot.staff.accounts import Accounts, Staff
 from bot.staff.desk import Desk, NotHeld, summary
 from tests.bot.chat.test_hub import ScriptedService, Tab, advance, until
@@ -125,3 +128,53 @@ def test_desk_summary_shows_what_the_shopper_said_they_want() -> None:
     assert said.interests == ["Board Games", "age 8"] and said.budget == "up to 25.00"
     conversation.profile = ShopperProfile(age_months=10)
     assert summary(conversation).interests == ["age 10 months"]
+
+
+class HeldInsight(Insight):
+    """Scores as the real one does, each scoring held until the test lets it go."""
+
+    def __init__(self, log: DialogueLog):
+        super().__init__(log.sessions)
+        self.calls: list[str] = []
+        self.go = threading.Event()
+
+    def rescore(self, session_id: str) -> tuple[float | None, str | None]:
+        self.calls.append(session_id)
+        self.go.wait(10)
+        return super().rescore(session_id)
+
+
+async def test_desk_scores_a_conversation_once_at_a_time_and_after_its_last_turn(
+    log: DialogueLog,
+) -> None:
+    insight = HeldInsight(log)
+    desk = Desk(Hub(ScriptedService(log)), Accounts(log.sessions), insight)  # type: ignore[arg-type]
+    talk = await desk.hub.open("desk-5", logged=False)
+    assert talk is not None
+    await talk.submit("any tents under 200?", None, lambda: None)
+    while len(talk.history) < 2:  # the scripted answer, word by word
+        desk.hub.service.step.set()
+        await asyncio.sleep(0.01)
+    await until(lambda: insight.calls == ["desk-5"])  # scored once its first turn ended
+    # Two more turns end while that scoring runs: one more scoring, not two.
+    for n in range(2):
+        talk.history += [HistoryItem(role="user", text=f"more {n}"),
+                         HistoryItem(role="assistant", text="ok")]  # fmt: skip
+        desk.hub.changed(talk)
+    await asyncio.sleep(0.1)
+    assert insight.calls == ["desk-5"]
+    insight.go.set()
+    await until(lambda: not desk._scoring)
+    assert insight.calls == ["desk-5", "desk-5"]
+    assert talk.lead_score is not None and 0 < talk.lead_score < 1
+
+
+async def test_desk_does_not_score_a_conversation_with_nothing_finished(log: DialogueLog) -> None:
+    insight = HeldInsight(log)
+    insight.go.set()
+    desk = Desk(Hub(ScriptedService(log)), Accounts(log.sessions), insight)  # type: ignore[arg-type]
+    talk = await desk.hub.open("desk-6", logged=False)
+    assert talk is not None
+    desk.hub.changed(talk)  # seen, but nothing said or answered yet
+    await asyncio.sleep(0.1)
+    assert insight.calls == []
