@@ -372,9 +372,9 @@ class ChatService:
                         async for piece in lead_in:
                             yield show(piece)
                     outcome.lead_text = lead = "".join(shown)
-                    if shown and not lead.rstrip().endswith((".", "!", "?")):
-                        yield show(".")
-                    yield show((" " if shown else "") + plan.text)
+                    # The lead-in's full stop and the rendered facts: one frame.
+                    end = "." if shown and not lead.rstrip().endswith((".", "!", "?")) else ""
+                    yield show(end + (" " if shown else "") + plan.text)
                 elif (
                     serving is not None
                     and plan.decision.action in serving.slots & VOICE_SLOTS.keys()
