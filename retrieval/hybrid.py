@@ -538,10 +538,10 @@ class CatalogView:
 
 @dataclass
 class _Turn:
-    """What one turn has looked up already (`one_turn`)."""
+    """What one turn has looked up already (`one_turn`), by the search (`id`) that did."""
 
-    nearest: dict[tuple[bytes, int], list[tuple[str, float]]] = field(default_factory=dict)
-    view: "CatalogView | None" = None
+    nearest: dict[tuple[int, bytes, int], list[tuple[str, float]]] = field(default_factory=dict)
+    views: dict[int, "CatalogView"] = field(default_factory=dict)
 
 
 _TURN: ContextVar[_Turn | None] = ContextVar("searched_this_turn", default=None)
@@ -588,8 +588,8 @@ class HybridSearch:
         rebuilt at once; a large one in the background while the old one keeps serving, so
         that a re-ingest never stalls the shoppers' searches."""
         turn = _TURN.get()
-        if turn is not None and turn.view is not None:
-            return turn.view
+        if turn is not None and id(self) in turn.views:
+            return turn.views[id(self)]
         self.index.refresh()
         version = self.index.version
         if self._view is None:
@@ -606,7 +606,7 @@ class HybridSearch:
                         self._rebuilding.start()
         assert self._view is not None
         if turn is not None:
-            turn.view = self._view
+            turn.views[id(self)] = self._view
         return self._view
 
     def _rebuild(self, version: int) -> None:
@@ -706,7 +706,7 @@ class HybridSearch:
         wanted = self.depth
         turn = _TURN.get()
         memo = turn.nearest if turn is not None else None
-        key = (np.asarray(vector, dtype=np.float32).tobytes(), wanted * OVERFETCH)
+        key = (id(self), np.asarray(vector, dtype=np.float32).tobytes(), wanted * OVERFETCH)
         nearest = memo.get(key) if memo is not None else None
         if nearest is None:
             # (While a changed catalog's snapshot is rebuilt, only the index has the changes.)

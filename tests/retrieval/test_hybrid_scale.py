@@ -111,3 +111,24 @@ def test_a_small_catalog_is_searched_exactly_and_finds_at_least_what_chroma_find
             assert all(e >= round(c, 5) for e, (_, c) in zip(exact_scores, chroma, strict=True))
             search.search(query, vector, Filters(), 10)
         assert asked == []  # the searches themselves never asked Chroma
+
+
+def test_one_turn_keeps_each_catalogs_snapshot_and_nearest_apart(
+    tmp_path: Path, write: Write
+) -> None:
+    with (
+        CatalogIndex(HashingEmbeddings(), path=tmp_path / "a") as first_index,
+        CatalogIndex(HashingEmbeddings(), path=tmp_path / "b") as second_index,
+    ):
+        ingest_file(first_index, write("a.csv", many_products(40)))
+        ingest_file(second_index, write("b.csv", many_products(12)))
+        first = HybridSearch(first_index, min_relevance=0.0)
+        second = HybridSearch(second_index, min_relevance=0.0)
+        [vector] = first_index.embed_queries(["product description of item 30"])
+        with one_turn():
+            assert len(first.view.products) == 40 and len(second.view.products) == 12
+            assert first.view is first.view  # one snapshot for the whole turn
+            hits = first.search("item 30", vector, Filters(), 12)
+            others = second.search("item 30", vector, Filters(), 12)
+        assert "P30" in {h.product.id for h in hits}
+        assert {h.product.id for h in others} <= {f"P{n}" for n in range(12)}
