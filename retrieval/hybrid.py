@@ -552,7 +552,10 @@ def one_turn() -> Iterator[None]:
     """Within it (or a function it decorates), a search with a query vector already searched
     reuses the nearest ids (one turn searches several times with its message's vector: the
     category vote, the matches, the fallbacks), and the whole turn reads one snapshot of the
-    catalog, checked for changes once."""
+    catalog, checked for changes once. Nested in another, it is part of that turn."""
+    if _TURN.get() is not None:
+        yield
+        return
     token = _TURN.set(_Turn())
     try:
         yield

@@ -53,7 +53,7 @@ from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.catalog import Product
-from retrieval.hybrid import CatalogView, HybridSearch
+from retrieval.hybrid import CatalogView, HybridSearch, one_turn
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
 
@@ -194,7 +194,12 @@ class ChatService:
             ) from None
 
     async def plan(self, text: str, profile: ShopperProfile) -> Plan:
-        """Every stage before generation: pure catalog and profile work, no engine call."""
+        """Every stage before generation: pure catalog and profile work, no engine call. All
+        its stages read one snapshot of the catalog (in worker threads, which share it)."""
+        with one_turn():
+            return await self._plan(text, profile)
+
+    async def _plan(self, text: str, profile: ShopperProfile) -> Plan:
         view, query, named = await asyncio.to_thread(self._read, text)
         vector = await self.embedder.submit(query)
         classifier = await self.intent_classifier()
@@ -317,6 +322,7 @@ class ChatService:
     ) -> AsyncGenerator[Event, None]:
         """Stream one answer and record it, whatever happens, before `Done`."""
         started = time.perf_counter()
+        planning: asyncio.Future[Plan] | None = None
         outcome = TurnOutcome(status="error", model=self.settings.model)
         shown: list[str] = []
         usage = Usage()
@@ -342,13 +348,7 @@ class ChatService:
             # Planned while the session's state is read: a plan needs nothing from the log,
             # and is dropped in the rare session a person has (or is about to).
             planning = asyncio.ensure_future(self.plan(text, profile or ShopperProfile()))
-            try:
-                state = await self.log.session_state(session_id) if session_id else None
-            except BaseException:
-                _drop(planning)
-                raise
-            if state in (WAITING, WITH_AGENT):
-                _drop(planning)
+            state = await self.log.session_state(session_id) if session_id else None
             if state == WAITING:
                 outcome.status, outcome.action = "ok", WAITING
                 yield show(replies.waiting())
@@ -408,6 +408,8 @@ class ChatService:
             outcome.error_code, outcome.error_message = "internal_error", repr(exc)
             raise
         finally:
+            if planning is not None:
+                _drop(planning)  # not wanted, or done already
             self.active -= 1
             self.engine.release(link)
             outcome.reply = "".join(shown)

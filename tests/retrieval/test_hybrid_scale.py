@@ -1,5 +1,6 @@
 """Hybrid search on large catalogs: snapshots rebuilt aside, narrow filters searched exactly."""
 
+import asyncio
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -132,3 +133,22 @@ def test_one_turn_keeps_each_catalogs_snapshot_and_nearest_apart(
             others = second.search("item 30", vector, Filters(), 12)
         assert "P30" in {h.product.id for h in hits}
         assert {h.product.id for h in others} <= {f"P{n}" for n in range(12)}
+
+
+async def test_a_turn_reads_one_snapshot_through_nested_turns_and_worker_threads(
+    tmp_path: Path, write: Write
+) -> None:
+    with CatalogIndex(HashingEmbeddings(), path=tmp_path / "idx") as index:
+        ingest_file(index, write("a.csv", many_products(20)))
+        search = HybridSearch(index, min_relevance=0.0)
+
+        @one_turn()
+        def stage() -> hybrid.CatalogView:  # as `retrieve`, a stage of the chat turn
+            return search.view
+
+        with one_turn():
+            first = await asyncio.to_thread(lambda: search.view)
+            ingest_file(index, write("b.csv", many_products(21)))  # changed mid-turn
+            again = await asyncio.to_thread(stage)
+        assert again is first and len(first.products) == 20
+        assert len(search.view.products) == 21  # the next turn sees the change
