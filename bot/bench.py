@@ -50,13 +50,14 @@ FOLLOW_UPS = ["Is it in stock?", "What does it cost?", "Anything cheaper?"]
 class PathResult:
     name: str
     ttft_s: list[float] = field(default_factory=list)
+    answer_s: list[float] = field(default_factory=list)  # to the whole answer (`done`, end)
     tokens: int = 0
     errors: int = 0
     wall_s: float = 0.0
+    passes: list[tuple[int, float]] = field(default_factory=list)  # (tokens, wall_s) each
 
     def summary(self) -> dict[str, Any]:
-        ttft = sorted(self.ttft_s)
-        p95 = ttft[min(len(ttft) - 1, int(0.95 * len(ttft)))] if ttft else None
+        ttft, answer = sorted(self.ttft_s), sorted(self.answer_s)
         return {
             "path": self.name,
             "turns": len(ttft),
@@ -64,9 +65,20 @@ class PathResult:
             "completion_tokens": self.tokens,
             "wall_s": round(self.wall_s, 2),
             "tokens_per_s": round(self.tokens / self.wall_s, 2) if self.wall_s else 0,
-            "ttft_p50_ms": round(statistics.median(ttft) * 1000, 1) if ttft else None,
-            "ttft_p95_ms": round(p95 * 1000, 1) if p95 is not None else None,
+            "pass_tokens_per_s": [round(t / w, 2) for t, w in self.passes if w],
+            "ttft_p50_ms": _ms(statistics.median(ttft)) if ttft else None,
+            "ttft_p95_ms": _ms(_p95(ttft)) if ttft else None,
+            "answer_p50_ms": _ms(statistics.median(answer)) if answer else None,
+            "answer_p95_ms": _ms(_p95(answer)) if answer else None,
         }
+
+
+def _p95(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
 
 
 def conversation(n: int, rounds: int) -> list[str]:
@@ -98,6 +110,7 @@ async def ws_conversation(
             # Turns answered from templates alone never reach the engine: not comparable.
             if first is not None and frame["usage"]["completion_tokens"]:
                 result.ttft_s.append(first)
+                result.answer_s.append(time.perf_counter() - sent)
     return answers
 
 
@@ -117,6 +130,7 @@ async def direct_conversation(
                 result.tokens += chunk.usage.completion_tokens
         if first is not None:
             result.ttft_s.append(first)
+            result.answer_s.append(time.perf_counter() - sent)
 
 
 async def service_prompts(
@@ -145,11 +159,13 @@ async def staggered(job: Any, delay: float) -> Any:
 
 async def timed(result: PathResult, jobs: list[Any], stagger: float) -> list[Any]:
     """Run the conversations, the n-th starting n * stagger seconds after the first."""
-    started = time.perf_counter()
+    started, tokens = time.perf_counter(), result.tokens
     runs = [staggered(job, n * stagger) for n, job in enumerate(jobs)]
     outcomes = await asyncio.gather(*runs, return_exceptions=True)
     result.errors += sum(isinstance(o, BaseException) for o in outcomes)
-    result.wall_s += time.perf_counter() - started
+    wall = time.perf_counter() - started
+    result.wall_s += wall
+    result.passes.append((result.tokens - tokens, wall))
     return outcomes
 
 
@@ -241,6 +257,10 @@ def report(
     def ratio(key: str) -> float | None:
         return round(b[key] / a[key], 3) if a[key] and b[key] is not None else None
 
+    # Each service pass against the engine pass just before it: how far one pair moves the
+    # ratio on this machine (the ratio itself is over all passes).
+    paired = zip(a["pass_tokens_per_s"], b["pass_tokens_per_s"], strict=False)
+    per_pass = [round(s / e, 3) for e, s in paired if e]
     return {
         "command": command,
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
@@ -249,10 +269,12 @@ def report(
         "engine": a,
         "service": b,
         "throughput_ratio": ratio("tokens_per_s"),
+        "throughput_ratio_per_pass": per_pass,
         "ttft_p50_ratio": ratio("ttft_p50_ms"),
         "ttft_p95_ratio": ratio("ttft_p95_ms"),
         "ttft_p50_added_ms": diff("ttft_p50_ms"),
         "ttft_p95_added_ms": diff("ttft_p95_ms"),
+        "answer_p50_added_ms": diff("answer_p50_ms"),
     }
 
 
@@ -260,17 +282,21 @@ def run_benchmark(settings: Settings, options: BenchOptions, output: Path | None
     # The same event loop `salesbot serve` gets from uvicorn.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         results = runner.run(benchmark(settings, options))
-    table = Table("path", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms")
+    table = Table("path", "turns", "errors", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p95 ms",
+                  "answer p50 ms", "answer p95 ms")  # fmt: skip
     for row in (results["engine"], results["service"]):
         cells = ("path", "turns", "errors", "completion_tokens", "tokens_per_s", "ttft_p50_ms",
-                 "ttft_p95_ms")  # fmt: skip
+                 "ttft_p95_ms", "answer_p50_ms", "answer_p95_ms")  # fmt: skip
         table.add_row(*(str(row[c]) for c in cells))
     console = Console()
     console.print(table)
     console.print(
         f"service/engine: throughput ratio {results['throughput_ratio']}, "
         f"TTFT p50 {results['ttft_p50_added_ms']:+} ms (ratio {results['ttft_p50_ratio']}), "
-        f"p95 {results['ttft_p95_added_ms']:+} ms (ratio {results['ttft_p95_ratio']})"
+        f"p95 {results['ttft_p95_added_ms']:+} ms (ratio {results['ttft_p95_ratio']}); "
+        f"whole answer p50 {results['answer_p50_added_ms']:+} ms"
     )
+    passes = " / ".join(str(r) for r in results["throughput_ratio_per_pass"])
+    console.print(f"throughput ratio of each pass against the engine pass before it: {passes}")
     if output:
         output.write_text(json.dumps(results, indent=2) + "\n")
