@@ -20,6 +20,9 @@ root ::= "{opening}" (" " word){{1,6}} end
 word ::= [a-z]{{1,14}} ","?
 end ::= "!" | "."
 """
+# The grammar's end: the engine stops on it, rather than writing one more token (the end of
+# sequence) that nothing shows, and the facts after the lead-in go out that much sooner.
+LEAD_END = ["!", "."]
 # Words a lead-in must not use: denials, apologies, stock and price talk, promises.
 BANNED_WORDS = frozenset(
     "not no never nor none nothing nobody cannot cant can't don't dont doesn't won't isn't "
@@ -96,6 +99,8 @@ def lead_requests(bias: dict[str, int]) -> dict[str, dict[str, Any]]:
             "structured_outputs": {"grammar": LEAD_GRAMMAR.format(opening=opening)},
             "logit_bias": bias,
             "repetition_penalty": 1.3,
+            "stop": LEAD_END,
+            "include_stop_str_in_output": True,
         }
         for action, opening in OPENINGS.items()
     }
