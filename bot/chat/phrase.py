@@ -15,14 +15,14 @@ from bot.engine.client import EngineClient, EngineLink, Usage
 # action's lead-in starts with fixed words, so the small model continues a sensible opening
 # instead of choosing one (left free it wrote "you can try it again later" before a comparison).
 OPENINGS = {"recommend": "here are some", "answer": "happy to help", "compare": "good question,"}
+# How a lead-in ends. The engine stops on it, rather than writing one more token (the end of
+# sequence) that nothing shows, and the facts after the lead-in go out that much sooner.
+LEAD_END = ("!", ".")
 LEAD_GRAMMAR = r"""
 root ::= "{opening}" (" " word){{1,6}} end
 word ::= [a-z]{{1,14}} ","?
-end ::= "!" | "."
+end ::= {end}
 """
-# The grammar's end: the engine stops on it, rather than writing one more token (the end of
-# sequence) that nothing shows, and the facts after the lead-in go out that much sooner.
-LEAD_END = ["!", "."]
 # Words a lead-in must not use: denials, apologies, stock and price talk, promises.
 BANNED_WORDS = frozenset(
     "not no never nor none nothing nobody cannot cant can't don't dont doesn't won't isn't "
@@ -94,12 +94,13 @@ VOICE = (
 
 def lead_requests(bias: dict[str, int]) -> dict[str, dict[str, Any]]:
     """The engine request options for each action's lead-in (static: compiled once, cached)."""
+    ends = " | ".join(f'"{end}"' for end in LEAD_END)
     return {
         action: {
-            "structured_outputs": {"grammar": LEAD_GRAMMAR.format(opening=opening)},
+            "structured_outputs": {"grammar": LEAD_GRAMMAR.format(opening=opening, end=ends)},
             "logit_bias": bias,
             "repetition_penalty": 1.3,
-            "stop": LEAD_END,
+            "stop": list(LEAD_END),
             "include_stop_str_in_output": True,
         }
         for action, opening in OPENINGS.items()
