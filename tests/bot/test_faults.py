@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,15 +175,19 @@ def logged(database: Path) -> dict[int, tuple[str, str | None]]:
         return {turn_id: (status, code) for turn_id, status, code in rows}
 
 
-async def shopper(url: str, question: str, done: dict[int, str], sessions: list[Any]) -> None:
-    """Send messages until the connection dies; note each answer acknowledged with `done`."""
-    async with connect(url) as ws:
+async def shopper(
+    url: str, question: str, done: dict[int, str], sessions: list[Any], accepted: Callable[[], None]
+) -> None:
+    """Send messages until the connection dies; note each answer acknowledged with `done`, and
+    call `accepted` as each message is logged, before its answer is written."""
+    async with connect(f"{url}?v=2") as ws:
         session = await recv(ws)
         sessions.append(session)
         for n in range(4):
             await ws.send(json.dumps({"type": "message", "text": f"{question} ({n})"}))
             while (frame := await recv(ws))["type"] not in ("done", "error"):
-                pass
+                if frame["type"] == "accepted":
+                    accepted()
             if frame["type"] == "done":
                 done[frame["message_id"]] = frame["text"]
 
@@ -196,14 +201,24 @@ async def test_a_service_killed_during_a_burst_keeps_every_answered_turn(
     victim.wait(engine=True, timeout=300)
     done: dict[int, str] = {}
     sessions: list[dict[str, Any]] = []
+    killed = asyncio.Event()
+
+    def accepted() -> None:
+        # Killed the moment a message is logged once some answers are out: that turn is
+        # certainly accepted and unanswered, whatever the speed of the answers.
+        if len(done) >= 3 and not killed.is_set():
+            victim.process.send_signal(signal.SIGKILL)
+            killed.set()
+
     questions = ["Any tents for four?", "A warm sleeping bag?", "Rain jackets?", "Headlamps?"]
-    burst = [asyncio.create_task(shopper(victim.ws_url, q, done, sessions)) for q in questions]
-    deadline = time.monotonic() + 120
-    while len(done) < 3:  # some answered, others still being written
-        assert time.monotonic() < deadline and not all(t.done() for t in burst)
-        await asyncio.sleep(0.05)
-    victim.process.send_signal(signal.SIGKILL)
-    victim.process.wait(30)
+    burst = [
+        asyncio.create_task(shopper(victim.ws_url, q, done, sessions, accepted)) for q in questions
+    ]
+    try:
+        await asyncio.wait_for(killed.wait(), 120)
+    finally:
+        victim.process.kill()  # already dead, unless the burst ended first
+        victim.process.wait(30)
     await asyncio.gather(*burst, return_exceptions=True)
     before = logged(victim.database)
     assert any(status == "pending" for status, _ in before.values())  # killed mid-burst
