@@ -82,6 +82,13 @@ UNITS = frozenset(
     " percent mile miles km".split()
 )
 SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
+# Words of a request that name no kind, though a product's text may use them: by when ("a 65in
+# tv this week"), the occasion of a present ("housewarming gift for a friend"), what a
+# question asks about two things ("whats the difference between the 2 tables").
+NOT_KINDS = frozenset(
+    "today tomorrow tonight week weekend asap soon housewarming wedding graduation retirement"
+    " valentine valentines easter christening baptism engagement difference differences".split()
+)
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # What a shopper is doing, not what they want: "setting up a gym in the basement", "doing
 # secret santa for my running club", "trying to get my first pull up".
@@ -135,7 +142,7 @@ def asked_kinds(text: str) -> list[list[str]]:
         words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
             w
             for w in keywords(piece)
-            if w not in FILLER and len(w) > 1 and w not in SIZES and w not in PEOPLE
+            if w not in FILLER and len(w) > 1 and w not in SIZES | PEOPLE | NOT_KINDS
         ]
         if words and not _clause(piece) and _may_name(words[-1]):
             phrases.append(words)
@@ -147,8 +154,18 @@ def _may_name(word: str) -> bool:
     """Whether a phrase's last word can be the kind it names: not a word that is only ever an
     adverb or an adjective ("i overpronate badly", "something really cheap"). (Verbs stay: the
     lexicon reads "bar" and "top" as verbs only.)"""
-    readings = set(getAllLemmas(word))
+    lemmas = getAllLemmas(word)
+    if set(lemmas) == {"VERB"} and word not in lemmas["VERB"] and not word.endswith("ing"):
+        return False  # a verb's past form, never a thing: "just moved in", "the manager said"
+    readings = set(lemmas)
     return not readings or bool(readings & {"NOUN", "VERB", "PROPN"})
+
+
+@functools.cache
+def only_noun(word: str) -> bool:
+    """Whether English knows the word as a noun and nothing else ("desk", "coffee"; not
+    "travel", "firm", "hydrating" or a name it does not know)."""
+    return set(getAllLemmas(word)) == {"NOUN"}
 
 
 # Sports and pastimes before a kind name what it is made for, which its text says: a word in
@@ -225,8 +242,9 @@ def dictionary() -> frozenset[str]:
     return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())
 
 
-# The same goods by their British and American names, as folded keywords: a shop's catalog
-# uses one ("sneaker"), its shoppers either ("white leather trainers").
+# The same goods by two names (British and American, or two everyday words), as folded
+# keywords: a shop's catalog uses one ("sneaker"), its shoppers either ("white leather
+# trainers", "a comfy couch" in a shop of sofas).
 _REGIONAL = (
     ("trainer", "sneaker"),
     ("jumper", "sweater"),
@@ -249,8 +267,21 @@ _REGIONAL = (
     ("wellington", "rainboot"),
     ("welly", "rainboot"),
     ("dressing-gown", "bathrobe"),
+    ("couch", "sofa"),
+    ("settee", "sofa"),
+    ("closet", "wardrobe"),
+    ("bookshelf", "bookcase"),
+    ("fridge", "refrigerator"),
+    ("television", "tv"),
+    ("telly", "tv"),
+    ("hoover", "vacuum"),
+    ("holdall", "duffel"),
+    ("jogger", "sweatpant"),
 )
-SAME_GOODS = {a: b for a, b in _REGIONAL} | {b: a for a, b in _REGIONAL}
+SAME_GOODS: dict[str, tuple[str, ...]] = {}
+for _one, _other in _REGIONAL:
+    SAME_GOODS[_one] = (*SAME_GOODS.get(_one, ()), _other)
+    SAME_GOODS[_other] = (*SAME_GOODS.get(_other, ()), _one)
 
 
 def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[str]]) -> str | None:
@@ -261,8 +292,9 @@ def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[s
     short words are too close to each other to guess ("bell", "belt")."""
     if word in vocabulary:
         return word
-    if (same := SAME_GOODS.get(word)) in vocabulary:
-        return same  # "trainer" where the catalog says "sneaker"
+    for same in SAME_GOODS.get(word, ()):
+        if same in vocabulary:
+            return same  # "trainer" where the catalog says "sneaker"
     if len(word) < 5 or word in dictionary():
         return None
     allowed = 1 if len(word) < 8 else 2

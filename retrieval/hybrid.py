@@ -90,6 +90,24 @@ class Filters:
         return replace(self, min_price=None, max_price=None)
 
 
+# Where a title's name of the product ends: "Alva 3-Seater Sofa, Linen", "Hoodie - Navy",
+# "Case (iPhone 15)", "Tent with Porch".
+_TITLE_NAME_END = re.compile(
+    r"\s[-–—|]\s|[,(|/:;]|\s(?:with|for|in|by|incl\.?|including|featuring|and)\s", re.I
+)
+
+
+def title_heads(title: str) -> set[str]:
+    """The words a title names its product by: the first and the last word of its name (not a
+    number or model code), and a word before "of" ("Chest of 6 Drawers": chest, drawer)."""
+    name = _TITLE_NAME_END.split(title, maxsplit=1)[0]
+    named = [w for w in keywords(name) if not any(c.isdigit() for c in w)]
+    heads = {named[0], named[-1]} if named else set()
+    for match in re.finditer(r"([A-Za-z][\w'’-]*)\s+of\b", name):
+        heads.update(keywords(match.group(1)))
+    return heads
+
+
 def _category_parts(category: str) -> list[str]:
     """ "Child Seats & Trailers": "Child Seats", "Trailers"."""
     return [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
@@ -205,6 +223,7 @@ class CatalogView:
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
+        heads: set[str] = set()
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
@@ -214,7 +233,14 @@ class CatalogView:
                     kind_words.update(keywords(value))
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)
+            heads.update(kind_words - set(title))
+            heads.update(title_heads(product.title))
         self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
+        # Title words that only ever say which kind of another thing a product is: "desk" in a
+        # shop whose only desk word is its "Desk Chair", "coffee" beside a "Coffee Grinder".
+        # (`names` takes only nouns among them for kinds: "hydrating", "travel", "firm" and
+        # names English does not know, "hardshell", describe the product they are in.)
+        self.modifiers = frozenset(named_by) - heads
 
     def _brands(self) -> list[str]:
         named = {
@@ -391,8 +417,8 @@ class CatalogView:
         kind ("garden chair"). A kind with a noun no such product has is another kind
         ("office chair" in a garden shop, "kitchen knife" beside a soil knife)."""
         head = self.spelled(kind[-1])
-        if head is None:
-            return False
+        if head is None or (head in self.modifiers and coverage.only_noun(head)):
+            return False  # "desk" where titles have only a "Desk Chair"
         if head in self.named_by:
             having = np.zeros(len(self.order), dtype=bool)
             having[self.named_by[head]] = True

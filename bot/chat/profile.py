@@ -16,13 +16,26 @@ from retrieval.ages import asked_age
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?(?:k|grand)\b)?"
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
-_WORD = r"(?:dollars?|bucks?|usd|eur|euros?|gbp|pounds|quid|yen|jpy|cad|aud|chf|inr|rupees)"
+# Currency codes and the short names written before or after an amount ("chf 200", "200 sek",
+# "fr. 250", "kr 300").
+_CODE = (
+    r"(?:usd|eur|gbp|chf|cad|aud|nzd|jpy|cny|inr|sek|nok|dkk|isk|pln|czk|huf|zar|sgd|hkd|mxn"
+    r"|brl|krw|fr|kr|rs|zł)"
+)
+_WORD = rf"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|{_CODE}\.?)"
+# What follows a number that measures or counts rather than prices.
+_UNIT = (
+    r"(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
+    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent|seats?|seater)"
+)
 AMOUNT = re.compile(
-    rf"(?P<sign>{_SIGN})?\s?{_NUMBER}(?![.,]?\d)\s?(?P<after>{_WORD}\b|{_SIGN})?"
-    r"(?!\s?(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
-    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent)\b)",
+    rf"(?P<sign>{_SIGN}|\b{_CODE}\.?(?=\s?\d))?\s?{_NUMBER}(?![.,]?\d)\s?"
+    rf"(?P<after>{_WORD}(?!\w)|{_SIGN})?"
+    rf"(?!\s?{_UNIT}\b)",
     re.I,
 )
+# The far end of a range of counts or sizes: "2 to 3 people", "160-200 cm".
+UNIT_RANGE = re.compile(rf"(?:to|or|-|–)\s?\d+(?:[.,]\d+)?\s?{_UNIT}\b", re.I)
 _MAX = (
     r"under|below|beneath|less than|cheaper than|no more than|not more than|not over|up ?to|max"
     r"(?:imum)?|at most|within|(?:budget|spend|spending|limit|pay|afford)\b(?:\s+[a-z']+){0,3}:?"
@@ -38,7 +51,7 @@ _MAX_AFTER = r"max(?:imum)?|tops|or less|or under|at most|at the most|budget|lim
 QUANTITY = re.compile(
     r"(of\b|pieces?\b|pcs\b|units?\b|items?\b|people\b|persons?\b|days?\b|weeks?\b"
     r"|months?\b|years?\b|hours?\b|minutes?\b|times\b|pairs?\b|packs?\b|bags?\b|boxes\b"
-    r"|bottles?\b|cans?\b|rolls?\b|sets?\b)",
+    r"|bottles?\b|cans?\b|rolls?\b|sets?\b|instal+ments?\b|payments?\b)",
     re.I,
 )
 _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
@@ -114,16 +127,17 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
     for first, second in zip(amounts, amounts[1:], strict=False):
         between = lowered[first.end() : second.start()].strip()
         if between in ("and", "to", "-", "–", "—", "or", "through", "thru") and (
-            _is_money(first) or _is_money(second) or re.search(r"between|from", lowered)
-        ):
+            _is_money(first) or _is_money(second)
+            or re.search(r"between|from|budget|spend|price range|pay", lowered)
+        ):  # fmt: skip
             low, high = sorted((_amount(first), _amount(second)))
             return low, high
     for match in amounts:
         before = lowered[max(0, match.start() - 30) : match.start()].rstrip()
         after = lowered[match.end() : match.end() + 20].lstrip()
         value = _amount(match)
-        if not _is_money(match) and QUANTITY.match(after):
-            continue  # "I can do 2 of them", "under 10 days": a count, not money
+        if not _is_money(match) and (QUANTITY.match(after) or UNIT_RANGE.match(after)):
+            continue  # "I can do 2 of them", "under 10 days", "for 2 to 3 people": counts
         if after.startswith("+") or re.search(rf"{_NOT_NEGATED}\b(?:{_MIN})\s*$", before):
             return value, None  # "150+", "happy to spend over 100" (not "nothing over 100")
         if re.search(rf"(?:{_AROUND})\s*$", before):

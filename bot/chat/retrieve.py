@@ -7,12 +7,27 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
-from bot.chat.profile import CHEAP, CHEAPER, IN_STOCK, REJECT, ShopperProfile, parse_budget
+from bot.chat.profile import (
+    CHEAP,
+    CHEAPER,
+    IN_STOCK,
+    REJECT,
+    ShopperProfile,
+    find_brands,
+    parse_budget,
+)
 from bot.chat.understand import Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import ACTIVITIES, FILLER, asked_kinds, names_a_kind
-from retrieval.hybrid import CatalogView, Filters, HybridSearch, one_turn, product_words
+from retrieval.hybrid import (
+    CatalogView,
+    Filters,
+    HybridSearch,
+    brand_of,
+    one_turn,
+    product_words,
+)
 from retrieval.index import document_text
 from retrieval.text import keywords, words
 from retrieval.wants import (
@@ -357,6 +372,14 @@ def retrieve(
         carried = carried or any(view.names([thing]) for thing in understanding.fixing)
     if (age := filters.age_months) is not None:  # made for that age first, then what suits it
         matches = sorted(matches, key=lambda p: not made_for(p, age))
+    if said_not := find_brands(asked, view.brands)[1]:
+        # "wireless earbuds, not aurevo", "not the lumaro, whats the next best": a brand the
+        # message rules out is not the product it names, nor the one it is about.
+        def kept(product: Product) -> bool:
+            return not any(brand_of(product, brand) for brand in said_not)
+
+        named, subject = [p for p in named if kept(p)], [p for p in subject if kept(p)]
+        pointed = pointed if pointed is not None and kept(pointed) else None
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
 

@@ -62,9 +62,11 @@ HUMAN = re.compile(
     r"|\b(connect|transfer|put) me\b.{0,30}"
     r"\b(agent|someone|somebody|staff|support|service|person|manager|supervisor)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b"
-    r"|\b(someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)\b"
+    r"|\b(someone|somebody|anyone|a person)( (in|from|at) [a-z ]{2,20})? (i|we) (can|could)"
+    r" ((talk|speak|chat) (to|with)|call|ring|phone|email|e-mail|contact)\b"
     # A price only a person can give, or a person asked to get in touch.
     r"|\bbulk (order|orders|price|prices|pricing|discount|quote|buy|purchase)\b|\bwholesale\b"
+    r"|\bquote for (\d+|a (few|dozen|couple)|several|multiple)\b"
     r"|\b(can|could|would) (someone|somebody|anyone|a person)( from [a-z ]{2,20})?"
     r" (give|send|get) me (a |an )?(price|quote|offer|deal)\b"
     r"|\b(can|could|would) (someone|somebody|anyone|a person)( from [a-z ]{2,20})?"
@@ -411,18 +413,23 @@ ACCEPT = re.compile(
     r"(,?\s*(please|thanks|thank you|do|go ahead))*|ok(ay)?(,?\s*please)?)[\s!.]*",
     re.I,
 )
-# Asking who or what answers, and nothing else: an honest answer, with a person offered.
+# Asking who or what answers, and nothing else: an honest answer, with a person offered. One
+# question or several ("who am i talking to? is this a bot or a real person").
+_WHO = (
+    r"(who am i (talking|speaking|chatting) (to|with)|who('?s| is) (this|there|talking|answering)"
+    r"|who (are|r) (you|u)|what (are|r) (you|u)|((are|r) (you|u)|am i (talking|speaking|chatting)"
+    r" (to|with)|is this|is it) (a |an )?(real )?(bot|robot|human|person|ai|a\.i\.|machine"
+    r"|computer|chat ?bot|program|assistant)"
+    r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)"
+)
+# "who am i chatting with, a bot or a real human lol"
+_WHO_TAIL = (
+    r"(a |an )?(real )?(bot|robot|human|person|ai|machine|chat ?bot)( or (a |an )?"
+    r"(real )?(bot|robot|human|person|ai|machine|what))?"
+)
 IDENTITY = re.compile(
     r"\s*(((hi|hello|hey|hiya)( there)?|good (morning|afternoon|evening)|sorry|wait|ok|um+|so)"
-    r"[,!.]?\s+)?(who am i (talking|speaking|chatting)"
-    r" (to|with)|who('?s| is) (this|there|talking|answering)|who (are|r) (you|u)|what (are|r)"
-    r" (you|u)|((are|r) (you|u)|am i (talking|speaking|chatting) (to|with)|is this)"
-    r" (a |an )?(real )?(bot|robot|human|person|ai|a\.i\.|machine|computer|chat ?bot|program"
-    r"|assistant)"
-    r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)"
-    # "who am i chatting with, a bot or a real human lol"
-    r"([\s,?!.-]+(a |an )?(real )?(bot|robot|human|person|ai|machine|chat ?bot)( or (a |an )?"
-    r"(real )?(bot|robot|human|person|ai|machine|what))?)?([\s,?!.]+(lol|haha+|lmao|tbh))*"
+    rf"[,!.]?\s+)?{_WHO}([\s,?!.-]+({_WHO}|{_WHO_TAIL}))*([\s,?!.]+(lol|haha+|lmao|tbh))*"
     r"[\s?!.]*",
     re.I,
 )

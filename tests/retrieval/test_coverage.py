@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds, goods_phrase, names_a_kind, spelled
-from retrieval.hybrid import CatalogView
+from retrieval.hybrid import CatalogView, title_heads
 
 
 def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
@@ -53,8 +53,18 @@ def test_a_request_that_starts_with_its_purpose_names_no_kind() -> None:
         "is the Tarnhaven Firefly waterproof?",
         "how many quid is the easel",  # a question's words, then the thing it is about
         "I search gift for my grandson",
+        # A verb's past form, an occasion, a time, a question's word: no kind either.
+        "just moved in, need plates and bowls",
+        "the store manager said you can sell me the leather sofa for 500",
+        "housewarming gift for a friend, under 50 francs",
+        "whats the difference between the 2 mira tables apart from size",
     ):
         assert asked_kinds(text) == [], text
+    assert asked_kinds("need a 65in tv this week, in stock only pls") == [["tv"]]
+    assert asked_kinds("a tie for a wedding") == [["tie"]]
+    assert asked_kinds("wedding dress") == [["dress"]]
+    assert asked_kinds("decking boards") == [["decking", "board"]]
+    assert asked_kinds("shelving") == [["shelving"]]  # a thing, though read as a verb in -ing
 
 
 def test_a_typo_of_a_catalog_word_is_that_word() -> None:
@@ -76,6 +86,17 @@ def test_a_typo_of_a_catalog_word_is_that_word() -> None:
     assert spelled("trainer", vocabulary, by_initial) == "sneaker"
     assert spelled("jumper", vocabulary, by_initial) == "jumper"  # its own word first
     assert spelled("nappy", vocabulary, by_initial) is None
+    # A word with several other names finds whichever the catalog has.
+    vocabulary += ["sofa", "wardrobe", "bookcase"]
+    by_initial = {}
+    for word in vocabulary:
+        by_initial.setdefault(word[0], []).append(word)
+    assert spelled("couch", vocabulary, by_initial) == "sofa"
+    assert spelled("settee", vocabulary, by_initial) == "sofa"
+    assert spelled("closet", vocabulary, by_initial) == "wardrobe"
+    assert spelled("bookshelf", vocabulary, by_initial) == "bookcase"
+    vocabulary = ["couch"]
+    assert spelled("sofa", vocabulary, {"c": ["couch"]}) == "couch"  # either way round
 
 
 def test_the_catalogs_words_include_descriptions_and_categories() -> None:
@@ -129,7 +150,7 @@ def test_a_kind_is_carried_by_products_named_by_it_with_the_nouns_before_it_in_t
                 description="A garden chair of recycled poly, weatherproof."),
         Product(id="k", title="Hori Hori Soil Knife", price=Decimal("35"), category="Tools",
                 description="Digging knife with a serrated edge."),
-        Product(id="t", title="Bistro Table", price=Decimal("99"), category="Patio",
+        Product(id="t", title="Bistro Coffee Table", price=Decimal("99"), category="Patio",
                 description="Folding table with a hole for a patio umbrella."),
     ]  # fmt: skip
     view = CatalogView({p.id: p for p in products}, np.eye(3, dtype=np.float32))
@@ -145,6 +166,18 @@ def test_a_kind_is_carried_by_products_named_by_it_with_the_nouns_before_it_in_t
     assert carried("garden chiar")  # a typo of the kind's word
     # Close in meaning to a product is enough, words aside.
     assert view.carries(["office", "chair"], [1.0, 0.0, 0.0], 0.5)
+    # A word titles use only to say which kind of another thing a product is: not carried.
+    assert carried("patio")  # a category's word is a kind
+    assert not carried("coffee") and carried("coffee table")  # the coffee table is no coffee
+    assert carried("soil")  # a word that may describe ("soil", "travel") is left to the text
+
+
+def test_a_title_names_its_product_by_the_ends_of_its_name() -> None:
+    assert title_heads("Ulla Swivel Desk Chair, Grey") == {"ulla", "chair"}
+    assert title_heads("Mila Chest of 6 Drawers, Oak") == {"mila", "chest", "drawer"}
+    assert title_heads('Lumaro U6 65" 4K UHD Smart TV') == {"lumaro", "tv"}
+    assert title_heads("Hoodie - Navy") == {"hoodie"}
+    assert title_heads("Tarn 2 Tent with Porch") == {"tarn", "tent"}
 
 
 def test_the_name_of_some_goods_is_told_from_a_sentence() -> None:

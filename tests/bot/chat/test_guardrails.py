@@ -129,6 +129,7 @@ def test_rules_tell_asking_who_answers_from_asking_for_a_person() -> None:
         "good evening, is this a bot",
         "hi there who am i chatting with, a bot or a real human lol",
         "is this a real person or a bot haha",
+        "hey who am i talking to? is this a bot or a real person",
     ]:
         assert IDENTITY.fullmatch(text), text
     for text in ["are you a bot? if so put me through to a real person", "what are you selling?"]:
@@ -136,6 +137,8 @@ def test_rules_tell_asking_who_answers_from_asking_for_a_person() -> None:
     assert HUMAN.search("are you a bot? if so put me through to a real person")
     assert HUMAN.search("I'd like to speak to customer service please. is there a phone number?")
     assert HUMAN.search("is there someone i can talk to about a bulk deal")
+    assert HUMAN.search("is there someone in sales i can ring? need a quote for 12 tvs")
+    assert HUMAN.search("can i get a quote for 30 chairs for our office")
     assert ANGER.search("got womens 8s in the box. not impressed")
 
 

@@ -38,6 +38,16 @@ D = Decimal
         ("100 percent cotton shirt", (None, None)),
         ("one for my son, the first one", (None, None)),
         ("secret santa for 10 ppl, 25 each max", (None, D(25))),
+        # A currency's code or short name before the amount, and a range after a budget word.
+        ("rugs under chf 200?", (None, D(200))),
+        ("desk under eur 300", (None, D(300))),
+        ("lamp, 50 fr max", (None, D(50))),
+        ("200 sek tops", (None, D(200))),
+        ("premium sofa, budget 2000 to 3500", (D(2000), D(3500))),
+        ("my budget is 100 to 150", (D(100), D(150))),
+        # A range of counts is no budget, whatever word comes before it.
+        ("budget tent for 2 to 3 people", (None, None)),
+        ("a 2 or 3 seater sofa under 1500", (None, D(1500))),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(

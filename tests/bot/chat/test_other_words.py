@@ -1,0 +1,85 @@
+"""What a shopper's own words mean in a catalog written in others, over a real index and the
+real embeddings: another name for the same goods, a brand ruled out, words that name no kind."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import ChatService
+from bot.chat.profile import ShopperProfile
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import ids, indexed
+from tests.bot.chat.test_pipeline import ScriptedEngine, service
+
+HOME = [
+    Product(id="s1", title="Alva 3-Seater Sofa, Linen", price=1290, category="Sofas",
+            description="Three-seater sofa with washable linen covers and oak legs."),
+    Product(id="s2", title="Dario 2-Seater Sofa, Grey", price=790, category="Sofas",
+            description="Compact two-seater in grey woven fabric."),
+    Product(id="w1", title="Tessin 2-Door Wardrobe, White", price=490, category="Storage",
+            description="Wardrobe with a hanging rail and two shelves."),
+    Product(id="b1", title="Hilde Bookcase, Oak Veneer", price=260, category="Storage",
+            description="Five shelves for books and display."),
+    Product(id="p1", title="Stoneware Dinner Plates, Set of 4", price=48, category="Tableware",
+            description="Speckled stoneware plates, dishwasher safe."),
+    Product(id="p2", title="Stoneware Bowls, Set of 4", price=42, category="Tableware",
+            description="Deep stoneware bowls for soup and cereal."),
+]  # fmt: skip
+AUDIO = [
+    Product(id="e1", title="Aurevo Buds Pro 2 ANC Earbuds", price=299, category="Headphones",
+            description="True wireless earbuds with noise cancelling.",
+            attributes={"brand": "Aurevo"}),
+    Product(id="e2", title="Brightwave Airlite Wireless Earbuds", price=89,
+            category="Headphones", description="Light true wireless earbuds, 30 h with the case.",
+            attributes={"brand": "Brightwave"}),
+    Product(id="e3", title="Kestrel Fit Sport Earbuds", price=129, category="Headphones",
+            description="Wireless sport earbuds with ear hooks, sweat resistant.",
+            attributes={"brand": "Kestrel"}),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with indexed(tmp_path, HOME + AUDIO) as catalog:
+        yield catalog
+
+
+async def test_another_name_for_goods_the_catalog_has_finds_them(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    for text, kind in (
+        ("looking for a comfy 3 seater couch for the living room", {"s1", "s2"}),
+        ("i need a closet for my clothes, dont want to spend a fortune", {"w1"}),
+        ("bookshelf pls, i have like 400 books lol", {"b1"}),
+    ):
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.decision.action == "recommend", (text, plan.decision.action)
+        assert ids(plan)[0] in kind, (text, ids(plan))
+
+
+async def test_words_that_name_no_kind_are_not_said_to_be_missing(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("just moved in, need plates and bowls", ShopperProfile())
+    assert plan.decision.action == "recommend"
+    assert set(ids(plan)[:2]) == {"p1", "p2"}
+
+
+async def test_a_brand_the_message_rules_out_is_never_shown(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan(
+        "wireless earbuds, not aurevo, had a bad experience with them", ShopperProfile()
+    )
+    assert ids(plan) and "e1" not in ids(plan), ids(plan)
+    # Nor among those just shown, which the next message is about.
+    plan = await chat.plan("wireless earbuds", ShopperProfile())
+    assert "e1" in ids(plan)
+    plan = await chat.plan("not the aurevo, whats the next best under 200", plan.profile)
+    assert ids(plan) and "e1" not in ids(plan), ids(plan)
