@@ -254,6 +254,7 @@ class ChatService:
             pointed=found.pointed is not None,
             alone=len(last) == 1,
             optioned=target is not None and any(v.named_in(text) for v in target.variants),
+            shown=bool(last),
         )
         if understanding.intent not in PRODUCT_INTENTS:
             # What a message rules out is kept only when it turns out to be shopping.

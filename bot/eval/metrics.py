@@ -10,8 +10,14 @@ from typing import Any
 
 from retrieval.catalog import Product, money
 
+# An amount with its currency's sign or code, as the service writes it ("$1,299.99",
+# "1,290.00 CHF", "89.00 AUD") and as a reply might.
+CODES = (
+    "USD|EUR|GBP|CHF|JPY|AUD|CAD|NZD|SEK|NOK|DKK|ISK|PLN|CZK|HUF|CNY|INR|ZAR|SGD|HKD|MXN|BRL|KRW"
+)
 MONEY = re.compile(
-    r"(?:US\$|[$€£¥])\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{1,2})?\s?(?:USD|EUR|GBP|CHF|JPY)"
+    rf"(?:US\$|A\$|C\$|NZ\$|[$€£¥₹])\s?\d[\d,]*(?:\.\d{{1,2}})?"
+    rf"|\b(?:{CODES})\s?\d[\d,]*(?:\.\d{{1,2}})?|\d[\d,]*(?:\.\d{{1,2}})?\s?(?:{CODES})\b"
 )
 DENIAL = re.compile(
     r"\b(don'?t|do not|doesn'?t|does not) (carry|have|sell|stock)|not in (our|the) catalog"
@@ -86,13 +92,15 @@ def unsupported(turn: TurnResult, catalog: dict[str, Product]) -> list[str]:
 
 
 def generated_part(turn: TurnResult, catalog: dict[str, Product]) -> str:
-    """The reply without catalog data (titles of shown products, quoted descriptions), which
-    may repeat words by nature ("... Family Camping Tent, the ... Family Camping Tent")."""
-    text = re.sub(r'"[^"]*"', " ", turn.reply)
+    """The reply without catalog data (titles of shown products, amounts, quoted descriptions),
+    which may repeat words by nature ("... Family Camping Tent, the ... Family Camping Tent")."""
+    # Titles first: a title may hold a quote mark of its own ('Smart TV 65"'). Amounts are the
+    # catalog's too ("from 1,299.00 AUD" and another's "down from 1,299.00 AUD").
+    text = turn.reply
     for card in turn.cards:
         if card["id"] in catalog:
             text = text.replace(catalog[card["id"]].title, " ")
-    return text
+    return MONEY.sub(" ", re.sub(r'"[^"]*"', " ", text))
 
 
 def repeated(text: str, n: int = 5) -> bool:

@@ -158,6 +158,25 @@ def test_a_question_about_the_one_product_shown_says_it_or_they() -> None:
     assert about("is it available in a 42?", alone=True) == "price_stock"
 
 
+def test_a_question_about_the_one_product_shown_is_not_off_topic() -> None:
+    off = Understanding("off_topic", 0.6, off_topic=0.7)
+    for text in ("what bulb does it need", "does it have to be screwed to the wall?"):
+        assert about_one(off, text, named=False, pointed=False, alone=True).intent == (
+            "product_question"
+        ), text
+        # Several just shown: the best match is "it". With nothing shown, there is no "it".
+        assert about_one(off, text, named=False, pointed=False, alone=False, shown=True).intent == (
+            "product_question"
+        ), text
+        assert about_one(off, text, named=False, pointed=False, alone=False).intent == (
+            "off_topic"
+        ), text
+    for text in ("is it going to rain tomorrow", "write me a poem about it"):
+        assert about_one(off, text, named=False, pointed=False, alone=True).intent == (
+            "off_topic"
+        ), text
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -48,3 +48,38 @@ def test_score_counts_turns_showing_what_the_request_ruled_out() -> None:
         turn("Here you go.", ["b"]),  # nothing ruled out
     ]
     assert score(turns, CATALOG)["ruled_out_shown"] == 1
+
+
+def test_repetition_counts_the_words_written_not_titles_with_an_inch_mark() -> None:
+    titles = ['Lumaro H2 32" HD Smart TV', 'Lumaro F4 43" Full HD Smart TV',
+              'Lumaro U6 65" 4K UHD Smart TV', 'Nordlight O9 65" OLED 4K Smart TV']  # fmt: skip
+    tvs = {str(n): Product(id=str(n), title=t, price=100 * (n + 1)) for n, t in enumerate(titles)}
+    listed = (
+        "Sure! From cheapest to dearest: "
+        + ", ".join(f"the {t} (${100 * (n + 1)}.00)" for n, t in enumerate(titles))
+        + f"; the cheapest is the {titles[0]}."
+    )
+    cards = [{"id": i} for i in tvs]
+    turn = TurnResult("c", "which is cheapest", {}, cards=cards, reply=listed)
+    assert score([turn], tvs)["repetition"] == 0
+    looping = "I can help you with that and I can help you with that. " + listed
+    turn = TurnResult("c", "which is cheapest", {}, cards=cards, reply=looping)
+    assert score([turn], tvs)["repetition"] == 1
+
+
+def test_amounts_in_any_currency_code_are_checked_and_are_no_repetition() -> None:
+    tvs = {
+        "q": Product(id="q", title="Nordlight Q7 QLED 4K Smart TV", price=1299, currency="AUD"),
+        "u": Product(id="u", title="Lumaro U6 4K UHD Smart TV", price=1099, regular_price=1299,
+                     currency="AUD"),
+    }  # fmt: skip
+    reply = (
+        "The Nordlight Q7 QLED 4K Smart TV (from 1,299.00 AUD, in stock) is the best match. Also"
+        " worth a look: the Lumaro U6 4K UHD Smart TV (1,099.00 AUD, down from 1,299.00 AUD)."
+    )
+    cards = [{"id": "q"}, {"id": "u"}]
+    shown = TurnResult("c", "max 2 grand", {}, cards=cards, reply=reply)
+    assert score([shown], tvs)["repetition"] == 0
+    assert unsupported(shown, tvs) == []
+    invented = TurnResult("c", "q", {}, cards=cards, reply=reply + " Today only 999.00 AUD!")
+    assert unsupported(invented, tvs) == ["amount 999.00"]
