@@ -401,10 +401,6 @@ class CatalogView:
             self._by_initial = by_initial
         return coverage.spelled(word, self.bm25.vocab_dict, self._by_initial)
 
-    def named_with(self, word: str) -> set[str]:
-        """The ids of the products a word names: in a title, a category, a type or a tag."""
-        return {self.order[i] for i in self.named_by.get(word, ())}
-
     def names_kind(self, word: str) -> bool:
         """Whether products are named by the word: in a title, a category, a type or a tag."""
         return word in self.named_by

@@ -215,8 +215,6 @@ def retrieve(
             update={"ruled_out": list(dict.fromkeys([*profile.ruled_out, *ruled]))}
         )
     by_title = list(named) if named is not None else view.named(text)
-    if understanding.intent == "browse" and by_title:
-        by_title = of_asked_kind(view, text, by_title)
     # What the shopper has ("a trailer to pull behind my bike", "a case for my phone"): its
     # kind is not what is asked for.
     has = frozenset(
@@ -259,8 +257,6 @@ def retrieve(
         filters = replace(filters, age_months=None)
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
-    if understanding.intent == "browse" and by_title:
-        by_title = of_asked_kind(view, asked, by_title)
     title_ids = {p.id for p in by_title}
     hits = search.search(text, vector, filters, k, named=title_ids)
     if (
@@ -453,18 +449,6 @@ def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
         (rest if product.category in seen else firsts).append(product)
         seen.add(product.category)
     return (firsts + rest)[:k]
-
-
-def of_asked_kind(view: CatalogView, text: str, named: list[Product]) -> list[Product]:
-    """Of the products a request names by title, those of the kind it asks for, when the shop
-    has that kind: "lamp to hang above the dining table" names the dining tables only to say
-    where the lamp goes, "charger for the k7 headphones" what it charges."""
-    kinds = asked_kinds(without_denied(text))
-    if not kinds or not view.names(kinds[0]):
-        return named
-    head = view.spelled(kinds[0][-1]) or kinds[0][-1]
-    of_kind = view.named_with(head)
-    return [p for p in named if p.id in of_kind]
 
 
 def missing_kind(
