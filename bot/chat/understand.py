@@ -425,18 +425,15 @@ ACCEPT = re.compile(
 )
 # Asking who or what answers, and nothing else: an honest answer, with a person offered. One
 # question or several ("who am i talking to? is this a bot or a real person").
+_OR_WHAT = r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?"
 _WHO = (
     r"(who am i (talking|speaking|chatting) (to|with)|who('?s| is) (this|there|talking|answering)"
     r"|who (are|r) (you|u)|what (are|r) (you|u)|((are|r) (you|u)|am i (talking|speaking|chatting)"
     r" (to|with)|is this|is it) (a |an )?(real )?(bot|robot|human|person|ai|a\.i\.|machine"
-    r"|computer|chat ?bot|program|assistant)"
-    r"( or (a |an )?(real )?(bot|robot|human|person|ai|machine|what))?)"
+    rf"|computer|chat ?bot|program|assistant){_OR_WHAT})"
 )
 # "who am i chatting with, a bot or a real human lol"
-_WHO_TAIL = (
-    r"(a |an )?(real )?(bot|robot|human|person|ai|machine|chat ?bot)( or (a |an )?"
-    r"(real )?(bot|robot|human|person|ai|machine|what))?"
-)
+_WHO_TAIL = rf"(a |an )?(real )?(bot|robot|human|person|ai|machine|chat ?bot){_OR_WHAT}"
 IDENTITY = re.compile(
     r"\s*(((hi|hello|hey|hiya)( there)?|good (morning|afternoon|evening)|sorry|wait|ok|um+|so)"
     rf"[,!.]?\s+)?{_WHO}([\s,?!.-]+({_WHO}|{_WHO_TAIL}))*([\s,?!.]+(lol|haha+|lmao|tbh))*"
