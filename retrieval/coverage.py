@@ -96,7 +96,9 @@ DOING = frozenset(
     "doing trying setting getting going starting planning thinking hoping moving hate hating"
     " enjoying".split()
 )
-SUBJECTS = frozenset("i i'm im she he we they it".split())
+# A subject or object after a phrase's first word makes it a sentence ("wool makes me itch").
+SUBJECTS = frozenset("i i'm im she he we they it me us them".split())
+POSSESSIVES = frozenset("my our his her their".split())
 PEOPLE = frozenset("he she they we".split())  # someone the shopper speaks of, or with
 WANTING = frozenset("need needs want wants would wanna".split())  # "she needs a coat": a kind
 ARTICLES = frozenset("a an the my your his her our their some this that".split())
@@ -116,6 +118,9 @@ def _clause(piece: str) -> bool:
         return True
     if len(raw) > 1 and raw[0] in PEOPLE and raw[1] not in WANTING:
         return True  # "he basically lives in jumpers", "she loves hiking": who they are
+    said = re.findall(r"[a-z][a-z'’-]*", piece.lower())
+    if len(said) > 2 and said[0] in POSSESSIVES and said[1] in RECIPIENTS:
+        return said[2] not in WANTING  # "my dad stands on the touchline", "my son loves lego"
     return any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first)
 
 
@@ -134,11 +139,18 @@ def asked_kinds(text: str) -> list[list[str]]:
         after_number = number
     text = " ".join(kept)
     phrases = []
-    for piece in re.split(f"({SEPARATOR.pattern}|{CLAUSE.pattern})", text, flags=re.I):
-        if not piece or not piece.strip() or SEPARATOR.fullmatch(piece.strip()):
+    pieces = [
+        p.strip()
+        for p in re.split(f"({SEPARATOR.pattern}|{CLAUSE.pattern})", text, flags=re.I)
+        if p and p.strip()
+    ]
+    for at, piece in enumerate(pieces):
+        if SEPARATOR.fullmatch(piece):
             continue
-        if CLAUSE.fullmatch(piece.strip()):
+        if CLAUSE.fullmatch(piece):
             break  # what follows says what the thing is for, or who it is for
+        if piece.lower().split()[0] in POSSESSIVES and pieces[at + 1 : at + 2] in (["is"], ["are"]):
+            break  # what the shopper has, and how it is: "my knees are shot"
         words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
             w
             for w in keywords(piece)
@@ -159,6 +171,15 @@ def _may_name(word: str) -> bool:
         return False  # a verb's past form, never a thing: "just moved in", "the manager said"
     readings = set(lemmas)
     return not readings or bool(readings & {"NOUN", "VERB", "PROPN"})
+
+
+@functools.cache
+def may_head(word: str) -> bool:
+    """Whether a word can end the name of a kind of product: a noun that is not also an
+    adjective ("arc", "speaker"; not "ready", "safe", "friendly"), or a word English does not
+    know ("hdmi")."""
+    readings = getAllLemmas(word)
+    return not readings or ("NOUN" in readings and "ADJ" not in readings)
 
 
 @functools.cache
@@ -284,6 +305,15 @@ for _one, _other in _REGIONAL:
     SAME_GOODS[_other] = (*SAME_GOODS.get(_other, ()), _one)
 
 
+# British and American spellings of one word: "colour", "moisturiser", "centre", "catalogue".
+_SPELLING = re.compile(r"(?<=[a-z])(our|is(?=e|ation|ing|ed|er)|ys(?=e|ing|ed)|tre\b|ogue\b)")
+_AMERICAN = {"our": "or", "is": "iz", "ys": "yz", "tre": "ter", "ogue": "og"}
+
+
+def _spelling(word: str) -> str:
+    return _SPELLING.sub(lambda m: _AMERICAN[m[1]], word)
+
+
 def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[str]]) -> str | None:
     """The catalog's word the shopper typed: the word itself, its other English name where the
     catalog has only that (`SAME_GOODS`: "trainer", "sneaker"), or the one a slip of the keyboard
@@ -295,8 +325,14 @@ def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[s
     for same in SAME_GOODS.get(word, ()):
         if same in vocabulary:
             return same  # "trainer" where the catalog says "sneaker"
-    if len(word) < 5 or word in dictionary():
+    if len(word) < 5:
         return None
+    if word in dictionary() or getAllLemmas(word):
+        # A word of its own ("projector", not the "protector"), unless spelled the other side of
+        # the Atlantic ("moisturiser" where the catalog says "moisturizer").
+        return next(
+            (w for w in by_initial.get(word[0], ()) if _spelling(w) == _spelling(word)), None
+        )
     allowed = 1 if len(word) < 8 else 2
     found = process.extractOne(
         word, by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=allowed

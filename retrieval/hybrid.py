@@ -108,6 +108,19 @@ def title_heads(title: str) -> set[str]:
     return heads
 
 
+def kind_tag_words(value: str) -> list[str]:
+    """The words of an export's tags, type or category path that may name what a product is: a
+    tag that describes ("turntable ready", "dishwasher safe", "pet friendly") names none of its
+    words."""
+    found: list[str] = []
+    for part in re.split(r"[,;|>/]", value):
+        words_ = keywords(part)
+        if len(words_) > 1 and not coverage.may_head(words_[-1]):
+            continue
+        found += words_
+    return found
+
+
 def _category_parts(category: str) -> list[str]:
     """ "Child Seats & Trailers": "Child Seats", "Trailers"."""
     return [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
@@ -230,7 +243,7 @@ class CatalogView:
             for key, value in product.attributes.items():
                 # "Tags" and "Product Category" in Shopify and WooCommerce exports.
                 if key.casefold().replace(" ", "_") in KIND_KEYS and isinstance(value, str):
-                    kind_words.update(keywords(value))
+                    kind_words.update(kind_tag_words(value))
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)
             heads.update(kind_words - set(title))
@@ -424,6 +437,15 @@ class CatalogView:
             having[self.named_by[head]] = True
         else:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
+            alone = np.flatnonzero(having)
+            if (
+                len(alone) == 1 and coverage.may_head(head)
+                and not set(kind[:-1]) & self.titles[int(alone[0])]
+            ):  # fmt: skip
+                # A thing one description names is mostly what that product goes with ("plug
+                # in your turntable"), unless its title has the rest of the kind ("throw
+                # blanket" of a "Chunky Knit Throw").
+                return False
         for word in (self.spelled(w) or w for w in kind[:-1]):
             reading = coverage.names_a_kind(word)
             if reading is False:

@@ -41,6 +41,15 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
         "moving into a tiny condo and want to lift at home",
     ):
         assert asked_kinds(text) == [], text
+    # What the shopper has and how it is, or what someone close to them does: no kind asked.
+    for text in (
+        "my knees are shot from years of hockey so need a low impact cardio machine",
+        "my dad stands on the touchline at his football club every saturday",
+        "my daughter loves dolls, she's 5. what do you have",
+        "wool makes me itch like crazy",
+    ):
+        assert asked_kinds(text) == [], text
+    assert asked_kinds("my son needs a winter coat") == [["winter", "coat"]]
     assert asked_kinds("hiking boots size 10") == [["hiking", "boot"]]
     assert asked_kinds("cheap tent the kids can use") == [["tent"]]
 
@@ -97,6 +106,18 @@ def test_a_typo_of_a_catalog_word_is_that_word() -> None:
     assert spelled("bookshelf", vocabulary, by_initial) == "bookcase"
     vocabulary = ["couch"]
     assert spelled("sofa", vocabulary, {"c": ["couch"]}) == "couch"  # either way round
+    # A word English knows is what the shopper meant, though the embedding model's vocabulary
+    # lacks it ("projector" is not the catalog's "protector"), unless only spelled the other
+    # side of the Atlantic.
+    vocabulary = ["protector", "bathroom", "moisturizer", "color", "center"]
+    by_initial = {}
+    for word in vocabulary:
+        by_initial.setdefault(word[0], []).append(word)
+    assert spelled("projector", vocabulary, by_initial) is None
+    assert spelled("bathrobe", vocabulary, by_initial) is None
+    assert spelled("moisturiser", vocabulary, by_initial) == "moisturizer"
+    assert spelled("colour", vocabulary, by_initial) == "color"
+    assert spelled("centre", vocabulary, by_initial) == "center"
 
 
 def test_the_catalogs_words_include_descriptions_and_categories() -> None:
@@ -170,6 +191,27 @@ def test_a_kind_is_carried_by_products_named_by_it_with_the_nouns_before_it_in_t
     assert carried("patio")  # a category's word is a kind
     assert not carried("coffee") and carried("coffee table")  # the coffee table is no coffee
     assert carried("soil")  # a word that may describe ("soil", "travel") is left to the text
+
+
+def test_a_thing_one_description_mentions_is_not_carried_unless_its_title_agrees() -> None:
+    import numpy as np
+
+    products = [
+        Product(id="s", title="Halcyon B6 Bookshelf Speakers", price=Decimal("549"),
+                category="Speakers", description="Plug in your TV, phone or turntable.",
+                attributes={"Tags": "bluetooth, hdmi arc, turntable ready, dishwasher safe"}),
+        Product(id="t", title="Hygge Chunky Knit Throw", price=Decimal("65"), category="Bedding",
+                description="Chunky cable-knit throw blanket, 130x170 cm."),
+        Product(id="d", title="Oak Dresser", price=Decimal("400"), category="Storage",
+                description="Soft-close drawers; stands small in a hallway."),
+    ]  # fmt: skip
+    view = CatalogView({p.id: p for p in products}, np.eye(3, dtype=np.float32))
+    far = [0.0, 0.0, 0.0]
+    assert not view.carries(["turntable"], far, 0.5)  # what the speakers go with
+    assert not view.carries(["dishwasher"], far, 0.5)  # a tag that describes names nothing
+    assert view.carries(["hdmi"], far, 0.5) and view.carries(["bluetooth"], far, 0.5)
+    assert view.carries(["throw", "blanket"], far, 0.5)  # the Throw's own description
+    assert view.carries(["small"], far, 0.5)  # a describing word is left to the text
 
 
 def test_a_title_names_its_product_by_the_ends_of_its_name() -> None:
