@@ -66,6 +66,8 @@ FILLER = (
         " buck dollar euro cent fiver tenner maximum minimum"
         # How a question or a search is asked: "how many quid is the easel", "I search a gift".
         " many search"
+        # Wanting: "keen to learn guitar at 40", "dying for a new kettle".
+        " keen eager dying desperate"
         # How many: "aphids all over my roses", "lots of toys".
         " all every each everything lots lot bunch"
         # When and how far: "do you still have the windmill t shirt", "wallets too".

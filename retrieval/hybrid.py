@@ -44,6 +44,7 @@ KEYWORD_STORY = 10  # keywords from which a message is long enough to blur its m
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
+TAXONOMY_KEYS = ("google_product_category", "product_category")
 KIND_KEYS = ("product_type", "type", "tags", "google_product_category", "product_category")
 
 
@@ -242,7 +243,12 @@ class CatalogView:
             kind_words = set(title) | set(keywords(product.category))
             for key, value in product.attributes.items():
                 # "Tags" and "Product Category" in Shopify and WooCommerce exports.
-                if key.casefold().replace(" ", "_") in KIND_KEYS and isinstance(value, str):
+                name = key.casefold().replace(" ", "_")
+                if name in KIND_KEYS and isinstance(value, str):
+                    if name in TAXONOMY_KEYS:
+                        # Google's shared taxonomy: only its last level says what the product
+                        # is ("Handbags, Wallets & Cases > Handbags" is no wallet).
+                        value = value.rsplit(">", 1)[-1]
                     kind_words.update(kind_tag_words(value))
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)

@@ -218,6 +218,7 @@ class ChatService:
             browsing=understanding.intent == "browse",
         )
         ruled_before = profile.ruled_out
+        asked = profile
         profile, found = await asyncio.to_thread(
             retrieve,
             self.search,
@@ -228,6 +229,7 @@ class ChatService:
             k=self.settings.top_k,
             named=named,
         )
+        classified = understanding.intent
         business = elsewhere(text)
         other = business is not None and not (
             view.names([business]) or self.policy.mentions(business)
@@ -244,7 +246,20 @@ class ChatService:
             other=other,
             errand=away,
             text=text,
+            shown=bool(last),
         )
+        if understanding.intent == "browse" and classified not in PRODUCT_INTENTS:
+            # Shopping after all ("capo?", a word the shop's titles have): searched as that.
+            profile, found = await asyncio.to_thread(
+                retrieve,
+                self.search,
+                query,
+                vector,
+                understanding,
+                asked,
+                k=self.settings.top_k,
+                named=named,
+            )
         # The product the message is about among those just shown, if one.
         target = found.pointed or (last[0] if len(last) == 1 else None)
         understanding = about_one(

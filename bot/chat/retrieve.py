@@ -16,7 +16,7 @@ from bot.chat.profile import (
     find_brands,
     parse_budget,
 )
-from bot.chat.understand import Understanding
+from bot.chat.understand import ON_SALE, Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import ACTIVITIES, FILLER, asked_kinds, names_a_kind
@@ -29,6 +29,7 @@ from retrieval.hybrid import (
     product_words,
 )
 from retrieval.index import document_text
+from retrieval.measures import Size, asked_sizes, meets, stated
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
@@ -41,12 +42,6 @@ from retrieval.wants import (
 )
 
 VOTE_K = 5
-ON_SALE = re.compile(
-    r"\b(on sale|in the sale|sale items?|discounted|reduced (items?|prices?)|on offer"
-    r"|special offers?|deals?"
-    r"|clearance|markdowns?|marked down)\b",
-    re.I,
-)
 # Price is no limit: "money no object", "price doesn't matter", "the sky's the limit".
 NO_LIMIT = re.compile(
     r"\b(money|price|cost|budget)( is|'s)? (no|not an?) (object|issue|problem)\b"
@@ -278,8 +273,9 @@ def retrieve(
         phrase = " ".join(word for kind in kinds for word in kind)
         having = {view.spelled(word) or word for kind in kinds for word in kind}
         phrased = search.index.embed_queries([phrase])[0]
+        # (However far in meaning: "capo?" is a word the embedding model hardly knows.)
         hits = [
-            hit for hit in search.search(phrase, phrased, filters, k, named=title_ids)
+            hit for hit in search.search(phrase, phrased, filters, k, named=title_ids, floor=0.0)
             if having.issubset(view.said[hit.product.id])
         ]  # fmt: skip
     if filters.exclude_terms and hits:
@@ -300,6 +296,10 @@ def retrieve(
         # What a request asks for beside its kind; a product it names by name stays.
         one = title_ids if len(title_ids) == 1 else ()
         matches = having_most(view, matches, must_have(text), described(text), keep=one)
+    unsized = False
+    if understanding.intent == "browse" and matches:
+        # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
+        matches, unsized = of_size(view, matches, asked_sizes(asked), filters, k, title_ids)
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     if filters.exclude_terms:
@@ -323,7 +323,9 @@ def retrieve(
         named = [beside] + [p for p in named if p is not beside]
     unknown: str | None = None
     closest: list[Product] = []
-    if understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
+    if unsized:
+        unknown, closest, matches = " ".join(s.said for s in asked_sizes(asked)), matches, []
+    elif understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
         if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
             # Beside a kind not carried, only what is close in meaning stands in for it.
@@ -382,6 +384,43 @@ def retrieve(
         pointed = pointed if pointed is not None and kept(pointed) else None
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
+
+
+def of_size(
+    view: CatalogView,
+    matches: list[Product],
+    sizes: Sequence[Size],
+    filters: Filters,
+    k: int,
+    named: Collection[str] = (),
+) -> tuple[list[Product], bool]:
+    """The matches that state the sizes asked for, then those that state no such measure; those
+    of another size left out (unless `named` by the message). When every match states another
+    size: the products of their categories that pass the filters and have the size; (the
+    matches, True) when none has."""
+    if not sizes:
+        return matches, False
+
+    def verdict(product: Product) -> bool | None:
+        if product.id in named:
+            return True
+        measures = stated(product)
+        said = [meets(product, size, measures) for size in sizes]
+        return False if False in said else True if True in said else None
+
+    judged = [(p, verdict(p)) for p in matches]
+    if all(v is None for _, v in judged):
+        return matches, False
+    if any(v for _, v in judged):
+        return [p for p, v in judged if v] + [p for p, v in judged if v is None], False
+    if any(v is None for _, v in judged):
+        return [p for p, v in judged if v is None], False
+    kinds = {p.category for p in matches}
+    wider = [
+        p for p in view.products.values()
+        if p.category in kinds and filters.passes(p) and verdict(p)
+    ]  # fmt: skip
+    return (wider[:k], False) if wider else (matches, True)
 
 
 def mentions(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]) -> bool:

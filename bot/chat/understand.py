@@ -23,6 +23,17 @@ from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds, goods_phrase
 from retrieval.text import keywords
 
+# What is on sale: "anything on sale?", "any guitars on special", "deals this week".
+ON_SALE = re.compile(
+    r"\b(on sale|in the sale|sale items?|discounted|reduced (items?|prices?)|on offer"
+    r"|special offers?|on special|specials|deals?|on promo(tion)?|promotions?"
+    r"|clearance|markdowns?|marked down)\b",
+    re.I,
+)
+
+# A question about one thing: "is the interface on sale?", "is it on sale at all".
+ABOUT_ONE = re.compile(r"\b(?:is|are|was)\s+(?:it|they|that|this|these|those|the)\b", re.I)
+
 Intent = Literal[
     "greeting",
     "browse",
@@ -56,7 +67,8 @@ Embed = Callable[[list[str]], list[list[float]]]
 # Exact phrasings that need no model: asking for a person, and instructions aimed at the bot.
 HUMAN = re.compile(
     r"\bhumans?\b|\breal (person|people)\b|\bsome(one|body) real\b|\blive (agent|person|chat)\b"
-    r"|\brepresentative\b|\boperator\b|\b(talk|speak|chat)( to| with) (a |an |some |the |your )?"
+    r"|\brepresentative\b|\boperator\b|\bphone number\b|\b(rather|prefer to) (call|ring|phone)\b"
+    r"|\b(talk|speak|chat)( to| with) (a |an |some |the |your )?"
     r"(person|people|agent|someone|somebody|manager|rep|staff|team|support"
     r"|customer (service|support|care|services))\b"
     r"|\b(connect|transfer|put) me\b.{0,30}"
@@ -166,10 +178,12 @@ PROBLEM = re.compile(
     r"|parcel|post|delivery|arrival|opening)\b"
     r"|\bstopped (working|charging|turning on|switching on|holding (a )?charge|heating|pairing"
     r"|connecting)\b"
-    r"|\b(leaked|leaks|fell apart|falling apart|broke after|smells? like"
+    r"|\b(leaked|leaks|(is|are|keeps|started) leaking|fell apart|falling apart|broke after"
+    r"|smells? like"
     r"|burst after|(has|had|it|just) burst|i (want|need|demand) (a|my) refund"
     r"|soaked through|ruined)\b|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not|isn'?t"
-    r"|is not) (connect|work|working|turn on|switch on|charge|charging|pair|power on"
+    r"|is not) (even |really |properly )?(connect|work|working|turn on|switch on|charge"
+    r"|charging|pair|power on"
     r"|(open|close|start|heat|light)(?=\s*(?:$|[.,!?;]|any ?more|properly|at all|again)))\b"
     r"|\b(hasn'?t|has not|haven'?t|have not|never|still not) (arrived|come|came|shown up"
     r"|turned up|been delivered|been refunded)\b|\bnever (arrives|comes)\b"
@@ -435,14 +449,16 @@ _WHO = (
 # "who am i chatting with, a bot or a real human lol"
 _WHO_TAIL = rf"(a |an )?(real )?(bot|robot|human|person|ai|machine|chat ?bot){_OR_WHAT}"
 IDENTITY = re.compile(
-    r"\s*(((hi|hello|hey|hiya)( there)?|good (morning|afternoon|evening)|sorry|wait|ok|um+|so)"
-    rf"[,!.]?\s+)?{_WHO}([\s,?!.-]+({_WHO}|{_WHO_TAIL}))*([\s,?!.]+(lol|haha+|lmao|tbh))*"
+    r"\s*((((hi|hello|hey|hiya)( there)?|good (morning|afternoon|evening)|sorry|wait|ok|um+|so)"
+    r"[,!.]?|[a-z']+( [a-z']+)?[,!.])\s+)?"  # "kia ora, am i talking to a bot"
+    rf"{_WHO}([\s,?!.-]+({_WHO}|{_WHO_TAIL}))*([\s,?!.]+(lol|haha+|lmao|tbh))*"
     r"[\s?!.]*",
     re.I,
 )
 # A writing job that is not shopping: an email to a landlord, a poem, code, a cover letter.
 WRITING = re.compile(
-    r"^\s*((can|could|would|will) (you|u) (please |pls )?|(please |pls )?)(help me )?"
+    r"^\s*((also|and|ok|okay|so|oh|btw|hey),?\s+)?"
+    r"((can|could|would|will) (you|u) (please |pls )?|(please |pls )?)(help me )?"
     r"(write|draft|compose|rewrite|proofread)\b.{0,40}\b(e-?mails?|letters?|poems?|essays?"
     r"|stor(y|ies)|cv|resume|speech|songs?|haiku|limerick|jokes?|code|scripts?|programs?"
     r"|functions?|quer(y|ies)|tweets?|posts?|captions?|cards?|messages?|texts?|notes?|reports?"
@@ -810,6 +826,7 @@ def gate(
     other: bool = False,
     errand: bool = False,
     text: str = "",
+    shown: bool = False,
 ) -> Understanding:
     """The topic gate, once retrieval has looked: a message the catalog has nothing close to and
     the gate finds is not for the shop is off topic ("should I buy gold now?" is no greeting,
@@ -822,7 +839,8 @@ def gate(
     `errand` no shop's chat runs (`ERRANDS`, its goods not in the catalog) even then, as is
     how to do or care for a thing oneself (`HOW_TO`) unless about the shopper's own order; and
     how to fix a thing the catalog has nothing like (`Understanding.fixing`) is too, as is a
-    guess of a complaint or a person with no sign of the shop in `text` (`SHOP_MATTER`)."""
+    guess of a complaint or a person with no sign of the shop in `text` (`SHOP_MATTER`).
+    `shown`: products were shown on the turn before."""
     asked_for_person = understanding.intent == "human" and understanding.confidence >= 1.0
     shopping = understanding.intent in ("browse", "compare")  # "a kids tablet like an amazon fire"
     if (
@@ -871,7 +889,10 @@ def gate(
         # The name of some goods ("cat flap with a microchip reader") is shopping unless the
         # gate is against it: "not carried", not off topic.
         surely = SURELY_SHOP if not understanding.goods else OFF_TOPIC
-        for_shop = (relevant and (off < OFF_TOPIC or carried)) or off < surely
+        # Just after products were shown (`shown`), a message near them is most likely about
+        # them ("he already has a stool"): the gate must be surer it is not.
+        bar = OFF_TOPIC_OFFER if shown else OFF_TOPIC
+        for_shop = (relevant and (off < bar or carried)) or off < surely
         return replace(understanding, intent="browse") if for_shop else understanding
     if intent == "support" and not understanding.own:
         if SERVICE.search(text):
@@ -985,6 +1006,11 @@ def refine(
         intent = "compare"
     elif product and not named and STOCK_NEEDED.search(text):
         intent = "browse"  # "it has to be in stock": what is shown changes
+    elif (
+        intent in ("price_stock", "greeting", "off_topic") and not named
+        and ON_SALE.search(text) and not ABOUT_ONE.search(text)
+    ):  # fmt: skip
+        intent = "browse"  # "whats on sale rn", "any grinders on special?": a search
     elif (
         intent == "product_question"
         and not (named or discussed or DEFINITE.search(text))

@@ -57,6 +57,8 @@ def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_o
         "returned the jacket 3 weeks ago and still no refund",
         "still waiting for my parcel",
         "kettlebell showed up with a big crack right through the handle",
+        "the tuner you sent doesnt even turn on",
+        "the machine i bought in march is leaking water from underneath",
         "the jumper i got is a totally different colour to the photo",
         "the boots are not as described",
         "the paint stained my sofa and it says washable on the box!",
@@ -107,6 +109,7 @@ def test_rules_recognise_requests_for_a_person_but_not_tents_for_people() -> Non
     assert HUMAN.search("get me a real human")
     assert not HUMAN.search("a sleeping bag for a person who is tall")
     assert not HUMAN.search("a tent for 4 people")
+    assert HUMAN.search("phone number? id rather call")
 
 
 def test_rules_flag_instructions_aimed_at_the_assistant() -> None:
@@ -136,6 +139,7 @@ def test_rules_tell_asking_who_answers_from_asking_for_a_person() -> None:
         "hi there who am i chatting with, a bot or a real human lol",
         "is this a real person or a bot haha",
         "hey who am i talking to? is this a bot or a real person",
+        "kia ora, am i talking to a bot or a real person?",  # a greeting of any language
     ]:
         assert IDENTITY.fullmatch(text), text
     for text in ["are you a bot? if so put me through to a real person", "what are you selling?"]:
@@ -159,6 +163,7 @@ def test_rules_spot_writing_jobs_and_saying_what_one_is_after() -> None:
         "draft an email to my landlord asking him to fix the boiler",
         "can you help me write a python function to reverse a string",
         "write me a poem about autumn",
+        "also can u write my cover letter for a barista job lol",
     ]:
         assert WRITING.search(text), text
     for text in ["write a review of the ridgeline tent", "a writing desk lamp"]:

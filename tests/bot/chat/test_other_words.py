@@ -39,11 +39,23 @@ AUDIO = [
             description="Wireless sport earbuds with ear hooks, sweat resistant.",
             attributes={"brand": "Kestrel"}),
 ]  # fmt: skip
+SCREENS = [
+    Product(id="t1", title='Lumaro U6 65" 4K UHD Smart TV', price=1299, category="TVs",
+            description="65-inch 4K TV with Dolby Vision. HDMI cable of 2.5 m included."),
+    Product(id="t2", title='Lumaro F4 43" Full HD Smart TV', price=549, category="TVs",
+            description="43-inch Full HD smart TV for smaller rooms."),
+    Product(id="t3", title='Lumaro H2 32" HD Smart TV', price=329, category="TVs",
+            description="32-inch HD TV for a bedroom or kitchen."),
+    Product(id="a1", title="Kestrel SB300 Soundbar", price=449, category="Soundbars",
+            description="3.1 channel soundbar with clear dialogue, for TVs from 43 inches."),
+    Product(id="c1", title="Kea Gear Quick-Change Trigger Capo", price=25,
+            category="Guitar Accessories", description="Spring-loaded, one hand to move it."),
+]  # fmt: skip
 
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[CatalogIndex]:
-    with indexed(tmp_path, HOME + AUDIO) as catalog:
+    with indexed(tmp_path, HOME + AUDIO + SCREENS) as catalog:
         yield catalog
 
 
@@ -83,3 +95,24 @@ async def test_a_brand_the_message_rules_out_is_never_shown(
     assert "e1" in ids(plan)
     plan = await chat.plan("not the aurevo, whats the next best under 200", plan.profile)
     assert ids(plan) and "e1" not in ids(plan), ids(plan)
+
+
+async def test_a_size_the_shop_has_none_of_is_said_to_be_missing(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("need a massive tv, 85 inch or bigger", ShopperProfile())
+    assert plan.decision.action == "not_found", plan.decision.action  # the closest, as that
+    plan = await chat.plan("a 43 inch tv please", ShopperProfile())
+    assert plan.decision.action == "recommend" and ids(plan) == ["t2"], ids(plan)
+    # The size of what the shopper has is no size asked for.
+    plan = await chat.plan("looking for a soundbar for my 55 inch tv", ShopperProfile())
+    assert plan.decision.action == "recommend" and ids(plan)[0] == "a1", ids(plan)
+
+
+async def test_a_kind_the_titles_name_is_found_though_the_embeddings_hardly_know_it(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("capo?", ShopperProfile())
+    assert plan.decision.action == "recommend" and ids(plan) == ["c1"], ids(plan)

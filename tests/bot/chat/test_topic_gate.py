@@ -116,6 +116,14 @@ def test_an_off_topic_guess_the_gate_finds_is_for_the_shop_is_browsing() -> None
     assert gate(guess("off_topic", 0.05), relevant=False, named=False).intent == "browse"
     assert gate(guess("off_topic", 0.2), relevant=False, named=False).intent == "off_topic"
     assert gate(guess("off_topic", 0.6), relevant=True, named=False).intent == "off_topic"
+    # Just after products were shown, a message near them needs a surer gate to be off topic
+    # ("he already has a stool").
+    assert gate(guess("off_topic", 0.37), relevant=True, named=False).intent == "off_topic"
+    shown = gate(guess("off_topic", 0.37), relevant=True, named=False, shown=True)
+    assert shown.intent == "browse"
+    assert gate(guess("off_topic", 0.6), relevant=True, named=False, shown=True).intent == (
+        "off_topic"
+    )
 
 
 def test_rules_instructions_anger_and_named_products_are_left_alone() -> None:

@@ -1,0 +1,170 @@
+"""Sizes a request asks for ("an 85 inch tv or bigger", "a 28cm pan", "16 or 20 kg", "1tb ssd")
+and whether a product's text states one that meets it.
+
+A product that states no measure of that kind (no length, weight ...) is neither in nor out; one
+that states only others is not the size asked for. What a request says about something the
+shopper has ("a soundbar for my 55 inch tv") is no size asked for.
+"""
+
+import re
+from dataclasses import dataclass
+
+from retrieval.catalog import Product
+from retrieval.index import document_text
+
+# Unit -> (what it measures, its size in the first unit of that kind).
+UNITS: dict[str, tuple[str, float]] = {
+    **dict.fromkeys(("cm",), ("length", 1.0)),
+    **dict.fromkeys(("mm",), ("length", 0.1)),
+    **dict.fromkeys(("m", "metre", "metres", "meter", "meters"), ("length", 100.0)),
+    **dict.fromkeys(("in", "inch", "inches", '"', "”", "''"), ("length", 2.54)),
+    **dict.fromkeys(("ft", "feet", "foot"), ("length", 30.48)),
+    **dict.fromkeys(("ml",), ("volume", 1.0)),
+    **dict.fromkeys(("cl",), ("volume", 10.0)),
+    **dict.fromkeys(("l", "litre", "litres", "liter", "liters", "ltr"), ("volume", 1000.0)),
+    **dict.fromkeys(("gal", "gallon", "gallons"), ("volume", 3785.0)),
+    **dict.fromkeys(("qt", "quart", "quarts"), ("volume", 946.0)),
+    **dict.fromkeys(("g", "gram", "grams"), ("weight", 1.0)),
+    **dict.fromkeys(("kg", "kilo", "kilos"), ("weight", 1000.0)),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), ("weight", 453.6)),
+    **dict.fromkeys(("oz",), ("weight", 28.35)),
+    **dict.fromkeys(("mb",), ("data", 0.001)),
+    **dict.fromkeys(("gb",), ("data", 1.0)),
+    **dict.fromkeys(("tb",), ("data", 1000.0)),
+    **dict.fromkeys(("w", "watt", "watts"), ("power", 1.0)),
+    **dict.fromkeys(("kw",), ("power", 1000.0)),
+    **dict.fromkeys(("mah",), ("charge", 1.0)),
+    **dict.fromkeys(("hz",), ("rate", 1.0)),
+    **dict.fromkeys(
+        ("person", "persons", "people", "seater", "player", "players"), ("people", 1.0)
+    ),
+}
+_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_NUMBER = r"\d+(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?"
+# "85 inch", "28cm", "16 or 20 kg", "13-15 inch", "2-person"; not "3-in-1" nor "in 2".
+MEASURE = re.compile(
+    rf"(?<![\w.,])({_NUMBER})(?:\s?(?:-|–|to|or)\s?({_NUMBER}))?\s?-?\s?({_UNIT})(?![\w'])"
+    r"(?!-?\d)",
+    re.I,
+)
+AT_LEAST = re.compile(
+    r"(?:at least|min(?:imum)?|over|more than|bigger than|larger than|longer than|above|from)\s*$",
+    re.I,
+)
+AT_MOST = re.compile(
+    r"(?:at most|max(?:imum)?|under|below|less than|smaller than|shorter than|up to|no more than"
+    r"|no bigger than)\s*$",
+    re.I,
+)
+OR_MORE = re.compile(
+    r"^\s*(?:\+|or (?:bigger|larger|more|above|over|longer|higher)|and (?:up|above))"
+)
+OR_LESS = re.compile(r"^\s*(?:or (?:smaller|less|under|shorter)|max\b)")
+# Before a size that is of something the shopper has: "for my 55 inch tv", "fits a 16 inch".
+OWNED = re.compile(
+    r"\b(?:for|fits?|fitting|with|to) (?:my|our|his|her|their|your|a|an|the)\s+$|\bmy\s+$", re.I
+)
+CLOSE = 0.05  # "85 inch" is 84 to 86 inches; "15 inch" takes a bag for laptops up to 15.6
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size asked for: of what kind, the values in the first unit of that kind, and how."""
+
+    kind: str
+    unit: str
+    low: float
+    high: float
+    how: str  # "about", "at least", "at most", "between"
+    said: str  # as written: "85 inch"
+
+
+def _number(text: str) -> float:
+    if re.fullmatch(r"\d+(?:,\d{3})+", text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
+
+
+def asked_sizes(text: str) -> list[Size]:
+    """The sizes a request asks for; not one of what the shopper has ("for my 55 inch tv")."""
+    found = []
+    for match in MEASURE.finditer(text):
+        before, after = text[: match.start()], text[match.end() :]
+        unit = match.group(3).lower()
+        if OWNED.search(before) or (unit == "in" and _not_inches(text, match)):
+            continue
+        kind, scale = UNITS[unit]
+        first = _number(match.group(1)) * scale
+        second = _number(match.group(2)) * scale if match.group(2) else None
+        if second is not None:
+            joined = text[match.end(1) : match.start(2)].strip().lower()
+            how = "either" if joined == "or" else "between"
+            low, high = min(first, second), max(first, second)
+        elif AT_LEAST.search(before) or OR_MORE.search(after):
+            how, low, high = "at least", first, first
+        elif AT_MOST.search(before) or OR_LESS.search(after):
+            how, low, high = "at most", first, first
+        else:
+            how, low, high = "about", first, first
+        found.append(Size(kind, unit, low, high, how, match.group(0).strip()))
+    return found
+
+
+INCHES_OF = frozenset(
+    "tv tvs screen screens monitor monitors display laptop laptops wheel wheels".split()
+)
+
+
+def _not_inches(text: str, match: re.Match[str]) -> bool:
+    """ "in" after a number with a space, before a word: "3 in stock", "2 in the box"; not
+    "65 in tv", "a 65in"."""
+    spaced = text[match.start(3) - 1] in " -"
+    word = re.match(r"\s+([a-z]+|\d)", text[match.end() :], re.I)
+    return spaced and word is not None and word.group(1).lower() not in INCHES_OF
+
+
+@dataclass(frozen=True)
+class Stated:
+    unit: str
+    low: float
+    high: float
+
+
+def stated(product: Product) -> dict[str, list[Stated]]:
+    """The measures a product's title, options and text state, by kind ("Lumaro U6 65\"": a
+    length; "fits laptops 13-15 inch": 13 to 15 inches)."""
+    options = ", ".join(o for v in product.variants for o in v.options.values())
+    found: dict[str, list[Stated]] = {}
+    for match in MEASURE.finditer(f"{product.title}. {options}. {document_text(product)}"):
+        unit = match.group(3).lower()
+        kind, scale = UNITS[unit]
+        first = _number(match.group(1)) * scale
+        second = _number(match.group(2)) * scale if match.group(2) else first
+        found.setdefault(kind, []).append(Stated(unit, min(first, second), max(first, second)))
+    return found
+
+
+def meets(
+    product: Product, size: Size, measures: dict[str, list[Stated]] | None = None
+) -> bool | None:
+    """Whether the product states a measure of the size's kind that meets it; None when it
+    states none of that kind. Measures in the unit asked in count first: a TV's 65 inches, not
+    the 2.5 m cable its text mentions."""
+    measures = stated(product) if measures is None else measures
+    values = measures.get(size.kind)
+    if not values:
+        return None
+    same = [v for v in values if UNITS[v.unit] == UNITS[size.unit]]
+    for value in same or values:
+        if size.how == "at least" and value.high >= size.low * (1 - CLOSE):
+            return True
+        if size.how == "at most" and value.low <= size.high * (1 + CLOSE):
+            return True
+        if size.how == "between" and value.high >= size.low and value.low <= size.high:
+            return True
+        if size.how in ("about", "either"):
+            wanted = (size.low, size.high) if size.how == "either" else (size.low,)
+            for target in wanted:
+                if value.low * (1 - CLOSE) <= target <= value.high * (1 + CLOSE):
+                    return True
+    return False

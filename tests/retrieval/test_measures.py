@@ -1,0 +1,54 @@
+"""Sizes a request asks for, and whether a product states one that meets it."""
+
+from decimal import Decimal
+
+from retrieval.catalog import Product, Variant
+from retrieval.measures import asked_sizes, meets
+
+
+def product(title: str, description: str = "", sizes: tuple[str, ...] = ()) -> Product:
+    variants = tuple(
+        Variant(id=f"v{i}", price=Decimal("10"), options={"Size": s}) for i, s in enumerate(sizes)
+    )
+    return Product(id="p", title=title, price=Decimal("10"), description=description,
+                   variants=variants)  # fmt: skip
+
+
+def test_a_size_is_a_number_and_a_unit_and_how_it_is_asked() -> None:
+    [tv] = asked_sizes("need a massive tv, 85 inch or bigger")
+    assert (tv.kind, tv.how, round(tv.low, 1)) == ("length", "at least", 215.9)
+    [pan] = asked_sizes("non stick frying pan 28cm?")
+    assert (pan.kind, pan.how, pan.low) == ("length", "about", 28.0)
+    [bells] = asked_sizes("kettlebell, 16 or 20 kg")
+    assert (bells.how, bells.low, bells.high) == ("either", 16000.0, 20000.0)
+    [bank] = asked_sizes("10,000mah power bank")
+    assert (bank.kind, bank.low) == ("charge", 10000.0)
+    assert asked_sizes("under 10kg please")[0].how == "at most"
+    assert asked_sizes("anything bigger than 27 inch?")[0].how == "at least"
+    assert asked_sizes("a 65in tv")[0].said == "65in"
+    assert asked_sizes("tent for 2 people")[0].kind == "people"
+
+
+def test_what_is_no_size_asked_for() -> None:
+    for text in (
+        "looking for a soundbar for my 55 inch tv",  # what the shopper has
+        "does it fit a 16 inch laptop",
+        "do you have 3 in stock",
+        "3-in-1 charger",
+        "2 in 1 stroller",
+        "hdmi 2.1 cable under 50",  # no unit; a budget is no size
+    ):
+        assert asked_sizes(text) == [], text
+
+
+def test_a_product_meets_a_size_its_title_options_or_text_state() -> None:
+    [size] = asked_sizes("85 inch or bigger")
+    assert meets(product('Lumaro U6 65" 4K TV', "Comes with a 2.5 m HDMI cable."), size) is False
+    assert meets(product('Nordlight 86" 4K TV'), size) is True
+    assert meets(product("Nordlight Q7 QLED TV"), size) is None  # states none: neither
+    [pound] = asked_sizes("20lb hex dumbbells")
+    assert meets(product("Hex Dumbbell", sizes=("5 lb", "10 lb", "20 lb")), pound) is True
+    assert meets(product("Dial Dumbbell 5-52.5 lb"), pound) is True  # within its range
+    assert meets(product("Neoprene Dumbbell", sizes=("2 lb", "3 lb")), pound) is False
+    [metric] = asked_sizes("a 9 kg dumbbell")
+    assert meets(product("Hex Dumbbell", sizes=("20 lb",)), metric) is True  # 9.07 kg
