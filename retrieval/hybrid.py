@@ -238,6 +238,7 @@ class CatalogView:
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
         heads: set[str] = set()
+        headed: dict[str, set[int]] = {}
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
@@ -252,9 +253,14 @@ class CatalogView:
                     kind_words.update(kind_tag_words(value))
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)
-            heads.update(kind_words - set(title))
-            heads.update(title_heads(product.title))
+            # What the product is: its title's name words, and the category, type and tag
+            # words its title does not use to say which kind of another thing it is.
+            own = (kind_words - set(title)) | title_heads(product.title)
+            heads.update(own)
+            for word in own:
+                headed.setdefault(word, set()).add(position)
         self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
+        self.headed = headed  # word -> positions of the products it is the name of
         # Title words that only ever say which kind of another thing a product is: "desk" in a
         # shop whose only desk word is its "Desk Chair", "coffee" beside a "Coffee Grinder".
         # (`names` takes only nouns among them for kinds: "hydrating", "travel", "firm" and

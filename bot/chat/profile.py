@@ -58,6 +58,13 @@ _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
 # "over" after a word that denies it is a ceiling: "nothing over 100", "not over 50".
 _NOT_NEGATED = r"(?<!not )(?<!no )(?<!nothing )(?<!never )(?<!anything )"
 _AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
+# A ceiling said as what the shopper will not do: "not spending more than 400", "won't pay over".
+_NOT_ABOVE = (
+    r"\b(?:not|never|no|don'?t|won'?t|wont|dont)\s+(?:be\s+)?(?:spend|spending|pay|paying|go"
+    r"|going)\s+(?:over|above|more than|beyond|past)"
+)
+# Before an age: "hes about 11", "she is around 8", "my son, aged 9".
+_AGED = r"\b(?:(?:he|she|they|who)(?:'?s| is| are| was)|aged?|turning|turns)"
 CHEAP = re.compile(
     r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I
 )
@@ -138,12 +145,17 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
         value = _amount(match)
         if not _is_money(match) and (QUANTITY.match(after) or UNIT_RANGE.match(after)):
             continue  # "I can do 2 of them", "under 10 days", "for 2 to 3 people": counts
+        if re.search(rf"{_NOT_ABOVE}\s*$", before):
+            return None, value  # "not spending more than 400 on the amp"
         if after.startswith("+") or re.search(rf"{_NOT_NEGATED}\b(?:{_MIN})\s*$", before):
             return value, None  # "150+", "happy to spend over 100" (not "nothing over 100")
-        if re.search(rf"(?:{_AROUND})\s*$", before):
+        if not _is_money(match) and re.search(rf"{_AGED}\s*(?:{_AROUND})?\s*$", before):
+            continue  # "a kid, hes about 11": how old, not how much
+        if re.search(rf"(?<!\w)(?:{_AROUND})\s*$", before):
             # "Around 300": nothing above what was said, nothing far below it.
             return Decimal(round(value * Decimal("0.6"))), value
-        if re.search(rf"(?:{_MAX})\s*$", before) or re.match(rf"{_EACH}(?:{_MAX_AFTER})\b", after):
+        capped = re.search(rf"(?<!\w)(?:{_MAX})\s*$", before)
+        if capped or re.match(rf"{_EACH}(?:{_MAX_AFTER})\b", after):
             return None, value
         if re.search(r"\b(costs?|is|are|was|priced?( at| of)?)\s*$", before):
             continue  # "it costs $5" states a price, not what the shopper will spend

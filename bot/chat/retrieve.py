@@ -177,6 +177,8 @@ def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
         if len(kind) < 2 or not all(word in view.named_by for word in kind):
             continue
         having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
+        # Of the kind: named by it, not only for it ("Descaler for Espresso Machines").
+        having &= view.headed.get(kind[-1], set())
         outside = [i for i in having if view.products[view.order[i]].category != category]
         # Where the category has the kind too, only a title outside it says so: a belt tagged
         # "men, jeans" is no pair of men's jeans.

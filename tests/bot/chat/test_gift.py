@@ -89,6 +89,15 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
     assert not kind_elsewhere(view, "a toy for the baby", "Baby")  # one word: too common
     without_bunny = CatalogView({p.id: p for p in shop if p.id != "bunny"})
     assert not kind_elsewhere(without_bunny, "soft toy for a baby?", "Baby")
+    # A title that names the kind only as what the product is for: not of that kind.
+    coffee = [
+        Product(id="m", title="Corsa Mini Espresso Machine", price=2990,
+                category="Espresso Machines"),
+        Product(id="d", title="Descaler for Espresso Machines & Kettles 500 ml", price=129,
+                category="Filters & Accessories"),
+    ]  # fmt: skip
+    view = CatalogView({p.id: p for p in coffee})
+    assert not kind_elsewhere(view, "an espresso machine, less than 1k", "Espresso Machines")
 
 
 async def test_money_no_object_shows_the_most_it_buys_first(

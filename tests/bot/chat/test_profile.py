@@ -48,6 +48,12 @@ D = Decimal
         # A range of counts is no budget, whatever word comes before it.
         ("budget tent for 2 to 3 people", (None, None)),
         ("a 2 or 3 seater sofa under 1500", (None, D(1500))),
+        # A word that only ends like one that caps ("thunder"), an age, a ceiling said as what
+        # the shopper will not do.
+        ("which is cheaper, the pj bass or the thunder 5?", (None, None)),
+        ("do you have bass guitars for a kid, hes about 11", (None, None)),
+        ("she is around 8, budget about 40", (D(24), D(40))),
+        ("and what amp would go with it? not spending more than 400 on the amp", (None, D(400))),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(
