@@ -130,12 +130,13 @@ class Stated:
     high: float
 
 
-def stated(product: Product) -> dict[str, list[Stated]]:
-    """The measures a product's title, options and text state, by kind ("Lumaro U6 65\"": a
-    length; "fits laptops 13-15 inch": 13 to 15 inches)."""
+def stated(product: Product, *, described: bool = True) -> dict[str, list[Stated]]:
+    """The measures a product's title, options and (`described`) text state, by kind ("Lumaro
+    U6 65\"": a length; "fits laptops 13-15 inch": 13 to 15 inches)."""
     options = ", ".join(o for v in product.variants for o in v.options.values())
+    text = document_text(product) if described else ""
     found: dict[str, list[Stated]] = {}
-    for match in MEASURE.finditer(f"{product.title}. {options}. {document_text(product)}"):
+    for match in MEASURE.finditer(f"{product.title}. {options}. {text}"):
         unit = match.group(3).lower()
         kind, scale = UNITS[unit]
         first = _number(match.group(1)) * scale

@@ -308,7 +308,13 @@ def retrieve(
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest.
         matches.sort(key=lambda p: mentions(view, p, filters.exclude_terms))
     subject = [view.products[i] for i in profile.shown if i in view.products]
-    pointed = referred(subject, text)
+    by_place = True
+    if ORDINAL.search(text) and profile.topic and (said := named_in(view, profile.topic)):
+        # "the second one" after "torn between the s-classic and the heritage hb": in the
+        # order the shopper named them; not knowing all of them, by no place at all.
+        by_place = len(said) > 1
+        subject = said + [p for p in subject if p not in said] if by_place else subject
+    pointed = referred(subject, text, by_place=by_place)
     beside = None if pointed else sibling(view, subject, text)
     if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
@@ -323,6 +329,8 @@ def retrieve(
         named = view.named(text, prefer=prefer)
     if beside is not None:  # "the rinse one": that one, not the one shown
         named = [beside] + [p for p in named if p is not beside]
+    if pointed is not None and by_place and ORDINAL.search(text):
+        named = [pointed]  # "the first one": that one, whatever else its words name
     unknown: str | None = None
     closest: list[Product] = []
     if unsized:
@@ -591,7 +599,17 @@ def switch_category(
 ONE_OF_THEM = re.compile(r"\b(the|that|this)( [\w-]+){0,2} ones?\b", re.I)
 # "The cheaper one", "the big one", "the cordless one": one of the products just shown, picked by
 # price, by size, or by a word only its own text has.
-THE_ONE = re.compile(r"\bthe ([\w-]+(?: [\w-]+)?) (?:one|model|version|option)\b", re.I)
+THE_ONE = re.compile(
+    r"\bthe ([\w-]+(?: [\w-]+)?) (?:one|model|version|option|bag|pack|tin|box|bottle|jar)\b",
+    re.I,
+)
+# "the first one", "the second", "the last option": one of those shown by its place.
+ORDINAL = re.compile(
+    r"\bthe (first|1st|second|2nd|third|3rd|fourth|4th|last)(?: (?:one|model|option|pick))?\b",
+    re.I,
+)
+PLACES = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+          "4th": 3, "last": -1}  # fmt: skip
 THE_MOST = re.compile(
     r"\bthe (cheaper|cheapest|pricier|priciest|dearer|more expensive|most expensive|bigger|biggest"
     r"|larger|largest|smaller|smallest)\b",
@@ -622,11 +640,15 @@ SIZE = re.compile(
 )
 
 
-def referred(subject: list[Product], text: str) -> Product | None:
+def referred(subject: list[Product], text: str, *, by_place: bool = True) -> Product | None:
     """The one of the products just shown that the message points at ("how much is the big
     one?"); None when it points at none, or at several."""
     if len(subject) < 2:
         return None
+    if by_place and (place := ORDINAL.search(text)):
+        at = PLACES[place.group(1).lower()]
+        if at < len(subject):
+            return subject[at]
     said = [m.group(1).lower() for m in THE_ONE.finditer(text)]
     said += [m.group(1).lower() for m in THE_MOST.finditer(text)]
     for phrase in said:
@@ -734,5 +756,10 @@ def _size(product: Product) -> tuple[int, float] | None:
     ]
     if areas:
         return 1, max(areas)
+    # A single measure, in the first unit of its kind ("1 kg" is bigger than "500 g").
+    measured = stated(product, described=False)
+    for code, kind in enumerate(sorted(measured), start=2):
+        if kind != "people":
+            return code, max(value.high for value in measured[kind])
     found = [float(m.group(1).replace(",", ".")) for m in SIZE.finditer(text)]
     return (0, max(found)) if found else None

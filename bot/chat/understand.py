@@ -116,7 +116,8 @@ INJECTION = re.compile(
 )
 # Thanks in the languages of shops that answer in English: "merci", "danke schön".
 THANKS_ABROAD = (
-    r"danke( sch[oö]n)?|dank je( wel)?|bedankt|merci( beaucoup)?|gracias|grazie|obrigad[oa]|tack"
+    r"danke( sch[oö]n)?|dank je( wel)?|bedankt|merci( beaucoup)?|gracias|grazie|obrigad[oa]"
+    r"|tack( så mycket| ska du ha)?|takk|kiitos"
 )
 GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|thanks?( you)?"
@@ -124,7 +125,8 @@ GREETING = re.compile(
     # Hello in those languages too: "goedemorgen!", "hallo", "bonjour", "hola", "moin".
     r"|hallo|hej|hoi|moin|servus|gr[uü]e?zi|guten (morgen|tag|abend)|goede(morgen|middag|navond)"
     r"|goeie(morgen|middag)|dag|bonjour|bonsoir|salut|coucou|hola|buen(os)? d[ií]as?|buongiorno"
-    rf"|ciao|ol[aá]|bom dia|god morgen|god dag|{THANKS_ABROAD})\b[\s!.,?]*"
+    rf"|ciao|ol[aá]|bom dia|god morgen|god dag|kia ora|g'?day|{THANKS_ABROAD})"
+    r"([\s!.,]+(hi|hey|hej|hallo|hello|hoi|moin))?\b[\s!.,?]*"  # "hej hej", "hallo hallo"
     r"(there|again|a lot|all)?[\s!.,?]*$",
     re.I,
 )

@@ -91,7 +91,8 @@ def test_rules_tell_a_problem_report_from_a_question_and_spot_the_shoppers_own_o
 
 def test_hello_and_thanks_are_greetings_in_the_languages_shoppers_use() -> None:
     for text in ["hi there!", "goedemorgen!", "Hallo", "hola!", "bonjour", "moin", "buenos dias",
-                 "danke schön!", "merci beaucoup", "guten Morgen"]:  # fmt: skip
+                 "danke schön!", "merci beaucoup", "guten Morgen", "hej hej", "kia ora",
+                 "tack så mycket!"]:  # fmt: skip
         assert GREETING.fullmatch(text), text
     for text in ["dag jacket", "hola, do you have boots?", "salut, 2 tents pls"]:
         assert not GREETING.fullmatch(text), text

@@ -23,6 +23,17 @@ def test_the_big_and_the_small_one_by_the_sizes_their_titles_state() -> None:
     assert referred([BIG, SLIM], "and the smaller one?") is SLIM
 
 
+def test_the_big_bag_by_its_weight_in_any_unit_and_the_first_one_by_its_place() -> None:
+    kilo = product("kilo", "Husets Blend – Whole Bean 1 kg", "419")
+    half = product("half", "Husets Blend – Whole Bean 500 g", "229")
+    small = product("small", "Decaf Peru – Whole Bean 250 g", "165")
+    assert referred([small, half, kilo], "how much is the big bag") is kilo  # 1 kg > 500 g
+    assert referred([kilo, half, small], "the smallest one?") is small
+    assert referred([half, kilo], "the first one, is it still on sale?") is half
+    assert referred([half, kilo, small], "is the second one in stock") is kilo
+    assert referred([half, kilo, small], "and the last option") is small
+
+
 def test_the_cheaper_and_the_pricier_one_by_price() -> None:
     assert referred([CORDLESS, CORDED], "how much is the cheaper one?") is CORDED
     assert referred([CORDED, CORDLESS], "is the more expensive one in stock") is CORDLESS
