@@ -1,5 +1,6 @@
 """The retrieve stage: products for this turn under the profile's hard filters."""
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -426,11 +427,12 @@ def of_size(
     if any(v is None for _, v in judged):
         return [p for p, v in judged if v is None], False
     kinds = {p.category for p in matches}
-    wider = [
-        p for p in view.products.values()
-        if p.category in kinds and filters.passes(p) and verdict(p)
-    ]  # fmt: skip
-    return (wider[:k], False) if wider else (matches, True)
+    wider = list(itertools.islice(
+        (p for p in view.products.values()
+         if p.category in kinds and filters.passes(p) and verdict(p)),
+        k,
+    ))  # fmt: skip
+    return (wider, False) if wider else (matches, True)
 
 
 def mentions(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]) -> bool:
@@ -605,7 +607,8 @@ THE_ONE = re.compile(
 )
 # "the first one", "the second", "the last option": one of those shown by its place.
 ORDINAL = re.compile(
-    r"\bthe (first|1st|second|2nd|third|3rd|fourth|4th|last)(?: (?:one|model|option|pick))?\b",
+    r"\bthe (first|1st|second|2nd|third|3rd|fourth|4th|last)"
+    r"(?: (?:one|model|option|pick)\b|(?=\s*(?:[,.?!]|$)))",  # not "the first time"
     re.I,
 )
 PLACES = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,

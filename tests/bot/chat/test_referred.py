@@ -32,6 +32,7 @@ def test_the_big_bag_by_its_weight_in_any_unit_and_the_first_one_by_its_place() 
     assert referred([half, kilo], "the first one, is it still on sale?") is half
     assert referred([half, kilo, small], "is the second one in stock") is kilo
     assert referred([half, kilo, small], "and the last option") is small
+    assert referred([half, kilo], "is this the first time you have it?") is None  # no place
 
 
 def test_the_cheaper_and_the_pricier_one_by_price() -> None:
