@@ -237,7 +237,6 @@ class CatalogView:
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
-        heads: set[str] = set()
         headed: dict[str, set[int]] = {}
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
@@ -255,9 +254,7 @@ class CatalogView:
                 named_by.setdefault(word, []).append(position)
             # What the product is: its title's name words, and the category, type and tag
             # words its title does not use to say which kind of another thing it is.
-            own = (kind_words - set(title)) | title_heads(product.title)
-            heads.update(own)
-            for word in own:
+            for word in (kind_words - set(title)) | title_heads(product.title):
                 headed.setdefault(word, set()).add(position)
         self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
         self.headed = headed  # word -> positions of the products it is the name of
@@ -265,7 +262,7 @@ class CatalogView:
         # shop whose only desk word is its "Desk Chair", "coffee" beside a "Coffee Grinder".
         # (`names` takes only nouns among them for kinds: "hydrating", "travel", "firm" and
         # names English does not know, "hardshell", describe the product they are in.)
-        self.modifiers = frozenset(named_by) - heads
+        self.modifiers = frozenset(named_by) - frozenset(headed)
 
     def _brands(self) -> list[str]:
         named = {

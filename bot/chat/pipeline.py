@@ -24,7 +24,7 @@ from bot.chat.phrase import (
     slot_messages,
     stream_lead,
 )
-from bot.chat.policy import PRODUCT_INTENTS, Decision, decide
+from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import retrieve
@@ -217,18 +217,21 @@ class ChatService:
             last_prices=[p.price for p in last],
             browsing=understanding.intent == "browse",
         )
-        ruled_before = profile.ruled_out
-        asked = profile
-        profile, found = await asyncio.to_thread(
-            retrieve,
-            self.search,
-            query,
-            vector,
-            understanding,
-            profile,
-            k=self.settings.top_k,
-            named=named,
-        )
+        asked = profile  # before retrieval: what a second search starts from
+
+        async def search(understood: Understanding) -> tuple[ShopperProfile, Found]:
+            return await asyncio.to_thread(
+                retrieve,
+                self.search,
+                query,
+                vector,
+                understood,
+                asked,
+                k=self.settings.top_k,
+                named=named,
+            )
+
+        profile, found = await search(understanding)
         classified = understanding.intent
         business = elsewhere(text)
         other = business is not None and not (
@@ -250,16 +253,7 @@ class ChatService:
         )
         if understanding.intent == "browse" and classified not in PRODUCT_INTENTS:
             # Shopping after all ("capo?", a word the shop's titles have): searched as that.
-            profile, found = await asyncio.to_thread(
-                retrieve,
-                self.search,
-                query,
-                vector,
-                understanding,
-                asked,
-                k=self.settings.top_k,
-                named=named,
-            )
+            profile, found = await search(understanding)
         # The product the message is about among those just shown, if one.
         target = found.pointed or (last[0] if len(last) == 1 else None)
         understanding = about_one(
@@ -273,7 +267,7 @@ class ChatService:
         )
         if understanding.intent not in PRODUCT_INTENTS:
             # What a message rules out is kept only when it turns out to be shopping.
-            profile = profile.model_copy(update={"ruled_out": ruled_before})
+            profile = profile.model_copy(update={"ruled_out": asked.ruled_out})
         section = self.policy.find(text) if understanding.intent == "support" else None
         decision = decide(
             understanding,

@@ -299,10 +299,9 @@ def retrieve(
         # What a request asks for beside its kind; a product it names by name stays.
         one = title_ids if len(title_ids) == 1 else ()
         matches = having_most(view, matches, must_have(text), described(text), keep=one)
-    unsized = False
-    if understanding.intent == "browse" and matches:
-        # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
-        matches, unsized = of_size(view, matches, asked_sizes(asked), filters, k, title_ids)
+    sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
+    # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
+    matches, unsized = of_size(view, matches, sizes, filters, k, title_ids)
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     if filters.exclude_terms:
@@ -335,7 +334,7 @@ def retrieve(
     unknown: str | None = None
     closest: list[Product] = []
     if unsized:
-        unknown, closest, matches = " ".join(s.said for s in asked_sizes(asked)), matches, []
+        unknown, closest, matches = " ".join(size.said for size in sizes), matches, []
     elif understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
         if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
