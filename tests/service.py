@@ -1,5 +1,6 @@
 """Start the real service (`salesbot serve`) as a user would, for integration tests."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -120,6 +121,24 @@ class Service:
             for writer in writers:
                 writer.join(timeout=60)
             client.close()
+
+    @contextmanager
+    def engine_paused(self) -> Iterator[None]:
+        """Freeze the engine's processes (SIGSTOP) so that an answer waits on it, mid-stream,
+        for as long as a test needs to act on it; they go on where they were on leaving. Keep
+        it short: the service counts a silent engine dead after about 20 s."""
+        frozen = [
+            process for engine in self.engines()
+            for process in (engine, *engine.children(recursive=True))
+        ]  # fmt: skip
+        for process in frozen:
+            process.suspend()
+        try:
+            yield
+        finally:
+            for process in frozen:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    process.resume()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
