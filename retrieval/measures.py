@@ -48,11 +48,12 @@ MEASURE = re.compile(
     re.I,
 )
 AT_LEAST = re.compile(
-    r"(?:at least|min(?:imum)?|over|more than|bigger than|larger than|longer than|above|from)\s*$",
+    r"(?<!\w)(?:at least|min(?:imum)?|over|more than|bigger than|larger than|longer than|above"
+    r"|from)\s*$",
     re.I,
 )
 AT_MOST = re.compile(
-    r"(?:at most|max(?:imum)?|under|below|less than|smaller than|shorter than|up to|no more than"
+    r"(?<!\w)(?:at most|max(?:imum)?|under|below|less than|smaller than|shorter than|up to|no more than"
     r"|no bigger than)\s*$",
     re.I,
 )

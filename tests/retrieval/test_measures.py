@@ -27,6 +27,9 @@ def test_a_size_is_a_number_and_a_unit_and_how_it_is_asked() -> None:
     assert asked_sizes("anything bigger than 27 inch?")[0].how == "at least"
     assert asked_sizes("a 65in tv")[0].said == "65in"
     assert asked_sizes("tent for 2 people")[0].kind == "people"
+    # Words that end in one: "thunder" is not "under", "clover" not "over".
+    assert asked_sizes("the thunder 5 kg")[0].how == "about"
+    assert asked_sizes("the clover 20 cm pan")[0].how == "about"
 
 
 def test_what_is_no_size_asked_for() -> None:
