@@ -13,9 +13,15 @@ Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
+# Currencies with no minor unit (ISO 4217): their whole amounts are written without cents.
+NO_CENTS = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND",
+            "VUV", "XAF", "XOF", "XPF"}  # fmt: skip
+
+
 def money(amount: Decimal, currency: str) -> str:
-    """`$1,299.99`, `€15.00` or `1,299.99 CHF`: how the service writes any amount."""
-    text = f"{amount:,.2f}"
+    """`$1,299.99`, `€15.00`, `1,299.99 CHF` or `¥18,800`: how the service writes any amount."""
+    whole = currency in NO_CENTS and amount == amount.to_integral_value()
+    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 

@@ -134,7 +134,7 @@ def _kept(data: dict[str, object], technical: set[str]) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _leaf(path: str, separator: str = ">") -> str:
+def leaf(path: str, separator: str = ">") -> str:
     return path.split(separator)[-1].strip() if path else ""
 
 
@@ -228,7 +228,7 @@ def _shopify_product(group: list[tuple[int, dict[str, object]]], data: dict[str,
         record.skip = f"Not for sale: its status is {status}."
     elif _text(first.get("published")).casefold() == "false":
         record.skip = "Not for sale: it is not published."
-    category = _text(first.get("type")) or _leaf(_text(first.get("product_category")))
+    category = _text(first.get("type")) or leaf(_text(first.get("product_category")))
     record.fields = {
         "id": handle,
         "title": first.get("title"),
@@ -366,7 +366,7 @@ def _woo_record(number: int, values: dict[str, object], data: dict[str, object])
         "id": sku or (f"woo-{woo_id}" if woo_id else ""),
         "title": values.get("name"),
         "description": description,
-        "category": _leaf(paths[0].replace("\\,", ",")) if paths else "",
+        "category": leaf(paths[0].replace("\\,", ",")) if paths else "",
         "image_url": images[0] if images else None,
         "url": values.get("external_url"),
     }
@@ -428,7 +428,7 @@ def _merchant(rows: Iterable[tuple[int, dict[str, object]]]) -> Iterator[Record]
 def _merchant_product(items: list[tuple[int, dict[str, object]]], group: str | None) -> Record:
     number, first = items[0]
     titles = [_text(v.get("title")) for _, v in items]
-    category = _leaf(_text(first.get("product_type"))) or _leaf(
+    category = leaf(_text(first.get("product_type"))) or leaf(
         _text(first.get("google_product_category"))
     )
     record = Record(number)

@@ -7,7 +7,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from retrieval.formats import (
     check_kind,
     column_map,
     detect,
+    leaf,
     records,
 )
 from retrieval.values import (
@@ -66,10 +67,11 @@ ALIASES = {
     "currency": ("currency", "currency_code"),
     "category": ("category", "type", "product_type"),
     "url": ("url", "link", "product_url"),
-    "image_url": ("image_url", "image", "image_link", "img"),
+    "image_url": ("image_url", "image", "image_link", "img", "images"),
     "in_stock": ("in_stock", "stock", "available", "availability"),
 }
 FIELDS = tuple(ALIASES)
+VARIANTS = "variants"  # in a JSON catalog, a product's list of variants
 
 
 @dataclass(frozen=True)
@@ -583,8 +585,50 @@ class ProductReader:
             price, regular = regular, None
         fields = {k: v for k, v in value.items() if k in ("id", "title", "description",
                   "currency", "category", "url", "image_url")}  # fmt: skip
-        variant = VariantRecord(number, "default", {}, price, regular, value.get("in_stock"))
-        return Record(number, fields, _attributes(data, self.extra), [variant])
+        if isinstance(category := fields.get("category"), str) and ">" in category:
+            fields["category"] = leaf(category)  # "Cameras > Mirrorless": the shop's own
+        if isinstance(images := fields.get("image_url"), list):
+            fields["image_url"] = next((i for i in images if isinstance(i, str)), None)
+        listed = data.get(VARIANTS)
+        extra = [c for c in self.extra if c != VARIANTS]
+        default = VariantRecord(number, "default", {}, price, regular, value.get("in_stock"))
+        if not isinstance(listed, list) or not listed:
+            return Record(number, fields, _attributes(data, extra), [default])
+        variants = [self._listed(number, item, default, i) for i, item in enumerate(listed, 1)]
+        return Record(number, fields, _attributes(data, extra), variants)
+
+    def _listed(
+        self, number: int, item: object, product: VariantRecord, place: int
+    ) -> VariantRecord:
+        """A variant listed inside its product (JSON): its own price and stock where it has
+        them, else the product's."""
+        if not isinstance(item, dict):
+            return replace(product, id=f"{number}-{place}", options={"Option": text_value(item)})
+        by_key = {_key(str(k)): v for k, v in item.items()}
+
+        def pick(*keys: str) -> Any:
+            return next((by_key[k] for k in keys if text_value(by_key.get(k))), None)
+
+        options = by_key.get("options") or by_key.get("attributes")
+        if isinstance(options, dict):
+            named = {str(k): text_value(v) for k, v in options.items() if text_value(v)}
+        else:
+            label = pick("name", "title", "option", "variant")
+            named = {"Option": text_value(label)} if label else {}
+        price, sale = pick(*ALIASES["price"]), pick(*ALIASES["sale_price"])
+        regular = pick(*ALIASES["regular_price"])
+        if sale is not None:
+            price, regular = sale, regular if regular is not None else price
+        stock = pick(*ALIASES["in_stock"], "inventory", "quantity")
+        return VariantRecord(
+            number,
+            text_value(pick("id", "sku", "variant_id")) or f"{number}-{place}",
+            named,
+            price if price is not None else product.price,
+            regular if price is not None else product.regular_price,
+            stock if stock is not None else product.in_stock,
+            image_url=pick("image_url", "image"),
+        )
 
 
 def _clip_text(text: str, limit: int = 5000) -> str:

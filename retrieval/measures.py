@@ -53,8 +53,8 @@ AT_LEAST = re.compile(
     re.I,
 )
 AT_MOST = re.compile(
-    r"(?<!\w)(?:at most|max(?:imum)?|under|below|less than|smaller than|shorter than|up to|no more than"
-    r"|no bigger than)\s*$",
+    r"(?<!\w)(?:at most|max(?:imum)?|under|below|less than|smaller than|shorter than|up to"
+    r"|no more than|no bigger than)\s*$",
     re.I,
 )
 OR_MORE = re.compile(

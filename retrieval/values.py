@@ -27,6 +27,8 @@ IN_STOCK = {"yes", "y", "true", "t", "1", "in stock", "instock", "available", "p
             "pre order", "backorder", "on backorder", "limited availability"}  # fmt: skip
 OUT_OF_STOCK = {"no", "n", "false", "f", "0", "out of stock", "outofstock", "sold out",
                 "discontinued", "unavailable"}  # fmt: skip
+STATUS_KEYS = ("status", "availability", "in_stock", "instock", "is_in_stock", "available")
+COUNT_KEYS = ("quantity", "qty", "stock", "inventory", "inventory_quantity", "count")
 FROM_WORDS = r"(?:from|starting at|starts at|starting from|as low as|ab|desde|à partir de|dès)"
 RANGE_SEPARATOR = r"(?:-|–|—|~|to|through|thru|till|until|bis|à)"
 
@@ -43,6 +45,8 @@ def parse_price_and_currency(
     code); a symbol several currencies share means `default` when it is one of them."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return _checked(Decimal(str(value)), str(value)), None
+    if isinstance(value, dict):
+        return _price_object(value, default)
     if value is not None and not isinstance(value, str):
         raise ValueError(f"The price {value!r} is not a number like 19.99.")
     text = (value or "").strip()
@@ -58,6 +62,38 @@ def parse_price_and_currency(
         raise ValueError(f"The price '{text}' is negative; prices must be zero or more.")
     currency = _currency_of(prefix.lstrip("+").strip(), suffix, text, default)
     return _checked(_amount(text[start:end], text), text), currency
+
+
+# A price written as an object, as shop APIs dump them: {"amount": "54990.00", "currency":
+# "INR"}, {"value": 19.99, "currencyCode": "USD"}, {"centAmount": 1999, "fractionDigits": 2}.
+AMOUNT_KEYS = ("amount", "value", "price", "raw")
+CENT_KEYS = ("centamount", "cent_amount", "amount_in_cents", "cents")
+CURRENCY_KEYS = ("currency", "currency_code", "currencycode", "code")
+
+
+def _price_object(value: dict[object, object], default: str | None) -> tuple[Decimal, str | None]:
+    by_key = {str(k).strip().casefold(): v for k, v in value.items()}
+    named = next((by_key[k] for k in CURRENCY_KEYS if by_key.get(k) not in (None, "")), None)
+    currency = currency_code(str(named), default) if named is not None else None
+    if named is not None and currency is None:
+        raise ValueError(f"The price's currency '{_clip(named)}' is not a currency code like USD.")
+    cents = next((by_key[k] for k in CENT_KEYS if by_key.get(k) is not None), None)
+    if cents is not None:
+        digits = by_key.get("fractiondigits", 2)
+        if not isinstance(digits, int) or not 0 <= digits <= 4:
+            raise ValueError(f"The price's fractionDigits {_clip(digits)} is not 0 to 4.")
+        amount, _ = parse_price_and_currency(cents, default)
+        return _checked(amount.scaleb(-digits), _clip(value)), currency
+    inner = next((by_key[k] for k in AMOUNT_KEYS if by_key.get(k) not in (None, "")), None)
+    if inner is None or isinstance(inner, dict):
+        raise ValueError(
+            f"The price {_clip(value)} has no amount; write it like 19.99 or "
+            '{"amount": "19.99", "currency": "USD"}.'
+        )
+    amount, written = parse_price_and_currency(inner, default)
+    if currency and written and currency != written:
+        raise ValueError(f"The price {_clip(value)} names two different currencies.")
+    return amount, currency or written
 
 
 @dataclass(frozen=True)
@@ -170,6 +206,17 @@ def parse_in_stock(value: object) -> bool:
         return value is not False
     if isinstance(value, int | float) and not math.isnan(value):
         return value > 0
+    if isinstance(value, dict):
+        # {"status": "in_stock", "quantity": 12}, as shop APIs dump it: the status if it has
+        # one, else the count.
+        by_key = {str(k).strip().casefold(): v for k, v in value.items()}
+        for key in (*STATUS_KEYS, *COUNT_KEYS):
+            if by_key.get(key) not in (None, ""):
+                return parse_in_stock(by_key[key])
+        raise ValueError(
+            f"The in_stock value {_clip(value)} has no status or quantity; use yes/no, "
+            "in stock/out of stock or a quantity."
+        )
     text = re.sub(r"[\s_-]+", " ", str(value).strip().casefold()).rpartition("/")[2].strip()
     if text in IN_STOCK or not text:
         return True
@@ -225,6 +272,8 @@ def attribute_value(value: object) -> Scalar | None:
         return value.strip() if isinstance(value, str) else value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(str(v).strip() for v in value if str(v).strip()) or None  # tags
     return text_value(value) if value else None
 
 

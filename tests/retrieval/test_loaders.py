@@ -345,7 +345,54 @@ def test_parse_products_defaults_currency_and_stock() -> None:
 def test_parse_products_keeps_other_columns_as_scalar_attributes() -> None:
     row = {"title": "Mug", "price": 5, "color": "red", "size": "", "tags": ["a", "b"], "ml": 350}
     [product] = parse_products(rows_of(row)).products
-    assert product.attributes == {"color": "red", "tags": '["a", "b"]', "ml": 350}
+    assert product.attributes == {"color": "red", "tags": "a, b", "ml": 350}
+
+
+def test_a_json_export_with_price_and_stock_objects_and_listed_variants() -> None:
+    """The shape shop APIs dump: prices and stock as objects, a category path, an image list
+    and the variants inside their product."""
+    camera = {
+        "sku": "CAM-1", "name": "Z-40 Camera", "category": "Cameras > Mirrorless",
+        "price": {"amount": "72990.00", "currency": "INR"}, "compare_at_price": None,
+        "stock": {"status": "in_stock", "quantity": 4}, "images": ["https://x.in/1.jpg"],
+        "tags": ["apsc", "vlogging"],
+        "variants": [
+            {"sku": "CAM-1-B", "options": {"colour": "Black"},
+             "price": {"amount": "72990.00", "currency": "INR"}, "stock": {"quantity": 0}},
+            {"sku": "CAM-1-S", "options": {"colour": "Silver"},
+             "price": {"amount": "74990.00", "currency": "INR"},
+             "compare_at_price": {"amount": "79990.00", "currency": "INR"},
+             "stock": {"status": "in_stock"}},
+        ],
+    }  # fmt: skip
+    card = {"sku": "SD-1", "name": "128GB Card", "price": {"centAmount": 129900,
+            "currencyCode": "INR"}, "stock": {"status": "out_of_stock", "quantity": 0}}  # fmt: skip
+    [cam, sd] = parse_products(rows_of(camera, card), default_currency="USD").products
+    assert (cam.id, cam.category, cam.currency, cam.price, cam.price_max) == (
+        "CAM-1", "Mirrorless", "INR", Decimal("72990.00"), Decimal("74990.00"),
+    )  # fmt: skip
+    assert cam.image_url == "https://x.in/1.jpg" and cam.attributes == {"tags": "apsc, vlogging"}
+    black, silver = cam.variants
+    assert (black.id, black.options, black.in_stock) == ("CAM-1-B", {"colour": "Black"}, False)
+    assert (silver.regular_price, silver.in_stock) == (Decimal("79990.00"), True)
+    assert (sd.price, sd.currency, sd.in_stock) == (Decimal("1299.00"), "INR", False)
+
+
+def test_a_price_object_without_an_amount_is_rejected_with_what_to_write() -> None:
+    rows = rows_of(
+        {"title": "Mug", "price": {"currency": "INR"}},
+        {"title": "Cup", "price": {"amount": "5", "currency": "rupees"}},
+        {"title": "Jug", "price": {"amount": "5", "currency": "INR"}, "stock": {"colour": "red"}},
+    )
+    result = parse_products(rows)
+    assert result.products == []
+    assert [r.reason for r in result.rejected] == [
+        "The price {'currency': 'INR'} has no amount; write it like 19.99 or {\"amount\": "
+        '"19.99", "currency": "USD"}.',
+        "The price's currency 'rupees' is not a currency code like USD.",
+        "The in_stock value {'colour': 'red'} has no status or quantity; use yes/no, in "
+        "stock/out of stock or a quantity.",
+    ]
 
 
 def test_parse_products_merges_an_attributes_object() -> None:

@@ -64,6 +64,11 @@ def test_answer_quotes_price_stock_and_the_asked_attribute() -> None:
 def test_answer_uses_the_catalog_currency() -> None:
     mug = product("m", "Enamel Mug", "12.50", currency="CHF")
     assert render.answer(mug, "how much?").text.startswith("The Enamel Mug is 12.50 CHF")
+    # Yen and won have no cents: a whole amount is written whole.
+    knife = product("k", "Gyuto Knife", "18800", currency="JPY")
+    assert render.answer(knife, "how much?").text.startswith("The Gyuto Knife is ¥18,800 ")
+    pan = product("p", "Wok", "45000", currency="KRW", regular_price="52000")
+    assert "45,000 KRW" in render.recommend([pan], ShopperProfile()).text
 
 
 SHIRT = product(
