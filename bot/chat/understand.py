@@ -902,8 +902,6 @@ def gate(
         bar = OFF_TOPIC_OFFER  # nobody is handed over for it
     else:
         bar = OFF_TOPIC_HANDOVER if intent in HANDOVER_INTENTS else OFF_TOPIC
-    if shown:  # as above: a message just after products is most likely about them
-        bar = max(bar, OFF_TOPIC_OFFER)
     if not relevant and off >= bar:
         return replace(understanding, intent="off_topic")
     return understanding
