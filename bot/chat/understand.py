@@ -902,6 +902,10 @@ def gate(
         bar = OFF_TOPIC_OFFER  # nobody is handed over for it
     else:
         bar = OFF_TOPIC_HANDOVER if intent in HANDOVER_INTENTS else OFF_TOPIC
+    if shown:
+        # As above: just after products were shown, a guess of shopping with nothing in the
+        # catalog near its own words is most likely about them ("he already has a stool").
+        bar = max(bar, OFF_TOPIC_OFFER)
     if not relevant and off >= bar:
         return replace(understanding, intent="off_topic")
     return understanding

@@ -124,6 +124,12 @@ def test_an_off_topic_guess_the_gate_finds_is_for_the_shop_is_browsing() -> None
     assert gate(guess("off_topic", 0.6), relevant=True, named=False, shown=True).intent == (
         "off_topic"
     )
+    # So does a guess of browsing that retrieval found nothing near.
+    assert gate(guess("browse", 0.37), relevant=False, named=False).intent == "off_topic"
+    assert gate(guess("browse", 0.37), relevant=False, named=False, shown=True).intent == "browse"
+    assert gate(guess("browse", 0.6), relevant=False, named=False, shown=True).intent == (
+        "off_topic"
+    )
 
 
 def test_rules_instructions_anger_and_named_products_are_left_alone() -> None:
