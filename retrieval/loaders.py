@@ -455,7 +455,9 @@ class ProductReader:
             raise CatalogError(message, code="catalog_mapping_invalid")
         if self.kind == "generic":
             self.columns = resolve_columns(columns, mapping) if columns else {}
-            self.extra = [c for c in columns if c not in self.columns.values()]
+            # A JSON product's list of variants is read as variants, not kept as an attribute.
+            used = {*self.columns.values(), VARIANTS}
+            self.extra = [c for c in columns if c not in used]
         else:
             self.columns = column_map(self.kind, columns)
             self.extra = []
@@ -574,28 +576,23 @@ class ProductReader:
 
     def _generic(self, number: int, data: dict[str, object]) -> Record:
         value = {name: data.get(column) for name, column in self.columns.items()}
-        price, sale, regular = (
-            value.get("price"),
-            value.get("sale_price"),
-            value.get("regular_price"),
+        price, regular = _priced(
+            value.get("price"), value.get("sale_price"), value.get("regular_price")
         )
-        if text_value(sale):
-            price, regular = sale, regular if text_value(regular) else price
-        elif not text_value(price) and text_value(regular):
-            price, regular = regular, None
         fields = {k: v for k, v in value.items() if k in ("id", "title", "description",
                   "currency", "category", "url", "image_url")}  # fmt: skip
         if isinstance(category := fields.get("category"), str) and ">" in category:
             fields["category"] = leaf(category)  # "Cameras > Mirrorless": the shop's own
         if isinstance(images := fields.get("image_url"), list):
             fields["image_url"] = next((i for i in images if isinstance(i, str)), None)
-        listed = data.get(VARIANTS)
-        extra = [c for c in self.extra if c != VARIANTS]
         default = VariantRecord(number, "default", {}, price, regular, value.get("in_stock"))
-        if not isinstance(listed, list) or not listed:
-            return Record(number, fields, _attributes(data, extra), [default])
-        variants = [self._listed(number, item, default, i) for i, item in enumerate(listed, 1)]
-        return Record(number, fields, _attributes(data, extra), variants)
+        listed = data.get(VARIANTS)
+        variants = (
+            [self._listed(number, item, default, i) for i, item in enumerate(listed, 1)]
+            if isinstance(listed, list) and listed
+            else [default]
+        )
+        return Record(number, fields, _attributes(data, self.extra), variants)
 
     def _listed(
         self, number: int, item: object, product: VariantRecord, place: int
@@ -615,10 +612,9 @@ class ProductReader:
         else:
             label = pick("name", "title", "option", "variant")
             named = {"Option": text_value(label)} if label else {}
-        price, sale = pick(*ALIASES["price"]), pick(*ALIASES["sale_price"])
-        regular = pick(*ALIASES["regular_price"])
-        if sale is not None:
-            price, regular = sale, regular if regular is not None else price
+        price, regular = _priced(
+            pick(*ALIASES["price"]), pick(*ALIASES["sale_price"]), pick(*ALIASES["regular_price"])
+        )
         stock = pick(*ALIASES["in_stock"], "inventory", "quantity")
         return VariantRecord(
             number,
@@ -629,6 +625,17 @@ class ProductReader:
             stock if stock is not None else product.in_stock,
             image_url=pick("image_url", "image"),
         )
+
+
+def _priced(price: object, sale: object, regular: object) -> tuple[object, object]:
+    """The price a product (or a listed variant) sells at and its price before a sale: a sale
+    price wins, with the regular price (else the plain one) as the price before it; a regular
+    price alone is the price."""
+    if text_value(sale):
+        return sale, regular if text_value(regular) else price
+    if not text_value(price) and text_value(regular):
+        return regular, None
+    return price, regular
 
 
 def _clip_text(text: str, limit: int = 5000) -> str:

@@ -72,7 +72,7 @@ CURRENCY_KEYS = ("currency", "currency_code", "currencycode", "code")
 
 
 def _price_object(value: dict[object, object], default: str | None) -> tuple[Decimal, str | None]:
-    by_key = {str(k).strip().casefold(): v for k, v in value.items()}
+    by_key = _keyed(value)
     named = next((by_key[k] for k in CURRENCY_KEYS if by_key.get(k) not in (None, "")), None)
     currency = currency_code(str(named), default) if named is not None else None
     if named is not None and currency is None:
@@ -209,7 +209,7 @@ def parse_in_stock(value: object) -> bool:
     if isinstance(value, dict):
         # {"status": "in_stock", "quantity": 12}, as shop APIs dump it: the status if it has
         # one, else the count.
-        by_key = {str(k).strip().casefold(): v for k, v in value.items()}
+        by_key = _keyed(value)
         for key in (*STATUS_KEYS, *COUNT_KEYS):
             if by_key.get(key) not in (None, ""):
                 return parse_in_stock(by_key[key])
@@ -275,6 +275,11 @@ def attribute_value(value: object) -> Scalar | None:
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return ", ".join(str(v).strip() for v in value if str(v).strip()) or None  # tags
     return text_value(value) if value else None
+
+
+def _keyed(value: dict[object, object]) -> dict[str, object]:
+    """An object's values by their keys in lower case ("currencyCode" is "currencycode")."""
+    return {str(k).strip().casefold(): v for k, v in value.items()}
 
 
 def _clip(value: object, limit: int = 60) -> str:
