@@ -59,6 +59,10 @@ FILLER = (
         " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"
         " new buy find sell carry stock thing things stuff product products item items help"
         " also other another different similar available same couple few pair set"
+        # What is offered instead: "what other 256gb option u have", "any alternative till then".
+        " option options alternative alternatives choice choices"
+        # Calling the assistant: "bhai which is best camera", "bro, any tents".
+        " bhai bro bruh dude yaar madam maam"
         " searching hunting shopping after hey hiya size colour color model brand version style"
         # More people and ages, and money: none of them a kind of product.
         " granddaughter grandson grandchild grandkid yr birthday bday christmas xmas anniversary"
@@ -89,7 +93,8 @@ SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
 # question asks about two things ("whats the difference between the 2 tables").
 NOT_KINDS = frozenset(
     "today tomorrow tonight week weekend asap soon housewarming wedding graduation retirement"
-    " valentine valentines easter christening baptism engagement difference differences".split()
+    " valentine valentines easter christening baptism engagement difference differences"
+    " till until then meantime".split()
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # What a shopper is doing, not what they want: "setting up a gym in the basement", "doing

@@ -98,6 +98,12 @@ _TITLE_NAME_END = re.compile(
 )
 
 
+def title_name(title: str) -> set[str]:
+    """The keywords of a title's name, before what it comes with, fits or is for ("Aurex AX-200
+    Mirrorless Camera with 18-55mm Lens Kit": aurex, ax-200, mirrorless, camera)."""
+    return set(keywords(_TITLE_NAME_END.split(title, maxsplit=1)[0]))
+
+
 def title_heads(title: str) -> set[str]:
     """The words a title names its product by: the first and the last word of its name (not a
     number or model code), and a word before "of" ("Chest of 6 Drawers": chest, drawer)."""
@@ -107,6 +113,18 @@ def title_heads(title: str) -> set[str]:
     for match in re.finditer(r"([A-Za-z][\w'’-]*)\s+of\b", name):
         heads.update(keywords(match.group(1)))
     return heads
+
+
+# Where a title turns to what its product goes with: "Saya Cover for 210mm Gyuto", "Lens Hood
+# (fits Veltra 24-70mm)", "Replacement Lid for 24cm Donabe".
+_FITS = re.compile(r"\s(?:for|fits|to fit|compatible with)\s|\(\s*(?:fits|for)\s", re.I)
+
+
+def fitted_to(title: str) -> tuple[set[str], set[str]]:
+    """A title's words for what the product is, and those for what it goes with (none where
+    it names nothing it goes with)."""
+    parts = _FITS.split(title, maxsplit=1)
+    return set(keywords(parts[0])), set(keywords(parts[1])) if len(parts) > 1 else set()
 
 
 def kind_tag_words(value: str) -> list[str]:
@@ -128,6 +146,12 @@ def _category_parts(category: str) -> list[str]:
 
 
 # A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
+RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
+THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
+# "a dash cam for the car": after these, "the" one is what a product is for, not its name.
+PLACE_WORDS = frozenset(
+    "for in on onto into to with from at by of under over behind near around inside outside".split()
+)
 MODEL_CODE = re.compile(r"(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z0-9]+(-[a-z0-9]+)*")
 MEASURE = re.compile(
     r"\d+(\.\d+)?-?(cm|mm|m|km|ml|cl|l|kg|g|mg|in|inch|ft|w|kw|v|mah|wh|gb|tb|mb|oz|lb|lbs|x|p"
@@ -234,6 +258,7 @@ class CatalogView:
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
         self._titled: dict[str, str] | None = None  # built on first use
         self._compounds: dict[tuple[str, ...], str] | None = None  # built on first use
+        self._unitless: dict[str, list[str]] = {}  # built with `_compounds`
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
@@ -288,6 +313,12 @@ class CatalogView:
                     if len(parts) >= 2:
                         compounds[parts] = known
             self._compounds = compounds
+            # "24-70mm" in a title is the "24-70" a shopper writes: a range of numbers, no unit.
+            unitless: dict[str, list[str]] = {}
+            for known in self.bm25.vocab_dict:
+                if isinstance(known, str) and (ranged := RANGE_WITH_UNIT.fullmatch(known)):
+                    unitless.setdefault(ranged[1], []).append(known)
+            self._unitless = unitless
         said = words(text)
         found: list[str] = []
         at = 0
@@ -301,7 +332,9 @@ class CatalogView:
             else:
                 word = said[at]
                 at += 1
-                if "-" in word and word not in self.bm25.vocab_dict:
+                if word not in self.bm25.vocab_dict and word in self._unitless:
+                    found.extend(self._unitless[word])
+                elif "-" in word and word not in self.bm25.vocab_dict:
                     found.extend(part for part in word.split("-") if part)
                 else:
                     found.append(word)
@@ -336,6 +369,17 @@ class CatalogView:
             else {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
         )
         capitalised |= {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
+        # "is the deba in stock?", "is the kenya back yet": a noun only one title has, said as
+        # "the" one, is that product's name, however it is cased (not "the black one", nor
+        # "for the car").
+        called = {
+            w for w in (
+                fold(m[2].lower()) for m in THE_WORD.finditer(text)
+                if (m[1] or "").lower() not in PLACE_WORDS
+            )
+            if self.df.get(w) == 1 and not MEASURE.fullmatch(w)
+            and coverage.names_a_kind(w) is True
+        }  # fmt: skip
         pairs = set(zip(sequence, sequence[1:], strict=False))
         distinctive_df = max(3, len(self.order) // 20)
         known = [w for w in said if w in self.by_word]
@@ -356,12 +400,12 @@ class CatalogView:
                 own[positions] = True
             if self.df[word] <= distinctive_df:
                 distinct[positions] += 1
-                if word in capitalised:
+                if word in capitalised or word in called:
                     named[positions] += 1
         # Only its category's words ("leaf blower") ask for a kind; they name no one product.
         candidates = np.flatnonzero((weight > 0) & own)
-        coverage = weight[candidates] / self.title_weight[candidates]
-        keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (coverage >= 0.6)
+        covered = weight[candidates] / self.title_weight[candidates]
+        keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (covered >= 0.6)
         for at, position in enumerate(candidates):
             title = self.title_words[position]
             if (
@@ -385,7 +429,7 @@ class CatalogView:
                 keep[at] = True  # "the windmill t shirt": its own thing, and its kind
         scored = [
             (float(weight[position] + share), self.order[position])
-            for position, share in zip(candidates[keep], coverage[keep], strict=True)
+            for position, share in zip(candidates[keep], covered[keep], strict=True)
         ]
         scored.sort(reverse=True)
         if not scored:
@@ -733,25 +777,40 @@ class HybridSearch:
         floor: float,
         keep: list[str],
     ) -> list[str]:
-        """The best keyword matches (already filtered) at least `floor` close in meaning: with
-        nothing else close, in a long message only, on the head noun of a category ("thinking
-        a scarf or a warm hat for him" at the end of a story: Scarves, Hats); beside a few, on
-        a word of the query only `KEYWORD_RARE` products have."""
+        """The best keyword matches (already filtered) at least `floor` close in meaning: on a
+        word of the query few titles have; and with nothing else close, in a long message only,
+        on the head noun of a category ("thinking a scarf or a warm hat for him" at the end of
+        a story: Scarves, Hats); beside a few, on a word only `KEYWORD_RARE` products have."""
         view = self.view
         said = keywords(query)
         words = {w for w in said if w in view.bm25.vocab_dict}
+        # A word few titles have names those products, however little the embedding model
+        # knows it ("need a gyuto": the gyutos, not only the saya cover for one).
+        few = max(3, len(view.order) // 20)
+        titled = {w for w in words if 0 < view.df.get(w, 0) <= few}
         if keep:
             words = {w for w in words if int(view.using(w).sum()) <= KEYWORD_RARE}
         elif len(said) < KEYWORD_STORY:
-            return []  # a short request near nothing is for nothing here ("tandem bike")
+            words = set()  # a short request near nothing is for nothing here ("tandem bike")
         else:  # the kind of a category of the catalog, not any word ("summer", "garden")
             headed = set().union(*view.heads.values())
             words = {w for w in words if w in headed or _as_folded_plural(w) in headed}
-        if not words:
+        if not words and not titled:
             return []
+        # With nothing else close, only a title of the whole kind asked for ("need a gyuto",
+        # not a hair mask for an "LED face mask").
+        kinds = [set(kind) for kind in coverage.asked_kinds(query)] if not keep else []
+
+        def named_by_title(i: str) -> bool:
+            title = set(keywords(view.products[i].title))
+            return bool(titled & title) and (
+                bool(keep) or any(kind <= set(view.said[i]) for kind in kinds)
+            )
+
         return [
             i for i in sparse[:KEYWORD_LEAD]
-            if i not in keep and relevance.get(i, 0.0) >= floor and words & set(view.said[i])
+            if i not in keep and relevance.get(i, 0.0) >= floor
+            and (words & set(view.said[i]) or named_by_title(i))
         ]  # fmt: skip
 
     def _dense(

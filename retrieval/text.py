@@ -1,6 +1,7 @@
 """Words for keyword matching: lower-cased, stop words dropped, plurals folded ("boots": "boot")."""
 
 import re
+import unicodedata
 
 STOP_WORDS = frozenset(
     "a an and are as at be but by can could do does did for from get got have has i i'm in is it"
@@ -8,7 +9,16 @@ STOP_WORDS = frozenset(
     " us was we what which with would you your any anything something need want looking look"
     " like just one ones much how is are will shop sell store buy about hi hello hey".split()
 )
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+# Letters that do not decompose into a plain one and an accent.
+_PLAIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d",
+                        "þ": "th", "ı": "i"})  # fmt: skip
+
+
+def plain(text: str) -> str:
+    """Lower-cased, without accents: "Kåsa", "Café Crème" are written "kasa", "cafe creme"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold(word: str) -> str:
@@ -25,7 +35,7 @@ def fold(word: str) -> str:
 def words(text: str) -> list[str]:
     """Every word, folded, stop words kept (titles need them to match exactly); a possessive
     is its noun ("Dragon's Hoard" is named by "dragons hoard")."""
-    found = _WORD.findall(text.lower().replace("’", "'"))
+    found = _WORD.findall(plain(text).replace("’", "'"))
     return [fold(w[:-2] if w.endswith("'s") else w) for w in found]
 
 

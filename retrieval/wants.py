@@ -196,7 +196,9 @@ _FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff"
 OWNED = re.compile(
     r"\b(?:(?:for|behind|on|onto|to|fit|fits|with|in)\s+(?:my|our|his|her|their)"
     # "she already has a mat, so just the accessories": what they have, not what they want
-    r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their))\s+"
+    r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their)"
+    # "a gift for my husband, he plays electric guitar": the guitar is his already
+    r"|(?<![\w'’-])(?:i|we|he|she|they|who)\s+plays?(?:\s+(?:a|an|the))?)\s+"
     r"((?:[\w'’-]+\s*){1,3})",
     re.I,
 )
@@ -204,8 +206,8 @@ OWNED = re.compile(
 
 def owned(text: str) -> list[str]:
     """The keywords of what the shopper says they have, a few words after "for my", "behind
-    my", "already has a" and the like, up to a stop ("for my road bike, please": "road",
-    "bike")."""
+    my", "already has a", "he plays" and the like, up to a stop ("for my road bike, please":
+    "road", "bike")."""
     found = []
     for match in OWNED.finditer(text):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]

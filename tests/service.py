@@ -123,22 +123,30 @@ class Service:
             client.close()
 
     @contextmanager
-    def engine_paused(self) -> Iterator[None]:
+    def engine_paused(self, at_most: float = 10.0) -> Iterator[None]:
         """Freeze the engine's processes (SIGSTOP) so that an answer waits on it, mid-stream,
-        for as long as a test needs to act on it; they go on where they were on leaving. Keep
-        it short: the service counts a silent engine dead after about 20 s."""
+        while a test acts on it; they go on where they were on leaving, or after `at_most`
+        seconds whatever the test is waiting for: the service counts an engine that does not
+        answer its health checks for about 20 s dead, and would restart it."""
         frozen = [
             process for engine in self.engines()
             for process in (engine, *engine.children(recursive=True))
         ]  # fmt: skip
-        for process in frozen:
-            process.suspend()
-        try:
-            yield
-        finally:
+
+        def resume() -> None:
             for process in frozen:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     process.resume()
+
+        for process in frozen:
+            process.suspend()
+        deadline = threading.Timer(at_most, resume)
+        deadline.start()
+        try:
+            yield
+        finally:
+            deadline.cancel()
+            resume()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

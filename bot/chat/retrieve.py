@@ -26,14 +26,17 @@ from retrieval.hybrid import (
     Filters,
     HybridSearch,
     brand_of,
+    fitted_to,
     one_turn,
     product_words,
+    title_name,
 )
 from retrieval.index import document_text
 from retrieval.measures import Size, asked_sizes, meets, stated
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
+    OWNED,
     must_have,
     owned,
     ruled_out,
@@ -215,9 +218,23 @@ def retrieve(
     by_title = list(named) if named is not None else view.named(text)
     # What the shopper has ("a trailer to pull behind my bike", "a case for my phone"): its
     # kind is not what is asked for.
-    has = frozenset(
-        kind.casefold() for word in owned(text) if (kind := view.category_headed(word))
-    ) if understanding.intent == "browse" else frozenset()  # fmt: skip
+    theirs = owned(text) if understanding.intent == "browse" else []
+    # Unless asked for beside it: "my son plays guitar and wants a better guitar".
+    theirs = [w for w in theirs if [w] not in (k[-1:] for k in asked_kinds(OWNED.sub(" ", text)))]
+    has = frozenset(kind.casefold() for word in theirs if (kind := view.category_headed(word)))
+    # "also need an extra battery for it": a kind of its own, for the product just shown; no
+    # refinement of the request that showed it. What is searched: that kind for that product.
+    goes_with_shown, beside_ids, for_shown = False, frozenset[str](), None
+    if understanding.intent == "browse" and (for_it := FOR_IT.search(asked)):
+        kinds_before = asked_kinds(asked[: for_it.start()])
+        goes_with_shown = bool(kinds_before) and all(view.names(kind) for kind in kinds_before)
+        last = next((view.products[i] for i in profile.shown if i in view.products), None)
+        heads = {kind[-1] for kind in kinds_before}
+        if goes_with_shown and last is not None and not heads & title_name(last.title):
+            text = f"{asked[: for_it.start()].strip()} for {last.title}"
+            vector = search.index.embed_queries([unmarked(text)])[0]
+            beside_ids, for_shown = frozenset({last.id}), (last.category, heads)
+            by_title = [p for p in view.named(text) if p.id != last.id]
     if profile.category and profile.category.casefold() in has:
         profile = profile.model_copy(update={"category": None})
     refining = bool(profile.category) and refining_text
@@ -227,13 +244,18 @@ def retrieve(
         search, text, vector, understanding, refining=refining, named={p.id for p in by_title},
         avoid=has,
     )  # fmt: skip
+    if for_shown is not None and category == for_shown[0] and not kind_in(view, *for_shown):
+        category = None  # a battery for the camera shown is in no category of cameras
     if (wanted := searched(text)) != text:
         # ... and its keywords: "a yoga mat, not a travel one" searches "a yoga mat no-travel",
         # not the very words ruled out. (Its meaning stays whole: what is near a travel mat
         # or a retinol serum, less those, is what the shopper wants instead.)
         text = wanted
         by_title = view.named(text)
-    follow_up = bool(profile.topic and refining_text and not category)
+    if goes_with_shown and not category and profile.category:
+        # Another kind than the last: its category, budget and what was ruled out go.
+        profile = switch_category(profile, "", asked, ruled).model_copy(update={"category": None})
+    follow_up = bool(profile.topic and refining_text and not category and not goes_with_shown)
     if follow_up:
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
@@ -248,13 +270,20 @@ def retrieve(
         category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = switch_category(profile, category, text, ruled)
-    filters = replace(filters_of(profile), exclude_categories=has)
+    filters = replace(
+        filters_of(profile), exclude_categories=has,
+        exclude_ids=frozenset(profile.rejected) | beside_ids,
+    )  # fmt: skip
     if understanding.intent != "browse":
         # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its
         # own text says for which ages.
         filters = replace(filters, age_months=None)
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
+    if understanding.intent == "browse" and (aimed := aimed_at(view, asked, by_title)):
+        # "lens for aurex ax-200": the camera named is the shopper's, not what is asked for.
+        by_title = [p for p in by_title if p.id not in aimed]
+        filters = replace(filters, exclude_ids=filters.exclude_ids | aimed)
     title_ids = {p.id for p in by_title}
     hits = search.search(text, vector, filters, k, named=title_ids)
     if (
@@ -287,6 +316,20 @@ def retrieve(
         top = search.search(text, vector, replace(filters, exclude_terms=()), 1, named=title_ids)
         if top and not filters.passes(top[0].product):
             hits = [h for h in hits if h.product.category == top[0].product.category]
+    if for_shown is not None:
+        # Of the category of what it is for, only what is of the kind asked: the inner pot
+        # beside the rice cookers, not another rice cooker.
+        hits = [
+            h for h in hits
+            if h.product.category != for_shown[0] or for_shown[1] & title_name(h.product.title)
+        ]  # fmt: skip
+    if hits and (aside := accessories([h.product for h in hits], text)):
+        # "need a gyuto": the gyutos, not the saya cover for one; asked about "the hinata rice
+        # cooker", the cookers before the inner pot for one.
+        held = [h for h in hits if h.product.id not in aside]
+        hits = held if understanding.intent == "browse" else held + [
+            h for h in hits if h.product.id in aside
+        ]  # fmt: skip
     # Beside the best match, only what is nearly as close or of the same kind: "kitten food"
     # shows cat food, not the puppy food a little further off.
     best = max((h.score for h in hits), default=0.0)
@@ -302,6 +345,11 @@ def retrieve(
     sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
     # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
     matches, unsized = of_size(view, matches, sizes, filters, k, title_ids)
+    # "is the black hinata rice cooker available", "the sora 26cm pan": one sold in the
+    # options the message names comes first.
+    sold_in = {p.id: max((v.named_in(asked) for v in p.variants), default=0) for p in matches}
+    if any(sold_in.values()):
+        matches.sort(key=lambda p: -sold_in[p.id])
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     if filters.exclude_terms:
@@ -321,12 +369,23 @@ def retrieve(
     shown = set(profile.shown)
 
     def prefer(product: Product) -> int:
-        return 2 * (product.id in shown) + filters.passes(product)
+        # The one discussed, then one sold in the options named ("the black hinata rice
+        # cooker"), then one that passes the filters.
+        sold = any(v.named_in(asked) for v in product.variants)
+        return 4 * (product.id in shown) + 2 * sold + filters.passes(product)
 
     if understanding.intent == "compare":
-        named = named_in(view, text, prefer)
+        # Those its own words name ("kona or flowe, which is cheaper" after "i have a kettle
+        # and a scale"), else those of the request it refines.
+        named = named_in(view, asked, prefer)
+        if len(named) < 2 and text != asked:
+            named = named_in(view, text, prefer)
     else:
         named = view.named(text, prefer=prefer)
+    if len(named) > 1 and (aside := accessories(named, asked)):
+        named = [p for p in named if p.id not in aside] + [
+            p for p in named if p.id in aside
+        ]  # fmt: skip
     if beside is not None:  # "the rinse one": that one, not the one shown
         named = [beside] + [p for p in named if p is not beside]
     if pointed is not None and by_place and ORDINAL.search(text):
@@ -394,6 +453,64 @@ def retrieve(
         pointed = pointed if pointed is not None and kept(pointed) else None
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
+
+
+FOR_IT = re.compile(
+    r"\b(?:for|with|to fit|fits?|goes with) (?:it|them|this|that|these|those)\b(?! (?:one|ones)\b)",
+    re.I,
+)
+TARGET_END = re.compile(
+    r"[,.;:!?]|\b(?:but|so|because|if|under|below|less|over|more|around|about|up|within"
+    r"|budget|max|at|than)\b",
+    re.I,
+)
+FOR_TARGET = re.compile(r"\b(?:for|fits?|to fit|compatible with|works? with|goes with)\b", re.I)
+
+
+def kind_in(view: CatalogView, category: str, heads: Collection[str]) -> bool:
+    """Whether products of the category are named by one of the words (title, type, tags)."""
+    return any(
+        view.products[view.order[i]].category == category
+        for word in heads for i in view.named_by.get(word, ())
+    )  # fmt: skip
+
+
+def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozenset[str]:
+    """The products a request names only as what the thing it asks for goes with ("memory
+    cards for the aurex ax-500", "a lens for my veltra vx-10"): named after "for" and the
+    like, which follow the kind asked."""
+    if not named:
+        return frozenset()
+    aimed: set[str] = set()
+    for marker in FOR_TARGET.finditer(text):
+        head = text[: marker.start()]
+        if kinds := asked_kinds(head):
+            # What follows up to a stop ("for less than 100 euro? filter coffee is fine").
+            target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
+            before = {p.id for p in view.named(head)}
+            after = {p.id for p in view.named(target)} if target.strip() else set()
+            # Not one of the kind asked ("case for iphone 15": the case for one is a case; a
+            # camera "with 18-55mm lens kit" is no lens).
+            heads = {kind[-1] for kind in kinds}
+            aimed.update(
+                p.id for p in named
+                if p.id in after and p.id not in before and not heads & title_name(p.title)
+            )  # fmt: skip
+    return frozenset(aimed)
+
+
+def accessories(products: Sequence[Product], text: str) -> set[str]:
+    """Of the products, those the message's words name only as what they go with ("Saya Cover
+    for 210mm Gyuto" for "need a gyuto"), when another is named by them as what it is.
+    The words: the kinds a request asks for, else all its keywords ("is the hinata rice cooker
+    in stock?")."""
+    wanted = {kind[-1] for kind in asked_kinds(text)} or {
+        w for w in keywords(text) if w not in FILLER and not w.isdigit()
+    }
+    titles = {p.id: fitted_to(p.title) for p in products}
+    if not any(name & wanted for name, _ in titles.values()):
+        return set()
+    return {i for i, (name, fits) in titles.items() if fits & wanted and not name & wanted}
 
 
 def of_size(
@@ -560,12 +677,18 @@ def _titled_alone(view: CatalogView, part: str) -> list[Product]:
     many ("the robot", "the castle": words of a kind, not names, each in one title only)."""
     wanted = [w for w in keywords(part) if w in view.by_word and w not in FILLER]
     counts = Counter(int(i) for w in wanted for i in view.by_word[w])
-    ranked = counts.most_common(2)
-    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+    if not counts:
         return []
-    return [view.products[view.order[ranked[0][0]]]]
+    most = max(counts.values())
+    tied = [view.products[view.order[i]] for i, n in counts.items() if n == most]
+    if len(tied) > 1:
+        # "kona or flowe": the dripper, not the paper filters for it ("Filters & Accessories").
+        tied = [p for p in tied if not SECONDARY.search(p.category)]
+    return tied if len(tied) == 1 else []
 
 
+# A category of what goes with other products: accessories, spare parts, refills.
+SECONDARY = re.compile(r"accessor|\bspares?\b|\bparts\b|replacement|refill|consumable", re.I)
 # Words that point back at what was just discussed: "which one fits four people?"
 BACK_REFERENCE = re.compile(
     r"\b(it|its|these|those|them|they|which one|that one|this one|the same|similar|ones)\b", re.I
@@ -736,6 +859,15 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
         having = [p for p in subject if all(w in words(text(p)) for w in wanted)]
         if having and len(having) < len(subject):
             return having[0]
+    # Else the one with the most of them in its title or its options, when no other has as
+    # many ("the green coloured one": the one sold in green).
+    counts = sorted(
+        ((len(set(wanted) & _title_words(p)) + any(v.named_in(" ".join(said)) for v in p.variants),
+          i) for i, p in enumerate(subject)),
+        reverse=True,
+    )  # fmt: skip
+    if counts[0][0] and counts[0][0] > counts[1][0]:
+        return subject[counts[0][1]]
     return None
 
 

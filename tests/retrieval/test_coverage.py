@@ -67,6 +67,10 @@ def test_a_request_that_starts_with_its_purpose_names_no_kind() -> None:
         "the store manager said you can sell me the leather sofa for 500",
         "housewarming gift for a friend, under 50 francs",
         "whats the difference between the 2 mira tables apart from size",
+        # Another of what was shown, and calling the assistant: no kind.
+        "ok then what other 256gb option u have",
+        "any alternative till then",
+        "bhai which is best camera for wildlife, budget 2 lakh",
     ):
         assert asked_kinds(text) == [], text
     assert asked_kinds("need a 65in tv this week, in stock only pls") == [["tv"]]

@@ -153,3 +153,52 @@ def test_a_word_that_describes_before_a_kind_names_no_product() -> None:
     # "waterproof" is in one title, but describes: it asks for a kind.
     assert SHIRTS.named("waterproof jacket") == []
     assert SHIRTS.named("a t shirt with a windmill") == []
+
+
+# A shop of Japanese knives and cameras: names a shopper writes in lower case, without the
+# unit or the accents of the title.
+NAMES = CatalogView(
+    {
+        str(i): Product(id=str(i), title=title, price=Decimal(40 + i), category=category)
+        for i, (title, category) in enumerate(
+            [
+                ("Kurogane Sakai Shirogami #2 Deba 165mm", "Knives"),
+                ("Kurogane Sakai Aogami #2 Gyuto 240mm", "Knives"),
+                ("Hayate VG-10 Damascus Gyuto", "Knives"),
+                ("Veltra VL 24-70mm f/2.8 GM Zoom Lens", "Lenses"),
+                ("Korvan KZ 24-70mm f/4 Zoom Lens", "Lenses"),
+                ("Veltra VL 85mm f/1.8 GM Prime Lens", "Lenses"),
+                ("Björk Hand-Carved Kåsa 150 ml", "Cups"),
+                ("Lera Stoneware Mug, Black", "Cups"),
+                ("Tandem Magnetic Car Vent Phone Mount", "Phone Accessories"),
+            ]
+        )
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("is the deba in stock?", "Kurogane Sakai Shirogami #2 Deba 165mm"),
+        ("is veltra 24-70 gm in stock", "Veltra VL 24-70mm f/2.8 GM Zoom Lens"),
+        ("is the kasa dishwasher safe?", "Björk Hand-Carved Kåsa 150 ml"),
+    ],
+)
+def test_a_name_said_as_the_one_without_its_unit_or_accents_is_found(text: str, title: str) -> None:
+    named = NAMES.named(text)
+    assert named and named[0].title == title
+    assert "Veltra VL 85mm f/1.8 GM Prime Lens" not in [p.title for p in named]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the black one in stock?",  # a colour only one title has describes, it names none
+        "is the gyuto in stock?",  # a kind two products are
+        "do you have the 24-70?",  # a range two titles have
+        "need a dash cam for the car",  # what a product is for, not its name
+    ],
+)
+def test_the_one_said_by_a_word_that_describes_or_is_shared_names_none(text: str) -> None:
+    assert NAMES.named(text) == []

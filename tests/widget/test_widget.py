@@ -77,11 +77,11 @@ def test_widget_add_to_cart_fires_once_on_a_double_click(shop: Shop, service: Se
 def test_widget_reload_mid_answer_shows_every_message_once(shop: Shop, service: Service) -> None:
     shop.visit()
     shop.open()
-    with service.engine_paused():  # the answer stays mid-way until the page is back
+    with service.engine_paused():  # the answer stays mid-way while the page reloads
         shop.send(QUESTION)
         shop.answers("streaming").first.wait_for()  # the answer has started
         shop.page.reload()
-        shop.page.locator(f"{WIDGET} .launcher").click()
+    shop.page.locator(f"{WIDGET} .launcher").click()
     shop.wait_all_done()
     shop.page.wait_for_timeout(300)
     assert shop.transcript() == shop.logged()

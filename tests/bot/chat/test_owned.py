@@ -46,6 +46,11 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     assert owned("I want to upgrade from my hybrid bike") == []  # what is replaced
     assert owned("my bike is too small for me now") == []  # not what a thing is for
     assert owned("oh wait she already has a mat, so just the accessories") == ["mat"]
+    assert owned("a gift for my husband, he plays electric guitar") == [
+        "husband", "electric", "guitar"
+    ]  # fmt: skip
+    assert owned("i play bass, need a new amp") == ["bass"]
+    assert owned("the band plays covers") == []  # no one's instrument
     view = CatalogView({p.id: p for p in SHOP})
     assert view.category_headed("bike") == "Bikes"  # not "Bike Accessories": a modifier there
     assert view.category_headed("trailer") == "Child Seats & Trailers"
@@ -68,3 +73,34 @@ async def test_a_thing_for_what_the_shopper_has_is_not_one_of_those(
     assert plan.profile.category == "Bikes"
     plan = await chat.plan("and something to pull the kids behind my bike?", plan.profile)
     assert "trailer" in ids(plan) and not {"city", "kids"} & set(ids(plan))
+
+
+MUSIC = [
+    Product(id="strat", title="Ridgeline S-Classic Electric Guitar", price=899,
+            category="Electric Guitars", description="A bright three-pickup electric guitar."),
+    Product(id="mini", title="Ridgeline Mini 3/4 Electric Guitar", price=229,
+            category="Electric Guitars", description="A short-scale electric guitar for kids."),
+    Product(id="drive", title="Greenbox Overdrive Pedal", price=169, category="Effects Pedals",
+            description="A warm, amp-like overdrive for blues and rock."),
+    Product(id="delay", title="Echo Lane Analogue Delay Pedal", price=219,
+            category="Effects Pedals", description="Warm repeats up to 600 ms."),
+    Product(id="amp", title="Brisk 10 W Practice Amp", price=149, category="Amplifiers",
+            description="A small practice amp for electric guitar with a headphone out."),
+]  # fmt: skip
+
+
+async def test_the_instrument_someone_plays_is_theirs_not_the_gift(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, MUSIC) as catalog:
+        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        plan = await chat.plan(
+            "need a gift for my husband, he plays electric guitar. around 150-250",
+            ShopperProfile(),
+        )
+        assert ids(plan) and not {"strat", "mini"} & set(ids(plan)), ids(plan)
+        # Asked for beside it, it is what is asked for.
+        plan = await chat.plan(
+            "my son plays electric guitar and wants a better electric guitar", ShopperProfile()
+        )
+        assert ids(plan)[:1] in (["strat"], ["mini"]), ids(plan)

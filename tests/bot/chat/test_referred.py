@@ -191,3 +191,13 @@ def test_a_weight_by_its_number_names_the_variant() -> None:
     assert [v.named_in("the 20lb ones") for v in weights] == [1, 0]
     assert [v.named_in("anything under 25") for v in weights] == [0, 0]  # a budget
     assert [v.named_in("the 125s") for v in weights] == [0, 0]
+
+
+def test_the_one_of_a_colour_is_the_one_sold_in_it_before_words_another_title_has() -> None:
+    lera = Product(id="lera", title="Lera Stoneware Mug 350 ml", price=Decimal("189"),
+                   category="Mugs", variants=[
+                       Variant(id=f"lera-{c}", options={"Colour": c}, price=Decimal("189"))
+                       for c in ("Green", "Sand")])  # fmt: skip
+    termo = Product(id="termo", title="Termo Microwave Safe Mug 350 ml", price=Decimal("249"),
+                    category="Mugs")  # fmt: skip
+    assert referred([termo, lera], "is the green coloured one microwave safe") is lera
