@@ -156,6 +156,7 @@ async def stream_lead(
     if opening:
         yield _capitalise(opening, 0)
         shown = len(opening)
+    least = shown  # the opening is never taken back
     pieces = engine.stream_chat(
         messages,
         max_tokens=min(max_tokens, MAX_LEAD_TOKENS),
@@ -172,15 +173,33 @@ async def stream_lead(
             complete = written[: written.rfind(" ")] if " " in written else ""
             if not _clean(complete, vocabulary):
                 break
-            if len(complete) > shown:
-                yield _capitalise(complete, shown)
-                shown = len(complete)
+            # A word the sentence cannot end on waits for the next ("items from ...").
+            ready = _settled(complete, least)
+            if len(ready) > shown:
+                yield _capitalise(ready, shown)
+                shown = len(ready)
         else:
-            written = written.rstrip()
+            written = _settled(written.rstrip(), least)
             if _clean(written, vocabulary) and len(written) > shown:
                 yield _capitalise(written, shown)
     finally:
         await pieces.aclose()
+
+
+# Words a sentence cannot end on: "here are some of my favorite items from." is cut.
+DANGLING = re.compile(
+    r"(?:\s+(?:from|to|for|of|in|on|at|with|by|about|into|onto|the|a|an|my|your|our|their|his"
+    r"|her|its|and|or|some|any|favorite|favourite|very|so|than|as)),?$"
+)
+
+
+def _settled(text: str, least: int = 0) -> str:
+    """The text without the words at its end that leave it hanging, never shorter than
+    `least` characters."""
+    text = text.rstrip(",")
+    while len(text) > least and (end := DANGLING.search(text)):
+        text = text[: end.start()].rstrip(",")
+    return text
 
 
 def _capitalise(text: str, start: int) -> str:

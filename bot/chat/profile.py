@@ -14,7 +14,12 @@ from text_to_num import alpha2digit
 
 from retrieval.ages import asked_age
 
-_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?(?:k|grand)\b)?"
+# "30k", "2 grand", "1.5 lakh" (100,000, as amounts are said in India), "1 crore".
+_NUMBER = (
+    r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?"
+    r"(\s?(?:k|grand|lakhs?|lacs?|crores?)\b)?"
+)
+_TIMES = {"k": 1000, "grand": 1000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 # Currency codes and the short names written before or after an amount ("chf 200", "200 sek",
 # "fr. 250", "kr 300").
@@ -68,6 +73,11 @@ _AGED = r"\b(?:(?:he|she|they|who)(?:'?s| is| are| was)|aged?|turning|turns)"
 CHEAP = re.compile(
     r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I
 )
+NOT_CHEAP = re.compile(
+    r"\b(?:not|no|nothing|don'?t want)(?: (?:the|that|this|a|an|too|so|super|really))* (?:cheap"
+    r"|cheapest|budget)\b",
+    re.I,
+)
 CHEAPER = re.compile(
     r"\b(cheaper|less expensive|lower price|more affordable|too expensive)\b", re.I
 )
@@ -111,7 +121,9 @@ class ShopperProfile(BaseModel):
 def _amount(match: re.Match[str]) -> Decimal:
     whole = match.group(2).replace(",", "")
     value = Decimal(f"{whole}.{match.group(3) or '0'}")
-    return value * 1000 if match.group(4) else value
+    if not match.group(4):
+        return value
+    return value * _TIMES[match.group(4).strip().lower().removesuffix("s")]
 
 
 def _is_money(match: re.Match[str]) -> bool:
@@ -202,7 +214,7 @@ def update_profile(
         # "Anything cheaper?": cheaper than the best match shown last.
         changes["max_price"] = last_prices[0] - Decimal("0.01")
         changes["cheap_first"] = True
-    if CHEAP.search(text):
+    if CHEAP.search(NOT_CHEAP.sub(" ", text)):  # not "not the cheap one"
         changes["cheap_first"] = True
     if IN_STOCK.search(text):
         changes["in_stock_only"] = True

@@ -215,6 +215,13 @@ def retrieve(
         profile = profile.model_copy(
             update={"ruled_out": list(dict.fromkeys([*profile.ruled_out, *ruled]))}
         )
+    last_shown = [view.products[i] for i in profile.shown if i in view.products]
+    # (Of the kind just shown: "the cheap one" is no stray of another kind shown beside it.)
+    of_kind = [p for p in last_shown if last_shown and p.category == last_shown[0].category]
+    no = NOT_THE_ONE.search(asked) if len(of_kind) > 1 else None
+    if no and (pick := _pick(of_kind, no[1].split())):
+        # "not the cheap one, i want something thatll last": that one of those shown is out.
+        profile = profile.model_copy(update={"rejected": [*profile.rejected, pick.id]})
     by_title = list(named) if named is not None else view.named(text)
     # What the shopper has ("a trailer to pull behind my bike", "a case for my phone"): its
     # kind is not what is asked for.
@@ -362,7 +369,7 @@ def retrieve(
         # order the shopper named them; not knowing all of them, by no place at all.
         by_place = len(said) > 1
         subject = said + [p for p in subject if p not in said] if by_place else subject
-    pointed = referred(subject, text, by_place=by_place)
+    pointed = referred(subject, NOT_THE_ONE.sub(" ", text), by_place=by_place)
     beside = None if pointed else sibling(view, subject, text)
     if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
@@ -721,6 +728,10 @@ def switch_category(
 
 # Pointing at one product, of those shown: its words describe that one, not a kind asked for.
 ONE_OF_THEM = re.compile(r"\b(the|that|this)( [\w-]+){0,2} ones?\b", re.I)
+# "not the cheap one", "not that black one": one of those shown, ruled out.
+NOT_THE_ONE = re.compile(
+    r"\bnot (?:the|that|this) ((?:[\w-]+ ){1,2}?)(?:one|model|version|option)\b", re.I
+)
 # "The cheaper one", "the big one", "the cordless one": one of the products just shown, picked by
 # price, by size, or by a word only its own text has.
 THE_ONE = re.compile(

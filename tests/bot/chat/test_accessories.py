@@ -133,3 +133,13 @@ async def test_a_kind_asked_for_what_was_just_shown_is_that_kind_for_it(
     # Not the cookers again, as a refinement of that request would show.
     plan = await chat.plan("and a spare inner pot for it", plan.profile)
     assert ids(plan)[:1] == ["pot"] and not {"cooker-3", "cooker-5"} & set(ids(plan)), ids(plan)
+
+
+async def test_not_the_one_of_those_shown_rules_that_one_out(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan("need a gyuto", ShopperProfile())
+    assert {"gyuto-1", "gyuto-2"} <= set(ids(plan))
+    plan = await chat.plan("not the cheap one, i want something that lasts", plan.profile)
+    assert "gyuto-1" not in ids(plan) and ids(plan)[:1] == ["gyuto-2"], ids(plan)

@@ -43,8 +43,9 @@ async def test_stream_lead_ends_before_a_banned_word(word: str) -> None:
 
 async def test_stream_lead_ends_before_a_made_up_word() -> None:
     vocabulary = frozenset({"here", "are", "some", "tents"})
+    # ("some" would leave it hanging; a fixed opening is never taken back.)
     assert await lead(["here", " are", " some", " wouldnt", "leften", " tents"], vocabulary) == (
-        "Here are some"
+        "Here are"
     )
 
 
@@ -72,3 +73,14 @@ async def test_stream_lead_shows_the_fixed_opening_before_the_engine_writes() ->
     first = await anext(out)
     assert first == "Here are some"
     assert first + "".join([piece async for piece in out]) == "Here are some warm tents!"
+
+
+async def test_stream_lead_never_ends_on_a_word_that_leaves_it_hanging() -> None:
+    # The engine stopped on "." after "from" (a capital, for the shop's name, is impossible).
+    pieces = ["here", " are", " some", " of", " my", " favorite", " items", " from"]
+    assert await lead(pieces) == "Here are some of my favorite items"
+    # Cut before a banned word: what was held back is not shown either.
+    assert await lead(["here", " are", " some", " picks", " for", " sorry", " x"]) == (
+        "Here are some picks"
+    )
+    assert await lead(["happy", " to", " help", " with", " that"]) == "Happy to help with that"

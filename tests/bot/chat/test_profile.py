@@ -54,6 +54,11 @@ D = Decimal
         ("do you have bass guitars for a kid, hes about 11", (None, None)),
         ("she is around 8, budget about 40", (D(24), D(40))),
         ("and what amp would go with it? not spending more than 400 on the amp", (None, D(400))),
+        # Amounts as they are said in India: a lakh is 100,000, a crore 10,000,000.
+        ("any full frame camera under 1.5 lakh?", (None, D(150000))),
+        ("bhai 2 lakh budget, need full frame camera", (None, D(200000))),
+        ("budget 3 lacs", (None, D(300000))),
+        ("under 60k", (None, D(60000))),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(
@@ -103,3 +108,9 @@ def test_parse_budget_a_stated_price_is_not_a_budget() -> None:
 
 def test_parse_budget_nothing_over_is_a_ceiling() -> None:
     assert parse_budget("need a non stick pan, nothing over 30€") == (None, D(30))
+
+
+def test_cheap_said_as_what_the_shopper_does_not_want_does_not_sort_by_price() -> None:
+    assert update_profile(ShopperProfile(), "something cheap please").cheap_first
+    for text in ("not the cheap one, i want something thatll last", "nothing too cheap"):
+        assert not update_profile(ShopperProfile(), text).cheap_first, text
