@@ -15,6 +15,8 @@ from bot.engine.client import EngineClient, EngineLink, Usage
 # action's lead-in starts with fixed words, so the small model continues a sensible opening
 # instead of choosing one (left free it wrote "you can try it again later" before a comparison).
 OPENINGS = {"recommend": "here are some", "answer": "happy to help", "compare": "good question,"}
+# What ends an opening the model added nothing to (or nothing that could be shown).
+CLOSINGS = {"here are some": " options"}
 # How a lead-in ends. The engine stops on it, rather than writing one more token (the end of
 # sequence) that nothing shows, and the facts after the lead-in go out that much sooner.
 LEAD_END = ("!", ".")
@@ -156,7 +158,7 @@ async def stream_lead(
     if opening:
         yield _capitalise(opening, 0)
         shown = len(opening)
-    least = shown  # the opening is never taken back
+    least, mark = shown, ""  # the opening is never taken back
     pieces = engine.stream_chat(
         messages,
         max_tokens=min(max_tokens, MAX_LEAD_TOKENS),
@@ -179,11 +181,19 @@ async def stream_lead(
                 yield _capitalise(ready, shown)
                 shown = len(ready)
         else:
-            written = _settled(written.rstrip(), least)
+            # The engine's stop mark is in its text: the words before it settle without it.
+            written = written.rstrip()
+            mark = written[-1] if written.endswith(LEAD_END) else ""
+            written = _settled(written.removesuffix(mark).rstrip(), least)
             if _clean(written, vocabulary) and len(written) > shown:
                 yield _capitalise(written, shown)
+                shown = len(written)
     finally:
         await pieces.aclose()
+    if shown == least and (close := CLOSINGS.get(opening)):
+        yield close  # "Here are some." alone says nothing: "Here are some options."
+    if mark and shown:
+        yield mark
 
 
 # Words a sentence cannot end on: "here are some of my favorite items from." is cut.

@@ -79,8 +79,22 @@ async def test_stream_lead_never_ends_on_a_word_that_leaves_it_hanging() -> None
     # The engine stopped on "." after "from" (a capital, for the shop's name, is impossible).
     pieces = ["here", " are", " some", " of", " my", " favorite", " items", " from"]
     assert await lead(pieces) == "Here are some of my favorite items"
+    assert await lead([*pieces, "."]) == "Here are some of my favorite items."  # the stop mark
     # Cut before a banned word: what was held back is not shown either.
     assert await lead(["here", " are", " some", " picks", " for", " sorry", " x"]) == (
         "Here are some picks"
     )
     assert await lead(["happy", " to", " help", " with", " that"]) == "Happy to help with that"
+
+
+async def test_stream_lead_finishes_an_opening_the_engine_added_nothing_to() -> None:
+    for pieces in (["here", " are", " some", "!"], ["here", " are", " some", " of", " sorry"]):
+        out = stream_lead(
+            ScriptedEngine(pieces),  # type: ignore[arg-type]
+            [],
+            extra={},
+            usage=Usage(),
+            temperature=0,
+            opening="here are some",
+        )
+        assert "".join([piece async for piece in out]).rstrip("!") == "Here are some options"
