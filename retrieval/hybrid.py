@@ -145,13 +145,15 @@ def _category_parts(category: str) -> list[str]:
     return [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
 
 
-# A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
+# A range of numbers and its unit in one word ("24-70mm"): the range alone is how it is asked.
 RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
+# "the deba", "is the kenya back", with the word before it.
 THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
 # "a dash cam for the car": after these, "the" one is what a product is for, not its name.
 PLACE_WORDS = frozenset(
     "for in on onto into to with from at by of under over behind near around inside outside".split()
 )
+# A word with letters and digits names a model ("wh-1000xm5", "g502"), unless it is a measure.
 MODEL_CODE = re.compile(r"(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z0-9]+(-[a-z0-9]+)*")
 MEASURE = re.compile(
     r"\d+(\.\d+)?-?(cm|mm|m|km|ml|cl|l|kg|g|mg|in|inch|ft|w|kw|v|mah|wh|gb|tb|mb|oz|lb|lbs|x|p"

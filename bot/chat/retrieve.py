@@ -235,7 +235,7 @@ def retrieve(
     if understanding.intent == "browse" and (for_it := FOR_IT.search(asked)):
         kinds_before = asked_kinds(asked[: for_it.start()])
         goes_with_shown = bool(kinds_before) and all(view.names(kind) for kind in kinds_before)
-        last = next((view.products[i] for i in profile.shown if i in view.products), None)
+        last = last_shown[0] if last_shown else None
         heads = {kind[-1] for kind in kinds_before}
         if goes_with_shown and last is not None and not heads & title_name(last.title):
             text = f"{asked[: for_it.start()].strip()} for {last.title}"
@@ -362,7 +362,7 @@ def retrieve(
     if filters.exclude_terms:
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest.
         matches.sort(key=lambda p: mentions(view, p, filters.exclude_terms))
-    subject = [view.products[i] for i in profile.shown if i in view.products]
+    subject = list(last_shown)
     by_place = True
     if ORDINAL.search(text) and profile.topic and (said := named_in(view, profile.topic)):
         # "the second one" after "torn between the s-classic and the heritage hb": in the
@@ -794,15 +794,17 @@ def referred(subject: list[Product], text: str, *, by_place: bool = True) -> Pro
     # "is the wooden dog in stock?": the one whose title has the most of the message's words,
     # when no other has as many.
     wanted = {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
-    counts = sorted(((len(wanted & _title_words(p)), i) for i, p in enumerate(subject)),
-                    reverse=True)  # fmt: skip
-    if counts[0][0] and counts[0][0] > counts[1][0]:
-        return subject[counts[0][1]]
+    if (titled := _most(subject, lambda p: len(wanted & _title_words(p)))) is not None:
+        return titled
     # "do u have navy in L": the one sold in the options the message names, when no other is.
-    options = [max((v.named_in(text) for v in p.variants), default=0) for p in subject]
-    named = sorted(((said, i) for i, said in enumerate(options)), reverse=True)
-    if named[0][0] and named[0][0] > named[1][0]:
-        return subject[named[0][1]]
+    return _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0))
+
+
+def _most(products: list[Product], score: Callable[[Product], int]) -> Product | None:
+    """The product with the highest score, when it is above 0 and no other has as much."""
+    ranked = sorted(((score(p), i) for i, p in enumerate(products)), reverse=True)
+    if ranked and ranked[0][0] and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        return products[ranked[0][1]]
     return None
 
 
@@ -872,14 +874,11 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
             return having[0]
     # Else the one with the most of them in its title or its options, when no other has as
     # many ("the green coloured one": the one sold in green).
-    counts = sorted(
-        ((len(set(wanted) & _title_words(p)) + any(v.named_in(" ".join(said)) for v in p.variants),
-          i) for i, p in enumerate(subject)),
-        reverse=True,
-    )  # fmt: skip
-    if counts[0][0] and counts[0][0] > counts[1][0]:
-        return subject[counts[0][1]]
-    return None
+    phrase = " ".join(said)
+    return _most(
+        subject,
+        lambda p: len(set(wanted) & _title_words(p)) + any(v.named_in(phrase) for v in p.variants),
+    )
 
 
 def _options(product: Product) -> str:
