@@ -83,7 +83,9 @@ CHEAPER = re.compile(
 )
 IN_STOCK = re.compile(r"\b(in stock|available (now|today)|ships? (now|today)|right now)\b", re.I)
 REJECT = re.compile(
-    r"\b(something else|other (options|ones)|another one|different one|not (that|this) one"
+    r"\b(something else|anything else|other (options|ones)|another one|different one"
+    r"|not (that|this) one|(an?|the|any|some|other) alternatives?|alternatives? (then|till"
+    r"|until|for now|in the meantime)"
     r"|don'?t like (it|that|this|these|those|them)|none of (these|those|them)|show me more)\b",
     re.I,
 )

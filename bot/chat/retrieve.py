@@ -273,6 +273,15 @@ def retrieve(
         profile = profile.model_copy(update={"topic": unmarked(text)})
     on_topic = relevant and (category is None or category == profile.category or
                              understanding.intent == "browse")  # fmt: skip
+    if (
+        follow_up and not (category or profile.category) and last_shown
+        and REJECT.search(asked) and understanding.intent == "browse"
+    ):  # fmt: skip
+        # "any alternative till then": others of the kind of the one just shown, searched as
+        # that kind (the request alone finds only the one ruled out).
+        category = last_shown[0].category
+        text = f"{category} {text}"
+        vector = search.index.embed_queries([unmarked(text)])[0]
     if not category and understanding.intent in ("price_stock", "product_question"):
         category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):

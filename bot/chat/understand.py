@@ -18,7 +18,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from bot.chat.profile import parse_budget
+from bot.chat.profile import REJECT, parse_budget
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds, goods_phrase
 from retrieval.text import keywords
@@ -74,8 +74,14 @@ HUMAN = re.compile(
     r"|\b(connect|transfer|put) me\b.{0,30}"
     r"\b(agent|someone|somebody|staff|support|service|person|manager|supervisor)\b"
     r"|\bstaff member\b|\b(real|support|service) agent\b"
-    r"|\b(someone|somebody|anyone|a person)( (in|from|at) [a-z ]{2,20})? (i|we) (can|could)"
+    r"|\b(someone|somebody|anyone|a person|(a|an|any|the|your) (store |shop )?(manager"
+    r"|supervisor|owner|staff|employee|assistant|agent))( (in|from|at) [a-z ]{2,20})?"
+    r" (i|we) (can|could)"
     r" ((talk|speak|chat) (to|with)|call|ring|phone|email|e-mail|contact)\b"
+    # A person who speaks the shopper's language: "someone who speaks japanese please".
+    r"|\b(someone|somebody|anyone|a person|staff|an? agent)( there| here)? (who|that)"
+    r" (speaks|can speak|talks)\b|\b(does|do|can) (anyone|someone|somebody|any of you)"
+    r"( there| here)? speak\b"
     # A price only a person can give, or a person asked to get in touch.
     r"|\bbulk (order|orders|price|prices|pricing|discount|quote|buy|purchase)\b|\bwholesale\b"
     r"|\bquote for (\d+|a (few|dozen|couple)|several|multiple)\b"
@@ -119,15 +125,30 @@ THANKS_ABROAD = (
     r"danke( sch[oö]n)?|dank je( wel)?|bedankt|merci( beaucoup)?|gracias|grazie|obrigad[oa]"
     r"|tack( så mycket| ska du ha)?|takk|kiitos"
 )
+# Just having a look, for now: "just browsing", "im just looking around for now".
+JUST_LOOKING = (
+    r"(i'?m |im |we'?re )?just (looking|browsing|having a (look|browse|nosey|nosy))"
+    r"( around)?( for now)?"
+)
+# Where a greeting may end: stops, "~", and a smiley or two ("konnichiwa! 🙂").
+END = r"[\s!.,?~\u2600-\u27bf\ufe0f\u200d\U0001f300-\U0001faff]*"
 GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|thanks?( you)?"
     r"( so much)?|thx|ty|cheers|bye|goodbye|ok(ay)?|cool|great|nice"
     # Hello in those languages too: "goedemorgen!", "hallo", "bonjour", "hola", "moin".
     r"|hallo|hej|hoi|moin|servus|gr[uü]e?zi|guten (morgen|tag|abend)|goede(morgen|middag|navond)"
     r"|goeie(morgen|middag)|dag|bonjour|bonsoir|salut|coucou|hola|buen(os)? d[ií]as?|buongiorno"
-    rf"|ciao|ol[aá]|bom dia|god morgen|god dag|kia ora|g'?day|{THANKS_ABROAD})"
-    r"([\s!.,]+(hi|hey|hej|hallo|hello|hoi|moin))?\b[\s!.,?]*"  # "hej hej", "hallo hallo"
-    r"(there|again|a lot|all)?[\s!.,?]*$",
+    rf"|ciao|ol[aá]|bom dia|god morgen|god dag|kia ora|g'?day|{THANKS_ABROAD}"
+    # ... and hello as shoppers anywhere write it in Latin letters: "namaste", "konnichiwa".
+    r"|namast[eé]|namaskar(am)?|vanakkam|sat sri akal|konnichi ?wa|konban ?wa|ohayo+"
+    r"( gozaimasu)?|ni ?hao|annyeong(haseyo)?|sala+m( alaikum)?|as-?salamu alaikum|marhaba"
+    r"|merhaba|shalom|hall[aå]|hejsan|tjena|hei|terve|moi|ahoj|cze[sś][cć]|privet|zdravstvuyte"
+    r"|sawas(dee|dee krap|dee ka)|xin ch[aà]o|selamat (pagi|siang|sore|malam)|jambo|aloha"
+    rf"|kumusta|mabuhay|{JUST_LOOKING})"
+    rf"([\s!.,]+(hi|hey|hej|hallo|hello|hoi|moin))?\b{END}"  # "hej hej", "hallo hallo"
+    rf"(there|again|a lot|all|thanks|thx|ty)?{END}"
+    # "hi, just browsing", "ohayo gozaimasu~ just having a look around for now"
+    rf"({JUST_LOOKING}( thanks| thx| ty)?{END})?$",
     re.I,
 )
 # A greeting that thanks: "thanks!", "cheers", "merci", "dank je wel".
@@ -186,7 +207,15 @@ PROBLEM = re.compile(
     r"|soaked through|ruined)\b|\b(won'?t|doesn'?t|does not|can'?t|cannot|will not|isn'?t"
     r"|is not) (even |really |properly )?(connect|work|working|turn on|switch on|charge"
     r"|charging|pair|power on"
-    r"|(open|close|start|heat|light)(?=\s*(?:$|[.,!?;]|any ?more|properly|at all|again)))\b"
+    r"|(open|close|start|heat|light|cook|boil|brew|grind|spin|play|record|focus|load|boot|sync"
+    r"|read|print|fire)(?=\s*(?:$|[.,!?;]|any ?more|properly|at all|again|anything)))\b"
+    # A fault that shows: "has started buzzing and crackling when i turn it up".
+    r"|\b(started|starting|keeps?|kept|began) (buzzing|crackling|rattling|squeaking|squealing"
+    r"|hissing|overheating|smoking|sparking|shutting (down|off)|turning off|switching off"
+    r"|cutting out|making (a |an )?(weird |strange |loud |funny |horrible )?(noise|sound))\b"
+    # "showing error E2", "it says error code 41", "keeps flashing an error"
+    r"|\b(show(s|ing)?|say(s|ing)?|display(s|ing)?|flash(es|ing)?|gives?|giving|throws?"
+    r"|throwing|get(ting)?) (an |the |me (an |the )?)?error\b|\berror (code |message )?[a-z]?\d+\b"
     r"|\b(hasn'?t|has not|haven'?t|have not|never|still not) (arrived|come|came|shown up"
     r"|turned up|been delivered|been refunded)\b|\bnever (arrives|comes)\b"
     # What it did to something else: "the paint stained my sofa", "it scratched our floor".
@@ -406,6 +435,22 @@ DELIVERY = re.compile(
 # How to do a thing oneself, or care for one: "how do i knit a scarf myself", "how do i get red
 # wine out of a linen shirt", "how to tie a windsor knot". Advice no catalog holds; a product
 # named, the shopper's own order or something gone wrong with it are left to the rest.
+# What else the products shown must do: "it should fit a 15 inch laptop too", "they have to be
+# dishwasher safe".
+AND_ALSO = re.compile(
+    r"\b(it|they|both|one|that|this|these|those|the [a-z-]+) (also |still )?(should|must"
+    r"|has to|have to|needs? to|got to|gotta|ought to) (also |still )?(fit|have|hold|take|be"
+    r"|work|go|come|handle|support|last|fold|pack|carry|run|charge|include)\b",
+    re.I,
+)
+# Looking for a gift: "housewarming present for a friend", "something for my dad".
+GIFT_ASKED = re.compile(
+    r"\b(gift|present|pressie|stocking filler|something)s? for (my|a|an|our|his|her|the|him|them"
+    r"|someone|somebody|[a-z]+'s)\b|\b(housewarming|birthday|bday|christmas|xmas|anniversary"
+    r"|wedding|leaving|retirement|graduation|baby shower|mother'?s day|father'?s day"
+    r"|valentine'?s?( day)?|eid|diwali|hanukkah) (gift|present|pressie)s?\b|\bsecret santa\b",
+    re.I,
+)
 HOW_TO = re.compile(
     r"\bhow (do|can|should|would|to)( (i|you|we|one))? (knit|crochet|sew|hem|tie|wash|clean"
     r"|iron|fold|dye|bleach|unshrink|stretch|remove|get (rid of )?(the |a |this |that |some )?"
@@ -578,6 +623,18 @@ ASKED_OF_IT = re.compile(
     r"|mean)\b)",
     re.I,
 )
+# Its price and nothing else, as shoppers ask it in a few languages: "how much?", "price?",
+# "kitna ka hai", "wie viel kostet das", "combien".
+_PRICE_WORD = (
+    r"(price|prices|cost|costs|how much|kitn[aei]|keemat|qeemat|kimat|daam|preis|prix|precio"
+    r"|prezzo|pre[cç]o|prijs|pris|wie ?viel|combien|cu[aá]nto|quanto)"
+)
+_AROUND_PRICE = (
+    r"(and|so|ok|okay|hmm|the|its?|it's|is|this|that|one|these|those|they|them|are|what|whats"
+    r"|what's|s|of|for|now|then|total|pls|please|plz|sir|bhai|ji|hai|ka|ki|ke|h|da|de|di|el|la"
+    r"|le|es|est|ist|das|dies|kost|kostet|kosten|kostar|cuesta|costa|custa|vale|wat|was|vad|c'?est)"
+)
+PRICE_ALONE = re.compile(rf"\W*({_AROUND_PRICE}\W+)*{_PRICE_WORD}(\W+{_AROUND_PRICE})*\W*", re.I)
 # Asking whether it is there to buy: "do u have navy in L", "do you still have it in a 42".
 STOCK_ASKED = re.compile(
     r"\b(do|did) (you|u|ya) (still )?(have|stock|carry|got)\b|\b(have|got) (you|u) (still )?"
@@ -870,6 +927,10 @@ def gate(
     if exact or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic
+    if shown and intent in ("browse", "off_topic") and relevant and AND_ALSO.search(text):
+        # Just after products were shown, what else they must do ("it should fit a 15 inch
+        # laptop too"), with products near it: a refinement, whatever the classifier made of it.
+        return replace(understanding, intent="browse")
     if understanding.fixing and not (relevant or carried):
         # How to fix a thing the shop has nothing like ("how do i reset my iphone" in a toy
         # shop): not a problem with a purchase, nobody to hand over to.
@@ -906,6 +967,13 @@ def gate(
         # As above: just after products were shown, a guess of shopping with nothing in the
         # catalog near its own words is most likely about them ("he already has a stool").
         bar = max(bar, OFF_TOPIC_OFFER)
+    if shown and intent == "browse" and REJECT.search(text) and off < OFF_TOPIC_HANDOVER:
+        # "whats the alternative then, i live in an apartment": other than those just shown.
+        return understanding
+    if intent == "browse" and GIFT_ASKED.search(text) and off < OFF_TOPIC_HANDOVER:
+        # Looking for a gift is what a shop is for, however vague the words are ("housewarming
+        # present for a friend" is near nothing in a kitchen shop's catalog).
+        return understanding
     if not relevant and off >= bar:
         return replace(understanding, intent="off_topic")
     return understanding
@@ -937,6 +1005,12 @@ def about_one(
         and ASKED_OF_IT.search(text)
     ):  # fmt: skip
         return replace(understanding, intent="product_question", off_topic=0.0)
+    if (
+        understanding.intent in ("off_topic", "greeting", "browse") and (alone or shown)
+        and PRICE_ALONE.fullmatch(text)
+    ):  # fmt: skip
+        # "kitna ka hai", "combien ?": the price of the one just shown.
+        return replace(understanding, intent="price_stock", off_topic=0.0)
     if (
         understanding.intent == "browse" and ON_IT.search(text)
         and (named or pointed or (alone and IT.search(text)))
