@@ -196,6 +196,51 @@ def only_noun(word: str) -> bool:
     return set(getAllLemmas(word)) == {"NOUN"}
 
 
+# Words before a kind that say what it is made of or runs on, or which hand it is for: facts
+# its text states ("ceramic knives", "electric sharpener", "left handed bass"), each with the
+# ways a text states it (a kettle of 2200 W is electric, beech is wood). A kind none of whose
+# products' texts states it is not carried, however many of the kind there are.
+_WOOD = r"wood|wooden|timber|beech|birch|maple|pine|oak|walnut|bamboo|teak|hinoki|cedar|acacia"
+_ELECTRIC = (
+    r"electric\w*|\d+(\.\d+)?\s?(w|kw|v)|watts?|volts?|rechargeable|batter(y|ies)|usb|cordless"
+    r"|corded|plug\w*|mains|charg\w+|powered|motor\w*"
+)
+CHECKABLE = {
+    word: re.compile(rf"\b({said})\b", re.I)
+    for words, said in [
+        ("ceramic", "ceramic|zirconia"), ("glass", "glass|borosilicate"),
+        ("wooden wood", _WOOD), ("bamboo", "bamboo"), ("stainless", "stainless"),
+        ("steel", "steel"), ("carbon", "carbon"), ("titanium", "titanium"),
+        ("aluminium aluminum", "alumin(i)?um"), ("copper", "copper"), ("brass", "brass"),
+        ("cast", "cast"), ("enamel enamelled enameled", r"enamel\w*"),
+        ("porcelain", "porcelain"), ("stoneware", "stoneware"), ("earthenware", "earthenware"),
+        ("clay", "clay|earthenware|terracotta|stoneware"), ("plastic", r"plastic|poly\w+|abs"),
+        ("silicone", "silicone"), ("rubber", "rubber"), ("leather", "leather"),
+        ("suede", "suede"), ("canvas", "canvas"), ("cotton", "cotton"), ("linen", "linen"),
+        ("wool woollen woolen", r"\w*wool\w*|merino"), ("merino", "merino"),
+        ("cashmere", "cashmere"), ("silk", "silk"), ("nylon", "nylon"),
+        ("polyester", "polyester"), ("fleece", "fleece"), ("knitted knit", r"knit\w*"),
+        ("crochet crocheted", r"crochet\w*"), ("marble", "marble"), ("granite", "granite"),
+        ("concrete", "concrete"), ("wicker", "wicker"), ("rattan", "rattan"),
+        ("electric electrical", _ELECTRIC),
+        ("cordless", r"cordless|rechargeable|batter(y|ies)|wireless"),
+        ("corded", r"corded|cable|mains|plug\w*"),
+        ("manual", r"manual\w*|hand[- ]?(crank\w*|operated|powered)|non-electric"),
+        ("solar", "solar"), ("wireless", r"wireless|bluetooth|wi-?fi"),
+        ("wired", r"wired|cable|usb|3\.5\s?mm|jack"), ("mechanical", "mechanical"),
+        ("analog analogue", r"analog\w*"), ("handed", "handed"),
+    ]
+    for word in words.split()
+}  # fmt: skip
+# A word used only as what a product stands ("microwave safe", "induction-ready", "dishwasher
+# proof") names no product of its own.
+PROPERTY_AFTER = (
+    r"(\s*(,|and|or|&|/)\s*[a-z]+){0,3}[\s-]?(safe|proof|friendly|compatible|ready|suitable"
+    r"|resistant|approved|rated)\b"
+)
+# ... or as where it is used: "not for microwave", "reheat in the microwave".
+PROPERTY_BEFORE = r"\b(for|in|on|into|inside)\s+(the\s+|a\s+|your\s+)?"
+
 # Sports and pastimes before a kind name what it is made for, which its text says: a word in
 # -ing that only describes ("folding", "padded") does not.
 ACTIVITIES = frozenset(

@@ -258,6 +258,7 @@ class CatalogView:
             {k for p in self.products.values() for k, v in p.attributes.items() if v is True}
         )
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
+        self._stated: dict[str, np.ndarray] = {}  # `states`, per word, on first use
         self._titled: dict[str, str] | None = None  # built on first use
         self._compounds: dict[tuple[str, ...], str] | None = None  # built on first use
         self._unitless: dict[str, list[str]] = {}  # built with `_compounds`
@@ -492,6 +493,11 @@ class CatalogView:
             having[self.named_by[head]] = True
         else:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
+            if (
+                having.any() and coverage.names_a_kind(head) is not False
+                and self._only_a_property(head, having)
+            ):  # fmt: skip
+                return False  # "microwaves" beside microwave-safe bowls
             alone = np.flatnonzero(having)
             if (
                 len(alone) == 1 and coverage.may_head(head)
@@ -503,12 +509,46 @@ class CatalogView:
                 return False
         for word in (self.spelled(w) or w for w in kind[:-1]):
             reading = coverage.names_a_kind(word)
+            if word in coverage.CHECKABLE:
+                having &= self.states(word)  # "ceramic knives": a knife whose text says so
+                continue
             if reading is False:
                 continue  # a describing word: "ergonomic", "folding"
             using = self.using(word)
             if reading or not using.any():  # a noun, or a noun-and-verb the catalog never uses
                 having &= using
         return bool(having.any())
+
+    def states(self, word: str) -> np.ndarray:
+        """Per product (rows in `order`), whether its text states what a `coverage.CHECKABLE`
+        word says: "left-handed" for "handed", a wattage for "electric"."""
+        if (known := self._stated.get(word)) is None:
+            said = coverage.CHECKABLE[word]
+            texts = (document_text(self.products[i]) for i in self.order)
+            known = np.fromiter((bool(said.search(t)) for t in texts), dtype=bool)
+            self._stated[word] = known
+        return known
+
+    def close_among(self, vector: Sequence[float], floor: float, among: np.ndarray) -> bool:
+        """Whether a product of `among` (a mask over `order`) is at least `floor` close in
+        meaning to a phrase (`vector` its embedding)."""
+        if self.vectors is None or len(self.vectors) != len(self.order) or not among.any():
+            return bool(among.any())
+        return float((self.vectors[among] @ np.asarray(vector, dtype=np.float32)).max()) >= floor
+
+    def _only_a_property(self, word: str, having: np.ndarray) -> bool:
+        """Whether every product text using the word uses it only as what the product stands
+        ("microwave safe", "induction-ready")."""
+        said = rf"\b{re.escape(word)}s?\b"
+        used = re.compile(
+            rf"{said}{coverage.PROPERTY_AFTER}|{coverage.PROPERTY_BEFORE}{said}", re.I
+        )
+        anywhere = re.compile(said, re.I)
+        for position in np.flatnonzero(having):
+            text = document_text(self.products[self.order[int(position)]])
+            if len(anywhere.findall(text)) > len(used.findall(text)):
+                return False
+        return True
 
     def close_to(self, kind: Sequence[str], vector: Sequence[float], floor: float) -> bool:
         """Whether a product is at least `floor` close in meaning to the kind's phrase

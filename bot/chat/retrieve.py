@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import (
     CHEAP,
@@ -20,7 +22,7 @@ from bot.chat.profile import (
 from bot.chat.understand import ON_SALE, Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
-from retrieval.coverage import ACTIVITIES, FILLER, asked_kinds, names_a_kind
+from retrieval.coverage import ACTIVITIES, CHECKABLE, FILLER, asked_kinds, names_a_kind
 from retrieval.hybrid import (
     CatalogView,
     Filters,
@@ -59,6 +61,10 @@ NO_LIMIT = re.compile(
 # "gps tracker" 0.13 from a pet shop's; "camping hammock" is 0.59 from a tent, so it still
 # gets tents).
 KIND_SIMILARITY = 0.5
+# ... and a kind the shop has, with a material, a power or a hand (`coverage.CHECKABLE`), among
+# the products whose text states it: those of another name for it are near this ("cashmere
+# jumper": a cashmere sweater at .45; "ceramic knives": a ceramic honing rod at .36).
+STATED_SIMILARITY = 0.42
 # How much less close than the best match a product of another category may be and still be
 # shown beside it (cosine similarity, MiniLM).
 SPREAD = 0.12  # the dev set and four unseen shops: 0.10 loses needed matches, 0.15 keeps strays
@@ -649,10 +655,17 @@ def missing_kind(
         return None  # the words decide most turns, without embedding the phrases
     phrases = [" ".join(kind) for kind in kinds]
     vectors = search.index.embed_queries(phrases)
-    close = (
-        search.view.close_to(k, v, KIND_SIMILARITY) for k, v in zip(kinds, vectors, strict=True)
-    )
-    if any(close):
+    view = search.view
+
+    def near(kind: list[str], vector: Sequence[float]) -> bool:
+        # With a material, a power or a hand ("ceramic knives", "electric knife sharpener"),
+        # only a product whose text states it is near enough.
+        if stated := [view.states(word) for word in kind[:-1] if word in CHECKABLE]:
+            floor = STATED_SIMILARITY if view.names(kind[-1:]) else KIND_SIMILARITY
+            return view.close_among(vector, floor, np.logical_and.reduce(stated))
+        return view.close_to(kind, vector, KIND_SIMILARITY)
+
+    if any(near(kind, vector) for kind, vector in zip(kinds, vectors, strict=True)):
         return None
     hits = search.search(phrases[0], vectors[0], filters, CLOSEST)
     # Shown as the closest only when close in meaning, not for a word shared ("bike bell": not

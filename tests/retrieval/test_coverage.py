@@ -235,3 +235,26 @@ def test_the_name_of_some_goods_is_told_from_a_sentence() -> None:
                  "is amazon prime worth it?", "how do I buy bitcoin", "do you do birthday cakes",
                  "who won the football game last night", ""):  # fmt: skip
         assert not goods_phrase(text), text
+
+
+def test_a_material_power_or_hand_before_a_kind_must_be_stated_by_one_of_that_kind() -> None:
+    view = CatalogView({p.id: p for p in [
+        Product(id="k1", title="Everyday Stainless Santoku", price=60,
+                description="An AUS-8 stainless steel blade."),
+        Product(id="k2", title="Damascus Gyuto", price=150, description="A layered blade."),
+        Product(id="r1", title="Ceramic Honing Rod", price=30, description="For knife edges."),
+        Product(id="t1", title="Brunn Glass Kettle", price=40, description="1.7 L, 2200 W."),
+        Product(id="g1", title="Dread Left-Handed Acoustic Guitar", price=300),
+        Product(id="b1", title="Rice Bowl", price=12, description="Dishwasher and microwave safe."),
+        Product(id="b2", title="Lacquer Soup Bowl", price=30,
+                description="Not for microwave. Not dishwasher or microwave safe."),
+    ]})  # fmt: skip
+    assert view.names(["stainless", "santoku"])
+    assert not view.names(["ceramic", "knife"])  # the ceramic thing is a rod, no knife
+    assert view.names(["ceramic", "rod"])
+    assert view.names(["electric", "kettle"])  # a wattage is electric
+    assert view.names(["left", "handed", "guitar"])  # "left-handed" in the title
+    assert not view.names(["wooden", "kettle"])
+    # Said only as what bowls stand, a microwave is no product of the shop; the bowls are.
+    assert not view.names(["microwave"])
+    assert view.names(["bowl"])

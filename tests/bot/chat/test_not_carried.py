@@ -11,7 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import indexed
+from tests.bot.chat.shop import ids, indexed
 from tests.bot.chat.test_pipeline import SHOP, ScriptedEngine, service
 
 MORE = [
@@ -95,3 +95,35 @@ async def test_a_sport_before_a_kind_names_another_kind(tmp_path: Path, log: Dia
         assert plan.decision.action == "not_found"
         plan = await chat.plan("running gloves for winter", ShopperProfile())
         assert [p.id for p in plan.decision.products][:1] == ["gloves"]
+
+
+async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    kitchen = [
+        Product(id="k1", title="Aoyama Everyday Santoku 170mm", price=68, category="Knives",
+                description="A stainless steel all-purpose kitchen knife."),
+        Product(id="k2", title="Hayate Damascus Gyuto 210mm", price=188, category="Knives",
+                description="A layered VG-10 chef's knife."),
+        Product(id="r1", title="Hayate Ceramic Honing Rod 26cm", price=35, category="Sharpening",
+                description="Keeps a knife's edge straight between sharpenings."),
+        Product(id="w1", title="Shiroyama Combination Whetstone 1000/6000", price=45,
+                category="Sharpening", description="Soak before use; for any kitchen knife."),
+        Product(id="j1", title="Veldmann Cashmere V-Neck Sweater", price=149, category="Knitwear",
+                description="100% cashmere, a fine knit."),
+        Product(id="j2", title="Fisherman Roll Neck Jumper", price=89, category="Knitwear",
+                description="Chunky lambswool."),
+    ]  # fmt: skip
+    with indexed(tmp_path, kitchen) as index:
+        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan("do you have ceramic knives", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        assert plan.decision.reason.startswith("ceramic")
+        plan = await chat.plan("electric knife sharpener please", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        # A knife of a material its text states is carried; so is a jumper of cashmere that
+        # its title calls a sweater.
+        plan = await chat.plan("a stainless santoku", ShopperProfile())
+        assert plan.decision.action == "recommend" and ids(plan)[:1] == ["k1"], ids(plan)
+        plan = await chat.plan("cashmere jumper for my mum", ShopperProfile())
+        assert plan.decision.action == "recommend" and "j1" in ids(plan)[:2], ids(plan)
