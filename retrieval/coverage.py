@@ -68,6 +68,9 @@ FILLER = (
         " granddaughter grandson grandchild grandkid yr birthday bday christmas xmas anniversary"
         " budget money quid pound"
         " buck dollar euro cent fiver tenner maximum minimum"
+        # Currencies as shoppers write them: "rs 1.1 lakh", "500 kr", "2000 yen".
+        " rs inr rupee usd eur gbp aud cad nzd chf sek nok dkk jpy yen kr krona krone kronor"
+        " kroner franc rand peso lakh lac crore"
         # How a question or a search is asked: "how many quid is the easel", "I search a gift".
         " many search"
         # Wanting: "keen to learn guitar at 40", "dying for a new kettle".
@@ -177,6 +180,8 @@ def _may_name(word: str) -> bool:
     if set(lemmas) == {"VERB"} and word not in lemmas["VERB"] and not word.endswith("ing"):
         return False  # a verb's past form, never a thing: "just moved in", "the manager said"
     readings = set(lemmas)
+    if readings == {"ADJ"} and "NOUN" in getAllLemmas(word + "s"):
+        return True  # a noun only in the plural, as asked and folded: "binoculars"
     return not readings or bool(readings & {"NOUN", "VERB", "PROPN"})
 
 

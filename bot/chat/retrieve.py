@@ -302,6 +302,7 @@ def retrieve(
         filters = replace(filters, age_months=None)
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
+    aimed = frozenset[str]()
     if understanding.intent == "browse" and (aimed := aimed_at(view, asked, by_title)):
         # "lens for aurex ax-200": the camera named is the shopper's, not what is asked for.
         by_title = [p for p in by_title if p.id not in aimed]
@@ -403,7 +404,8 @@ def retrieve(
         if len(named) < 2 and text != asked:
             named = named_in(view, text, prefer)
     else:
-        named = view.named(text, prefer=prefer)
+        # Not the shopper's own, named after "for": "screen protector for korvan z-70".
+        named = [p for p in view.named(text, prefer=prefer) if p.id not in aimed]
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
             p for p in named if p.id in aside

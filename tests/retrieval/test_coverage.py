@@ -23,6 +23,11 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     # A phrase ending on a word that is no noun names no kind.
     assert asked_kinds("he basically lives in jumpers") == []
     assert asked_kinds("she needs a warm coat") == [["warm", "coat"]]
+    # A noun only in the plural is one, folded as it is ("binocular" alone is an adjective).
+    assert asked_kinds("binoculars for bird watching?") == [["binocular"]]
+    # Currencies are money, no kind: "rs 1.1 lakh for the lumora 150-600".
+    assert asked_kinds("rs 1.1 lakh for the lumora 150-600") == []
+    assert asked_kinds("sek 500 grinder") == [["grinder"]]
     # A taste names the kind after "into".
     assert asked_kinds("she's mostly into hair stuff") == [["hair"]]
     assert asked_kinds("he is really into vinyl") == [["vinyl"]]

@@ -127,3 +127,13 @@ async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
         assert plan.decision.action == "recommend" and ids(plan)[:1] == ["k1"], ids(plan)
         plan = await chat.plan("cashmere jumper for my mum", ShopperProfile())
         assert plan.decision.action == "recommend" and "j1" in ids(plan)[:2], ids(plan)
+
+
+async def test_a_kind_missing_for_a_product_named_after_for_is_still_missing(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    # The headlamp named is what the shopper has, not what is asked about.
+    plan = await chat.plan("screen protector for the lumen 400 headlamp?", ShopperProfile())
+    assert plan.decision.action == "not_found", plan.decision
+    assert plan.decision.reason == "screen protector"
