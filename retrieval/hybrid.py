@@ -104,11 +104,17 @@ def title_name(title: str) -> set[str]:
     return set(keywords(_TITLE_NAME_END.split(title, maxsplit=1)[0]))
 
 
+def _name_words(title: str) -> list[str]:
+    """The words of a title's name (not a number or model code)."""
+    name = _TITLE_NAME_END.split(title, maxsplit=1)[0]
+    return [w for w in keywords(name) if not any(c.isdigit() for c in w)]
+
+
 def title_heads(title: str) -> set[str]:
     """The words a title names its product by: the first and the last word of its name (not a
     number or model code), and a word before "of" ("Chest of 6 Drawers": chest, drawer)."""
     name = _TITLE_NAME_END.split(title, maxsplit=1)[0]
-    named = [w for w in keywords(name) if not any(c.isdigit() for c in w)]
+    named = _name_words(title)
     heads = {named[0], named[-1]} if named else set()
     for match in re.finditer(r"([A-Za-z][\w'’-]*)\s+of\b", name):
         heads.update(keywords(match.group(1)))
@@ -593,6 +599,20 @@ class CatalogView:
             self._titled = {w: next(iter(c)) for w, c in titled.items() if len(c) == 1
                             and counts[w] >= 2 and next(iter(c))}  # fmt: skip
         return self._titled.get(word)
+
+    def category_title_headed(self, word: str) -> str | None:
+        """The one category of the products (two or more) a word names as what they are ("bass":
+        the basses, not the bass amp or the bass strings, which it only says which kind of)."""
+        # (By the last word of the title's name, as English names a thing: "Lens Hood" is a
+        # hood; "Ridgeline PJ Bass 4-String" a bass.)
+        positions = [
+            i for i in self.headed.get(word, set())
+            if _name_words(self.products[self.order[i]].title)[-1:] == [word]
+        ]  # fmt: skip
+        categories = {self.products[self.order[i]].category for i in positions}
+        if len(positions) < 2 or len(categories) != 1:
+            return None
+        return categories.pop() or None
 
     def category_of(self, word: str) -> str | None:
         """The one category a word names products of: `category_titled`, else the category of

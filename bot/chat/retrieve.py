@@ -111,12 +111,20 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
-    kinds = asked_kinds(text) if understanding.intent == "browse" and not word else []
-    if kinds and (titled := search.view.category_titled(kinds[0][-1])):
+    kinds = asked_kinds(text) if understanding.intent == "browse" else []
+    if kinds and (
+        titled := search.view.category_titled(kinds[0][-1])
+        or search.view.category_title_headed(kinds[0][-1])
+    ):
         # The kind asked for is in the titles of one category's products only ("cashmere
-        # jumper": Knitwear), though something else is closer in meaning (a cashmere scarf).
+        # jumper": Knitwear), though something else is closer in meaning (a cashmere scarf);
+        # or it is the name of one category's products only ("bass": the basses, not the bass
+        # amp). A category the message names must be that one, with every word of the kind
+        # in one of its products' texts ("kitten food" is no "Dog Food & Treats").
         if (
-            titled.casefold() not in avoid and search.view.names(kinds[0])
+            (word is None or (word == titled and of_whole_kind(search.view, kinds[0], titled)))
+            and titled.casefold() not in avoid
+            and search.view.names(kinds[0])
             and not kind_elsewhere(search.view, text, titled)
         ):  # fmt: skip
             return titled, bool(nearby)
@@ -489,6 +497,14 @@ TARGET_END = re.compile(
     re.I,
 )
 FOR_TARGET = re.compile(r"\b(?:for|fits?|to fit|compatible with|works? with|goes with)\b", re.I)
+
+
+def of_whole_kind(view: CatalogView, kind: Sequence[str], category: str) -> bool:
+    """Whether a product of the category has every word of the kind in its text."""
+    return any(
+        product.category == category and set(kind) <= set(view.said[product.id])
+        for product in view.products.values()
+    )
 
 
 def kind_in(view: CatalogView, category: str, heads: Collection[str]) -> bool:

@@ -176,3 +176,37 @@ async def test_a_named_product_or_the_one_of_its_kind_by_a_word_are_compared(
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("compare", "compare")
         assert ids(plan) == ["fleece", "merino"]
+
+
+MUSIC = [
+    Product(id="b1", title="Ridgeline PJ Bass 4-String - Black", price=649, category="Bass Guitars",
+            description="A passive P/J bass with a maple neck."),
+    Product(id="b2", title="Ridgeline Mini Short Scale Bass - Sunburst", price=449,
+            category="Bass Guitars", description="A 30 inch scale for small hands."),
+    Product(id="b3", title="Tasman AB-4 Acoustic-Electric Bass Guitar", price=799,
+            category="Bass Guitars", description="A jumbo body with a preamp."),
+    Product(id="a1", title="Stackhouse B50 Bass Combo Amp", price=499, category="Amplifiers",
+            description="50 watts for bass, with a 10 inch speaker."),
+    Product(id="a2", title="Stackhouse P10 Practice Amp", price=199, category="Amplifiers",
+            description="A small amp for guitar practice at home."),
+    Product(id="s1", title="Ironwire Nickel Bass Strings 45-105", price=49, category="Strings",
+            description="Round wound strings for 4-string bass."),
+    Product(id="s2", title="Ironwire Electric Guitar Strings 10-46", price=15,
+            category="Strings", description="Nickel wound, regular light."),
+]  # fmt: skip
+
+
+def test_the_category_of_what_a_word_names_by_the_end_of_titles() -> None:
+    view = CatalogView({p.id: p for p in MUSIC})
+    assert view.category_title_headed("bass") == "Bass Guitars"  # not the bass amp or strings
+    assert view.category_title_headed("amp") == "Amplifiers"
+    assert view.category_title_headed("pj") is None  # a word no name ends with
+
+
+async def test_a_word_that_names_one_category_s_products_asks_for_those(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, MUSIC) as index:
+        plan = await service(ScriptedEngine(["sure"]), index, log).plan("bass", ShopperProfile())
+        assert plan.decision.action == "recommend"
+        assert set(ids(plan)) == {"b1", "b2", "b3"}, ids(plan)
