@@ -222,6 +222,7 @@ def retrieve(
     view = search.view
     refining_text = refines(text)
     asked = text
+    topic = profile.topic  # the request before this message
     ruled = [" ".join(term) for term in ruled_out(text)]
     if ruled and understanding.intent in (*PRODUCT_INTENTS, "off_topic"):
         # "not a travel one": no travel mat now or on the next turns (the gate may yet find
@@ -341,6 +342,21 @@ def retrieve(
             hit for hit in search.search(phrase, phrased, filters, k, named=title_ids, floor=0.0)
             if having.issubset(view.said[hit.product.id])
         ]  # fmt: skip
+    elif (
+        not hits and understanding.intent == "browse" and not kinds and not by_title
+        and not (follow_up or COMPARED.search(asked))
+        and topic and (topic_kinds := asked_kinds(topic))
+        and view.names(topic_kinds[0][-1:])
+    ):  # fmt: skip
+        # Near nothing and naming no kind, after a request that named one: what it is for, of
+        # that kind ("camera for vlogging", then "actually my son wants to record his cycling,
+        # to put on helmet": cameras for that, of any category: action cameras, not only the
+        # mirrorless ones shown for vlogging), those of the best one's category. The kind
+        # only, not what described it then.
+        text = f"{topic_kinds[0][-1]} {text}"
+        vector = search.index.embed_queries([unmarked(text)])[0]
+        hits = search.search(text, vector, replace(filters, category=None), k, named=title_ids)
+        hits = [h for h in hits if h.product.category == hits[0].product.category]
     if filters.exclude_terms and hits:
         # What was ruled out was the best match ("a lip balm without beeswax", and the only
         # lip balm has beeswax): the others shown must be of its kind, not whatever is next.
@@ -497,6 +513,14 @@ TARGET_END = re.compile(
     re.I,
 )
 FOR_TARGET = re.compile(r"\b(?:for|fits?|to fit|compatible with|works? with|goes with)\b", re.I)
+
+
+# Measuring the products shown against something: "anything bigger than 27 inch?".
+COMPARED = re.compile(
+    r"\b(bigger|larger|smaller|longer|shorter|lighter|heavier|taller|wider|narrower|thinner"
+    r"|thicker|faster|slower|stronger|quieter|louder|more|less|fewer|than)\b",
+    re.I,
+)
 
 
 def of_whole_kind(view: CatalogView, kind: Sequence[str], category: str) -> bool:

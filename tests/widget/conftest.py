@@ -137,10 +137,14 @@ class Shop:
         return str(self.stored()["session_id"])
 
     def logged(self) -> list[tuple[str, str]]:
-        """The conversation as the dialogue log holds it."""
+        """The conversation as the dialogue log holds it: for an answer that failed (the
+        engine stopped answering), the error the shopper was shown instead of the words so far,
+        which the log keeps beside it."""
         rows: list[tuple[str, str]] = []
         for turn in logged_turns(self.service.database, self.session_id()):
-            rows += [("user", turn["user_text"]), ("assistant", turn["reply"])]
+            failed = turn["status"] == "error" and turn["error_message"]
+            reply = turn["error_message"] if failed else turn["reply"]
+            rows += [("user", turn["user_text"]), ("assistant", reply)]
         return rows
 
     def axe(self) -> list[dict[str, Any]]:

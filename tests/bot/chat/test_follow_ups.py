@@ -119,3 +119,25 @@ async def test_what_else_the_products_must_do_keeps_shopping(
     assert plan.decision.action == "recommend"
     plan = await chat.plan("it should fit a 15 inch laptop too", plan.profile)
     assert plan.decision.action == "recommend" and "trekker" in ids(plan), ids(plan)
+
+
+async def test_a_use_told_after_a_kind_was_asked_is_that_kind_for_it(
+    tmp_path_factory: pytest.TempPathFactory, log: DialogueLog
+) -> None:
+    cameras = [
+        *OUTDOOR,
+        Product(id="mirror", title="Lumix M10 Mirrorless Camera", price=699, currency="EUR",
+                category="Mirrorless Cameras", description="An APS-C body with a flip screen."),
+        Product(id="mirror-kit", title="Lumix M10 Mirrorless Camera with 15-45mm Lens",
+                price=849, currency="EUR", category="Mirrorless Cameras",
+                description="The M10 with a compact zoom lens."),
+    ]  # fmt: skip
+    with indexed(tmp_path_factory.mktemp("cameras"), cameras) as index:
+        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan("mirrorless camera for my photo blog", ShopperProfile())
+        assert set(ids(plan)[:2]) == {"mirror", "mirror-kit"}, ids(plan)
+        # No kind of its own, near nothing alone: a camera for that, of any category.
+        plan = await chat.plan("actually my son wants to record his skating, on his helmet",
+                               plan.profile)  # fmt: skip
+        assert plan.decision.action == "recommend", plan.decision
+        assert ids(plan)[0] in {"surge", "surge-pro", "orbit"}, ids(plan)
