@@ -265,6 +265,7 @@ class CatalogView:
         )
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
         self._stated: dict[str, np.ndarray] = {}  # `states`, per word, on first use
+        self._property: dict[str, bool] = {}  # `_only_a_property`, per word, on first use
         self._titled: dict[str, str] | None = None  # built on first use
         self._compounds: dict[tuple[str, ...], str] | None = None  # built on first use
         self._unitless: dict[str, list[str]] = {}  # built with `_compounds`
@@ -545,6 +546,12 @@ class CatalogView:
     def _only_a_property(self, word: str, having: np.ndarray) -> bool:
         """Whether every product text using the word uses it only as what the product stands
         ("microwave safe", "induction-ready")."""
+        if (known := self._property.get(word)) is not None:
+            return known
+        self._property[word] = self._said_as_property(word, having)
+        return self._property[word]
+
+    def _said_as_property(self, word: str, having: np.ndarray) -> bool:
         said = rf"\b{re.escape(word)}s?\b"
         used = re.compile(
             rf"{said}{coverage.PROPERTY_AFTER}|{coverage.PROPERTY_BEFORE}{said}", re.I

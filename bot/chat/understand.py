@@ -432,9 +432,6 @@ DELIVERY = re.compile(
     r"\b(parcel|package|tracking|delivered|delivery|courier|order|ordered|shipment)\b", re.I
 )
 
-# How to do a thing oneself, or care for one: "how do i knit a scarf myself", "how do i get red
-# wine out of a linen shirt", "how to tie a windsor knot". Advice no catalog holds; a product
-# named, the shopper's own order or something gone wrong with it are left to the rest.
 # What else the products shown must do: "it should fit a 15 inch laptop too", "they have to be
 # dishwasher safe".
 AND_ALSO = re.compile(
@@ -451,6 +448,9 @@ GIFT_ASKED = re.compile(
     r"|valentine'?s?( day)?|eid|diwali|hanukkah) (gift|present|pressie)s?\b|\bsecret santa\b",
     re.I,
 )
+# How to do a thing oneself, or care for one: "how do i knit a scarf myself", "how do i get red
+# wine out of a linen shirt", "how to tie a windsor knot". Advice no catalog holds; a product
+# named, the shopper's own order or something gone wrong with it are left to the rest.
 HOW_TO = re.compile(
     r"\bhow (do|can|should|would|to)( (i|you|we|one))? (knit|crochet|sew|hem|tie|wash|clean"
     r"|iron|fold|dye|bleach|unshrink|stretch|remove|get (rid of )?(the |a |this |that |some )?"
