@@ -502,7 +502,7 @@ class CatalogView:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
             if (
                 having.any() and coverage.names_a_kind(head) is not False
-                and self._only_a_property(head, having)
+                and self._only_a_property(head)
             ):  # fmt: skip
                 return False  # "microwaves" beside microwave-safe bowls
             alone = np.flatnonzero(having)
@@ -536,42 +536,42 @@ class CatalogView:
             self._stated[word] = known
         return known
 
-    def close_among(self, vector: Sequence[float], floor: float, among: np.ndarray) -> bool:
-        """Whether a product of `among` (a mask over `order`) is at least `floor` close in
-        meaning to a phrase (`vector` its embedding)."""
-        if self.vectors is None or len(self.vectors) != len(self.order) or not among.any():
-            return bool(among.any())
-        return float((self.vectors[among] @ np.asarray(vector, dtype=np.float32)).max()) >= floor
-
-    def _only_a_property(self, word: str, having: np.ndarray) -> bool:
+    def _only_a_property(self, word: str) -> bool:
         """Whether every product text using the word uses it only as what the product stands
         ("microwave safe", "induction-ready")."""
-        if (known := self._property.get(word)) is not None:
-            return known
-        self._property[word] = self._said_as_property(word, having)
-        return self._property[word]
+        if (known := self._property.get(word)) is None:
+            said = rf"\b{re.escape(word)}s?\b"
+            used = re.compile(
+                rf"{said}{coverage.PROPERTY_AFTER}|{coverage.PROPERTY_BEFORE}{said}", re.I
+            )
+            anywhere = re.compile(said, re.I)
+            texts = (
+                document_text(self.products[self.order[int(i)]])
+                for i in np.flatnonzero(self.using(word))
+            )
+            known = all(len(anywhere.findall(t)) <= len(used.findall(t)) for t in texts)
+            self._property[word] = known
+        return known
 
-    def _said_as_property(self, word: str, having: np.ndarray) -> bool:
-        said = rf"\b{re.escape(word)}s?\b"
-        used = re.compile(
-            rf"{said}{coverage.PROPERTY_AFTER}|{coverage.PROPERTY_BEFORE}{said}", re.I
-        )
-        anywhere = re.compile(said, re.I)
-        for position in np.flatnonzero(having):
-            text = document_text(self.products[self.order[int(position)]])
-            if len(anywhere.findall(text)) > len(used.findall(text)):
-                return False
-        return True
-
-    def close_to(self, kind: Sequence[str], vector: Sequence[float], floor: float) -> bool:
+    def close_to(
+        self,
+        kind: Sequence[str],
+        vector: Sequence[float],
+        floor: float,
+        among: np.ndarray | None = None,
+    ) -> bool:
         """Whether a product is at least `floor` close in meaning to the kind's phrase
-        (`vector` its embedding); without embeddings, whether the catalog uses its word."""
-        if self.vectors is None or len(self.vectors) != len(self.order):
-            return self.spelled(kind[-1]) is not None
-        if not len(self.order):
+        (`vector` its embedding); without embeddings, whether the catalog uses its word.
+        `among`: only those products (a mask over `order`); without embeddings, whether there
+        are any."""
+        if among is not None and not among.any():
             return False
-        closest = float((self.vectors @ np.asarray(vector, dtype=np.float32)).max())
-        return closest >= floor
+        if self.vectors is None or len(self.vectors) != len(self.order):
+            return True if among is not None else self.spelled(kind[-1]) is not None
+        vectors = self.vectors if among is None else self.vectors[among]
+        if not len(vectors):
+            return False
+        return float((vectors @ np.asarray(vector, dtype=np.float32)).max()) >= floor
 
     def using(self, word: str) -> np.ndarray:
         """Per product (rows in `order`), whether its text uses the word."""

@@ -704,7 +704,7 @@ def missing_kind(
         # only a product whose text states it is near enough.
         if stated := [view.states(word) for word in kind[:-1] if word in CHECKABLE]:
             floor = STATED_SIMILARITY if view.names(kind[-1:]) else KIND_SIMILARITY
-            return view.close_among(vector, floor, np.logical_and.reduce(stated))
+            return view.close_to(kind, vector, floor, among=np.logical_and.reduce(stated))
         return view.close_to(kind, vector, KIND_SIMILARITY)
 
     if any(near(kind, vector) for kind, vector in zip(kinds, vectors, strict=True)):
