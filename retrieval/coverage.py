@@ -36,6 +36,9 @@ LEAD_IN = re.compile(
 # Where the first phrase ends. Punctuation, "and" and "or" only separate; a preposition or a
 # clause word starts what the thing is for, so a request that reaches one first ("what do
 # you recommend for a beginner") names no kind at all.
+# How headphones sit, written apart: "over ear headphones" are over-ear ones ("over" and "on"
+# would start a clause).
+EAR = re.compile(r"\b(over|on|in)\s+(?:the\s+)?ear\b", re.I)
 SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
 CLAUSE = re.compile(
     r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
@@ -137,7 +140,7 @@ def _clause(piece: str) -> bool:
 def asked_kinds(text: str) -> list[list[str]]:
     """The keywords of each noun phrase the request starts with, each one's kind last
     ("I overpronate badly, need a stability shoe": two); [] when it names none."""
-    text = LEAD_IN.sub(",", text)
+    text = EAR.sub(r"\1-ear", LEAD_IN.sub(",", text))
     # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
     # tent"): a size is not a kind.
     kept: list[str] = []

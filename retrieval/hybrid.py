@@ -75,9 +75,7 @@ class Filters:
             return False
         if self.on_sale and not (product.on_sale or any(v.on_sale for v in product.variants)):
             return False
-        if self.min_price is not None and product.price < self.min_price:
-            return False
-        if self.max_price is not None and product.price > self.max_price:
+        if not self.price_passes(product.price):
             return False
         if self.category and product.category.casefold() != self.category.casefold():
             return False
@@ -86,6 +84,11 @@ class Filters:
         if product.id in self.exclude_ids:
             return False
         return not any(brand_of(product, b) for b in self.exclude_brands)
+
+    def price_passes(self, price: Decimal) -> bool:
+        """Whether a price is within the budget."""
+        low, high = self.min_price, self.max_price
+        return (low is None or price >= low) and (high is None or price <= high)
 
     def without_price(self) -> "Filters":
         return replace(self, min_price=None, max_price=None)

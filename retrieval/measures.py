@@ -58,12 +58,27 @@ AT_MOST = re.compile(
     re.I,
 )
 OR_MORE = re.compile(
-    r"^\s*(?:\+|or (?:bigger|larger|more|above|over|longer|higher)|and (?:up|above))"
+    r"^\s*(?:\+|or (?:bigger|larger|more|above|over|longer|higher)|and (?:up|above)"
+    r"|at ?least\b|min(?:imum)?\b)",
+    re.I,
 )
 OR_LESS = re.compile(r"^\s*(?:or (?:smaller|less|under|shorter)|max\b)")
-# Before a size that is of something the shopper has: "for my 55 inch tv", "fits a 16 inch".
+# Before a size that is of something the shopper has: "for my 55 inch tv", "with a 16 inch".
 OWNED = re.compile(
     r"\b(?:for|fits?|fitting|with|to) (?:my|our|his|her|their|your|a|an|the)\s+$|\bmy\s+$", re.I
+)
+# Before a size that what is asked for must take: "a backpack that fits my 16 inch macbook",
+# "it should fit a 15 inch laptop", "tripod that holds 5kg": at least that big.
+FITS = re.compile(
+    r"\b(?:fits?|fitting|to fit|holds?|holding|takes?|room for|big enough for)\s+"
+    r"(?:(?:my|our|his|her|their|your|a|an|the)\s+)?$",
+    re.I,
+)
+# Asking, not having: "looking for a 50mm lens", "shopping for a 28cm pan".
+LOOKING = re.compile(
+    r"\b(?:look|looking|search|searching|shopping|hunting|market|after)\s+for\s+"
+    r"(?:a|an|the|some)\s+$",
+    re.I,
 )
 CLOSE = 0.05  # "85 inch" is 84 to 86 inches; "15 inch" takes a bag for laptops up to 15.6
 
@@ -92,12 +107,16 @@ def asked_sizes(text: str) -> list[Size]:
     for match in MEASURE.finditer(text):
         before, after = text[: match.start()], text[match.end() :]
         unit = match.group(3).lower()
-        if OWNED.search(before) or (unit == "in" and _not_inches(text, match)):
+        fits = FITS.search(before) is not None
+        owned = OWNED.search(before) and not LOOKING.search(before)
+        if (owned and not fits) or (unit == "in" and _not_inches(text, match)):
             continue
         kind, scale = UNITS[unit]
         first = _number(match.group(1)) * scale
         second = _number(match.group(2)) * scale if match.group(2) else None
-        if second is not None:
+        if fits and second is None:
+            how, low, high = "at least", first, first
+        elif second is not None:
             joined = text[match.end(1) : match.start(2)].strip().lower()
             how = "either" if joined == "or" else "between"
             low, high = min(first, second), max(first, second)
@@ -136,8 +155,13 @@ def stated(product: Product, *, described: bool = True) -> dict[str, list[Stated
     U6 65\"": a length; "fits laptops 13-15 inch": 13 to 15 inches)."""
     options = ", ".join(o for v in product.variants for o in v.options.values())
     text = document_text(product) if described else ""
+    return measured(f"{product.title}. {options}. {text}")
+
+
+def measured(text: str) -> dict[str, list[Stated]]:
+    """The measures a text states, by kind (a variant's options: "65\"")."""
     found: dict[str, list[Stated]] = {}
-    for match in MEASURE.finditer(f"{product.title}. {options}. {text}"):
+    for match in MEASURE.finditer(text):
         unit = match.group(3).lower()
         kind, scale = UNITS[unit]
         first = _number(match.group(1)) * scale
@@ -147,16 +171,23 @@ def stated(product: Product, *, described: bool = True) -> dict[str, list[Stated
 
 
 def meets(
-    product: Product, size: Size, measures: dict[str, list[Stated]] | None = None
+    product: Product,
+    size: Size,
+    measures: dict[str, list[Stated]] | None = None,
+    *,
+    exactly: bool = False,
 ) -> bool | None:
     """Whether the product states a measure of the size's kind that meets it; None when it
     states none of that kind. Measures in the unit asked in count first: a TV's 65 inches, not
-    the 2.5 m cable its text mentions."""
+    the 2.5 m cable its text mentions. `exactly`: only a measure of one value counts (the
+    50mm lens, not the 18-50mm zoom)."""
     measures = stated(product) if measures is None else measures
     values = measures.get(size.kind)
     if not values:
         return None
     same = [v for v in values if UNITS[v.unit] == UNITS[size.unit]]
+    if exactly:
+        values, same = [v for v in values if v.low == v.high], [v for v in same if v.low == v.high]
     for value in same or values:
         if size.how == "at least" and value.high >= size.low * (1 - CLOSE):
             return True

@@ -120,6 +120,38 @@ class ShopperProfile(BaseModel):
         return None
 
 
+# Words after a bare amount that still leave it money: "under 40 total", "60 tops".
+_AFTER_AMOUNT = frozenset(
+    "max maximum tops only total or and for please pls plz each budget ish so but i in at".split()
+)
+_CAPPED = re.compile(rf"(?<!\w)(?:{_MAX}|{_AROUND}|{_MIN})\s*$", re.I)
+_CAP_AFTER = re.compile(rf"\s*{_EACH}(?:{_MAX_AFTER})\b", re.I)
+_WORD_AFTER = re.compile(r"\s*([a-z]+)", re.I)
+
+
+def without_budget(text: str) -> str:
+    """The message less the amounts it gives as a budget, for searching ("not the lumaro, whats
+    the next best under 2k": no search for 2K cameras; "speaker under 500": not the Boom 500);
+    a number that names or measures ("4k tv", "ax-500", "at least 200 lumens") stays."""
+    if not any(parse_budget(text)):
+        return text
+    spans = []
+    for match in AMOUNT.finditer(text):
+        start, end = match.span()
+        capped = _CAPPED.search(text, 0, start)
+        word = _WORD_AFTER.match(text, end)
+        if tail := _CAP_AFTER.match(text, end):
+            end = tail.end()  # "60 tops", "25 each max"
+        elif not _is_money(match) and (
+            capped is None or (word is not None and word[1].lower() not in _AFTER_AMOUNT)
+        ):
+            continue
+        spans.append((capped.start() if capped else start, end))
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def _amount(match: re.Match[str]) -> Decimal:
     whole = match.group(2).replace(",", "")
     value = Decimal(f"{whole}.{match.group(3) or '0'}")

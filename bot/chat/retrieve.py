@@ -18,6 +18,7 @@ from bot.chat.profile import (
     ShopperProfile,
     find_brands,
     parse_budget,
+    without_budget,
 )
 from bot.chat.understand import ON_SALE, Understanding
 from retrieval.ages import made_for
@@ -31,10 +32,11 @@ from retrieval.hybrid import (
     fitted_to,
     one_turn,
     product_words,
+    title_heads,
     title_name,
 )
 from retrieval.index import document_text
-from retrieval.measures import Size, asked_sizes, meets, stated
+from retrieval.measures import Size, asked_sizes, measured, meets, stated
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
@@ -102,6 +104,9 @@ def infer_category(
     nearby = search.search(
         text, vector, Filters(exclude_categories=avoid), VOTE_K, named=named, lead=False
     )
+    # A kind the message names is of what it asks for, not of what it rules out ("something to
+    # listen to music with, not a gaming headset" is not for the gaming category).
+    text = without_denied(text)
     word = search.view.category_named(text)
     if word and word.casefold() in avoid:
         word = None
@@ -222,6 +227,9 @@ def retrieve(
     view = search.view
     refining_text = refines(text)
     asked = text
+    if (spent := without_budget(text)) != text and keywords(spent):
+        # The budget is a filter, not words to search: "the next best under 2k" is no 2K camera.
+        text, vector = spent, search.index.embed_queries([unmarked(spent)])[0]
     topic = profile.topic  # the request before this message
     ruled = [" ".join(term) for term in ruled_out(text)]
     if ruled and understanding.intent in (*PRODUCT_INTENTS, "off_topic"):
@@ -300,7 +308,7 @@ def retrieve(
     if not category and understanding.intent in ("price_stock", "product_question"):
         category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
-        profile = switch_category(profile, category, text, ruled)
+        profile = switch_category(profile, category, asked, ruled)
     filters = replace(
         filters_of(profile), exclude_categories=has,
         exclude_ids=frozenset(profile.rejected) | beside_ids,
@@ -360,8 +368,14 @@ def retrieve(
     if filters.exclude_terms and hits:
         # What was ruled out was the best match ("a lip balm without beeswax", and the only
         # lip balm has beeswax): the others shown must be of its kind, not whatever is next.
+        # (Not when it is of the kind ruled out: "over ear headphones, not a gaming headset",
+        # and the gaming headsets are a category of their own.)
         top = search.search(text, vector, replace(filters, exclude_terms=()), 1, named=title_ids)
-        if top and not filters.passes(top[0].product):
+        if (
+            top and not filters.passes(top[0].product)
+            and not any(term[-1] in title_heads(top[0].product.title)
+                        for term in filters.exclude_terms)
+        ):  # fmt: skip
             hits = [h for h in hits if h.product.category == top[0].product.category]
     if for_shown is not None:
         # Of the category of what it is for, only what is of the kind asked: the inner pot
@@ -586,7 +600,8 @@ def of_size(
     named: Collection[str] = (),
 ) -> tuple[list[Product], bool]:
     """The matches that state the sizes asked for, then those that state no such measure; those
-    of another size left out (unless `named` by the message). When every match states another
+    of another size left out (unless `named` by the message), others of the same categories
+    that state it in their place. When every match states another
     size: the products of their categories that pass the filters and have the size; (the
     matches, True) when none has."""
     if not sizes:
@@ -597,13 +612,40 @@ def of_size(
             return True
         measures = stated(product)
         said = [meets(product, size, measures) for size in sizes]
-        return False if False in said else True if True in said else None
+        if False in said or True not in said:
+            return False if False in said else None
+        # Sold in that size only at a price the budget does not reach: the TV's 65" option at
+        # 1699, though its 55" is within "under 1500".
+        sized = [
+            v for v in product.variants
+            if True in (meets(product, size, measured(", ".join(v.options.values())))
+                        for size in sizes)
+        ]  # fmt: skip
+        return not sized or any(filters.price_passes(v.price) for v in sized)
+
+    def exactly(product: Product) -> bool:
+        measures = stated(product)
+        return any(meets(product, size, measures, exactly=True) for size in sizes)
 
     judged = [(p, verdict(p)) for p in matches]
     if all(v is None for _, v in judged):
         return matches, False
     if any(v for _, v in judged):
-        return [p for p, v in judged if v] + [p for p, v in judged if v is None], False
+        sized = [p for p, v in judged if v]
+        unstated = [p for p, v in judged if v is None]
+        if False in (v for _, v in judged) and len(sized) + len(unstated) < k:
+            # In place of those of another size, others of the same kinds that have it ("a
+            # tripod that holds 5kg": the one the search put fifth, for the mini one left out).
+            have, kinds = {p.id for p in matches}, {p.category for p in sized}
+            sized += itertools.islice(
+                (p for p in view.products.values()
+                 if p.category in kinds and p.id not in have and filters.passes(p)
+                 and verdict(p)),
+                k - len(sized) - len(unstated),
+            )  # fmt: skip
+        # One of just that size before one whose range takes it in: the 50mm lens, then the
+        # 18-50mm zoom.
+        return sorted(sized, key=lambda p: not exactly(p)) + unstated, False
     if any(v is None for _, v in judged):
         return [p for p, v in judged if v is None], False
     kinds = {p.category for p in matches}
@@ -766,10 +808,18 @@ BACK_REFERENCE = re.compile(
 )
 
 
+# A few words that narrow what was shown: "wireless only", "only the black ones", "just oak".
+ONLY = re.compile(
+    r"^\W*(?:(?:only|just)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?(?:\s+ones?)?"
+    r"|[\w-]+(?:\s+[\w-]+)?\s+only)\W*$",
+    re.I,
+)
+
+
 def refines(text: str) -> bool:
     """A message that adjusts or points back at the last request rather than starting a new one:
-    a budget, "cheaper", "in stock", "something else", "which one ...?"."""
-    patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE)
+    a budget, "cheaper", "in stock", "something else", "which one ...?", "wireless only"."""
+    patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE, ONLY)
     # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
     ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))
     return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling

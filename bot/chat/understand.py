@@ -1071,10 +1071,13 @@ def refine(
             intent = "off_topic"
         return replace(understanding, intent=intent)
     product = intent in ("price_stock", "product_question")
-    if intent in ("price_stock", "product_question", "greeting", "browse") and any(
-        parse_budget(text)
-    ):
-        intent = "browse"  # a shopper who states a budget is shopping
+    if (
+        intent in ("price_stock", "product_question", "greeting", "browse")
+        or (intent == "compare" and not COMPARISON.search(text))
+    ) and any(parse_budget(text)):
+        # A shopper who states a budget is shopping ("not the lumaro, whats the next best
+        # under 2k"), unless weighing products ("which is cheaper, under 100?").
+        intent = "browse"
     elif (
         (len(named) >= 2 or discussed or (named and OR_THE_ONE.search(text)))
         and (product or intent == "browse")

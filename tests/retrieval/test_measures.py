@@ -30,12 +30,27 @@ def test_a_size_is_a_number_and_a_unit_and_how_it_is_asked() -> None:
     # Words that end in one: "thunder" is not "under", "clover" not "over".
     assert asked_sizes("the thunder 5 kg")[0].how == "about"
     assert asked_sizes("the clover 20 cm pan")[0].how == "about"
+    assert asked_sizes("tripod 5kg atleast")[0].how == "at least"
+    # Asking for one, not having one: "for a" after looking.
+    assert asked_sizes("hi, looking for a 50mm lens")[0].said == "50mm"
+
+
+def test_what_a_product_must_fit_or_hold_is_at_least_its_size() -> None:
+    [laptop] = asked_sizes("need a backpack that fits my 16 inch macbook and 2 bodies")
+    assert (laptop.how, round(laptop.low, 2)) == ("at least", 40.64)
+    assert asked_sizes("it should fit a 15 inch laptop too")[0].how == "at least"
+    assert asked_sizes("tripod that holds 5kg")[0].how == "at least"
+    sleeve = product("Trekker 20L Backpack", "A sleeve for laptops up to 15 inches.")
+    assert meets(sleeve, laptop) is False
+    assert meets(product("Trekker 30L Backpack", "Laptop size: 16-inch"), laptop) is True
+    # Not a size of what the shopper has: a range it must take stays one.
+    assert asked_sizes("a mount that fits 32-55 inch tvs")[0].how == "between"
 
 
 def test_what_is_no_size_asked_for() -> None:
     for text in (
         "looking for a soundbar for my 55 inch tv",  # what the shopper has
-        "does it fit a 16 inch laptop",
+        "a case for a 13 inch laptop",
         "do you have 3 in stock",
         "3-in-1 charger",
         "2 in 1 stroller",
@@ -53,5 +68,9 @@ def test_a_product_meets_a_size_its_title_options_or_text_state() -> None:
     assert meets(product("Hex Dumbbell", sizes=("5 lb", "10 lb", "20 lb")), pound) is True
     assert meets(product("Dial Dumbbell 5-52.5 lb"), pound) is True  # within its range
     assert meets(product("Neoprene Dumbbell", sizes=("2 lb", "3 lb")), pound) is False
+    [lens] = asked_sizes("a 50mm lens")
+    zoom = product("Lumora 18-50mm f/2.8 Zoom Lens")
+    assert meets(zoom, lens) is True and meets(zoom, lens, exactly=True) is False
+    assert meets(product("Veltra 50mm f/1.8 Prime Lens"), lens, exactly=True) is True
     [metric] = asked_sizes("a 9 kg dumbbell")
     assert meets(product("Hex Dumbbell", sizes=("20 lb",)), metric) is True  # 9.07 kg

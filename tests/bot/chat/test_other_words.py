@@ -9,7 +9,7 @@ import pytest
 from bot.chat import ChatService
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
-from retrieval.catalog import Product
+from retrieval.catalog import Product, Variant
 from retrieval.index import CatalogIndex
 from tests.bot.chat.shop import ids, indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
@@ -116,3 +116,51 @@ async def test_a_kind_the_titles_name_is_found_though_the_embeddings_hardly_know
     chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
     plan = await chat.plan("capo?", ShopperProfile())
     assert plan.decision.action == "recommend" and ids(plan) == ["c1"], ids(plan)
+
+
+CARRY = [
+    Product(id="k20", title="Trekker 20L Camera Backpack", price=80, category="Camera Bags",
+            description="Side access and a sleeve for laptops up to 15 inches."),
+    Product(id="k30", title="Trekker 30L Pro Camera Backpack", price=130, category="Camera Bags",
+            description="Two bodies, five lenses and a 16-inch laptop sleeve."),
+    Product(id="k6", title="Metro Sling Camera Bag 6L", price=50, category="Camera Bags",
+            description="Slim sling with a sleeve for a tablet up to 11 inches."),
+    Product(id="r1", title="Flex Mini Tabletop Tripod", price=25, category="Tripods",
+            description="Pocket tripod for phones. Max load: 1 kg."),
+    Product(id="r6", title="TX-190 Aluminium Travel Tripod", price=120, category="Tripods",
+            description="Folds to 42 cm. Max load: 6 kg. Weight: 1450 g."),
+    Product(id="r5", title="TXV-1 Video Tripod with Fluid Head", price=160, category="Tripods",
+            description="Fluid head for pans. Max load: 5 kg. Weight: 3200 g."),
+    Product(id="l50", title="Veltra 50mm f/1.8 Prime Lens", price=190, category="Lenses",
+            description="The classic nifty-fifty. Focal length: 50mm."),
+    Product(id="lz", title="Lumora 18-50mm f/2.8 Standard Zoom Lens", price=450,
+            category="Lenses", description="Standard zoom. Focal length: 18-50mm."),
+    Product(id="l85", title="Optyx 85mm f/1.8 Portrait Lens", price=300, category="Lenses",
+            description="Portrait prime. Focal length: 85mm."),
+    Product(id="q7", title="Nordlight Q7 QLED 4K Smart TV", price=1199, category="TVs",
+            description="Quantum-dot colour and a native 120 Hz panel.",
+            variants=(Variant(id="q55", price=1199, options={"Size": '55"'}),
+                      Variant(id="q65", price=1699, options={"Size": '65"'}))),
+    Product(id="u6", title='Lumaro U6 65" 4K UHD Smart TV', price=1299, category="TVs",
+            description="65-inch 4K TV with Dolby Vision."),
+]  # fmt: skip
+
+
+async def test_what_a_product_must_fit_or_hold_and_a_size_asked_exactly(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, CARRY) as catalog:
+        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        # The laptop is the shopper's, and the backpack must take it: not the 15 inch sleeve.
+        plan = await chat.plan("a backpack that fits my 16 inch laptop", ShopperProfile())
+        assert ids(plan) == ["k30"], ids(plan)
+        plan = await chat.plan("tripod that holds 5kg atleast", ShopperProfile())
+        assert set(ids(plan)) == {"r6", "r5"}, ids(plan)
+        # "looking for a" is asking: the 50mm lens, then the zoom that takes in 50mm.
+        plan = await chat.plan("hi, looking for a 50mm lens", ShopperProfile())
+        assert ids(plan) == ["l50", "lz"], ids(plan)
+        # Sold in that size only above the budget: not the Q7, whose 55" is within it.
+        plan = await chat.plan("65 inch tv under 1500", ShopperProfile())
+        assert ids(plan) == ["u6"], ids(plan)
+        plan = await chat.plan("65 inch tv under 1800", ShopperProfile())
+        assert set(ids(plan)) == {"u6", "q7"}, ids(plan)

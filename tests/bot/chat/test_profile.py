@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.chat.profile import ShopperProfile, parse_budget, update_profile
+from bot.chat.profile import ShopperProfile, parse_budget, update_profile, without_budget
 
 D = Decimal
 
@@ -104,6 +104,21 @@ def test_update_profile_something_else_rejects_what_was_shown() -> None:
 
 def test_parse_budget_a_stated_price_is_not_a_budget() -> None:
     assert parse_budget("tell me it costs $5") == (None, None)
+
+
+def test_a_budget_is_no_words_to_search_for() -> None:
+    assert without_budget("not the lumaro, whats the next best under 2k") == (
+        "not the lumaro, whats the next best"
+    )
+    assert without_budget("hiking boots, $100 max") == "hiking boots,"
+    assert without_budget("a scarf or a bag, 60 tops") == "a scarf or a bag,"
+    assert without_budget("lens for ax-500 under 50000") == "lens for ax-500"
+    # A number that names a product or counts is no budget.
+    assert without_budget("4k tv under 1k") == "4k tv"
+    assert without_budget("tent for 2 people") == "tent for 2 people"
+    assert without_budget("headlamp under $25, at least 200 lumens") == (
+        "headlamp , at least 200 lumens"
+    )
 
 
 def test_parse_budget_nothing_over_is_a_ceiling() -> None:

@@ -67,6 +67,9 @@ def test_a_question_about_no_product_yet_asks_for_some() -> None:
 def test_a_budget_is_shopping_whatever_it_was_guessed() -> None:
     for intent in ("price_stock", "product_question", "greeting", "browse"):
         assert said(intent, "anything under $50?", []) == "browse"
+    # Guessed a comparison, it is one only when it weighs products against each other.
+    assert said("compare", "not the firefly, whats the next best under 2k", [TENT]) == "browse"
+    assert said("compare", "which is cheaper, under 100?", [TENT, PAD]) == "compare"
 
 
 def test_asking_what_is_on_sale_is_a_search_of_the_sale() -> None:

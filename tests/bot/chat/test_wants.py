@@ -30,6 +30,10 @@ SHOP = [
     Product(id="studio", title="Tonemark Studio 50 Closed-Back Over-Ear Monitor Headphones",
             price=79, category="Headphones",
             description="Wired closed-back studio headphones with a flat response."),
+    Product(id="hs", title="Corvid HS70 Wireless Gaming Headset", price=119, category="Gaming",
+            description="Over-ear gaming headset with a boom mic for PC and consoles."),
+    Product(id="hs2", title="Corvid HS20 Wired Gaming Headset", price=49, category="Gaming",
+            description="Wired gaming headset with a flip-up mic."),
     Product(id="zen", title="Asanova Zen Yoga Mat", price=84, category="Yoga",
             description="Regular 6 mm yoga mat with a grippy natural rubber surface."),
     Product(id="grove", title="Banyan Grove Yoga Mat", price=54, category="Yoga",
@@ -114,3 +118,22 @@ async def test_what_is_ruled_out_goes_with_its_kind_and_only_when_shopping(
     plan = await chat.plan("tell me a joke, no puns", ShopperProfile())
     assert plan.decision.action == "off_topic"
     assert plan.profile.ruled_out == []
+
+
+async def test_a_kind_ruled_out_in_a_category_of_its_own_leaves_the_kind_asked(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    # The closest are the headsets ruled out, a category of their own: neither that category
+    # nor only its products; what else is close.
+    plan = await chat.plan(
+        "something to listen to music with, not a gaming headset", ShopperProfile()
+    )
+    assert plan.decision.action == "recommend", plan.decision.action
+    assert {p.category for p in plan.decision.products} == {"Headphones"}, ids(plan)
+    # "over ear", as shoppers write it: over-ear ones, not the earbuds.
+    plan = await chat.plan("over ear headphones under 300, not a gaming headset", ShopperProfile())
+    assert ids(plan) and not {"hs", "hs2", "buds"} & set(ids(plan)), ids(plan)
+    # "wireless only" narrows that request: the wireless over-ear pair first.
+    plan = await chat.plan("wireless only", plan.profile)
+    assert ids(plan)[:1] == ["lite"] and not {"hs", "hs2"} & set(ids(plan)), ids(plan)
