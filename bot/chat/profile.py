@@ -62,6 +62,9 @@ QUANTITY = re.compile(
 _MIN = r"over|above|more than|at least|min(?:imum)?|starting at|upwards of|>"
 # "over" after a word that denies it is a ceiling: "nothing over 100", "not over 50".
 _NOT_NEGATED = r"(?<!not )(?<!no )(?<!nothing )(?<!never )(?<!anything )"
+# "Around 300" reaches down to 240, a fifth below what was said, and no higher (shoppers
+# who write "around" seldom mean "more").
+AROUND_FLOOR = Decimal("0.8")
 _AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
 # A ceiling said as what the shopper will not do: "not spending more than 400", "won't pay over".
 _NOT_ABOVE = (
@@ -199,7 +202,7 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
             continue  # "a kid, hes about 11": how old, not how much
         if re.search(rf"(?<!\w)(?:{_AROUND})\s*$", before):
             # "Around 300": nothing above what was said, nothing far below it.
-            return Decimal(round(value * Decimal("0.6"))), value
+            return Decimal(round(value * AROUND_FLOOR)), value
         capped = re.search(rf"(?<!\w)(?:{_MAX})\s*$", before)
         if capped or re.match(rf"{_EACH}(?:{_MAX_AFTER})\b", after):
             return None, value

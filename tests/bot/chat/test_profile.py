@@ -19,7 +19,7 @@ D = Decimal
         ("no more than 1,299.99 USD", (None, D("1299.99"))),
         ("$389 through $419", (D(389), D(419))),
         ("over $200", (D(200), None)),
-        ("around 300", (D(180), D(300))),
+        ("around 300", (D(240), D(300))),
         ("a tent for 4 people", (None, None)),
         ("size 10 shoes", (None, None)),
         ("a 2 person tent under 300 please", (None, D(300))),
@@ -52,7 +52,7 @@ D = Decimal
         # the shopper will not do.
         ("which is cheaper, the pj bass or the thunder 5?", (None, None)),
         ("do you have bass guitars for a kid, hes about 11", (None, None)),
-        ("she is around 8, budget about 40", (D(24), D(40))),
+        ("she is around 8, budget about 40", (D(32), D(40))),
         ("and what amp would go with it? not spending more than 400 on the amp", (None, D(400))),
         # Amounts as they are said in India: a lakh is 100,000, a crore 10,000,000.
         ("any full frame camera under 1.5 lakh?", (None, D(150000))),
