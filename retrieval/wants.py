@@ -196,7 +196,8 @@ _FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff"
 OWNED = re.compile(
     r"\b(?:(?:for|behind|on|onto|to|fit|fits|with|in)\s+(?:my|our|his|her|their)"
     # "she already has a mat, so just the accessories": what they have, not what they want
-    r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their)"
+    r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their|(?:loads|lots"
+    r"|plenty|tons|a lot|a few|a couple) of|so many|too many|enough|several|many)"
     # "a gift for my husband, he plays electric guitar": the guitar is his already
     r"|(?<![\w'’-])(?:i|we|he|she|they|who)\s+plays?(?:\s+(?:a|an|the))?)\s+"
     r"((?:[\w'’-]+\s*){1,3})",

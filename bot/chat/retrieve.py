@@ -399,6 +399,24 @@ def retrieve(
         h.product for h in hits
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
     ]  # fmt: skip
+    # The nouns of each kind asked ("big stainless pot": pot; "bass guitars": bass, guitar).
+    nouns = [
+        {w for w in k[:-1] if names_a_kind(w) is not False} | {k[-1]}
+        for k in (asked_kinds(without_denied(asked)) if matches else [])
+    ]  # fmt: skip
+
+    def is_asked(product: Product) -> bool:
+        return any(n <= title_name(product.title) for n in nouns)
+
+    lead = next((p for p in matches if is_asked(p)), None)
+    if understanding.intent == "browse" and lead is not None:
+        # The best match of the kind asked, by name, leads: beside it, only that kind or its
+        # category ("need a gyuto": not the matcha set nearly as close; "big stainless pot
+        # for soup, has to work on induction": not the induction cooktop; "bass guitars for
+        # a kid": not the 3/4 classical guitar before them).
+        matches = [
+            p for p in matches if p.category == lead.category or is_asked(p) or p.id in title_ids
+        ]  # fmt: skip
     if understanding.intent == "browse":
         # What a request asks for beside its kind; a product it names by name stays.
         one = title_ids if len(title_ids) == 1 else ()

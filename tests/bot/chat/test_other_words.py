@@ -164,3 +164,38 @@ async def test_what_a_product_must_fit_or_hold_and_a_size_asked_exactly(
         assert ids(plan) == ["u6"], ids(plan)
         plan = await chat.plan("65 inch tv under 1800", ShopperProfile())
         assert set(ids(plan)) == {"u6", "q7"}, ids(plan)
+
+
+KINDS = [
+    Product(id="g34", title="Kauri 3/4 Classical Guitar", price=199, category="Classical Guitars",
+            description="Nylon strings and a smaller body, sized for kids aged 8 to 12."),
+    Product(id="pj", title="Kauri PJ-4 Bass", price=649, category="Bass Guitars",
+            description="Four-string electric bass with P and J pickups."),
+    Product(id="sb", title="Kauri Short Scale Bass Guitar", price=449, category="Bass Guitars",
+            description="A 30 inch scale for smaller hands."),
+    Product(id="amp", title="Kauri B50 Bass Amp", price=399, category="Amplifiers",
+            description="A 50 watt combo amp for bass guitar."),
+    Product(id="str", title="Ironwire Bass Strings 45-105", price=49, category="Strings",
+            description="Nickel wound strings for four-string bass guitars."),
+    Product(id="gy1", title="Hayate Damascus Gyuto 210mm", price=189, category="Knives",
+            description="A chef's knife in VG10 steel."),
+    Product(id="gy2", title="Kurogane Aogami Gyuto 240", price=229, category="Knives",
+            description="Carbon steel chef's knife, hand forged."),
+    Product(id="saya", title="Saya Cover for 210mm Gyuto", price=39, category="Knife Care",
+            description="Magnolia wood sheath."),
+    Product(id="matcha", title="Uji Matcha Starter Set", price=59, category="Tea",
+            description="Bowl, whisk and scoop to start making matcha at home."),
+]  # fmt: skip
+
+
+async def test_the_best_match_of_the_kind_asked_leads_and_strays_go(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, KINDS) as catalog:
+        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        # The kids' guitar is near "for a kid", but no bass: the basses, of their category.
+        plan = await chat.plan("do you have bass guitars for a kid, hes about 11", ShopperProfile())
+        assert ids(plan) and set(ids(plan)) <= {"pj", "sb"}, ids(plan)
+        # The gyutos, not the cover for one nor the matcha set near a word it hardly knows.
+        plan = await chat.plan("need a gyuto", ShopperProfile())
+        assert set(ids(plan)) == {"gy1", "gy2"}, ids(plan)

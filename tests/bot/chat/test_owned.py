@@ -46,6 +46,7 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     assert owned("I want to upgrade from my hybrid bike") == []  # what is replaced
     assert owned("my bike is too small for me now") == []  # not what a thing is for
     assert owned("oh wait she already has a mat, so just the accessories") == ["mat"]
+    assert owned("she already has plenty of mugs, something else") == ["mug"]
     assert owned("a gift for my husband, he plays electric guitar") == [
         "husband", "electric", "guitar"
     ]  # fmt: skip
