@@ -617,9 +617,10 @@ def of_size(
     k: int,
     named: Collection[str] = (),
 ) -> tuple[list[Product], bool]:
-    """The matches that state the sizes asked for, then those that state no such measure; those
-    of another size left out (unless `named` by the message), others of the same categories
-    that state it in their place. When every match states another
+    """The matches that state the sizes asked for (one of just that size first), then those
+    that state no such measure; those of another size left out (unless `named` by the
+    message), others of the same categories that state it in their place. A size sold only in
+    an option the budget does not reach is not that size. When every match states another
     size: the products of their categories that pass the filters and have the size; (the
     matches, True) when none has."""
     if not sizes:
