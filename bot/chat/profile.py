@@ -204,7 +204,7 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
             # "Around 300": nothing above what was said, nothing far below it.
             return Decimal(round(value * AROUND_FLOOR)), value
         capped = re.search(rf"(?<!\w)(?:{_MAX})\s*$", before)
-        if capped or re.match(rf"{_EACH}(?:{_MAX_AFTER})\b", after):
+        if capped or _CAP_AFTER.match(after):
             return None, value
         if re.search(r"\b(costs?|is|are|was|priced?( at| of)?)\s*$", before):
             continue  # "it costs $5" states a price, not what the shopper will spend

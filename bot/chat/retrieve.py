@@ -36,7 +36,7 @@ from retrieval.hybrid import (
     title_name,
 )
 from retrieval.index import document_text
-from retrieval.measures import Size, asked_sizes, measured, meets, stated
+from retrieval.measures import Size, Stated, asked_sizes, measured, meets, stated
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
@@ -402,7 +402,7 @@ def retrieve(
     # The nouns of each kind asked ("big stainless pot": pot; "bass guitars": bass, guitar).
     nouns = [
         {w for w in k[:-1] if names_a_kind(w) is not False} | {k[-1]}
-        for k in (asked_kinds(without_denied(asked)) if matches else [])
+        for k in kinds
     ]  # fmt: skip
 
     def is_asked(product: Product) -> bool:
@@ -626,10 +626,17 @@ def of_size(
     if not sizes:
         return matches, False
 
+    known: dict[str, dict[str, list[Stated]]] = {}
+
+    def measures_of(product: Product) -> dict[str, list[Stated]]:
+        if product.id not in known:  # read from its whole text once, not per question
+            known[product.id] = stated(product)
+        return known[product.id]
+
     def verdict(product: Product) -> bool | None:
         if product.id in named:
             return True
-        measures = stated(product)
+        measures = measures_of(product)
         said = [meets(product, size, measures) for size in sizes]
         if False in said or True not in said:
             return False if False in said else None
@@ -643,8 +650,7 @@ def of_size(
         return not sized or any(filters.price_passes(v.price) for v in sized)
 
     def exactly(product: Product) -> bool:
-        measures = stated(product)
-        return any(meets(product, size, measures, exactly=True) for size in sizes)
+        return any(meets(product, size, measures_of(product), exactly=True) for size in sizes)
 
     judged = [(p, verdict(p)) for p in matches]
     if all(v is None for _, v in judged):
