@@ -30,9 +30,21 @@ LEAD_IN = re.compile(
     r"|\b(?:i'?m|i am|im)\s+after\b|\bdo you (?:do|sell|have|stock|carry)\b"
     # A taste: "she's mostly into hair stuff", "he is really into vinyl".
     r"|(?:'s|'re|'m|\bis|\bare|\bam)(?: (?:really|mostly|very|totally|big|so|super|quite))?"
-    r" into\b",
+    r" into\b"
+    # A question that names its kind first: "which lens should i buy", "what grinder would you
+    # recommend", "which tent to get".
+    r"|\b(?:which|what)\b(?=(?:\s+[\w'’-]+){1,2}\s+(?:(?:should|would|do|can|could|will)\s+"
+    r"(?:i|we|you|u)|to\s+(?:get|buy|choose|pick))\b)",
     re.I,
 )
+# The same question anywhere in a message: "..., which lens should i get? i have veltra vx-10".
+WHICH = re.compile(
+    r"\b(?:which|what)((?:\s+[\w'’-]+){1,2})\s+(?:(?:should|would|do|can|could|will)\s+"
+    r"(?:i|we|you|u)|to\s+(?:get|buy|choose|pick))\b",
+    re.I,
+)
+# What such a question asks about a thing, not a kind of thing: "what colour should i get".
+_ASPECTS = frozenset("colour color colours colors model version brand".split())
 # Where the first phrase ends. Punctuation, "and" and "or" only separate; a preposition or a
 # clause word starts what the thing is for, so a request that reaches one first ("what do
 # you recommend for a beginner") names no kind at all.
@@ -100,20 +112,24 @@ SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
 NOT_KINDS = frozenset(
     "today tomorrow tonight week weekend asap soon housewarming wedding graduation retirement"
     " valentine valentines easter christening baptism engagement difference differences"
-    " till until then meantime".split()
+    " till until then meantime size sizes else temp temperature".split()
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # What a shopper is doing, not what they want: "setting up a gym in the basement", "doing
 # secret santa for my running club", "trying to get my first pull up".
 DOING = frozenset(
     "doing trying setting getting going starting planning thinking hoping moving hate hating"
-    " enjoying".split()
+    " enjoying upgrading switching replacing".split()
 )
 # A subject or object after a phrase's first word makes it a sentence ("wool makes me itch").
 SUBJECTS = frozenset("i i'm im she he we they it me us them".split())
 POSSESSIVES = frozenset("my our his her their".split())
 PEOPLE = frozenset("he she they we".split())  # someone the shopper speaks of, or with
 WANTING = frozenset("need needs want wants would wanna".split())  # "she needs a coat": a kind
+_ADVERBS = frozenset(
+    "just really also only still actually basically mostly kinda definitely"
+    " probably desperately urgently badly now".split()
+)
 ARTICLES = frozenset("a an the my your his her our their some this that".split())
 
 
@@ -131,6 +147,9 @@ def _clause(piece: str) -> bool:
         return True
     if len(raw) > 1 and raw[0] in PEOPLE and raw[1] not in WANTING:
         return True  # "he basically lives in jumpers", "she loves hiking": who they are
+    verb = next((w for w in raw[1:] if w not in _ADVERBS), "")
+    if raw[0] == "i" and verb and verb not in WANTING | {"like", "take", "i'd"}:
+        return True  # "i make handmade jewellery", "i run a lot": what the shopper does
     said = re.findall(r"[a-z][a-z'’-]*", piece.lower())
     if len(said) > 2 and said[0] in POSSESSIVES and said[1] in RECIPIENTS:
         return said[2] not in WANTING  # "my dad stands on the touchline", "my son loves lego"
@@ -172,6 +191,15 @@ def asked_kinds(text: str) -> list[list[str]]:
         if words and not _clause(piece) and _may_name(words[-1]):
             phrases.append(words)
     return phrases
+
+
+def which_kinds(text: str) -> list[list[str]]:
+    """The kinds questions anywhere in the text ask to choose among ("which lens should i
+    get?", "what grinder would you recommend"), each one's kind last."""
+    return [
+        kind for match in WHICH.finditer(text) for kind in asked_kinds(match[1])
+        if not _ASPECTS & set(kind)
+    ]  # fmt: skip
 
 
 @functools.cache

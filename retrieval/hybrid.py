@@ -95,9 +95,11 @@ class Filters:
 
 
 # Where a title's name of the product ends: "Alva 3-Seater Sofa, Linen", "Hoodie - Navy",
-# "Case (iPhone 15)", "Tent with Porch".
+# "Case (iPhone 15)", "Tent with Porch", "Grip (Z-70 / Z-90)"; not inside "f/1.8".
 _TITLE_NAME_END = re.compile(
-    r"\s[-–—|]\s|[,(|/:;]|\s(?:with|for|in|by|incl\.?|including|featuring|and)\s", re.I
+    r"\s[-–—|/]\s|[,(|:;]|(?<!\w)/|/(?!\w)"
+    r"|\s(?:with|for|in|by|incl\.?|including|featuring|and)\s",
+    re.I,
 )
 
 
@@ -276,9 +278,16 @@ class CatalogView:
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
         headed: dict[str, set[int]] = {}
+        # The last word of each name of what a product is, in its title, category and tags:
+        # "knife" is what a Gyuto tagged "chef knife" is, not a "knife sharpener".
+        kind_heads: dict[str, set[int]] = {}
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
+            heads = title_heads(product.title) | {
+                said[-1] for part in _category_parts(product.category)
+                if (said := keywords(part))
+            }  # fmt: skip
             for key, value in product.attributes.items():
                 # "Tags" and "Product Category" in Shopify and WooCommerce exports.
                 name = key.casefold().replace(" ", "_")
@@ -288,14 +297,20 @@ class CatalogView:
                         # is ("Handbags, Wallets & Cases > Handbags" is no wallet).
                         value = value.rsplit(">", 1)[-1]
                     kind_words.update(kind_tag_words(value))
+                    heads.update(
+                        said[-1] for part in re.split(r"[,;|>/]", value) if (said := keywords(part))
+                    )  # fmt: skip
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)
+            for word in heads:
+                kind_heads.setdefault(word, set()).add(position)
             # What the product is: its title's name words, and the category, type and tag
             # words its title does not use to say which kind of another thing it is.
             for word in (kind_words - set(title)) | title_heads(product.title):
                 headed.setdefault(word, set()).add(position)
         self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
         self.headed = headed  # word -> positions of the products it is the name of
+        self.kind_heads = kind_heads
         # Title words that only ever say which kind of another thing a product is: "desk" in a
         # shop whose only desk word is its "Desk Chair", "coffee" beside a "Coffee Grinder".
         # (`names` takes only nouns among them for kinds: "hydrating", "travel", "firm" and
@@ -449,6 +464,15 @@ class CatalogView:
             return []
         best = scored[0][0]
         close = [i for s, i in scored if s >= best * 0.8]
+        # A model code one or two titles have ("does the trivex tx-190 come with an arca swiss
+        # plate") names its product however many other words another title shares.
+        codes = [
+            w for w in known
+            if self.df[w] <= 2 and MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)
+        ]  # fmt: skip
+        if codes:
+            coded = {self.order[p] for w in codes for p in self.by_word[w]}
+            close = [i for _, i in scored if i in coded] + [i for i in close if i not in coded]
         # A name that fits several products ("the Moraine") means the one the conversation
         # prefers: the one just discussed, or one that fits the shopper's budget.
         if prefer is not None:
@@ -520,7 +544,9 @@ class CatalogView:
         for word in (self.spelled(w) or w for w in kind[:-1]):
             reading = coverage.names_a_kind(word)
             if word in coverage.CHECKABLE:
-                having &= self.states(word)  # "ceramic knives": a knife whose text says so
+                # "ceramic knives": a knife whose text says so (not the knife sharpener's
+                # ceramic wheels).
+                having &= self.states(word) & self.of_kind(head)
                 continue
             if reading is False:
                 continue  # a describing word: "ergonomic", "folding"
@@ -528,6 +554,25 @@ class CatalogView:
             if reading or not using.any():  # a noun, or a noun-and-verb the catalog never uses
                 having &= using
         return bool(having.any())
+
+    def of_kind(self, head: str) -> np.ndarray:
+        """Per product (rows in `order`), whether it may be a `head`: of a category of the
+        products the word is the name of, and not one whose title, category or tags use the
+        word only for what it goes with (a "knife sharpener", a ceramic honing rod beside the
+        knives are no knife; a sweater beside the jumpers may be the jumper asked for)."""
+        word = self.spelled(head) or head
+        mask = np.ones(len(self.order), dtype=bool)
+        if not coverage.may_head(word):
+            return mask  # a word that also describes: "a steel string acoustic"
+        if heads := self.kind_heads.get(word):
+            kinds = {self.products[self.order[i]].category for i in heads}
+            mask &= np.array([self.products[i].category in kinds for i in self.order])
+        if word in self.named_by:
+            modifying = np.zeros(len(self.order), dtype=bool)
+            modifying[self.named_by[word]] = True
+            modifying[list(heads or ())] = False
+            mask &= ~modifying
+        return mask
 
     def states(self, word: str) -> np.ndarray:
         """Per product (rows in `order`), whether its text states what a `coverage.CHECKABLE`

@@ -38,7 +38,19 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(
         ("person", "persons", "people", "seater", "player", "players"), ("people", 1.0)
     ),
+    # Counts that make another kind of the same thing: "a 5.5 cup rice cooker", "a 12 string
+    # acoustic", "88 key digital piano".
+    **dict.fromkeys(("cup", "cups"), ("cups", 1.0)),
+    **dict.fromkeys(("string", "strings"), ("strings", 1.0)),
+    **dict.fromkeys(("key", "keys"), ("keys", 1.0)),
 }
+# A count a product's text states with words between: "61 full-size touch-sensitive keys".
+# (Not a number of packs or sets of them: "2 spare sets of strings".)
+COUNTED = re.compile(
+    r"(?<![\w.,])(\d+)(?:[\s-]+(?!(?:of|sets?|packs?|spare|extra|and|or|with)\b)[a-z][a-z-]*){1,3}"
+    r"\s+(keys|strings)\b",
+    re.I,
+)
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _NUMBER = r"\d+(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?"
 # "85 inch", "28cm", "16 or 20 kg", "13-15 inch", "2-person"; not "3-in-1" nor "in 2".
@@ -167,6 +179,10 @@ def measured(text: str) -> dict[str, list[Stated]]:
         first = _number(match.group(1)) * scale
         second = _number(match.group(2)) * scale if match.group(2) else first
         found.setdefault(kind, []).append(Stated(unit, min(first, second), max(first, second)))
+    for match in COUNTED.finditer(text):
+        unit = match.group(2).lower()
+        value = float(match.group(1))
+        found.setdefault(UNITS[unit][0], []).append(Stated(unit, value, value))
     return found
 
 

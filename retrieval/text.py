@@ -1,7 +1,10 @@
 """Words for keyword matching: lower-cased, stop words dropped, plurals folded ("boots": "boot")."""
 
+import functools
 import re
 import unicodedata
+
+from lemminflect import getAllLemmas
 
 STOP_WORDS = frozenset(
     "a an and are as at be but by can could do does did for from get got have has i i'm in is it"
@@ -21,13 +24,25 @@ def plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """A crude plural fold that is right for shop words in English: boots, dresses, batteries."""
+    """A plural fold that is right for shop words in English: boots, dresses, batteries; and,
+    where English knows the noun, lenses, knives and shelves, with "lens", "gas" and "canvas"
+    left as they are."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        nouns = getAllLemmas(word, upos="NOUN").get("NOUN", ())
+        if word.endswith("ses") and word[:-2] in nouns:
+            return word[:-2]  # "lenses", "buses" (not "cases")
+        if word.endswith("ves") and (
+            lemma := next((n for n in nouns if n[-1] in "fe" and n[-2:] != "ve"), None)
+        ):
+            return lemma  # "knives", "shelves", "leaves"
+        if word in nouns and not getAllLemmas(word[:-1]):
+            return word  # a noun in the singular: "lens", "gas", "canvas", "series"
         return word[:-1]
     return word
 

@@ -60,6 +60,7 @@ from retrieval.text import keywords
 MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
 STOPPED = "stopped"  # the cancel message of an answer the shopper stopped
 TAKEN_OVER = "taken_over"  # ... and of one a person from the shop took over
+SEEN = 12  # products an answer can point back to: those shown by the last few answers
 
 log = logging.getLogger(__name__)
 INTENTS_EVERY = 5.0  # seconds between looks at which intent classifier should serve
@@ -280,6 +281,8 @@ class ChatService:
         changes: dict[str, object] = {"offered": offered}
         if shown := decision.products or decision.over_budget:
             changes["shown"] = [p.id for p in shown]
+            seen = dict.fromkeys([*(p.id for p in shown), *profile.shown, *profile.seen])
+            changes["seen"] = list(seen)[:SEEN]
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
         self._render(plan, query, section, view.categories)
         return plan

@@ -74,7 +74,11 @@ _NOT_ABOVE = (
 # Before an age: "hes about 11", "she is around 8", "my son, aged 9".
 _AGED = r"\b(?:(?:he|she|they|who)(?:'?s| is| are| was)|aged?|turning|turns)"
 CHEAP = re.compile(
-    r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost)\b", re.I
+    r"\b(cheap|cheapest|affordable|inexpensive|budget[- ]friendly|low[- ]cost|nothing fancy"
+    # "not too costly pls", "on a budget", "wont break the bank"
+    r"|not (?:too |so |very |that |overly |super )?(?:expensive|costly|pricey|dear)"
+    r"|on a (?:tight |small |student )?budget|(?:won'?t|wont|doesn'?t|not) break the bank)\b",
+    re.I,
 )
 NOT_CHEAP = re.compile(
     r"\b(?:not|no|nothing|don'?t want)(?: (?:the|that|this|a|an|too|so|super|really))* (?:cheap"
@@ -108,6 +112,7 @@ class ShopperProfile(BaseModel):
     brands_liked: list[str] = []
     brands_excluded: list[str] = []
     shown: list[str] = []
+    seen: list[str] = []  # what earlier answers showed, the latest first: "the pro" of two back
     rejected: list[str] = []
     ruled_out: list[str] = []  # what titles must not name: "not a travel one" -> "travel"
     topic: str | None = None  # the last request that found products: follow-ups refine it

@@ -1,5 +1,6 @@
 """The retrieve stage: products for this turn under the profile's hard filters."""
 
+import functools
 import itertools
 import math
 import re
@@ -23,7 +24,14 @@ from bot.chat.profile import (
 from bot.chat.understand import ON_SALE, Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
-from retrieval.coverage import ACTIVITIES, CHECKABLE, FILLER, asked_kinds, names_a_kind
+from retrieval.coverage import (
+    ACTIVITIES,
+    CHECKABLE,
+    FILLER,
+    asked_kinds,
+    names_a_kind,
+    which_kinds,
+)
 from retrieval.hybrid import (
     CatalogView,
     Filters,
@@ -116,7 +124,7 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
-    kinds = asked_kinds(text) if understanding.intent == "browse" else []
+    kinds = (asked_kinds(text) or which_kinds(text)) if understanding.intent == "browse" else []
     if kinds and (
         titled := search.view.category_titled(kinds[0][-1])
         or search.view.category_title_headed(kinds[0][-1])
@@ -320,8 +328,11 @@ def retrieve(
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
     aimed = frozenset[str]()
-    if understanding.intent == "browse" and (aimed := aimed_at(view, asked, by_title)):
-        # "lens for aurex ax-200": the camera named is the shopper's, not what is asked for.
+    if understanding.intent == "browse" and (
+        aimed := aimed_at(view, asked, by_title) | upgraded_from(view, asked, by_title)
+    ):
+        # "lens for aurex ax-200": the camera named is the shopper's, not what is asked for;
+        # "upgrading from my corsa mini": not the corsa mini.
         by_title = [p for p in by_title if p.id not in aimed]
         filters = replace(filters, exclude_ids=filters.exclude_ids | aimed)
     title_ids = {p.id for p in by_title}
@@ -334,7 +345,9 @@ def retrieve(
         # filters is close in meaning to all its words ("he basically lives in jumpers, 100
         # max, in stock pls"): those that pass, the closest first.
         hits = search.search(text, vector, filters, k, named=title_ids, floor=0.0)
-    kinds = asked_kinds(without_denied(asked))  # the kinds of product the message names
+    # The kinds of product the message names: those it opens with, else one it asks to choose
+    # among ("..., which lens should i get?").
+    kinds = asked_kinds(without_denied(asked)) or which_kinds(without_denied(asked))
     if (
         not hits and understanding.intent == "browse" and kinds and not by_title
         and all(view.names(kind) for kind in kinds)
@@ -456,12 +469,19 @@ def retrieve(
     if understanding.intent == "compare":
         # Those its own words name ("kona or flowe, which is cheaper" after "i have a kettle
         # and a scale"), else those of the request it refines.
-        named = named_in(view, asked, prefer)
+        # Those shown before the last answer count too ("the duo or the pro", the pro shown
+        # two answers back).
+        before = [view.products[i] for i in profile.seen if i in view.products]
+        among = [*last_shown, *(p for p in before if p not in last_shown)]
+        named = named_in(view, asked, prefer, among=among)
         if len(named) < 2 and text != asked:
             named = named_in(view, text, prefer)
     else:
         # Not the shopper's own, named after "for": "screen protector for korvan z-70".
-        named = [p for p in view.named(text, prefer=prefer) if p.id not in aimed]
+        # What the message itself names before what the request it refines named ("is the
+        # duo in stock" after "upgrading from my corsa mini, ...").
+        own = view.named(asked, prefer=prefer) if follow_up else []
+        named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
             p for p in named if p.id in aside
@@ -544,6 +564,12 @@ TARGET_END = re.compile(
     r"|budget|max|at|than)\b",
     re.I,
 )
+# What the shopper says they have: "i have korvan z-70", "we own the ...", "i shoot on ...".
+HAS = re.compile(
+    r"\b(?:i|we)\s+(?:(?:already\s+)?(?:have|own|got)|shoot\s+(?:on|with)|use)\s+"
+    r"(?:(?:a|an|the|my|our)\s+)?",
+    re.I,
+)
 FOR_TARGET = re.compile(r"\b(?:for|fits?|to fit|compatible with|works? with|goes with)\b", re.I)
 
 
@@ -592,7 +618,36 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
                 p.id for p in named
                 if p.id in after and p.id not in before and not heads & title_name(p.title)
             )  # fmt: skip
+    for marker in HAS.finditer(text):
+        # "i have korvan z-70, which lens should i buy": the camera is theirs; the lens is asked.
+        target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
+        rest = f"{text[: marker.start()]}, {text[marker.end() + len(target) :]}"
+        if target.strip() and (kinds := asked_kinds(rest) or which_kinds(rest)):
+            heads = {kind[-1] for kind in kinds}
+            after = {p.id for p in view.named(target)}
+            aimed.update(
+                p.id for p in named if p.id in after and not heads & title_name(p.title)
+            )  # fmt: skip
     return frozenset(aimed)
+
+
+UPGRADE = re.compile(
+    r"\b(?:upgrad(?:e|ing)|moving up|switching|stepping up|step up)\s+from\s+"
+    r"(?:(?:my|our|the|a|an)\s+)?",
+    re.I,
+)
+
+
+def upgraded_from(view: CatalogView, text: str, named: Sequence[Product]) -> frozenset[str]:
+    """The products the message names as what the shopper moves on from ("upgrading from my
+    corsa mini, want something that can steam and brew at once")."""
+    found: set[str] = set()
+    for marker in UPGRADE.finditer(text):
+        target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
+        if target.strip():
+            after = {p.id for p in view.named(target)}
+            found.update(p.id for p in named if p.id in after)
+    return frozenset(found)
 
 
 def accessories(products: Sequence[Product], text: str) -> set[str]:
@@ -771,7 +826,8 @@ def missing_kind(
         # only a product whose text states it is near enough.
         if stated := [view.states(word) for word in kind[:-1] if word in CHECKABLE]:
             floor = STATED_SIMILARITY if view.names(kind[-1:]) else KIND_SIMILARITY
-            return view.close_to(kind, vector, floor, among=np.logical_and.reduce(stated))
+            among = np.logical_and.reduce([*stated, view.of_kind(kind[-1])])
+            return view.close_to(kind, vector, floor, among=among)
         return view.close_to(kind, vector, KIND_SIMILARITY)
 
     if any(near(kind, vector) for kind, vector in zip(kinds, vectors, strict=True)):
@@ -786,9 +842,14 @@ THAT_ONE = re.compile(r"\s*(?:the|that|this) ([\w-]+) one\s*", re.I)
 
 
 def named_in(
-    view: CatalogView, text: str, prefer: Callable[[Product], int] | None = None
+    view: CatalogView,
+    text: str,
+    prefer: Callable[[Product], int] | None = None,
+    among: Sequence[Product] = (),
 ) -> list[Product]:
-    """Each product a comparison names: the best title match of each part ("X or Y")."""
+    """Each product a comparison names: the best title match of each part ("X or Y"); a part
+    no title names outright, the one of those just shown (`among`) whose title has its words
+    ("the duo or the pro": the Corsa Pro shown, not another pro)."""
     parts = [
         part or ""
         for part in re.split(
@@ -804,10 +865,23 @@ def named_in(
     for part in parts:
         if heads and (one := THAT_ONE.fullmatch(part)):
             part = f"{one[1]} {heads[0]}"
-        best = view.named(part, limit=1, prefer=prefer) or _titled_alone(view, part)
+        best = view.named(part, limit=1, prefer=prefer)
+        if not best and among:
+            shown = _most(list(among), functools.partial(_shares, _wanted(part)))
+            best = [shown] if shown is not None else []
+        best = best or _titled_alone(view, part)
         if best and best[0] not in found:
             found.append(best[0])
     return found if len(found) >= 2 else view.named(text, prefer=prefer)
+
+
+def _wanted(text: str) -> set[str]:
+    return {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
+
+
+def _shares(wanted: set[str], product: Product) -> int:
+    """How many of the words its title has."""
+    return len(wanted & _title_words(product))
 
 
 def _titled_alone(view: CatalogView, part: str) -> list[Product]:

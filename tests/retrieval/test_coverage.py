@@ -4,7 +4,7 @@ the catalog's words with typos allowed."""
 from decimal import Decimal
 
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds, goods_phrase, names_a_kind, spelled
+from retrieval.coverage import asked_kinds, goods_phrase, names_a_kind, spelled, which_kinds
 from retrieval.hybrid import CatalogView, title_heads
 
 
@@ -263,3 +263,27 @@ def test_a_material_power_or_hand_before_a_kind_must_be_stated_by_one_of_that_ki
     # Said only as what bowls stand, a microwave is no product of the shop; the bowls are.
     assert not view.names(["microwave"])
     assert view.names(["bowl"])
+
+
+def test_a_question_that_names_its_kind_first_asks_for_that_kind() -> None:
+    assert asked_kinds("which lens should i buy for travel?") == [["lens"]]
+    assert asked_kinds("what grinder would you recommend") == [["grinder"]]
+    # What such a question asks about a thing is no kind of it.
+    assert asked_kinds("what size should i get") == []
+    assert which_kinds("close up photos for my shop, which lens should i get? i have a vx-10") == [
+        ["lens"]
+    ]
+    assert which_kinds("what colour should i get") == []
+
+
+def test_what_the_shopper_does_is_no_kind_but_what_they_need_is() -> None:
+    assert asked_kinds("i make handmade jewellery and want to click photos") == []
+    assert asked_kinds("i run a lot, need shoes") == [["shoe"]]
+    assert asked_kinds("i just need a tent") == [["tent"]]
+    assert asked_kinds("i really need a tent") == [["tent"]]
+    assert asked_kinds("upgrading from my corsa mini, want something quieter") == []
+
+
+def test_a_title_s_name_goes_on_past_a_slash_inside_a_word() -> None:
+    assert title_heads("Veltra VL 50mm f/1.8 Prime Lens") == {"veltra", "lens"}
+    assert title_heads("Korvan MB-Z Battery Grip (Z-70 / Z-90)") == {"korvan", "grip"}

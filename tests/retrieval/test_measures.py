@@ -74,3 +74,22 @@ def test_a_product_meets_a_size_its_title_options_or_text_state() -> None:
     assert meets(product("Veltra 50mm f/1.8 Prime Lens"), lens, exactly=True) is True
     [metric] = asked_sizes("a 9 kg dumbbell")
     assert meets(product("Hex Dumbbell", sizes=("20 lb",)), metric) is True  # 9.07 kg
+
+
+def test_a_count_that_makes_another_kind_is_a_size() -> None:
+    [cups] = asked_sizes("hi! looking for an IH rice cooker, 5.5 cups")
+    assert (cups.kind, cups.low) == ("cups", 5.5)
+    [keys] = asked_sizes("need a full size 88 key weighted digital piano")
+    assert (keys.kind, keys.low) == ("keys", 88)
+    [strings] = asked_sizes("looking for a 12 string acoustic")
+    assert (strings.kind, strings.low) == ("strings", 12)
+    cooker = product("Hinata IH Pressure Rice Cooker 5.5 Cup")
+    assert meets(cooker, cups) is True
+    assert meets(product("Hinata IH Rice Cooker 10 Cup"), cups) is False
+    # A count with words between, as a description writes it.
+    piano = product("Beginner Keyboard", "61 full-size touch-sensitive keys (not weighted).")
+    assert meets(piano, keys) is False
+    assert meets(product("Stage Piano", "88 fully weighted hammer-action keys."), keys) is True
+    assert meets(product("Dreadnought Acoustic Guitar"), strings) is None  # states none
+    spare = product("Dreadnought Acoustic Guitar", "Comes with 2 spare sets of strings.")
+    assert meets(spare, strings) is None

@@ -202,3 +202,18 @@ def test_a_name_said_as_the_one_without_its_unit_or_accents_is_found(text: str, 
 )
 def test_the_one_said_by_a_word_that_describes_or_is_shared_names_none(text: str) -> None:
     assert NAMES.named(text) == []
+
+
+def test_a_model_code_names_its_product_before_titles_sharing_more_words() -> None:
+    titles = [
+        "Trivex TX-190 Aluminium Travel Tripod with Ball Head",
+        "Trivex TX-55C Carbon Travel Tripod",
+        "Trivex Arca-Swiss Quick Release Plate 50mm",
+        "Lumio LED Panel Light",
+    ]
+    view = CatalogView(
+        {str(i): Product(id=str(i), title=t, price=Decimal(10), category="Support")
+         for i, t in enumerate(titles)}
+    )  # fmt: skip
+    named = view.named("does trivex tx-190 come with arca swiss plate")
+    assert [p.title for p in named][:1] == [titles[0]]

@@ -109,6 +109,10 @@ async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
                 description="Keeps a knife's edge straight between sharpenings."),
         Product(id="w1", title="Shiroyama Combination Whetstone 1000/6000", price=45,
                 category="Sharpening", description="Soak before use; for any kitchen knife."),
+        # Ceramic, and tagged with the knife it sharpens: still no ceramic knife.
+        Product(id="s1", title="Hayate 2-Stage Pull-Through Sharpener", price=29,
+                category="Sharpening", description="Pull the knife through. Ceramic wheels.",
+                attributes={"tags": "knife sharpener, pull through, ceramic"}),
         Product(id="j1", title="Veldmann Cashmere V-Neck Sweater", price=149, category="Knitwear",
                 description="100% cashmere, a fine knit."),
         Product(id="j2", title="Fisherman Roll Neck Jumper", price=89, category="Knitwear",

@@ -127,5 +127,12 @@ def test_parse_budget_nothing_over_is_a_ceiling() -> None:
 
 def test_cheap_said_as_what_the_shopper_does_not_want_does_not_sort_by_price() -> None:
     assert update_profile(ShopperProfile(), "something cheap please").cheap_first
+    for text in (
+        "a lens for portraits, not too costly pls",
+        "im on a tight budget",
+        "a steel string acoustic, nothing fancy",
+        "something that wont break the bank",
+    ):
+        assert update_profile(ShopperProfile(), text).cheap_first, text
     for text in ("not the cheap one, i want something thatll last", "nothing too cheap"):
         assert not update_profile(ShopperProfile(), text).cheap_first, text

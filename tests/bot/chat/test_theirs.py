@@ -1,0 +1,87 @@
+"""What the shopper has or moves on from is not what they ask for, and what earlier answers
+showed can still be named: over a real index and the real embeddings."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import ChatService
+from bot.chat.profile import ShopperProfile
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import ids, indexed
+from tests.bot.chat.test_pipeline import ScriptedEngine, service
+
+SHOP = [
+    Product(id="z70", title="Korvan Z-70 Full-Frame Mirrorless Camera (Body Only)", price=189990,
+            category="Mirrorless Cameras", description="Weather sealed full-frame body."),
+    Product(id="vx10", title="Veltra VX-10 Mirrorless Camera (Body Only)", price=54990,
+            category="Mirrorless Cameras", description="Compact APS-C camera for creators."),
+    Product(id="grip", title="Korvan MB-Z Battery Grip for Z-series Bodies (Z-70 / Z-90)",
+            price=24990, category="Batteries", description="Two batteries for long shoots."),
+    Product(id="kz2470", title="Korvan KZ 24-70mm f/4 S Standard Zoom Lens", price=79990,
+            category="Lenses", description="One lens for travel: wide to short tele."),
+    Product(id="kz35", title="Korvan KZ 35mm f/1.8 S Prime Lens", price=44990,
+            category="Lenses", description="Small prime for street and travel."),
+    Product(id="vl50", title="Veltra VL 50mm f/1.8 Prime Lens", price=17990, category="Lenses",
+            description="Light prime for portraits."),
+    Product(id="macro", title="Optyx 100mm f/2.8 1:1 Macro Lens for Veltra VL-mount",
+            price=38990, category="Lenses",
+            description="True 1:1 close-up lens for product photos, jewellery and insects."),
+    Product(id="mini", title="Corsa Mini Single Boiler Espresso Machine", price=6990,
+            category="Espresso Machines", description="Compact single boiler for beginners."),
+    Product(id="pro", title="Corsa Pro E61 Heat Exchanger Espresso Machine", price=17990,
+            category="Espresso Machines",
+            description="E61 heat exchanger: brew and steam at the same time."),
+    Product(id="duo", title="Vanta Duo Dual Boiler Espresso Machine", price=24990,
+            category="Espresso Machines",
+            description="Two boilers, so you can brew and steam at the same time."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with indexed(tmp_path, SHOP) as catalog:
+        yield catalog
+
+
+@pytest.mark.parametrize(
+    ("text", "theirs"),
+    [
+        ("i have korvan z-70, which lens should i buy for travel? want one lens for everything",
+         {"z70", "grip"}),
+        ("i make handmade jewellery and want to take close up photos of it, which lens should i"
+         " get? i have veltra vx-10", {"vx10"}),
+    ],
+)  # fmt: skip
+async def test_the_camera_the_shopper_has_is_not_shown_for_the_lens_asked(
+    index: CatalogIndex, log: DialogueLog, text: str, theirs: set[str]
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan(text, ShopperProfile())
+    assert plan.decision.action == "recommend", plan.decision.action
+    shown = ids(plan)
+    assert shown and all(i in {"kz2470", "kz35", "vl50", "macro"} for i in shown), shown
+    assert not theirs & set(shown), shown
+
+
+async def test_what_the_shopper_upgrades_from_is_not_shown_and_later_names_win(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    plan = await chat.plan(
+        "upgrading from my corsa mini, want something that can steam and brew at the same time",
+        ShopperProfile(),
+    )
+    assert plan.decision.action == "recommend", plan.decision.action
+    assert "mini" not in ids(plan) and {"pro", "duo"} <= set(ids(plan)), ids(plan)
+    # Its own name, not the one of the request it follows up.
+    plan = await chat.plan("is the duo in stock", plan.profile)
+    assert ids(plan) == ["duo"], ids(plan)
+    # "the pro" was shown two answers back.
+    plan = await chat.plan("ok so whats cheaper, the duo or the pro", plan.profile)
+    assert plan.decision.action == "compare", plan.decision.action
+    assert set(ids(plan)) == {"duo", "pro"}, ids(plan)
+    assert plan.profile.seen[:2] == ["duo", "pro"] or set(plan.profile.seen[:2]) == {"duo", "pro"}

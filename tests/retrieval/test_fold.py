@@ -1,0 +1,27 @@
+"""Plurals folded to the word a title uses for one: the same word whichever is typed."""
+
+import pytest
+
+from retrieval.text import fold, keywords
+
+
+@pytest.mark.parametrize(
+    ("plural", "one"),
+    [
+        ("boots", "boot"), ("dresses", "dress"), ("batteries", "battery"), ("boxes", "box"),
+        ("lenses", "lens"), ("buses", "bus"), ("cases", "case"), ("glasses", "glass"),
+        ("knives", "knife"), ("shelves", "shelf"), ("leaves", "leaf"), ("gloves", "glove"),
+        ("valves", "valve"),
+    ],
+)  # fmt: skip
+def test_a_plural_folds_to_its_singular(plural: str, one: str) -> None:
+    assert fold(plural) == fold(one) == one
+
+
+@pytest.mark.parametrize("word", ["lens", "gas", "canvas", "atlas", "dress", "cactus"])
+def test_a_noun_that_ends_in_s_in_the_singular_is_left_whole(word: str) -> None:
+    assert fold(word) == word
+
+
+def test_an_unknown_word_or_name_loses_only_its_plural_s() -> None:
+    assert keywords("two aurevos and the wh-1000xm5s") == ["two", "aurevo", "wh-1000xm5"]
