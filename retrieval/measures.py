@@ -6,6 +6,7 @@ that states only others is not the size asked for. What a request says about som
 shopper has ("a soundbar for my 55 inch tv") is no size asked for.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -93,6 +94,12 @@ LOOKING = re.compile(
     re.I,
 )
 CLOSE = 0.05  # "85 inch" is 84 to 86 inches; "15 inch" takes a bag for laptops up to 15.6
+# Two dimensions as one size: "matress 160x200", "Mattress, 160 x 200 cm", "a 700x25c tyre".
+DIMENSIONS = re.compile(
+    rf"(?<![\w.,])({_NUMBER})\s?[x×]\s?({_NUMBER})(?![\d.,]*\s?[x×]\s?\d)"
+    r"(?:\s?(mm|cm|m|in|inch|inches|ft)\b)?",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ class Size:
     unit: str
     low: float
     high: float
-    how: str  # "about", "at least", "at most", "between"
+    how: str  # "about", "at least", "at most", "between", "either", "both" (dimensions)
     said: str  # as written: "85 inch"
 
 
@@ -116,7 +123,10 @@ def _number(text: str) -> float:
 def asked_sizes(text: str) -> list[Size]:
     """The sizes a request asks for; not one of what the shopper has ("for my 55 inch tv")."""
     found = []
+    paired = [m.span() for m in DIMENSIONS.finditer(text)]
     for match in MEASURE.finditer(text):
+        if any(start <= match.start() < end for start, end in paired):
+            continue  # "3 m" of "a 2 x 3 m rug": the pair is the size
         before, after = text[: match.start()], text[match.end() :]
         unit = match.group(3).lower()
         fits = FITS.search(before) is not None
@@ -139,7 +149,27 @@ def asked_sizes(text: str) -> list[Size]:
         else:
             how, low, high = "about", first, first
         found.append(Size(kind, unit, low, high, how, match.group(0).strip()))
+    for match in DIMENSIONS.finditer(text):
+        if not (OWNED.search(text[: match.start()]) and not LOOKING.search(text[: match.start()])):
+            unit, first, second = _dimensions(match)
+            found.append(Size("dimensions", unit, first, second, "both", match.group(0).strip()))
     return found
+
+
+def _dimensions(match: re.Match[str]) -> tuple[str, float, float]:
+    """A pair of dimensions as written, with its unit ("x" where none is said)."""
+    unit = (match.group(3) or "x").lower()
+    return unit, _number(match.group(1)), _number(match.group(2))
+
+
+def _pair(value: "Stated", size: Size) -> bool:
+    """Whether two pairs of dimensions are the same, in either order (160x200 is 200x160): in
+    centimetres where both say their unit, else as written."""
+    said = "x" not in (value.unit, size.unit)
+    first, second = (UNITS[value.unit][1], UNITS[size.unit][1]) if said else (1.0, 1.0)
+    stated_ = sorted((value.low * first, value.high * first))
+    asked = sorted((size.low * second, size.high * second))
+    return all(math.isclose(a, b, rel_tol=CLOSE / 5) for a, b in zip(stated_, asked, strict=True))
 
 
 INCHES_OF = frozenset(
@@ -183,6 +213,9 @@ def measured(text: str) -> dict[str, list[Stated]]:
         unit = match.group(2).lower()
         value = float(match.group(1))
         found.setdefault(UNITS[unit][0], []).append(Stated(unit, value, value))
+    for match in DIMENSIONS.finditer(text):
+        unit, first, second = _dimensions(match)
+        found.setdefault("dimensions", []).append(Stated(unit, first, second))
     return found
 
 
@@ -201,6 +234,8 @@ def meets(
     values = measures.get(size.kind)
     if not values:
         return None
+    if size.how == "both":
+        return any(_pair(v, size) for v in values)
     same = [v for v in values if UNITS[v.unit] == UNITS[size.unit]]
     if exactly:
         values, same = [v for v in values if v.low == v.high], [v for v in same if v.low == v.high]

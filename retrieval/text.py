@@ -47,10 +47,15 @@ def fold(word: str) -> str:
     return word
 
 
+# Dimensions written apart or together are one word: "160 x 200 cm" and "160x200".
+_DIMENSIONS = re.compile(r"(?<![\w.])(\d+)\s*[x×*]\s*(?=\d)", re.I)
+
+
 def words(text: str) -> list[str]:
     """Every word, folded, stop words kept (titles need them to match exactly); a possessive
-    is its noun ("Dragon's Hoard" is named by "dragons hoard")."""
-    found = _WORD.findall(plain(text).replace("’", "'"))
+    is its noun ("Dragon's Hoard" is named by "dragons hoard"); dimensions one word
+    ("160 x 200": "160x200")."""
+    found = _WORD.findall(_DIMENSIONS.sub(r"\1x", plain(text).replace("’", "'")))
     return [fold(w[:-2] if w.endswith("'s") else w) for w in found]
 
 

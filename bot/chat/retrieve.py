@@ -118,13 +118,17 @@ def infer_category(
     word = search.view.category_named(text)
     if word and word.casefold() in avoid:
         word = None
+    kinds = (asked_kinds(text) or which_kinds(text)) if understanding.intent == "browse" else []
+    if word and kinds and search.view.category_named(" ".join(kinds[0])) is None:
+        # The category word is of what the kind asked is for, not of the kind ("lamp to hang
+        # above the dining table": no table).
+        word = None
     # A category word only counts when the best match agrees ("approach shoes" are boots;
     # "kitten food" is not in "Dog Food & Treats" when the best match is cat food).
     if word and nearby and nearby[0].product.category == word:
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
-    kinds = (asked_kinds(text) or which_kinds(text)) if understanding.intent == "browse" else []
     if kinds and (
         titled := search.view.category_titled(kinds[0][-1])
         or search.view.category_title_headed(kinds[0][-1])

@@ -25,3 +25,8 @@ def test_a_noun_that_ends_in_s_in_the_singular_is_left_whole(word: str) -> None:
 
 def test_an_unknown_word_or_name_loses_only_its_plural_s() -> None:
     assert keywords("two aurevos and the wh-1000xm5s") == ["two", "aurevo", "wh-1000xm5"]
+
+
+def test_dimensions_written_apart_or_together_are_one_word() -> None:
+    assert keywords("Mattress, 160 x 200 cm") == ["mattress", "160x200", "cm"]
+    assert keywords("matress 160x200") == ["matress", "160x200"]

@@ -93,3 +93,17 @@ def test_a_count_that_makes_another_kind_is_a_size() -> None:
     assert meets(product("Dreadnought Acoustic Guitar"), strings) is None  # states none
     spare = product("Dreadnought Acoustic Guitar", "Comes with 2 spare sets of strings.")
     assert meets(spare, strings) is None
+
+
+def test_two_dimensions_are_one_size_in_either_order() -> None:
+    [bed] = asked_sizes("I need matress 160x200, not more than 1000 francs")
+    assert (bed.kind, bed.how) == ("dimensions", "both")
+    assert meets(product("Aura Pocket Spring Mattress, Medium, 160 x 200 cm"), bed) is True
+    assert meets(product("Cirrus Latex Mattress, 200x160"), bed) is True
+    assert meets(product("Cirrus Natural Latex Mattress, Soft, 140 x 200 cm"), bed) is False
+    assert meets(product("Cirrus Natural Latex Mattress"), bed) is None
+    # With its unit said, in any unit; "3 m" of it is no length of its own.
+    [rug] = asked_sizes("a 2 x 3 m rug")
+    assert meets(product("Berber Rug 200 x 300 cm"), rug) is True
+    assert meets(product("Berber Rug 160 x 230 cm"), rug) is False
+    assert asked_sizes("sheets for my 140x200 bed") == []  # the shopper's own bed

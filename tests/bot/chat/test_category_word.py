@@ -210,3 +210,29 @@ async def test_a_word_that_names_one_category_s_products_asks_for_those(
         plan = await service(ScriptedEngine(["sure"]), index, log).plan("bass", ShopperProfile())
         assert plan.decision.action == "recommend"
         assert set(ids(plan)) == {"b1", "b2", "b3"}, ids(plan)
+
+
+async def test_a_category_word_of_what_the_kind_is_for_is_not_the_category(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    home = [
+        Product(id="t1", title="Mira Dining Table, Solid Oak, 160 cm", price=1390,
+                category="Dining Tables", description="Solid oak dining table, seats 6."),
+        Product(id="t2", title="Nils Extendable Dining Table, White", price=690,
+                category="Dining Tables", description="Extends from 140 to 180 cm."),
+        Product(id="t3", title="Orla Round Dining Table, Walnut", price=1090,
+                category="Dining Tables", description="Round pedestal dining table, seats 4."),
+        Product(id="l1", title="Stelo Floor Lamp, Black Steel", price=129, category="Lighting",
+                description="Slim floor lamp with a foot switch."),
+        Product(id="l2", title="Opal Table Lamp, White Glass", price=99, category="Lighting",
+                description="Opal glass globe on a steel base."),
+        Product(id="l3", title="Pixi Cordless Table Lamp, Sage", price=49, category="Lighting",
+                description="Cordless LED table lamp, USB-C charging."),
+        Product(id="l4", title="Kobe Pendant Light, Rattan", price=149, category="Lighting",
+                description="Hand-woven rattan ceiling pendant with a fabric cable."),
+    ]  # fmt: skip
+    with indexed(tmp_path, home) as index:
+        chat = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan("lamp to hang above the dining table", ShopperProfile())
+        assert plan.decision.action == "recommend", plan.decision.action
+        assert ids(plan) and all(i.startswith("l") for i in ids(plan)), ids(plan)
