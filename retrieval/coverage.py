@@ -33,6 +33,8 @@ LEAD_IN = re.compile(
     r" into\b"
     # A question that names its kind first: "which lens should i buy", "what grinder would you
     # recommend", "which tent to get".
+    # Weighing up: "thinking a scarf or a warm hat for him", "considering a road bike".
+    r"|\b(?:thinking(?:\s+(?:of|about))?|considering)\b(?=\s+(?:a|an|some|the)\b)"
     r"|\b(?:which|what)\b(?=(?:\s+[\w'’-]+){1,2}\s+(?:(?:should|would|do|can|could|will)\s+"
     r"(?:i|we|you|u)|to\s+(?:get|buy|choose|pick))\b)",
     re.I,
@@ -103,7 +105,7 @@ UNITS = frozenset(
     " metres meter meters kg g lb lbs pound pounds oz ounce ounces gallon gallons gal person"
     " persons people man men seater seat seats piece pieces pc pcs pack packs watt watts w volt"
     " volts v mah gb tb year years yr yrs month months mo week weeks day days hour hours x"
-    " percent mile miles km".split()
+    " percent mile miles km cup cups string strings key keys".split()
 )
 SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
 # Words of a request that name no kind, though a product's text may use them: by when ("a 65in
@@ -191,6 +193,15 @@ def asked_kinds(text: str) -> list[list[str]]:
         if words and not _clause(piece) and _may_name(words[-1]):
             phrases.append(words)
     return phrases
+
+
+def sentence_kinds(text: str) -> list[list[str]]:
+    """The kinds the first sentence that names any asks for ("my dad is always frozen on the
+    touchline. thinking a scarf or a warm hat": two)."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if kinds := asked_kinds(sentence):
+            return kinds
+    return []
 
 
 def which_kinds(text: str) -> list[list[str]]:

@@ -30,6 +30,7 @@ from retrieval.coverage import (
     FILLER,
     asked_kinds,
     names_a_kind,
+    sentence_kinds,
     which_kinds,
 )
 from retrieval.hybrid import (
@@ -416,6 +417,20 @@ def retrieve(
         h.product for h in hits
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
     ]  # fmt: skip
+    if (
+        understanding.intent == "browse"
+        and not by_title
+        and (
+            each := each_kind(
+                search,
+                kinds or sentence_kinds(without_denied(asked)),
+                replace(filters, category=None),
+                k,
+            )  # fmt: skip
+        )
+    ):
+        # "a scarf or a warm hat", "plates and bowls": the best of each kind, in turn.
+        matches = each
     # The nouns of each kind asked ("big stainless pot": pot; "bass guitars": bass, guitar).
     nouns = [
         {w for w in k[:-1] if names_a_kind(w) is not False} | {k[-1]}
@@ -652,6 +667,36 @@ def upgraded_from(view: CatalogView, text: str, named: Sequence[Product]) -> fro
             after = {p.id for p in view.named(target)}
             found.update(p.id for p in named if p.id in after)
     return frozenset(found)
+
+
+def each_kind(
+    search: HybridSearch, kinds: Sequence[Sequence[str]], filters: Filters, k: int
+) -> list[Product]:
+    """For a request of two or three kinds of product, each the name of products the shop has
+    ("a scarf or a warm hat"): those of each kind closest to its words, taken in turn; [] for
+    one kind, or one the shop has none of."""
+    view = search.view
+    heads = [kind[-1] for kind in kinds]
+    if not 2 <= len(set(heads)) <= 3 or not all(view.kind_heads.get(h) for h in heads):
+        return []
+    sets = [view.kind_heads[h] for h in dict.fromkeys(heads)]
+    if any(len(a & b) * 2 > min(len(a), len(b)) for a, b in itertools.combinations(sets, 2)):
+        return []  # one kind by two names: "arts and crafts"
+    found: list[list[Product]] = []
+    phrases = [" ".join(kind) for kind in kinds]
+    for kind, phrase, vector in zip(
+        kinds, phrases, search.index.embed_queries(phrases), strict=True
+    ):
+        of_kind = {view.order[i] for i in view.kind_heads[kind[-1]]}
+        hits = search.search(phrase, vector, filters, k, floor=0.0)
+        found.append([h.product for h in hits if h.product.id in of_kind])
+    if not all(found):
+        return []
+    taken: list[Product] = []
+    for product in itertools.chain.from_iterable(itertools.zip_longest(*found)):
+        if product is not None and product not in taken:
+            taken.append(product)
+    return taken[:k]
 
 
 def accessories(products: Sequence[Product], text: str) -> set[str]:

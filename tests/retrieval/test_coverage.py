@@ -4,7 +4,14 @@ the catalog's words with typos allowed."""
 from decimal import Decimal
 
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds, goods_phrase, names_a_kind, spelled, which_kinds
+from retrieval.coverage import (
+    asked_kinds,
+    goods_phrase,
+    names_a_kind,
+    sentence_kinds,
+    spelled,
+    which_kinds,
+)
 from retrieval.hybrid import CatalogView, title_heads
 
 
@@ -287,3 +294,10 @@ def test_what_the_shopper_does_is_no_kind_but_what_they_need_is() -> None:
 def test_a_title_s_name_goes_on_past_a_slash_inside_a_word() -> None:
     assert title_heads("Veltra VL 50mm f/1.8 Prime Lens") == {"veltra", "lens"}
     assert title_heads("Korvan MB-Z Battery Grip (Z-70 / Z-90)") == {"korvan", "grip"}
+
+
+def test_the_kinds_of_the_first_sentence_that_names_any() -> None:
+    text = "my dad is always frozen on the touchline. thinking a scarf or a warm hat for him"
+    assert asked_kinds(text) == []
+    assert sentence_kinds(text) == [["scarf"], ["warm", "hat"]]
+    assert asked_kinds("considering a road bike") == [["road", "bike"]]

@@ -85,3 +85,35 @@ async def test_what_the_shopper_upgrades_from_is_not_shown_and_later_names_win(
     assert plan.decision.action == "compare", plan.decision.action
     assert set(ids(plan)) == {"duo", "pro"}, ids(plan)
     assert plan.profile.seen[:2] == ["duo", "pro"] or set(plan.profile.seen[:2]) == {"duo", "pro"}
+
+
+CLOTHES = [
+    Product(id="sc1", title="Veldmann Lambswool Scarf, Tartan", price=45, category="Accessories",
+            description="A warm lambswool scarf in a classic tartan."),
+    Product(id="sc2", title="Silk Square Scarf, Floral", price=39, category="Accessories",
+            description="A light silk scarf for spring."),
+    Product(id="h1", title="Merino Rib Beanie Hat", price=29, category="Accessories",
+            description="A warm merino wool beanie hat."),
+    Product(id="h2", title="Fleece-Lined Wool Hat", price=35, category="Accessories",
+            description="Wool hat lined with fleece for cold days."),
+    Product(id="j1", title="Nordhaven Down Jacket", price=189, category="Jackets",
+            description="A warm down jacket for winter."),
+    Product(id="j2", title="Kustwerk Rain Jacket", price=129, category="Jackets",
+            description="A waterproof jacket for rainy days."),
+    Product(id="g1", title="Thinsulate Touchscreen Gloves", price=25, category="Accessories",
+            description="Warm gloves that work with a phone."),
+]  # fmt: skip
+
+
+async def test_two_kinds_asked_at_once_are_each_shown(tmp_path: Path, log: DialogueLog) -> None:
+    with indexed(tmp_path, CLOTHES) as index:
+        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan(
+            "my dad is always frozen on the touchline. thinking a scarf or a warm hat for him,"
+            " 50 euros max",
+            ShopperProfile(),
+        )
+        assert plan.decision.action == "recommend", plan.decision.action
+        # Each kind in turn, and nothing of a third kind (the warm gloves, the down jacket).
+        assert {i[0] for i in ids(plan)[:2]} == {"s", "h"}, ids(plan)
+        assert all(i[0] in "sh" for i in ids(plan)), ids(plan)
