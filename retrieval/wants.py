@@ -66,6 +66,14 @@ DENIES = re.compile(
     rf"|are\s+not|never)(?:\s+(?:a|an|the|any)\b)?\s+(?!(?:{_NOT_A_THING})(?![\w'’-])){_SCOPE}",
     re.I,
 )
+# What a product is not for: "not recommended for espresso", "we do not recommend it for
+# espresso or pour-over", "not suitable for induction", "unsuitable for dishwashers".
+NOT_FOR = re.compile(
+    r"(?<![\w'-])(?:(?:not|never|isn'?t|aren'?t)\s+(?:really\s+)?(?:recommended|suitable|suited"
+    r"|designed|made|meant|ideal|intended)|unsuitable|(?:do|does|don'?t|doesn'?t)\s+(?:not\s+)?"
+    rf"recommend\s+(?:it|them|this|these))\s+for\s+(?:an?\s+|the\s+)?{_SCOPE}",
+    re.I,
+)
 # "fragrance-free", "oil-free": no fragrance, no oil ("cruelty-free" too, harmlessly).
 FREE_OF = re.compile(r"(?<![\w'-])([a-z]+)-free(?![\w'-])", re.I)
 # "charger not included", "(umbrella not included)", "batteries sold separately".
@@ -105,7 +113,7 @@ def affirmed(text: str) -> str:
     cancelling" -> "headphones sans-noise sans-cancelling", which matches "no noise cancelling"
     but not "noise cancelling"."""
     text = FREE_OF.sub(lambda m: f"{m.group(0)} {MARK}{m.group(1).lower()}", _plain(text))
-    for pattern in (LEFT_OUT, UNNEEDED, RULED, DENIES):
+    for pattern in (LEFT_OUT, UNNEEDED, NOT_FOR, RULED, DENIES):
         text = pattern.sub(_marked, text)
     return text
 

@@ -417,20 +417,10 @@ def retrieve(
         h.product for h in hits
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
     ]  # fmt: skip
-    if (
-        understanding.intent == "browse"
-        and not by_title
-        and (
-            each := each_kind(
-                search,
-                kinds or sentence_kinds(without_denied(asked)),
-                replace(filters, category=None),
-                k,
-            )  # fmt: skip
-        )
-    ):
+    if understanding.intent == "browse" and not by_title:
         # "a scarf or a warm hat", "plates and bowls": the best of each kind, in turn.
-        matches = each
+        wanted_kinds = kinds or sentence_kinds(without_denied(asked))
+        matches = each_kind(search, wanted_kinds, replace(filters, category=None), k) or matches
     # The nouns of each kind asked ("big stainless pot": pot; "bass guitars": bass, guitar).
     nouns = [
         {w for w in k[:-1] if names_a_kind(w) is not False} | {k[-1]}
@@ -453,6 +443,12 @@ def retrieve(
         # What a request asks for beside its kind; a product it names by name stays.
         one = title_ids if len(title_ids) == 1 else ()
         matches = having_most(view, matches, must_have(text), described(text), keep=one)
+        # What its own text says it is not for goes last ("grinder for espresso": not the blade
+        # grinder "we do not recommend for espresso").
+        # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
+        purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(asked)]
+        if purposes := [p for p in purposes if p]:
+            matches.sort(key=functools.partial(_not_for, view, purposes))
     sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
     # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
     matches, unsized = of_size(view, matches, sizes, filters, k, title_ids)
@@ -650,6 +646,10 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
     return frozenset(aimed)
 
 
+# What a thing is for: "grinder for espresso", "a pan for induction hobs".
+PURPOSE = re.compile(
+    r"\bfor\s+((?:(?!(?:under|below|around|max|budget|with|but|and)\b)[\w'-]+\s*){1,3})", re.I
+)
 UPGRADE = re.compile(
     r"\b(?:upgrad(?:e|ing)|moving up|switching|stepping up|step up)\s+from\s+"
     r"(?:(?:my|our|the|a|an)\s+)?",
@@ -924,7 +924,14 @@ def named_in(
     return found if len(found) >= 2 else view.named(text, prefer=prefer)
 
 
+def _not_for(view: CatalogView, purposes: Sequence[set[str]], product: Product) -> bool:
+    """Whether the product's text denies every word of one of the purposes."""
+    said = _said(view, product)
+    return any(purpose <= said for purpose in purposes)
+
+
 def _wanted(text: str) -> set[str]:
+    """The words of a text that may be in a title: not filler, not a number."""
     return {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
 
 
@@ -1055,8 +1062,7 @@ def referred(subject: list[Product], text: str, *, by_place: bool = True) -> Pro
             return pick
     # "is the wooden dog in stock?": the one whose title has the most of the message's words,
     # when no other has as many.
-    wanted = {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
-    if (titled := _most(subject, lambda p: len(wanted & _title_words(p)))) is not None:
+    if (titled := _most(subject, functools.partial(_shares, _wanted(text)))) is not None:
         return titled
     # "do u have navy in L": the one sold in the options the message names, when no other is.
     return _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0))

@@ -130,3 +130,12 @@ def test_a_product_is_searched_by_its_title_as_written_and_its_text_less_its_den
     said = product_words(harness)
     assert {"pull", "dog", "harness", "sans-choking", "sans-lead"} <= set(said)
     assert "choking" not in said and "lead" not in said
+
+
+def test_what_a_product_is_not_for_is_denied() -> None:
+    blade = keywords(affirmed("Fine for filter. We do not recommend it for espresso or pour-over."))
+    assert "sans-espresso" in blade and "sans-pour-over" in blade and "espresso" not in blade
+    assert "sans-induction" in keywords(affirmed("Not suitable for induction hobs."))
+    assert "sans-espresso" in keywords(affirmed("Not recommended for espresso"))
+    # "not just for" denies nothing.
+    assert "espresso" in keywords(affirmed("Great for espresso, and not just for coffee."))

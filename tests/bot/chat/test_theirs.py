@@ -117,3 +117,26 @@ async def test_two_kinds_asked_at_once_are_each_shown(tmp_path: Path, log: Dialo
         # Each kind in turn, and nothing of a third kind (the warm gloves, the down jacket).
         assert {i[0] for i in ids(plan)[:2]} == {"s", "h"}, ids(plan)
         assert all(i[0] in "sh" for i in ids(plan)), ids(plan)
+
+
+GRINDERS = [
+    Product(id="blade", title="Moli Electric Blade Grinder", price=299, category="Grinders",
+            description="Grinds beans in seconds. Fine for filter and french press. The grind is"
+                        " uneven, so we do not recommend it for espresso or pour-over."),
+    Product(id="hand", title="Trekk H1 Hand Grinder", price=790, category="Grinders",
+            description="Compact hand grinder for travel. Not recommended for espresso."),
+    Product(id="burr", title="Graal E54 Espresso Grinder", price=4490, category="Grinders",
+            description="54 mm flat burrs with stepless adjustment for home espresso."),
+    Product(id="pro", title="Trekk H2 Pro Hand Grinder", price=1690, category="Grinders",
+            description="48 mm burrs and micro-adjustment: a hand grinder that handles espresso."),
+]  # fmt: skip
+
+
+async def test_what_a_product_says_it_is_not_for_goes_last(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, GRINDERS) as index:
+        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan("grinder for espresso under 5000?", ShopperProfile())
+        assert plan.decision.action == "recommend", plan.decision.action
+        assert set(ids(plan)[:2]) == {"burr", "pro"}, ids(plan)
