@@ -270,6 +270,7 @@ class CatalogView:
         )
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
         self._stated: dict[str, np.ndarray] = {}  # `states`, per word, on first use
+        self._of_kind: dict[str, np.ndarray] = {}  # `of_kind`, per word, on first use
         self._property: dict[str, bool] = {}  # `_only_a_property`, per word, on first use
         self._titled: dict[str, str] | None = None  # built on first use
         self._compounds: dict[tuple[str, ...], str] | None = None  # built on first use
@@ -396,7 +397,8 @@ class CatalogView:
             if shouted
             else {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
         )
-        capitalised |= {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
+        model_codes = {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
+        capitalised |= model_codes
         # "is the deba in stock?", "is the kenya back yet": a noun only one title has, said as
         # "the" one, is that product's name, however it is cased (not "the black one", nor
         # "for the car").
@@ -466,11 +468,7 @@ class CatalogView:
         close = [i for s, i in scored if s >= best * 0.8]
         # A model code one or two titles have ("does the trivex tx-190 come with an arca swiss
         # plate") names its product however many other words another title shares.
-        codes = [
-            w for w in known
-            if self.df[w] <= 2 and MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)
-        ]  # fmt: skip
-        if codes:
+        if codes := [w for w in known if w in model_codes and self.df[w] <= 2]:
             coded = {self.order[p] for w in codes for p in self.by_word[w]}
             close = [i for _, i in scored if i in coded] + [i for i in close if i not in coded]
         # A name that fits several products ("the Moraine") means the one the conversation
@@ -561,6 +559,11 @@ class CatalogView:
         word only for what it goes with (a "knife sharpener", a ceramic honing rod beside the
         knives are no knife; a sweater beside the jumpers may be the jumper asked for)."""
         word = self.spelled(head) or head
+        if (known := self._of_kind.get(word)) is None:
+            known = self._of_kind[word] = self._may_be(word)
+        return known
+
+    def _may_be(self, word: str) -> np.ndarray:
         mask = np.ones(len(self.order), dtype=bool)
         if not coverage.may_head(word):
             return mask  # a word that also describes: "a steel string acoustic"

@@ -130,7 +130,7 @@ def asked_sizes(text: str) -> list[Size]:
         before, after = text[: match.start()], text[match.end() :]
         unit = match.group(3).lower()
         fits = FITS.search(before) is not None
-        owned = OWNED.search(before) and not LOOKING.search(before)
+        owned = _owned(before)
         if (owned and not fits) or (unit == "in" and _not_inches(text, match)):
             continue
         kind, scale = UNITS[unit]
@@ -150,10 +150,15 @@ def asked_sizes(text: str) -> list[Size]:
             how, low, high = "about", first, first
         found.append(Size(kind, unit, low, high, how, match.group(0).strip()))
     for match in DIMENSIONS.finditer(text):
-        if not (OWNED.search(text[: match.start()]) and not LOOKING.search(text[: match.start()])):
+        if not _owned(text[: match.start()]):
             unit, first, second = _dimensions(match)
             found.append(Size("dimensions", unit, first, second, "both", match.group(0).strip()))
     return found
+
+
+def _owned(before: str) -> bool:
+    """Whether what a size follows makes it the size of something the shopper has."""
+    return OWNED.search(before) is not None and not LOOKING.search(before)
 
 
 def _dimensions(match: re.Match[str]) -> tuple[str, float, float]:

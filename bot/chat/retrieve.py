@@ -352,7 +352,8 @@ def retrieve(
         hits = search.search(text, vector, filters, k, named=title_ids, floor=0.0)
     # The kinds of product the message names: those it opens with, else one it asks to choose
     # among ("..., which lens should i get?").
-    kinds = asked_kinds(without_denied(asked)) or which_kinds(without_denied(asked))
+    affirmed_ask = without_denied(asked)
+    kinds = asked_kinds(affirmed_ask) or which_kinds(affirmed_ask)
     if (
         not hits and understanding.intent == "browse" and kinds and not by_title
         and all(view.names(kind) for kind in kinds)
@@ -419,7 +420,7 @@ def retrieve(
     ]  # fmt: skip
     if understanding.intent == "browse" and not by_title:
         # "a scarf or a warm hat", "plates and bowls": the best of each kind, in turn.
-        wanted_kinds = kinds or sentence_kinds(without_denied(asked))
+        wanted_kinds = kinds or sentence_kinds(affirmed_ask)
         matches = each_kind(search, wanted_kinds, replace(filters, category=None), k) or matches
     # The nouns of each kind asked ("big stainless pot": pot; "bass guitars": bass, guitar).
     nouns = [
@@ -623,9 +624,8 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
         head = text[: marker.start()]
         if kinds := asked_kinds(head):
             # What follows up to a stop ("for less than 100 euro? filter coffee is fine").
-            target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
+            target, after = _named_after(view, text, marker)
             before = {p.id for p in view.named(head)}
-            after = {p.id for p in view.named(target)} if target.strip() else set()
             # Not one of the kind asked ("case for iphone 15": the case for one is a case; a
             # camera "with 18-55mm lens kit" is no lens).
             heads = {kind[-1] for kind in kinds}
@@ -635,11 +635,10 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
             )  # fmt: skip
     for marker in HAS.finditer(text):
         # "i have korvan z-70, which lens should i buy": the camera is theirs; the lens is asked.
-        target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
+        target, after = _named_after(view, text, marker)
         rest = f"{text[: marker.start()]}, {text[marker.end() + len(target) :]}"
-        if target.strip() and (kinds := asked_kinds(rest) or which_kinds(rest)):
+        if after and (kinds := asked_kinds(rest) or which_kinds(rest)):
             heads = {kind[-1] for kind in kinds}
-            after = {p.id for p in view.named(target)}
             aimed.update(
                 p.id for p in named if p.id in after and not heads & title_name(p.title)
             )  # fmt: skip
@@ -662,11 +661,16 @@ def upgraded_from(view: CatalogView, text: str, named: Sequence[Product]) -> fro
     corsa mini, want something that can steam and brew at once")."""
     found: set[str] = set()
     for marker in UPGRADE.finditer(text):
-        target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
-        if target.strip():
-            after = {p.id for p in view.named(target)}
-            found.update(p.id for p in named if p.id in after)
+        _, after = _named_after(view, text, marker)
+        found.update(p.id for p in named if p.id in after)
     return frozenset(found)
+
+
+def _named_after(view: CatalogView, text: str, marker: re.Match[str]) -> tuple[str, set[str]]:
+    """The words after a marker up to a stop ("for less than 100 euro? filter coffee is
+    fine": "less"), and the ids of the products they name."""
+    target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
+    return target, {p.id for p in view.named(target)} if target.strip() else set()
 
 
 def each_kind(
