@@ -318,6 +318,22 @@ class CatalogView:
         # names English does not know, "hardshell", describe the product they are in.)
         self.modifiers = frozenset(named_by) - frozenset(headed)
 
+    @functools.cached_property
+    def text_df(self) -> Counter[str]:
+        """In how many products' text (title, description, attributes) each keyword is."""
+        return Counter(w for i in self.order for w in set(self.said[i]))
+
+    @functools.cached_property
+    def coded(self) -> dict[str, frozenset[str]]:
+        """The model codes of the titles' names, hyphens dropped ("z-70" and "z70" alike), and
+        the ids of the products each names."""
+        codes: dict[str, set[str]] = {}
+        for i in self.order:
+            for word in title_name(self.products[i].title):
+                if MODEL_CODE.fullmatch(word) and not MEASURE.fullmatch(word):
+                    codes.setdefault(word.replace("-", ""), set()).add(i)
+        return {code: frozenset(ids) for code, ids in codes.items()}
+
     def _brands(self) -> list[str]:
         named = {
             str(v) for p in self.products.values() for k in BRAND_KEYS

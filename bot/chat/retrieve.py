@@ -34,6 +34,9 @@ from retrieval.coverage import (
     which_kinds,
 )
 from retrieval.hybrid import (
+    BRAND_KEYS,
+    KIND_KEYS,
+    MEASURE,
     CatalogView,
     Filters,
     HybridSearch,
@@ -332,16 +335,20 @@ def retrieve(
         filters = replace(filters, age_months=None)
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
-    aimed = frozenset[str]()
+    aimed = theirs_named = frozenset[str]()
     if understanding.intent == "browse" and (
-        aimed := aimed_at(view, asked, by_title) | upgraded_from(view, asked, by_title)
+        # (The request a follow-up refines says it too: "memory cards for aurex ax-500", then
+        # "what other 256gb option u have".)
+        aimed := (theirs_named := aimed_at(view, text if follow_up else asked, by_title))
+        | upgraded_from(view, asked, by_title)
     ):
         # "lens for aurex ax-200": the camera named is the shopper's, not what is asked for;
         # "upgrading from my corsa mini": not the corsa mini.
         by_title = [p for p in by_title if p.id not in aimed]
         filters = replace(filters, exclude_ids=filters.exclude_ids | aimed)
     title_ids = {p.id for p in by_title}
-    hits = search.search(text, vector, filters, k, named=title_ids)
+    # For what the shopper has, deeper: those that fit it may not be the closest in meaning.
+    hits = search.search(text, vector, filters, 3 * k if theirs_named else k, named=title_ids)
     if (
         not hits and category and understanding.intent == "browse"
         and category == kind_category(view, asked, has)
@@ -450,6 +457,9 @@ def retrieve(
         purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(asked)]
         if purposes := [p for p in purposes if p]:
             matches.sort(key=functools.partial(_not_for, view, purposes))
+        if theirs_named:
+            # "memory cards for aurex ax-500": those that fit it first.
+            matches = fitting_first(view, matches, theirs_named, asked)[:k]
     sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
     # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
     matches, unsized = of_size(view, matches, sizes, filters, k, title_ids)
@@ -497,6 +507,10 @@ def retrieve(
         # What the message itself names before what the request it refines named ("is the
         # duo in stock" after "upgrading from my corsa mini, ...").
         own = view.named(asked, prefer=prefer) if follow_up else []
+        if follow_up and not own and pointed is not None:
+            # "256gb pro one in stock?" after "memory cards for aurex ax-500": the Pro card
+            # shown, not the camera the request named.
+            own = [pointed]
         named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
@@ -654,6 +668,56 @@ UPGRADE = re.compile(
     r"(?:(?:my|our|the|a|an)\s+)?",
     re.I,
 )
+
+
+# A spec a description states as "Key: value" ("Card slots: 2x SD UHS-II. Battery: Veltra
+# NP-VX."), as exports write a product's spec list.
+SPEC = re.compile(r"(?:^|(?<=[.;!?]\s))[A-Z][\w /&'()-]{1,30}?:\s+(.+?)(?=\.\s+[A-Z]|\.?$|;)")
+
+
+def spec_values(product: Product) -> list[str]:
+    """What a product's specs state: its attributes' text values (not its kind's or brand's:
+    type, tags, vendor) and its description's "Key: value" lines."""
+    values = [
+        v for k, v in product.attributes.items()
+        if isinstance(v, str) and k.casefold().replace(" ", "_") not in (*KIND_KEYS, *BRAND_KEYS)
+    ]  # fmt: skip
+    return values + [m[1] for m in SPEC.finditer(product.description)]
+
+
+def fitting_first(
+    view: CatalogView, products: Sequence[Product], theirs: Collection[str], asked: str
+) -> list[Product]:
+    """The products asked for to go with what the shopper has ("memory cards for aurex
+    ax-500"), those that fit it first: whose text names it ("Compatible with: Veltra VX-30"),
+    then those whose text has every rarer word of one of its specs (its card slots' "2x SD
+    UHS-II", a lens's "Veltra VL-mount"), and last those that name only other products they
+    go with ("for cameras like the Korvan Z-70 and Z-90"). Otherwise in the order given."""
+    common = max(2, len(view.order) // 4)  # in this many products' text, a word is no spec's
+    asked_words = set(keywords(asked))
+    theirs_codes = {code for code, ids in view.coded.items() if ids & set(theirs)}
+    specs = [
+        frozenset(
+            w for w in keywords(value)
+            if view.text_df[w] <= common and w not in asked_words
+            and any(c.isalpha() for c in w) and not MEASURE.fullmatch(w)
+        )
+        for i in theirs for value in spec_values(view.products[i])
+    ]  # fmt: skip
+    specs = [spec for spec in specs if spec]
+
+    def rank(product: Product) -> tuple[bool, bool, bool]:
+        said = set(view.said[product.id])
+        codes = {w.replace("-", "") for w in said} & view.coded.keys()
+        others = (i for code in codes - theirs_codes for i in view.coded[code] - {product.id})
+        fits = any(spec <= said for spec in specs)
+        return (
+            not codes & theirs_codes,
+            not fits,
+            not fits and any(view.products[i].category != product.category for i in others),
+        )
+
+    return sorted(products, key=rank)
 
 
 def upgraded_from(view: CatalogView, text: str, named: Sequence[Product]) -> frozenset[str]:

@@ -140,3 +140,57 @@ async def test_what_a_product_says_it_is_not_for_goes_last(
         plan = await chat.plan("grinder for espresso under 5000?", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         assert set(ids(plan)[:2]) == {"burr", "pro"}, ids(plan)
+
+
+CARDS = [
+    Product(id="ax500", title="Aurex AX-500 APS-C Mirrorless Camera (Body Only)", price=94990,
+            category="Mirrorless Cameras",
+            description="Flagship APS-C body with dual UHS-II slots. Mount: Aurex AX-mount. Card"
+                        " slots: 2x SD UHS-II. Battery: Aurex AB-50."),
+    Product(id="z70", title="Korvan Z-70 Full-Frame Mirrorless Camera", price=189990,
+            category="Mirrorless Cameras",
+            description="Full-frame body. Mount: Korvan Z-mount. Card slots: 1x CFexpress Type B."),
+    Product(id="x11", title="Rovix X11 Action Camera", price=39990, category="Action Cameras",
+            description="Waterproof action camera. Card slot: microSD."),
+    Product(id="cfx", title="Flashcore CFexpress Type B Memory Card", price=21990,
+            category="Memory Cards",
+            description="Memory card for mirrorless cameras like the Korvan Z-70: 8K RAW video."),
+    Product(id="micro", title="Flashcore microSDXC V30 Memory Card", price=899,
+            category="Memory Cards",
+            description="Memory card for action cameras like the Rovix X11, drones and phones."),
+    Product(id="basic", title="Zentrix Basic SDHC 32GB Memory Card", price=449,
+            category="Memory Cards",
+            description="Entry-level memory card for cameras. Interface: SD UHS-I."),
+    Product(id="uhs1", title="Zentrix Extreme SDXC Memory Card", price=1199,
+            category="Memory Cards",
+            description="Memory card for cameras, 4K 30p. Interface: SD UHS-I."),
+    Product(id="v90", title="Zentrix Pro SDXC V90 Memory Card", price=7499,
+            category="Memory Cards",
+            description="Professional V90 card for 6K bursts. Interface: SD UHS-II."),
+    Product(id="ab50", title="Aurex AB-50 Rechargeable Battery", price=4990,
+            category="Batteries", description="Spare battery for the Aurex AX-500."),
+]  # fmt: skip
+
+
+async def test_what_fits_the_shoppers_own_product_comes_first(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, CARDS) as index:
+        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan("memory cards for aurex ax-500?", ShopperProfile())
+        assert plan.decision.action == "recommend", plan.decision.action
+        shown = ids(plan)
+        # The card its specs take first (SD UHS-II), and after the other SD cards, those
+        # written for other cameras; never the camera itself.
+        assert shown[0] == "v90", shown
+        assert "ax500" not in shown, shown
+        sd = [shown.index(i) for i in ("v90", "basic", "uhs1") if i in shown]
+        others = [shown.index(i) for i in ("cfx", "micro") if i in shown]
+        assert max(sd) < min(others, default=len(shown)), shown
+        # The one the follow-up points at, not the camera the request named.
+        plan = await chat.plan("256gb pro one in stock?", plan.profile)
+        assert plan.decision.action == "answer", plan.decision.action
+        assert ids(plan) == ["v90"], ids(plan)
+        # A spare battery names the camera in its own text: it fits.
+        plan = await chat.plan("spare battery for my aurex ax-500", ShopperProfile())
+        assert ids(plan)[:1] == ["ab50"], ids(plan)
