@@ -47,7 +47,7 @@ from retrieval.hybrid import (
     title_heads,
     title_name,
 )
-from retrieval.index import document_text
+from retrieval.index import SearchHit, document_text
 from retrieval.measures import Size, Stated, asked_sizes, measured, meets, stated
 from retrieval.text import keywords, words
 from retrieval.wants import (
@@ -410,6 +410,10 @@ def retrieve(
             h for h in hits
             if h.product.category != for_shown[0] or for_shown[1] & title_name(h.product.title)
         ]  # fmt: skip
+    if hits and understanding.intent == "browse" and kinds:
+        # Only what goes with the kind asked is close ("looking for a donabe for nabe nights":
+        # the spare lid "for 24cm Donabe"): the products its name names, however far.
+        hits = of_kind_named(search, hits, kinds, filters, text, vector, k) + hits
     if hits and (aside := accessories([h.product for h in hits], text)):
         # "need a gyuto": the gyutos, not the saya cover for one; asked about "the hinata rice
         # cooker", the cookers before the inner pot for one.
@@ -765,6 +769,41 @@ def each_kind(
         if product is not None and product not in taken:
             taken.append(product)
     return taken[:k]
+
+
+def of_kind_named(
+    search: HybridSearch,
+    hits: Sequence[SearchHit],
+    kinds: Sequence[Sequence[str]],
+    filters: Filters,
+    text: str,
+    vector: Sequence[float],
+    k: int,
+) -> list[SearchHit]:
+    """When the hits include what goes with a kind asked ("Replacement Lid for 24cm Donabe")
+    and none the kind's name names ("Iga-yaki Donabe Clay Pot"): the products that pass the
+    filters whose title's name has the kind's word, the closest in meaning first; else []."""
+    view = search.view
+    wanted = {kind[-1] for kind in kinds}
+    titles = [fitted_to(h.product.title) for h in hits]
+    if any(name & wanted for name, _ in titles) or not any(fits & wanted for _, fits in titles):
+        return []
+    have = {h.product.id for h in hits}
+    named = {
+        int(position): product for word in wanted for position in view.by_word.get(word, ())
+        if (product := view.products[view.order[position]]).id not in have
+        and word in fitted_to(product.title)[0] and filters.passes(product)
+    }  # fmt: skip
+    # Those with more of the request's words first ("for nabe nights": the one whose text
+    # says nabe), then the closest in meaning.
+    matched = dict(view.keyword_search(text, 3 * search.depth))
+    query = np.asarray(vector, dtype=np.float32)
+    embedded = view.vectors is not None and len(view.vectors) == len(view.order)
+    scored = [
+        SearchHit(p, float(view.vectors[at] @ query) if embedded else 0.0)  # type: ignore[index]
+        for at, p in named.items()
+    ]  # fmt: skip
+    return sorted(scored, key=lambda h: (-matched.get(h.product.id, 0.0), -h.score))[:k]
 
 
 def accessories(products: Sequence[Product], text: str) -> set[str]:

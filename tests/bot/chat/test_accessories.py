@@ -4,16 +4,17 @@ embeddings, which hardly know the names of Japanese knives."""
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from bot.chat import ChatService
 from bot.chat.profile import ShopperProfile
-from bot.chat.retrieve import _titled_alone, accessories, aimed_at
+from bot.chat.retrieve import _titled_alone, accessories, aimed_at, of_kind_named
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
-from retrieval.hybrid import CatalogView
-from retrieval.index import CatalogIndex
+from retrieval.hybrid import CatalogView, Filters
+from retrieval.index import CatalogIndex, SearchHit
 from tests.bot.chat.shop import ids, indexed
 from tests.bot.chat.test_pipeline import ScriptedEngine, service
 
@@ -143,3 +144,44 @@ async def test_not_the_one_of_those_shown_rules_that_one_out(
     assert {"gyuto-1", "gyuto-2"} <= set(ids(plan))
     plan = await chat.plan("not the cheap one, i want something that lasts", plan.profile)
     assert "gyuto-1" not in ids(plan) and ids(plan)[:1] == ["gyuto-2"], ids(plan)
+
+
+POTS = [
+    Product(id="donabe", title="Iga-yaki Donabe Clay Pot 24cm (3–4 servings)", price=11000,
+            currency="JPY", category="Cookware", attributes={"Tags": "donabe, clay pot, nabe"},
+            description="Hand-thrown Iga clay holds heat beautifully for nabe, hot pot, stews"
+                        " and rice. Not induction compatible."),
+    Product(id="lid", title="Replacement Lid for 24cm Donabe", price=3900, currency="JPY",
+            category="Cookware", attributes={"Tags": "donabe lid, replacement lid"},
+            description="Spare clay lid for the Iga-yaki Donabe Clay Pot 24cm."),
+    Product(id="stock", title="Kamome Stainless Stock Pot 24cm", price=8800, currency="JPY",
+            category="Cookware", description="Tri-ply base for gas and induction."),
+    Product(id="frying", title="Sora Nonstick Frying Pan 26cm", price=5400, currency="JPY",
+            category="Cookware", description="Light pan for eggs and stir fries."),
+    Product(id="tamago", title="Sora Nonstick Tamagoyaki Pan", price=3600, currency="JPY",
+            category="Cookware", description="Square pan for rolled omelettes."),
+    Product(id="knife", title="Aoyama Everyday Santoku 170", price=6800, currency="JPY",
+            category="Kitchen Knives", description="A stainless all-purpose knife."),
+]  # fmt: skip
+
+
+async def test_the_kind_asked_comes_though_only_what_goes_with_it_is_close(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with indexed(tmp_path, POTS) as index:
+        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        plan = await chat.plan("looking for a donabe for nabe nights", ShopperProfile())
+        assert plan.decision.action == "recommend", plan.decision.action
+        assert ids(plan)[:1] == ["donabe"] and "lid" not in ids(plan), ids(plan)
+        # In a large shop the lid alone may be close in meaning (its text says "Donabe Clay
+        # Pot" as the pot's does): the pot its name names is found all the same.
+        text = "looking for a donabe for nabe nights"
+        vector = index.embed_queries([text])[0]
+        lid = SearchHit(next(p for p in POTS if p.id == "lid"), 0.29)
+        found = of_kind_named(chat.search, [lid], [("donabe",)], Filters(), text, vector, 4)
+        assert [h.product.id for h in found] == ["donabe"], found
+        gyuto = SearchHit(next(p for p in POTS if p.id == "knife"), 0.29)
+        assert of_kind_named(chat.search, [gyuto], [("donabe",)], Filters(), text, vector, 4) == []
+        # Asked for, the lid is what is shown.
+        plan = await chat.plan("do you sell a replacement lid for the donabe?", ShopperProfile())
+        assert ids(plan)[:1] == ["lid"], ids(plan)
