@@ -290,6 +290,13 @@ def retrieve(
         search, text, vector, understanding, refining=refining, named={p.id for p in by_title},
         avoid=has,
     )  # fmt: skip
+    if (
+        category and profile.category and category != profile.category and profile.topic
+        and understanding.intent == "browse" and not by_title and describes_only(asked, category)
+    ):  # fmt: skip
+        # "one that can do espresso tho" after hand grinders, "electric, 9s" after strings: the
+        # kind asked before, so described; no espresso machine, no electric guitar.
+        category, refining_text = None, True
     if for_shown is not None and category == for_shown[0] and not kind_in(view, *for_shown):
         category = None  # a battery for the camera shown is in no category of cameras
     if (wanted := searched(text)) != text:
@@ -443,6 +450,10 @@ def retrieve(
         return any(n <= title_name(product.title) for n in nouns)
 
     lead = next((p for p in matches if is_asked(p)), None)
+    if lead is None and kinds:
+        # No title has every noun of it: one named by its last word leads ("white dinner
+        # plates": the porcelain plate, not the takoyaki grill beside it).
+        lead = next((p for p in matches if any(k[-1] in title_name(p.title) for k in kinds)), None)
     if understanding.intent == "browse" and lead is not None:
         # The best match of the kind asked, by name, leads: beside it, only that kind or its
         # category ("need a gyuto": not the matcha set nearly as close; "big stainless pot
@@ -472,6 +483,14 @@ def retrieve(
     sold_in = {p.id: max((v.named_in(asked) for v in p.variants), default=0) for p in matches}
     if any(sold_in.values()):
         matches.sort(key=lambda p: -sold_in[p.id])
+    raised = parse_budget(asked)[1]
+    if (
+        follow_up and raised is not None and last_shown and not profile.cheap_first
+        and raised > max(p.price for p in last_shown)
+    ):  # fmt: skip
+        # "fine, up to 2000 then": what the higher budget buys that the lower one did not.
+        dearest = max(p.price for p in last_shown)
+        matches.sort(key=lambda p: p.price <= dearest)
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     if filters.exclude_terms:
@@ -1076,6 +1095,25 @@ ONLY = re.compile(
     r"|[\w-]+(?:\s+[\w-]+)?\s+only)\W*$",
     re.I,
 )
+
+
+# "one that can do espresso", "do you have ones with a timer": another of the kind asked.
+ONE_THAT = re.compile(
+    r"(?:^\W*|\b(?:have|want|need|got|is there|there)\s+(?:a\s+|an\s+|any\s+)?)ones?\s+"
+    r"(?:that|thats|that's|which|with|without|for|in|i can|to)\b",
+    re.I,
+)
+
+
+def describes_only(text: str, category: str) -> bool:
+    """Whether a message names no kind of product, only describes one: "one that ...", or with
+    only words of a category that describe its kind ("electric, 9s": Electric Guitars)."""
+    if asked_kinds(text) or which_kinds(text):
+        return False
+    if ONE_THAT.search(text):
+        return True
+    said = set(keywords(text)) & set(keywords(category))
+    return bool(said) and all(names_a_kind(word) is False for word in said)
 
 
 def refines(text: str) -> bool:

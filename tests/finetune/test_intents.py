@@ -17,7 +17,8 @@ from bot.log.store import DialogueLog
 from finetune.intents import NotEnoughLabels, held_out, labelled, train
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
-from tests.bot.chat.test_pipeline import ScriptedEngine, index, service, turn  # noqa: F401
+from tests.bot.chat.shop import ScriptedEngine, service
+from tests.bot.chat.test_pipeline import index, turn  # noqa: F401
 
 # A shop whose shoppers write German: the shipped examples are English, so day-one reads
 # these poorly; staff labelled them in review.

@@ -15,8 +15,7 @@ from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
 from retrieval.hybrid import CatalogView, Filters
 from retrieval.index import CatalogIndex, SearchHit
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 KITCHEN = [
     Product(id="gyuto-1", title="Hayate VG-10 Damascus Gyuto Chef's Knife", price=18800,
@@ -84,7 +83,7 @@ def test_a_name_two_products_share_means_the_one_not_in_an_accessories_category(
 async def test_an_accessory_for_the_kind_asked_is_not_shown_as_that_kind(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("need a gyuto", ShopperProfile())
     assert plan.decision.action == "recommend"
     assert set(ids(plan)[:2]) == {"gyuto-1", "gyuto-2"} and "saya" not in ids(plan), ids(plan)
@@ -98,7 +97,7 @@ async def test_an_accessory_for_the_kind_asked_is_not_shown_as_that_kind(
 async def test_a_comparison_names_its_products_in_its_own_words(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("i want a gooseneck kettle", ShopperProfile())
     plan = await chat.plan("kona or flowe, which is cheaper", plan.profile)
     assert plan.decision.action == "compare"
@@ -128,7 +127,7 @@ def test_a_product_named_after_for_is_what_the_thing_asked_for_goes_with() -> No
 async def test_a_kind_asked_for_what_was_just_shown_is_that_kind_for_it(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("looking for an IH rice cooker, under 45000 yen", ShopperProfile())
     assert ids(plan)[:1] == ["cooker-5"], ids(plan)
     # Not the cookers again, as a refinement of that request would show.
@@ -139,7 +138,7 @@ async def test_a_kind_asked_for_what_was_just_shown_is_that_kind_for_it(
 async def test_not_the_one_of_those_shown_rules_that_one_out(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("need a gyuto", ShopperProfile())
     assert {"gyuto-1", "gyuto-2"} <= set(ids(plan))
     plan = await chat.plan("not the cheap one, i want something that lasts", plan.profile)
@@ -169,7 +168,7 @@ async def test_the_kind_asked_comes_though_only_what_goes_with_it_is_close(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, POTS) as index:
-        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        chat: ChatService = planner(index, log)
         plan = await chat.plan("looking for a donabe for nabe nights", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         assert ids(plan)[:1] == ["donabe"] and "lid" not in ids(plan), ids(plan)

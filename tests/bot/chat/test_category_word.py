@@ -12,8 +12,7 @@ from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 PETS = [
     Product(id="d1", title="Hartwell Puppy Food, Chicken, 2kg", price=14.49,
@@ -44,7 +43,7 @@ def pets(tmp_path: Path) -> Iterator[CatalogIndex]:
 async def test_a_category_word_counts_only_when_the_best_match_agrees(
     pets: CatalogIndex, log: DialogueLog, text: str, best: str
 ) -> None:
-    plan = await service(ScriptedEngine(["sure"]), pets, log).plan(text, ShopperProfile())
+    plan = await planner(pets, log).plan(text, ShopperProfile())
     assert plan.decision.action == "recommend"
     assert plan.decision.products[0].id == best
     named = {p.id: p.category for p in PETS}[best]
@@ -56,7 +55,7 @@ async def test_a_near_miss_of_another_kind_is_not_shown_beside_the_best_match(
 ) -> None:
     # Beside the best match only what is nearly as close, or of its category: "kitten food"
     # shows cat products, not the puppy food a little further off.
-    plan = await service(ScriptedEngine(["sure"]), pets, log).plan("kitten food", ShopperProfile())
+    plan = await planner(pets, log).plan("kitten food", ShopperProfile())
     shown = [p.id for p in plan.decision.products]
     assert plan.decision.action == "recommend" and shown[0] == "c1", shown
     assert {p.category for p in plan.decision.products} == {"Cat Supplies"}, shown
@@ -116,7 +115,7 @@ async def test_words_naming_one_category_keep_what_is_shown_to_it(
     assert view.category_of("coat") == "Jackets"
     assert view.category_of("warm") is None  # said by boots and knitwear
     with indexed(tmp_path, CLOTHES) as catalog:
-        plan = await service(ScriptedEngine(["sure"]), catalog, log).plan(text, ShopperProfile())
+        plan = await planner(catalog, log).plan(text, ShopperProfile())
     assert plan.decision.action == "recommend"
     assert {p.category for p in plan.decision.products} == {category}, ids(plan)
     assert plan.profile.category == category
@@ -153,7 +152,7 @@ async def test_a_message_near_nothing_shows_the_kinds_it_names(
     # As a sentence "she's mostly into hair stuff" is near no product; its kind, hair, names
     # the hair care. A kind no product's text has ("a tandem bike") shows nothing.
     with indexed(tmp_path, HAIR_AND_FACE) as catalog:
-        chat = service(ScriptedEngine(["sure"]), catalog, log)
+        chat = planner(catalog, log)
         plan = await chat.plan("she's mostly into hair stuff", ShopperProfile(max_price=30))
         assert plan.decision.action == "recommend"
         assert ids(plan) == ["shampoo"]
@@ -171,7 +170,7 @@ async def test_a_named_product_or_the_one_of_its_kind_by_a_word_are_compared(
         Product(id="scarf", title="Veldmann Merino Scarf", price=49, category="Scarves"),
     ]
     with indexed(tmp_path, shop) as catalog:
-        chat = service(ScriptedEngine(["sure"]), catalog, log)
+        chat = planner(catalog, log)
         text = "fleece lined beanie or the merino one, which is cheaper"
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("compare", "compare")
@@ -207,7 +206,7 @@ async def test_a_word_that_names_one_category_s_products_asks_for_those(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, MUSIC) as index:
-        plan = await service(ScriptedEngine(["sure"]), index, log).plan("bass", ShopperProfile())
+        plan = await planner(index, log).plan("bass", ShopperProfile())
         assert plan.decision.action == "recommend"
         assert set(ids(plan)) == {"b1", "b2", "b3"}, ids(plan)
 
@@ -232,7 +231,7 @@ async def test_a_category_word_of_what_the_kind_is_for_is_not_the_category(
                 description="Hand-woven rattan ceiling pendant with a fabric cable."),
     ]  # fmt: skip
     with indexed(tmp_path, home) as index:
-        chat = service(ScriptedEngine(["sure"]), index, log)
+        chat = planner(index, log)
         plan = await chat.plan("lamp to hang above the dining table", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         assert ids(plan) and all(i.startswith("l") for i in ids(plan)), ids(plan)

@@ -12,8 +12,7 @@ from bot.chat.understand import AND_ALSO, GIFT_ASKED, PRICE_ALONE, Understanding
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 OUTDOOR = [
     Product(id="orbit", title="Orbit Sphere 360 Camera", price=429, currency="EUR",
@@ -89,7 +88,7 @@ def test_a_price_asked_alone_is_about_the_one_just_shown_and_only_then() -> None
 async def test_an_alternative_to_one_out_of_stock_is_another_of_its_kind(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("want to film 360 videos for my channel", ShopperProfile())
     assert ids(plan)[:1] == ["orbit"], ids(plan)
     plan = await chat.plan("when will it be back in stock", plan.profile)
@@ -102,7 +101,7 @@ async def test_an_alternative_to_one_out_of_stock_is_another_of_its_kind(
 async def test_a_price_asked_in_a_few_words_is_the_price_of_the_one_shown(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     first = await chat.plan("a camera bag for long hikes", ShopperProfile())
     assert first.decision.action == "recommend"
     for text in ["kitna ka hai", "combien ?"]:
@@ -114,7 +113,7 @@ async def test_a_price_asked_in_a_few_words_is_the_price_of_the_one_shown(
 async def test_what_else_the_products_must_do_keeps_shopping(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("something to carry my camera on long treks", ShopperProfile())
     assert plan.decision.action == "recommend"
     plan = await chat.plan("it should fit a 15 inch laptop too", plan.profile)
@@ -133,7 +132,7 @@ async def test_a_use_told_after_a_kind_was_asked_is_that_kind_for_it(
                 description="The M10 with a compact zoom lens."),
     ]  # fmt: skip
     with indexed(tmp_path_factory.mktemp("cameras"), cameras) as index:
-        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        chat: ChatService = planner(index, log)
         plan = await chat.plan("mirrorless camera for my photo blog", ShopperProfile())
         assert set(ids(plan)[:2]) == {"mirror", "mirror-kit"}, ids(plan)
         # No kind of its own, near nothing alone: a camera for that, of any category.

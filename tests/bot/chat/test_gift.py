@@ -16,8 +16,7 @@ from retrieval.ages import suits
 from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import indexed, planner
 
 SHOP = [
     Product(id="goals", title="Skyward Pop-Up Football Goals (Pair)", price=24.99,
@@ -42,7 +41,7 @@ def index(tmp_path: Path) -> Iterator[CatalogIndex]:
 async def test_a_gift_for_an_age_shows_what_suits_it_the_words_first(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("gift for a 5 year old who is football mad", ShopperProfile())
     shown = plan.decision.products
     assert plan.decision.action == "recommend"
@@ -54,7 +53,7 @@ async def test_a_gift_for_an_age_shows_what_suits_it_the_words_first(
 async def test_a_budget_and_an_age_show_only_what_fits_both(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("something for a 5 year old, 30 max", ShopperProfile())
     ids = {p.id for p in plan.decision.products}
     assert ids == {"goals", "doll"}  # not the scooter (over 30), the marble run (6+), the rattle
@@ -79,7 +78,7 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
                 description="A robot that follows lines. Comes with a soft toy mascot. Ages 8+."),
     ]  # fmt: skip
     with indexed(tmp_path, shop) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         plan = await chat.plan("soft toy for a baby?", ShopperProfile())
         assert {"book", "bunny"} <= {p.id for p in plan.decision.products}
         assert plan.profile.category is None
@@ -103,7 +102,7 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
 async def test_money_no_object_shows_the_most_it_buys_first(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("a present for a 5 year old, money no object", ShopperProfile())
     shown = [p.id for p in plan.decision.products]
     assert shown[:1] == ["scooter"] and not {"rattle", "marble"} & set(shown)

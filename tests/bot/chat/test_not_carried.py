@@ -11,8 +11,8 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import SHOP, ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.test_pipeline import SHOP
 
 MORE = [
     Product(id="h1", title="Lumen 400 Headlamp", price=39, category="Lighting",
@@ -35,7 +35,7 @@ def index(tmp_path: Path) -> Iterator[CatalogIndex]:
 async def test_a_kind_the_catalog_never_names_is_said_to_be_missing(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("a strap for my headlamp", ShopperProfile())
     assert plan.decision.action == "not_found"
     assert [p.id for p in plan.decision.products][:1] == ["h1"]  # the closest, as such
@@ -52,7 +52,7 @@ async def test_a_kind_the_catalog_never_names_is_said_to_be_missing(
 async def test_what_the_catalog_carries_is_recommended_typos_and_follow_ups_too(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     for text in ("looking for a headlamp", "a waterproof jacket", "any backpacks?"):
         plan = await chat.plan(text, ShopperProfile())
         assert plan.decision.action == "recommend", (text, plan.decision.action)
@@ -68,7 +68,7 @@ async def test_what_the_catalog_carries_is_recommended_typos_and_follow_ups_too(
 async def test_a_noun_before_a_carried_kind_can_make_another_kind(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     # Words that describe a chair the shop has, or name what it is used for in its text.
     for text in ("a folding chair", "any comfy chairs?", "a lightweight camp chair"):
         plan = await chat.plan(text, ShopperProfile())
@@ -90,7 +90,7 @@ async def test_a_sport_before_a_kind_names_another_kind(tmp_path: Path, log: Dia
                 category="Kettlebells", description="A flat base and a wide handle."),
     ]  # fmt: skip
     with indexed(tmp_path, shop) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         plan = await chat.plan("boxing gloves 12oz for cardio kickboxing", ShopperProfile())
         assert plan.decision.action == "not_found"
         plan = await chat.plan("running gloves for winter", ShopperProfile())
@@ -119,7 +119,7 @@ async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
                 description="Chunky lambswool."),
     ]  # fmt: skip
     with indexed(tmp_path, kitchen) as index:
-        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        chat: ChatService = planner(index, log)
         plan = await chat.plan("do you have ceramic knives", ShopperProfile())
         assert plan.decision.action == "not_found", plan.decision
         assert plan.decision.reason.startswith("ceramic")
@@ -136,7 +136,7 @@ async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
 async def test_a_kind_missing_for_a_product_named_after_for_is_still_missing(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     # The headlamp named is what the shopper has, not what is asked about.
     plan = await chat.plan("screen protector for the lumen 400 headlamp?", ShopperProfile())
     assert plan.decision.action == "not_found", plan.decision

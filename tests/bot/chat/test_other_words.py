@@ -11,8 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 HOME = [
     Product(id="s1", title="Alva 3-Seater Sofa, Linen", price=1290, category="Sofas",
@@ -62,7 +61,7 @@ def index(tmp_path: Path) -> Iterator[CatalogIndex]:
 async def test_another_name_for_goods_the_catalog_has_finds_them(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     for text, kind in (
         ("looking for a comfy 3 seater couch for the living room", {"s1", "s2"}),
         ("i need a closet for my clothes, dont want to spend a fortune", {"w1"}),
@@ -76,7 +75,7 @@ async def test_another_name_for_goods_the_catalog_has_finds_them(
 async def test_words_that_name_no_kind_are_not_said_to_be_missing(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("just moved in, need plates and bowls", ShopperProfile())
     assert plan.decision.action == "recommend"
     assert set(ids(plan)[:2]) == {"p1", "p2"}
@@ -85,7 +84,7 @@ async def test_words_that_name_no_kind_are_not_said_to_be_missing(
 async def test_a_brand_the_message_rules_out_is_never_shown(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan(
         "wireless earbuds, not aurevo, had a bad experience with them", ShopperProfile()
     )
@@ -100,7 +99,7 @@ async def test_a_brand_the_message_rules_out_is_never_shown(
 async def test_a_size_the_shop_has_none_of_is_said_to_be_missing(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("need a massive tv, 85 inch or bigger", ShopperProfile())
     assert plan.decision.action == "not_found", plan.decision.action  # the closest, as that
     plan = await chat.plan("a 43 inch tv please", ShopperProfile())
@@ -113,7 +112,7 @@ async def test_a_size_the_shop_has_none_of_is_said_to_be_missing(
 async def test_a_kind_the_titles_name_is_found_though_the_embeddings_hardly_know_it(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("capo?", ShopperProfile())
     assert plan.decision.action == "recommend" and ids(plan) == ["c1"], ids(plan)
 
@@ -150,7 +149,7 @@ async def test_what_a_product_must_fit_or_hold_and_a_size_asked_exactly(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, CARRY) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         # The laptop is the shopper's, and the backpack must take it: not the 15 inch sleeve.
         plan = await chat.plan("a backpack that fits my 16 inch laptop", ShopperProfile())
         assert ids(plan) == ["k30"], ids(plan)
@@ -192,7 +191,7 @@ async def test_the_best_match_of_the_kind_asked_leads_and_strays_go(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, KINDS) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         # The kids' guitar is near "for a kid", but no bass: the basses, of their category.
         plan = await chat.plan("do you have bass guitars for a kid, hes about 11", ShopperProfile())
         assert ids(plan) and set(ids(plan)) <= {"pj", "sb"}, ids(plan)

@@ -13,8 +13,7 @@ from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
 from retrieval.wants import owned
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 SHOP = [
     Product(id="city", title="Velora Urbano 7 City Bike", price=549, category="Bikes",
@@ -61,7 +60,7 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
 async def test_a_thing_for_what_the_shopper_has_is_not_one_of_those(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("something to pull two kids behind my bike", ShopperProfile())
     assert ids(plan)[:1] == ["trailer"] and not {"city", "kids"} & set(ids(plan))
     plan = await chat.plan("tyres to fit my road bike", ShopperProfile())
@@ -94,7 +93,7 @@ async def test_the_instrument_someone_plays_is_theirs_not_the_gift(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, MUSIC) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         plan = await chat.plan(
             "need a gift for my husband, he plays electric guitar. around 150-250",
             ShopperProfile(),

@@ -1,6 +1,6 @@
 """The turn pipeline in-process: real index, embeddings and SQLite log, a scripted engine."""
 
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
+from tests.bot.chat.shop import ScriptedEngine, service
 
 SHOP = [
     Product(id="j1", title="Halvard Rain Jacket", price=95, category="Jackets",
@@ -26,39 +27,11 @@ SHOP = [
 ]  # fmt: skip
 
 
-class ScriptedEngine:
-    """Streams the given pieces for every lead-in, or fails as told."""
-
-    def __init__(self, pieces: list[str], fail: bool = False):
-        self.pieces, self.fail, self.calls = pieces, fail, 0
-
-    async def ensure_ready(self, timeout: float) -> None:
-        return None
-
-    def hold(self) -> None:  # one engine: nothing to keep a turn on
-        return None
-
-    def release(self, link: Any) -> None:
-        return None
-
-    async def stream_chat(self, messages: Any, **kwargs: Any) -> AsyncGenerator[str, None]:
-        self.calls += 1
-        for piece in self.pieces:
-            yield piece
-        if self.fail:
-            raise EngineUnavailable("The assistant's engine stopped while answering.")
-
-
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[CatalogIndex]:
     with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
         catalog.upsert(SHOP)
         yield catalog
-
-
-def service(engine: ScriptedEngine, index: CatalogIndex, log: DialogueLog) -> ChatService:
-    settings = Settings(data_dir=index._path.parent)  # type: ignore[union-attr]
-    return ChatService(engine, index, log, settings=settings)  # type: ignore[arg-type]
 
 
 async def turn(chat: ChatService, text: str, **kwargs: Any) -> list[Any]:

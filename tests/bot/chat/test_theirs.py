@@ -11,8 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 SHOP = [
     Product(id="z70", title="Korvan Z-70 Full-Frame Mirrorless Camera (Body Only)", price=189990,
@@ -59,7 +58,7 @@ def index(tmp_path: Path) -> Iterator[CatalogIndex]:
 async def test_the_camera_the_shopper_has_is_not_shown_for_the_lens_asked(
     index: CatalogIndex, log: DialogueLog, text: str, theirs: set[str]
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan(text, ShopperProfile())
     assert plan.decision.action == "recommend", plan.decision.action
     shown = ids(plan)
@@ -70,7 +69,7 @@ async def test_the_camera_the_shopper_has_is_not_shown_for_the_lens_asked(
 async def test_what_the_shopper_upgrades_from_is_not_shown_and_later_names_win(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan(
         "upgrading from my corsa mini, want something that can steam and brew at the same time",
         ShopperProfile(),
@@ -107,7 +106,7 @@ CLOTHES = [
 
 async def test_two_kinds_asked_at_once_are_each_shown(tmp_path: Path, log: DialogueLog) -> None:
     with indexed(tmp_path, CLOTHES) as index:
-        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        chat: ChatService = planner(index, log)
         plan = await chat.plan(
             "my dad is always frozen on the touchline. thinking a scarf or a warm hat for him,"
             " 50 euros max",
@@ -136,7 +135,7 @@ async def test_what_a_product_says_it_is_not_for_goes_last(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, GRINDERS) as index:
-        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        chat: ChatService = planner(index, log)
         plan = await chat.plan("grinder for espresso under 5000?", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         assert set(ids(plan)[:2]) == {"burr", "pro"}, ids(plan)
@@ -176,7 +175,7 @@ async def test_what_fits_the_shoppers_own_product_comes_first(
     tmp_path: Path, log: DialogueLog
 ) -> None:
     with indexed(tmp_path, CARDS) as index:
-        chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+        chat: ChatService = planner(index, log)
         plan = await chat.plan("memory cards for aurex ax-500?", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         shown = ids(plan)

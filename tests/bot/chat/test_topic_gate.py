@@ -25,8 +25,8 @@ from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, index, service  # noqa: F401
+from tests.bot.chat.shop import indexed, planner
+from tests.bot.chat.test_pipeline import index  # noqa: F401
 
 
 def guess(intent: str, off: float, confidence: float = 0.4, **kwargs: bool) -> Understanding:
@@ -216,7 +216,7 @@ async def test_the_pipeline_redirects_a_question_the_catalog_has_nothing_for(
     index: CatalogIndex,  # noqa: F811
     log: DialogueLog,
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("should I buy bitcoin before the weekend", ShopperProfile())
     assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
     plan = await chat.plan("do you sell phone chargers?", ShopperProfile())
@@ -259,7 +259,7 @@ async def test_the_pipeline_hands_over_a_fix_for_what_the_shop_sells_and_no_othe
     index: CatalogIndex,  # noqa: F811
     log: DialogueLog,
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     for text in ("how do i reset my iphone", "how do I fix my wifi, it keeps dropping"):
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic"), text
@@ -277,7 +277,7 @@ async def test_the_pipeline_answers_how_the_shop_works_and_a_thank_you_as_such(
     index: CatalogIndex,  # noqa: F811
     log: DialogueLog,
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     for text in ("do you gift wrap?", "are your products tested on animals?"):
         plan = await chat.plan(text, ShopperProfile())
         assert plan.intent == "support" and plan.decision.action in ("policy", "offer"), text
@@ -388,7 +388,7 @@ async def test_the_pipeline_gives_no_medical_advice_unless_the_catalog_has_the_r
     ]  # fmt: skip
     text = "got a rash on my ankles since i started wearing new boots, what cream should i use"
     with indexed(tmp_path / "clothes", clothes) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
     creams = [
@@ -397,7 +397,7 @@ async def test_the_pipeline_gives_no_medical_advice_unless_the_catalog_has_the_r
         *clothes,
     ]  # fmt: skip
     with indexed(tmp_path / "creams", creams) as catalog:
-        chat = service(ScriptedEngine(["sure"]), catalog, log)
+        chat = planner(catalog, log)
         plan = await chat.plan(text, ShopperProfile())
         assert plan.intent != "off_topic"
 
@@ -431,7 +431,7 @@ async def test_the_pipeline_runs_no_errand_unless_the_catalog_sells_it(
                 category="Outdoor Cooking", description="For crisp pizza in a garden oven."),
     ]  # fmt: skip
     with indexed(tmp_path, shop) as catalog:
-        chat: ChatService = service(ScriptedEngine(["sure"]), catalog, log)
+        chat: ChatService = planner(catalog, log)
         plan = await chat.plan("book me a table for 2 at 7pm tonight", ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
         plan = await chat.plan("a garden table for 6 people", ShopperProfile())
@@ -446,7 +446,7 @@ async def test_the_pipeline_leaves_other_businesses_orders_to_them(
     log: DialogueLog,
     tmp_path: Path,
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     for text in ("where is my amazon package, it said delivered", "is amazon prime worth it?"):
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic"), text

@@ -12,8 +12,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed
-from tests.bot.chat.test_pipeline import ScriptedEngine, service
+from tests.bot.chat.shop import ids, indexed, planner
 
 SHOP = [
     Product(id="max", title="Sonvik Drift Max Over-Ear ANC Headphones", price=229,
@@ -62,7 +61,7 @@ def index(tmp_path: Path) -> Iterator[CatalogIndex]:
 async def test_what_it_must_have_and_the_cheaper_of_those(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     asked = "looking for over-ear headphones with noise cancelling"
     plan = await chat.plan(asked, ShopperProfile())
     assert sorted(ids(plan)) == ["drift", "max"]  # not the earbuds, not the one without
@@ -74,7 +73,7 @@ async def test_what_it_must_have_and_the_cheaper_of_those(
 async def test_what_it_rules_out_is_never_shown_this_turn_or_the_next(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("a yoga mat, not a travel one", ShopperProfile())
     assert plan.decision.action == "recommend"
     assert "travel" not in ids(plan) and ids(plan)
@@ -89,7 +88,7 @@ async def test_what_it_rules_out_is_never_shown_this_turn_or_the_next(
 async def test_what_it_rules_out_in_a_text_comes_after_the_rest(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("string trimmer, no batteries please", ShopperProfile())
     assert ids(plan)[:1] == ["corded"]  # its own text denies batteries; the other has one
 
@@ -97,7 +96,7 @@ async def test_what_it_rules_out_in_a_text_comes_after_the_rest(
 async def test_an_oil_free_product_has_no_oil_and_the_ruled_out_best_match_leaves_no_stand_in(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("moisturiser with no oils in it, im super oily", ShopperProfile())
     assert ids(plan) == ["gel"]  # its title says oil-free; the night cream's text has oil
     # The only lip balm has beeswax: nothing fits, no other kind of product stands in.
@@ -108,7 +107,7 @@ async def test_an_oil_free_product_has_no_oil_and_the_ruled_out_best_match_leave
 async def test_what_is_ruled_out_goes_with_its_kind_and_only_when_shopping(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     plan = await chat.plan("a yoga mat, not a travel one", ShopperProfile())
     # Another kind, with what it rules out in the same message: that is kept, travel is not.
     plan = await chat.plan("and a lip balm without beeswax?", plan.profile)
@@ -123,7 +122,7 @@ async def test_what_is_ruled_out_goes_with_its_kind_and_only_when_shopping(
 async def test_a_kind_ruled_out_in_a_category_of_its_own_leaves_the_kind_asked(
     index: CatalogIndex, log: DialogueLog
 ) -> None:
-    chat: ChatService = service(ScriptedEngine(["sure"]), index, log)
+    chat: ChatService = planner(index, log)
     # The closest are the headsets ruled out, a category of their own: neither that category
     # nor only its products; what else is close.
     plan = await chat.plan(
