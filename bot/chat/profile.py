@@ -172,10 +172,24 @@ def _is_money(match: re.Match[str]) -> bool:
     return bool(match.group("sign") or match.group("after"))
 
 
+# Amounts said as money is in speech: "under a fiver", "a tenner", "less than a grand".
+_SAID_AMOUNTS = (
+    (re.compile(r"\b(?:an?\s+)?fiver\b", re.I), "5"),
+    (re.compile(r"\b(?:an?\s+)?tenner\b", re.I), "10"),
+    (re.compile(r"\ban?\s+grand\b", re.I), "1 grand"),
+)
+# "a couple hundred", "a couple of thousand": two of them.
+_COUPLE = re.compile(r"\ba\s+couple\s+(?:of\s+)?(\d*000?)\b", re.I)
+
+
 def in_digits(text: str) -> str:
     """Numbers written in words as digits ("under a hundred": "under 100", "two hundred
-    tops": "200 tops"); ordinals and a lone "one" are left as words."""
-    return re.sub(r"\b(?:a|an)\s+(?=\d)", "", alpha2digit(text, "en"), flags=re.I)
+    tops": "200 tops", "a couple hundred": "200", "under a fiver": "under 5"); ordinals and a
+    lone "one" are left as words."""
+    for said, digits in _SAID_AMOUNTS:
+        text = said.sub(digits, text)
+    text = _COUPLE.sub(lambda m: str(2 * int(m[1])), alpha2digit(text, "en"))
+    return re.sub(r"\b(?:a|an)\s+(?=\d)", "", text, flags=re.I)
 
 
 def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:

@@ -59,6 +59,13 @@ D = Decimal
         ("bhai 2 lakh budget, need full frame camera", (None, D(200000))),
         ("budget 3 lacs", (None, D(300000))),
         ("under 60k", (None, D(60000))),
+        # Amounts as money is said: a fiver, a tenner, a grand, a couple hundred.
+        ("stocking fillers under a fiver?", (None, D(5))),
+        ("something under a tenner for the kids", (None, D(10))),
+        ("less than a grand for a road bike", (None, D(1000))),
+        ("a couple hundred max", (None, D(200))),
+        ("a couple of thousand dollars budget", (None, D(2000))),
+        ("i have a couple of questions", (None, None)),
     ],
 )
 def test_parse_budget_reads_the_words_around_an_amount(
