@@ -703,11 +703,10 @@ class CatalogView:
             return None
         return categories.pop() or None
 
-    def category_headed(self, word: str) -> str | None:
-        """The one category whose head noun the keyword is ("bike": "Bikes", not "Bike
-        Accessories"), if one."""
-        found = [category for category, heads in self.heads.items() if word in heads]
-        return found[0] if len(found) == 1 else None
+    def categories_headed(self, word: str) -> list[str]:
+        """The categories whose head noun the keyword is ("bike": "Bikes" and "Kids' Bikes",
+        not "Bike Accessories")."""
+        return [category for category, heads in self.heads.items() if word in heads]
 
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""

@@ -267,7 +267,7 @@ def retrieve(
     theirs = owned(text) if understanding.intent == "browse" else []
     # Unless asked for beside it: "my son plays guitar and wants a better guitar".
     theirs = [w for w in theirs if [w] not in (k[-1:] for k in asked_kinds(OWNED.sub(" ", text)))]
-    has = frozenset(kind.casefold() for word in theirs if (kind := view.category_headed(word)))
+    has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.
     goes_with_shown, beside_ids, for_shown = False, frozenset[str](), None
