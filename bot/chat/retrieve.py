@@ -483,13 +483,12 @@ def retrieve(
     sold_in = {p.id: max((v.named_in(asked) for v in p.variants), default=0) for p in matches}
     if any(sold_in.values()):
         matches.sort(key=lambda p: -sold_in[p.id])
-    raised = parse_budget(asked)[1]
+    dearest = max((p.price for p in last_shown), default=None)
     if (
-        follow_up and raised is not None and last_shown and not profile.cheap_first
-        and raised > max(p.price for p in last_shown)
+        follow_up and dearest is not None and not profile.cheap_first
+        and (raised := parse_budget(asked)[1]) is not None and raised > dearest
     ):  # fmt: skip
         # "fine, up to 2000 then": what the higher budget buys that the lower one did not.
-        dearest = max(p.price for p in last_shown)
         matches.sort(key=lambda p: p.price <= dearest)
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
