@@ -58,3 +58,12 @@ def service(engine: ScriptedEngine, index: CatalogIndex, log: DialogueLog) -> Ch
 def planner(index: CatalogIndex, log: DialogueLog) -> ChatService:
     """A chat service over the index whose engine only says "sure": for planning turns."""
     return service(ScriptedEngine(["sure"]), index, log)
+
+
+@contextmanager
+def planning(
+    tmp_path: Path, products: Sequence[Product], log: DialogueLog
+) -> Iterator[ChatService]:
+    """A chat service planning turns over a small shop of the products (`indexed`, `planner`)."""
+    with indexed(tmp_path, products) as index:
+        yield planner(index, log)

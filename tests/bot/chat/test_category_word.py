@@ -12,7 +12,7 @@ from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 
 PETS = [
     Product(id="d1", title="Hartwell Puppy Food, Chicken, 2kg", price=14.49,
@@ -151,8 +151,7 @@ async def test_a_message_near_nothing_shows_the_kinds_it_names(
 ) -> None:
     # As a sentence "she's mostly into hair stuff" is near no product; its kind, hair, names
     # the hair care. A kind no product's text has ("a tandem bike") shows nothing.
-    with indexed(tmp_path, HAIR_AND_FACE) as catalog:
-        chat = planner(catalog, log)
+    with planning(tmp_path, HAIR_AND_FACE, log) as chat:
         plan = await chat.plan("she's mostly into hair stuff", ShopperProfile(max_price=30))
         assert plan.decision.action == "recommend"
         assert ids(plan) == ["shampoo"]
@@ -169,8 +168,7 @@ async def test_a_named_product_or_the_one_of_its_kind_by_a_word_are_compared(
         Product(id="crew", title="Veldmann Merino Crew Neck", price=89, category="Knitwear"),
         Product(id="scarf", title="Veldmann Merino Scarf", price=49, category="Scarves"),
     ]
-    with indexed(tmp_path, shop) as catalog:
-        chat = planner(catalog, log)
+    with planning(tmp_path, shop, log) as chat:
         text = "fleece lined beanie or the merino one, which is cheaper"
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("compare", "compare")
@@ -230,8 +228,7 @@ async def test_a_category_word_of_what_the_kind_is_for_is_not_the_category(
         Product(id="l4", title="Kobe Pendant Light, Rattan", price=149, category="Lighting",
                 description="Hand-woven rattan ceiling pendant with a fabric cable."),
     ]  # fmt: skip
-    with indexed(tmp_path, home) as index:
-        chat = planner(index, log)
+    with planning(tmp_path, home, log) as chat:
         plan = await chat.plan("lamp to hang above the dining table", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         assert ids(plan) and all(i.startswith("l") for i in ids(plan)), ids(plan)

@@ -4,12 +4,11 @@ name is not shown. Over a real index and the real embeddings."""
 
 from pathlib import Path
 
-from bot.chat import ChatService
 from bot.chat.profile import ShopperProfile
 from bot.chat.retrieve import ONE_THAT, describes_only
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, planning
 
 SHOP = [
     Product(id="hand-1", title="Trekk H1 Hand Grinder", price=790, currency="SEK",
@@ -54,8 +53,7 @@ def test_a_message_that_only_describes_names_no_kind() -> None:
 async def test_a_follow_up_that_only_describes_keeps_the_kind_asked(
     tmp_path: Path, log: DialogueLog
 ) -> None:
-    with indexed(tmp_path, SHOP) as index:
-        chat: ChatService = planner(index, log)
+    with planning(tmp_path, SHOP, log) as chat:
         plan = await chat.plan("hand grinder, max 1000 sek", ShopperProfile())
         assert set(ids(plan)) == {"hand-1", "hand-3"}, ids(plan)
         # A grinder that can do espresso, not an espresso machine.
@@ -94,8 +92,7 @@ TABLE = [
 async def test_beside_the_kind_asked_only_its_kind_is_shown(
     tmp_path: Path, log: DialogueLog
 ) -> None:
-    with indexed(tmp_path, TABLE) as index:
-        chat: ChatService = planner(index, log)
+    with planning(tmp_path, TABLE, log) as chat:
         # No title says "dinner plate": a plate leads all the same, and the grill whose text
         # has the same words is not shown beside it.
         plan = await chat.plan("need white dinner plates, enough for 4 people", ShopperProfile())

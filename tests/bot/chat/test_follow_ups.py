@@ -12,7 +12,7 @@ from bot.chat.understand import AND_ALSO, GIFT_ASKED, PRICE_ALONE, Understanding
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 
 OUTDOOR = [
     Product(id="orbit", title="Orbit Sphere 360 Camera", price=429, currency="EUR",
@@ -131,8 +131,7 @@ async def test_a_use_told_after_a_kind_was_asked_is_that_kind_for_it(
                 price=849, currency="EUR", category="Mirrorless Cameras",
                 description="The M10 with a compact zoom lens."),
     ]  # fmt: skip
-    with indexed(tmp_path_factory.mktemp("cameras"), cameras) as index:
-        chat: ChatService = planner(index, log)
+    with planning(tmp_path_factory.mktemp("cameras"), cameras, log) as chat:
         plan = await chat.plan("mirrorless camera for my photo blog", ShopperProfile())
         assert set(ids(plan)[:2]) == {"mirror", "mirror-kit"}, ids(plan)
         # No kind of its own, near nothing alone: a camera for that, of any category.

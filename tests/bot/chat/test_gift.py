@@ -16,7 +16,7 @@ from retrieval.ages import suits
 from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import indexed, planner
+from tests.bot.chat.shop import indexed, planner, planning
 
 SHOP = [
     Product(id="goals", title="Skyward Pop-Up Football Goals (Pair)", price=24.99,
@@ -77,8 +77,7 @@ async def test_a_kind_a_product_of_another_category_has_keeps_the_category_open(
         Product(id="robot", title="Cogwise Coding Robot", price=59.99, category="Dolls",
                 description="A robot that follows lines. Comes with a soft toy mascot. Ages 8+."),
     ]  # fmt: skip
-    with indexed(tmp_path, shop) as catalog:
-        chat: ChatService = planner(catalog, log)
+    with planning(tmp_path, shop, log) as chat:
         plan = await chat.plan("soft toy for a baby?", ShopperProfile())
         assert {"book", "bunny"} <= {p.id for p in plan.decision.products}
         assert plan.profile.category is None

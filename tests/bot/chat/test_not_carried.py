@@ -11,7 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 from tests.bot.chat.test_pipeline import SHOP
 
 MORE = [
@@ -89,8 +89,7 @@ async def test_a_sport_before_a_kind_names_another_kind(tmp_path: Path, log: Dia
         Product(id="bell", title="Northforge Cast Iron Kettlebell 12 kg", price=59,
                 category="Kettlebells", description="A flat base and a wide handle."),
     ]  # fmt: skip
-    with indexed(tmp_path, shop) as catalog:
-        chat: ChatService = planner(catalog, log)
+    with planning(tmp_path, shop, log) as chat:
         plan = await chat.plan("boxing gloves 12oz for cardio kickboxing", ShopperProfile())
         assert plan.decision.action == "not_found"
         plan = await chat.plan("running gloves for winter", ShopperProfile())
@@ -118,8 +117,7 @@ async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
         Product(id="j2", title="Fisherman Roll Neck Jumper", price=89, category="Knitwear",
                 description="Chunky lambswool."),
     ]  # fmt: skip
-    with indexed(tmp_path, kitchen) as index:
-        chat: ChatService = planner(index, log)
+    with planning(tmp_path, kitchen, log) as chat:
         plan = await chat.plan("do you have ceramic knives", ShopperProfile())
         assert plan.decision.action == "not_found", plan.decision
         assert plan.decision.reason.startswith("ceramic")

@@ -11,7 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 
 HOME = [
     Product(id="s1", title="Alva 3-Seater Sofa, Linen", price=1290, category="Sofas",
@@ -148,8 +148,7 @@ CARRY = [
 async def test_what_a_product_must_fit_or_hold_and_a_size_asked_exactly(
     tmp_path: Path, log: DialogueLog
 ) -> None:
-    with indexed(tmp_path, CARRY) as catalog:
-        chat: ChatService = planner(catalog, log)
+    with planning(tmp_path, CARRY, log) as chat:
         # The laptop is the shopper's, and the backpack must take it: not the 15 inch sleeve.
         plan = await chat.plan("a backpack that fits my 16 inch laptop", ShopperProfile())
         assert ids(plan) == ["k30"], ids(plan)
@@ -190,8 +189,7 @@ KINDS = [
 async def test_the_best_match_of_the_kind_asked_leads_and_strays_go(
     tmp_path: Path, log: DialogueLog
 ) -> None:
-    with indexed(tmp_path, KINDS) as catalog:
-        chat: ChatService = planner(catalog, log)
+    with planning(tmp_path, KINDS, log) as chat:
         # The kids' guitar is near "for a kid", but no bass: the basses, of their category.
         plan = await chat.plan("do you have bass guitars for a kid, hes about 11", ShopperProfile())
         assert ids(plan) and set(ids(plan)) <= {"pj", "sb"}, ids(plan)

@@ -13,7 +13,7 @@ from retrieval.catalog import Product
 from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
 from retrieval.wants import owned
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 
 SHOP = [
     Product(id="city", title="Velora Urbano 7 City Bike", price=549, category="Bikes",
@@ -97,8 +97,7 @@ MUSIC = [
 async def test_the_instrument_someone_plays_is_theirs_not_the_gift(
     tmp_path: Path, log: DialogueLog
 ) -> None:
-    with indexed(tmp_path, MUSIC) as catalog:
-        chat: ChatService = planner(catalog, log)
+    with planning(tmp_path, MUSIC, log) as chat:
         plan = await chat.plan(
             "need a gift for my husband, he plays electric guitar. around 150-250",
             ShopperProfile(),

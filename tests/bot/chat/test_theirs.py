@@ -11,7 +11,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 
 SHOP = [
     Product(id="z70", title="Korvan Z-70 Full-Frame Mirrorless Camera (Body Only)", price=189990,
@@ -105,8 +105,7 @@ CLOTHES = [
 
 
 async def test_two_kinds_asked_at_once_are_each_shown(tmp_path: Path, log: DialogueLog) -> None:
-    with indexed(tmp_path, CLOTHES) as index:
-        chat: ChatService = planner(index, log)
+    with planning(tmp_path, CLOTHES, log) as chat:
         plan = await chat.plan(
             "my dad is always frozen on the touchline. thinking a scarf or a warm hat for him,"
             " 50 euros max",
@@ -134,8 +133,7 @@ GRINDERS = [
 async def test_what_a_product_says_it_is_not_for_goes_last(
     tmp_path: Path, log: DialogueLog
 ) -> None:
-    with indexed(tmp_path, GRINDERS) as index:
-        chat: ChatService = planner(index, log)
+    with planning(tmp_path, GRINDERS, log) as chat:
         plan = await chat.plan("grinder for espresso under 5000?", ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision.action
         assert set(ids(plan)[:2]) == {"burr", "pro"}, ids(plan)

@@ -25,7 +25,7 @@ from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import indexed, planner
+from tests.bot.chat.shop import indexed, planner, planning
 from tests.bot.chat.test_pipeline import index  # noqa: F401
 
 
@@ -387,8 +387,7 @@ async def test_the_pipeline_gives_no_medical_advice_unless_the_catalog_has_the_r
                 description="Cushioned merino sock that keeps boots from rubbing."),
     ]  # fmt: skip
     text = "got a rash on my ankles since i started wearing new boots, what cream should i use"
-    with indexed(tmp_path / "clothes", clothes) as catalog:
-        chat: ChatService = planner(catalog, log)
+    with planning(tmp_path / "clothes", clothes, log) as chat:
         plan = await chat.plan(text, ShopperProfile())
         assert (plan.intent, plan.decision.action) == ("off_topic", "off_topic")
     creams = [
@@ -396,8 +395,7 @@ async def test_the_pipeline_gives_no_medical_advice_unless_the_catalog_has_the_r
                 description="A fragrance-free cream for red, irritated skin."),
         *clothes,
     ]  # fmt: skip
-    with indexed(tmp_path / "creams", creams) as catalog:
-        chat = planner(catalog, log)
+    with planning(tmp_path / "creams", creams, log) as chat:
         plan = await chat.plan(text, ShopperProfile())
         assert plan.intent != "off_topic"
 
