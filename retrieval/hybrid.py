@@ -24,6 +24,7 @@ from retrieval import coverage
 from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
+from retrieval.measures import FRACTION_ASKED, Stated, stated
 from retrieval.text import STOP_WORDS, fold, keywords, words
 from retrieval.wants import FREE_OF, MARK, affirmed
 
@@ -319,6 +320,11 @@ class CatalogView:
         self.modifiers = frozenset(named_by) - frozenset(headed)
 
     @functools.cached_property
+    def measures(self) -> dict[str, dict[str, list[Stated]]]:
+        """The measures each product's text states, by kind, read once."""
+        return {i: stated(self.products[i]) for i in self.order}
+
+    @functools.cached_property
     def text_df(self) -> Counter[str]:
         """In how many products' text (title, description, attributes) each keyword is."""
         return Counter(w for i in self.order for w in set(self.said[i]))
@@ -403,6 +409,8 @@ class CatalogView:
         code ("wh-1000xm5"), or the title's first words in order, brand first, however they
         are cased ("the purrsley cat tree"), or the brand and a word that only one of its
         products has ("the skyward scooter")."""
+        # A size asked for is no name: "1/4 size guitar" does not name the "Junior 1/2 Size".
+        text = FRACTION_ASKED.sub(" ", text)
         sequence = self.terms(text)
         said = set(sequence)
         # A capital marks a name, unless the whole message is in capitals ("LEAF BLOWER IN

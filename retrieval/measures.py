@@ -44,7 +44,33 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("cup", "cups"), ("cups", 1.0)),
     **dict.fromkeys(("string", "strings"), ("strings", 1.0)),
     **dict.fromkeys(("key", "keys"), ("keys", 1.0)),
+    # An instrument's fraction of full size ("1/4 size guitar", "Tasman Junior 1/2 Size").
+    "fraction": ("fraction", 1.0),
 }
+# Kinds whose every value is a kind of the thing of its own: a catalog that states some values
+# and nowhere this one does not carry it ("a 12 string acoustic" where the shop states 4, 5, 6
+# and 7 strings).
+COUNTS = frozenset(("cups", "strings", "keys", "fraction"))
+# A count said in words: "a seven-string guitar", "twelve string".
+NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+WORD_COUNT = re.compile(
+    rf"\b({'|'.join(list(NUMBER_WORDS)[2:])})(?=[\s-]?(?:strings?|keys?|cups?)\b)", re.I
+)
+# "1/4 size", "3/4-sized", "a 1/2 scale": asked; a bare "3/4" in a product's text, not of
+# inches, a cup or a sensor ("1/4-inch thread", "1/2.3\" sensor").
+FRACTION_ASKED = re.compile(
+    r"(?<![\w./])([1-9])/([1-9]\d?)(?![\d./])\s?-?\s?(?:size[ds]?|scale)\b", re.I
+)
+FRACTION_STATED = re.compile(
+    r"(?<![\w./])([1-9])/([248])(?![\d./])(?!\s?-?\s?(?:in\b|inch|\"|”|''|mm\b|cm\b|cups?\b"
+    r"|tsp|tbsp|teaspoon|tablespoon|lb|oz|pound|ounce))",
+    re.I,
+)
 # A count a product's text states with words between: "61 full-size touch-sensitive keys".
 # (Not a number of packs or sets of them: "2 spare sets of strings".)
 COUNTED = re.compile(
@@ -56,7 +82,7 @@ _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _NUMBER = r"\d+(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?"
 # "85 inch", "28cm", "16 or 20 kg", "13-15 inch", "2-person"; not "3-in-1" nor "in 2".
 MEASURE = re.compile(
-    rf"(?<![\w.,])({_NUMBER})(?:\s?(?:-|–|to|or)\s?({_NUMBER}))?\s?-?\s?({_UNIT})(?![\w'])"
+    rf"(?<![\w.,/])({_NUMBER})(?:\s?(?:-|–|to|or)\s?({_NUMBER}))?\s?-?\s?({_UNIT})(?![\w'])"
     r"(?!-?\d)",
     re.I,
 )
@@ -122,6 +148,7 @@ def _number(text: str) -> float:
 
 def asked_sizes(text: str) -> list[Size]:
     """The sizes a request asks for; not one of what the shopper has ("for my 55 inch tv")."""
+    text = WORD_COUNT.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
     found = []
     paired = [m.span() for m in DIMENSIONS.finditer(text)]
     for match in MEASURE.finditer(text):
@@ -153,7 +180,15 @@ def asked_sizes(text: str) -> list[Size]:
         if not _owned(text[: match.start()]):
             unit, first, second = _dimensions(match)
             found.append(Size("dimensions", unit, first, second, "both", match.group(0).strip()))
+    for match in FRACTION_ASKED.finditer(text):
+        if not _owned(text[: match.start()]) and (value := _fraction(match)) is not None:
+            found.append(Size("fraction", "fraction", value, value, "about", match.group(0)))
     return found
+
+
+def _fraction(match: re.Match[str]) -> float | None:
+    numerator, denominator = int(match.group(1)), int(match.group(2))
+    return numerator / denominator if 0 < numerator <= denominator else None
 
 
 def _owned(before: str) -> bool:
@@ -208,6 +243,7 @@ def stated(product: Product, *, described: bool = True) -> dict[str, list[Stated
 def measured(text: str) -> dict[str, list[Stated]]:
     """The measures a text states, by kind (a variant's options: "65\"")."""
     found: dict[str, list[Stated]] = {}
+    text = WORD_COUNT.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
     for match in MEASURE.finditer(text):
         unit = match.group(3).lower()
         kind, scale = UNITS[unit]
@@ -221,6 +257,9 @@ def measured(text: str) -> dict[str, list[Stated]]:
     for match in DIMENSIONS.finditer(text):
         unit, first, second = _dimensions(match)
         found.setdefault("dimensions", []).append(Stated(unit, first, second))
+    for match in FRACTION_STATED.finditer(text):
+        if (share := _fraction(match)) is not None:
+            found.setdefault("fraction", []).append(Stated("fraction", share, share))
     return found
 
 

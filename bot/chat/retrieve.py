@@ -5,10 +5,11 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
+from lemminflect import getAllLemmas
 
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import (
@@ -48,7 +49,7 @@ from retrieval.hybrid import (
     title_name,
 )
 from retrieval.index import SearchHit, document_text
-from retrieval.measures import Size, Stated, asked_sizes, measured, meets, stated
+from retrieval.measures import COUNTS, Size, Stated, asked_sizes, measured, meets, stated
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
@@ -398,6 +399,17 @@ def retrieve(
         vector = search.index.embed_queries([unmarked(text)])[0]
         hits = search.search(text, vector, replace(filters, category=None), k, named=title_ids)
         hits = [h for h in hits if h.product.category == hits[0].product.category]
+    if not hits and understanding.intent == "browse" and not by_title and not follow_up:
+        # Near nothing as a whole, one of its parts is near something: "something to put
+        # flowers in, bday present for my mum" (the vase, which the birthday dilutes).
+        parts = [part for part in CLAUSE.split(asked) if len(keywords(part)) >= 2]
+        if len(parts) >= 2:
+            vectors = search.index.embed_queries([unmarked(part) for part in parts])
+            found_each = [
+                search.search(part, vec, filters, k, named=title_ids)
+                for part, vec in zip(parts, vectors, strict=True)
+            ]  # fmt: skip
+            hits = max(found_each, key=lambda h: max((x.score for x in h), default=0.0))
     if filters.exclude_terms and hits:
         # What was ruled out was the best match ("a lip balm without beeswax", and the only
         # lip balm has beeswax): the others shown must be of its kind, not whatever is next.
@@ -478,6 +490,9 @@ def retrieve(
     sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
     # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
     matches, unsized = of_size(view, matches, sizes, filters, k, title_ids)
+    unhanded = False
+    if understanding.intent == "browse" and matches and not unsized and not title_ids:
+        matches, unhanded = handed(view, matches, asked, filters, k)
     # "is the black hinata rice cooker available", "the sora 26cm pan": one sold in the
     # options the message names comes first.
     sold_in = {p.id: max((v.named_in(asked) for v in p.variants), default=0) for p in matches}
@@ -546,6 +561,8 @@ def retrieve(
     closest: list[Product] = []
     if unsized:
         unknown, closest, matches = " ".join(size.said for size in sizes), matches, []
+    elif unhanded:
+        unknown, closest, matches = "left-handed", matches, []
     elif understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
         if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
@@ -707,6 +724,10 @@ def spec_values(product: Product) -> list[str]:
     return values + [m[1] for m in SPEC.finditer(product.description)]
 
 
+# Where a message's parts meet: "something to put flowers in, bday present for my mum".
+CLAUSE = re.compile(r"[,;:!?]+|\.(?:\s|$)|\s[-–]\s")
+
+
 def fitting_first(
     view: CatalogView, products: Sequence[Product], theirs: Collection[str], asked: str
 ) -> list[Product]:
@@ -855,12 +876,44 @@ def of_size(
     if not sizes:
         return matches, False
 
-    known: dict[str, dict[str, list[Stated]]] = {}
-
     def measures_of(product: Product) -> dict[str, list[Stated]]:
-        if product.id not in known:  # read from its whole text once, not per question
-            known[product.id] = stated(product)
-        return known[product.id]
+        measures = view.measures.get(product.id)  # a product newer than the snapshot: read here
+        return measures if measures is not None else stated(product)
+
+    def lacks(products: Iterable[Product]) -> bool:
+        """Whether the products state counts of the sizes' kinds, and none the one asked."""
+        listed = [(p, measures_of(p)) for p in products]
+        return any(m.get(size.kind) for _, m in listed for size in sizes) and not any(
+            meets(p, size, m) for p, m in listed for size in sizes
+        )
+
+    named_unstated = any(
+        meets(view.products[i], size, measures_of(view.products[i])) is None
+        for i in named if i in view.products for size in sizes
+    )  # fmt: skip
+    if all(size.kind in COUNTS for size in sizes) and not named_unstated:
+        # A count that the kinds found, or the whole catalog, state others of and never this
+        # one: "strings for my seven string" where the string sets say 6 and 4 strings, "a 12
+        # string acoustic" in a shop whose texts say 4, 5, 6 and 7, whatever its guitars say.
+        kinds = {p.category for p in matches}
+        if lacks(p for p in view.products.values() if p.category in kinds) or lacks(
+            view.products.values()
+        ):
+            # The closest: of the kinds found, those whose count is nearest ("1/4 size": the
+            # 1/2, then the 3/4), then the matches.
+            def off(product: Product) -> float:
+                return min(
+                    abs(value.low - size.low) / size.low
+                    for size in sizes for value in measures_of(product).get(size.kind, ())
+                )  # fmt: skip
+
+            stating = [
+                p for p in view.products.values()
+                if p.category in kinds and filters.passes(p)
+                and any(measures_of(p).get(size.kind) for size in sizes)
+            ]  # fmt: skip
+            nearest = sorted(stating, key=off)
+            return [*nearest, *(p for p in matches if p not in nearest)][:k], True
 
     def verdict(product: Product) -> bool | None:
         if product.id in named:
@@ -909,6 +962,47 @@ def of_size(
         k,
     ))  # fmt: skip
     return (wider, False) if wider else (matches, True)
+
+
+# Made for the left hand: a guitar, scissors, a golf club, a mouse. Every shop that sells such
+# things says so in their text.
+LEFT_HANDED = re.compile(r"\bleft[\s-]?hand(?:ed|ers?)?\b|\blefty\b|\blefties?\b", re.I)
+# "Edge: single bevel, right-handed only (left-handed made to order)".
+RIGHT_ONLY = re.compile(r"\bright[\s-]?hand(?:ed)?\s+only\b|\bonly for right", re.I)
+NOT_LEFT = re.compile(
+    r"\b(?:not|no|isn'?t|never)\s+(?:a\s+|for\s+)?(?:left[\s-]?hand|lefty|leftie)", re.I
+)
+
+
+def handed(
+    view: CatalogView, matches: list[Product], asked: str, filters: Filters, k: int
+) -> tuple[list[Product], bool]:
+    """For a left-handed request ("left handed bass?"), the left-handed matches, else the
+    left-handed products of the matches' kinds; (the matches, True) when the shop sells
+    left-handed things but none of these kinds. The matches when it sells none at all (its
+    texts may not say)."""
+    if not LEFT_HANDED.search(asked) or NOT_LEFT.search(asked):
+        return matches, False
+
+    def left(product: Product) -> bool:
+        text = f"{product.title}. {document_text(product)}"
+        return LEFT_HANDED.search(text) is not None and not RIGHT_ONLY.search(text)
+
+    if not any(left(p) for p in view.products.values()):
+        return matches, False
+    # The matches' kinds, and every kind the word asked heads ("left handed guitars": the
+    # electric ones too, though the acoustic ones were found).
+    found = {p.category for p in matches}
+    headed = {c for kind in asked_kinds(asked) for c in view.categories_headed(kind[-1])}
+    anywhere = replace(filters, category=None)
+    lefts = [p for p in matches if left(p)] + [
+        p for p in view.products.values()
+        if p not in matches and left(p) and (
+            (p.category in found and filters.passes(p))
+            or (p.category in headed and anywhere.passes(p))
+        )
+    ]  # fmt: skip
+    return (lefts[:k], False) if lefts else (matches, True)
 
 
 def mentions(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]) -> bool:
@@ -991,9 +1085,16 @@ def missing_kind(
         return None
     if any(search.view.names(kind) for kind in kinds):
         return None  # the words decide most turns, without embedding the phrases
-    phrases = [" ".join(kind) for kind in kinds]
-    vectors = search.index.embed_queries(phrases)
     view = search.view
+    phrases = [" ".join(kind) for kind in kinds]
+    # A kind whose own word no text of the catalog has, nor another spelling of it ("tea cosy"
+    # in a shop of teas): that word alone decides, not the carried word before it ("tea cosy" is
+    # .55 from a black tea, "cosy" .28; "wireless earphones" keeps the earbuds, at .53).
+    unknown = [i for i, kind in enumerate(kinds) if _unknown_head(view, kind)]
+    embedded = search.index.embed_queries(phrases + [kinds[i][-1] for i in unknown])
+    vectors = list(embedded[: len(kinds)])
+    for at, i in enumerate(unknown):
+        vectors[i] = embedded[len(kinds) + at]
 
     def near(kind: list[str], vector: Sequence[float]) -> bool:
         # With a material, a power or a hand ("ceramic knives", "electric knife sharpener"),
@@ -1006,10 +1107,21 @@ def missing_kind(
 
     if any(near(kind, vector) for kind, vector in zip(kinds, vectors, strict=True)):
         return None
-    hits = search.search(phrases[0], vectors[0], filters, CLOSEST)
+    hits = search.search(phrases[0], embedded[0], filters, CLOSEST)
     # Shown as the closest only when close in meaning, not for a word shared ("bike bell": not
     # the bike lights).
     return phrases[0], [hit.product for hit in hits if hit.score >= search.min_relevance]
+
+
+def _unknown_head(view: CatalogView, kind: Sequence[str]) -> bool:
+    """Whether a kind of two or three words ends in a noun no text of the catalog has, nor a
+    word it starts ("cam" of "camera"), nor another spelling of it; not a verb a misread
+    phrase ends in ("what amp would go with it")."""
+    head = kind[-1]
+    return (
+        2 <= len(kind) <= 3 and not view.spelled(head) and "VERB" not in getAllLemmas(head)
+        and not any(word.startswith(head) for word in view.text_df)
+    )  # fmt: skip
 
 
 THAT_ONE = re.compile(r"\s*(?:the|that|this) ([\w-]+) one\s*", re.I)

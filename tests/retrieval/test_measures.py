@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from retrieval.catalog import Product, Variant
-from retrieval.measures import asked_sizes, meets
+from retrieval.measures import asked_sizes, measured, meets
 
 
 def product(title: str, description: str = "", sizes: tuple[str, ...] = ()) -> Product:
@@ -107,3 +107,17 @@ def test_two_dimensions_are_one_size_in_either_order() -> None:
     assert meets(product("Berber Rug 200 x 300 cm"), rug) is True
     assert meets(product("Berber Rug 160 x 230 cm"), rug) is False
     assert asked_sizes("sheets for my 140x200 bed") == []  # the shopper's own bed
+
+
+def test_counts_in_words_and_fraction_sizes() -> None:
+    (size,) = asked_sizes("need strings for my reaper 7, the seven string one")
+    assert (size.kind, size.low) == ("strings", 7.0)
+    (size,) = asked_sizes("looking for a twelve-string acoustic")
+    assert (size.kind, size.low) == ("strings", 12.0)
+    (size,) = asked_sizes("1/4 size guitar for my 3 year old?")
+    assert (size.kind, size.low) == ("fraction", 0.25)
+    assert asked_sizes("a guitar for my 3 year old, one of those 1/2 price deals") == []
+    assert measured("Valence Reaper 7 Seven-String Electric Guitar")["strings"][0].low == 7.0
+    assert measured("Costa Verde CV-34 Classical Guitar 3/4")["fraction"][0].low == 0.75
+    # A fraction of an inch is a length, not a size of instrument, nor 4 inches.
+    assert measured('cable with 1/4" jacks, a 1/4-inch thread, a 1/2.3" sensor') == {}

@@ -96,6 +96,30 @@ async def test_a_sport_before_a_kind_names_another_kind(tmp_path: Path, log: Dia
         assert [p.id for p in plan.decision.products][:1] == ["gloves"]
 
 
+async def test_a_kind_whose_own_word_the_shop_never_uses_is_missing(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    shop = [
+        Product(id="assam", title="Assam Breakfast Black Tea 100 g", price=89, currency="SEK",
+                category="Loose Leaf", description="Malty black tea for milk."),
+        Product(id="earl", title="Earl Grey Black Tea 100 g", price=95, currency="SEK",
+                category="Loose Leaf", description="Black tea with bergamot."),
+        Product(id="infuser", title="Steel Tea Infuser", price=129, currency="SEK",
+                category="Accessories", description="A fine mesh infuser for loose tea."),
+        Product(id="pack", title="Trailpack 30L Backpack", price=890, currency="SEK",
+                category="Bags", description="A day pack with a hip belt."),
+    ]  # fmt: skip
+    with planning(tmp_path, shop, log) as chat:
+        # "tea cosy" is close to the teas in meaning for its "tea"; "cosy" is close to nothing.
+        plan = await chat.plan("looking for a tea cosy for my teapot, knitted", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        # Another word for a kind the shop has stays that kind.
+        plan = await chat.plan("a hiking rucksack", ShopperProfile())
+        assert (plan.decision.action, ids(plan)[:1]) == ("recommend", ["pack"]), plan.decision
+        plan = await chat.plan("any black tea?", ShopperProfile())
+        assert plan.decision.action == "recommend", plan.decision
+
+
 async def test_a_kind_the_shop_has_but_not_of_the_material_asked_is_missing(
     tmp_path: Path, log: DialogueLog
 ) -> None:
