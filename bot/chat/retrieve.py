@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
-from lemminflect import getAllLemmas
+from lemminflect import getAllLemmas, getInflection
 
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import (
@@ -134,6 +134,14 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
+    if (
+        understanding.intent == "browse" and not kinds and word is None
+        and (doing := category_done(search.view, text)) and doing.casefold() not in avoid
+    ):  # fmt: skip
+        # No kind asked, what the shopper wants to do is one category's name: "i want to
+        # record my guitar and vocals at home" (Recording & Headphones), not the accessories
+        # of the guitar that is theirs.
+        return doing, bool(nearby)
     if kinds and (
         titled := search.view.category_titled(kinds[0][-1])
         or search.view.category_title_headed(kinds[0][-1])
@@ -175,6 +183,27 @@ def infer_category(
         ):  # fmt: skip
             return category, True
     return None, bool(nearby)
+
+
+TO_DO = re.compile(r"\b(?:want|wanna|need|going|trying|like|love|learn(?:ing)?|how) to (\w+)", re.I)
+
+
+def category_done(view: CatalogView, text: str) -> str | None:
+    """The one category named by the doing of what the message wants to do ("want to record":
+    "Recording & Headphones"), if one is."""
+    if any(
+        view.names(kind) for part in CLAUSE.split(text) if not TO_DO.search(part)
+        for kind in asked_kinds(part)
+    ):  # fmt: skip
+        return None  # a kind asked in another part: "i want to record, need a capo too"
+    found = set()
+    for match in TO_DO.finditer(text):
+        verb = match[1].lower()
+        if verb not in (getAllLemmas(verb).get("VERB") or ()):
+            continue  # not a verb's base form: "need to be", "want to know"
+        for doing in getInflection(verb, "VBG") or ():
+            found.update(c for c in view.categories if doing in keywords(c))
+    return found.pop() if len(found) == 1 else None
 
 
 SPLIT_WORD = re.compile(r"(?<![\w'’-])([a-z])[ -]([a-z]{3,})\b", re.I)

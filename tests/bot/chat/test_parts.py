@@ -37,3 +37,31 @@ async def test_the_part_near_a_product_finds_it(tmp_path: Path, log: DialogueLog
         plan = await chat.plan("something to put flowers in, bday present for my mum",
                                ShopperProfile())  # fmt: skip
         assert (plan.decision.action, ids(plan)[:1]) == ("recommend", ["vase"]), plan.decision
+
+
+MUSIC = [
+    Product(id="capo", title="Kea Gear Quick-Change Trigger Capo", price=24.9, currency="NZD",
+            category="Guitar Accessories", description="Fits acoustic and electric guitars."),
+    Product(id="tuner", title="Kea Gear Clip-On Chromatic Tuner", price=19.9, currency="NZD",
+            category="Guitar Accessories", description="Clips on the headstock of a guitar."),
+    Product(id="mic", title="EchoLab D58 Dynamic Vocal Microphone", price=129, currency="NZD",
+            category="Recording & Headphones", description="A cardioid microphone for vocals."),
+    Product(id="iface", title="EchoLab Duo 2x2 USB Audio Interface", price=249, currency="NZD",
+            category="Recording & Headphones",
+            description="Two combo XLR/jack inputs with phantom power, 24-bit recording."),
+    Product(id="gtr", title="Tasman D-10 Dreadnought Acoustic Guitar", price=549,
+            currency="NZD", category="Acoustic Guitars", description="Solid spruce top."),
+]  # fmt: skip
+
+
+async def test_what_the_shopper_wants_to_do_names_the_category(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, MUSIC, log) as chat:
+        # The guitar is theirs and no kind is asked: recording gear, not its accessories.
+        plan = await chat.plan("i want to record my guitar and vocals at home, budget 600",
+                               ShopperProfile())  # fmt: skip
+        assert set(ids(plan)) <= {"mic", "iface"} and ids(plan), ids(plan)
+        # A kind asked still decides.
+        plan = await chat.plan("i want to record, need a capo too", ShopperProfile())
+        assert "capo" in ids(plan), ids(plan)
