@@ -196,7 +196,7 @@ def category_done(view: CatalogView, text: str) -> str | None:
         for kind in asked_kinds(part)
     ):  # fmt: skip
         return None  # a kind asked in another part: "i want to record, need a capo too"
-    found = set()
+    found: set[str] = set()
     for match in TO_DO.finditer(text):
         verb = match[1].lower()
         if verb not in (getAllLemmas(verb).get("VERB") or ()):
