@@ -146,9 +146,14 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _counts_in_digits(text: str) -> str:
+    """Counts said in words as digits: "seven-string" -> "7-string"."""
+    return WORD_COUNT.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+
+
 def asked_sizes(text: str) -> list[Size]:
     """The sizes a request asks for; not one of what the shopper has ("for my 55 inch tv")."""
-    text = WORD_COUNT.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+    text = _counts_in_digits(text)
     found = []
     paired = [m.span() for m in DIMENSIONS.finditer(text)]
     for match in MEASURE.finditer(text):
@@ -243,7 +248,7 @@ def stated(product: Product, *, described: bool = True) -> dict[str, list[Stated
 def measured(text: str) -> dict[str, list[Stated]]:
     """The measures a text states, by kind (a variant's options: "65\"")."""
     found: dict[str, list[Stated]] = {}
-    text = WORD_COUNT.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+    text = _counts_in_digits(text)
     for match in MEASURE.finditer(text):
         unit = match.group(3).lower()
         kind, scale = UNITS[unit]

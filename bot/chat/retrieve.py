@@ -192,7 +192,7 @@ def category_done(view: CatalogView, text: str) -> str | None:
     """The one category named by the doing of what the message wants to do ("want to record":
     "Recording & Headphones"), if one is."""
     if any(
-        view.names(kind) for part in CLAUSE.split(text) if not TO_DO.search(part)
+        view.names(kind) for part in PARTS.split(text) if not TO_DO.search(part)
         for kind in asked_kinds(part)
     ):  # fmt: skip
         return None  # a kind asked in another part: "i want to record, need a capo too"
@@ -431,7 +431,7 @@ def retrieve(
     if not hits and understanding.intent == "browse" and not by_title and not follow_up:
         # Near nothing as a whole, one of its parts is near something: "something to put
         # flowers in, bday present for my mum" (the vase, which the birthday dilutes).
-        parts = [part for part in CLAUSE.split(asked) if len(keywords(part)) >= 2]
+        parts = [part for part in PARTS.split(asked) if len(keywords(part)) >= 2]
         if len(parts) >= 2:
             vectors = search.index.embed_queries([unmarked(part) for part in parts])
             found_each = [
@@ -754,7 +754,7 @@ def spec_values(product: Product) -> list[str]:
 
 
 # Where a message's parts meet: "something to put flowers in, bday present for my mum".
-CLAUSE = re.compile(r"[,;:!?]+|\.(?:\s|$)|\s[-–]\s")
+PARTS = re.compile(r"[,;:!?]+|\.(?:\s|$)|\s[-–]\s")
 
 
 def fitting_first(
@@ -916,11 +916,10 @@ def of_size(
             meets(p, size, m) for p, m in listed for size in sizes
         )
 
-    named_unstated = any(
+    if all(size.kind in COUNTS for size in sizes) and not any(
         meets(view.products[i], size, measures_of(view.products[i])) is None
         for i in named if i in view.products for size in sizes
-    )  # fmt: skip
-    if all(size.kind in COUNTS for size in sizes) and not named_unstated:
+    ):  # fmt: skip
         # A count that the kinds found, or the whole catalog, state others of and never this
         # one: "strings for my seven string" where the string sets say 6 and 4 strings, "a 12
         # string acoustic" in a shop whose texts say 4, 5, 6 and 7, whatever its guitars say.
@@ -1017,16 +1016,18 @@ def handed(
         text = f"{product.title}. {document_text(product)}"
         return LEFT_HANDED.search(text) is not None and not RIGHT_ONLY.search(text)
 
-    if not any(left(p) for p in view.products.values()):
+    lefties = [p for p in view.products.values() if left(p)]  # each product's text read once
+    if not lefties:
         return matches, False
     # The matches' kinds, and every kind the word asked heads ("left handed guitars": the
     # electric ones too, though the acoustic ones were found).
     found = {p.category for p in matches}
     headed = {c for kind in asked_kinds(asked) for c in view.categories_headed(kind[-1])}
     anywhere = replace(filters, category=None)
-    lefts = [p for p in matches if left(p)] + [
-        p for p in view.products.values()
-        if p not in matches and left(p) and (
+    left_ids, matched = {p.id for p in lefties}, {p.id for p in matches}
+    lefts = [p for p in matches if p.id in left_ids] + [
+        p for p in lefties
+        if p.id not in matched and (
             (p.category in found and filters.passes(p))
             or (p.category in headed and anywhere.passes(p))
         )

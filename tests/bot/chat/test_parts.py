@@ -4,7 +4,7 @@ finds it. Over a real index and the real embeddings."""
 from pathlib import Path
 
 from bot.chat.profile import ShopperProfile
-from bot.chat.retrieve import CLAUSE
+from bot.chat.retrieve import PARTS
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from tests.bot.chat.shop import ids, planning
@@ -27,9 +27,9 @@ SHOP = [
 
 
 def test_parts_are_split_where_a_message_changes_subject() -> None:
-    parts = CLAUSE.split("something to put flowers in, bday present for my mum")
+    parts = PARTS.split("something to put flowers in, bday present for my mum")
     assert [p.strip() for p in parts] == ["something to put flowers in", "bday present for my mum"]
-    assert len(CLAUSE.split("the 2.5 m cable")) == 1  # a decimal point is no end
+    assert len(PARTS.split("the 2.5 m cable")) == 1  # a decimal point is no end
 
 
 async def test_the_part_near_a_product_finds_it(tmp_path: Path, log: DialogueLog) -> None:
