@@ -48,8 +48,13 @@ def repo() -> Path:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Tests that kill the shared engine run last, so a restart cannot slow the others.
-    items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
+    # Tests that kill or replace the shared engine run last, so a restart cannot slow the
+    # others; `disruptive(last=True)` runs after those too (it leaves other weights serving).
+    def order(item: pytest.Item) -> int:
+        marker = item.get_closest_marker("disruptive")
+        return 0 if marker is None else 2 if marker.kwargs.get("last") else 1
+
+    items.sort(key=order)
 
 
 @pytest.fixture(scope="session")
