@@ -31,10 +31,13 @@ LEAD_IN = re.compile(
     # A taste: "she's mostly into hair stuff", "he is really into vinyl".
     r"|(?:'s|'re|'m|\bis|\bare|\bam)(?: (?:really|mostly|very|totally|big|so|super|quite))?"
     r" into\b"
-    # A question that names its kind first: "which lens should i buy", "what grinder would you
-    # recommend", "which tent to get".
+    # Which is best: "which is best camera for wildlife", "what's a good tent for two".
+    r"|\b(?:which|what)(?:'s|’s|s|\s+is|\s+are|\s+r)(?:\s+(?:the|a|an))?"
+    r"\s+(?:best|better|right|good|ideal|nicest|top)\b"
     # Weighing up: "thinking a scarf or a warm hat for him", "considering a road bike".
     r"|\b(?:thinking(?:\s+(?:of|about))?|considering)\b(?=\s+(?:a|an|some|the)\b)"
+    # A question that names its kind first: "which lens should i buy", "what grinder would you
+    # recommend", "which tent to get".
     r"|\b(?:which|what)\b(?=(?:\s+[\w'’-]+){1,2}\s+(?:(?:should|would|do|can|could|will)\s+"
     r"(?:i|we|you|u)|to\s+(?:get|buy|choose|pick))\b)",
     re.I,
@@ -114,19 +117,24 @@ SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
 NOT_KINDS = frozenset(
     "today tomorrow tonight week weekend asap soon housewarming wedding graduation retirement"
     " valentine valentines easter christening baptism engagement difference differences"
-    " till until then meantime size sizes else temp temperature".split()
+    " till until then meantime size sizes else temp temperature way ways time place".split()
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # What a shopper is doing, not what they want: "setting up a gym in the basement", "doing
 # secret santa for my running club", "trying to get my first pull up".
 DOING = frozenset(
     "doing trying setting getting going starting planning thinking hoping moving hate hating"
-    " enjoying upgrading switching replacing".split()
+    " enjoying upgrading switching replacing gets suffers suffering".split()
 )
 # A subject or object after a phrase's first word makes it a sentence ("wool makes me itch").
 SUBJECTS = frozenset("i i'm im she he we they it me us them".split())
 POSSESSIVES = frozenset("my our his her their".split())
-PEOPLE = frozenset("he she they we".split())  # someone the shopper speaks of, or with
+# The shopper says who they are: "i'm pregnant", "I am a beginner" (not "i'm after a tent").
+I_AM = re.compile(
+    r"\s*(?:i'?m|i’m|i am)\s+(?!after\b|looking\b|searching\b|hunting\b|in\b)\w", re.I
+)
+# Someone the shopper speaks of, or with ("bf shaves every day": a boyfriend).
+PEOPLE = frozenset("he she they we bf gf hubby".split())
 WANTING = frozenset("need needs want wants would wanna".split())  # "she needs a coat": a kind
 _ADVERBS = frozenset(
     "just really also only still actually basically mostly kinda definitely"
@@ -147,6 +155,8 @@ def _clause(piece: str) -> bool:
     first = content[0]
     if raw[first] in DOING or any(w in SUBJECTS for w in raw[first + 1 :]):
         return True
+    if I_AM.match(piece):
+        return True  # "i'm pregnant", "im a beginner": who the shopper is
     if len(raw) > 1 and raw[0] in PEOPLE and raw[1] not in WANTING:
         return True  # "he basically lives in jumpers", "she loves hiking": who they are
     verb = next((w for w in raw[1:] if w not in _ADVERBS), "")

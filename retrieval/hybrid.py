@@ -116,6 +116,17 @@ def _name_words(title: str) -> list[str]:
     return [w for w in keywords(name) if not any(c.isdigit() for c in w)]
 
 
+def _dash_heads(title: str) -> set[str]:
+    """The last word (not a number or its unit) of each part of a title after a dash: "Husets
+    Blend – Whole Bean 1 kg": bean."""
+    heads = set()
+    for part in re.split(r"\s[-–—]\s", title)[1:]:
+        said = keywords(re.sub(r"\S*\d\S*(\s+[a-zA-Z]{1,3}\b)?", " ", part))
+        if said:
+            heads.add(said[-1])
+    return heads
+
+
 def title_heads(title: str) -> set[str]:
     """The words a title names its product by: the first and the last word of its name (not a
     number or model code), and a word before "of" ("Chest of 6 Drawers": chest, drawer)."""
@@ -307,8 +318,14 @@ class CatalogView:
             for word in heads:
                 kind_heads.setdefault(word, set()).add(position)
             # What the product is: its title's name words, and the category, type and tag
-            # words its title does not use to say which kind of another thing it is.
-            for word in (kind_words - set(title)) | title_heads(product.title):
+            # words its title does not use to say which kind of another thing it is, or ends
+            # a part after a dash with ("Husets Blend – Whole Bean 1 kg" in "Whole Bean").
+            labelled = kind_words - set(title)
+            for word in (
+                labelled
+                | title_heads(product.title)
+                | (_dash_heads(product.title) & (kind_words - set(title_name(product.title))))
+            ):
                 headed.setdefault(word, set()).add(position)
         self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
         self.headed = headed  # word -> positions of the products it is the name of
@@ -423,6 +440,9 @@ class CatalogView:
         )
         model_codes = {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
         capitalised |= model_codes
+        # A word of three parts or more that one title joins, however written: a coined name
+        # ("the code a bot" is the "Code-a-Bot").
+        capitalised |= {w for w in said if w.count("-") >= 2 and self.df.get(w) == 1}
         # "is the deba in stock?", "is the kenya back yet": a noun only one title has, said as
         # "the" one, is that product's name, however it is cased (not "the black one", nor
         # "for the car").

@@ -117,7 +117,8 @@ def report(rows: list[Row], verbose: bool) -> None:
             print("  HAND-FN   ", t.get("intent"), p.intent, p.decision.action, "|", t["text"])
     for t, p, e in gold:
         if cards(p)[:1] not in ([g] for g in e["gold"]):
-            print("  HIT@1     ", e["gold"], "->", cards(p)[:3], p.decision.action, "|", t["text"])
+            tag = "HIT@1" if set(cards(p)[:5]) & set(e["gold"]) else "HIT@5"
+            print(f"  {tag}     ", e["gold"], "->", cards(p)[:3], p.decision.action, "|", t["text"])
     for t, p in unfit:
         print("  UNFIT     ", [q.id for q in p.decision.products][:4], "|", t["text"])
     for t, p in labelled:

@@ -180,9 +180,23 @@ def infer_category(
         if (
             votes >= needed and nearby[0].product.category == category and category
             and not kind_elsewhere(search.view, text, category)
+            and not kind_not_in(search.view, kinds, category)
         ):  # fmt: skip
             return category, True
     return None, bool(nearby)
+
+
+def kind_not_in(view: CatalogView, kinds: Sequence[Sequence[str]], category: str) -> bool:
+    """Whether the kind asked is the name of products (three or more) of other categories and of
+    none of this one: "best camera for wildlife" is near the telephoto lenses, and no lens is a
+    camera. (Not the one "Coffee Tasting Box" in a shop of coffees.)"""
+    if not kinds:
+        return False
+    head = view.spelled(kinds[0][-1])
+    having = view.headed.get(head, set()) if head else set()
+    return len(having) >= 3 and all(
+        view.products[view.order[i]].category != category for i in having
+    )  # fmt: skip
 
 
 TO_DO = re.compile(r"\b(?:want|wanna|need|going|trying|like|love|learn(?:ing)?|how) to (\w+)", re.I)
@@ -206,6 +220,8 @@ def category_done(view: CatalogView, text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# What a thing has: "full frame with dual card slots" (not "surprise her with a warm coat").
+HAVING = re.compile(r"(?<!\bher)(?<!\bhim)(?<!\bthem)(?<!\bme)(?<!\bus) with\b[^,.;!?]*", re.I)
 SPLIT_WORD = re.compile(r"(?<![\w'’-])([a-z])[ -]([a-z]{3,})\b", re.I)
 
 
@@ -222,7 +238,8 @@ def kind_category(
     )
     named_by = view.category_titled if titled else view.category_of
     found = set()
-    for word in dict.fromkeys(keywords(without_denied(text))):
+    # Not what the thing asked has: "need a 2nd body, full frame with dual card slots".
+    for word in dict.fromkeys(keywords(HAVING.sub(" ", without_denied(text)))):
         if word in FILLER or word.isdigit() or names_a_kind(word) is False:
             continue
         category = named_by(view.spelled(word) or word)
@@ -537,8 +554,16 @@ def retrieve(
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     if filters.exclude_terms:
-        # "a string trimmer, no batteries": one whose text has batteries comes after the rest.
-        matches.sort(key=lambda p: mentions(view, p, filters.exclude_terms))
+        # "a string trimmer, no batteries": one whose text has batteries comes after the rest;
+        # "tea for kids, no caffeine": one whose text says it is caffeine-free before them.
+        # ("Caffeine-free", tagged "caffeine free": free of it, however it also says it.)
+        free = {p.id for p in matches if free_of(view, p, filters.exclude_terms)}
+        matches.sort(
+            key=lambda p: (
+                p.id not in free and mentions(view, p, filters.exclude_terms),
+                p.id not in free,
+            )
+        )
     subject = list(last_shown)
     by_place = True
     if ORDINAL.search(text) and profile.topic and (said := named_in(view, profile.topic)):
@@ -1039,6 +1064,13 @@ def mentions(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]
     """Whether the product's text, less what it denies, has every word of one of the terms."""
     text = _said(view, product)
     return any(text.issuperset(term) for term in terms)
+
+
+def free_of(view: CatalogView, product: Product, terms: Sequence[Sequence[str]]) -> bool:
+    """Whether the product's text says it is without one of the terms ("caffeine-free", "no
+    batteries needed")."""
+    text = _said(view, product)
+    return any(all(MARK + word in text for word in term) for term in terms)
 
 
 def _said(view: CatalogView, product: Product) -> set[str]:

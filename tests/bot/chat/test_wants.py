@@ -12,7 +12,7 @@ from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, indexed, planner
+from tests.bot.chat.shop import ids, indexed, planner, planning
 
 SHOP = [
     Product(id="max", title="Sonvik Drift Max Over-Ear ANC Headphones", price=229,
@@ -136,3 +136,23 @@ async def test_a_kind_ruled_out_in_a_category_of_its_own_leaves_the_kind_asked(
     # "wireless only" narrows that request: the wireless over-ear pair first.
     plan = await chat.plan("wireless only", plan.profile)
     assert ids(plan)[:1] == ["lite"] and not {"hs", "hs2"} & set(ids(plan)), ids(plan)
+
+
+TEAS = [
+    Product(id="assam", title="Assam Breakfast – Black Tea 100 g", price=89, currency="SEK",
+            category="Loose Leaf", description="The family tea: kids love it with milk and honey."),
+    Product(id="earl", title="Earl Grey Blå – Black Tea 100 g", price=95, currency="SEK",
+            category="Loose Leaf", description="Black tea for kids and grown-ups, with bergamot."),
+    Product(id="rooibos", title="Rooibos Vanilla – Herbal Tea 100 g", price=65, currency="SEK",
+            category="Loose Leaf", description="Naturally caffeine-free rooibos from South Africa.",
+            attributes={"Tags": "herbal, caffeine free"}),
+]  # fmt: skip
+
+
+async def test_what_says_it_is_free_of_what_is_ruled_out_comes_first(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # The black teas never say caffeine; the rooibos says it has none (and is tagged so).
+    with planning(tmp_path, TEAS, log) as chat:
+        plan = await chat.plan("tea for kids? no caffeine obviously", ShopperProfile())
+        assert ids(plan)[:1] == ["rooibos"], ids(plan)
