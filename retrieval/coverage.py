@@ -56,6 +56,16 @@ _ASPECTS = frozenset("colour color colours colors model version brand".split())
 # How headphones sit, written apart: "over ear headphones" are over-ear ones ("over" and "on"
 # would start a clause).
 EAR = re.compile(r"\b(over|on|in)\s+(?:the\s+)?ear\b", re.I)
+# A compound joined by "to" that says which kind of the next word it is: "a bean to cup machine",
+# "floor to ceiling curtains", "day to day bag", "easy to clean grinder" (not "a tent to sleep
+# four", whose "to" says what the tent is for).
+TO_JOINED = re.compile(
+    r"\b((\w+)\s+to\s+\2|(?:ready|made|easy|quick|simple)\s+to\s+\w+"
+    r"|(?:bean\s+to\s+(?:cup|bar)|farm\s+to\s+table|floor\s+to\s+ceiling|wall\s+to\s+wall"
+    r"|door\s+to\s+door|head\s+to\s+toe|top\s+to\s+bottom|nose\s+to\s+tail|peer\s+to\s+peer"
+    r"|point\s+to\s+point))(?=\s+[a-z])",
+    re.I,
+)
 SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
 CLAUSE = re.compile(
     r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
@@ -172,6 +182,7 @@ def asked_kinds(text: str) -> list[list[str]]:
     """The keywords of each noun phrase the request starts with, each one's kind last
     ("I overpronate badly, need a stability shoe": two); [] when it names none."""
     text = EAR.sub(r"\1-ear", LEAD_IN.sub(",", text))
+    text = TO_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
     # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
     # tent"): a size is not a kind.
     kept: list[str] = []

@@ -134,3 +134,18 @@ async def test_a_coined_name_written_with_spaces_names_its_product(
 )
 def test_who_the_shopper_is_names_no_kind(text: str, kinds: list[list[str]]) -> None:
     assert asked_kinds(text) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("bean to cup machine with built in grinder?", [["bean-to-cup", "machine"]]),
+        ("floor to ceiling curtains for the bedroom", [["floor-to-ceiling", "curtain"]]),
+        ("easy to clean grinder under 500", [["easy-to-clean", "grinder"]]),
+        ("a day to day bag", [["day-to-day", "bag"]]),
+        ("tent to sleep 4", [["tent"]]),  # what the tent is for
+        ("i need something easy to clean", []),
+    ],
+)
+def test_a_compound_joined_by_to_says_which_kind(text: str, kinds: list[list[str]]) -> None:
+    assert asked_kinds(text) == kinds
