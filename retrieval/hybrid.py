@@ -46,7 +46,15 @@ BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is re
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
 TAXONOMY_KEYS = ("google_product_category", "product_category")
-KIND_KEYS = ("product_type", "type", "tags", "google_product_category", "product_category")
+# (A shop's own category path, "Coffee > Whole Bean", in the WooCommerce export's Categories.)
+KIND_KEYS = (
+    "product_type",
+    "type",
+    "tags",
+    "categories",
+    "google_product_category",
+    "product_category",
+)
 
 
 @dataclass(frozen=True)

@@ -504,8 +504,13 @@ def retrieve(
         for k in kinds
     ]  # fmt: skip
 
+    # (Or, for a kind of one word, a product that word is the name of: "coffee" of the beans
+    # in "Coffee > Whole Bean", not only the one tasting box whose title says coffee.)
+    one_word = [view.spelled(k[-1]) or k[-1] for k in kinds if len(k) == 1]
+    named_ids = {view.order[i] for w in one_word for i in view.headed.get(w, ())}
+
     def is_asked(product: Product) -> bool:
-        return any(n <= title_name(product.title) for n in nouns)
+        return any(n <= title_name(product.title) for n in nouns) or product.id in named_ids
 
     lead = next((p for p in matches if is_asked(p)), None)
     if lead is None and kinds:

@@ -149,3 +149,29 @@ def test_who_the_shopper_is_names_no_kind(text: str, kinds: list[list[str]]) -> 
 )
 def test_a_compound_joined_by_to_says_which_kind(text: str, kinds: list[list[str]]) -> None:
     assert asked_kinds(text) == kinds
+
+
+async def test_a_kind_the_shop_s_category_path_names_is_all_of_that_kind(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # A WooCommerce export keeps the path ("Coffee > Whole Bean") in Categories: the beans and
+    # the ground coffee are coffee, though only the tasting box's title says so.
+    paths = {
+        "husets": "Coffee > Whole Bean",
+        "mork": "Coffee > Whole Bean",
+        "ground": "Coffee > Ground",
+        "skerton": "Equipment > Grinders",
+        "bot": "Gifts",
+    }
+    shop = [
+        p.model_copy(update={"category": paths[p.id].split(" > ")[-1],
+                             "attributes": {"Categories": paths[p.id]}})
+        for p in COFFEE
+    ]  # fmt: skip
+    shop.append(Product(id="box", title="Coffee Tasting Box – 3 × 100 g", price=249,
+                        currency="SEK", category="Gifts", description="Three single origins.",
+                        attributes={"Categories": "Gifts"}))  # fmt: skip
+    with planning(tmp_path, shop, log) as chat:
+        plan = await chat.plan("i need coffee", ShopperProfile())
+        assert {"husets", "mork", "ground"} & set(ids(plan)), ids(plan)
+        assert "skerton" not in ids(plan), ids(plan)
