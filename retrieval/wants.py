@@ -216,9 +216,50 @@ OWNED = re.compile(
 def owned(text: str) -> list[str]:
     """The keywords of what the shopper says they have, a few words after "for my", "behind
     my", "already has a", "he plays" and the like, up to a stop ("for my road bike, please":
-    "road", "bike")."""
+    "road", "bike"); each of a list of things had ("already got a headset and a mouse")."""
+    found = [word for _, _, phrase, _ in _owned(text) for word in keywords(phrase)]
+    return list(dict.fromkeys(found))
+
+
+def already_had(text: str) -> list[str]:
+    """The keywords of what the shopper says they already have ("he's already got a headset and
+    a mouse"): not to be shown again, unlike what a thing is for ("a strap for my headlamp")."""
+    found = [word for _, _, phrase, had in _owned(text) if had for word in keywords(phrase)]
+    return list(dict.fromkeys(found))
+
+
+def unowned(text: str) -> str:
+    """The text without what the shopper says they have: what is left may still ask for a kind
+    ("my son plays guitar and wants a better guitar")."""
+    for start, end, _, _ in reversed(_owned(text)):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
+def _owned(text: str) -> list[tuple[int, int, str, bool]]:
+    """Where `owned` finds each thing had: (start, end, its words, said to be had already)."""
     found = []
     for match in OWNED.finditer(text):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]
-        found += keywords(phrase)
-    return list(dict.fromkeys(found))
+        phrase = re.split(_ASIDE, phrase, maxsplit=1, flags=re.I)[0]
+        already = match.group(0).lower().startswith("already")
+        found.append((match.start(), match.start(1) + len(phrase), phrase, already))
+        if already:
+            # Each of a list: "already got a headset and a mouse", "has a kettle, a scale".
+            at = match.start(1) + len(phrase)
+            while more := ALSO_HAS.match(text, at):
+                item = re.split(_STOP, more.group(1), maxsplit=1, flags=re.I)[0]
+                item = re.split(_ASIDE, item, maxsplit=1, flags=re.I)[0]
+                at = more.start(1) + len(item)
+                found.append((more.start(), at, item, True))
+    return found
+
+
+# Said of what is had, not part of its name: "loads of knives actually".
+_ASIDE = r"\b(?:actually|already|too|anyway|now|though|tbh|lol)\b"
+# The next of a list of things had: ", and a mouse", " and some filters" (not "and wants").
+ALSO_HAS = re.compile(
+    r"\s*(?:,\s*(?:(?:and|&)\s+)?|(?:and|&)\s+)(?:a|an|the|some|one|two|his|her|my|their)\s+"
+    r"((?:[\w'’-]+\s*){1,3})",
+    re.I,
+)

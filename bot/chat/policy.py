@@ -92,6 +92,10 @@ def decide(
         if policy_topic:
             return Decision("policy", reason=policy_topic)
         return Decision("off_topic" if understanding.injection else "offer")
+    if intent == "support" and understanding.bought and found.named:
+        # "i bought the iron wok from you last week": about that product, answered from its own
+        # text; a person is for what went wrong with it, or an order to look up.
+        return Decision("answer", products=found.named[:1])
     if intent in HANDOVER_INTENTS:
         return Decision("handover", reason=intent)
     if intent == "greeting" and understanding.identity:

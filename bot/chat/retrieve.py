@@ -53,12 +53,13 @@ from retrieval.measures import COUNTS, Size, Stated, asked_sizes, measured, meet
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
-    OWNED,
+    already_had,
     must_have,
     owned,
     ruled_out,
     searched,
     unmarked,
+    unowned,
     without_denied,
 )
 
@@ -313,8 +314,17 @@ def retrieve(
     # kind is not what is asked for.
     theirs = owned(text) if understanding.intent == "browse" else []
     # Unless asked for beside it: "my son plays guitar and wants a better guitar".
-    theirs = [w for w in theirs if [w] not in (k[-1:] for k in asked_kinds(OWNED.sub(" ", text)))]
+    theirs = [w for w in theirs if [w] not in (k[-1:] for k in asked_kinds(unowned(text)))]
     has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
+    # ... nor, when had already, a product of that kind by its title ("he's already got a
+    # headset and a mouse": in a category of gaming gear, the headsets and the mice).
+    makers = {word for brand in view.brands for word in keywords(brand)}  # "my veltra": a camera
+    had_words = already_had(text) if theirs else []
+    spelled = {view.spelled(word) or word for word in had_words if word in theirs} - makers
+    had = frozenset(
+        view.order[i] for word in spelled for i in view.kind_heads.get(word, ())
+        if spelled & title_heads(view.products[view.order[i]].title)
+    )  # fmt: skip
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.
     goes_with_shown, beside_ids, for_shown = False, frozenset[str](), None
@@ -381,7 +391,7 @@ def retrieve(
         profile = switch_category(profile, category, asked, ruled)
     filters = replace(
         filters_of(profile), exclude_categories=has,
-        exclude_ids=frozenset(profile.rejected) | beside_ids,
+        exclude_ids=frozenset(profile.rejected) | beside_ids | had,
     )  # fmt: skip
     if understanding.intent != "browse":
         # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its

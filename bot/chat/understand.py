@@ -175,6 +175,16 @@ ANGER = re.compile(
 )
 # Shouted punctuation is anger only without words of thanks or praise ("that really helped!!").
 SHOUTED = re.compile(r"!!|\?!|!\?")
+# Shouted at the shop: "you sent me ground coffee!!", "your delivery guys scratched my floor!!!";
+# not "got my donabe today!!".
+AT_SHOP = re.compile(r"\b(you|your|u|ur|you'?ve|you guys|y'?all)\b", re.I)
+# When an order placed will leave: "when will it ship?", "just wondering when it'll ship".
+SHIP_WHEN = re.compile(
+    r"\bwhen (will|would|does|do|is|are|it'?ll|they'?ll|will it|is it|can i expect it to)?\s*"
+    r"(it|they|my order|the order|my package|this|that)?\s*(ship|be shipped|get shipped|dispatch"
+    r"|be dispatched|be sent|be posted|go out|leave)\b",
+    re.I,
+)
 # Asked twice over: a problem told in exasperation ("you charged my visa twice??"), not a calm
 # question about it.
 EXASPERATED = re.compile(r"\?\?")
@@ -267,9 +277,32 @@ ORDER_REQUEST = re.compile(
     r"|\bwhere('?s| is) my (order|package|parcel|delivery|refund|stuff)\b",
     re.I,
 )
+# An order only mentioned, not a matter of its own: "placed order #10442 yesterday", "my order".
+ORDER_MENTION = re.compile(
+    rf"{ORDER_NUMBER}|\bmy (last |recent |latest |new )?order\b|\b((i|we) (just |only )?)?"
+    r"(placed|made|put in) (an |my |the )?order\b|\b(i|we) (just |only )?ordered\b",
+    re.I,
+)
+# Waited long already: "when will it ship, it's been 2 weeks" is a late order.
+WAITED = re.compile(
+    r"\b(still|yet|already|been \d+|(weeks?|days?|months?) ago|late|delay\w*|overdue|forever"
+    r"|ages)\b",
+    re.I,
+)
+# Having bought something, said: "i bought the iron wok from you", "we just received the kettle".
+PURCHASED = re.compile(
+    r"\b(i|we) (just |already |recently |only )?(bought|purchased|received|got)\b", re.I
+)
+# Undoing or claiming on a purchase, which only a person can do: "i'd like to return the french
+# press i bought", "is it covered by warranty".
+UNDOING = re.compile(
+    r"\b(return\w*|refund\w*|exchang\w*|send (it |them |this |that )?back|replac\w*|cancel\w*"
+    r"|warrant\w*|guarantee\w*|repair\w*|broke\w*|compensat\w*|money back|swap\w*)\b",
+    re.I,
+)
 # The thing a problem is about, by name ("my iphone", "the kettle"), not by a word that could
 # be anything the shop sold ("it", "the item", "my order").
-THING = re.compile(r"\b(my|the|our|his|her|their)\s+([a-z][a-z-]+)", re.I)
+THING = re.compile(r"\b(my|the|our|his|her|their|a|an)\s+([a-z][a-z-]+)", re.I)
 GENERIC_THINGS = frozenset(
     "item items thing things product products one ones order orders stuff purchase purchases "
     "package parcel delivery device unit set kit same last new first".split()
@@ -293,6 +326,14 @@ SHOP_QUESTION = re.compile(
     r" (store|person|the shop)|price[- ]?match\w*|student discount|loyalty (program\w*"
     r"|scheme|card|points)|reward points|instal?ments|klarna|afterpay|clearpay|pay later"
     r"|payment (methods|options)|(do|does) (you|your \w+) (do )?(animal )?test\w*"
+    # How to pay ("can i pay at konbini", "do u take paypal", "do you accept cod?"), and the
+    # warranty on a kind of goods ("how long is the warranty on keyboards").
+    r"|pay (with|by|via|using|at|on delivery|in cash)|(do|does|can) (you|u|ya)( guys)?"
+    r" (take|accept) (\w+ )?(card|cards|cash|cod|paypal|apple pay|google pay|swish|twint|mobilepay"
+    r"|vipps|klarna|afterpay|amex|visa|mastercard|upi|paytm|crypto|bitcoin|cheques?|checks?"
+    r"|invoice|bank transfer|[a-z]+ ?pay)\b|cash on delivery|\bcod\b"
+    r"|how long is the (warranty|guarantee)|is there (a|any) (warranty|guarantee)"
+    r"|(warranty|guarantee) on (a|an|all|any) "
     r"|siz(e|ing) (guide|chart|table)s?"
     r"|are you( guys)? (vegan|cruelty[- ]free)|recyclable packaging|packaging (is )?recyclable"
     # Which currency the shop charges in ("are your prices in canadian dollars?", not "the X's
@@ -620,7 +661,9 @@ IT = re.compile(r"\b(it|its|it's|they|them|these|those|this)\b|\bthat (one|pair|
 ASKED_OF_IT = re.compile(
     r"\b(does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(it|they|this"
     r"|these|that one)\b(?!\s+((going to|gonna) )?(rain|snow|be (sunny|cold|hot|warm|nice)|matter"
-    r"|mean)\b)",
+    r"|mean)\b)"
+    # How to look after it: "how do i stop it going rusty?", "how should i clean them".
+    r"|\bhow (do|can|should|would|to)( (i|we|you))? [a-z]+( [a-z]+)? (it|them|this|these)\b",
     re.I,
 )
 # Its price and nothing else, as shoppers ask it in a few languages: "how much?", "price?",
@@ -656,6 +699,9 @@ class Understanding:
     # iphone"): the shop's matter only if the catalog has such things
     fixing: tuple[str, ...] = ()  # the things it names ("iphone")
     goods: bool = False  # the message is the name of some goods ("hp 305 printer ink")
+    # own only as having bought something, with nothing wrong and nothing to undo ("i bought the
+    # iron wok from you last week"): about a product the catalog may name, not yet a person's
+    bought: bool = False
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -777,11 +823,19 @@ class IntentClassifier:
 
     def classify(self, text: str, vector: Sequence[float] | None = None) -> Understanding:
         injection = INJECTION.search(text) is not None
-        angry = ANGER.search(text) is not None or (
-            SHOUTED.search(text) is not None and not PLEASED.search(text)
-        )
         request = ORDER_REQUEST.search(text) is not None
         own = request or OWN.search(text) is not None
+        angry = ANGER.search(text) is not None or (
+            SHOUTED.search(text) is not None and not PLEASED.search(text)
+            and (AT_SHOP.search(text) is not None or own or PROBLEM.search(text) is not None)
+        )  # fmt: skip
+        if (
+            own and not (request or angry) and SHIP_WHEN.search(text)
+            and not (PROBLEM.search(text) or WAITED.search(text))
+        ):  # fmt: skip
+            # "placed order 10482 on monday, when will it ship?": how long the shop takes, which
+            # its shipping policy says; nothing is wrong with the order yet.
+            own = OWN.search(ORDER_MENTION.sub(" ", text)) is not None
         if IDENTITY.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, own=own, identity=True)
         if HUMAN.search(text):
@@ -819,9 +873,14 @@ class IntentClassifier:
         if angry and intent != "human" and not shopping:
             intent = "complaint"
         goods = goods_phrase(text)
+        bought = (
+            own and not angry and PURCHASED.search(text) is not None
+            and OWN.search(PURCHASED.sub(" ", text)) is None and not UNDOING.search(text)
+        )  # fmt: skip
         return Understanding(
-            intent, float(probabilities[best]), injection, angry, off, own, goods=goods
-        )
+            intent, float(probabilities[best]), injection, angry, off, own, goods=goods,
+            bought=bought,
+        )  # fmt: skip
 
     def off_topic(self, vector: Sequence[float]) -> float:
         """The topic gate's probability that the message is not for the shop."""
@@ -924,6 +983,10 @@ def gate(
         # derailleurs"), and speaks of no order of the shopper's and nothing gone wrong
         # (`text`: the message): a request, not a problem.
         return replace(understanding, intent="browse")
+    if named and understanding.intent == "human" and not exact and ASKED.search(text):
+        # A guess of a person asked for, in a question about a product named ("linea wall light
+        # - do i need an electrician to put it up?"): asking for one is an exact rule.
+        return replace(understanding, intent="product_question")
     if exact or named:
         return understanding
     intent, off = understanding.intent, understanding.off_topic
@@ -955,7 +1018,11 @@ def gate(
         # Just after products were shown (`shown`), a message near them is most likely about
         # them ("he already has a stool"): the gate must be surer it is not.
         bar = OFF_TOPIC_OFFER if shown else OFF_TOPIC
-        for_shop = (relevant and (off < bar or carried)) or off < surely
+        # A kind of goods the catalog's titles name, and the gate leaning to the shop ("got my
+        # donabe today!! do i need to do anything before i use it?"): the shop's.
+        for_shop = (
+            (relevant and (off < bar or carried)) or off < surely or (carried and off < OFF_TOPIC)
+        )
         return replace(understanding, intent="browse") if for_shop else understanding
     if intent == "support" and not understanding.own:
         if SERVICE.search(text):

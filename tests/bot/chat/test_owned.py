@@ -51,6 +51,11 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     ]  # fmt: skip
     assert owned("i play bass, need a new amp") == ["bass"]
     assert owned("the band plays covers") == []  # no one's instrument
+    # Each of a list of things had, and no aside as a thing.
+    assert owned("he's already got a headset and a mouse") == ["headset", "mouse"]
+    assert owned("we already have a sofa, a rug and a lamp") == ["sofa", "rug", "lamp"]
+    assert owned("she already has a mat and wants blocks") == ["mat"]
+    assert owned("he already has loads of knives actually. maybe a sharpener?") == ["knife"]
     view = CatalogView({p.id: p for p in SHOP})
     assert view.categories_headed("bike") == ["Bikes"]  # not "Bike Accessories": a modifier
     assert view.categories_headed("trailer") == ["Child Seats & Trailers"]
@@ -109,3 +114,29 @@ async def test_the_instrument_someone_plays_is_theirs_not_the_gift(
             "my son plays electric guitar and wants a better electric guitar", ShopperProfile()
         )
         assert ids(plan)[:1] in (["strat"], ["mini"]), ids(plan)
+
+
+GAMING = [
+    Product(id="headset", title="Corvid HS20 Wired Gaming Headset", price=59, category="Gaming",
+            attributes={"Tags": "headset, gaming, pc"}, description="A wired headset for PC."),
+    Product(id="mouse", title="Corvid Viper Wireless Gaming Mouse", price=79, category="Gaming",
+            attributes={"Tags": "mouse, gaming, pc"}, description="An ultralight gaming mouse."),
+    Product(id="pad", title="Corvid XL Gaming Desk Mat", price=35, category="Gaming",
+            attributes={"Tags": "desk mat, gaming, pc"}, description="A large cloth mouse mat."),
+    Product(id="pad2", title="Corvid Raptor Wireless Controller", price=79, category="Gaming",
+            attributes={"Tags": "controller, gaming, pc"},
+            description="A wireless controller for PC and Switch."),
+    Product(id="tv", title="Lumaro 32 HD Smart TV", price=299, category="TVs",
+            description="A small smart TV."),
+]  # fmt: skip
+
+
+async def test_what_the_giftee_already_has_is_not_shown_though_its_category_is_asked(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, GAMING, log) as chat:
+        plan = await chat.plan("gift for my son who games on his pc, max 100", ShopperProfile())
+        assert {"headset", "mouse"} & set(ids(plan))
+        plan = await chat.plan("he's already got a headset and a mouse", plan.profile)
+        assert ids(plan) and not {"headset", "mouse"} & set(ids(plan))
+        assert {"pad", "pad2"} & set(ids(plan))
