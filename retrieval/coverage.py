@@ -66,6 +66,14 @@ TO_JOINED = re.compile(
     r"|point\s+to\s+point))(?=\s+[a-z])",
     re.I,
 )
+# A verb and its particle before the kind, one modifier: "zip up hoodie", "pull up bar", "slip on
+# shoes", "stand up desk" (not cut at "up" or "on", which start a clause elsewhere).
+PARTICLE_JOINED = re.compile(
+    r"\b((?:zip|pull|slip|lace|button|roll|pop|stand|fold|tie|wrap|clip|snap|plug|flip|push|sit"
+    r"|lift|drop|hook|buckle|strap|step|fill|top|screw|twist|press|click|wind|wake)"
+    r"\s+(?:up|on|down|in|over|out|back|around|through|along|away))(?=\s+[a-z])",
+    re.I,
+)
 SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
 CLAUSE = re.compile(
     r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
@@ -183,6 +191,7 @@ def asked_kinds(text: str) -> list[list[str]]:
     ("I overpronate badly, need a stability shoe": two); [] when it names none."""
     text = EAR.sub(r"\1-ear", LEAD_IN.sub(",", text))
     text = TO_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
+    text = PARTICLE_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
     # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
     # tent"): a size is not a kind.
     kept: list[str] = []

@@ -203,6 +203,9 @@ _FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff"
 # my bike", "tyres to fit my bike", "a case for my phone". Not what is asked for.
 OWNED = re.compile(
     r"\b(?:(?:for|behind|on|onto|to|fit|fits|with|in)\s+(?:my|our|his|her|their)"
+    # "just got my first espresso machine, what coffee should i get": had now, not wanted
+    r"|(?:just|finally|recently)\s+(?:got|bought|received)\s+(?:my|our|a|an|the)(?:\s+(?:first"
+    r"|new|own))?"
     # "she already has a mat, so just the accessories": what they have, not what they want
     r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their|(?:loads|lots"
     r"|plenty|tons|a lot|a few|a couple) of|so many|too many|enough|several|many)"

@@ -151,6 +151,23 @@ def test_a_compound_joined_by_to_says_which_kind(text: str, kinds: list[list[str
     assert asked_kinds(text) == kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("grey zip up hoodie", [["grey", "zip-up", "hoodie"]]),
+        ("pull up bar for my doorway", [["pull-up", "bar"]]),
+        ("slip on shoes for my dad", [["slip-on", "shoe"]]),
+        ("a stand up desk", [["stand-up", "desk"]]),
+        ("running shoes to slip on easily", [["running", "shoe"]]),  # no kind after it
+        ("tent that packs down small", [["tent"]]),
+    ],
+)
+def test_a_verb_and_its_particle_before_the_kind_say_which_kind(
+    text: str, kinds: list[list[str]]
+) -> None:
+    assert asked_kinds(text) == kinds
+
+
 async def test_a_kind_the_shop_s_category_path_names_is_all_of_that_kind(
     tmp_path: Path, log: DialogueLog
 ) -> None:

@@ -56,6 +56,9 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     assert owned("we already have a sofa, a rug and a lamp") == ["sofa", "rug", "lamp"]
     assert owned("she already has a mat and wants blocks") == ["mat"]
     assert owned("he already has loads of knives actually. maybe a sharpener?") == ["knife"]
+    assert owned("just got my first espresso machine, what coffee should i get") == [
+        "espresso", "machine"
+    ]  # fmt: skip
     view = CatalogView({p.id: p for p in SHOP})
     assert view.categories_headed("bike") == ["Bikes"]  # not "Bike Accessories": a modifier
     assert view.categories_headed("trailer") == ["Child Seats & Trailers"]
@@ -140,3 +143,27 @@ async def test_what_the_giftee_already_has_is_not_shown_though_its_category_is_a
         plan = await chat.plan("he's already got a headset and a mouse", plan.profile)
         assert ids(plan) and not {"headset", "mouse"} & set(ids(plan))
         assert {"pad", "pad2"} & set(ids(plan))
+
+
+COFFEE = [
+    Product(id="corsa", title="Corsa Mini Espresso Machine", price=2990,
+            category="Espresso Machines", description="A compact single boiler machine."),
+    Product(id="pro", title="Corsa Pro Espresso Machine", price=6990,
+            category="Espresso Machines", description="A dual boiler espresso machine."),
+    Product(id="ground", title="Morkrost Espresso – Ground 250 g", price=119, category="Coffee",
+            description="Dark roast ground for espresso: chocolate, low acidity."),
+    Product(id="bean", title="Brazil Cerrado – Whole Bean 250 g", price=129, category="Coffee",
+            description="Nutty, sweet beans for espresso and filter."),
+]  # fmt: skip
+
+
+async def test_what_the_shopper_just_got_is_not_what_they_ask_for(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, COFFEE, log) as chat:
+        plan = await chat.plan(
+            "just got my first espresso machine and everything tastes sour. what coffee should i"
+            " get instead",
+            ShopperProfile(),
+        )
+        assert ids(plan) and set(ids(plan)) <= {"ground", "bean"}
