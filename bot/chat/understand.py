@@ -175,6 +175,18 @@ ANGER = re.compile(
 )
 # Shouted punctuation is anger only without words of thanks or praise ("that really helped!!").
 SHOUTED = re.compile(r"!!|\?!|!\?")
+# A price said as a limit ("under $55", "max 150"), not as the price of one product.
+A_LIMIT = re.compile(
+    r"\b(under|below|max|maximum|less than|up ?to|budget|within|no more than|at most|cheaper than"
+    r"|around|about|between)\b",
+    re.I,
+)
+# Needing or wanting goods: "need sd card 64gb", "i want a new kettle".
+NEEDS = re.compile(
+    r"\b(need|needs|needed|want|wants|looking for|searching for|shopping for|after)\s+(a |an "
+    r"|some |the |new |another |more )?(?!to\b|help\b|it\b|them\b|this\b|that\b)[a-z]",
+    re.I,
+)
 # Shouted at the shop: "you sent me ground coffee!!", "your delivery guys scratched my floor!!!";
 # not "got my donabe today!!".
 AT_SHOP = re.compile(r"\b(you|your|u|ur|you'?ve|you guys|y'?all)\b", re.I)
@@ -974,14 +986,16 @@ def gate(
         return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
     exact = understanding.confidence >= 1.0 or understanding.injection or understanding.angry
     if (
-        understanding.goods and carried and not (exact or understanding.own)
+        (understanding.goods or NEEDS.search(text)) and carried
+        and not (exact or understanding.own)
         and understanding.intent in ("complaint", "support", "off_topic")
         and not DAMAGE.search(text)
     ):  # fmt: skip
         # It opens with the name of goods the catalog has, then why ("string trimmer with no
         # battery, sick of charging stuff", "bike with hub gears, done with fiddly
         # derailleurs"), and speaks of no order of the shopper's and nothing gone wrong
-        # (`text`: the message): a request, not a problem.
+        # (`text`: the message): a request, not a problem. So is needing goods the catalog's
+        # titles name ("ok forget it, need sd card 64gb").
         return replace(understanding, intent="browse")
     if named and understanding.intent == "human" and not exact and ASKED.search(text):
         # A guess of a person asked for, in a question about a product named ("linea wall light
@@ -1139,11 +1153,16 @@ def refine(
         return replace(understanding, intent=intent)
     product = intent in ("price_stock", "product_question")
     if (
-        intent in ("price_stock", "product_question", "greeting", "browse")
-        or (intent == "compare" and not COMPARISON.search(text))
-    ) and any(parse_budget(text)):
+        (
+            intent in ("price_stock", "product_question", "greeting", "browse")
+            or (intent == "compare" and not COMPARISON.search(text))
+        )
+        and any(parse_budget(text))
+        and not (named and STOCK_ASKED.search(text) and not A_LIMIT.search(text))
+    ):
         # A shopper who states a budget is shopping ("not the lumaro, whats the next best
-        # under 2k"), unless weighing products ("which is cheaper, under 100?").
+        # under 2k"), unless weighing products ("which is cheaper, under 100?") or asking
+        # whether a product named is there to buy at that price.
         intent = "browse"
     elif (
         (len(named) >= 2 or discussed or (named and OR_THE_ONE.search(text)))
@@ -1178,6 +1197,10 @@ def refine(
         # Told, not asked: a taste ("she's mostly into hair stuff"), or the name of some goods
         # the classifier was unsure of ("two burner stove for car camping").
         intent = "browse"
+    elif named and intent == "product_question" and STOCK_ASKED.search(text):
+        # "is the black hinata rice cooker available", "rs 1.1 lakh for the lumora 150-600? is
+        # it available": whether it can be bought, and at what price.
+        intent = "price_stock"
     elif named and intent == "browse" and WHAT_ABOUT.search(text):
         intent = "price_stock"  # "what about the paddling pool?": that one, not more like it
     elif (

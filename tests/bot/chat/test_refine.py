@@ -70,6 +70,11 @@ def test_a_budget_is_shopping_whatever_it_was_guessed() -> None:
     # Guessed a comparison, it is one only when it weighs products against each other.
     assert said("compare", "not the firefly, whats the next best under 2k", [TENT]) == "browse"
     assert said("compare", "which is cheaper, under 100?", [TENT, PAD]) == "compare"
+    # Whether a product named is there to buy at a price said: a stock question.
+    for intent in ("price_stock", "browse"):
+        assert said(intent, "$180 for the firefly 2? is it available", [TENT]) == "price_stock"
+    assert said("price_stock", "$180 for a tent like the firefly?", [TENT]) == "browse"
+    assert said("browse", "a firefly tent under $200 that's in stock", [TENT]) == "browse"
 
 
 def test_asking_what_is_on_sale_is_a_search_of_the_sale() -> None:
@@ -229,6 +234,11 @@ def test_asking_whether_a_named_product_is_there_is_a_stock_question() -> None:
     )
     assert said("browse", "do you have a 2 person tent", [TENT]) == "browse"
     assert said("browse", "do you still have the firefly tent in green", [TENT]) == "price_stock"
+    # Guessed a question about it: whether it is there is its stock.
+    assert said("product_question", "is the firefly tent available", [TENT]) == "price_stock"
+    assert said("product_question", "is the firefly tent waterproof", [TENT]) == (
+        "product_question"
+    )
 
 
 def test_a_named_product_or_another_of_its_kind_by_a_word_is_a_comparison() -> None:

@@ -488,6 +488,14 @@ def test_the_name_of_goods_the_catalog_has_then_why_is_a_request() -> None:
                  "headphones with a broken hinge after 2 weeks"):  # fmt: skip
         said = gate(why, relevant=True, named=False, carried=True, text=text)
         assert said.intent == "complaint", text
+    # Needing goods the catalog's titles name is a request, however it opens.
+    need = Understanding("support", 0.31, off_topic=0.15)
+    said = gate(need, relevant=True, named=False, carried=True, text="ok forget it, need sd card")
+    assert said.intent == "browse"
+    said = gate(need, relevant=True, named=False, carried=False, text="ok forget it, need sd card")
+    assert said.intent == "support"  # none of them in the catalog
+    for text in ("need to change my delivery address", "i need help with a gift card"):
+        assert gate(need, relevant=True, named=False, carried=True, text=text).intent == "support"
 
 
 def test_anger_about_an_order_or_the_service_is_a_complaint_and_a_told_problem_too(
