@@ -190,8 +190,8 @@ def asked_kinds(text: str) -> list[list[str]]:
     """The keywords of each noun phrase the request starts with, each one's kind last
     ("I overpronate badly, need a stability shoe": two); [] when it names none."""
     text = EAR.sub(r"\1-ear", LEAD_IN.sub(",", text))
-    text = TO_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
-    text = PARTICLE_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
+    for joined in (TO_JOINED, PARTICLE_JOINED):  # "bean-to-cup machine", "zip-up hoodie"
+        text = joined.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
     # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
     # tent"): a size is not a kind.
     kept: list[str] = []

@@ -318,13 +318,14 @@ def retrieve(
     has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
     # ... nor, when had already, a product of that kind by its title ("he's already got a
     # headset and a mouse": in a category of gaming gear, the headsets and the mice).
-    makers = {word for brand in view.brands for word in keywords(brand)}  # "my veltra": a camera
-    had_words = already_had(text) if theirs else []
-    spelled = {view.spelled(word) or word for word in had_words if word in theirs} - makers
-    had = frozenset(
-        view.order[i] for word in spelled for i in view.kind_heads.get(word, ())
-        if spelled & title_heads(view.products[view.order[i]].title)
-    )  # fmt: skip
+    had = frozenset[str]()
+    if had_words := [word for word in already_had(text) if word in theirs]:
+        makers = {word for brand in view.brands for word in keywords(brand)}  # "my veltra"
+        spelled = {view.spelled(word) or word for word in had_words} - makers
+        had = frozenset(
+            view.order[i] for word in spelled for i in view.kind_heads.get(word, ())
+            if spelled & title_heads(view.products[view.order[i]].title)
+        )  # fmt: skip
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.
     goes_with_shown, beside_ids, for_shown = False, frozenset[str](), None

@@ -837,13 +837,14 @@ class IntentClassifier:
         injection = INJECTION.search(text) is not None
         request = ORDER_REQUEST.search(text) is not None
         own = request or OWN.search(text) is not None
+        problem = PROBLEM.search(text) is not None
         angry = ANGER.search(text) is not None or (
             SHOUTED.search(text) is not None and not PLEASED.search(text)
-            and (AT_SHOP.search(text) is not None or own or PROBLEM.search(text) is not None)
+            and (AT_SHOP.search(text) is not None or own or problem)
         )  # fmt: skip
         if (
-            own and not (request or angry) and SHIP_WHEN.search(text)
-            and not (PROBLEM.search(text) or WAITED.search(text))
+            own and not (request or angry or problem) and SHIP_WHEN.search(text)
+            and not WAITED.search(text)
         ):  # fmt: skip
             # "placed order 10482 on monday, when will it ship?": how long the shop takes, which
             # its shipping policy says; nothing is wrong with the order yet.
@@ -854,7 +855,7 @@ class IntentClassifier:
             return Understanding("human", 1.0, injection, angry, own=own)
         if WRITING.search(text):
             return Understanding("off_topic", 1.0, injection, angry, off_topic=1.0, own=own)
-        if PROBLEM.search(text):
+        if problem:
             told = angry or not ASKED.search(text) or EXASPERATED.search(text) is not None
             said: Intent = "complaint" if told else "support"
             named_things = () if told or OWN.search(text) else tuple(things(text))
