@@ -116,6 +116,7 @@ class ShopperProfile(BaseModel):
     rejected: list[str] = []
     ruled_out: list[str] = []  # what titles must not name: "not a travel one" -> "travel"
     topic: str | None = None  # the last request that found products: follow-ups refine it
+    fits: list[str] = []  # what the shopper's requests are for: "a lens for my korvan z-70"
     offered: bool = False  # the last answer offered a person: "yes" takes the offer up
 
     def budget_text(self, price: Callable[[Decimal], str]) -> str | None:

@@ -411,6 +411,13 @@ def retrieve(
         # "upgrading from my corsa mini": not the corsa mini.
         by_title = [p for p in by_title if p.id not in aimed]
         filters = replace(filters, exclude_ids=filters.exclude_ids | aimed)
+    remembered = False
+    if understanding.intent == "browse" and theirs_named:
+        profile = profile.model_copy(update={"fits": sorted(theirs_named)})
+    elif understanding.intent == "browse" and profile.fits and not by_title:
+        # "lens for aurex ax-200", then "i want zoom for my kids sports day": still for it.
+        theirs_named = frozenset(i for i in profile.fits if i in view.products)
+        remembered = True
     title_ids = {p.id for p in by_title}
     # For what the shopper has, deeper: those that fit it may not be the closest in meaning.
     hits = search.search(text, vector, filters, 3 * k if theirs_named else k, named=title_ids)
@@ -546,8 +553,12 @@ def retrieve(
         purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(asked)]
         if purposes := [p for p in purposes if p]:
             matches.sort(key=functools.partial(_not_for, view, purposes))
-        if theirs_named:
-            # "memory cards for aurex ax-500": those that fit it first.
+        if theirs_named and not (
+            remembered and matches
+            and matches[0].category in {view.products[i].category for i in theirs_named}
+        ):  # fmt: skip
+            # "memory cards for aurex ax-500": those that fit it first (what a later request
+            # is for too, unless it asks for another of its kind).
             matches = fitting_first(view, matches, theirs_named, asked)[:k]
     sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
     # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
@@ -569,6 +580,16 @@ def retrieve(
         matches.sort(key=lambda p: p.price <= dearest)
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
+    if (
+        (most := PRICE_MOST.search(asked)) and matches and kinds and not title_ids
+        and understanding.intent in ("browse", "price_stock")
+    ):  # fmt: skip
+        # "whats the cheapest knife you sell": of all of that kind the shop has (those close in
+        # meaning, of the best match's category), not only the few closest.
+        dear = most[1].casefold() in DEAREST
+        same = replace(filters, category=matches[0].category)
+        of_kind = [h.product for h in search.search(text, vector, same, len(view.order))]
+        matches = sorted(of_kind, key=lambda p: -p.price if dear else p.price)[:k]
     if filters.exclude_terms:
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest;
         # "tea for kids, no caffeine": one whose text says it is caffeine-free before them.
@@ -619,6 +640,10 @@ def retrieve(
             # shown, not the camera the request named.
             own = [pointed]
         named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
+        if follow_up and not own and last_shown and understanding.intent != "browse":
+            # "ok whats the price and is it in stock" after "need a portrait lens for my
+            # korvan z-70" and a lens shown: the lens, not the camera the request named.
+            named = []
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
             p for p in named if p.id in aside
@@ -641,6 +666,16 @@ def retrieve(
             matches = [p for p in matches if p.id in near or p.id in title_ids]
     nearest = []
     budget = profile.max_price is not None or profile.min_price is not None
+    if (
+        budget and matches and understanding.intent == "browse" and not title_ids and not unknown
+        and (exact := titled_kind(view, kinds, matches))
+    ):  # fmt: skip
+        # "a sushi knife under 15000 yen": the one knife tagged "sushi knife" is over the
+        # budget; the other knives under it say nothing of sushi.
+        unpriced = filters.without_price()
+        over = [view.products[i] for i in exact if unpriced.passes(view.products[i])]
+        if over and not any(filters.passes(p) for p in over):
+            matches, nearest = [], sorted(over, key=lambda p: p.price)[:1]
     if (
         not matches and (budget or filters.on_sale) and understanding.intent == "browse"
         and not category and not by_title and not (asked_kinds(text) if follow_up else kinds)
@@ -670,7 +705,7 @@ def retrieve(
             matches += [p for p in fitting if p.id not in have][: k - len(matches)]
     elif no_limit:
         matches.sort(key=lambda p: -p.price)  # "a tent, money no object": the dearest first
-    if not matches and on_topic and profile.category and budget:
+    if not matches and not nearest and on_topic and profile.category and budget:
         # In the category, the cheapest that fits is a match; else the cheapest is the nearest.
         matches = view.cheapest(filters, k)
         nearest = [] if matches else view.cheapest(filters.without_price(), 1)
@@ -1191,6 +1226,31 @@ def missing_kind(
     return phrases[0], [hit.product for hit in hits if hit.score >= search.min_relevance]
 
 
+def titled_kind(
+    view: CatalogView, kinds: Sequence[Sequence[str]], matches: Sequence[Product]
+) -> frozenset[str]:
+    """The products a kind of two or three words asked for names by all its words, in their
+    titles, categories or tags ("sushi knife": the yanagiba tagged "sushi knife"), when its
+    words before the last name nothing else and the text of none of the matches has all its
+    words; else none."""
+    found: set[str] = set()
+    for kind in kinds:
+        words = [w for w in (view.spelled(w) or w for w in kind) if w in view.named_by]
+        if (
+            len(kind) > 3 or len(words) < 2 or words[-1] != (view.spelled(kind[-1]) or kind[-1])
+            or any(set(words) <= set(view.said[p.id]) for p in matches)
+        ):  # fmt: skip
+            continue
+        having = set(view.named_by[words[0]].tolist())
+        for word in words[1:]:
+            having &= set(view.named_by[word].tolist())
+        # Each word before the kind's names only those ("dining" also names the dining tables,
+        # and any chair may be one for dining).
+        if all(set(view.named_by[word].tolist()) <= having for word in words[:-1]):
+            found.update(view.order[i] for i in having)
+    return frozenset(found)
+
+
 def _unknown_head(view: CatalogView, kind: Sequence[str]) -> bool:
     """Whether a kind of two or three words ends in a noun no text of the catalog has, nor a
     word it starts ("cam" of "camera"), nor another spelling of it; not a verb a misread
@@ -1312,6 +1372,15 @@ def refines(text: str) -> bool:
     # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
     ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))
     return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling
+
+
+# The cheapest or dearest of a kind: "whats the cheapest knife you sell", "your priciest tent".
+PRICE_MOST = re.compile(
+    r"\b(cheapest|least expensive|lowest[- ]priced|most affordable|most expensive|priciest"
+    r"|dearest)\b",
+    re.I,
+)
+DEAREST = frozenset({"most expensive", "priciest", "dearest"})
 
 
 def switch_category(

@@ -191,3 +191,68 @@ async def test_what_fits_the_shoppers_own_product_comes_first(
         # A spare battery names the camera in its own text: it fits.
         plan = await chat.plan("spare battery for my aurex ax-500", ShopperProfile())
         assert ids(plan)[:1] == ["ab50"], ids(plan)
+
+
+LENSES = [
+    Product(id="ax200", title="Aurex AX-200 APS-C Mirrorless Camera (Body Only)", price=54990,
+            category="Mirrorless Cameras",
+            description="Light APS-C body for beginners. Mount: Aurex AX-mount."),
+    Product(id="z70", title="Korvan Z-70 Full-Frame Mirrorless Camera (Body Only)", price=149990,
+            category="Mirrorless Cameras",
+            description="Weather sealed full-frame body. Mount: Korvan Z-mount."),
+    Product(id="ax23", title="Aurex AX 23mm f/1.4 Prime Lens", price=28990, category="Lenses",
+            description="Bright everyday prime. Mount: Aurex AX-mount."),
+    Product(id="ax55210", title="Aurex AX 55-210mm f/3.5-4.8 OIS Telephoto Zoom Lens",
+            price=32990, category="Lenses",
+            description="Light and affordable telephoto zoom. Mount: Aurex AX-mount."),
+    Product(id="vl70300", title="Veltra VL 70-300mm f/4.5-5.6 G OSS Telephoto Zoom Lens",
+            price=84990, category="Lenses",
+            description="Long telephoto zoom for sports and wildlife. Mount: Veltra VL-mount."),
+    Product(id="kz100400", title="Korvan KZ 100-400mm f/4.5-5.6 VR S Telephoto Zoom Lens",
+            price=219990, category="Lenses",
+            description="Super telephoto zoom for sports and birds. Mount: Korvan Z-mount."),
+    Product(id="op85", title="Optyx 85mm f/1.8 DG Art Lens (Korvan Z-mount)",
+            price=39990, category="Lenses",
+            description="Creamy portraits. Weather sealed. Mount: Korvan Z-mount."),
+    Product(id="tripod", title="Trivex TX-190 Aluminium Travel Tripod", price=8990,
+            category="Tripods", description="Folds to 40 cm, holds 6 kg."),
+    Product(id="bag", title="Nomad Kraft Trekker 20L Camera Backpack", price=6490,
+            category="Camera Bags", description="Fits a body and three lenses."),
+    Product(id="sd", title="Zentrix Extreme SDXC Memory Card 128GB", price=1199,
+            category="Memory Cards", description="Fast card for 4K video."),
+    Product(id="strap", title="Peak Slide Camera Strap", price=3990, category="Straps",
+            description="Quick-adjust sling strap."),
+    Product(id="cloth", title="ClearVue Microfibre Lens Cloth", price=299,
+            category="Cleaning", description="Wipes smudges off lenses and screens."),
+]  # fmt: skip
+
+
+async def test_what_the_requests_are_for_holds_for_the_next_request(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, LENSES, log) as chat:
+        plan = await chat.plan("lens for aurex ax-200", ShopperProfile())
+        assert plan.profile.fits == ["ax200"], plan.profile.fits
+        plan = await chat.plan("i want zoom for my kids sports day", plan.profile)
+        assert plan.decision.action == "recommend", plan.decision.action
+        # The zoom that fits the camera named a turn ago first, then the other zooms.
+        assert ids(plan)[0] == "ax55210", ids(plan)
+        plan = await chat.plan("kitna ka hai", plan.profile)
+        assert ids(plan) == ["ax55210"], ids(plan)
+    with planning(tmp_path / "2", LENSES, log) as chat:
+        # Without the camera named before, no zoom is put first for it.
+        plan = await chat.plan("i want a zoom lens for my kids sports day", ShopperProfile())
+        assert plan.profile.fits == [] and ids(plan)[0] != "ax55210", ids(plan)
+
+
+async def test_a_price_asked_after_a_question_is_of_the_product_discussed(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, LENSES, log) as chat:
+        plan = await chat.plan("need a portrait lens for my korvan z-70", ShopperProfile())
+        assert ids(plan)[0] == "op85", ids(plan)
+        plan = await chat.plan("is it weather sealed?", plan.profile)
+        assert ids(plan) == ["op85"], ids(plan)
+        # Not the camera the request it follows up named.
+        plan = await chat.plan("ok whats the price and is it in stock", plan.profile)
+        assert (plan.decision.action, ids(plan)) == ("answer", ["op85"])
