@@ -88,7 +88,11 @@ NOT_CHEAP = re.compile(
 CHEAPER = re.compile(
     r"\b(cheaper|less expensive|lower price|more affordable|too expensive)\b", re.I
 )
-IN_STOCK = re.compile(r"\b(in stock|available (now|today)|ships? (now|today)|right now)\b", re.I)
+IN_STOCK = re.compile(
+    r"\b(in stock|available (now|today|immediately|right away)|ships? (now|today)|right now"
+    r"|deliver(?:ed)? (now|today|immediately|right away|straight away)|ready to ship)\b",
+    re.I,
+)
 REJECT = re.compile(
     r"\b(something else|anything else|other (options|ones)|another one|different one"
     r"|not (that|this) one|(an?|the|any|some|other) alternatives?|alternatives? (then|till"

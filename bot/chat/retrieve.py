@@ -561,6 +561,13 @@ def retrieve(
             # is for too, unless it asks for another of its kind).
             matches = fitting_first(view, matches, theirs_named, asked)[:k]
     sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
+    if (
+        not sizes and follow_up and topic and understanding.intent == "browse" and matches
+        and not (REJECT.search(asked) or SIMILAR.search(asked))
+    ):  # fmt: skip
+        # "not leather pls" after "a comfy 3 seater couch" (not "i have korvan, anything
+        # similar?" after "a 50mm lens").
+        sizes = asked_sizes(topic)
     # "an 85 inch tv or bigger": those of that size; none at all is none the shop has.
     matches, unsized = of_size(view, matches, sizes, filters, k, title_ids)
     unhanded = False
@@ -581,14 +588,21 @@ def retrieve(
     if profile.cheap_first:
         matches.sort(key=lambda p: p.price)
     if (
-        (most := PRICE_MOST.search(asked)) and matches and kinds and not title_ids
+        (most := PRICE_MOST.search(asked)) and matches and kinds
         and understanding.intent in ("browse", "price_stock")
     ):  # fmt: skip
         # "whats the cheapest knife you sell": of all of that kind the shop has (those close in
         # meaning, of the best match's category), not only the few closest.
         dear = most[1].casefold() in DEAREST
         same = replace(filters, category=matches[0].category)
-        of_kind = [h.product for h in search.search(text, vector, same, len(view.order))]
+        phrase = " ".join(kinds[0])  # the kind alone, not a request it follows up
+        phrased = search.index.embed_queries([phrase])[0]
+        of_kind = [h.product for h in search.search(phrase, phrased, same, len(view.order))]
+        # Of those, the ones whose text has every word describing the kind ("the cheapest solid
+        # top acoustic": a "solid spruce top"), when any has.
+        words = {view.spelled(w) or w for w in kinds[0][:-1]} & view.text_df.keys()
+        described_so = [p for p in of_kind if words <= set(view.said[p.id])]
+        of_kind = described_so or of_kind
         matches = sorted(of_kind, key=lambda p: -p.price if dear else p.price)[:k]
     if filters.exclude_terms:
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest;
@@ -1374,6 +1388,7 @@ def refines(text: str) -> bool:
     return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling
 
 
+SIMILAR = re.compile(r"\b(?:similar|alike|comparable|equivalent)\b", re.I)
 # The cheapest or dearest of a kind: "whats the cheapest knife you sell", "your priciest tent".
 PRICE_MOST = re.compile(
     r"\b(cheapest|least expensive|lowest[- ]priced|most affordable|most expensive|priciest"

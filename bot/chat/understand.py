@@ -493,6 +493,13 @@ AND_ALSO = re.compile(
     r"|work|go|come|handle|support|last|fold|pack|carry|run|charge|include)\b",
     re.I,
 )
+# Narrowing what was shown to what can be had at once: "only what you can deliver now pls",
+# "just the ones in stock", "only ones you can ship today", "in stock only".
+ONLY_AVAILABLE = re.compile(
+    r"^\W*(?:ok\W+|okay\W+|and\W+)?(?:only|just)\b.*\b(?:in stock|available|deliver\w*|ship\w*"
+    r"|have now|got now)\b|\b(?:in stock|available now)\W+only\b",
+    re.I,
+)
 # Looking for a gift: "housewarming present for a friend", "something for my dad".
 GIFT_ASKED = re.compile(
     r"\b(gift|present|pressie|stocking filler|something)s? for (my|a|an|our|his|her|the|him|them"
@@ -1008,6 +1015,10 @@ def gate(
     if shown and intent in ("browse", "off_topic") and relevant and AND_ALSO.search(text):
         # Just after products were shown, what else they must do ("it should fit a 15 inch
         # laptop too"), with products near it: a refinement, whatever the classifier made of it.
+        return replace(understanding, intent="browse")
+    if shown and intent in ("greeting", "support", "off_topic") and ONLY_AVAILABLE.search(text):
+        # Right after products were shown, only those to be had at once ("only what you can
+        # deliver now pls"): a refinement, not a delivery question.
         return replace(understanding, intent="browse")
     if understanding.fixing and not (relevant or carried):
         # How to fix a thing the shop has nothing like ("how do i reset my iphone" in a toy

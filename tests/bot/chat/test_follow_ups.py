@@ -3,12 +3,21 @@ alternative to one that is out of stock, a price asked in a word or in another l
 else the products must do, and a gift asked for in words near nothing in the catalog."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.chat import ChatService
-from bot.chat.profile import ShopperProfile
-from bot.chat.understand import AND_ALSO, GIFT_ASKED, PRICE_ALONE, Understanding, about_one, gate
+from bot.chat.profile import ShopperProfile, update_profile
+from bot.chat.understand import (
+    AND_ALSO,
+    GIFT_ASKED,
+    ONLY_AVAILABLE,
+    PRICE_ALONE,
+    Understanding,
+    about_one,
+    gate,
+)
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex
@@ -139,3 +148,58 @@ async def test_a_use_told_after_a_kind_was_asked_is_that_kind_for_it(
                                plan.profile)  # fmt: skip
         assert plan.decision.action == "recommend", plan.decision
         assert ids(plan)[0] in {"surge", "surge-pro", "orbit"}, ids(plan)
+
+
+def test_only_what_can_be_had_at_once_is_a_refinement_of_what_was_shown() -> None:
+    def gated(intent: str, text: str, *, shown: bool) -> str:
+        guess = Understanding(intent, 0.3)  # type: ignore[arg-type]
+        return gate(guess, relevant=False, named=False, text=text, shown=shown).intent
+
+    for text in ["only what you can deliver now pls", "only ones you can ship today",
+                 "just the ones in stock", "in stock only"]:  # fmt: skip
+        assert ONLY_AVAILABLE.search(text), text
+        assert gated("greeting", text, shown=True) == "browse", text
+        assert gated("support", text, shown=True) == "browse", text
+        # Nothing shown before: the guess stands.
+        assert gated("support", text, shown=False) == "support", text
+    for text in ["can you deliver to norway?", "only wanted to say thanks", "do you ship today"]:
+        assert not ONLY_AVAILABLE.search(text), text
+    # And the profile takes it: only what is in stock.
+    for text in ["only what you can deliver now pls", "can it be delivered today?",
+                 "anything ready to ship?"]:  # fmt: skip
+        assert update_profile(ShopperProfile(), text).in_stock_only, text
+
+
+SOFAS = [
+    Product(id="alva", title="Alva 3-Seater Sofa, Linen, Sand", price=1290, category="Sofas",
+            description="A deep, comfy three-seater in washable linen."),
+    Product(id="cleo", title="Cleo 3-Seater Sofa, Velvet, Bottle Green", price=1690,
+            category="Sofas", description="Soft velvet three-seater with feather cushions."),
+    Product(id="gino", title="Gino 3-Seater Sofa, Leather, Cognac", price=3390,
+            category="Sofas", description="Full-grain leather three-seater."),
+    Product(id="dario", title="Dario 2-Seater Sofa, Grey", price=790, category="Sofas",
+            description="A compact two-seater for small rooms."),
+    Product(id="table", title="Nils Extendable Dining Table, Oak", price=1090,
+            category="Dining Tables", description="Seats six, eight when extended.",
+            in_stock=False),
+    Product(id="table2", title="Lina Round Dining Table, White", price=690,
+            category="Dining Tables", description="Seats four."),
+]  # fmt: skip
+
+
+async def test_a_follow_up_keeps_the_size_asked_and_only_what_can_be_had_now(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, SOFAS, log) as chat:
+        plan = await chat.plan("looking for a comfy 3 seater couch for the living room",
+                               ShopperProfile())  # fmt: skip
+        assert "dario" not in ids(plan), ids(plan)
+        plan = await chat.plan("not leather pls, and max 2000 chf", plan.profile)
+        # Not the 2-seater, which the budget lets in.
+        assert set(ids(plan)) == {"alva", "cleo"}, ids(plan)
+        plan = await chat.plan("ok the cheaper one, is it in stock?", plan.profile)
+        assert ids(plan) == ["alva"], ids(plan)
+        plan = await chat.plan("dining table, can spend up to 1100", ShopperProfile())
+        assert set(ids(plan)) == {"table", "table2"}, ids(plan)
+        plan = await chat.plan("only what you can deliver now pls", plan.profile)
+        assert (plan.intent, ids(plan)) == ("browse", ["table2"])

@@ -75,3 +75,35 @@ async def test_a_kind_tagged_only_on_a_product_over_the_budget_is_said_to_be_ove
     # A kind with no tag of its own keeps what the budget buys.
     plan = await chat.plan("a small knife under 10000 yen", ShopperProfile())
     assert plan.decision.action == "recommend" and "petty" in ids(plan), ids(plan)
+
+
+GUITARS = [
+    Product(id="trav", title="Tasman Voyager 3/4 Travel Acoustic Guitar", price=279,
+            category="Acoustic Guitars",
+            description="Laminate spruce body, small and light for trips."),
+    Product(id="cl44", title="Costa Verde CV-44 Classical Guitar 4/4", price=329,
+            category="Acoustic Guitars",
+            description="Full-size classical guitar with a solid cedar top and nylon strings."),
+    Product(id="d10", title="Tasman D-10 Dreadnought Acoustic Guitar", price=549,
+            category="Acoustic Guitars",
+            description="Dreadnought with a solid spruce top and mahogany back and sides."),
+    Product(id="c200", title="Harbour & Pine C-200 Concert Cutaway Acoustic-Electric Guitar",
+            price=699, category="Acoustic Guitars",
+            description="Laminated spruce top, built-in pickup and tuner."),
+    Product(id="uke", title="Kowhai Concert Solid Top Ukulele", price=189,
+            category="Ukuleles", description="Concert ukulele with a solid spruce top."),
+    Product(id="strings", title="Ironwire Phosphor Bronze Acoustic Guitar Strings", price=19,
+            category="Strings", description="Bright strings for steel-string acoustics."),
+]  # fmt: skip
+
+
+async def test_the_cheapest_of_a_described_kind_has_what_describes_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, GUITARS, log) as chat:
+        plan = await chat.plan("the harbour & pine c-200, is it a solid top?", ShopperProfile())
+        assert ids(plan) == ["c200"], ids(plan)
+        plan = await chat.plan("whats the cheapest solid top acoustic you have then",
+                               plan.profile)  # fmt: skip
+        # Not the cheaper laminate travel guitar, nor the ukulele a title calls "solid top".
+        assert ids(plan)[:2] == ["cl44", "d10"], ids(plan)
