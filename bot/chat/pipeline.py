@@ -35,6 +35,7 @@ from bot.chat.understand import (
     IntentClassifier,
     Understanding,
     about_one,
+    cared_for,
     elsewhere,
     errand,
     gate,
@@ -266,6 +267,7 @@ class ChatService:
             optioned=target is not None and any(v.named_in(text) for v in target.variants),
             shown=bool(last),
         )
+        understanding = cared_for(understanding, text, about=bool(found.named or last))
         if understanding.intent not in PRODUCT_INTENTS:
             # What a message rules out is kept only when it turns out to be shopping.
             profile = profile.model_copy(update={"ruled_out": asked.ruled_out})

@@ -84,6 +84,9 @@ def decide(
     text: str = "",
 ) -> Decision:
     intent = understanding.intent
+    if intent == "support" and understanding.care and (about := found.named or found.subject):
+        # "how long do i soak the 1000/6000 stone": that product's own text says.
+        return Decision("answer", products=about[:1])
     if intent == "support" and not (understanding.own or understanding.angry):
         # A general question (shipping, returns, payment): quoted from the store's policy when
         # a section covers it; otherwise a person is offered, not imposed.

@@ -305,6 +305,14 @@ WAITED = re.compile(
 PURCHASED = re.compile(
     r"\b(i|we) (just |already |recently |only )?(bought|purchased|received|got)\b", re.I
 )
+# How the shopper is to use or look after something: "how do i season the pan", "how long do
+# i soak the stone", "how often should we descale it" (not how to buy, pay, order or return).
+HOW_USE = re.compile(
+    r"\bhow (do|should|can|would) (i|we) (?!(get|buy|order|pay|return|track|know|choose|pick"
+    r"|find|contact|reach|cancel|change)\b)[a-z]+"
+    r"|\bhow (long|often|much [a-z]+) (do|should) (i|we) [a-z]+",
+    re.I,
+)
 # Undoing or claiming on a purchase, which only a person can do: "i'd like to return the french
 # press i bought", "is it covered by warranty".
 UNDOING = re.compile(
@@ -584,6 +592,23 @@ DAMAGE = re.compile(
     r"|last (week|month|year)|from you)\b",
     re.I,
 )
+# Asking for any of a kind: "do you have a matcha whisk", "do u sell any hanging baskets".
+A_KIND_ASKED = re.compile(
+    r"\b(do|does|did) (you|u|ya) (guys )?(have|sell|carry|stock|do) (a|an|any)\b", re.I
+)
+STOCK_WORD = re.compile(r"\b(in stock|left|available|still|right now)\b", re.I)
+# Whether the one meant is there to buy: "is the black hinata rice cooker available".
+IS_THE_AVAILABLE = re.compile(
+    r"^\W*(is|are) (the|that|this|your) [^?.!]{0,60}\b(available|in stock)\b", re.I
+)
+# An order the shop got wrong: another thing sent than ordered, or it came smashed.
+MISSENT = re.compile(
+    r"\b(you|they|u)( guys| people| lot)? (have |just )?sent( me| us)?\b(?! (a |the )?(link|code"
+    r"|email|tracking|confirmation|receipt|invoice))"
+    r"|\b(received|recieved|got|delivered|came)\b[^.?!]{0,40}\binstead\b"
+    r"|\b(smashed|shattered|crushed|warped|dented)\b",
+    re.I,
+)
 # Signs that a message is about this shop or its trade: said to it ("you", "here"), its site,
 # orders, delivery, paying, returns, prices, an account, a person or the bot, a wait for an
 # answer. A guess of a complaint or a person with none of them, about nothing the catalog has,
@@ -721,6 +746,9 @@ class Understanding:
     # own only as having bought something, with nothing wrong and nothing to undo ("i bought the
     # iron wok from you last week"): about a product the catalog may name, not yet a person's
     bought: bool = False
+    # asks how to use or look after a product named or just shown ("how long do i soak the
+    # 1000/6000 stone"): the shopper's support question, answered from that product's text
+    care: bool = False
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -1125,6 +1153,18 @@ OR_THE_ONE = re.compile(
 )
 
 
+def cared_for(understanding: Understanding, text: str, *, about: bool) -> Understanding:
+    """A question how to use or look after a product named or just shown (`about`: "how do i
+    season the carbon steel pan i bought from you?", "how do i stop it going rusty?"): the
+    shopper's support question, answered from that product's own text (`Understanding.care`)."""
+    if (
+        understanding.intent == "product_question" and about and not understanding.injection
+        and HOW_USE.search(text)
+    ):  # fmt: skip
+        return replace(understanding, intent="support", care=True)
+    return understanding
+
+
 def either(text: str, named: Sequence[Product]) -> bool:
     """Two named products offered as a choice, one each side of an "or" ("rocket race or
     farmyard frenzy for a 4 yo"), not a question about one ("the voltra trimmer - battery
@@ -1213,8 +1253,16 @@ def refine(
         # "is the black hinata rice cooker available", "rs 1.1 lakh for the lumora 150-600? is
         # it available": whether it can be bought, and at what price.
         intent = "price_stock"
+    elif intent == "product_question" and not named and IS_THE_AVAILABLE.search(text):
+        # "is the black hinata rice cooker available": of a few it may be, which one can be
+        # bought, and at what price.
+        intent = "price_stock"
     elif named and intent == "browse" and WHAT_ABOUT.search(text):
         intent = "price_stock"  # "what about the paddling pool?": that one, not more like it
+    elif named and intent in ("greeting", "browse") and A_KIND_ASKED.search(text):
+        # "ok fine lol. do you have a matcha whisk": any of that kind, though one title names
+        # it (not "do you have a #6000 stone in stock", a stock question).
+        intent = "price_stock" if STOCK_WORD.search(text) else "browse"
     elif (
         named and intent in ("greeting", "browse")
         and (PRICE_OR_STOCK.search(text) or (HAVE_IT.search(text) and not MORE_OF.search(text)))
@@ -1229,4 +1277,8 @@ def refine(
     elif discussed and intent in ("off_topic", "greeting") and POINTED.search(text):
         # "how much is the detective one": one of those just shown, by a word of its own
         intent = "price_stock" if PRICE_OR_STOCK.search(text) else "product_question"
+    elif intent == "support" and understanding.own and MISSENT.search(text):
+        # "I ordered the 210mm gyuto and recieved the 240mm instead", "one of the rice bowls
+        # is completely smashed": the shop got the order wrong, a complaint.
+        intent = "complaint"
     return replace(understanding, intent=intent)

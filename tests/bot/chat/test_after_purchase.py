@@ -59,9 +59,18 @@ async def test_how_to_look_after_the_product_just_shown_is_asked_of_it(
 ) -> None:
     plan = await chat.plan("hi, i bought the iron wok from you last week", ShopperProfile())
     plan = await chat.plan("how do i stop it going rusty? theres some orange spots", plan.profile)
-    assert (plan.intent, plan.decision.action, ids(plan)) == (
-        "product_question", "answer", ["wok"]
-    )  # fmt: skip
+    # How to look after it is the shopper's support question, answered from its own text.
+    assert (plan.intent, plan.decision.action, ids(plan)) == ("support", "answer", ["wok"])
+    for text in (
+        "how do i season the iron wok i bought from you? it came with a shiny coating",
+        "how long do i soak the iga donabe before first use",
+    ):
+        plan = await chat.plan(text, ShopperProfile())
+        assert (plan.intent, plan.decision.action) == ("support", "answer"), text
+        assert ids(plan) == ["wok" if "wok" in text else "donabe"], text
+    # How to buy, pay or send back is no question about the product's care.
+    plan = await chat.plan("how do i pay for the iron wok", ShopperProfile())
+    assert not plan.decision.action == "answer" or plan.intent != "support"
     # Someone to do a job is no person asked for: a question about the product named.
     plan = await chat.plan(
         "linea wall light - do i need an electrician to put it up?", ShopperProfile()

@@ -270,3 +270,39 @@ def test_what_is_told_not_asked_is_browsing() -> None:
     )
     sure = Understanding("product_question", 0.8, goods=True)
     assert refine(sure, "firefly tent weight", [TENT]).intent == "product_question"
+
+
+def test_an_order_the_shop_got_wrong_is_a_complaint() -> None:
+    for text in (
+        "I ordered the 210mm gyuto and recieved the 240mm instead. Order 2291.",
+        "my order came today and one of the rice bowls is completely smashed",
+        "you sent me 9-42 strings but i ordered 10-46, can you sort it out",
+        "ordered the midnight blue ax-900 and you sent me silver",
+    ):
+        assert said("support", text, [], own=True) == "complaint", text
+    # Not about an order of theirs, or nothing wrong with what came: as guessed.
+    assert said("support", "did you send me the tracking link for order 2291?", [], own=True) == (
+        "support"
+    )
+    assert said("support", "pls cancel order 44817 i ordered the wrong size", [], own=True) == (
+        "support"
+    )
+    assert said("support", "were the plates smashed in testing?", []) == "support"
+
+
+def test_whether_the_one_meant_is_there_to_buy_is_a_stock_question() -> None:
+    # Of several it may be (no one product named), asked with "the": its stock.
+    text = "is the black hinata rice cooker available"
+    assert said("product_question", text, []) == "price_stock"
+    assert said("product_question", "is the hinata rice cooker dishwasher safe", []) == (
+        "product_question"
+    )
+
+
+def test_asking_for_any_of_a_kind_is_browsing_though_a_title_names_it() -> None:
+    whisk = Product(id="w", title="Uji Bamboo Matcha Whisk", price=Decimal("2750"), category="Tea")
+    assert said("browse", "ok fine lol. do you have a matcha whisk", [whisk]) == "browse"
+    assert said("greeting", "do you have a matcha whisk", [whisk]) == "browse"
+    # In stock, or the one named: a stock question, as before.
+    assert said("browse", "do you have a matcha whisk in stock", [whisk]) == "price_stock"
+    assert said("browse", "do you have the uji matcha whisk?", [whisk]) == "price_stock"
