@@ -601,7 +601,7 @@ def retrieve(
         # Of those, the ones whose text has every word describing the kind ("the cheapest solid
         # top acoustic": a "solid spruce top"), when any has.
         words = {view.spelled(w) or w for w in kinds[0][:-1]} & view.text_df.keys()
-        described_so = [p for p in of_kind if words <= set(view.said[p.id])]
+        described_so = [p for p in of_kind if words <= _said(view, p)]
         of_kind = described_so or of_kind
         matches = sorted(of_kind, key=lambda p: -p.price if dear else p.price)[:k]
     if filters.exclude_terms:
@@ -653,11 +653,12 @@ def retrieve(
             # "256gb pro one in stock?" after "memory cards for aurex ax-500": the Pro card
             # shown, not the camera the request named.
             own = [pointed]
-        named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
         if follow_up and not own and last_shown and understanding.intent != "browse":
             # "ok whats the price and is it in stock" after "need a portrait lens for my
             # korvan z-70" and a lens shown: the lens, not the camera the request named.
             named = []
+        else:
+            named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
             p for p in named if p.id in aside
@@ -1252,15 +1253,14 @@ def titled_kind(
         words = [w for w in (view.spelled(w) or w for w in kind) if w in view.named_by]
         if (
             len(kind) > 3 or len(words) < 2 or words[-1] != (view.spelled(kind[-1]) or kind[-1])
-            or any(set(words) <= set(view.said[p.id]) for p in matches)
+            or any(set(words) <= _said(view, p) for p in matches)
         ):  # fmt: skip
             continue
-        having = set(view.named_by[words[0]].tolist())
-        for word in words[1:]:
-            having &= set(view.named_by[word].tolist())
+        naming = [set(view.named_by[word].tolist()) for word in words]
+        having = set.intersection(*naming)
         # Each word before the kind's names only those ("dining" also names the dining tables,
         # and any chair may be one for dining).
-        if all(set(view.named_by[word].tolist()) <= having for word in words[:-1]):
+        if all(named <= having for named in naming[:-1]):
             found.update(view.order[i] for i in having)
     return frozenset(found)
 

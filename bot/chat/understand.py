@@ -103,7 +103,8 @@ SHOPPING_FOR = re.compile(
 )
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules|prompt|above|previous|catalog"
-    r"|everything|policy|polic(y|ies))\b|</?\s*(system|assistant|developer|user|instructions?|admin|administrator|root)\s*>"
+    r"|everything|policy|polic(y|ies))\b"
+    r"|</?\s*(system|assistant|developer|user|instructions?|admin|administrator|root)\s*>"
     r"|\b(tell me|say|confirm|agree|pretend|write)\b.{0,30}\b(costs?|price is|priced at|is free)\b"
     r"|\byou are no longer\b|\bi (hereby )?authori[sz]e you\b|\bas the (store |shop )?(owner"
     r"|manager|admin)\b|\bi am (the|your) (store |shop )?(owner|manager|admin|developer)\b"
