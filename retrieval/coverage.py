@@ -116,7 +116,11 @@ FILLER = (
         # How many: "aphids all over my roses", "lots of toys".
         " all every each everything lots lot bunch"
         # When and how far: "do you still have the windmill t shirt", "wallets too".
-        " still already even ever now yet only currently definitely probably too either".split()
+        " still already even ever now yet only currently definitely probably too either"
+        # Which one in a life: "my first proper japanese knife", "first camera for my son".
+        " first proper"
+        # What is on sale: "any deals this week?", "clearance stuff".
+        " deal deals sale sales promo promos clearance specials".split()
     )
     | RECIPIENTS
 )

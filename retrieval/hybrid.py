@@ -74,9 +74,16 @@ class Filters:
     # Kinds the shopper has and asks something for ("a trailer to pull behind my bike"):
     # casefolded category names.
     exclude_categories: frozenset[str] = frozenset()
+    # Of those categories, the products of the kind asked ("a replacement inner pot for my rice
+    # cooker": the inner pot listed among the rice cookers).
+    excepted_ids: frozenset[str] = frozenset()
 
     def passes(self, product: Product) -> bool:
-        if self.exclude_categories and product.category.casefold() in self.exclude_categories:
+        if (
+            self.exclude_categories
+            and product.category.casefold() in self.exclude_categories
+            and product.id not in self.excepted_ids
+        ):
             return False
         if self.exclude_terms and _titled(product, self.exclude_terms):
             return False
@@ -194,11 +201,20 @@ MEASURE = re.compile(
 
 
 def _titled(product: Product, terms: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the product's title has every word of one of the terms ("Trekking-Pole Shelter"
-    has "trekking pole shelter"; an "Oil-Free" moisturiser does not have oil)."""
+    """Whether the product's title, or one of its tags, has every word of one of the terms
+    ("Trekking-Pole Shelter" has "trekking pole shelter"; an "Oil-Free" moisturiser does not
+    have oil), or one of its tags is the term (a yanagiba tagged "carbon steel" is ruled out by
+    "not carbon steel", though its title says "Shirogami #2"; one tagged "rust resistant" is
+    not ruled out by "no rust")."""
     parts = FREE_OF.sub(" ", product.title).replace("-", " ")
     title = set(keywords(product.title)) | set(keywords(parts))
-    return any(title.issuperset(term) for term in terms)
+    tags = {
+        tuple(keywords(tag))
+        for key, value in product.attributes.items()
+        if key.casefold() == "tags" and isinstance(value, str)
+        for tag in re.split(r"[,;|]", value)
+    }
+    return any(title.issuperset(term) or tuple(term) in tags for term in terms)
 
 
 def product_words(product: Product) -> list[str]:

@@ -45,7 +45,8 @@ _RULES_OUT = (
     rf"(?:no|(?:without|not|nor|free\s+(?:of|from)|don't\s+want|dont\s+want|do\s+not\s+want"
     rf"|except(?:\s+for)?|anything\s+but|other\s+than|apart\s+from|instead\s+of"
     rf"|(?:an\s+)?alternative\s+to|(?:stop|stopped|quit)\s+using|allergic\s+to"
-    rf"|(?:can'?t|cannot|can\s+not)\s+(?:use|have|stand|tolerate)){_ARTICLE})"
+    rf"|(?:can'?t|cannot|can\s+not)\s+(?:use|have|stand|tolerate)|(?:sick|tired)\s+of"
+    rf"|fed\s+up\s+with|(?:don'?t|do\s+not)\s+want\s+to\s+(?:deal|bother|mess)\s+with){_ARTICLE})"
 )
 # What only says a thing is not needed: dropped from the search, not ruled out.
 _NOT_NEEDED = (
@@ -173,8 +174,10 @@ def _tidy(text: str) -> str:
 
 
 # What a product must have or be: "with noise cancelling", "must be over-ear", "that has a lid".
+# "I don't want to deal with rust", "fed up with tangles": what is put up with, not had.
+_PUT_UP = r"(?<!deal )(?<!dealing )(?<!cope )(?<!coping )(?<!bother )(?<!up )"
 MUST = re.compile(
-    rf"(?<![\w'-])(?:with|(?:that|which|it)\s+(?:has|have)|(?:must|has\s+to|have\s+to"
+    rf"(?<![\w'-]){_PUT_UP}(?:with|(?:that|which|it)\s+(?:has|have)|(?:must|has\s+to|have\s+to"
     rf"|needs?\s+to|should)\s+(?:be|have|come\s+with))(?:\s+(?:a|an|the|some)\b)?\s+"
     rf"(?!(?:{_NOT_A_THING}|me|him|them|us|kids?|children|friends?|family|partner|wife"
     rf"|husband|son|daughter|mum|mom|dad|grandma|grandpa|dog|cat|budget|free|fine|ok|okay"

@@ -209,7 +209,7 @@ class ChatService:
         if profile.offered and ACCEPT.fullmatch(text):
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
         last = [view.products[i] for i in profile.shown if i in view.products]
-        understanding = refine(understanding, text, named, discussed=bool(last))
+        understanding = refine(understanding, text, named, discussed=bool(last), last=profile.asked)
         profile = update_profile(
             profile,
             "" if understanding.injection else text,
@@ -280,7 +280,7 @@ class ChatService:
             text=text,
         )
         offered = decision.action == "offer" or decision.reason == "identity"
-        changes: dict[str, object] = {"offered": offered}
+        changes: dict[str, object] = {"offered": offered, "asked": understanding.intent}
         if shown := decision.products or decision.over_budget:
             changes["shown"] = [p.id for p in shown]
             seen = dict.fromkeys([*(p.id for p in shown), *profile.shown, *profile.seen])

@@ -122,6 +122,7 @@ class ShopperProfile(BaseModel):
     topic: str | None = None  # the last request that found products: follow-ups refine it
     fits: list[str] = []  # what the shopper's requests are for: "a lens for my korvan z-70"
     offered: bool = False  # the last answer offered a person: "yes" takes the offer up
+    asked: str | None = None  # the intent of the last message: "and the 20cm?" asks it again
 
     def budget_text(self, price: Callable[[Decimal], str]) -> str | None:
         if self.min_price is not None and self.max_price is not None:

@@ -316,6 +316,14 @@ def retrieve(
     # Unless asked for beside it: "my son plays guitar and wants a better guitar".
     theirs = [w for w in theirs if [w] not in (k[-1:] for k in asked_kinds(unowned(text)))]
     has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
+    # Of their kinds' categories, what the request's own kind names by title is still asked
+    # for ("a replacement inner pot for my rice cooker": the inner pot among the cookers).
+    asked_heads = {k[-1] for k in asked_kinds(unowned(text))} - set(theirs) if has else set()
+    excepted = frozenset(
+        p.id for p in (view.products[view.order[i]]
+                       for w in asked_heads for i in view.kind_heads.get(w, ()))
+        if p.category.casefold() in has and asked_heads & title_heads(p.title)
+    )  # fmt: skip
     # ... nor, when had already, a product of that kind by its title ("he's already got a
     # headset and a mouse": in a category of gaming gear, the headsets and the mice).
     had = frozenset[str]()
@@ -391,7 +399,7 @@ def retrieve(
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
         profile = switch_category(profile, category, asked, ruled)
     filters = replace(
-        filters_of(profile), exclude_categories=has,
+        filters_of(profile), exclude_categories=has, excepted_ids=excepted,
         exclude_ids=frozenset(profile.rejected) | beside_ids | had,
     )  # fmt: skip
     if understanding.intent != "browse":
@@ -616,17 +624,20 @@ def retrieve(
             )
         )
     subject = list(last_shown)
+    shown = set(profile.shown)
     by_place = True
     if ORDINAL.search(text) and profile.topic and (said := named_in(view, profile.topic)):
         # "the second one" after "torn between the s-classic and the heritage hb": in the
         # order the shopper named them; not knowing all of them, by no place at all.
         by_place = len(said) > 1
         subject = said + [p for p in subject if p not in said] if by_place else subject
-    pointed = referred(subject, NOT_THE_ONE.sub(" ", text), by_place=by_place)
+    before = [view.products[i] for i in profile.seen if i in view.products and i not in shown]
+    pointed = shown_before(before, subject, text) or referred(
+        subject, NOT_THE_ONE.sub(" ", text), by_place=by_place
+    )
     beside = None if pointed else sibling(view, subject, text)
     if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
-    shown = set(profile.shown)
 
     def prefer(product: Product) -> int:
         # The one discussed, then one sold in the options named ("the black hinata rice
@@ -1517,6 +1528,29 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
     return None
 
 
+def shown_before(before: list[Product], shown: list[Product], text: str) -> Product | None:
+    """The product an earlier answer showed that "the X one" points at, when nothing just shown
+    has all its words ("ok the pre ground one" after grinders, the ground coffees shown before
+    them): the first shown before whose title has those of its words such titles have. (Not a
+    price or a size: "the cheap one", "the small one" are of those just shown.)"""
+    if not (before and shown):
+        return None
+    relative = LOW_PRICE | HIGH_PRICE | BIG | SMALL | SINGLE | MULTIPLE | FILLER
+    for match in THE_ONE.finditer(text):
+        wanted = {w for w in keywords(match.group(1)) if w not in relative}
+        if not wanted or any(wanted <= set(keywords(_spoken(p))) for p in shown):
+            continue
+        titled = wanted & set().union(*(_title_words(p) for p in before))
+        if pick := next((p for p in before if titled and titled <= _title_words(p)), None):
+            return pick
+    return None
+
+
+def _spoken(product: Product) -> str:
+    """All a product's text says: its title, description, category and options."""
+    return f"{document_text(product)} {_options(product)}"
+
+
 def _title_words(product: Product) -> set[str]:
     """A title's keywords, its hyphened words also apart ("Pull-Along": "pull", "along")."""
     return set(keywords(product.title)) | set(keywords(product.title.replace("-", " ")))
@@ -1550,7 +1584,8 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
         picked = packs if lowered & MULTIPLE else [p for p in subject if p not in packs]
         if len(picked) == 1 and len(subject) > 1:
             return picked[0]
-    wanted = [w for w in keywords(" ".join(said)) if w not in LOW_PRICE | HIGH_PRICE]
+    # ("the green coloured one": green.)
+    wanted = [w for w in keywords(" ".join(said)) if w not in LOW_PRICE | HIGH_PRICE | HUED]
     if not wanted:
         return None
     # The first shown whose title has the words, else whose text has them.
@@ -1565,6 +1600,9 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
         subject,
         lambda p: len(set(wanted) & _title_words(p)) + any(v.named_in(phrase) for v in p.variants),
     )
+
+
+HUED = frozenset("coloured colored colour color shade".split())
 
 
 def _options(product: Product) -> str:

@@ -26,7 +26,7 @@ from retrieval.text import keywords
 # What is on sale: "anything on sale?", "any guitars on special", "deals this week".
 ON_SALE = re.compile(
     r"\b(on sale|in the sale|sale items?|discounted|reduced (items?|prices?)|on offer"
-    r"|special offers?|on special|specials|deals?|on promo(tion)?|promotions?"
+    r"|special offers?|on special|specials|deals?(?! with\b)|on promo(tion)?|promotions?"
     r"|clearance|markdowns?|marked down)\b",
     re.I,
 )
@@ -672,6 +672,14 @@ STOCK_NEEDED = re.compile(
 
 # Asking about one more product, by name, after others: "what about the paddling pool?".
 WHAT_ABOUT = re.compile(r"^\W*((and|so|ok|okay|hmm)\W+)?(what|how) about (the|that|this)\b", re.I)
+# The last question again, of another product: "and the 20cm?", "what about the velvet one?",
+# "n the black one" (a few words, no question of their own).
+AND_THE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|hmm)\W+)?(?:and|&|n|(?:what|how)\s+about)\s+(?:the|that|this)?\s*"
+    r"(?!(?:how|what|which|why|when|where|is|are|does|do|can|will|a|an|some|any|also)\b)[\w.'’/-]+(?:\s+[\w.'’/-]+){0,3}"
+    r"\s*\?*\s*$",
+    re.I,
+)
 
 # A definite reference: the question is about one product the shopper has in mind ("what spf is
 # the tinted one", "is it waterproof?"), even when its name was not recognised.
@@ -1189,11 +1197,17 @@ def either(text: str, named: Sequence[Product]) -> bool:
 
 
 def refine(
-    understanding: Understanding, text: str, named: Sequence[Product], *, discussed: bool = False
+    understanding: Understanding,
+    text: str,
+    named: Sequence[Product],
+    *,
+    discussed: bool = False,
+    last: str | None = None,
 ) -> Understanding:
     """Context the classifier cannot see: a bare budget change is browsing again ("actually, up
     to $200"); an instruction to the bot that names no product is off topic, or the general
-    question it wraps. `discussed`: products were shown earlier in the conversation."""
+    question it wraps. `discussed`: products were shown earlier in the conversation; `last`:
+    the intent of the shopper's message before."""
     intent = understanding.intent
     if understanding.injection:
         # Amounts and roles inside an instruction are not the shopper's; only a product asked
@@ -1229,6 +1243,13 @@ def refine(
         # under 2k"), unless weighing products ("which is cheaper, under 100?") or asking
         # whether a product named is there to buy at that price.
         intent = "browse"
+    elif (
+        last in ("price_stock", "product_question") and discussed
+        and intent in ("price_stock", "product_question", "browse", "greeting", "off_topic")
+        and AND_THE.match(text) and not ON_SALE.search(text)
+    ):  # fmt: skip
+        # "how much is the bruno couch", then "and the velvet one?": its price too.
+        intent = "price_stock" if last == "price_stock" else "product_question"
     elif (
         (len(named) >= 2 or discussed or (named and OR_THE_ONE.search(text)))
         and (product or intent == "browse")

@@ -21,6 +21,9 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("do you have a 65 quart cooler?") == [["cooler"]]
     assert asked_kinds("a 2 person tent") == [["tent"]]
     assert asked_kinds("aphids all over my roses") == [["aphid"]]
+    # Which one in a life, and a sale, name no kind.
+    assert asked_kinds("my first proper japanese knife") == [["japanese", "knife"]]
+    assert asked_kinds("any deals this week?") == []
     assert asked_kinds("do you sell cycling shoes? size 43") == [["cycling", "shoe"]]
     assert asked_kinds("Over-ear headphones between 50 and 150 euros") == [
         ["over-ear", "headphone"]

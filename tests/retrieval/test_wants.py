@@ -28,6 +28,8 @@ from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, 
         ("something for a smoothie instead of protein powder", [("protein", "powder")]),
         ("allergic to latex, need gloves", [("latex",)]),
         ("i can't use fragrance, it makes me itch", [("fragrance",)]),
+        ("knife, NOT carbon steel, dont want to deal with rust", [("carbon", "steel"), ("rust",)]),
+        ("sick of tangled cables, wireless earbuds pls", [("cable",)]),
     ],
 )
 def test_what_a_request_rules_out(text: str, terms: list[tuple[str, ...]]) -> None:
@@ -117,6 +119,9 @@ def test_who_it_is_with_is_not_something_it_must_have() -> None:
     for text in ("a game to play with mum", "with a 7 year old", "with free delivery"):
         assert must_have(text) == [], text
     assert must_have("it should be fine") == []
+    # What is put up with is not had: "i dont want to deal with rust", "fed up with tangles".
+    assert must_have("a knife, i dont want to deal with rust") == []
+    assert must_have("fed up with tangles, a brush with soft bristles") == [("soft", "bristle")]
 
 
 def test_a_product_is_searched_by_its_title_as_written_and_its_text_less_its_denials() -> None:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from bot.chat.retrieve import _titled_alone, named_in, referred, sibling
+from bot.chat.retrieve import _titled_alone, named_in, referred, shown_before, sibling
 from retrieval.catalog import Product, Variant
 from retrieval.hybrid import CatalogView
 
@@ -201,3 +201,24 @@ def test_the_one_of_a_colour_is_the_one_sold_in_it_before_words_another_title_ha
     termo = Product(id="termo", title="Termo Microwave Safe Mug 350 ml", price=Decimal("249"),
                     category="Mugs")  # fmt: skip
     assert referred([termo, lera], "is the green coloured one microwave safe") is lera
+
+
+def test_the_green_coloured_one_is_the_one_whose_text_says_green() -> None:
+    mug = product("mug", "Lera Stoneware Mug 350 ml", "199", "Glazed in deep moss green.")
+    travel = product("travel", "Termo Vacuum Travel Mug 350 ml", "279", "Stainless, black.")
+    assert referred([travel, mug], "is the green coloured one microwave safe") is mug
+    assert referred([mug, travel], "and the black colour one?") is travel
+
+
+def test_the_one_no_product_just_shown_has_the_words_of_is_one_shown_before() -> None:
+    ground = product("ground", "Mörkrost Espresso Blend – Ground for Espresso 250 g", "139")
+    beans = product("beans", "Mörkrost Espresso Blend – Whole Bean 250 g", "149")
+    blade = product("blade", "Moli Electric Blade Grinder", "299", "Grinds 70 g of beans.")
+    hand = product("hand", "Mulino Hand Grinder", "590", "Its drawer holds 30 g of ground coffee.")
+    before, shown = [beans, ground], [blade, hand]
+    # "pre" is in no title; "ground" in one shown before, and not both in any shown now.
+    assert shown_before(before, shown, "ok the pre ground one. is it in stock") is ground
+    assert shown_before(before, shown, "is the whole bean one in stock") is beans
+    # What one just shown has, or a size or a price, is of those just shown.
+    assert shown_before(before, shown, "the electric one, how loud is it") is None
+    assert shown_before(before, shown, "the cheaper one?") is None
