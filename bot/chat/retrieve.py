@@ -1571,6 +1571,13 @@ def _pick(subject: list[Product], said: list[str]) -> Product | None:
             by_size = sorted(subject, key=lambda p: sizes[id(p)] or (0, 0.0))
             if len(kinds) == 1 and sizes[id(by_size[0])] != sizes[id(by_size[-1])]:
                 return by_size[-1] if lowered & BIG else by_size[0]
+        elif all(size is None for size in sizes.values()) and (
+            described := _described_size(subject)
+        ):
+            # No title states a size ("PowerCore 20000", "MagCore 10000"): one their texts
+            # all state ("360 g", "230 g").
+            by_size = sorted(subject, key=lambda p: described[p.id])
+            return by_size[-1] if lowered & BIG else by_size[0]
         # No comparable sizes: the one sold in a size the word names ("the bigger one" beside
         # a bunny in Small and Large and a book in one size), else a word the title has ("the
         # slim one") still picks.
@@ -1612,6 +1619,24 @@ def _options(product: Product) -> str:
 
 # Dimensions: "200x200 cm", "155 x 220", "60×40×30 cm"; compared by their product.
 DIMENSIONS = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?){1,2}", re.I)
+
+
+# Which measure says how big a thing is, the surest first.
+BULK = ("dimensions", "length", "volume", "weight", "charge")
+
+
+def _described_size(products: list[Product]) -> dict[str, float] | None:
+    """The largest of the first kind of measure every product's text states, when they are not
+    all the same."""
+    measures = [stated(p) for p in products]
+    for kind in BULK:
+        if all(kind in m for m in measures):
+            size = {
+                p.id: max(v.high for v in m[kind]) for p, m in zip(products, measures, strict=True)
+            }
+            if len(set(size.values())) == len(size):
+                return size
+    return None
 
 
 def _size(product: Product) -> tuple[int, float] | None:

@@ -222,3 +222,12 @@ def test_the_one_no_product_just_shown_has_the_words_of_is_one_shown_before() ->
     # What one just shown has, or a size or a price, is of those just shown.
     assert shown_before(before, shown, "the electric one, how loud is it") is None
     assert shown_before(before, shown, "the cheaper one?") is None
+
+
+def test_the_smaller_one_by_a_measure_all_their_texts_state_when_no_title_has_one() -> None:
+    big = product("big", "Volta PowerCore 20000 Power Bank", "99", "20,000 mAh. Weighs 360 g.")
+    small = product("small", "Volta MagCore 10000 Power Bank", "89", "10,000 mAh. Weighs 230 g.")
+    assert referred([big, small], "does the smaller one do wireless charging?") is small
+    assert referred([small, big], "and the bigger one?") is big
+    unsaid = product("unsaid", "Volta MagCore 10000 Power Bank", "89", "Snaps on.")
+    assert referred([big, unsaid], "the smaller one?") is None  # one text states no measure
