@@ -1392,11 +1392,14 @@ def describes_only(text: str, category: str) -> bool:
 
 def refines(text: str) -> bool:
     """A message that adjusts or points back at the last request rather than starting a new one:
-    a budget, "cheaper", "in stock", "something else", "which one ...?", "wireless only"."""
+    a budget, "cheaper", "in stock", "something else", "which one ...?", "wireless only", what
+    the shopper has already."""
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE, ONLY)
     # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
     ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))
-    return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling
+    # "oh i already have a kettle and a scale": the rest of what was asked for.
+    having = bool(already_had(text)) and not asked_kinds(unowned(text))
+    return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling or having
 
 
 SIMILAR = re.compile(r"\b(?:similar|alike|comparable|equivalent)\b", re.I)

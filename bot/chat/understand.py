@@ -604,6 +604,14 @@ PRICE_ASKED = re.compile(
 A_KIND_ASKED = re.compile(
     r"\b(do|does|did) (you|u|ya) (guys )?(have|sell|carry|stock|do) (a|an|any)\b", re.I
 )
+# Whether the shop sells a thing, by its name alone: "do u have bialetti", "do you sell hario".
+SELLS_ASKED = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|hiya|ok|okay|so)\W+)?(?:do|does) (?:you|u|ya) (?:guys )?"
+    r"(?:have|sell|carry|stock) (?!(?:a|an|the|to|any|you|u|feelings?|time|kids?|children"
+    r"|friends?|family|girlfriends?|boyfriends?|wife|husband|pets?|dreams?|opinions?|emotions?"
+    r"|plans|fun|name)\b)[\w'’-]+(?:\s+[\w'’-]+)?\s*\??\s*$",
+    re.I,
+)
 STOCK_WORD = re.compile(r"\b(in stock|left|available|still|right now)\b", re.I)
 # Whether the one meant is there to buy: "is the black hinata rice cooker available".
 IS_THE_AVAILABLE = re.compile(
@@ -672,6 +680,14 @@ STOCK_NEEDED = re.compile(
 
 # Asking about one more product, by name, after others: "what about the paddling pool?".
 WHAT_ABOUT = re.compile(r"^\W*((and|so|ok|okay|hmm)\W+)?(what|how) about (the|that|this)\b", re.I)
+# Asking for other products, after some were shown: "ok something similar then thats actually
+# in stock", "and something to brew it in, she doesnt have a teapot".
+SOMETHING_ELSE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|and|also|plus|so|then|hmm|right)\W+)*(?:something|anything|others?)\s+"
+    r"(?:similar|like\s+(?:it|that|this|them|those)|else|to|for|that|which|cheaper|smaller"
+    r"|bigger|with|without)\b",
+    re.I,
+)
 # The last question again, of another product: "and the 20cm?", "what about the velvet one?",
 # "n the black one" (a few words, no question of their own).
 AND_THE = re.compile(
@@ -1243,6 +1259,10 @@ def refine(
         # under 2k"), unless weighing products ("which is cheaper, under 100?") or asking
         # whether a product named is there to buy at that price.
         intent = "browse"
+    elif intent in ("greeting", "off_topic") and not named and SELLS_ASKED.search(text):
+        intent = "browse"  # "do u have bialetti": what the shop sells, by a name it lacks
+    elif product and not named and SOMETHING_ELSE.search(text):
+        intent = "browse"  # "ok something similar then thats actually in stock"
     elif (
         last in ("price_stock", "product_question") and discussed
         and intent in ("price_stock", "product_question", "browse", "greeting", "off_topic")

@@ -108,3 +108,12 @@ async def test_and_the_other_one_asks_the_last_question_again(
     # Asked for more of a kind, it is a search, whatever was asked before.
     plan = await chat.plan("and a rice cooker?", first.profile)
     assert plan.intent == "browse"
+
+
+def test_what_the_shopper_already_has_refines_the_request_before() -> None:
+    from bot.chat.retrieve import refines
+
+    assert refines("oh i already have a kettle and a scale")
+    assert refines("she already has a santoku")
+    # Another kind asked beside it is a request of its own.
+    assert not refines("i already have a kettle, need a scale")
