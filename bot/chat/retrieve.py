@@ -22,7 +22,7 @@ from bot.chat.profile import (
     parse_budget,
     without_budget,
 )
-from bot.chat.understand import ON_SALE, Understanding
+from bot.chat.understand import IT, ON_SALE, Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import (
@@ -633,8 +633,10 @@ def retrieve(
         subject = said + [p for p in subject if p not in said] if by_place else subject
     before = [view.products[i] for i in profile.seen if i in view.products and i not in shown]
     pointed = shown_before(before, subject, text) or referred(
-        subject, NOT_THE_ONE.sub(" ", text), by_place=by_place
-    )
+        subject, NOT_THE_ONE.sub(" ", text), by_place=by_place,
+        own=NOT_THE_ONE.sub(" ", asked) if follow_up else None,
+        topic=profile.topic if follow_up else None,
+    )  # fmt: skip
     beside = None if pointed else sibling(view, subject, text)
     if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
@@ -1439,6 +1441,12 @@ THE_ONE = re.compile(
     r"\bthe ([\w-]+(?: [\w-]+)?) (?:one|model|version|option|bag|pack|tin|box|bottle|jar)\b",
     re.I,
 )
+# "ok the delay then": one by a word alone, as a choice.
+THE_ALONE = re.compile(
+    r"(?:^|[.,!?]\s*|\b(?:ok|okay|so|fine|then|hmm|right)\s+)the ([\w-]+)"
+    r"(?=\s+then\b|\s*[.,!?]|\s*$)",
+    re.I,
+)
 # "the first one", "the second", "the last option": one of those shown by its place.
 ORDINAL = re.compile(
     r"\bthe (first|1st|second|2nd|third|3rd|fourth|4th|last)"
@@ -1477,9 +1485,23 @@ SIZE = re.compile(
 )
 
 
-def referred(subject: list[Product], text: str, *, by_place: bool = True) -> Product | None:
+def referred(
+    subject: list[Product],
+    text: str,
+    *,
+    by_place: bool = True,
+    own: str | None = None,
+    topic: str | None = None,
+) -> Product | None:
     """The one of the products just shown that the message points at ("how much is the big
-    one?"); None when it points at none, or at several."""
+    one?"); None when it points at none, or at several. For a follow-up, `text` is the request
+    it follows up (`topic`) and the message (`own`): its words pick among those of the kind the
+    request asked for ("chelsea boots?", "the mens ones, can i wear them in the rain"); with
+    none picked, "it" is the first shown when that is of the kind ("bookshelf pls", "does it
+    have to be screwed to the wall?"), not one whose title has more of the request's other
+    words ("need a usb c charger for my laptop", "can it charge my phone at the same time":
+    not the "USB-C Wall Charger" shown fourth); else the words of both pick ("a band to help
+    with my first pull up", "im about 180 lbs which one should i get": the pull-up band)."""
     if len(subject) < 2:
         return None
     if by_place and (place := ORDINAL.search(text)):
@@ -1492,6 +1514,13 @@ def referred(subject: list[Product], text: str, *, by_place: bool = True) -> Pro
         pick = _pick(subject, phrase.split())
         if pick is not None:
             return pick
+    if own is not None and topic:
+        kinds = [set(kind) for kind in asked_kinds(topic)]
+        of_kind = [p for p in subject if any(k <= _title_words(p) for k in kinds)]
+        if titled := _most(of_kind or subject, functools.partial(_shares, _wanted(own))):
+            return titled
+        if of_kind and IT.search(own):
+            return subject[0] if subject[0] in of_kind else None
     # "is the wooden dog in stock?": the one whose title has the most of the message's words,
     # when no other has as many.
     if (titled := _most(subject, functools.partial(_shares, _wanted(text)))) is not None:
@@ -1509,15 +1538,16 @@ def _most(products: list[Product], score: Callable[[Product], int]) -> Product |
 
 
 def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | None:
-    """The product not shown that "the X one" points at beside the one shown, by a word of its
-    title that none shown has ("what about the rinse one" after the K2 stonewash jeans: the
-    K2 rinse): of those whose titles have the word, the one sharing most title words with the
-    first shown, at least two, when no other shares as many."""
+    """The product not shown that "the X one" (or "ok the X then") points at beside the one
+    shown, by a word of its title that none shown has ("what about the rinse one" after the K2
+    stonewash jeans: the K2 rinse; "ok the delay then" after the Orbit reverb pedal: the Orbit
+    delay pedal): of those whose titles have the word, the one sharing most title words with
+    the first shown, at least two, when no other shares as many."""
     if not subject:
         return None
     base = _title_words(subject[0])
     shown = {p.id for p in subject}
-    for match in THE_ONE.finditer(text):
+    for match in [*THE_ONE.finditer(text), *THE_ALONE.finditer(text)]:
         wanted = {w for w in keywords(match.group(1)) if w not in FILLER}
         if not wanted or any(wanted <= _title_words(p) for p in subject):
             continue

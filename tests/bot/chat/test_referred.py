@@ -231,3 +231,48 @@ def test_the_smaller_one_by_a_measure_all_their_texts_state_when_no_title_has_on
     assert referred([small, big], "and the bigger one?") is big
     unsaid = product("unsaid", "Volta MagCore 10000 Power Bank", "89", "Snaps on.")
     assert referred([big, unsaid], "the smaller one?") is None  # one text states no measure
+
+
+def test_the_one_by_a_word_alone_as_a_choice_is_its_sibling_too() -> None:
+    reverb = product("reverb", "Orbit Cathedral Reverb Pedal", "249")
+    delay = product("delay", "Orbit Echo Digital Delay Pedal", "229")
+    drive = product("drive", "Fuzzwick Green Mile Overdrive Pedal", "159")
+    view = CatalogView({p.id: p for p in (reverb, delay, drive)})
+    assert sibling(view, [reverb], "ok the delay then. does it need batteries?") is delay
+    assert sibling(view, [reverb], "fine, the delay.") is delay
+    # Not a word inside a question about the one shown.
+    assert sibling(view, [reverb], "is the delay on it adjustable?") is None
+
+
+def test_a_follow_up_points_by_its_own_words_among_those_of_the_kind_asked() -> None:
+    women = product("women", "Stapfer Chelsea Boot Women, Black Leather", "189")
+    men = product("men", "Stapfer Chelsea Boot Men, Brown Suede", "199")
+    hiker = product("hiker", "Stapfer Bergsteig Waterproof Boot Men", "229")
+    shown = [women, men, hiker]
+    text = "chelsea boots? the mens ones, can i wear them in the rain"
+    own = "the mens ones, can i wear them in the rain"
+    # "men" is in two titles; of the chelsea boots asked for, one.
+    assert referred(shown, own) is None
+    assert referred(shown, text, own=own, topic="chelsea boots?") is men
+    # "it", with nothing of its own picked, is the first shown when of the kind asked, not the
+    # one whose title has more of the request's other words.
+    gan = product("gan", "Volta 65W GaN 3-Port Charger", "89")
+    wall = product("wall", "Volta 20W USB-C Wall Charger", "29")
+    topic, own = "need a usb c charger for my laptop", "can it charge my phone at the same time"
+    assert referred([gan, wall], f"{topic} {own}") is wall  # by the request's words
+    assert referred([gan, wall], f"{topic} {own}", own=own, topic=topic) is None
+    shelf = product("shelf", "Lotta Bookshelf, Oak", "349")
+    board = product("board", "Lago Sideboard, Walnut", "899")
+    topic = "bookshelf pls, i have like 400 books lol"
+    own = "does it have to be screwed to the wall?"
+    assert referred([shelf, board], f"{topic} {own}", own=own, topic=topic) is shelf
+
+
+def test_with_no_kind_in_the_request_its_words_and_the_message_pick_together() -> None:
+    assist = product("assist", 'Tensio 41" Power Band Pull-Up Assist', "24.99")
+    tubes = product("tubes", "Tensio 11-Piece Tube Resistance Band Set up to 150 lb", "44.99")
+    loops = product("loops", "Flexloop Fabric Booty Bands Set of 3", "29.99")
+    topic = "trying to get my first ever pull up lol, my trainer said get a band to help"
+    own = "im about 180 lbs which one should i get"
+    shown = [tubes, assist, loops]
+    assert referred(shown, f"{topic} {own}", own=own, topic=topic) is assist
