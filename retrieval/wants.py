@@ -177,7 +177,9 @@ def _tidy(text: str) -> str:
 # "I don't want to deal with rust", "fed up with tangles": what is put up with, not had.
 _PUT_UP = r"(?<!deal )(?<!dealing )(?<!cope )(?<!coping )(?<!bother )(?<!up )"
 MUST = re.compile(
-    rf"(?<![\w'-]){_PUT_UP}(?:with|(?:that|which|it)\s+(?:has|have)|(?:must|has\s+to|have\s+to"
+    rf"(?<![\w'-]){_PUT_UP}(?:with|(?:that|which|it)\s+(?:has|have)"
+    # "which camera has a headphone jack", "what headphones have a mic"
+    rf"|(?:which|what)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:has|have)|(?:must|has\s+to|have\s+to"
     rf"|needs?\s+to|should)\s+(?:be|have|come\s+with))(?:\s+(?:a|an|the|some)\b)?\s+"
     rf"(?!(?:{_NOT_A_THING}|me|him|them|us|kids?|children|friends?|family|partner|wife"
     rf"|husband|son|daughter|mum|mom|dad|grandma|grandpa|dog|cat|budget|free|fine|ok|okay"

@@ -692,8 +692,8 @@ SOMETHING_ELSE = re.compile(
 # "n the black one" (a few words, no question of their own).
 AND_THE = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|hmm)\W+)?(?:and|&|n|(?:what|how)\s+about)\s+(?:the|that|this)?\s*"
-    r"(?!(?:how|what|which|why|when|where|is|are|does|do|can|will|a|an|some|any|also)\b)[\w.'’/-]+(?:\s+[\w.'’/-]+){0,3}"
-    r"\s*\?*\s*$",
+    r"(?!(?:how|what|which|why|when|where|is|are|does|do|can|will|a|an|some|any|also)\b)"
+    r"[\w.'’/-]+(?:\s+[\w.'’/-]+){0,3}\s*\?*\s*$",
     re.I,
 )
 

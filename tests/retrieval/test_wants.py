@@ -119,6 +119,10 @@ def test_who_it_is_with_is_not_something_it_must_have() -> None:
     for text in ("a game to play with mum", "with a 7 year old", "with free delivery"):
         assert must_have(text) == [], text
     assert must_have("it should be fine") == []
+    # What the one asked for has: "which camera has a headphone jack".
+    assert must_have("ok which camera has headphone jack, under 1 lakh") == [("headphone", "jack")]
+    assert must_have("what headphones have a mic") == [("mic",)]
+    assert must_have("what else have you got") == []
     # What is put up with is not had: "i dont want to deal with rust", "fed up with tangles".
     assert must_have("a knife, i dont want to deal with rust") == []
     assert must_have("fed up with tangles, a brush with soft bristles") == [("soft", "bristle")]
