@@ -201,20 +201,22 @@ MEASURE = re.compile(
 
 
 def _titled(product: Product, terms: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the product's title, or one of its tags, has every word of one of the terms
-    ("Trekking-Pole Shelter" has "trekking pole shelter"; an "Oil-Free" moisturiser does not
-    have oil), or one of its tags is the term (a yanagiba tagged "carbon steel" is ruled out by
-    "not carbon steel", though its title says "Shirogami #2"; one tagged "rust resistant" is
-    not ruled out by "no rust")."""
+    """Whether the product's title has every word of one of the terms ("Trekking-Pole Shelter"
+    has "trekking pole shelter"; an "Oil-Free" moisturiser does not have oil), or one of its
+    tags is the term (a yanagiba tagged "carbon steel" is ruled out by "not carbon steel",
+    though its title says "Shirogami #2"; one tagged "rust resistant" is not ruled out by "no
+    rust")."""
     parts = FREE_OF.sub(" ", product.title).replace("-", " ")
     title = set(keywords(product.title)) | set(keywords(parts))
+    if any(title.issuperset(term) for term in terms):
+        return True
     tags = {
         tuple(keywords(tag))
         for key, value in product.attributes.items()
         if key.casefold() == "tags" and isinstance(value, str)
         for tag in re.split(r"[,;|]", value)
     }
-    return any(title.issuperset(term) or tuple(term) in tags for term in terms)
+    return any(tuple(term) in tags for term in terms)
 
 
 def product_words(product: Product) -> list[str]:

@@ -314,11 +314,12 @@ def retrieve(
     # kind is not what is asked for.
     theirs = owned(text) if understanding.intent == "browse" else []
     # Unless asked for beside it: "my son plays guitar and wants a better guitar".
-    theirs = [w for w in theirs if [w] not in (k[-1:] for k in asked_kinds(unowned(text)))]
+    asked_heads = {k[-1] for k in asked_kinds(unowned(text))} if theirs else set()
+    theirs = [w for w in theirs if w not in asked_heads]
     has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
     # Of their kinds' categories, what the request's own kind names by title is still asked
     # for ("a replacement inner pot for my rice cooker": the inner pot among the cookers).
-    asked_heads = {k[-1] for k in asked_kinds(unowned(text))} - set(theirs) if has else set()
+    asked_heads = asked_heads if has else set()
     excepted = frozenset(
         p.id for p in (view.products[view.order[i]]
                        for w in asked_heads for i in view.kind_heads.get(w, ()))
@@ -1571,17 +1572,12 @@ def shown_before(before: list[Product], shown: list[Product], text: str) -> Prod
     relative = LOW_PRICE | HIGH_PRICE | BIG | SMALL | SINGLE | MULTIPLE | FILLER
     for match in THE_ONE.finditer(text):
         wanted = {w for w in keywords(match.group(1)) if w not in relative}
-        if not wanted or any(wanted <= set(keywords(_spoken(p))) for p in shown):
+        if not wanted or any(wanted <= set(keywords(document_text(p))) for p in shown):
             continue
         titled = wanted & set().union(*(_title_words(p) for p in before))
         if pick := next((p for p in before if titled and titled <= _title_words(p)), None):
             return pick
     return None
-
-
-def _spoken(product: Product) -> str:
-    """All a product's text says: its title, description, category and options."""
-    return f"{document_text(product)} {_options(product)}"
 
 
 def _title_words(product: Product) -> set[str]:
