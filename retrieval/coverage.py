@@ -320,7 +320,14 @@ PROPERTY_AFTER = (
     r"|resistant|approved|rated)\b"
 )
 # ... or as where it is used: "not for microwave", "reheat in the microwave".
-PROPERTY_BEFORE = r"\b(for|in|on|into|inside)\s+(the\s+|a\s+|your\s+)?"
+PROPERTY_BEFORE = r"(?<![\w-])(for|in|on|into|inside)\s+(the\s+|a\s+|your\s+)?"  # no "spot-on"
+# ... or as what it takes, which the shop does not sell with it: "E27 bulb, not included",
+# "batteries sold separately", "takes 2 AA batteries".
+TAKEN_AFTER = (
+    r"\s*,?\s*\(?(is\s+|are\s+)?(not\s+included|not\s+supplied|sold\s+separately"
+    r"|not\s+provided|excluded)\b"
+)
+TAKEN_BEFORE = r"\b(requires?|takes?|needs?|accepts?|runs\s+on)\s+([\w-]+\s+){0,3}"
 
 # Sports and pastimes before a kind name what it is made for, which its text says: a word in
 # -ing that only describes ("folding", "padded") does not.
@@ -431,6 +438,10 @@ _REGIONAL = (
     ("hoover", "vacuum"),
     ("holdall", "duffel"),
     ("jogger", "sweatpant"),
+    ("dresser", "drawer"),  # a "chest of drawers" in British English
+    ("secateur", "pruner"),
+    ("strimmer", "trimmer"),
+    ("spanner", "wrench"),
 )
 SAME_GOODS: dict[str, tuple[str, ...]] = {}
 for _one, _other in _REGIONAL:

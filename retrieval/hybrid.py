@@ -19,6 +19,7 @@ from typing import Literal
 
 import bm25s
 import numpy as np
+from lemminflect import getLemma
 
 from retrieval import coverage
 from retrieval.ages import product_ages, suits
@@ -309,7 +310,7 @@ class CatalogView:
         self._by_initial: dict[str, list[str]] | None = None  # built on first use
         self._stated: dict[str, np.ndarray] = {}  # `states`, per word, on first use
         self._of_kind: dict[str, np.ndarray] = {}  # `of_kind`, per word, on first use
-        self._property: dict[str, bool] = {}  # `_only_a_property`, per word, on first use
+        self._property: dict[str, bool] = {}  # `only_a_property`, per word, on first use
         self._titled: dict[str, str] | None = None  # built on first use
         self._compounds: dict[tuple[str, ...], str] | None = None  # built on first use
         self._unitless: dict[str, list[str]] = {}  # built with `_compounds`
@@ -597,7 +598,7 @@ class CatalogView:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
             if (
                 having.any() and coverage.names_a_kind(head) is not False
-                and self._only_a_property(head)
+                and self.only_a_property(head)
             ):  # fmt: skip
                 return False  # "microwaves" beside microwave-safe bowls
             alone = np.flatnonzero(having)
@@ -657,13 +658,16 @@ class CatalogView:
             self._stated[word] = known
         return known
 
-    def _only_a_property(self, word: str) -> bool:
+    def only_a_property(self, word: str) -> bool:
         """Whether every product text using the word uses it only as what the product stands
-        ("microwave safe", "induction-ready")."""
+        ("microwave safe", "induction-ready") or takes without it ("E27 bulb, not included",
+        "takes 2 AA batteries")."""
         if (known := self._property.get(word)) is None:
             said = rf"\b{re.escape(word)}s?\b"
             used = re.compile(
-                rf"{said}{coverage.PROPERTY_AFTER}|{coverage.PROPERTY_BEFORE}{said}", re.I
+                rf"{said}{coverage.PROPERTY_AFTER}|{coverage.PROPERTY_BEFORE}{said}"
+                rf"|{said}{coverage.TAKEN_AFTER}|{coverage.TAKEN_BEFORE}{said}",
+                re.I,
             )
             anywhere = re.compile(said, re.I)
             texts = (
@@ -731,16 +735,21 @@ class CatalogView:
     def category_title_headed(self, word: str) -> str | None:
         """The one category of the products (two or more) a word names as what they are ("bass":
         the basses, not the bass amp or the bass strings, which it only says which kind of)."""
-        # (By the last word of the title's name, as English names a thing: "Lens Hood" is a
-        # hood; "Ridgeline PJ Bass 4-String" a bass.)
-        positions = [
-            i for i in self.headed.get(word, set())
-            if _name_words(self.products[self.order[i]].title)[-1:] == [word]
-        ]  # fmt: skip
-        categories = {self.products[self.order[i]].category for i in positions}
-        if len(positions) < 2 or len(categories) != 1:
+        categories = self.title_headed(word)
+        if sum(map(len, categories.values())) < 2 or len(categories) != 1:
             return None
-        return categories.pop() or None
+        return next(iter(categories)) or None
+
+    def title_headed(self, word: str) -> dict[str, list[str]]:
+        """Per category, the products (ids) the word names as what they are: by the last word of
+        the title's name, as English names a thing ("Lens Hood" is a hood; "Ridgeline PJ Bass
+        4-String" a bass)."""
+        found: dict[str, list[str]] = {}
+        for i in sorted(self.headed.get(word, set())):
+            product = self.products[self.order[i]]
+            if _name_words(product.title)[-1:] == [word]:
+                found.setdefault(product.category, []).append(product.id)
+        return found
 
     def category_of(self, word: str) -> str | None:
         """The one category a word names products of: `category_titled`, else the category of
@@ -762,9 +771,32 @@ class CatalogView:
         not "Bike Accessories")."""
         return [category for category, heads in self.heads.items() if word in heads]
 
+    def pastimes(self, said: Iterable[str]) -> set[str]:
+        """The pastimes among the keywords that few product texts name: what those products
+        are for, however far the message is in meaning ("something nice for my boyfriend, hes
+        super into camping and coffee": the hand grinder and the brewer "great for travel and
+        camping")."""
+        return {
+            w for w in set(said) & coverage.ACTIVITIES
+            if 0 < int(self.using(w).sum()) <= KEYWORD_RARE
+            # (Not the shop's own: "new to gardening" in a garden shop, whose texts say
+            # "garden" throughout.)
+            and int(self.using(getLemma(w, "VERB")[0]).sum()) <= KEYWORD_RARE
+        }  # fmt: skip
+
+    def names_category(self, kinds: Sequence[Sequence[str]], category: str) -> bool:
+        """Whether each kind's word is a word of the category's name, or of its goods ("kitchen
+        and table stuff": "Kitchen & Tableware")."""
+        named = set(keywords(category))
+        return bool(kinds) and all(
+            {kind[-1], kind[-1] + "ware", kind[-1] + "wear"} & named for kind in kinds
+        )
+
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""
         said = set(keywords(text))
+        # "table stuff" is tableware, "swim stuff" swimwear: goods for what the word names.
+        said |= {word + goods for word in said if len(word) >= 4 for goods in ("ware", "wear")}
         scores = {}
         for category, heads in self.heads.items():
             others = set(keywords(category)) - heads - STOP_WORDS
@@ -948,9 +980,15 @@ class HybridSearch:
         for product_id in named:
             if product_id in products and filters.passes(products[product_id]):
                 fused[product_id] = fused.get(product_id, 0.0) + 1.0  # a named product leads
+        # A pastime few texts name is what those products are for, however far in meaning the
+        # message is ("something nice for my boyfriend, hes super into camping and coffee").
+        doing = view.pastimes(keywords(query)) if lead and self.mode == "hybrid" else set()
+        for_doing = {i for i in sparse if doing & set(view.said[i])} if doing else set()
+        for product_id in for_doing:
+            fused[product_id] = fused.get(product_id, 0.0) + 0.5  # ... next after a named one
         keep = [
             i for i in fused
-            if (relevance.get(i, 0.0) >= floor or i in named)
+            if (relevance.get(i, 0.0) >= floor or i in named or i in for_doing)
             and i in products and filters.passes(products[i])
         ]  # fmt: skip
         if lead and self.mode == "hybrid" and len(keep) < k:

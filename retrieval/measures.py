@@ -108,6 +108,10 @@ OWNED = re.compile(
 )
 # Before a size that what is asked for must take: "a backpack that fits my 16 inch macbook",
 # "it should fit a 15 inch laptop", "tripod that holds 5kg": at least that big.
+# "around 40m deep" on a dive: a depth to reach, which a housing "rated to 60 m" does (a pot
+# "20cm deep" is a size).
+DEPTH = re.compile(r"^\s*(?:deep|depth|down|underwater)\b", re.I)
+UNDERWATER = re.compile(r"\b(?:scuba|dive|dives|diving|divers?|underwater|snorkel\w*)\b", re.I)
 FITS = re.compile(
     r"\b(?:fits?|fitting|to fit|holds?|holding|takes?|room for|big enough for)\s+"
     r"(?:(?:my|our|his|her|their|your|a|an|the)\s+)?$",
@@ -174,7 +178,10 @@ def asked_sizes(text: str) -> list[Size]:
             joined = text[match.end(1) : match.start(2)].strip().lower()
             how = "either" if joined == "or" else "between"
             low, high = min(first, second), max(first, second)
-        elif AT_LEAST.search(before) or OR_MORE.search(after):
+        elif (
+            AT_LEAST.search(before) or OR_MORE.search(after)
+            or (DEPTH.search(after) and UNDERWATER.search(text))
+        ):  # fmt: skip
             how, low, high = "at least", first, first
         elif AT_MOST.search(before) or OR_LESS.search(after):
             how, low, high = "at most", first, first

@@ -135,6 +135,10 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
+    if word and not nearby and search.view.names_category(kinds, word):
+        # Near no product as a whole, every kind it names a word of one category's name: "kitchen
+        # and table stuff, just moved".
+        return word, True
     if (
         understanding.intent == "browse" and not kinds and word is None
         and (doing := category_done(search.view, text)) and doing.casefold() not in avoid
@@ -182,9 +186,31 @@ def infer_category(
             votes >= needed and nearby[0].product.category == category and category
             and not kind_elsewhere(search.view, text, category)
             and not kind_not_in(search.view, kinds, category)
+            and not kind_across(search.view, kinds, text, category)
         ):  # fmt: skip
             return category, True
     return None, bool(nearby)
+
+
+def kind_across(
+    view: CatalogView, kinds: Sequence[Sequence[str]], text: str, category: str
+) -> bool:
+    """Whether the one kind asked, a single word, is the name of two or more products in each
+    of two or more categories ("camera for my daughter, she is into photography": the action
+    cameras and the mirrorless ones), and no other word of the message is one that, of those
+    products, only the category's use ("camera for vlogging": the mirrorless cameras' texts
+    say "vlogging"). A vote among the nearest then does not choose: the embedding model hardly
+    tells one kind of camera from another."""
+    if len(kinds) != 1 or len(kinds[0]) != 1 or (head := view.spelled(kinds[0][0])) is None:
+        return False
+    named = {kind: ids for kind, ids in view.title_headed(head).items() if len(ids) >= 2}
+    if len(named) < 2 or category not in named:
+        return False
+    for word in set(keywords(text)) - {head, kinds[0][0]}:
+        using = {kind for kind, ids in named.items() if any(word in view.said[i] for i in ids)}
+        if using == {category}:
+            return False  # "vlogging", "jazz": the words say which
+    return True
 
 
 def kind_not_in(view: CatalogView, kinds: Sequence[Sequence[str]], category: str) -> bool:
@@ -289,7 +315,23 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     """`named`: what `view.named(text)` gives, when the caller has it already."""
     view = search.view
+    if (
+        understanding.intent == "browse" and profile.asked == "product_question"
+        and profile.topic and THOSE_ASKED.match(text)
+        and (needed := needed_kind(profile.topic)) is not None
+    ):  # fmt: skip
+        # "ok do you have those" after "does the flowe dripper need special filters": those
+        # filters, for it.
+        text = f"{needed} for it"
+        vector = search.index.embed_queries([text])[0]
     refining_text = refines(text)
+    if (
+        refining_text and understanding.intent == "browse" and (which := WHICH_KIND.search(text))
+        and (word := view.spelled(which[1].lower())) and view.headed.get(word)
+    ):  # fmt: skip
+        # "ok which camera has headphone jack, under 1 lakh" after asking whether the vx-10 has
+        # one: a request of its own, not the question before.
+        refining_text = False
     asked = text
     if (spent := without_budget(text)) != text and keywords(spent):
         # The budget is a filter, not words to search: "the next best under 2k" is no 2K camera.
@@ -517,9 +559,11 @@ def retrieve(
     # shows cat food, not the puppy food a little further off.
     best = max((h.score for h in hits), default=0.0)
     kind = hits[0].product.category if hits else None
+    doing = view.pastimes(keywords(text))  # ... or for the pastime asked ("into camping")
     matches = [
         h.product for h in hits
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
+        or doing & set(view.said[h.product.id])
     ]  # fmt: skip
     if understanding.intent == "browse" and not by_title:
         # "a scarf or a warm hat", "plates and bowls": the best of each kind, in turn.
@@ -673,6 +717,10 @@ def retrieve(
             named = []
         else:
             named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
+    if understanding.intent == "product_question" and last_shown and IT_FITS.search(asked):
+        # "will it fit z-40" after the battery grip: the grip is asked about; the camera named
+        # is what it must fit.
+        named = [p for p in named if p in last_shown]
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
             p for p in named if p.id in aside
@@ -756,6 +804,47 @@ def retrieve(
         pointed = pointed if pointed is not None and kept(pointed) else None
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     return profile, found
+
+
+# "which camera has a headphone jack", "what lens is best for birds": a kind asked by its word
+# (the word a product's name ends in; not "what steel is it").
+WHICH_KIND = re.compile(
+    r"\b(?:which|what)\s+([a-z][\w-]*)\s+(?:has|have|is|are|comes?|can|does|do|would|should"
+    r"|will)\b",
+    re.I,
+)
+# "will it fit z-40", "does this one work with my ax-500": the product shown is asked about.
+IT_FITS = re.compile(
+    r"\b(?:will|would|does|do|can|could|is|are)\s+(?:it|they|this|that|these|those)"
+    r"(?:\s+ones?)?\s+(?:fit|fits|work|works|go|mount|attach|be\s+compatible|compatible|suit)\b",
+    re.I,
+)
+# "do you have those", "can i buy them here", "ok got any?": asked of something named before.
+THOSE_ASKED = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|great|cool|right|nice|alright|perfect)\W+)*"
+    r"(?:(?:do|does|can|could) (?:you|u|ya|i|we) (?:have|sell|stock|carry|get|buy|order)"
+    r"|where (?:can|do|could) (?:i|we) (?:get|buy|find)|(?:have you|you) got|got)"
+    r" (?:those|them|these|any|some)(?: (?:here|too|as well|from you|at all|then))?\W*$",
+    re.I,
+)
+# What a product was asked to need ("does the flowe dripper need special filters", "what
+# batteries does it take"): the words of that kind.
+NEEDED = re.compile(
+    r"\b(?:needs?|takes?|uses?|requires?|comes? with|works? with)\s+"
+    r"(?:(?:a|an|any|its own|their own|separate|extra)\s+)*([a-z0-9][\w\s-]*)"
+    r"|\b(?:what|which)\s+(?:kind of\s+|type of\s+|sort of\s+)?([a-z][a-z-]*)\s+(?:does|do)"
+    r"\s+(?:it|they|the\s+[\w\s-]+?)\s+(?:need|take|use|require)\b",
+    re.I,
+)
+
+
+def needed_kind(question: str) -> str | None:
+    """The kind a question asked whether a product needs: "special filters" of "does the flowe
+    dripper need special filters"; None when it asked no such thing."""
+    if (match := NEEDED.search(question)) is None:
+        return None
+    kinds = asked_kinds(match[1] or match[2])
+    return " ".join(kinds[0]) if kinds else None
 
 
 FOR_IT = re.compile(
@@ -1239,6 +1328,14 @@ def missing_kind(
         vectors[i] = embedded[len(kinds) + at]
 
     def near(kind: list[str], vector: Sequence[float]) -> bool:
+        head = view.spelled(kind[-1])
+        if (
+            head is not None and head not in view.named_by and view.using(head).any()
+            and view.only_a_property(head)
+        ):  # fmt: skip
+            # A word the catalog uses only for what its products take or stand ("bulbs" beside
+            # lamps whose "E27 bulb, not included"): that word decides, not what is near it.
+            return False
         # With a material, a power or a hand ("ceramic knives", "electric knife sharpener"),
         # only a product whose text states it is near enough.
         if stated := [view.states(word) for word in kind[:-1] if word in CHECKABLE]:

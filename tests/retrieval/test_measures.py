@@ -35,6 +35,18 @@ def test_a_size_is_a_number_and_a_unit_and_how_it_is_asked() -> None:
     assert asked_sizes("hi, looking for a 50mm lens")[0].said == "50mm"
 
 
+def test_a_depth_to_dive_to_is_at_least_that_deep() -> None:
+    [depth] = asked_sizes(
+        "going for scuba diving next month, around 40m deep. what should i buy to shoot video"
+    )
+    assert (depth.how, depth.said) == ("at least", "40m")
+    housing = product("Rovix Dive Housing, 60 m", "Protective dive housing rated to 60 m.")
+    camera = product("Rovix X9 Action Camera", "Waterproof to 10 m without a housing.")
+    assert meets(housing, depth) is True and meets(camera, depth) is False
+    # A depth of no dive is a size: a pot "20cm deep".
+    assert asked_sizes("a stock pot 20cm deep")[0].how == "about"
+
+
 def test_what_a_product_must_fit_or_hold_is_at_least_its_size() -> None:
     [laptop] = asked_sizes("need a backpack that fits my 16 inch macbook and 2 bodies")
     assert (laptop.how, round(laptop.low, 2)) == ("at least", 40.64)
