@@ -215,7 +215,9 @@ OWNED = re.compile(
     r"|already\s+(?:has|have|got|owns?)\s+(?:a|an|the|one|some|my|her|his|their|(?:loads|lots"
     r"|plenty|tons|a lot|a few|a couple) of|so many|too many|enough|several|many)"
     # "a gift for my husband, he plays electric guitar": the guitar is his already
-    r"|(?<![\w'’-])(?:i|we|he|she|they|who)\s+plays?(?:\s+(?:a|an|the))?)\s+"
+    r"|(?<![\w'’-])(?:i|we|he|she|they|who)\s+plays?(?:\s+(?:a|an|the))?"
+    # "something nice for the dining table, tablecloth or napkins?": what it is for
+    r"|\b(?:something|anything)(?:\s+(?:nice|nicer|special|pretty|cute|new))?\s+for\s+the)\s+"
     r"((?:[\w'’-]+\s*){1,3})",
     re.I,
 )

@@ -37,6 +37,9 @@ HOME = [
             category="Kitchen & Tableware", description="Four 15 cm stoneware bowls, 600 ml."),
     Product(id="towels", title="Cotton Tea Towels, Red Check, Set of 3", price=19,
             category="Kitchen & Tableware", description="Three cotton tea towels, 50 x 70 cm."),
+    Product(id="tablecloth", title="Linen Tablecloth, Natural, 150 x 250 cm", price=79,
+            category="Kitchen & Tableware",
+            description="Stonewashed linen tablecloth for tables seating 6 to 8."),
     Product(id="dining", title="Nils Extendable Dining Table, White", price=890,
             category="Tables", description="Extendable dining table for six to eight."),
     Product(id="coffee-table", title="Oskar Round Coffee Table, Oak", price=320,
@@ -173,6 +176,16 @@ async def test_a_category_asked_by_its_words(home: CatalogIndex, log: DialogueLo
     # Not the tables (none under 60), nor "nothing here": the kitchen and tableware.
     assert plan.decision.action == "recommend", plan.decision
     assert set(ids(plan)) == {"plates", "bowls", "towels"}
+
+
+async def test_what_something_is_for_is_not_shown_as_it(
+    home: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = planner(home, log)
+    plan = await chat.plan(
+        "something nice for the dining table, tablecloth or napkins?", ShopperProfile()
+    )
+    assert ids(plan)[:1] == ["tablecloth"] and "dining" not in ids(plan), plan.decision
 
 
 async def test_a_pastime_few_products_are_for_shows_those(

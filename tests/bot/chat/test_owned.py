@@ -50,6 +50,11 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
         "husband", "electric", "guitar"
     ]  # fmt: skip
     assert owned("i play bass, need a new amp") == ["bass"]
+    # What something is for: "something nice for the dining table" is no table.
+    assert owned("something nice for the dining table, tablecloth or napkins?") == [
+        "dining", "table"
+    ]  # fmt: skip
+    assert owned("looking for the deba") == []
     assert owned("the band plays covers") == []  # no one's instrument
     # Each of a list of things had, and no aside as a thing.
     assert owned("he's already got a headset and a mouse") == ["headset", "mouse"]
