@@ -359,6 +359,9 @@ def retrieve(
     asked_heads = {k[-1] for k in asked_kinds(unowned(text))} if theirs else set()
     theirs = [w for w in theirs if w not in asked_heads]
     has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
+    if understanding.intent == "browse" and last_shown and USED_IN.search(asked):
+        # "and something to brew it in" after teas: what the teas go in, not another tea.
+        has |= {last_shown[0].category.casefold()}
     # Of their kinds' categories, what the request's own kind names by title is still asked
     # for ("a replacement inner pot for my rice cooker": the inner pot among the cookers).
     asked_heads = asked_heads if has else set()
@@ -806,6 +809,12 @@ def retrieve(
     return profile, found
 
 
+# "something to brew it in", "anything to carry them with": a thing for what was shown.
+USED_IN = re.compile(
+    r"\b(?:something|anything|a thing|stuff)\s+to\s+[a-z]+\s+(?:it|them|this|that|these|those)"
+    r"\s+(?:in|into|with|on|from)\b",
+    re.I,
+)
 # "which camera has a headphone jack", "what lens is best for birds": a kind asked by its word
 # (the word a product's name ends in; not "what steel is it").
 WHICH_KIND = re.compile(

@@ -97,6 +97,11 @@ COFFEE = [
             description="A fresh, grassy Japanese green tea."),
     Product(id="assam", title="Assam Black Tea 100 g", price=119, category="Tea",
             description="A malty black tea, strong with milk."),
+    Product(id="earl-grey", title="Earl Grey Black Tea 100 g", price=125, category="Tea",
+            description="Black tea with bergamot oil."),
+    Product(id="infuser", title="Stainless Steel Tea Infuser Basket", price=99,
+            category="Filters & Accessories",
+            description="Fine-mesh infuser basket that fits most mugs and teapots."),
 ]  # fmt: skip
 
 ACTION, MIRRORLESS = "Cameras > Action Cameras", "Cameras > Mirrorless Cameras"
@@ -253,3 +258,14 @@ async def test_which_kind_has_after_a_question_is_a_request_of_its_own(
     assert ids(first)[:1] == ["vx10"]
     plan = await chat.plan("ok which camera has headphone jack, under 1 lakh", first.profile)
     assert ids(plan) == ["ax500"], plan.decision
+
+
+async def test_something_to_use_what_was_shown_with_is_another_kind(
+    coffee: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = planner(coffee, log)
+    first = await chat.plan("black tea?", ShopperProfile())
+    assert {"assam", "earl-grey"} <= set(ids(first))
+    plan = await chat.plan("and something to brew it in, she doesnt have a teapot", first.profile)
+    # What the tea is brewed in, not another tea.
+    assert "infuser" in ids(plan) and not {"assam", "earl-grey", "sencha"} & set(ids(plan))
