@@ -43,6 +43,8 @@ KEYWORD_LEAD = 3
 KEYWORD_FLOOR = 0.25
 KEYWORD_RARE = 2
 KEYWORD_STORY = 10  # keywords from which a message is long enough to blur its meaning
+# What names the goods of a thing: "table" -> "tableware", "swim" -> "swimwear".
+GOODS = ("ware", "wear")
 BACKGROUND_REBUILD = 20_000  # products: from this size a changed snapshot is rebuilt aside
 Mode = Literal["hybrid", "dense", "keyword"]
 BRAND_KEYS = ("brand", "vendor", "manufacturer", "make")
@@ -596,10 +598,7 @@ class CatalogView:
             having[self.named_by[head]] = True
         else:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
-            if (
-                having.any() and coverage.names_a_kind(head) is not False
-                and self.only_a_property(head)
-            ):  # fmt: skip
+            if coverage.names_a_kind(head) is not False and self.only_a_property(head):
                 return False  # "microwaves" beside microwave-safe bowls
             alone = np.flatnonzero(having)
             if (
@@ -659,9 +658,11 @@ class CatalogView:
         return known
 
     def only_a_property(self, word: str) -> bool:
-        """Whether every product text using the word uses it only as what the product stands
-        ("microwave safe", "induction-ready") or takes without it ("E27 bulb, not included",
-        "takes 2 AA batteries")."""
+        """Whether the word names no product (`named_by`), some product texts use it, and each
+        uses it only as what the product stands ("microwave safe", "induction-ready") or takes
+        without it ("E27 bulb, not included", "takes 2 AA batteries")."""
+        if word in self.named_by or not self.using(word).any():
+            return False
         if (known := self._property.get(word)) is None:
             said = rf"\b{re.escape(word)}s?\b"
             used = re.compile(
@@ -789,14 +790,14 @@ class CatalogView:
         and table stuff": "Kitchen & Tableware")."""
         named = set(keywords(category))
         return bool(kinds) and all(
-            {kind[-1], kind[-1] + "ware", kind[-1] + "wear"} & named for kind in kinds
+            {kind[-1], *(kind[-1] + goods for goods in GOODS)} & named for kind in kinds
         )
 
     def category_named(self, text: str) -> str | None:
         """The catalog category the text names ("boots" -> "Hiking Boots"), if one stands out."""
         said = set(keywords(text))
         # "table stuff" is tableware, "swim stuff" swimwear: goods for what the word names.
-        said |= {word + goods for word in said if len(word) >= 4 for goods in ("ware", "wear")}
+        said |= {word + goods for word in said if len(word) >= 4 for goods in GOODS}
         scores = {}
         for category, heads in self.heads.items():
             others = set(keywords(category)) - heads - STOP_WORDS

@@ -106,12 +106,12 @@ OR_LESS = re.compile(r"^\s*(?:or (?:smaller|less|under|shorter)|max\b)")
 OWNED = re.compile(
     r"\b(?:for|fits?|fitting|with|to) (?:my|our|his|her|their|your|a|an|the)\s+$|\bmy\s+$", re.I
 )
-# Before a size that what is asked for must take: "a backpack that fits my 16 inch macbook",
-# "it should fit a 15 inch laptop", "tripod that holds 5kg": at least that big.
 # "around 40m deep" on a dive: a depth to reach, which a housing "rated to 60 m" does (a pot
 # "20cm deep" is a size).
 DEPTH = re.compile(r"^\s*(?:deep|depth|down|underwater)\b", re.I)
 UNDERWATER = re.compile(r"\b(?:scuba|dive|dives|diving|divers?|underwater|snorkel\w*)\b", re.I)
+# Before a size that what is asked for must take: "a backpack that fits my 16 inch macbook",
+# "it should fit a 15 inch laptop", "tripod that holds 5kg": at least that big.
 FITS = re.compile(
     r"\b(?:fits?|fitting|to fit|holds?|holding|takes?|room for|big enough for)\s+"
     r"(?:(?:my|our|his|her|their|your|a|an|the)\s+)?$",

@@ -1337,11 +1337,7 @@ def missing_kind(
         vectors[i] = embedded[len(kinds) + at]
 
     def near(kind: list[str], vector: Sequence[float]) -> bool:
-        head = view.spelled(kind[-1])
-        if (
-            head is not None and head not in view.named_by and view.using(head).any()
-            and view.only_a_property(head)
-        ):  # fmt: skip
+        if (head := view.spelled(kind[-1])) is not None and view.only_a_property(head):
             # A word the catalog uses only for what its products take or stand ("bulbs" beside
             # lamps whose "E27 bulb, not included"): that word decides, not what is near it.
             return False
