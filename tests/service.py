@@ -77,6 +77,11 @@ class Service:
             time.sleep(1)
         raise TimeoutError(f"salesbot serve not ready:\n{self.log_path.read_text()[-4000:]}")
 
+    def tails(self, chars: int = 3000) -> str:
+        """The end of the service's log and of its engine's, for a failure message."""
+        logs = [self.log_path, *sorted((self.data_dir / "logs").glob("*.log"))]
+        return "\n".join(f"--- {p.name}:\n{p.read_text(errors='replace')[-chars:]}" for p in logs)
+
     def engines(self) -> list[psutil.Process]:
         """The vLLM servers this service started and supervises (two while blue-green switches)."""
         return [

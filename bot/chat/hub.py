@@ -257,6 +257,7 @@ class Conversation:
 
     def stop(self, turn_id: int) -> None:
         """Stop an answer being written or still waiting; one already finished is left alone."""
+        log.info("Session %s: the shopper stopped answer %s.", self.id, turn_id)
         if self.answering is not None and self.answering[0] == turn_id:
             self.cancel_reason = STOPPED
             self.answering[1].cancel(STOPPED)

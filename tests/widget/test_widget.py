@@ -100,7 +100,8 @@ def test_widget_stop_ends_the_answer_and_the_log_says_so(shop: Shop, service: Se
     with service.engine_paused():
         shop.send(QUESTION)
         shop.answers("error").first.wait_for()
-    assert shop.answers("error").first.locator(".body").text_content() == "Stopped."
+    said = shop.answers("error").first.locator(".body").text_content()
+    assert said == "Stopped.", service.tails()  # what the service and its engine logged
     assert stop.is_hidden()
     turns = logged_turns(service.database, shop.session_id())
     assert [(t["status"], t["error_code"]) for t in turns] == [("cancelled", "stopped")]
