@@ -1416,6 +1416,7 @@ def named_in(
         if not THAT_ONE.fullmatch(part) and (kinds := asked_kinds(part))
     ]  # fmt: skip
     found: list[Product] = []
+    bare: list[tuple[int, str]] = []  # a part of one word that names no product by itself
     for part in parts:
         if heads and (one := THAT_ONE.fullmatch(part)):
             part = f"{one[1]} {heads[0]}"
@@ -1426,6 +1427,18 @@ def named_in(
         best = best or _titled_alone(view, part)
         if best and best[0] not in found:
             found.append(best[0])
+        elif not best and len(said := words(part)) == 1:
+            bare.append((len(found), said[0]))
+    if len(found) == 1 and len(bare) == 1:
+        # "soprano or concert uke": a soprano one of the kind the other part names (not the
+        # "Ukulele Strings - Soprano/Concert" the whole message names).
+        (at, word), other = bare[0], found[0]
+        kin = [
+            p for p in view.products.values()
+            if p.category == other.category and p is not other and word in words(p.title)
+        ]  # fmt: skip
+        if kin:
+            found.insert(at, kin[0])
     return found if len(found) >= 2 else view.named(text, prefer=prefer)
 
 

@@ -276,3 +276,20 @@ def test_with_no_kind_in_the_request_its_words_and_the_message_pick_together() -
     own = "im about 180 lbs which one should i get"
     shown = [tubes, assist, loops]
     assert referred(shown, f"{topic} {own}", own=own, topic=topic) is assist
+
+
+def test_a_bare_word_beside_a_kind_is_one_of_that_kind() -> None:
+    # "soprano or concert uke": the soprano ukulele, not the strings whose title says soprano.
+    def item(id: str, title: str, price: str, category: str) -> Product:
+        return Product(id=id, title=title, price=Decimal(price), category=category)
+
+    strings = item("str", "Silverline Ukulele Strings GCEA - Soprano/Concert", "12.90", "Strings")
+    soprano = item("sop", "Kowhai Soprano Ukulele - Natural", "89.00", "Ukuleles")
+    concert = item("con", "Kowhai Concert Ukulele - Solid Spruce Top", "189.00", "Ukuleles")
+    tenor = item("ten", "Kowhai Tenor Acoustic-Electric Ukulele", "259.00", "Ukuleles")
+    view = CatalogView({p.id: p for p in (strings, soprano, concert, tenor)})
+    text = "soprano or concert uke for an adult with big hands? looking at the kowhai ones"
+    assert named_in(view, text)[:2] == [soprano, concert]
+    # Whichever side the bare word is on.
+    text = "the kowhai concert uke or soprano, which is easier to play?"
+    assert named_in(view, text)[:2] == [concert, soprano]
