@@ -371,6 +371,21 @@ class CatalogView:
         return {i: stated(self.products[i]) for i in self.order}
 
     @functools.cached_property
+    def for_children(self) -> bool:
+        """Whether any product is for children: its text says so ("kids", "junior", "ages
+        3+", "toddler") or it states ages under 13."""
+        said = re.compile(
+            r"\b(kids?|child(ren)?|toddlers?|bab(y|ies)|infants?|juniors?|youth|boys|girls"
+            r"|teens?|newborns?)\b",
+            re.I,
+        )
+        return any(
+            said.search(document_text(self.products[i]))
+            or ((ages := product_ages(self.products[i])) is not None and ages[0] < 13 * 12)
+            for i in self.order
+        )
+
+    @functools.cached_property
     def text_df(self) -> Counter[str]:
         """In how many products' text (title, description, attributes) each keyword is."""
         return Counter(w for i in self.order for w in set(self.said[i]))

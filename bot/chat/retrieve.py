@@ -29,6 +29,7 @@ from retrieval.coverage import (
     ACTIVITIES,
     CHECKABLE,
     FILLER,
+    GOODS_BREAK,
     asked_kinds,
     names_a_kind,
     sentence_kinds,
@@ -738,6 +739,14 @@ def retrieve(
         unknown, closest, matches = " ".join(size.said for size in sizes), matches, []
     elif unhanded:
         unknown, closest, matches = "left-handed", matches, []
+    elif (
+        understanding.intent == "browse" and not by_title and kinds and not view.for_children
+        and CHILD_ASKED.search(GOODS_BREAK.split(asked, maxsplit=1)[0])
+    ):  # fmt: skip
+        # "kids winter jacket for my son, hes 6" where no product is for children: the shop
+        # has none of that kind for a child; the closest shown as such. (Not "a lamp for my
+        # kids room": what it is for.)
+        unknown, closest, matches = f"{' '.join(kinds[0])} for a child", matches, []
     elif understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
         if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
@@ -810,6 +819,8 @@ def retrieve(
 
 
 # "something to brew it in", "anything to carry them with": a thing for what was shown.
+# Goods asked for a child: "kids winter jacket", "a toddler's raincoat", "children's wellies".
+CHILD_ASKED = re.compile(r"\b(kids?|kid's|kids'|child's|children'?s|toddlers?'?s?|baby's)\b", re.I)
 USED_IN = re.compile(
     r"\b(?:something|anything|a thing|stuff)\s+to\s+[a-z]+\s+(?:it|them|this|that|these|those)"
     r"\s+(?:in|into|with|on|from)\b",

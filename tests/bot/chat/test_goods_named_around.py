@@ -269,3 +269,26 @@ async def test_something_to_use_what_was_shown_with_is_another_kind(
     plan = await chat.plan("and something to brew it in, she doesnt have a teapot", first.profile)
     # What the tea is brewed in, not another tea.
     assert "infuser" in ids(plan) and not {"assam", "earl-grey", "sencha"} & set(ids(plan))
+
+
+async def test_goods_for_a_child_where_no_product_is_for_children_are_not_carried(
+    tmp_path: Path, home: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = planner(home, log)
+    # No product of this shop is for children: its rug is not a child's rug.
+    plan = await chat.plan("kids rug for my sons room, hes 5", ShopperProfile())
+    assert plan.decision.action == "not_found", plan.decision
+    assert "rug" in ids(plan) and plan.decision.reason == "rug for a child"
+    # What it is for, not whom: a lamp for a child's room is any lamp.
+    plan = await chat.plan("a floor lamp for my kids room", ShopperProfile())
+    assert plan.decision.action == "recommend" and "arc" in ids(plan), plan.decision
+    # A shop that has something for children shows it.
+    play = Product(
+        id="play-rug", title="Roadway Play Rug, 100 x 150 cm", price=69, category="Rugs",
+        description="A washable play rug for kids, ages 3+.",
+    )  # fmt: skip
+    with indexed(tmp_path / "kids", [*HOME, play]) as catalog:
+        asked = "kids rug for my sons room, hes 5"
+        plan = await planner(catalog, log).plan(asked, ShopperProfile())
+        assert plan.decision.action == "recommend", plan.decision
+        assert ids(plan)[:1] == ["play-rug"]
