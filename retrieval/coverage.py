@@ -28,6 +28,9 @@ from retrieval.text import STOP_WORDS, keywords
 LEAD_IN = re.compile(
     r"\b(?:looking|searching|hunting|shopping|after|in the market|on the lookout)\s+for\b"
     r"|\b(?:i'?m|i am|im)\s+after\b|\bdo you (?:do|sell|have|stock|carry)\b"
+    # "selling the iphone 15 pro?", "are you stocking the new ones yet"
+    r"|^\s*(?:(?:are|r) (?:you|u) |u )?(?:selling|stocking|carrying)\b"
+    r"(?=\s+(?:a|an|any|the|some)\b)"
     # A taste: "she's mostly into hair stuff", "he is really into vinyl".
     r"|(?:'s|'re|'m|\bis|\bare|\bam)(?: (?:really|mostly|very|totally|big|so|super|quite))?"
     r" into\b"

@@ -60,6 +60,10 @@ KIND_KEYS = (
 )
 
 
+# A title's "for": what follows names what the product goes with ("Case for iPhone 15").
+FOR_IN_TITLE = re.compile(r"\s+for\s+", re.I)
+
+
 @dataclass(frozen=True)
 class Filters:
     """Constraints no shown product may break."""
@@ -371,6 +375,17 @@ class CatalogView:
         return {i: stated(self.products[i]) for i in self.order}
 
     @functools.cached_property
+    def goes_with(self) -> list[frozenset[str]]:
+        """Per product (rows in `order`), the words of its title that only say what it is for
+        or fits ("Case for iPhone 15 Series": iphone, 15, series), not what it is."""
+        found = []
+        for i in self.order:
+            parts = FOR_IN_TITLE.split(self.products[i].title, maxsplit=1)
+            own, rest = parts[0], parts[1] if len(parts) > 1 else ""
+            found.append(frozenset(keywords(rest)) - frozenset(keywords(own)))
+        return found
+
+    @functools.cached_property
     def for_children(self) -> bool:
         """Whether any product is for children: its text says so ("kids", "junior", "ages
         3+", "toddler") or it states ages under 13."""
@@ -520,8 +535,15 @@ class CatalogView:
                 distinct[positions] += 1
                 if word in capitalised or word in called:
                     named[positions] += 1
+        # Only what a title says the product is for ("Case for iPhone 15 Series") names the
+        # thing it fits: "selling the iphone 15 pro?" asks for the phone, not its case.
+        goes_with = self.goes_with
+        itself = np.zeros(len(self.order), dtype=bool)
+        for word in known:
+            for position in self.by_word[word]:
+                itself[position] |= word not in goes_with[position]
         # Only its category's words ("leaf blower") ask for a kind; they name no one product.
-        candidates = np.flatnonzero((weight > 0) & own)
+        candidates = np.flatnonzero((weight > 0) & own & itself)
         covered = weight[candidates] / self.title_weight[candidates]
         keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (covered >= 0.6)
         for at, position in enumerate(candidates):
@@ -608,6 +630,8 @@ class CatalogView:
         head = self.spelled(kind[-1])
         if head is None or (head in self.modifiers and coverage.only_noun(head)):
             return False  # "desk" where titles have only a "Desk Chair"
+        if head in self.named_by and all(head in self.goes_with[p] for p in self.named_by[head]):
+            return False  # "iphone" where titles say only "Case for iPhone 15"
         if head in self.named_by:
             having = np.zeros(len(self.order), dtype=bool)
             having[self.named_by[head]] = True

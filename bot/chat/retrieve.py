@@ -747,7 +747,10 @@ def retrieve(
         # has none of that kind for a child; the closest shown as such. (Not "a lamp for my
         # kids room": what it is for.)
         unknown, closest, matches = f"{' '.join(kinds[0])} for a child", matches, []
-    elif understanding.intent in ("browse", "product_question") and not by_title and not follow_up:
+    elif (
+        understanding.intent in ("browse", "product_question", "price_stock")
+        and not by_title and not follow_up
+    ):  # fmt: skip
         if missing := missing_kind(search, kinds, filters):
             unknown, closest = missing
             # Beside a kind not carried, only what is close in meaning stands in for it.

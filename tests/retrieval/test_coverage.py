@@ -287,6 +287,14 @@ def test_a_question_that_names_its_kind_first_asks_for_that_kind() -> None:
     assert which_kinds("what colour should i get") == []
 
 
+def test_asking_whether_the_shop_sells_a_thing_asks_for_that_thing() -> None:
+    assert asked_kinds("selling the iphone 15 pro? want the 256gb one") == [["iphone", "pro"]]
+    assert asked_kinds("are you stocking any trail shoes yet") == [["trail", "shoe"]]
+    assert asked_kinds("u carrying the new cafetieres?") == [["cafetiere"]]
+    # Not what the shopper sells of their own.
+    assert asked_kinds("selling my old bike, need a new helmet") == [["helmet"]]
+
+
 def test_what_the_shopper_does_is_no_kind_but_what_they_need_is() -> None:
     assert asked_kinds("i make handmade jewellery and want to click photos") == []
     assert asked_kinds("i run a lot, need shoes") == [["shoe"]]

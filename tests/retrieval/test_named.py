@@ -217,3 +217,24 @@ def test_a_model_code_names_its_product_before_titles_sharing_more_words() -> No
     )  # fmt: skip
     named = view.named("does trivex tx-190 come with arca swiss plate")
     assert [p.title for p in named][:1] == [titles[0]]
+
+
+def test_what_a_title_says_its_product_is_for_names_that_thing_not_the_product() -> None:
+    # "Case for iPhone 15 Series": the case goes with an iPhone; it is no iPhone.
+    titles = {
+        "case": "Quokka ToughShell Case for iPhone 15 Series",
+        "glass": "Quokka ClearGuard Screen Protector for iPhone 15 (2 Pack)",
+        "charger": "Voltix 30W USB-C Charger",
+        "grip": "Korvan MB-Z Battery Grip for Z-series Bodies",
+        "z70": "Korvan Z-70 Mirrorless Camera",
+    }
+    view = CatalogView(
+        {i: Product(id=i, title=t, price=Decimal(10), category="Shop") for i, t in titles.items()}
+    )
+    assert view.named("selling the iphone 15 pro? want the 256gb one") == []
+    assert not view.names(["iphone"])  # only what the shop's cases are for
+    # The product's own words still name it, with what it is for or without.
+    assert [p.id for p in view.named("case for iphone 15 pro max")][:1] == ["case"]
+    assert [p.id for p in view.named("the quokka toughshell case")][:1] == ["case"]
+    assert [p.id for p in view.named("is the korvan z-70 in stock")][:1] == ["z70"]
+    assert view.names(["case"]) and view.names(["charger"])

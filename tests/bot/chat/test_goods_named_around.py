@@ -292,3 +292,24 @@ async def test_goods_for_a_child_where_no_product_is_for_children_are_not_carrie
         plan = await planner(catalog, log).plan(asked, ShopperProfile())
         assert plan.decision.action == "recommend", plan.decision
         assert ids(plan)[:1] == ["play-rug"]
+
+
+async def test_the_thing_a_product_is_for_is_not_that_product(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    def item(id: str, title: str, price: int) -> Product:
+        return Product(id=id, title=title, price=price, category="Phone Accessories")
+
+    shop = [
+        item("case", "Quokka ToughShell Case for iPhone 15 Series", 49),
+        item("glass", "Quokka ClearGuard Screen Protector for iPhone 15 (2 Pack)", 24),
+        item("charger", "Voltix 30W USB-C Charger", 39),
+    ]
+    with indexed(tmp_path / "phones", shop) as catalog:
+        chat = planner(catalog, log)
+        # The shop sells what goes with an iPhone, not the phone: not the case's price.
+        plan = await chat.plan("selling the iphone 15 pro? want the 256gb one", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        assert "iphone" in plan.decision.reason
+        plan = await chat.plan("how much is the toughshell case?", ShopperProfile())
+        assert plan.decision.action == "answer" and ids(plan) == ["case"], plan.decision
