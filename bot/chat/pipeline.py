@@ -9,7 +9,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,10 +27,11 @@ from bot.chat.phrase import (
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
-from bot.chat.retrieve import retrieve
+from bot.chat.retrieve import aimed_at, retrieve
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
+    IT,
     POINTED,
     IntentClassifier,
     Understanding,
@@ -210,6 +211,13 @@ class ChatService:
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
         last = [view.products[i] for i in profile.shown if i in view.products]
         understanding = refine(understanding, text, named, discussed=bool(last), last=profile.asked)
+        if (
+            understanding.intent in ("price_stock", "product_question") and named
+            and not IT.search(text) and {p.id for p in named} <= aimed_at(view, text, named)
+        ):  # fmt: skip
+            # "how much is a replacement glass for the presso 1l?": the product named is what
+            # the thing asked for goes with; that thing is asked for, as a request.
+            understanding = replace(understanding, intent="browse")
         profile = update_profile(
             profile,
             "" if understanding.injection else text,

@@ -313,3 +313,30 @@ async def test_the_thing_a_product_is_for_is_not_that_product(
         assert "iphone" in plan.decision.reason
         plan = await chat.plan("how much is the toughshell case?", ShopperProfile())
         assert plan.decision.action == "answer" and ids(plan) == ["case"], plan.decision
+
+
+async def test_a_thing_asked_for_a_product_named_is_asked_for_not_that_product(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    def item(id: str, title: str, price: int, description: str) -> Product:
+        return Product(id=id, title=title, price=price, category="Brewers",
+                       description=description)  # fmt: skip
+
+    shop = [
+        item("classic", "Mokka Classic 3-Cup Moka Pot", 279, "Aluminium moka pot for gas, "
+             "electric and ceramic hobs - not induction (use an induction adapter plate)."),
+        item("inox", "Mokka Inox 6-Cup Moka Pot", 449, "Stainless steel moka pot for all hobs, "
+             "induction included."),
+        item("press", "Presso Glass French Press 1 L", 329, "Borosilicate glass beaker."),
+    ]  # fmt: skip
+    with indexed(tmp_path / "moka", shop) as catalog:
+        chat = planner(catalog, log)
+        # The Mokka Classic is what the plate is for: the plate is asked, and not sold (the
+        # Classic's price was the answer).
+        text = "do you sell the induction adapter plate for the mokka classic?"
+        plan = await chat.plan(text, ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        assert "classic" not in ids(plan)
+        # Asked about the product itself, as before.
+        plan = await chat.plan("is the mokka classic ok for induction?", ShopperProfile())
+        assert plan.decision.action == "answer" and ids(plan) == ["classic"], plan.decision
