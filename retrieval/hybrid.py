@@ -658,7 +658,10 @@ class CatalogView:
             if reading is False:
                 continue  # a describing word: "ergonomic", "folding"
             using = self.using(word)
-            if reading or not using.any():  # a noun, or a noun-and-verb the catalog never uses
+            if reading or not using.any() or (word in self.headed and word != head):
+                # A noun; a noun-and-verb the catalog never uses; or one that is the name of
+                # products of its own ("keyboard stand": a stand whose text says keyboard, not
+                # the guitar stand).
                 having &= using
         return bool(having.any())
 

@@ -213,6 +213,27 @@ def test_a_kind_is_carried_by_products_named_by_it_with_the_nouns_before_it_in_t
     assert carried("soil")  # a word that may describe ("soil", "travel") is left to the text
 
 
+def test_a_kind_named_for_another_product_of_the_shop_is_one_whose_text_says_it() -> None:
+    import numpy as np
+
+    products = [
+        Product(id="g", title="Kea Gear Folding Guitar Stand", price=Decimal("35"),
+                category="Accessories", description="Fits acoustic, electric and bass guitars."),
+        Product(id="k", title="Norland EK-61 Arranger Keyboard", price=Decimal("749"),
+                category="Keyboards", description="61 keys, 400 voices."),
+        Product(id="s", title="Tasman Guitar Strap, Leather", price=Decimal("49"),
+                category="Accessories", description="A leather strap for any guitar."),
+        Product(id="r", title="Rain Shell Jacket", price=Decimal("149"), category="Jackets",
+                description="A waterproof shell for wet days."),
+    ]  # fmt: skip
+    view = CatalogView({p.id: p for p in products}, np.eye(4, dtype=np.float32))
+    far = [0.0, 0.0, 0.0, 0.0]
+    # "keyboard" names the shop's keyboards: a keyboard stand is a stand whose text says so.
+    assert not view.carries(["keyboard", "stand"], far, 0.5)
+    assert view.carries(["guitar", "stand"], far, 0.5)
+    assert view.carries(["guitar", "strap"], far, 0.5)
+
+
 def test_a_thing_one_description_mentions_is_not_carried_unless_its_title_agrees() -> None:
     import numpy as np
 
