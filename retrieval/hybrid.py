@@ -401,6 +401,18 @@ class CatalogView:
         )
 
     @functools.cached_property
+    def for_animals(self) -> bool:
+        """Whether any product's text speaks of pets or other animals ("for dogs", "cat
+        toy", "pet-safe")."""
+        said = re.compile(
+            r"\b(dogs?|pupp(y|ies)|cats?|kittens?|pets?|ferrets?|rabbits?|bunn(y|ies)"
+            r"|hamsters?|guinea pigs?|parrots?|budgies?|birds?|horses?|pon(y|ies)|chinchillas?"
+            r"|reptiles?|aquariums?|fish)\b",
+            re.I,
+        )
+        return any(said.search(document_text(self.products[i])) for i in self.order)
+
+    @functools.cached_property
     def text_df(self) -> Counter[str]:
         """In how many products' text (title, description, attributes) each keyword is."""
         return Counter(w for i in self.order for w in set(self.said[i]))

@@ -748,6 +748,13 @@ def retrieve(
         # kids room": what it is for.)
         unknown, closest, matches = f"{' '.join(kinds[0])} for a child", matches, []
     elif (
+        understanding.intent == "browse" and not by_title and kinds and not view.for_animals
+        and PET_ASKED.search(asked)
+    ):  # fmt: skip
+        # "shampoo for my puppy, he has itchy skin" where no product's text speaks of animals:
+        # the shop has none of that kind for a pet.
+        unknown, closest, matches = f"{' '.join(kinds[0])} for a pet", matches, []
+    elif (
         understanding.intent in ("browse", "product_question", "price_stock")
         and not by_title and not follow_up
     ):  # fmt: skip
@@ -824,6 +831,18 @@ def retrieve(
 # "something to brew it in", "anything to carry them with": a thing for what was shown.
 # Goods asked for a child: "kids winter jacket", "a toddler's raincoat", "children's wellies".
 CHILD_ASKED = re.compile(r"\b(kids?|kid's|kids'|child's|children'?s|toddlers?'?s?|baby's)\b", re.I)
+# Goods asked for a pet: "shampoo for my puppy", "a bed for our two cats", "dog shampoo".
+_PET = (
+    r"(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|ferrets?|rabbits?|bunn(?:y|ies)|hamsters?"
+    r"|guinea pigs?|parrots?|budgies?|horses?|pon(?:y|ies)|pets?)"
+)
+PET_ASKED = re.compile(
+    rf"\b(?:for|to) (?:my|our|the|a|an|his|her|their)(?: [\w']+)?(?: [\w']+)? {_PET}"
+    r"(?![\w-]|'s? \w*(?:loving|lover)| (?:riding|walker|walking|sitter|lover|owner|mad"
+    r"|obsessed|person|people))"
+    rf"|^\W*(?:(?:a|an|some|any)\s+)?{_PET}\s+(?!(?:lover|owner|person|people)\b)\w+",
+    re.I,
+)
 USED_IN = re.compile(
     r"\b(?:something|anything|a thing|stuff)\s+to\s+[a-z]+\s+(?:it|them|this|that|these|those)"
     r"\s+(?:in|into|with|on|from)\b",

@@ -340,3 +340,23 @@ async def test_a_thing_asked_for_a_product_named_is_asked_for_not_that_product(
         # Asked about the product itself, as before.
         plan = await chat.plan("is the mokka classic ok for induction?", ShopperProfile())
         assert plan.decision.action == "answer" and ids(plan) == ["classic"], plan.decision
+
+
+async def test_goods_for_a_pet_where_no_product_speaks_of_animals_are_not_carried(
+    tmp_path: Path, home: CatalogIndex, log: DialogueLog
+) -> None:
+    chat: ChatService = planner(home, log)
+    plan = await chat.plan("a washable rug for my puppy to sleep on", ShopperProfile())
+    assert plan.decision.action == "not_found", plan.decision
+    assert plan.decision.reason == "washable rug for a pet"
+    # A person who loves cats is no cat.
+    plan = await chat.plan("a wool rug for my cat-loving sister", ShopperProfile())
+    assert plan.decision.reason != "rug for a pet" and "rug" in ids(plan), plan.decision
+    # A shop with something for pets shows it.
+    bed = Product(
+        id="dog-bed", title="Cosy Round Bed, Grey", price=59, category="Rugs",
+        description="A washable round bed for dogs and cats.",
+    )  # fmt: skip
+    with indexed(tmp_path / "pets", [*HOME, bed]) as catalog:
+        plan = await planner(catalog, log).plan("a washable bed for my puppy", ShopperProfile())
+        assert plan.decision.action == "recommend" and ids(plan)[:1] == ["dog-bed"], plan.decision
