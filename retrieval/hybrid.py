@@ -60,6 +60,18 @@ KIND_KEYS = (
 )
 
 
+# Whom a product's text says it is for: children, animals.
+CHILDREN = re.compile(
+    r"\b(kids?|child(ren)?|toddlers?|bab(y|ies)|infants?|juniors?|youth|boys|girls|teens?"
+    r"|newborns?)\b",
+    re.I,
+)
+ANIMALS = re.compile(
+    r"\b(dogs?|pupp(y|ies)|cats?|kittens?|pets?|ferrets?|rabbits?|bunn(y|ies)|hamsters?"
+    r"|guinea pigs?|parrots?|budgies?|birds?|horses?|pon(y|ies)|chinchillas?|reptiles?"
+    r"|aquariums?|fish)\b",
+    re.I,
+)
 # A title's "for": what follows names what the product goes with ("Case for iPhone 15").
 FOR_IN_TITLE = re.compile(r"\s+for\s+", re.I)
 
@@ -389,14 +401,8 @@ class CatalogView:
     def for_children(self) -> bool:
         """Whether any product is for children: its text says so ("kids", "junior", "ages
         3+", "toddler") or it states ages under 13."""
-        said = re.compile(
-            r"\b(kids?|child(ren)?|toddlers?|bab(y|ies)|infants?|juniors?|youth|boys|girls"
-            r"|teens?|newborns?)\b",
-            re.I,
-        )
-        return any(
-            said.search(document_text(self.products[i]))
-            or ((ages := product_ages(self.products[i])) is not None and ages[0] < 13 * 12)
+        return self._speaks_of(CHILDREN) or any(
+            (ages := product_ages(self.products[i])) is not None and ages[0] < 13 * 12
             for i in self.order
         )
 
@@ -404,12 +410,9 @@ class CatalogView:
     def for_animals(self) -> bool:
         """Whether any product's text speaks of pets or other animals ("for dogs", "cat
         toy", "pet-safe")."""
-        said = re.compile(
-            r"\b(dogs?|pupp(y|ies)|cats?|kittens?|pets?|ferrets?|rabbits?|bunn(y|ies)"
-            r"|hamsters?|guinea pigs?|parrots?|budgies?|birds?|horses?|pon(y|ies)|chinchillas?"
-            r"|reptiles?|aquariums?|fish)\b",
-            re.I,
-        )
+        return self._speaks_of(ANIMALS)
+
+    def _speaks_of(self, said: re.Pattern[str]) -> bool:
         return any(said.search(document_text(self.products[i])) for i in self.order)
 
     @functools.cached_property

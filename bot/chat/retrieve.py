@@ -740,20 +740,12 @@ def retrieve(
     elif unhanded:
         unknown, closest, matches = "left-handed", matches, []
     elif (
-        understanding.intent == "browse" and not by_title and kinds and not view.for_children
-        and CHILD_ASKED.search(GOODS_BREAK.split(asked, maxsplit=1)[0])
+        understanding.intent == "browse" and not by_title and kinds
+        and (whom := unserved(view, asked))
     ):  # fmt: skip
-        # "kids winter jacket for my son, hes 6" where no product is for children: the shop
-        # has none of that kind for a child; the closest shown as such. (Not "a lamp for my
-        # kids room": what it is for.)
-        unknown, closest, matches = f"{' '.join(kinds[0])} for a child", matches, []
-    elif (
-        understanding.intent == "browse" and not by_title and kinds and not view.for_animals
-        and PET_ASKED.search(asked)
-    ):  # fmt: skip
-        # "shampoo for my puppy, he has itchy skin" where no product's text speaks of animals:
-        # the shop has none of that kind for a pet.
-        unknown, closest, matches = f"{' '.join(kinds[0])} for a pet", matches, []
+        # "kids winter jacket for my son, hes 6", "shampoo for my puppy": the shop has nothing
+        # for such; the closest shown as such.
+        unknown, closest, matches = f"{' '.join(kinds[0])} for {whom}", matches, []
     elif (
         understanding.intent in ("browse", "product_question", "price_stock")
         and not by_title and not follow_up
@@ -828,7 +820,6 @@ def retrieve(
     return profile, found
 
 
-# "something to brew it in", "anything to carry them with": a thing for what was shown.
 # Goods asked for a child: "kids winter jacket", "a toddler's raincoat", "children's wellies".
 CHILD_ASKED = re.compile(r"\b(kids?|kid's|kids'|child's|children'?s|toddlers?'?s?|baby's)\b", re.I)
 # Goods asked for a pet: "shampoo for my puppy", "a bed for our two cats", "dog shampoo".
@@ -843,6 +834,20 @@ PET_ASKED = re.compile(
     rf"|^\W*(?:(?:a|an|some|any)\s+)?{_PET}\s+(?!(?:lover|owner|person|people)\b)\w+",
     re.I,
 )
+
+
+def unserved(view: CatalogView, text: str) -> str | None:
+    """Whom a request is for, when no product of the shop is for such: "a child" ("kids
+    winter jacket", said in its opening words; not "a lamp for my kids room"), "a pet"
+    ("shampoo for my puppy")."""
+    if not view.for_children and CHILD_ASKED.search(GOODS_BREAK.split(text, maxsplit=1)[0]):
+        return "a child"
+    if not view.for_animals and PET_ASKED.search(text):
+        return "a pet"
+    return None
+
+
+# "something to brew it in", "anything to carry them with": a thing for what was shown.
 USED_IN = re.compile(
     r"\b(?:something|anything|a thing|stuff)\s+to\s+[a-z]+\s+(?:it|them|this|that|these|those)"
     r"\s+(?:in|into|with|on|from)\b",
