@@ -66,12 +66,12 @@ CHILDREN = re.compile(
     r"|newborns?)\b",
     re.I,
 )
-ANIMALS = re.compile(
-    r"\b(dogs?|pupp(y|ies)|cats?|kittens?|pets?|ferrets?|rabbits?|bunn(y|ies)|hamsters?"
-    r"|guinea pigs?|parrots?|budgies?|birds?|horses?|pon(y|ies)|chinchillas?|reptiles?"
-    r"|aquariums?|fish)\b",
-    re.I,
+# Pets, as a product's text or a request names them (`bot.chat.retrieve.PET_ASKED`).
+PETS = (
+    r"dogs?|pupp(?:y|ies)|cats?|kittens?|pets?|ferrets?|rabbits?|bunn(?:y|ies)|hamsters?"
+    r"|guinea pigs?|parrots?|budgies?|horses?|pon(?:y|ies)"
 )
+ANIMALS = re.compile(rf"\b(?:{PETS}|birds?|chinchillas?|reptiles?|aquariums?|fish)\b", re.I)
 # A title's "for": what follows names what the product goes with ("Case for iPhone 15").
 FOR_IN_TITLE = re.compile(r"\s+for\s+", re.I)
 
@@ -645,9 +645,9 @@ class CatalogView:
         head = self.spelled(kind[-1])
         if head is None or (head in self.modifiers and coverage.only_noun(head)):
             return False  # "desk" where titles have only a "Desk Chair"
-        if head in self.named_by and all(head in self.goes_with[p] for p in self.named_by[head]):
-            return False  # "iphone" where titles say only "Case for iPhone 15"
         if head in self.named_by:
+            if all(head in self.goes_with[p] for p in self.named_by[head]):
+                return False  # "iphone" where titles say only "Case for iPhone 15"
             having = np.zeros(len(self.order), dtype=bool)
             having[self.named_by[head]] = True
         else:

@@ -39,6 +39,7 @@ from retrieval.hybrid import (
     BRAND_KEYS,
     KIND_KEYS,
     MEASURE,
+    PETS,
     CatalogView,
     Filters,
     HybridSearch,
@@ -823,10 +824,7 @@ def retrieve(
 # Goods asked for a child: "kids winter jacket", "a toddler's raincoat", "children's wellies".
 CHILD_ASKED = re.compile(r"\b(kids?|kid's|kids'|child's|children'?s|toddlers?'?s?|baby's)\b", re.I)
 # Goods asked for a pet: "shampoo for my puppy", "a bed for our two cats", "dog shampoo".
-_PET = (
-    r"(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|ferrets?|rabbits?|bunn(?:y|ies)|hamsters?"
-    r"|guinea pigs?|parrots?|budgies?|horses?|pon(?:y|ies)|pets?)"
-)
+_PET = rf"(?:{PETS}|pups?)"
 PET_ASKED = re.compile(
     rf"\b(?:for|to) (?:my|our|the|a|an|his|her|their)(?: [\w']+)?(?: [\w']+)? {_PET}"
     r"(?![\w-]|'s? \w*(?:loving|lover)| (?:riding|walker|walking|sitter|lover|owner|mad"
@@ -840,9 +838,10 @@ def unserved(view: CatalogView, text: str) -> str | None:
     """Whom a request is for, when no product of the shop is for such: "a child" ("kids
     winter jacket", said in its opening words; not "a lamp for my kids room"), "a pet"
     ("shampoo for my puppy")."""
-    if not view.for_children and CHILD_ASKED.search(GOODS_BREAK.split(text, maxsplit=1)[0]):
+    # The message first: the catalog is read once per snapshot, and only when asked.
+    if CHILD_ASKED.search(GOODS_BREAK.split(text, maxsplit=1)[0]) and not view.for_children:
         return "a child"
-    if not view.for_animals and PET_ASKED.search(text):
+    if PET_ASKED.search(text) and not view.for_animals:
         return "a pet"
     return None
 
