@@ -227,9 +227,19 @@ def asked_kinds(text: str) -> list[list[str]]:
             for w in keywords(piece)
             if w not in FILLER and len(w) > 1 and w not in SIZES | PEOPLE | NOT_KINDS
         ]
-        if words and not _clause(piece) and _may_name(words[-1]):
+        if words and not _clause(piece) and _may_name(words[-1]) and not _styled(piece):
             phrases.append(words)
     return phrases
+
+
+# "something arty", "anything girly": after "something", a word English does not know, made
+# like an adjective, says what the thing is like, not what it is.
+_STYLED = re.compile(r"\s*(?:some|any|no)thing\s+([a-z]+(?:y|ish|sy))", re.I)
+
+
+def _styled(piece: str) -> bool:
+    match = _STYLED.fullmatch(piece)
+    return match is not None and not getAllLemmas(match[1].lower())
 
 
 def sentence_kinds(text: str) -> list[list[str]]:

@@ -197,6 +197,14 @@ def kind_tag_words(value: str) -> list[str]:
     return found
 
 
+def _label_names(value: str, alone: set[str], longer: set[str]) -> None:
+    """Add the label's one-word names ("Coats & Jackets": coat, jacket) to `alone`, and the last
+    words of its longer names ("Casserole Dishes": dish) to `longer`."""
+    for part in re.split(r"[&/,>|;]| and ", value):
+        if said := keywords(part):
+            (alone if len(said) == 1 else longer).add(said[-1])
+
+
 def _category_parts(category: str) -> list[str]:
     """ "Child Seats & Trailers": "Child Seats", "Trailers"."""
     return [p for p in re.split(r"[&/,>|]| and ", category) if p.strip()]
@@ -315,6 +323,9 @@ class CatalogView:
         self.df = frequency
         self.titles = titles
         self.categories = sorted({p.category for p in self.products.values() if p.category})
+        # Largest first, for saying what the shop has ("We do have ...").
+        sizes = Counter(p.category for p in self.products.values() if p.category)
+        self.categories_by_size = sorted(self.categories, key=lambda c: (-sizes[c], c))
         # Each category's head nouns: "Child Seats & Trailers": seat, trailer.
         self.heads = {
             category: {words_[-1] for part in _category_parts(category)
@@ -339,9 +350,15 @@ class CatalogView:
         # The last word of each name of what a product is, in its title, category and tags:
         # "knife" is what a Gyuto tagged "chef knife" is, not a "knife sharpener".
         kind_heads: dict[str, set[int]] = {}
+        # Per word, the products whose labels (category, type, taxonomy, tags) have it only as
+        # the last word of a longer name the title does not use: "dish" of a donabe in
+        # "Casserole Dishes".
+        modified: dict[str, set[int]] = {}
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
+            alone: set[str] = set()  # label words that are a whole name: "coat" in "Coats & X"
+            longer: set[str] = set()
             heads = title_heads(product.title) | {
                 said[-1] for part in _category_parts(product.category)
                 if (said := keywords(part))
@@ -358,6 +375,10 @@ class CatalogView:
                     heads.update(
                         said[-1] for part in re.split(r"[,;|>/]", value) if (said := keywords(part))
                     )  # fmt: skip
+                    _label_names(value, alone, longer)
+            _label_names(product.category, alone, longer)
+            for word in longer - alone - set(title):
+                modified.setdefault(word, set()).add(position)
             for word in kind_words:
                 named_by.setdefault(word, []).append(position)
             for word in heads:
@@ -373,6 +394,7 @@ class CatalogView:
             ):
                 headed.setdefault(word, set()).add(position)
         self.named_by = {w: np.array(p, dtype=np.int64) for w, p in named_by.items()}
+        self.modified = modified
         self.headed = headed  # word -> positions of the products it is the name of
         self.kind_heads = kind_heads
         # Title words that only ever say which kind of another thing a product is: "desk" in a
@@ -809,6 +831,10 @@ class CatalogView:
                 found.setdefault(product.category, []).append(product.id)
         return found
 
+    def titled(self, word: str) -> bool:
+        """Whether a product's title has the word, as the catalog spells it."""
+        return (self.spelled(word) or word) in self.by_word
+
     def category_of(self, word: str) -> str | None:
         """The one category a word names products of: `category_titled`, else the category of
         all the products (two or more) the word names by title, category, type or tag ("coat":
@@ -819,6 +845,8 @@ class CatalogView:
         positions = self.named_by.get(word)
         if positions is None or len(positions) < 2:
             return None
+        if set(positions.tolist()) <= self.modified.get(word, set()):
+            return None  # only the last word of a longer name: "dishes" are no "Casserole Dishes"
         categories = {self.products[self.order[i]].category for i in positions.tolist()}
         if len(categories) != 1:
             return None

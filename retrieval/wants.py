@@ -45,6 +45,8 @@ _RULES_OUT = (
     rf"(?:no|(?:without|not|nor|free\s+(?:of|from)|don't\s+want|dont\s+want|do\s+not\s+want"
     rf"|except(?:\s+for)?|anything\s+but|other\s+than|apart\s+from|instead\s+of"
     rf"|(?:an\s+)?alternative\s+to|(?:stop|stopped|quit)\s+using|allergic\s+to"
+    # "we're breastfeeding so skip bottles", "pls skip the bibs" (not "a skip rope")
+    rf"|(?:(?<=so )|(?<=, )|(?<=please )|(?<=pls )|(?<=\. )|(?<=^))skip"
     rf"|(?:can'?t|cannot|can\s+not)\s+(?:use|have|stand|tolerate)|(?:sick|tired)\s+of"
     rf"|fed\s+up\s+with|(?:don'?t|do\s+not)\s+want\s+to\s+(?:deal|bother|mess)\s+with){_ARTICLE})"
 )

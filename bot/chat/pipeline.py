@@ -36,6 +36,7 @@ from bot.chat.understand import (
     IntentClassifier,
     Understanding,
     about_one,
+    after_reaction,
     cared_for,
     elsewhere,
     errand,
@@ -203,6 +204,7 @@ class ChatService:
             return await self._plan(text, profile)
 
     async def _plan(self, text: str, profile: ShopperProfile) -> Plan:
+        text = after_reaction(text)
         view, query, named = await asyncio.to_thread(self._read, text)
         vector = await self.embedder.submit(query)
         classifier = await self.intent_classifier()
@@ -294,7 +296,7 @@ class ChatService:
             seen = dict.fromkeys([*(p.id for p in shown), *profile.shown, *profile.seen])
             changes["seen"] = list(seen)[:SEEN]
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
-        self._render(plan, query, section, view.categories)
+        self._render(plan, query, section, view.categories_by_size)
         return plan
 
     def _read(self, text: str) -> tuple[CatalogView, str, list[Product]]:
@@ -330,7 +332,11 @@ class ChatService:
                 "off_topic": lambda: replies.off_topic(store),
                 "handover": lambda: replies.handover(d.reason),
                 "offer": replies.offer,
-                "clarify": lambda: render.clarify(d.products, categories),
+                "clarify": lambda: (
+                    render.overview(categories)
+                    if d.reason == "overview"
+                    else render.clarify(d.products, categories)
+                ),
             }[d.action]()
 
     async def answer(

@@ -101,6 +101,8 @@ def decide(
         return Decision("answer", products=found.named[:1])
     if intent in HANDOVER_INTENTS:
         return Decision("handover", reason=intent)
+    if understanding.overview:
+        return Decision("clarify", reason="overview")  # "what do you sell?": the kinds it has
     if intent == "greeting" and understanding.identity:
         return Decision("greet", reason="identity")  # who answers, honestly, and a person offered
     if intent == "greeting":

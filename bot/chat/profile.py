@@ -48,6 +48,9 @@ _MAX = (
     r"|higher than|beyond|exceeding)"
     r"|(?:could|can|would|will|i'?d|i'?ll)\s+(?:do|go|stretch|spend|pay)(?:\s+up)?"
     r"(?:\s+to|\s+as\s+(?:high|far|much)\s+as)?|as much as"
+    # The budget raised, as an order: "ok stretch to 100 then", "bump it up to 250".
+    r"|(?:stretch|bump|raise|push|increase)(?:\s+(?:it|that|this|the budget|my budget))?"
+    r"(?:\s+up)?\s+to"
 )
 # A price per head before the word that caps it: "25 each max", "30 a head tops".
 _EACH = r"(?:(?:each|apiece|pp|per (?:person|head|item|piece|gift)|a (?:head|piece|person))\s+)?"

@@ -14,6 +14,8 @@ from retrieval.ages import ages_text, product_ages, suits
 from retrieval.catalog import Product, money
 from retrieval.text import keywords
 
+OVERVIEW = 6  # categories named when asked what the shop sells
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -166,6 +168,16 @@ def not_found(categories: Sequence[str], closest: Sequence[Product] = ()) -> str
         )
     offer = _series(categories[:4]).lower() if categories else "other products"
     return f"Sorry, that isn't something we carry. We do have {offer}. What can I find for you?"
+
+
+def overview(categories: Sequence[str]) -> str:
+    """What the shop sells: its largest categories, as many as read well."""
+    if not categories:
+        return "Tell me what you're looking for, and I'll find it in our catalog."
+    kinds = [c.lower() for c in categories[:OVERVIEW]]
+    if len(categories) > OVERVIEW:
+        kinds.append("more")
+    return f"We sell {_series(kinds)}. What are you looking for?"
 
 
 def clarify(products: Sequence[Product], categories: Sequence[str] = ()) -> str:

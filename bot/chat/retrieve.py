@@ -191,7 +191,33 @@ def infer_category(
             and not kind_across(search.view, kinds, text, category)
         ):  # fmt: skip
             return category, True
+    if (
+        understanding.intent == "browse" and nearby and not refining and len(kinds) == 1
+        and word is None and not search.view.titled(kinds[0][-1])
+        and (of_kind := kind_near(search, kinds[0], avoid))
+        and not kind_elsewhere(search.view, text, of_kind)
+    ):  # fmt: skip
+        # The one kind asked, a word no title has, is near one category's products when alone,
+        # though the message as a whole is not ("dishes that can go in the dishwasher, i am NOT
+        # hand washing anything": the plates and bowls, not the rice washing bowl). (A word
+        # titles have is theirs to say: "camera" alone is nearest the action cameras.)
+        return of_kind, True
     return None, bool(nearby)
+
+
+def kind_near(search: HybridSearch, kind: Sequence[str], avoid: frozenset[str]) -> str | None:
+    """The category of all but one of the `VOTE_K` products nearest in meaning to the kind's
+    words alone (not their names: "Casserole Dishes" is a label's), the nearest among them,
+    when all of them are close enough to count."""
+    phrase = " ".join(kind)
+    vector = search.index.embed_queries([phrase])[0]
+    nearest = search.view.nearest(vector, Filters(exclude_categories=avoid), VOTE_K)
+    close = [i for i, score in nearest or () if score >= search.min_relevance]
+    if len(close) < VOTE_K:
+        return None
+    kinds = [search.view.products[i].category for i in close]
+    category, votes = Counter(kinds).most_common(1)[0]
+    return category if votes >= VOTE_K - 1 and kinds[0] == category and category else None
 
 
 def kind_across(

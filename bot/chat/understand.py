@@ -357,6 +357,7 @@ SHOP_QUESTION = re.compile(
     r"|how long is the (warranty|guarantee)|is there (a|any) (warranty|guarantee)"
     r"|(warranty|guarantee) on (a|an|all|any) "
     r"|siz(e|ing) (guide|chart|table)s?"
+    r"|coupons?|vouchers?|(discount|promo|promotional|voucher) codes?"  # "any coupon?"
     r"|are you( guys)? (vegan|cruelty[- ]free)|recyclable packaging|packaging (is )?recyclable"
     # Which currency the shop charges in ("are your prices in canadian dollars?", not "the X's
     # price in euros?"), and the warranty it gives ("what warranty do your power tools have").
@@ -651,7 +652,8 @@ SHOP_MATTER = re.compile(
 # How the shop serves: a general question with one of these words is the shop's to answer,
 # wherever the gate would put it ("how long does delivery take to munich").
 SERVICE = re.compile(
-    r"\b(deliver\w*|shipping|postage|dispatch\w*|returns? (policy|label|window|period)"
+    r"\b(deliver\w*|shipping|postage|dispatch\w*|(?<!tax )returns(?! on)"
+    r"|return (policy|label|window|period)"
     r"|(can|could|do) (i|we) return|refunds?|exchanges?|payment (methods|options)|checkout"
     r"|warranty|gift ?wrap\w*|click (and|&|n) collect|siz(e|ing) (guide|chart))\b",
     re.I,
@@ -732,6 +734,37 @@ TASTE = re.compile(
 )
 # The product itself, not the kind: "can i wear them in the rain", "does this one fold".
 IT = re.compile(r"\b(it|its|it's|they|them|these|those|this)\b|\bthat (one|pair|model)\b", re.I)
+# What the shop sells at all, and nothing else: "what do you sell?", "so what kind of stuff do
+# u guys have", "what products do you carry here" (not "what do you have under 50").
+CATALOG_ASKED = re.compile(
+    r"\s*((hi|hello|hey|ok|so|um+)[,!.]?\s+)*(so |and |but )?what( exactly)?"
+    r"( (kinds?|sorts?|types?) of)?( (stuff|things|products|items|goods|brands))?"
+    r" (do|does|can) (you|u|ya|y'?all|the (shop|store)|this (shop|store)|your (shop|store))"
+    r"( guys)?( actually)? (sell|have|carry|stock|offer)"
+    r"( here| in (the|your) (shop|store)| at the moment| right now| exactly| then)?[\s?!.]*",
+    re.I,
+)
+# A reaction before the message proper: "lol ok. do u have bibs", "haha fine. a gift for a
+# friend who paints", "ok fine lol, any kettles?" (a laugh, or a sentence of its own).
+_LAUGH = r"lol|lmao|lmfao|rofl|ha(?:ha)+h?|he(?:he)+|xd"
+_REACTION = re.compile(
+    rf"^\s*((?:(?:{_LAUGH}|ok(?:ay)?|fine|sure|alright|all right|cool|oh well|whatever)\b"
+    r"[\s,.!]*)+)(?=\S)",
+    re.I,
+)
+
+
+def after_reaction(text: str) -> str:
+    """The message without a reaction it opens with, when a request of two words or more
+    follows: the reaction is not what is asked ("haha" is no kind of product)."""
+    match = _REACTION.match(text)
+    if match is None or len(text[match.end() :].split()) < 2:
+        return text
+    if re.search(rf"\b(?:{_LAUGH})\b|[.!]", match[1], re.I) is None:
+        return text  # "ok fine, up to 9000 then": part of the request
+    return text[match.end() :]
+
+
 # A question put to the product just shown: "what bulb does it need", "do they fit a 15 inch
 # laptop", "is it dishwasher safe?".
 ASKED_OF_IT = re.compile(
@@ -781,6 +814,7 @@ class Understanding:
     # asks how to use or look after a product named or just shown ("how long do i soak the
     # 1000/6000 stone"): the shopper's support question, answered from that product's text
     care: bool = False
+    overview: bool = False  # asks what the shop sells at all ("what do you sell?")
 
 
 def _labelled(path: Path) -> list[tuple[str, str]]:
@@ -936,6 +970,8 @@ class IntentClassifier:
             return Understanding(said, 1.0, injection, angry, own=True)
         if SHOP_QUESTION.search(text) and not (own or angry):
             return Understanding("support", 0.99, injection, angry)
+        if CATALOG_ASKED.fullmatch(text):
+            return Understanding("greeting", 1.0, injection, angry, overview=True)
         if GREETING.fullmatch(text) or THANKS.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, own=own)
         vector = vector if vector is not None else self.embed([text])[0]
@@ -1064,6 +1100,14 @@ def gate(
         # derailleurs"), and speaks of no order of the shopper's and nothing gone wrong
         # (`text`: the message): a request, not a problem. So is needing goods the catalog's
         # titles name ("ok forget it, need sd card 64gb").
+        return replace(understanding, intent="browse")
+    if (
+        understanding.intent == "support" and relevant and NEEDS.search(text)
+        and not (exact or understanding.own or DAMAGE.search(text) or SERVICE.search(text))
+    ):  # fmt: skip
+        # A guess of a general question, needing goods with products near them, and nothing
+        # of the shop's service asked ("twins coming in august!! need a double buggy"): a
+        # request, though no title has its word.
         return replace(understanding, intent="browse")
     if named and understanding.intent == "human" and not exact and ASKED.search(text):
         # A guess of a person asked for, in a question about a product named ("linea wall light

@@ -1,0 +1,151 @@
+"""What shoppers say around a request: a laugh before it ("haha fine. a gift for a friend who
+paints"), the budget raised as an order ("ok stretch to 100 then"), what a thing is like after
+"something" ("something arty"), what to skip, and asking what the shop sells at all."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import render
+from bot.chat.profile import ShopperProfile, parse_budget
+from bot.chat.understand import CATALOG_ASKED, after_reaction
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.coverage import asked_kinds
+from retrieval.index import CatalogIndex
+from retrieval.wants import without_denied
+from tests.bot.chat.shop import ids, indexed, planner
+
+ART = [
+    Product(id="w1", title="Aquelle Student Watercolour Set, 12 Half Pans", price=49.99,
+            category="Watercolour", description="Twelve student-grade half pans in a tin."),
+    Product(id="w2", title="Aquelle Pocket Travel Watercolour Set", price=59,
+            category="Watercolour", description="Eight pans and a water brush, pocket sized."),
+    Product(id="w3", title="Aquelle Artist Watercolour Set, 24 Half Pans", price=129,
+            category="Watercolour", description="Artist-grade pigments in a metal box."),
+    Product(id="p1", title="Graphel Coloured Pencils, 12", price=24.99,
+            category="Pencils & Charcoal", description="Twelve coloured pencils for sketching."),
+    Product(id="p2", title="Graphel Watercolour Pencils, 24 + Brush", price=64.99,
+            category="Pencils & Charcoal", description="Water-soluble coloured pencils."),
+    Product(id="p3", title="Graphel Artist Coloured Pencils, 36 in Tin", price=89,
+            category="Pencils & Charcoal", description="Soft, lightfast coloured pencils."),
+    Product(id="k1", title="Mały Artysta Chunky Crayons, 24", price=19.99, category="Kids' Art",
+            description="Chunky wax crayons for toddlers. Ages 2+."),
+    Product(id="k2", title="Mały Artysta Finger Paints, 6 Pots", price=29,
+            category="Kids' Art", description="Washable finger paints. Ages 2+."),
+    Product(id="e1", title="Sosnowa Table Easel", price=139, category="Easels & Canvas",
+            description="Beech table-top easel for canvases up to 50 cm."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def art(tmp_path: Path) -> Iterator[CatalogIndex]:
+    with indexed(tmp_path, ART) as catalog:
+        yield catalog
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("lol ok. do u have bibs", "do u have bibs"),
+        ("haha fine. a gift for a friend who paints", "a gift for a friend who paints"),
+        ("ok fine lol, any kettles?", "any kettles?"),
+        ("Cool! any tents?", "any tents?"),
+        # Kept: no laugh and no sentence of its own, or nothing after it.
+        ("ok fine, up to 9000 then", "ok fine, up to 9000 then"),
+        ("ok then what other 256gb option u have", "ok then what other 256gb option u have"),
+        ("lol", "lol"),
+        ("okay thanks", "okay thanks"),
+    ],
+)
+def test_a_reaction_before_the_request_is_not_part_of_it(text: str, left: str) -> None:
+    assert after_reaction(text) == left
+
+
+async def test_a_laugh_then_a_request_is_that_request(art: CatalogIndex, log: DialogueLog) -> None:
+    chat = planner(art, log)
+    text = "haha fine. birthday gift for a friend who paints watercolor, max 80"
+    plan = await chat.plan(text, ShopperProfile())
+    assert plan.decision.action == "recommend", plan.decision  # not "haha" not carried
+    assert {"w1", "w2"} & set(ids(plan)), ids(plan)
+    assert all(p.price <= 80 for p in plan.decision.products)
+
+
+@pytest.mark.parametrize(
+    ("text", "ceiling"),
+    [("ok stretch to 100 then", 100), ("bump it up to 250", 250), ("i can stretch to 120", 120)],
+)
+def test_the_budget_raised_as_an_order_is_the_new_ceiling(text: str, ceiling: int) -> None:
+    assert parse_budget(text) == (None, ceiling)
+
+
+async def test_stretching_the_budget_refines_the_request(
+    art: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = planner(art, log)
+    first = await chat.plan("coloured pencils between 20 and 70", ShopperProfile())
+    assert set(ids(first)) <= {"p1", "p2"}, ids(first)
+    plan = await chat.plan("ok stretch to 100 then", first.profile)
+    assert plan.decision.action == "recommend", plan.decision
+    assert plan.profile.max_price == 100 and "p3" in ids(plan), ids(plan)
+
+
+@pytest.mark.parametrize(
+    "text", ["something arty for a 2 year old?", "anything girly under 30", "something techy"]
+)
+def test_a_made_up_word_after_something_describes_and_names_no_kind(text: str) -> None:
+    assert asked_kinds(text) == []
+
+
+def test_a_known_or_name_word_after_something_is_still_a_kind() -> None:
+    assert asked_kinds("anything pokemon?") == [["pokemon"]]
+    assert asked_kinds("something candy") == [["candy"]]
+
+
+async def test_something_arty_for_a_toddler_is_a_request(
+    art: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = planner(art, log)
+    plan = await chat.plan("something arty for a 2 year old?", ShopperProfile())
+    assert plan.decision.action == "recommend", plan.decision
+    assert ids(plan)[0] in ("k1", "k2"), ids(plan)
+
+
+def test_what_is_skipped_is_left_out_of_the_request() -> None:
+    text = "we're breastfeeding so skip bottles. whats the cheapest place to sleep"
+    assert "bottles" not in without_denied(text)
+    assert without_denied("skip the bibs, need a cot") == "need a cot"
+    assert without_denied("a skip rope for my son") == "a skip rope for my son"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what do you sell", "so what kind of stuff do u guys have?", "What products do you carry?"],
+)
+def test_asking_what_the_shop_sells_is_answered_with_its_largest_categories(text: str) -> None:
+    assert CATALOG_ASKED.fullmatch(text)
+
+
+@pytest.mark.parametrize("text", ["what do you have under 50", "what do you sell for kids"])
+def test_asking_for_some_of_what_it_sells_is_a_request(text: str) -> None:
+    assert not CATALOG_ASKED.fullmatch(text)
+
+
+async def test_what_do_you_sell_names_the_largest_categories_first(
+    art: CatalogIndex, log: DialogueLog
+) -> None:
+    plan = await planner(art, log).plan("what do you sell?", ShopperProfile())
+    assert plan.decision.action == "clarify" and plan.decision.reason == "overview"
+    assert not plan.decision.products
+    assert plan.text == (
+        "We sell pencils & charcoal, watercolour, kids' art and easels & canvas. "
+        "What are you looking for?"
+    )
+
+
+def test_an_overview_of_a_large_shop_says_there_is_more() -> None:
+    text = render.overview([f"Kind {n}" for n in range(9)])
+    assert text == (
+        "We sell kind 0, kind 1, kind 2, kind 3, kind 4, kind 5 and more. What are you looking for?"
+    )
