@@ -144,9 +144,16 @@ def title_name(title: str) -> set[str]:
     return set(keywords(_TITLE_NAME_END.split(title, maxsplit=1)[0]))
 
 
+# Units a number in a title measures in: "Acrylic Paint 500 ml", "Paint Set 12 x 22 ml".
+_MEASURED = re.compile(
+    r"(\d)\s*(?:x|ml|cl|dl|l|ltr|g|kg|mg|oz|lbs?|cm|mm|m|in|inch|ft|gsm|w|v|mah|gb|tb|pcs?)\b",
+    re.I,
+)
+
+
 def _name_words(title: str) -> list[str]:
-    """The words of a title's name (not a number or model code)."""
-    name = _TITLE_NAME_END.split(title, maxsplit=1)[0]
+    """The words of a title's name (not a number, its unit, or a model code)."""
+    name = _MEASURED.sub(r"\1", _TITLE_NAME_END.split(title, maxsplit=1)[0])
     return [w for w in keywords(name) if not any(c.isdigit() for c in w)]
 
 

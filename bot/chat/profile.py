@@ -25,7 +25,7 @@ _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 # "fr. 250", "kr 300").
 _CODE = (
     r"(?:usd|eur|gbp|chf|cad|aud|nzd|jpy|cny|inr|sek|nok|dkk|isk|pln|czk|huf|zar|sgd|hkd|mxn"
-    r"|brl|krw|fr|kr|rs|zł)"
+    r"|brl|krw|fr|kr|rs|zł|zl)"
 )
 _WORD = rf"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|{_CODE}\.?)"
 # What follows a number that measures or counts rather than prices.
@@ -141,6 +141,7 @@ class ShopperProfile(BaseModel):
 _AFTER_AMOUNT = frozenset(
     "max maximum tops only total or and for please pls plz each budget ish so but i in at".split()
 )
+_RANGE_JOINS = ("and", "to", "-", "–", "—", "or", "through", "thru")
 _CAPPED = re.compile(rf"(?<!\w)(?:{_MAX}|{_AROUND}|{_MIN})\s*$", re.I)
 _CAP_AFTER = re.compile(rf"\s*{_EACH}(?:{_MAX_AFTER})\b", re.I)
 _WORD_AFTER = re.compile(r"\s*([a-z]+)", re.I)
@@ -150,11 +151,22 @@ def without_budget(text: str) -> str:
     """The message less the amounts it gives as a budget, for searching ("not the lumaro, whats
     the next best under 2k": no search for 2K cameras; "speaker under 500": not the Boom 500);
     a number that names or measures ("4k tv", "ax-500", "at least 200 lumens") stays."""
-    if not any(parse_budget(text)):
+    low, high = parse_budget(text)
+    if low is None and high is None:
         return text
-    spans = []
-    for match in AMOUNT.finditer(text):
+    spans: list[tuple[int, int]] = []
+    amounts = list(AMOUNT.finditer(text))
+    for first, second in zip(amounts, amounts[1:], strict=False):
+        joined = text[first.end() : second.start()].strip().lower()
+        if joined in _RANGE_JOINS and {_amount(first), _amount(second)} == {low, high}:
+            # "between 100 and 300": the range, with what opens it ("300 gsm" is no budget).
+            before = text[: first.start()]
+            opened = re.search(r"(?:between|from)\s*$", before, re.I) or _CAPPED.search(before)
+            spans.append((opened.start() if opened else first.start(), second.end()))
+    for match in amounts:
         start, end = match.span()
+        if any(a <= start < b for a, b in spans):
+            continue
         capped = _CAPPED.search(text, 0, start)
         word = _WORD_AFTER.match(text, end)
         if tail := _CAP_AFTER.match(text, end):
@@ -164,7 +176,7 @@ def without_budget(text: str) -> str:
         ):
             continue
         spans.append((capped.start() if capped else start, end))
-    for start, end in reversed(spans):
+    for start, end in sorted(spans, reverse=True):
         text = f"{text[:start]} {text[end:]}"
     return re.sub(r"\s+", " ", text).strip()
 
@@ -210,7 +222,7 @@ def parse_budget(text: str) -> tuple[Decimal | None, Decimal | None]:
     lowered = text.lower()
     for first, second in zip(amounts, amounts[1:], strict=False):
         between = lowered[first.end() : second.start()].strip()
-        if between in ("and", "to", "-", "–", "—", "or", "through", "thru") and (
+        if between in _RANGE_JOINS and (
             _is_money(first) or _is_money(second)
             or re.search(r"between|from|budget|spend|price range|pay", lowered)
         ):  # fmt: skip

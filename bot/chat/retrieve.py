@@ -137,6 +137,11 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
+    if word and nearby and named_within(search.view, kinds, word):
+        # Every product the whole kind names is of the category the message names, though
+        # the best match is not ("acrylic paints": the acrylic sets, not the acrylic paint
+        # markers that are first by their words).
+        return word, True
     if word and not nearby and search.view.names_category(kinds, word):
         # Near no product as a whole, every kind it names a word of one category's name: "kitchen
         # and table stuff, just moved".
@@ -218,6 +223,19 @@ def kind_near(search: HybridSearch, kind: Sequence[str], avoid: frozenset[str]) 
     kinds = [search.view.products[i].category for i in close]
     category, votes = Counter(kinds).most_common(1)[0]
     return category if votes >= VOTE_K - 1 and kinds[0] == category and category else None
+
+
+def named_within(view: CatalogView, kinds: Sequence[Sequence[str]], category: str) -> bool:
+    """Whether a kind asked of two words or more names products (by every word, and as what
+    they are by its last) and all of them are of the category."""
+    for kind in kinds:
+        if len(kind) < 2 or not all(word in view.named_by for word in kind):
+            continue
+        having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
+        having &= view.headed.get(kind[-1], set())
+        if having and all(view.products[view.order[i]].category == category for i in having):
+            return True
+    return False
 
 
 def kind_across(
@@ -379,7 +397,8 @@ def retrieve(
     if no and (pick := _pick(of_kind, no[1].split())):
         # "not the cheap one, i want something thatll last": that one of those shown is out.
         profile = profile.model_copy(update={"rejected": [*profile.rejected, pick.id]})
-    by_title = list(named) if named is not None else view.named(text)
+    # (Named by what is searched: "easel, between 100 and 300" names no "300 gsm" pad.)
+    by_title = list(named) if named is not None and text == asked else view.named(text)
     # What the shopper has ("a trailer to pull behind my bike", "a case for my phone"): its
     # kind is not what is asked for.
     theirs = owned(text) if understanding.intent == "browse" else []

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.chat import render
-from bot.chat.profile import ShopperProfile, parse_budget
+from bot.chat.profile import ShopperProfile, parse_budget, without_budget
+from bot.chat.retrieve import named_within
 from bot.chat.understand import CATALOG_ASKED, after_reaction
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds
+from retrieval.hybrid import CatalogView
 from retrieval.index import CatalogIndex
 from retrieval.wants import without_denied
 from tests.bot.chat.shop import ids, indexed, planner
@@ -36,6 +38,19 @@ ART = [
             category="Kids' Art", description="Washable finger paints. Ages 2+."),
     Product(id="e1", title="Sosnowa Table Easel", price=139, category="Easels & Canvas",
             description="Beech table-top easel for canvases up to 50 cm."),
+    Product(id="e2", title="Sosnowa Lyre Floor Easel, Pine", price=169,
+            category="Easels & Canvas", description="Tripod floor easel for the home studio."),
+    Product(id="s1", title="Drift 100% Cotton Watercolour Block 24 x 32 cm, 300 gsm", price=119,
+            category="Sketchbooks & Paper", description="Cotton paper glued on four sides."),
+    Product(id="a1", title="Torvik Acrylic Paint Set 12 x 22 ml", price=39.99,
+            category="Acrylic", description="Twelve student acrylic colours."),
+    Product(id="a2", title="Torvik Acrylic Paint 500 ml", price=39.99, category="Acrylic",
+            description="Big bottles of student acrylic for large canvases."),
+    Product(id="a3", title="Kolorado Heavy Body Acrylic Set 6 x 75 ml", price=119,
+            category="Acrylic", description="Thick artist acrylics that hold a brushstroke."),
+    Product(id="m1", title="Duoline Acrylic Paint Markers, 12 Colours", price=59.9,
+            category="Markers & Pens", description="Acrylic paint in a marker for rocks and wood.",
+            attributes={"Tags": "acrylic markers, paint pens, rock painting"}),
 ]  # fmt: skip
 
 
@@ -139,8 +154,8 @@ async def test_what_do_you_sell_names_the_largest_categories_first(
     assert plan.decision.action == "clarify" and plan.decision.reason == "overview"
     assert not plan.decision.products
     assert plan.text == (
-        "We sell pencils & charcoal, watercolour, kids' art and easels & canvas. "
-        "What are you looking for?"
+        "We sell acrylic, pencils & charcoal, watercolour, easels & canvas, kids' art, "
+        "markers & pens and more. What are you looking for?"
     )
 
 
@@ -149,3 +164,53 @@ def test_an_overview_of_a_large_shop_says_there_is_more() -> None:
     assert text == (
         "We sell kind 0, kind 1, kind 2, kind 3, kind 4, kind 5 and more. What are you looking for?"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "searched"),
+    [
+        (
+            "need a easel for painting at home, between 100 and 300",
+            "need a easel for painting at home,",
+        ),
+        ("coloured pencils between 40 and 80 zl", "coloured pencils"),
+        ("a gift for him. want to spend around 150-250", "a gift for him. want to"),
+        ("4k tv from 500 to 800 dollars", "4k tv"),
+    ],
+)
+def test_a_budget_range_is_no_words_to_search(text: str, searched: str) -> None:
+    assert without_budget(text) == searched
+
+
+async def test_the_numbers_of_a_budget_range_name_no_product(
+    art: CatalogIndex, log: DialogueLog
+) -> None:
+    # "300" is in the watercolour block's title ("300 gsm"): no name asked, only a budget.
+    text = "hey need a easel for painting at home, between 100 and 300"
+    plan = await planner(art, log).plan(text, ShopperProfile())
+    assert plan.decision.action == "recommend"
+    assert set(ids(plan)) == {"e1", "e2"}, ids(plan)
+    assert plan.profile.category == "Easels & Canvas"
+
+
+async def test_a_kind_whose_every_product_is_in_the_category_named_keeps_to_it(
+    art: CatalogIndex, log: DialogueLog
+) -> None:
+    # The acrylic paint markers are first by their words; no product the whole kind names as
+    # what it is ("acrylic paint") is outside "Acrylic".
+    chat = planner(art, log)
+    plan = await chat.plan("need acrylic paints for my daughter, max 50 pln", ShopperProfile())
+    assert plan.profile.category == "Acrylic"
+    assert set(ids(plan)) <= {"a1", "a2"}, ids(plan)
+    plan = await chat.plan("actually up to 150, want something nicer for her", plan.profile)
+    assert "m1" not in ids(plan) and "a3" in ids(plan), ids(plan)
+
+
+def test_a_kind_named_only_within_a_category_is_told_from_one_named_elsewhere_too() -> None:
+    view = CatalogView({p.id: p for p in ART})
+    assert named_within(view, [["acrylic", "paint"]], "Acrylic")  # the marker is a marker
+    assert not named_within(view, [["acrylic", "paint"]], "Markers & Pens")
+    assert not named_within(view, [["paint"]], "Acrylic")  # one word: not this rule's
+    brush = Product(id="b9", title="Acrylic Paint Brush Set", price=20, category="Brushes")
+    pens = CatalogView({p.id: p for p in [*ART, brush]})
+    assert named_within(pens, [["acrylic", "paint"]], "Acrylic")  # a brush set is a set

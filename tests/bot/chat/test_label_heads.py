@@ -10,7 +10,7 @@ import pytest
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
-from retrieval.hybrid import CatalogView
+from retrieval.hybrid import CatalogView, title_heads
 from retrieval.index import CatalogIndex
 from tests.bot.chat.shop import ids, indexed, planner
 
@@ -166,3 +166,16 @@ async def test_the_longer_name_still_asks_for_its_products(
     plan = await planner(kitchen, log).plan("a casserole dish for hot pot", ShopperProfile())
     assert plan.decision.action == "recommend"
     assert ids(plan)[0] in ("k1", "k2"), ids(plan)
+
+
+@pytest.mark.parametrize(
+    ("title", "heads"),
+    [
+        ("Torvik Acrylic Paint 500 ml", {"torvik", "paint"}),
+        ("Torvik Acrylic Paint Set 12 x 22 ml", {"torvik", "set"}),
+        ("Vatten Electric Kettle 1.7 L", {"vatten", "kettle"}),
+        ("Boom 500 Pro", {"boom", "pro"}),  # a word after a number that is no unit stays
+    ],
+)
+def test_a_measure_in_a_title_is_not_what_names_the_product(title: str, heads: set[str]) -> None:
+    assert title_heads(title) == heads
