@@ -31,7 +31,8 @@ _WORD = rf"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|krone
 # What follows a number that measures or counts rather than prices.
 _UNIT = (
     r"(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
-    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent|seats?|seater)"
+    r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent|seats?|seater"
+    r"|degrees?|deg|°\s?[cf]?|c\b|tog|months?|weeks?)"
 )
 AMOUNT = re.compile(
     rf"(?P<sign>{_SIGN}|\b{_CODE}\.?(?=\s?\d))?\s?{_NUMBER}(?![.,]?\d)\s?"

@@ -214,3 +214,20 @@ def test_a_kind_named_only_within_a_category_is_told_from_one_named_elsewhere_to
     brush = Product(id="b9", title="Acrylic Paint Brush Set", price=20, category="Brushes")
     pens = CatalogView({p.id: p for p in [*ART, brush]})
     assert named_within(pens, [["acrylic", "paint"]], "Acrylic")  # a brush set is a set
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what tog sleeping bag for a 4 month old, nursery is about 18 degrees",
+        "room is 18°C, which one",
+        "around 20 c in the room at night",
+    ],
+)
+def test_a_temperature_is_no_budget(text: str) -> None:
+    assert parse_budget(text) == (None, None)
+
+
+def test_a_budget_beside_a_temperature_is_still_read() -> None:
+    assert parse_budget("tent for -5 degrees under 200") == (None, 200)
+    assert parse_budget("a 2.5 tog bag under 500") == (None, 500)
