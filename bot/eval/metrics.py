@@ -81,7 +81,9 @@ def unsupported(turn: TurnResult, catalog: dict[str, Product]) -> list[str]:
     problems = [f"amount {a}" for a in amounts(turn.reply) - supported_amounts(turn, catalog)]
     shown = {c["id"] for c in turn.cards}
     shown_titles = [catalog[i].title.lower() for i in shown if i in catalog]
-    lowered = turn.reply.lower()
+    # A shown product's own words, quoted, may name another of the shop's ("Install it on the
+    # Trygg Nest ISOFIX Base (sold separately)"): the catalog's, not the reply's.
+    lowered = _unquoted(turn.reply, [catalog[i] for i in shown if i in catalog]).lower()
     for product in catalog.values():
         title = product.title.lower()
         if any(title in other for other in shown_titles):
@@ -91,15 +93,33 @@ def unsupported(turn: TurnResult, catalog: dict[str, Product]) -> list[str]:
     return problems
 
 
+def _unquoted(reply: str, shown: list[Product]) -> str:
+    """The reply less what it quotes word for word from a shown product's description."""
+    texts = [p.description for p in shown if p.description]
+    return re.sub(
+        r'"([^"]+)"',
+        lambda m: " " if any(m[1].rstrip(".") in text for text in texts) else m[0],
+        reply,
+    )
+
+
 def generated_part(turn: TurnResult, catalog: dict[str, Product]) -> str:
-    """The reply without catalog data (titles of shown products, amounts, quoted descriptions),
-    which may repeat words by nature ("... Family Camping Tent, the ... Family Camping Tent")."""
+    """The reply without catalog data (titles of shown products, their variants' names and
+    options, amounts, quoted descriptions), which may repeat words by nature ("... Family
+    Camping Tent, the ... Family Camping Tent"; "Size: 74 cm, 80 cm. Out of stock: Navy /
+    80 cm")."""
     # Titles first: a title may hold a quote mark of its own ('Smart TV 65"'). Amounts are the
     # catalog's too ("from 1,299.00 AUD" and another's "down from 1,299.00 AUD").
     text = turn.reply
-    for card in turn.cards:
-        if card["id"] in catalog:
-            text = text.replace(catalog[card["id"]].title, " ")
+    shown = [catalog[card["id"]] for card in turn.cards if card["id"] in catalog]
+    for product in shown:
+        text = text.replace(product.title, " ")
+    said = {v.name for p in shown for v in p.variants} | {
+        value for p in shown for v in p.variants for value in v.options.values()
+    }
+    for value in sorted(said, key=len, reverse=True):  # "Navy / 80 cm" before "80 cm"
+        if len(value) > 2:
+            text = text.replace(value, " ")
     return MONEY.sub(" ", re.sub(r'"[^"]*"', " ", text))
 
 

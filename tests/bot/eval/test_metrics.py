@@ -1,5 +1,5 @@
 from bot.eval.metrics import TurnResult, score, unsupported
-from retrieval.catalog import Product
+from retrieval.catalog import Product, Variant
 
 CATALOG = {
     "a": Product(id="a", title="Halvard Rain Jacket", price=95, category="Jackets"),  # type: ignore[arg-type]
@@ -83,3 +83,39 @@ def test_amounts_in_any_currency_code_are_checked_and_are_no_repetition() -> Non
     assert unsupported(shown, tvs) == []
     invented = TurnResult("c", "q", {}, cards=cards, reply=reply + " Today only 999.00 AUD!")
     assert unsupported(invented, tvs) == ["amount 999.00"]
+
+
+def test_a_shown_product_s_description_quoted_may_name_another_product() -> None:
+    seat = Product(id="s", title="Trygg Nest Infant Car Seat", price=2799, category="Car Seats",  # type: ignore[arg-type]
+                   description="Install with the seatbelt or on the Trygg Nest ISOFIX Base "
+                   "(sold separately).")  # fmt: skip
+    base = Product(id="b", title="Trygg Nest ISOFIX Base", price=1999, category="Car Seats")  # type: ignore[arg-type]
+    shop = {"s": seat, "b": base}
+    quoted = (
+        'The Trygg Nest Infant Car Seat is in stock. From its description: "Install with '
+        'the seatbelt or on the Trygg Nest ISOFIX Base (sold separately)."'
+    )
+    assert unsupported(turn(quoted, ["s"]), shop) == []
+    # Said outside a quote of its text, or in a quote it does not hold: not shown, so flagged.
+    for reply in ("You also need the Trygg Nest ISOFIX Base.",
+                  'It says: "works best with the Trygg Nest ISOFIX Base".'):  # fmt: skip
+        assert unsupported(turn(reply, ["s"]), shop) == ["product Trygg Nest ISOFIX Base"]
+
+
+def test_a_variant_named_twice_by_the_catalog_s_lists_is_no_repetition() -> None:
+    suit = Product(  # type: ignore[arg-type]
+        id="p", title="Ull Pram Suit", price=549, category="Clothes",
+        variants=[
+            Variant(id=f"p{n}", options={"Color": "Navy", "Size": size}, price=549,  # type: ignore[arg-type]
+                    in_stock=n < 2)
+            for n, size in enumerate(["68 cm (4-6 months)", "74 cm (6-9 months)",
+                                      "80 cm (9-12 months)"])
+        ],
+    )  # fmt: skip
+    listed = ("The Ull Pram Suit is in stock. Size: 68 cm (4-6 months), 74 cm (6-9 months), "
+              "80 cm (9-12 months). Out of stock: Navy / 80 cm (9-12 months).")  # fmt: skip
+    shown = TurnResult("c", "q", {}, cards=[{"id": "p"}], reply=listed)
+    assert score([shown], {"p": suit})["repetition"] == 0
+    loop = " It is so warm and soft, it is so warm and soft."
+    looping = TurnResult("c", "q", {}, cards=[{"id": "p"}], reply=listed + loop)
+    assert score([looping], {"p": suit})["repetition"] == 1
