@@ -1756,7 +1756,27 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
         )  # fmt: skip
         if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             return view.products[ranked[0][1]]
+    for match in THE_PRICED.finditer(text):
+        # "how much are the finger paints" after the crayons: the one product whose title has
+        # every word of it, two or more, when none shown has them.
+        wanted = {w for w in keywords(match.group(1)) if w not in FILLER}
+        if len(wanted) < 2 or any(wanted <= _title_words(p) for p in subject):
+            continue
+        having = [p for p in view.products.values()
+                  if p.id not in shown and wanted <= _title_words(p)]  # fmt: skip
+        if len(having) == 1:
+            return having[0]
     return None
+
+
+# What a price or stock question asks about: "how much are the finger paints", "is the wooden
+# dog in stock", "price of the bath seat?".
+THE_PRICED = re.compile(
+    r"\b(?:how much (?:is|are|for)|price of|cost of|is|are|do you have|got) the "
+    r"((?:[\w-]+ ){0,2}[\w-]+?)(?=\s*(?:[?.,!]|$)|\s(?:in stock|available|cost|and|then|pls"
+    r"|please|still)\b)",
+    re.I,
+)
 
 
 def shown_before(before: list[Product], shown: list[Product], text: str) -> Product | None:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.chat import render
 from bot.chat.profile import ShopperProfile, parse_budget, without_budget
-from bot.chat.retrieve import named_within
+from bot.chat.retrieve import named_within, sibling
 from bot.chat.understand import CATALOG_ASKED, after_reaction
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
@@ -231,3 +231,27 @@ def test_a_temperature_is_no_budget(text: str) -> None:
 def test_a_budget_beside_a_temperature_is_still_read() -> None:
     assert parse_budget("tent for -5 degrees under 200") == (None, 200)
     assert parse_budget("a 2.5 tog bag under 500") == (None, 500)
+
+
+async def test_a_price_asked_for_a_kind_one_title_has_is_that_product_s(
+    art: CatalogIndex, log: DialogueLog
+) -> None:
+    # After the crayons, "the finger paints": the one product whose title has both words, not
+    # the crayons shown first.
+    chat = planner(art, log)
+    shown = await chat.plan("crayons for a 2 year old", ShopperProfile())
+    assert ids(shown)[0] == "k1", ids(shown)
+    plan = await chat.plan("how much are the finger paints", shown.profile)
+    assert plan.decision.action == "answer" and ids(plan) == ["k2"], ids(plan)
+    assert "29.00" in plan.text
+
+
+def test_the_kind_a_price_question_names_picks_the_one_product_titled_so() -> None:
+    view = CatalogView({p.id: p for p in ART})
+    crayons, paints = view.products["k1"], view.products["k2"]
+    assert sibling(view, [crayons], "how much are the finger paints") is paints
+    assert sibling(view, [crayons], "is the finger paints in stock?") is paints
+    # Every word must be in the one title; one word or a shown product's words pick none.
+    assert sibling(view, [crayons], "how much are the paints") is None
+    assert sibling(view, [crayons], "how much are the chunky crayons") is None
+    assert sibling(view, [crayons], "how much are the finger puppets") is None
