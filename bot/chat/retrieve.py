@@ -229,13 +229,20 @@ def named_within(view: CatalogView, kinds: Sequence[Sequence[str]], category: st
     """Whether a kind asked of two words or more names products (by every word, and as what
     they are by its last) and all of them are of the category."""
     for kind in kinds:
-        if len(kind) < 2 or not all(word in view.named_by for word in kind):
-            continue
-        having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
-        having &= view.headed.get(kind[-1], set())
+        having = named_whole(view, kind)
         if having and all(view.products[view.order[i]].category == category for i in having):
             return True
     return False
+
+
+def named_whole(view: CatalogView, kind: Sequence[str]) -> set[int]:
+    """The products (positions) a kind of two words or more names by every word (title,
+    category, type or tags), and as what they are by its last (not only for it: "Descaler for
+    Espresso Machines" is no espresso machine); none for a kind of one word."""
+    if len(kind) < 2 or not all(word in view.named_by for word in kind):
+        return set()
+    having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
+    return having & view.headed.get(kind[-1], set())
 
 
 def kind_across(
@@ -333,11 +340,7 @@ def kind_elsewhere(view: CatalogView, text: str, category: str) -> bool:
     (`CatalogView.named_by`), not by a description, which also names what a product fits ("a
     tyre for your mountain bike"), nor, where products of the category have it too, tags alone."""
     for kind in asked_kinds(text):
-        if len(kind) < 2 or not all(word in view.named_by for word in kind):
-            continue
-        having = set.intersection(*(set(view.named_by[word].tolist()) for word in kind))
-        # Of the kind: named by it, not only for it ("Descaler for Espresso Machines").
-        having &= view.headed.get(kind[-1], set())
+        having = named_whole(view, kind)
         outside = [i for i in having if view.products[view.order[i]].category != category]
         # Where the category has the kind too, only a title outside it says so: a belt tagged
         # "men, jeans" is no pair of men's jeans.
