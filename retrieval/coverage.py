@@ -104,6 +104,8 @@ FILLER = (
         " option options alternative alternatives choice choices"
         # Calling the assistant: "bhai which is best camera", "bro, any tents".
         " bhai bro bruh dude yaar madam maam"
+        # Sounds of a feeling: "ugh ok any kettle you actually have then".
+        " ugh hm hmm hmmm meh argh damn darn dang hmph sigh"
         " searching hunting shopping after hey hiya size colour color model brand version style"
         # More people and ages, and money: none of them a kind of product.
         " granddaughter grandson grandchild grandkid yr birthday bday christmas xmas anniversary"
@@ -133,7 +135,8 @@ UNITS = frozenset(
     " metres meter meters kg g lb lbs pound pounds oz ounce ounces gallon gallons gal person"
     " persons people man men seater seat seats piece pieces pc pcs pack packs watt watts w volt"
     " volts v mah gb tb year years yr yrs month months mo week weeks day days hour hours x"
-    " percent mile miles km cup cups string strings key keys".split()
+    " percent mile miles km cup cups string strings key keys grit ah wh kw kwh tog gsm degree"
+    " degrees".split()
 )
 SIZES = frozenset("xs xl xxl xxxl 2xl 3xl 4xl".split())
 # Words of a request that name no kind, though a product's text may use them: by when ("a 65in

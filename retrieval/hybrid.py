@@ -146,7 +146,7 @@ def title_name(title: str) -> set[str]:
 
 # Units a number in a title measures in: "Acrylic Paint 500 ml", "Paint Set 12 x 22 ml".
 _MEASURED = re.compile(
-    r"(\d)\s*(?:x|ml|cl|dl|l|ltr|g|kg|mg|oz|lbs?|cm|mm|m|in|inch|ft|gsm|w|v|mah|gb|tb|pcs?)\b",
+    r"(\d)\s*(?:x|ml|cl|dl|l|ltr|g|kg|mg|oz|lbs?|cm|mm|m|in|inch|ft|gsm|tog|w|kw|kwh|wh|v|ah|mah|hz|mp|gb|tb|pcs?)\b",
     re.I,
 )
 
@@ -155,6 +155,13 @@ def _name_words(title: str) -> list[str]:
     """The words of a title's name (not a number, its unit, or a model code)."""
     name = _MEASURED.sub(r"\1", _TITLE_NAME_END.split(title, maxsplit=1)[0])
     return [w for w in keywords(name) if not any(c.isdigit() for c in w)]
+
+
+def last_name_word(title: str) -> str | None:
+    """The last word of a title's name, an aside in brackets left out ("Gingerbread (pernik)
+    spice 40 g": spice; "Acrylic Paint Markers": marker)."""
+    named = _name_words(re.sub(r"\([^)]*\)", " ", title))
+    return named[-1] if named else None
 
 
 def _dash_heads(title: str) -> set[str]:
@@ -234,14 +241,19 @@ MEASURE = re.compile(
 )
 
 
+_TITLE_DENIES = re.compile(r"\((?:no|without|sans)\s+[^)]*\)", re.I)
+
+
 def _titled(product: Product, terms: tuple[tuple[str, ...], ...]) -> bool:
     """Whether the product's title has every word of one of the terms ("Trekking-Pole Shelter"
     has "trekking pole shelter"; an "Oil-Free" moisturiser does not have oil), or one of its
     tags is the term (a yanagiba tagged "carbon steel" is ruled out by "not carbon steel",
     though its title says "Shirogami #2"; one tagged "rust resistant" is not ruled out by "no
     rust")."""
-    parts = FREE_OF.sub(" ", product.title).replace("-", " ")
-    title = set(keywords(product.title)) | set(keywords(parts))
+    # What a title says its product has none of: "Chai Spice Mix 50 g (no tea)".
+    said = _TITLE_DENIES.sub(" ", product.title)
+    parts = FREE_OF.sub(" ", said).replace("-", " ")
+    title = set(keywords(said)) | set(keywords(parts))
     if any(title.issuperset(term) for term in terms):
         return True
     tags = {

@@ -46,6 +46,8 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("key", "keys"), ("keys", 1.0)),
     # An instrument's fraction of full size ("1/4 size guitar", "Tasman Junior 1/2 Size").
     "fraction": ("fraction", 1.0),
+    # A sheet's ISO 216 size by its number: "a sketch pad A3", "Notebook A5, 50 sheets".
+    "a-size": ("paper", 1.0),
 }
 # Kinds whose every value is a kind of the thing of its own: a catalog that states some values
 # and nowhere this one does not carry it ("a 12 string acoustic" where the shop states 4, 5, 6
@@ -123,6 +125,9 @@ LOOKING = re.compile(
     r"(?:a|an|the|some)\s+$",
     re.I,
 )
+# "A3", "a4 paper" (A0 to A6; not "A7" of a camera's name nor "A2" of "U3, V30, A2" beside no
+# other paper size: a size only matters where a product states another).
+PAPER = re.compile(r"(?<![\w./-])a([0-6])(?![\w/-]|\.\d)", re.I)
 CLOSE = 0.05  # "85 inch" is 84 to 86 inches; "15 inch" takes a bag for laptops up to 15.6
 # Two dimensions as one size: "matress 160x200", "Mattress, 160 x 200 cm", "a 700x25c tyre".
 DIMENSIONS = re.compile(
@@ -195,6 +200,10 @@ def asked_sizes(text: str) -> list[Size]:
     for match in FRACTION_ASKED.finditer(text):
         if not _owned(text[: match.start()]) and (value := _fraction(match)) is not None:
             found.append(Size("fraction", "fraction", value, value, "about", match.group(0)))
+    for match in PAPER.finditer(text):
+        if not _owned(text[: match.start()]):
+            value = float(match.group(1))
+            found.append(Size("paper", "a-size", value, value, "about", match.group(0)))
     return found
 
 
@@ -272,6 +281,9 @@ def measured(text: str) -> dict[str, list[Stated]]:
     for match in FRACTION_STATED.finditer(text):
         if (share := _fraction(match)) is not None:
             found.setdefault("fraction", []).append(Stated("fraction", share, share))
+    for match in PAPER.finditer(text):
+        value = float(match.group(1))
+        found.setdefault("paper", []).append(Stated("a-size", value, value))
     return found
 
 

@@ -10,7 +10,8 @@ STOP_WORDS = frozenset(
     "a an and are as at be but by can could do does did for from get got have has i i'm in is it"
     " its me my of on or our please show some tell that the their them there these this those to"
     " us was we what which with would you your any anything something need want looking look"
-    " like just one ones much how is are will shop sell store buy about hi hello hey".split()
+    " like just one ones much how is are will shop sell store buy about hi hello hey smth sth"
+    " somethin anythin".split()
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # Letters that do not decompose into a plain one and an accent.
@@ -24,6 +25,10 @@ def plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Words in "s" that are no plural, which English's word lists do not know as nouns.
+_SINGULAR = frozenset(("christmas", "xmas", "news"))
+
+
 @functools.lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """A plural fold that is right for shop words in English: boots, dresses, batteries; and,
@@ -34,6 +39,8 @@ def fold(word: str) -> str:
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        if word in _SINGULAR:
+            return word
         nouns = getAllLemmas(word, upos="NOUN").get("NOUN", ())
         if word.endswith("ses") and word[:-2] in nouns:
             return word[:-2]  # "lenses", "buses" (not "cases")

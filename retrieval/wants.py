@@ -57,7 +57,7 @@ _NOT_NEEDED = (
 )
 _STOP = (
     r"[,.;:!?()\[\]/\"]|\b(?:and|but|with|while|so|yet|though|although|because|if|for|to|in|on"
-    r"|at|as|than|about|under|below|around|between|max|please|pls|plz)\b"
+    r"|at|as|than|about|under|below|around|between|max|please|pls|plz|that|which|who)\b"
 )
 _SCOPE = rf"((?:(?!{_STOP})[\w'’-]+\s*){{1,4}})"
 RULED = re.compile(rf"(?<![\w'-]){_RULES_OUT}\s+(?!(?:{_NOT_A_THING})(?![\w'’-])){_SCOPE}", re.I)
@@ -219,7 +219,25 @@ OWNED = re.compile(
     # "a gift for my husband, he plays electric guitar": the guitar is his already
     r"|(?<![\w'’-])(?:i|we|he|she|they|who)\s+plays?(?:\s+(?:a|an|the))?"
     # "something nice for the dining table, tablecloth or napkins?": what it is for
-    r"|\b(?:something|anything)(?:\s+(?:nice|nicer|special|pretty|cute|new))?\s+for\s+the)\s+"
+    r"|\b(?:something|anything)(?:\s+(?:nice|nicer|special|pretty|cute|new))?\s+for\s+the"
+    r")\s+"
+    r"((?:[\w'’-]+\s*){1,3})",
+    re.I,
+)
+
+
+# What a thing is used on, not what is asked for: "what do i prime a canvas with", "what should
+# i use to descale my kettle", "something for sorting screws", "smth to sweeten my tea" (not
+# "something to replace my kettle", nor "something for morning tea").
+USED_ON = re.compile(
+    r"(?:\bwhat\s+(?:do|should|can|could|would|shall)\s+(?:i|we|you|one)\s+(?:use\s+to\s+)?"
+    r"(?!(?:get|buy|need|have|want|use|do|pick|choose|order)\b)[a-z]+\s+"
+    r"(?:a|an|the|my|our|his|her|their|these|those|this|that)"
+    r"|\b(?:something|anything|smth|sth|stuff|a thing)\s+(?:to\s+(?!(?:replace|upgrade|swap"
+    r"|go|be|get|buy|have|wear|use)\b)[a-z]+\s+(?:my|our|his|her|their|the|a|an|some|these"
+    r"|those)|for\s+(?!(?:morning|evening|wedding|christening|spring|ceiling|ring|king|string"
+    r"|thing|clothing|bedding|building|lighting|flooring)\b)[a-z]+ing(?:\s+(?:my|our|his|her"
+    r"|their|the|a|an|some|all|these|those|small|little))?))\s+"
     r"((?:[\w'’-]+\s*){1,3})",
     re.I,
 )
@@ -251,11 +269,20 @@ def unowned(text: str) -> str:
 def _owned(text: str) -> list[tuple[int, int, str, bool]]:
     """Where `owned` finds each thing had: (start, end, its words, said to be had already)."""
     found = []
-    for match in OWNED.finditer(text):
+    taken = [m.span() for m in OWNED.finditer(text)]
+    used_on = [
+        m for m in USED_ON.finditer(text)
+        if not any(start < m.end() and m.start() < end for start, end in taken)
+    ]  # fmt: skip
+    for match in sorted([*OWNED.finditer(text), *used_on], key=lambda m: m.start()):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]
         phrase = re.split(_ASIDE, phrase, maxsplit=1, flags=re.I)[0]
         already = match.group(0).lower().startswith("already")
-        found.append((match.start(), match.start(1) + len(phrase), phrase, already))
+        end = match.start(1) + len(phrase)
+        if match.re is USED_ON:
+            # Only the thing worked on, by its last word: "grind my coffee beans" is no coffee.
+            phrase = (keywords(phrase) or [""])[-1]
+        found.append((match.start(), end, phrase, already))
         if already:
             # Each of a list: "already got a headset and a mouse", "has a kettle, a scale".
             at = match.start(1) + len(phrase)

@@ -25,9 +25,12 @@ _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 # "fr. 250", "kr 300").
 _CODE = (
     r"(?:usd|eur|gbp|chf|cad|aud|nzd|jpy|cny|inr|sek|nok|dkk|isk|pln|czk|huf|zar|sgd|hkd|mxn"
-    r"|brl|krw|fr|kr|rs|zł|zl)"
+    r"|brl|krw|fr|kr|rs|zł|zl|kč|kc)"
 )
-_WORD = rf"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|{_CODE}\.?)"
+_WORD = (
+    r"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|korun[ay]?|zlotys?"
+    rf"|z[lł]otych|{_CODE}\.?)"
+)
 # What follows a number that measures or counts rather than prices.
 _UNIT = (
     r"(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"

@@ -45,6 +45,7 @@ from retrieval.hybrid import (
     HybridSearch,
     brand_of,
     fitted_to,
+    last_name_word,
     one_turn,
     product_words,
     title_heads,
@@ -127,6 +128,9 @@ def infer_category(
     if word and word.casefold() in avoid:
         word = None
     kinds = (asked_kinds(text) or which_kinds(text)) if understanding.intent == "browse" else []
+    # Where a question names the kind ("sanding old paint off the walls, what protection do i
+    # need"), its words say the category, not those of what it is for (paint).
+    kind_text = text if not kinds or asked_kinds(text) else ", ".join(" ".join(k) for k in kinds)
     if word and kinds and search.view.category_named(" ".join(kinds[0])) is None:
         # The category word is of what the kind asked is for, not of the kind ("lamp to hang
         # above the dining table": no table).
@@ -137,7 +141,10 @@ def infer_category(
         if not kind_elsewhere(search.view, text, word):
             return word, bool(nearby)
         return None, True
-    if word and nearby and named_within(search.view, kinds, word):
+    if (
+        word and nearby and named_within(search.view, kinds, word)
+        and not of_the_kind(nearby[0].product, kinds)
+    ):  # fmt: skip
         # Every product the whole kind names is of the category the message names, though
         # the best match is not ("acrylic paints": the acrylic sets, not the acrylic paint
         # markers that are first by their words).
@@ -173,7 +180,7 @@ def infer_category(
     pointing = ONE_OF_THEM.search(text) is not None  # "the one that comes with little pots"
     if (
         understanding.intent == "browse" and not pointing
-        and (of_kind := kind_category(search.view, text, avoid))
+        and (of_kind := kind_category(search.view, kind_text, avoid))
     ):  # fmt: skip
         # Every word of the message that names a kind of product names one category's ("he
         # basically lives in jumpers, 100 euro max", "a really warm coat", "mens jeans under a
@@ -183,9 +190,16 @@ def infer_category(
         # (A word is no sign the message is for the shop at all: "can you reserve two seats
         # at the cinema" in a shop with child seats. Only meaning is, for the topic gate.)
         if not kind_elsewhere(search.view, text, of_kind) and (
-            nearby or kind_category(search.view, text, avoid, titled=True) == of_kind
+            nearby or kind_category(search.view, kind_text, avoid, titled=True) == of_kind
         ):
             return of_kind, bool(nearby)
+    if (
+        understanding.intent == "browse" and nearby
+        and (told := kind_told(search.view, kinds, text, nearby))
+        and told.casefold() not in avoid
+    ):  # fmt: skip
+        # A kind's name that several categories' titles use, told apart by the other words.
+        return told, True
     if understanding.intent == "browse" and len(nearby) >= 3:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
@@ -223,6 +237,18 @@ def kind_near(search: HybridSearch, kind: Sequence[str], avoid: frozenset[str]) 
     kinds = [search.view.products[i].category for i in close]
     category, votes = Counter(kinds).most_common(1)[0]
     return category if votes >= VOTE_K - 1 and kinds[0] == category and category else None
+
+
+def of_the_kind(product: Product, kinds: Sequence[Sequence[str]]) -> bool:
+    """Whether a product is one of a kind asked by its title: the kind's last word ends the
+    title's name ("christmas baking spice": "Gingerbread (pernik) spice 40 g"), or the title
+    has every word of the kind and its category's name the last ("chai spice": "Chai spice mix
+    (no tea)" in Spice Blends; not "Acrylic Paint Markers" of "acrylic paint" in Markers)."""
+    title, label = set(keywords(product.title)), set(keywords(product.category))
+    return any(
+        last_name_word(product.title) == kind[-1] or (set(kind) <= title and kind[-1] in label)
+        for kind in kinds
+    )
 
 
 def named_within(view: CatalogView, kinds: Sequence[Sequence[str]], category: str) -> bool:
@@ -264,6 +290,32 @@ def kind_across(
         if using == {category}:
             return False  # "vlogging", "jazz": the words say which
     return True
+
+
+def kind_told(
+    view: CatalogView, kinds: Sequence[Sequence[str]], text: str, nearby: Sequence[SearchHit]
+) -> str | None:
+    """Where the one kind asked, a single word, is the name of products of two or more
+    categories by their titles ("a bag for nappies and wipes, to hang on the pram": the
+    sleeping bags, the changing bag), the category whose products, those near the message and
+    those the word names, say two or more of the message's other words (wipes, hang, pram),
+    and more of them than any other's do."""
+    if len(kinds) != 1 or len(kinds[0]) != 1 or (head := view.spelled(kinds[0][0])) is None:
+        return None
+    named = view.title_headed(head)
+    if len(named) < 2:
+        return None
+    others = {w for w in keywords(text) if w not in FILLER and not w.isdigit()}
+    others -= {head, kinds[0][0]}
+    told = {}
+    for category, ids in named.items():
+        products = [h.product for h in nearby if h.product.category == category]
+        products += [view.products[i] for i in ids]
+        told[category] = len(others & set[str]().union(*(_said(view, p) for p in products)))
+    ranked = sorted(told.values(), reverse=True)
+    if ranked[0] < 2 or ranked[0] == ranked[1]:
+        return None
+    return max(told, key=lambda c: told[c])
 
 
 def kind_not_in(view: CatalogView, kinds: Sequence[Sequence[str]], category: str) -> bool:

@@ -22,6 +22,7 @@ from bot.chat.profile import REJECT, parse_budget
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds, goods_phrase
 from retrieval.text import keywords
+from retrieval.wants import already_had
 
 # What is on sale: "anything on sale?", "any guitars on special", "deals this week".
 ON_SALE = re.compile(
@@ -92,7 +93,19 @@ HUMAN = re.compile(
     # The widget's other languages: German and Arabic.
     r"|\b(mitarbeiter(in)?|kundendienst|kundenservice|echten? (mensch|person)|menschen)\b"
     r"|\bmit (einem|einer|jemandem)\b.{0,25}\b(sprechen|reden)\b"
-    r"|موظف|شخص حقيقي|إنسان|انسان|خدمة العملاء",
+    r"|موظف|شخص حقيقي|إنسان|انسان|خدمة العملاء"
+    # Europe's other languages: "kan jeg tale med en medarbejder?", "czy mogę porozmawiać z
+    # konsultantem?", "můžu mluvit s někým z obchodu?", "puis-je parler à quelqu'un ?"
+    r"|\b(tale|snakke|prata|tala|spreken|praten|parler|hablar|parlare|falar|porozmawia[ćc]"
+    r"|rozmawia[ćc]|mluvit|promluvit|puhua)\b.{0,40}?\b(medarbejder\w*|menneske\w*|personal\w*"
+    r"|person(en|e|a|as|ne)?|ansat\w*|noen|nogen|någon|människ\w*|medewerker\w*|iemand"
+    r"|quelqu.un|humain\w*|conseill\w*|vendeu\w*|alguien|humano\w*|agente\w*|qualcuno|umano"
+    r"|operat\w*|alguém|atendente\w*|pessoa\w*|konsultant\w*|człowiek\w*|kimś|sprzedawc\w*"
+    r"|někým|někoho|člověk\w*|operátor\w*|prodavač\w*|ihmis\w*|myyjä\w*|asiakaspalvel\w*)"
+    r"|\b(medarbejder\w*|medewerker\w*|kundeservice|kundservice|kundtjänst|klantenservice"
+    r"|service client|servicio al cliente"
+    r"|atención al cliente|assistenza clienti|atendimento ao cliente|obsługa klienta"
+    r"|zákaznick[áé] (podpora|servis|linka)|asiakaspalvelu)\b",
     re.I,
 )
 # Saying what one is shopping for, in so many words ("I'm after a pressure cooker").
@@ -1383,6 +1396,10 @@ def refine(
         # "Granmoor Ridgeback price?", "do you have the X in stock?", "cloudpace 4 mens size
         # 12 in black, do u have it"
         intent = "price_stock"
+    elif (
+        last == "browse" and discussed and intent in ("off_topic", "greeting") and already_had(text)
+    ):
+        intent = "browse"  # "he already has a jigsaw" after gift ideas: the rest of them
     elif named and intent == "greeting":
         intent = "price_stock"  # "do you have the Granmoor Switchback boot?"
     elif named and intent == "off_topic":

@@ -133,3 +133,16 @@ def test_counts_in_words_and_fraction_sizes() -> None:
     assert measured("Costa Verde CV-34 Classical Guitar 3/4")["fraction"][0].low == 0.75
     # A fraction of an inch is a length, not a size of instrument, nor 4 inches.
     assert measured('cable with 1/4" jacks, a 1/4-inch thread, a 1/2.3" sensor') == {}
+
+
+def test_paper_sizes_by_their_iso_number() -> None:
+    [a3] = asked_sizes("sketch pad A3")
+    assert (a3.kind, a3.low) == ("paper", 3.0)
+    assert asked_sizes("a5 notebook, dotted")[0].low == 5.0
+    assert meets(product("Spiral Sketch Pad A3, 120 gsm"), a3) is True
+    assert meets(product("My First Sketch Pad", "50 sheets, A4, glued at the top."), a3) is False
+    assert meets(product("Charcoal Sticks, 12"), a3) is None
+    # Not a camera's name nor a model number: "a7 iii", "A20", "a4-size"'s neighbours.
+    assert asked_sizes("sony a7 iii body") == []
+    assert asked_sizes("galaxy a20 case") == []
+    assert measured("Speed class: U3, V30, A2")["paper"][0].low == 2.0

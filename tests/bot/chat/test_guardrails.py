@@ -172,6 +172,16 @@ def test_rules_recognise_a_person_asked_for_in_the_widgets_other_languages() -> 
     assert HUMAN.search("Kann ich bitte mit einem Mitarbeiter sprechen?")
     assert HUMAN.search("أريد التحدث مع موظف")
     assert not HUMAN.search("Ich suche ein Zelt für zwei Personen")
+    # Europe's other languages, as shoppers of a Danish, Czech or Polish shop ask.
+    for text in [
+        "kan jeg tale med en medarbejder?", "kan jeg snakke med et menneske",
+        "můžu mluvit s někým z obchodu?", "czy mogę porozmawiać z konsultantem?",
+        "puis-je parler à quelqu'un ?", "¿puedo hablar con una persona?",
+        "posso parlare con un operatore", "kan ik met een medewerker spreken",
+    ]:  # fmt: skip
+        assert HUMAN.search(text), text
+    for text in ["mens jeans, talk me through the sizes", "kan jeg få et tilbud på en boremaskine"]:
+        assert not HUMAN.search(text), text
 
 
 def test_rules_spot_writing_jobs_and_saying_what_one_is_after() -> None:

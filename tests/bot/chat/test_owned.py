@@ -54,6 +54,15 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     assert owned("something nice for the dining table, tablecloth or napkins?") == [
         "dining", "table"
     ]  # fmt: skip
+    # What a thing is used on: "what do i prime a canvas with" asks for no canvas.
+    assert owned("what do i prime a canvas with") == ["canvas"]
+    assert owned("what should i use to descale my kettle?") == ["kettle"]
+    assert owned("and something for sorting screws and small bits") == ["screw"]
+    # ... by its last word: "grind my coffee beans" asks for no coffee.
+    assert owned("need something to grind my coffee beans") == ["bean"]
+    assert owned("something to pull two kids behind my bike") == ["bike"]
+    assert owned("what do i get my dad for christmas") == []
+    assert owned("what do i need for a pram") == []
     assert owned("looking for the deba") == []
     assert owned("the band plays covers") == []  # no one's instrument
     # Each of a list of things had, and no aside as a thing.

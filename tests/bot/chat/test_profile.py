@@ -43,6 +43,11 @@ D = Decimal
         ("desk under eur 300", (None, D(300))),
         ("lamp, 50 fr max", (None, D(50))),
         ("200 sek tops", (None, D(200))),
+        # Koruna as Czechs write it, with and without its accent, and the złoty's plural.
+        ("max 300 kč", (None, D(300))),
+        ("whats your most premium stuff, at least 1000 kc", (D(1000), None)),
+        ("under 500 korun", (None, D(500))),
+        ("do 200 złotych", (None, D(200))),
         ("premium sofa, budget 2000 to 3500", (D(2000), D(3500))),
         ("my budget is 100 to 150", (D(100), D(150))),
         # A range of counts is no budget, whatever word comes before it.
