@@ -35,6 +35,9 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("w", "watt", "watts"), ("power", 1.0)),
     **dict.fromkeys(("kw",), ("power", 1000.0)),
     **dict.fromkeys(("mah",), ("charge", 1.0)),
+    **dict.fromkeys(("ah",), ("charge", 1000.0)),
+    **dict.fromkeys(("v", "volt", "volts"), ("voltage", 1.0)),
+    **dict.fromkeys(("wh",), ("energy", 1.0)),
     **dict.fromkeys(("hz",), ("rate", 1.0)),
     **dict.fromkeys(
         ("person", "persons", "people", "seater", "player", "players"), ("people", 1.0)

@@ -48,7 +48,9 @@ _RULES_OUT = (
     # "we're breastfeeding so skip bottles", "pls skip the bibs" (not "a skip rope")
     rf"|(?:(?<=so )|(?<=, )|(?<=please )|(?<=pls )|(?<=\. )|(?<=^))skip"
     rf"|(?:can'?t|cannot|can\s+not)\s+(?:use|have|stand|tolerate)|(?:sick|tired)\s+of"
-    rf"|fed\s+up\s+with|(?:don'?t|do\s+not)\s+want\s+to\s+(?:deal|bother|mess)\s+with){_ARTICLE})"
+    rf"|fed\s+up\s+with|(?:don'?t|do\s+not)\s+want\s+to\s+(?:deal|bother|mess)\s+with"
+    # "smth to sweeten my tea that isnt honey"
+    rf"|(?:that|which)\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|ain'?t)){_ARTICLE})"
 )
 # What only says a thing is not needed: dropped from the search, not ruled out.
 _NOT_NEEDED = (
@@ -78,7 +80,7 @@ NOT_FOR = re.compile(
     re.I,
 )
 # "fragrance-free", "oil-free": no fragrance, no oil ("cruelty-free" too, harmlessly).
-FREE_OF = re.compile(r"(?<![\w'-])([a-z]+)-free(?![\w'-])", re.I)
+FREE_OF = re.compile(r"(?<![\w'-])([a-z]+)(?:-|\s)free(?![\w'-])", re.I)  # "plastic free" too
 # "charger not included", "(umbrella not included)", "batteries sold separately".
 LEFT_OUT = re.compile(
     r"(?<![\w'’-])((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+(?:(?:is|are)\s+)?(?:not\s+included|sold\s+separately"
@@ -115,7 +117,7 @@ def affirmed(text: str) -> str:
     """The text with each word it denies marked as denied: "headphones without noise
     cancelling" -> "headphones sans-noise sans-cancelling", which matches "no noise cancelling"
     but not "noise cancelling"."""
-    text = FREE_OF.sub(lambda m: f"{m.group(0)} {MARK}{m.group(1).lower()}", _plain(text))
+    text = FREE_OF.sub(lambda m: f"{m.group(1)}-free {MARK}{m.group(1).lower()}", _plain(text))
     for pattern in (LEFT_OUT, UNNEEDED, NOT_FOR, RULED, DENIES):
         text = pattern.sub(_marked, text)
     return text
@@ -251,6 +253,12 @@ def owned(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def used_on(text: str) -> list[str]:
+    """What a thing asked for is used on, by its last word ("something for sorting screws":
+    screw; "what do i prime a canvas with": canvas)."""
+    return [phrase for _, _, phrase, _ in _owned(text, used=True) if phrase]
+
+
 def already_had(text: str) -> list[str]:
     """The keywords of what the shopper says they already have ("he's already got a headset and
     a mouse"): not to be shown again, unlike what a thing is for ("a strap for my headlamp")."""
@@ -266,22 +274,30 @@ def unowned(text: str) -> str:
     return text
 
 
-def _owned(text: str) -> list[tuple[int, int, str, bool]]:
-    """Where `owned` finds each thing had: (start, end, its words, said to be had already)."""
+def _owned(text: str, *, used: bool = False) -> list[tuple[int, int, str, bool]]:
+    """Where `owned` finds each thing had: (start, end, its words, said to be had already).
+    `used`: only what a thing is used on (`USED_ON`)."""
     found = []
     taken = [m.span() for m in OWNED.finditer(text)]
-    used_on = [
+    worked_on = [
         m for m in USED_ON.finditer(text)
         if not any(start < m.end() and m.start() < end for start, end in taken)
     ]  # fmt: skip
-    for match in sorted([*OWNED.finditer(text), *used_on], key=lambda m: m.start()):
+    matches = worked_on if used else [*OWNED.finditer(text), *worked_on]
+    for match in sorted(matches, key=lambda m: m.start()):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]
         phrase = re.split(_ASIDE, phrase, maxsplit=1, flags=re.I)[0]
         already = match.group(0).lower().startswith("already")
         end = match.start(1) + len(phrase)
         if match.re is USED_ON:
-            # Only the thing worked on, by its last word: "grind my coffee beans" is no coffee.
-            phrase = (keywords(phrase) or [""])[-1]
+            # Only the things worked on, by their last words: "grind my coffee beans" is no
+            # coffee; "for sorting screws and small bits": screws, bits.
+            found.append((match.start(), end, (keywords(phrase) or [""])[-1], False))
+            while more := AND_MORE.match(text, end):
+                item = re.split(_STOP, more.group(1), maxsplit=1, flags=re.I)[0]
+                end = more.start(1) + len(item)
+                found.append((more.start(), end, (keywords(item) or [""])[-1], False))
+            continue
         found.append((match.start(), end, phrase, already))
         if already:
             # Each of a list: "already got a headset and a mouse", "has a kettle, a scale".
@@ -294,6 +310,8 @@ def _owned(text: str) -> list[tuple[int, int, str, bool]]:
     return found
 
 
+# The next of a list of things worked on: " and small bits", ", nuts".
+AND_MORE = re.compile(r"\s*(?:,\s*(?:(?:and|&)\s+)?|(?:and|&)\s+)((?:[\w'’-]+\s*){1,3})", re.I)
 # Said of what is had, not part of its name: "loads of knives actually".
 _ASIDE = r"\b(?:actually|already|too|anyway|now|though|tbh|lol)\b"
 # The next of a list of things had: ", and a mouse", " and some filters" (not "and wants").

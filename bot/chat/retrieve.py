@@ -63,6 +63,7 @@ from retrieval.wants import (
     searched,
     unmarked,
     unowned,
+    used_on,
     without_denied,
 )
 
@@ -461,6 +462,10 @@ def retrieve(
     asked_heads = {k[-1] for k in asked_kinds(unowned(text))} if theirs else set()
     theirs = [w for w in theirs if w not in asked_heads]
     has = frozenset(kind.casefold() for word in theirs for kind in view.categories_headed(word))
+    if understanding.intent == "browse":
+        # What the thing asked is used on, by the categories of the products it names by
+        # title ("something for sorting screws": not the fasteners).
+        has |= {c.casefold() for w in used_on(text) for c in view.title_headed(w) if c}
     if understanding.intent == "browse" and last_shown and USED_IN.search(asked):
         # "and something to brew it in" after teas: what the teas go in, not another tea.
         has |= {last_shown[0].category.casefold()}
@@ -1811,6 +1816,19 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
         )  # fmt: skip
         if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             return view.products[ranked[0][1]]
+    for match in THE_ONE.finditer(text):
+        # "and the 100g one, how much" after the 50 g sencha, "the 18v one": the one whose
+        # title states that size and shares most title words with the first shown.
+        sizes = asked_sizes(match.group(1))
+        if not sizes or any(_titled_size(p, sizes) for p in subject):
+            continue
+        ranked = sorted(
+            ((len(_title_words(p) & base), p.id) for p in view.products.values()
+             if p.id not in shown and _titled_size(p, sizes)),
+            reverse=True,
+        )  # fmt: skip
+        if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return view.products[ranked[0][1]]
     for match in THE_PRICED.finditer(text):
         # "how much are the finger paints" after the crayons: the one product whose title has
         # every word of it, two or more, when none shown has them.
@@ -1822,6 +1840,12 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
         if len(having) == 1:
             return having[0]
     return None
+
+
+def _titled_size(product: Product, sizes: Sequence[Size]) -> bool:
+    """Whether the product's title states each size (the "100 g" of a "... green tea 100 g")."""
+    stated_ = measured(product.title)
+    return all(meets(product, size, stated_) for size in sizes)
 
 
 # What a price or stock question asks about: "how much are the finger paints", "is the wooden

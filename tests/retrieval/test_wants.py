@@ -30,6 +30,8 @@ from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, 
         ("i can't use fragrance, it makes me itch", [("fragrance",)]),
         ("knife, NOT carbon steel, dont want to deal with rust", [("carbon", "steel"), ("rust",)]),
         ("sick of tangled cables, wireless earbuds pls", [("cable",)]),
+        ("need smth to sweeten my tea that isnt honey", [("honey",)]),
+        ("a bag that is not leather", [("leather",)]),
     ],
 )
 def test_what_a_request_rules_out(text: str, terms: list[tuple[str, ...]]) -> None:
@@ -73,6 +75,11 @@ def test_a_product_text_marks_what_it_denies() -> None:
     assert "battery" not in keywords(corded)
     assert "sans-white" in keywords(affirmed("A clear gel with no white cast on any skin tone."))
     assert affirmed("Non-stick ceramic coating.") == "Non-stick ceramic coating."
+    # "X free" as tags write it, with or without its hyphen: no X.
+    tags = keywords(affirmed("enamel, leftovers, plastic free, caffeine-free"))
+    assert {"sans-plastic", "sans-caffeine"} <= set(tags) and not {"plastic", "caffeine"} & set(
+        tags
+    )
 
 
 def test_a_request_as_searched() -> None:

@@ -63,3 +63,26 @@ async def test_what_a_canvas_is_primed_with_is_no_canvas(tmp_path: Path, log: Di
     with planning(tmp_path, ART, log) as chat:
         plan = await chat.plan("what do i prime a canvas with", ShopperProfile())
         assert ids(plan)[:1] == ["gesso"] and not {"canvas", "panels"} & set(ids(plan))
+
+
+TOOLS = [
+    Product(id="toolbox", title="Kassebo Plastic Toolbox 19\" with Tray", price=149,
+            category="Storage & Toolboxes", description="48 cm toolbox with a removable tray."),
+    Product(id="organiser", title="Kassebo Small Parts Organiser, 22 Compartments", price=99,
+            category="Storage & Toolboxes",
+            description="Organiser case with 22 removable bins for screws, nuts, bits and small "
+                        "parts."),
+    Product(id="screws", title="Skruemester Wood Screws, Torx, Bag of 200", price=79,
+            category="Fasteners", description="Yellow zinc wood screws 5 x 60 mm."),
+    Product(id="assortment", title="Skruemester Screw Assortment Box, 1000 pcs", price=249,
+            category="Fasteners", description="1000 wood screws in a sorted box."),
+    Product(id="bits", title="Volterra Impact Screwdriver Bit Set, 32 pcs", price=179,
+            category="Bits & Blades", description="Torx, Pozi and Phillips bits."),
+]  # fmt: skip
+
+
+async def test_something_for_sorting_screws_is_no_screw(tmp_path: Path, log: DialogueLog) -> None:
+    with planning(tmp_path, TOOLS, log) as chat:
+        plan = await chat.plan("and something for sorting screws and small bits", ShopperProfile())
+        assert ids(plan)[:1] == ["organiser"]
+        assert not {"screws", "assortment", "bits"} & set(ids(plan))

@@ -57,7 +57,7 @@ def test_what_the_shopper_has_and_the_kind_it_heads() -> None:
     # What a thing is used on: "what do i prime a canvas with" asks for no canvas.
     assert owned("what do i prime a canvas with") == ["canvas"]
     assert owned("what should i use to descale my kettle?") == ["kettle"]
-    assert owned("and something for sorting screws and small bits") == ["screw"]
+    assert owned("and something for sorting screws and small bits") == ["screw", "bit"]
     # ... by its last word: "grind my coffee beans" asks for no coffee.
     assert owned("need something to grind my coffee beans") == ["bean"]
     assert owned("something to pull two kids behind my bike") == ["bike"]

@@ -167,6 +167,19 @@ def test_the_one_by_a_word_no_shown_title_has_is_its_sibling_in_the_catalog() ->
     assert sibling(view, [slim], "and the chino one?") is None
 
 
+def test_the_one_of_a_size_no_shown_title_states_is_its_sibling() -> None:
+    # After the 50 g sencha: "and the 100g one, how much" is the 100 g pack of it.
+    small = product("s50", "Sencha Fukamushi loose leaf green tea 50 g", "189")
+    large = product("s100", "Sencha Fukamushi loose leaf green tea 100 g", "339")
+    other = product("gun", "Gunpowder green tea 100 g", "129")
+    drill = product("d12", "Volterra V12 Drill Driver Kit", "1199")
+    drill18 = product("d18", "Volterra V18 Brushless Drill Driver 18V", "1499")
+    view = CatalogView({p.id: p for p in (small, large, other, drill, drill18)})
+    assert sibling(view, [small], "and the 100g one, how much") is large
+    assert sibling(view, [small], "is the 50 g one in stock") is None  # the one shown
+    assert sibling(view, [drill], "the 18v one?") is drill18
+
+
 def test_the_one_sold_in_the_options_named() -> None:
     # "do u have navy in L" after two pairs of shorts: the one sold in navy and L.
     def shorts(id: str, colours: list[str]) -> Product:
