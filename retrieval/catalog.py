@@ -64,7 +64,9 @@ def _names_value(value: str, text: str) -> bool:
         return True
     if measure := MEASURE.fullmatch(value.strip()):
         # "and the 25s?", "the 25lb ones": a weight or size by its number, the unit left out.
-        number, unit = re.escape(measure[1]), re.escape(measure[2])
+        # ("4ah" names "4.0 Ah": a whole number written with its decimals.)
+        whole = re.sub(r"[.,]0+$", "", measure[1])
+        number, unit = f"(?:{re.escape(measure[1])}|{re.escape(whole)})", re.escape(measure[2])
         said = rf"(?<![\w.]){number}(\s*{unit}s?|s|'s|’s)(?![\w])"
         if re.search(said, text, re.IGNORECASE):
             return True

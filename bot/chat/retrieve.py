@@ -1816,6 +1816,15 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
         )  # fmt: skip
         if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             return view.products[ranked[0][1]]
+        # "the krafti 18v one" after the Volterra batteries: the one product of the kind shown
+        # (its title's last name word) whose title has the words.
+        kind = last_name_word(subject[0].title)
+        same_kind = [
+            p for p in view.products.values()
+            if p.id not in shown and wanted <= _title_words(p) and last_name_word(p.title) == kind
+        ]  # fmt: skip
+        if kind and len(same_kind) == 1:
+            return same_kind[0]
     for match in THE_ONE.finditer(text):
         # "and the 100g one, how much" after the 50 g sencha, "the 18v one": the one whose
         # title states that size and shares most title words with the first shown.

@@ -178,6 +178,13 @@ def test_the_one_of_a_size_no_shown_title_states_is_its_sibling() -> None:
     assert sibling(view, [small], "and the 100g one, how much") is large
     assert sibling(view, [small], "is the 50 g one in stock") is None  # the one shown
     assert sibling(view, [drill], "the 18v one?") is drill18
+    # A word no shown title has, in the one title of the kind shown: "the krafti one" after the
+    # Volterra batteries, though it shares no other word with them.
+    volterra = product("vb", "Volterra V18 5.0 Ah Battery", "799")
+    krafti = product("kb", "Krafti KX18 18V Li-ion Battery", "349")
+    saw = product("ks", "Krafti KX18 Circular Saw 165 mm", "999")
+    tools = CatalogView({p.id: p for p in (volterra, krafti, saw)})
+    assert sibling(tools, [volterra], "the krafti 18v one, 4ah. price?") is krafti
 
 
 def test_the_one_sold_in_the_options_named() -> None:
@@ -204,6 +211,11 @@ def test_a_weight_by_its_number_names_the_variant() -> None:
     assert [v.named_in("the 20lb ones") for v in weights] == [1, 0]
     assert [v.named_in("anything under 25") for v in weights] == [0, 0]  # a budget
     assert [v.named_in("the 125s") for v in weights] == [0, 0]
+    # A whole number written with its decimals: "4ah" names "4.0 Ah", not "4.5 Ah".
+    packs = [
+        Variant(id=c, options={"Capacity": f"{c} Ah"}, price=Decimal(1)) for c in ("4.0", "4.5")
+    ]
+    assert [v.named_in("the krafti 18v one, 4ah. price?") for v in packs] == [1, 0]
 
 
 def test_the_one_of_a_colour_is_the_one_sold_in_it_before_words_another_title_has() -> None:
