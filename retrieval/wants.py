@@ -278,12 +278,12 @@ def _owned(text: str, *, used: bool = False) -> list[tuple[int, int, str, bool]]
     """Where `owned` finds each thing had: (start, end, its words, said to be had already).
     `used`: only what a thing is used on (`USED_ON`)."""
     found = []
-    taken = [m.span() for m in OWNED.finditer(text)]
+    had = list(OWNED.finditer(text))
     worked_on = [
         m for m in USED_ON.finditer(text)
-        if not any(start < m.end() and m.start() < end for start, end in taken)
+        if not any(h.start() < m.end() and m.start() < h.end() for h in had)
     ]  # fmt: skip
-    matches = worked_on if used else [*OWNED.finditer(text), *worked_on]
+    matches = worked_on if used else [*had, *worked_on]
     for match in sorted(matches, key=lambda m: m.start()):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]
         phrase = re.split(_ASIDE, phrase, maxsplit=1, flags=re.I)[0]

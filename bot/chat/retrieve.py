@@ -128,10 +128,11 @@ def infer_category(
     word = search.view.category_named(text)
     if word and word.casefold() in avoid:
         word = None
-    kinds = (asked_kinds(text) or which_kinds(text)) if understanding.intent == "browse" else []
+    asked = asked_kinds(text) if understanding.intent == "browse" else []
+    kinds = (asked or which_kinds(text)) if understanding.intent == "browse" else []
     # Where a question names the kind ("sanding old paint off the walls, what protection do i
     # need"), its words say the category, not those of what it is for (paint).
-    kind_text = text if not kinds or asked_kinds(text) else ", ".join(" ".join(k) for k in kinds)
+    kind_text = text if asked or not kinds else ", ".join(" ".join(k) for k in kinds)
     if word and kinds and search.view.category_named(" ".join(kinds[0])) is None:
         # The category word is of what the kind asked is for, not of the kind ("lamp to hang
         # above the dining table": no table).
@@ -1804,6 +1805,7 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
     if not subject:
         return None
     base = _title_words(subject[0])
+    kind = last_name_word(subject[0].title)
     shown = {p.id for p in subject}
     for match in [*THE_ONE.finditer(text), *THE_ALONE.finditer(text)]:
         wanted = {w for w in keywords(match.group(1)) if w not in FILLER}
@@ -1818,7 +1820,6 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
             return view.products[ranked[0][1]]
         # "the krafti 18v one" after the Volterra batteries: the one product of the kind shown
         # (its title's last name word) whose title has the words.
-        kind = last_name_word(subject[0].title)
         same_kind = [
             p for p in view.products.values()
             if p.id not in shown and wanted <= _title_words(p) and last_name_word(p.title) == kind

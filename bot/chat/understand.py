@@ -97,11 +97,12 @@ HUMAN = re.compile(
     # Europe's other languages: "kan jeg tale med en medarbejder?", "czy mogę porozmawiać z
     # konsultantem?", "můžu mluvit s někým z obchodu?", "puis-je parler à quelqu'un ?"
     r"|\b(tale|snakke|prata|tala|spreken|praten|parler|hablar|parlare|falar|porozmawia[ćc]"
-    r"|rozmawia[ćc]|mluvit|promluvit|puhua)\b.{0,40}?\b(medarbejder\w*|menneske\w*|personal\w*"
-    r"|person(en|e|a|as|ne)?|ansat\w*|noen|nogen|någon|människ\w*|medewerker\w*|iemand"
+    r"|rozmawia[ćc]|mluvit|promluvit|puhua)\b.{0,40}?\b(menneske\w*|personal\w*"
+    r"|person(en|e|a|as|ne)?|ansat\w*|noen|nogen|någon|människ\w*|iemand"
     r"|quelqu.un|humain\w*|conseill\w*|vendeu\w*|alguien|humano\w*|agente\w*|qualcuno|umano"
     r"|operat\w*|alguém|atendente\w*|pessoa\w*|konsultant\w*|człowiek\w*|kimś|sprzedawc\w*"
     r"|někým|někoho|člověk\w*|operátor\w*|prodavač\w*|ihmis\w*|myyjä\w*|asiakaspalvel\w*)"
+    # (Staff, by a word only staff are: "medarbejder", "medewerker".)
     r"|\b(medarbejder\w*|medewerker\w*|kundeservice|kundservice|kundtjänst|klantenservice"
     r"|service client|servicio al cliente"
     r"|atención al cliente|assistenza clienti|atendimento ao cliente|obsługa klienta"
