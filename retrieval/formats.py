@@ -359,8 +359,9 @@ def _woo_record(number: int, values: dict[str, object], data: dict[str, object])
     sku, woo_id = _text(values.get("sku")), _text(values.get("id"))
     paths = [p.strip() for p in re.split(r"(?<!\\),", _text(values.get("categories"))) if p]
     description = " ".join(
-        _text(values.get(k)) for k in ("short_description", "description") if values.get(k)
-    )
+        _woo_lines(_text(values.get(k))) for k in ("short_description", "description")
+        if values.get(k)
+    )  # fmt: skip
     images = [i.strip() for i in _text(values.get("images")).split(",") if i.strip()]
     record.fields = {
         "id": sku or (f"woo-{woo_id}" if woo_id else ""),
@@ -381,6 +382,12 @@ def _woo_record(number: int, values: dict[str, object], data: dict[str, object])
             attributes[name] = values.get(f"attribute_{i}_value(s)")
     record.attributes = attributes
     return record
+
+
+def _woo_lines(text: str) -> str:
+    """A description as WooCommerce's exporter writes it, its line breaks as a literal `\\n`
+    (and a literal backslash-n as `\\\\n`), with its line breaks back, as its importer reads it."""
+    return "\\n".join(part.replace("\\n", "\n") for part in text.split("\\\\n"))
 
 
 def _woo_variant(

@@ -26,7 +26,7 @@ from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.measures import FRACTION_ASKED, Stated, stated
-from retrieval.text import STOP_WORDS, fold, keywords, words
+from retrieval.text import STOP_WORDS, fold, keywords, unaccented, words
 from retrieval.wants import FREE_OF, MARK, affirmed
 
 RRF_K = 60  # reciprocal rank fusion's usual constant
@@ -544,6 +544,7 @@ class CatalogView:
         # A size asked for is no name: "1/4 size guitar" does not name the "Junior 1/2 Size".
         text = FRACTION_ASKED.sub(" ", text)
         sequence = self.terms(text)
+        bare = unaccented(text)  # "the Bükk", capitalised as "Bukk" is
         said = set(sequence)
         # A capital marks a name, unless the whole message is in capitals ("LEAF BLOWER IN
         # STOCK?" names no product).
@@ -551,7 +552,7 @@ class CatalogView:
         capitalised = (
             set()
             if shouted
-            else {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", text)}
+            else {fold(w.lower()) for w in re.findall(r"\b[A-Z][A-Za-z0-9]+", bare)}
         )
         model_codes = {w for w in said if MODEL_CODE.fullmatch(w) and not MEASURE.fullmatch(w)}
         capitalised |= model_codes
@@ -563,7 +564,7 @@ class CatalogView:
         # "for the car").
         called = {
             w for w in (
-                fold(m[2].lower()) for m in THE_WORD.finditer(text)
+                fold(m[2].lower()) for m in THE_WORD.finditer(bare)
                 if (m[1] or "").lower() not in PLACE_WORDS
             )
             if self.df.get(w) == 1 and not MEASURE.fullmatch(w)
@@ -870,6 +871,14 @@ class CatalogView:
         if len(categories) != 1:
             return None
         return categories.pop() or None
+
+    def category_headed(self, word: str) -> str | None:
+        """The one category of all the products (two or more) a word is the name of, by title,
+        category, type or tag (`headed`: "protection", the eyewear and the ear defenders
+        tagged so)."""
+        positions = self.headed.get(word, set())
+        categories = {self.products[self.order[i]].category for i in positions}
+        return categories.pop() or None if len(positions) >= 2 and len(categories) == 1 else None
 
     def categories_headed(self, word: str) -> list[str]:
         """The categories whose head noun the keyword is ("bike": "Bikes" and "Kids' Bikes",

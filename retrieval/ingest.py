@@ -61,6 +61,7 @@ def ingest_file(
     report = IngestReport(0, kind=reader.kind, columns=reader.columns, dry_run=dry_run)
     rows = _Counted(iter_rows(path, fmt, max_bytes=max_bytes))
     winners: dict[str, tuple[int, str]] = {}  # id -> (row, content hash) of its last row
+    sampled: list[tuple[int, Product]] = []
     for outcome in reader.read(rows):
         if outcome.rejection is not None:
             (report.skipped if outcome.skipped else report.rejected).append(outcome.rejection)
@@ -70,8 +71,13 @@ def ingest_file(
             reason = f"Duplicate id '{product.id}': superseded by row {outcome.row}."
             report.rejected.append(Rejection(winners[product.id][0], reason))
         winners[product.id] = (outcome.row, content_hash(product))
-        if len(report.sample) < SAMPLE:
-            report.sample.append(product)
+        # The first in the file: a variable product is read whole only after its variations,
+        # which may come last.
+        sampled.append((outcome.row, product))
+        if len(sampled) > SAMPLE:
+            sampled.sort(key=lambda pair: pair[0])
+            del sampled[SAMPLE:]
+    report.sample = [product for _, product in sorted(sampled, key=lambda pair: pair[0])]
     report.total_rows = rows.count
     report.rejected.sort(key=lambda rejection: rejection.row)
     if not rows.count:

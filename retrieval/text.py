@@ -25,6 +25,12 @@ def plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def unaccented(text: str) -> str:
+    """The text without accents, its case kept: "Bükk" is "Bukk", a name as a capital marks it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 # Words in "s" that are no plural, which English's word lists do not know as nouns.
 _SINGULAR = frozenset(("christmas", "xmas", "news"))
 

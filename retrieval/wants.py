@@ -192,12 +192,22 @@ MUST = re.compile(
 )
 
 
+# What it should be, said alone and asked for: "..., loose please", "corded is fine", "black only".
+PREFERRED = re.compile(
+    r"(?:^|[,.;:!?]\s*|\b(?:and|but)\s+)((?:[\w-]+\s+)?[\w-]+)\s+(?:please|pls|plz|only"
+    r"|(?:is|are|would\s+be)\s+(?:fine|ok|okay|good|great|perfect|preferred)|preferred|preferably"
+    r"|ideally|if\s+possible)\b",
+    re.I,
+)
+
+
 def must_have(text: str) -> list[tuple[str, ...]]:
     """The keywords of each thing a request says a product must have or be ("over-ear
-    headphones with noise cancelling": ("noise", "cancelling")); not who it is "with" (people
-    and ages: "with my kids", "with a 7 year old", `coverage.FILLER`), and not what it denies."""
+    headphones with noise cancelling": ("noise", "cancelling"); "loose please"); not who it is
+    "with" (people and ages: "with my kids", "with a 7 year old", `coverage.FILLER`), and not
+    what it denies."""
     found: list[tuple[str, ...]] = []
-    for match in MUST.finditer(affirmed(text)):
+    for match in [*MUST.finditer(affirmed(text)), *PREFERRED.finditer(affirmed(text))]:
         said = keywords(match.group(1))
         kept = tuple(dict.fromkeys(w for w in said if not w.isdigit() and w not in FILLER))
         if kept and kept not in found:

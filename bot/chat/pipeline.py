@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
+from bot.chat.language import PRICE_ABROAD, STOCK_ABROAD, foreign
 from bot.chat.phrase import (
     OPENINGS,
     VOICE_SLOTS,
@@ -25,7 +26,7 @@ from bot.chat.phrase import (
     stream_lead,
 )
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
-from bot.chat.profile import ShopperProfile, update_profile
+from bot.chat.profile import ShopperProfile, parse_budget, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import aimed_at, retrieve
 from bot.chat.store_policy import StorePolicy
@@ -33,6 +34,7 @@ from bot.chat.understand import (
     ACCEPT,
     IT,
     POINTED,
+    PRICE_ALONE,
     IntentClassifier,
     Understanding,
     about_one,
@@ -263,9 +265,31 @@ class ChatService:
             text=text,
             shown=bool(last),
         )
+        abroad = (
+            understanding.intent == "off_topic" and understanding.confidence < 1.0
+            and not understanding.injection
+            and foreign(text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word)))
+        )  # fmt: skip
+        if abroad:
+            # In a language the classifier does not read, off topic only by its guess: about a
+            # product it names or the ones just shown ("quanto custa", "van raktáron?"), a
+            # budget for the last request ("posso ir até 1500"), else a search of its words.
+            if found.named or (last and not any(parse_budget(text))):
+                asks = (
+                    PRICE_ABROAD.search(text) or STOCK_ABROAD.search(text)
+                    or PRICE_ALONE.fullmatch(text)
+                )  # fmt: skip
+                understanding = replace(
+                    understanding, intent="price_stock" if asks else "product_question"
+                )
+            else:
+                understanding = replace(understanding, intent="browse")
         if understanding.intent == "browse" and classified not in PRODUCT_INTENTS:
             # Shopping after all ("capo?", a word the shop's titles have): searched as that.
             profile, found = await search(understanding)
+            if abroad and not (found.relevant or found.named):
+                # Nothing near its words either: it cannot be read (said so, not "only shopping").
+                understanding = replace(understanding, intent="off_topic")
         # The product the message is about among those just shown, if one.
         target = found.pointed or (last[0] if len(last) == 1 else None)
         understanding = about_one(
@@ -289,6 +313,8 @@ class ChatService:
             policy_topic=section.topic if section else None,
             text=text,
         )
+        if abroad and decision.action == "off_topic":
+            decision = replace(decision, reason="language")
         offered = decision.action == "offer" or decision.reason == "identity"
         changes: dict[str, object] = {"offered": offered, "asked": understanding.intent}
         if shown := decision.products or decision.over_budget:
@@ -329,7 +355,9 @@ class ChatService:
                     replies.identity(store) if d.reason == "identity" else replies.greet(store)
                 ),
                 "thank": replies.thank,
-                "off_topic": lambda: replies.off_topic(store),
+                "off_topic": lambda: (
+                    replies.not_read(store) if d.reason == "language" else replies.off_topic(store)
+                ),
                 "handover": lambda: replies.handover(d.reason),
                 "offer": replies.offer,
                 "clarify": lambda: (

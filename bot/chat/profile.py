@@ -14,10 +14,17 @@ from text_to_num import alpha2digit
 
 from retrieval.ages import asked_age
 
-# "30k", "2 grand", "1.5 lakh" (100,000, as amounts are said in India), "1 crore".
+# "30k", "2 grand", "1.5 lakh" (100,000, as amounts are said in India), "1 crore", "25 ezer",
+# "2 mil" (a thousand, in Hungarian and Portuguese). Thousands grouped by commas, by dots
+# ("1.299,90", as most of Europe writes it) or by spaces ("30 000 Ft").
+_THOUSAND = (
+    r"ezer|mil|tausend|mille|tis[ií]c[eiů]?|tys(?:i[ęe]cy|i[ąa]ce)?|tusen|tuhatta|tuhat"
+    r"|duizend|bin"
+)
 _NUMBER = (
-    r"(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?"
-    r"(\s?(?:k|grand|lakhs?|lacs?|crores?)\b)?"
+    r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?![.,]?\d{3})|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"|\d+)(?:[.,](\d{1,2}))?"
+    rf"(\s?(?:k|grand|lakhs?|lacs?|crores?|{_THOUSAND})\b)?"
 )
 _TIMES = {"k": 1000, "grand": 1000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
@@ -25,11 +32,13 @@ _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 # "fr. 250", "kr 300").
 _CODE = (
     r"(?:usd|eur|gbp|chf|cad|aud|nzd|jpy|cny|inr|sek|nok|dkk|isk|pln|czk|huf|zar|sgd|hkd|mxn"
-    r"|brl|krw|fr|kr|rs|zł|zl|kč|kc)"
+    r"|brl|krw|ron|bgn|try|fr|kr|rs|zł|zl|kč|kc)"
 )
 _WORD = (
     r"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|korun[ay]?|zlotys?"
-    rf"|z[lł]otych|{_CODE}\.?)"
+    r"|z[lł]otych|reais|forints?|lei|leva|lira|pesos?|rand"
+    # "30 000 Ft": forint as Hungarians write it (not "50 ft", feet).
+    rf"|(?-i:Ft)|{_CODE}\.?)"
 )
 # What follows a number that measures or counts rather than prices.
 _UNIT = (
@@ -55,6 +64,10 @@ _MAX = (
     # The budget raised, as an order: "ok stretch to 100 then", "bump it up to 250".
     r"|(?:stretch|bump|raise|push|increase)(?:\s+(?:it|that|this|the budget|my budget))?"
     r"(?:\s+up)?\s+to"
+    # "até 500 reais", "bis 200", "legfeljebb 30 ezer", "maks 400": up to, in Europe's other
+    # languages.
+    r"|até|hasta|bis|jusqu.?[àa]|fino a|legfeljebb|maximálně|nejvýše|maksymalnie|maks|högst"
+    r"|højst|høyst|enintään|hooguit"
 )
 # A price per head before the word that caps it: "25 each max", "30 a head tops".
 _EACH = r"(?:(?:each|apiece|pp|per (?:person|head|item|piece|gift)|a (?:head|piece|person))\s+)?"
@@ -186,11 +199,14 @@ def without_budget(text: str) -> str:
 
 
 def _amount(match: re.Match[str]) -> Decimal:
-    whole = match.group(2).replace(",", "")
+    whole = re.sub(r"[,. \u00a0\u202f]", "", match.group(2))
     value = Decimal(f"{whole}.{match.group(3) or '0'}")
     if not match.group(4):
         return value
-    return value * _TIMES[match.group(4).strip().lower().removesuffix("s")]
+    times = match.group(4).strip().lower()
+    if re.fullmatch(_THOUSAND, times):
+        return value * 1000
+    return value * _TIMES[times.removesuffix("s")]
 
 
 def _is_money(match: re.Match[str]) -> bool:

@@ -29,6 +29,13 @@ def off_topic(store: str) -> str:
     )
 
 
+def not_read(store: str) -> str:
+    return (
+        f"Sorry, I can only read English for now. Could you ask again in English? I can help "
+        f"with shopping at {store}: our products, prices and orders."
+    )
+
+
 def handover(reason: str) -> str:
     if reason == "complaint":
         return (

@@ -56,6 +56,7 @@ from retrieval.measures import COUNTS, Size, Stated, asked_sizes, measured, meet
 from retrieval.text import keywords, words
 from retrieval.wants import (
     MARK,
+    PREFERRED,
     already_had,
     must_have,
     owned,
@@ -179,6 +180,14 @@ def infer_category(
             and not kind_elsewhere(search.view, text, titled)
         ):  # fmt: skip
             return titled, bool(nearby)
+    if (
+        understanding.intent == "browse" and not asked
+        and (headed := which_headed(search.view, text))
+        and headed.casefold() not in avoid and not kind_elsewhere(search.view, text, headed)
+    ):  # fmt: skip
+        # The kind a question asks for by its word ("sanding old paint off the walls, what
+        # protection do i need") is the name of one category's products only, by their tags.
+        return headed, bool(nearby)
     pointing = ONE_OF_THEM.search(text) is not None  # "the one that comes with little pots"
     if (
         understanding.intent == "browse" and not pointing
@@ -224,6 +233,14 @@ def infer_category(
         # titles have is theirs to say: "camera" alone is nearest the action cameras.)
         return of_kind, True
     return None, bool(nearby)
+
+
+def which_headed(view: CatalogView, text: str) -> str | None:
+    """The one category of the products the kind a question asks for by its word is the name
+    of ("what protection do i need": the glasses and ear defenders tagged so)."""
+    kinds = which_kinds(without_denied(text))
+    head = view.spelled(kinds[0][-1]) if kinds else None
+    return view.category_headed(head) if head else None
 
 
 def kind_near(search: HybridSearch, kind: Sequence[str], avoid: frozenset[str]) -> str | None:
@@ -427,6 +444,10 @@ def retrieve(
         # filters, for it.
         text = f"{needed} for it"
         vector = search.index.embed_queries([text])[0]
+    if understanding.intent == "browse" and (rest := lacked_aside(text)) is not None:
+        # "i dont have any batteries, corded is fine" after saws: why it should be corded, no
+        # battery asked for.
+        text, vector = rest, search.index.embed_queries([rest])[0]
     refining_text = refines(text)
     if (
         refining_text and understanding.intent == "browse" and (which := WHICH_KIND.search(text))
@@ -467,9 +488,19 @@ def retrieve(
         # What the thing asked is used on, by the categories of the products it names by
         # title ("something for sorting screws": not the fasteners).
         has |= {c.casefold() for w in used_on(text) for c in view.title_headed(w) if c}
-    if understanding.intent == "browse" and last_shown and USED_IN.search(asked):
+    if understanding.intent == "browse" and last_shown and (used := USED_IN.search(asked)):
         # "and something to brew it in" after teas: what the teas go in, not another tea.
         has |= {last_shown[0].category.casefold()}
+        refining_text = False  # another kind, for the one asked before
+        if text == asked:
+            # "what should i drive 500 of those with": searched as with what the decking
+            # screws are driven, the words the tools' texts say.
+            worked = profile.topic or last_shown[0].title
+            if used["at"].lower() == "with" and (tool := doer(view, used["verb"].lower())):
+                text = f"{tool} for {worked}"  # what drives them: a driver, by its name
+            else:
+                text = f"{asked[: used.start('it')]}{worked}{asked[used.end('it') :]}"
+            vector = search.index.embed_queries([unmarked(text)])[0]
     # Of their kinds' categories, what the request's own kind names by title is still asked
     # for ("a replacement inner pot for my rice cooker": the inner pot among the cookers).
     asked_heads = asked_heads if has else set()
@@ -585,7 +616,9 @@ def retrieve(
     hits = search.search(text, vector, filters, 3 * k if theirs_named else k, named=title_ids)
     if (
         not hits and category and understanding.intent == "browse"
-        and category == kind_category(view, asked, has)
+        and (category == kind_category(view, asked, has) or (
+            not asked_kinds(without_denied(asked)) and category == which_headed(view, asked)
+        ))
     ):  # fmt: skip
         # The message names the kind, which the shop has, though none of it that passes the
         # filters is close in meaning to all its words ("he basically lives in jumpers, 100
@@ -710,7 +743,10 @@ def retrieve(
     if understanding.intent == "browse":
         # What a request asks for beside its kind; a product it names by name stays.
         one = title_ids if len(title_ids) == 1 else ()
-        matches = having_most(view, matches, must_have(text), described(text), keep=one)
+        # (What the message says it should be, beside what the request refined had: "corded is
+        # fine" after "need a saw".)
+        wants = list(dict.fromkeys([*must_have(text), *must_have(asked)]))
+        matches = having_most(view, matches, wants, described(text), keep=one)
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
         # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
@@ -724,7 +760,10 @@ def retrieve(
             # "memory cards for aurex ax-500": those that fit it first (what a later request
             # is for too, unless it asks for another of its kind).
             matches = fitting_first(view, matches, theirs_named, asked)[:k]
-    sizes = asked_sizes(asked) if understanding.intent == "browse" and matches else []
+    # (Not the budget: "max 450 000 Ft" is no size of 0 ft.)
+    sizes = (
+        asked_sizes(without_budget(asked)) if understanding.intent == "browse" and matches else []
+    )
     if (
         not sizes and follow_up and topic and understanding.intent == "browse" and matches
         and not (REJECT.search(asked) or SIMILAR.search(asked))
@@ -953,11 +992,25 @@ def unserved(view: CatalogView, text: str) -> str | None:
 
 
 # "something to brew it in", "anything to carry them with": a thing for what was shown.
+# "what should i drive 500 of those with": a tool for the screws shown.
 USED_IN = re.compile(
-    r"\b(?:something|anything|a thing|stuff)\s+to\s+[a-z]+\s+(?:it|them|this|that|these|those)"
-    r"\s+(?:in|into|with|on|from)\b",
+    r"\b(?:(?:something|anything|a thing|stuff)\s+to|what\s+(?:do|should|can|could|would|shall)"
+    r"\s+(?:i|we)(?:\s+use\s+to)?)\s+(?P<verb>[a-z]+)\s+(?:(?:\d+|all|some|most|a\s+few|a\s+couple"
+    r"|a\s+lot|lots|hundreds|dozens)\s+of\s+)?(?P<it>it|them|this|that|these|those)"
+    r"\s+(?P<at>in|into|with|on|from)\b",
     re.I,
 )
+
+
+def doer(view: CatalogView, verb: str) -> str | None:
+    """The name of what does the doing, where the catalog's titles name products so: "drive", a
+    driver; "grind", a grinder; "trim", a trimmer."""
+    for name in (f"{verb}r", f"{verb}er", f"{verb}{verb[-1:]}er"):
+        if view.headed.get(name):
+            return name
+    return None
+
+
 # "which camera has a headphone jack", "what lens is best for birds": a kind asked by its word
 # (the word a product's name ends in; not "what steel is it").
 WHICH_KIND = re.compile(
@@ -1651,10 +1704,60 @@ def describes_only(text: str, category: str) -> bool:
     return bool(said) and all(names_a_kind(word) is False for word in said)
 
 
+# "something fruity", "a lighter one", "anything smoky?": the kind asked before, described.
+ONLY_DESCRIBED = re.compile(
+    r"^\W*(?:(?:and|or|so|ok|okay|hmm|maybe|then|what|how|about|got|have|you|do|is|there)\s+)*"
+    r"(?:(?:something|anything|smth|sth)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)"
+    r"|an?\s+((?:[a-z-]+\s+){0,2}[a-z-]+)\s+ones?)"
+    r"(?:\s+(?:instead|then|please|pls|maybe|perhaps|too))*\W*$",
+    re.I,
+)
+# Degree words before what describes ("something a bit lighter"), said of no product.
+_DEGREE = frozenset("a bit little more less really very quite slightly kinda somewhat".split())
+
+
+def only_described(text: str) -> bool:
+    """Whether a message only describes the thing it wants, by words that each describe and
+    name no kind ("something fruity", "a lighter one"; not "something for kids")."""
+    if (match := ONLY_DESCRIBED.match(text)) is None:
+        return False
+    words = [w for w in (match[1] or match[2]).lower().split() if w not in _DEGREE]
+    return bool(words) and all(names_a_kind(w) is False for w in words)
+
+
+# What the shopper lacks, said as a reason: "i dont have any batteries", "we have no garden".
+NOT_HAD = re.compile(
+    r"\b(?:i|we)\s+(?:(?:do\s*n[o'’]?t|dont|have\s*n[o'’]?t|havent)\s+(?:have|got|own)"
+    r"(?:\s+(?:any|a|an))?|(?:have|got)\s+no)\s+[^,.;!?]*[,.;!?]?",
+    re.I,
+)
+
+
+def lacked_aside(text: str) -> str | None:
+    """The message without what the shopper says they lack, when the rest asks only for what
+    the thing should be ("i dont have any batteries, corded is fine": "corded is fine"); None
+    when it says nothing else ("i dont have a drill, which one should i get": a drill)."""
+    if (match := NOT_HAD.search(text)) is None:
+        return None
+    rest = f"{text[: match.start()]} {text[match.end() :]}".strip()
+    return rest if keywords(rest) and describes_wanted(rest) else None
+
+
+def describes_wanted(text: str) -> bool:
+    """Whether the message says what the thing should be by words that each describe, and
+    names no kind: "corded is fine", "loose please", "black only"."""
+    found = [m[1] for m in PREFERRED.finditer(text)]
+    return bool(found) and all(
+        names_a_kind(w) is False for part in found for w in part.lower().split()
+    )
+
+
 def refines(text: str) -> bool:
     """A message that adjusts or points back at the last request rather than starting a new one:
     a budget, "cheaper", "in stock", "something else", "which one ...?", "wireless only", what
-    the shopper has already."""
+    the shopper has already, only what the thing should be ("something fruity")."""
+    if only_described(text) or describes_wanted(text):
+        return True
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE, ONLY)
     # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
     ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))

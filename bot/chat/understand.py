@@ -106,7 +106,12 @@ HUMAN = re.compile(
     r"|\b(medarbejder\w*|medewerker\w*|kundeservice|kundservice|kundtjänst|klantenservice"
     r"|service client|servicio al cliente"
     r"|atención al cliente|assistenza clienti|atendimento ao cliente|obsługa klienta"
-    r"|zákaznick[áé] (podpora|servis|linka)|asiakaspalvelu)\b",
+    r"|zákaznick[áé] (podpora|servis|linka)|asiakaspalvelu"
+    # Hungarian, Romanian, Turkish: "szeretnék egy munkatárssal beszélni", "vreau să vorbesc
+    # cu un operator", "müşteri temsilcisiyle görüşmek istiyorum".
+    r"|munkatárs\w*|ügyintéző\w*|ügyfélszolgálat\w*|élő (emberrel|személlyel)"
+    r"|vorbesc cu (un|o) (om|persoan[aă]|agent|consultant)\w*|serviciul clien[tț]i"
+    r"|müşteri (temsilci|hizmetleri)\w*|biriyle görüş\w*|yetkiliyle)\b",
     re.I,
 )
 # Saying what one is shopping for, in so many words ("I'm after a pressure cooker").
@@ -699,11 +704,13 @@ WHAT_ABOUT = re.compile(r"^\W*((and|so|ok|okay|hmm)\W+)?(what|how) about (the|th
 # Asking for other products, after some were shown: "ok something similar then thats actually
 # in stock", "and something to brew it in, she doesnt have a teapot".
 SOMETHING_ELSE = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|and|also|plus|so|then|hmm|right)\W+)*(?:something|anything|others?)\s+"
+    r"^\W*(?:(?:ok(?:ay)?|and|also|plus|so|then|hmm|right|damn|oh|ah|aw|ugh|well|meh|shame"
+    r"|pity|bummer|too bad)\W+)*(?:something|anything|others?)\s+"
     r"(?:similar|like\s+(?:it|that|this|them|those)|else|to|for|that|which|cheaper|smaller"
     r"|bigger|with|without)\b",
     re.I,
 )
+ELSE = re.compile(r"\b(?:anything|something|smth|sth)\s+else\b", re.I)
 # The last question again, of another product: "and the 20cm?", "what about the velvet one?",
 # "n the black one" (a few words, no question of their own).
 AND_THE = re.compile(
@@ -1334,8 +1341,10 @@ def refine(
         intent = "browse"
     elif intent in ("greeting", "off_topic") and not named and SELLS_ASKED.search(text):
         intent = "browse"  # "do u have bialetti": what the shop sells, by a name it lacks
-    elif product and not named and SOMETHING_ELSE.search(text):
-        intent = "browse"  # "ok something similar then thats actually in stock"
+    elif product and SOMETHING_ELSE.search(text) and (not named or ELSE.search(text)):
+        # "ok something similar then thats actually in stock"; "damn. anything else with
+        # jasmine pearls in it thats in stock", though a product's title has those words
+        intent = "browse"
     elif (
         last in ("price_stock", "product_question") and discussed
         and intent in ("price_stock", "product_question", "browse", "greeting", "off_topic")

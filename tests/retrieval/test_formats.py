@@ -83,6 +83,18 @@ def test_a_woocommerce_variation_without_its_parent_is_rejected(write: Write) ->
     ]
 
 
+def test_a_woocommerce_description_gets_its_line_breaks_back(write: Write) -> None:
+    # WooCommerce's exporter writes a line break in a description as a literal "\n", and a
+    # literal backslash-n as "\\n"; its importer reads them back so.
+    text = (
+        "ID,Type,SKU,Name,Published,In stock?,Regular price,Short description,Description\n"
+        '8,simple,MUG,Mug,1,1,9,Stoneware.,"<p>Holds 350 ml.</p>\\n<ul>\\n<li>Dishwasher safe'
+        '</li>\\n</ul>\\nPath: C:\\\\new"\n'
+    )
+    [mug] = parse_products(read_rows(write("wc-product-export.csv", text))).products
+    assert mug.description == "Stoneware. Holds 350 ml. Dishwasher safe. Path: C:\\new"
+
+
 def test_merchant_variants_share_the_group_title_and_keep_their_own_prices(write: Write) -> None:
     text = (
         "id\ttitle\tprice\tsale_price\tavailability\titem_group_id\tcolor\tsize\timage_link\n"

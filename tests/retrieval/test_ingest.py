@@ -153,6 +153,23 @@ def many_products(count: int, changed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_a_dry_run_shows_the_first_products_of_the_file_variable_ones_too(
+    index: CatalogIndex, write: Write
+) -> None:
+    # A variable product is whole only once its variations are read, which may come last.
+    text = (
+        "ID,Type,SKU,Name,Published,In stock?,Regular price,Parent,Attribute 1 name,"
+        "Attribute 1 value(s)\n"
+        '1,variable,TEE,Tee,1,1,,,Size,"S, M"\n'
+        "2,simple,MUG,Mug,1,1,9,,,\n"
+        "3,variation,TEE-S,Tee - S,1,1,20,TEE,Size,S\n"
+        "4,variation,TEE-M,Tee - M,1,1,22,TEE,Size,M\n"
+    )
+    report = ingest_file(index, write("wc-product-export.csv", text), dry_run=True)
+    assert [p.id for p in report.sample] == ["TEE", "MUG"]
+    assert [v.name for v in report.sample[0].variants] == ["S", "M"]
+
+
 def test_a_dry_run_reports_what_would_change_and_changes_nothing(
     index: CatalogIndex, embeddings: CountingEmbeddings, write: Write
 ) -> None:

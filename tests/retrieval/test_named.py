@@ -183,6 +183,9 @@ NAMES = CatalogView(
         ("is the deba in stock?", "Kurogane Sakai Shirogami #2 Deba 165mm"),
         ("is veltra 24-70 gm in stock", "Veltra VL 24-70mm f/2.8 GM Zoom Lens"),
         ("is the kasa dishwasher safe?", "Björk Hand-Carved Kåsa 150 ml"),
+        # With its accents, as a capital or after "the": "is the Kåsa dishwasher safe".
+        ("is the Kåsa dishwasher safe?", "Björk Hand-Carved Kåsa 150 ml"),
+        ("mennyibe kerül a Kåsa?", "Björk Hand-Carved Kåsa 150 ml"),
     ],
 )
 def test_a_name_said_as_the_one_without_its_unit_or_accents_is_found(text: str, title: str) -> None:

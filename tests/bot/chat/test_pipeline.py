@@ -184,3 +184,24 @@ async def test_a_taught_greeting_is_written_once_per_version_and_judged_before_i
     assert text == replies.greet("Northwind") and "$5" not in text
     [logged] = log.turns("session-voice-9") or []
     assert logged.grounding and logged.adapter == "ad-2"
+
+
+async def test_pipeline_a_message_in_another_language_is_answered_or_said_unread(
+    index: CatalogIndex, log: DialogueLog
+) -> None:
+    chat = service(ScriptedEngine(["here is a tent!"]), index, log)
+    shown = await turn(chat, "a dome tent for backpacking", session_id="session-abroad-1")
+    # About the product just shown, in Portuguese: its price, from the catalog.
+    asked = await turn(chat, "quanto custa?", session_id="session-abroad-1",
+                       profile=shown[-1].profile)  # fmt: skip
+    text = "".join(e.text for e in asked if isinstance(e, Token))
+    assert asked[-1].intent == "price_stock" and "$249.00" in text
+    # A product named by its title, in Hungarian: that one.
+    named = await turn(chat, "mennyibe kerül a Halvard?", session_id="session-abroad-2")
+    text = "".join(e.text for e in named if isinstance(e, Token))
+    assert named[-1].action == "answer" and "$95.00" in text
+    # Nothing near its words and nothing shown: said plainly that it cannot be read, no cards.
+    unread = await turn(chat, "szia! mit ajánlasz ma nekem?", session_id="session-abroad-3")
+    text = "".join(e.text for e in unread if isinstance(e, Token))
+    assert not [h for e in unread if isinstance(e, Products) for h in e.hits]
+    assert text == replies.not_read(chat.settings.store_name)

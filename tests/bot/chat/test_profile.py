@@ -48,6 +48,18 @@ D = Decimal
         ("whats your most premium stuff, at least 1000 kc", (D(1000), None)),
         ("under 500 korun", (None, D(500))),
         ("do 200 złotych", (None, D(200))),
+        # Thousands grouped as much of Europe writes them, by dots or spaces; a thousand in
+        # words of other languages; "up to" in them.
+        ("max 1.500 kr", (None, D(1500))),
+        ("under 1.299,90 BRL", (None, D("1299.90"))),
+        ("max 30 000 Ft", (None, D(30000))),
+        ("up to 12\u00a0500 czk", (None, D(12500))),
+        ("between 1.000 and 2.000 kr", (D(1000), D(2000))),
+        ("max 25 ezer", (None, D(25000))),
+        ("max 2 mil reais", (None, D(2000))),
+        ("barraca pra 2 pessoas até 500 reais", (None, D(500))),
+        ("posso ir até 1500 se for bem mais leve", (None, D(1500))),
+        ("a 50 ft hose under 40", (None, D(40))),
         ("premium sofa, budget 2000 to 3500", (D(2000), D(3500))),
         ("my budget is 100 to 150", (D(100), D(150))),
         # A range of counts is no budget, whatever word comes before it.

@@ -1,0 +1,57 @@
+"""Whether a message is in a language the assistant does not read."""
+
+import pytest
+
+from bot.chat.language import PRICE_ABROAD, STOCK_ABROAD, foreign
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quanto custa",
+        "tem na cor areia?",
+        "van raktáron?",
+        "mennyibe kerül a Bükk titán óra?",
+        "kann ich bitte mit einem mitarbeiter sprechen",
+        "můžu mluvit s někým z obchodu?",
+    ],
+)
+def test_a_message_in_another_language_is_foreign(text: str) -> None:
+    assert foreign(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the capital of australia",
+        "looking for a headlamp under 25",
+        "mens jeans under a hundred",
+        "hiii",  # one word says too little
+        "pls thx bye",
+        "is the kåsa dishwasher safe?",
+    ],
+)
+def test_english_is_not_foreign(text: str) -> None:
+    assert not foreign(text)
+
+
+def test_the_catalog_s_own_words_are_set_aside() -> None:
+    # "vanta uno vs vanta duo?": names English lacks, which the catalog has.
+    assert foreign("vanta uno vs vanta duo?")
+    assert not foreign("vanta uno vs vanta duo?", lambda word: word in {"vanta", "uno", "duo"})
+
+
+@pytest.mark.parametrize(
+    ("text", "price", "stock"),
+    [
+        ("quanto custa", True, False),
+        ("mennyibe kerül?", True, False),
+        ("was kostet das", True, False),
+        ("van raktáron?", False, True),
+        ("está disponível?", False, True),
+        ("vem com estacas?", False, False),
+    ],
+)
+def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock: bool) -> None:
+    assert bool(PRICE_ABROAD.search(text)) is price
+    assert bool(STOCK_ABROAD.search(text)) is stock
