@@ -42,6 +42,7 @@ EXACT_UP_TO = 10_000
 KEYWORD_LEAD = 3
 KEYWORD_FLOOR = 0.25
 KEYWORD_RARE = 2
+CLEARLY = 0.05  # how much nearer in meaning one product must be than the next to be the one meant
 KEYWORD_STORY = 10  # keywords from which a message is long enough to blur its meaning
 # What names the goods of a thing: "table" -> "tableware", "swim" -> "swimwear".
 GOODS = ("ware", "wear")
@@ -345,6 +346,9 @@ class CatalogView:
         # Largest first, for saying what the shop has ("We do have ...").
         sizes = Counter(p.category for p in self.products.values() if p.category)
         self.categories_by_size = sorted(self.categories, key=lambda c: (-sizes[c], c))
+        # The shop's currency: what most of its prices are in (a budget is said in it).
+        spent = Counter(p.currency for p in self.products.values()).most_common(1)
+        self.currency = spent[0][0] if spent else "USD"
         # Each category's head nouns: "Child Seats & Trailers": seat, trailer.
         self.heads = {
             category: {words_[-1] for part in _category_parts(category)
@@ -421,6 +425,24 @@ class CatalogView:
         # (`names` takes only nouns among them for kinds: "hydrating", "travel", "firm" and
         # names English does not know, "hardshell", describe the product they are in.)
         self.modifiers = frozenset(named_by) - frozenset(headed)
+
+    def closest_of(self, products: Sequence[Product], vector: Sequence[float]) -> Product | None:
+        """Of the products, the one nearest in meaning to the vector, when it is clearly the
+        nearest (`CLEARLY` closer than the next); None without the snapshot's embeddings."""
+        if self.vectors is None or len(self.vectors) != len(self.order) or len(products) < 2:
+            return None
+        at = self.positions
+        rows = [at[p.id] for p in products if p.id in at]
+        if len(rows) != len(products):
+            return None
+        scores = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        first, second = np.argsort(-scores)[:2]
+        return products[int(first)] if scores[first] - scores[second] >= CLEARLY else None
+
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each product's row in `order`."""
+        return {product_id: row for row, product_id in enumerate(self.order)}
 
     @functools.cached_property
     def measures(self) -> dict[str, dict[str, list[Stated]]]:
@@ -568,7 +590,7 @@ class CatalogView:
                 if (m[1] or "").lower() not in PLACE_WORDS
             )
             if self.df.get(w) == 1 and not MEASURE.fullmatch(w)
-            and coverage.names_a_kind(w) is True
+            and (coverage.names_a_kind(w) is True or self._heads_its_title(w))
         }  # fmt: skip
         pairs = set(zip(sequence, sequence[1:], strict=False))
         distinctive_df = max(3, len(self.order) // 20)
@@ -643,6 +665,12 @@ class CatalogView:
         if prefer is not None:
             close.sort(key=lambda i: -prefer(self.products[i]))
         return [self.products[i] for i in close[:limit]]
+
+    def _heads_its_title(self, word: str) -> bool:
+        """Whether the one title a word is in names its product by it ("the cloth": the "Silver
+        Polishing Cloth", though English's word lists take "cloth" for an adjective too)."""
+        [position] = self.by_word[word]
+        return word in title_heads(self.products[self.order[position]].title)
 
     def _motif(self, position: int, sequence: Sequence[str]) -> bool:
         """Whether the text names the product by a thing only its title has, said just before

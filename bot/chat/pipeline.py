@@ -322,7 +322,7 @@ class ChatService:
             seen = dict.fromkeys([*(p.id for p in shown), *profile.shown, *profile.seen])
             changes["seen"] = list(seen)[:SEEN]
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
-        self._render(plan, query, section, view.categories_by_size)
+        self._render(plan, query, section, view.categories_by_size, view.currency)
         return plan
 
     def _read(self, text: str) -> tuple[CatalogView, str, list[Product]]:
@@ -332,7 +332,14 @@ class ChatService:
         query = view.corrected(text)
         return view, query, view.named(query)
 
-    def _render(self, plan: Plan, text: str, section: object, categories: Sequence[str]) -> None:
+    def _render(
+        self,
+        plan: Plan,
+        text: str,
+        section: object,
+        categories: Sequence[str],
+        currency: str = "USD",
+    ) -> None:
         d, store, profile = plan.decision, self.settings.store_name, plan.profile
         if d.action in ("recommend", "answer", "compare"):
             rendered = {
@@ -342,7 +349,7 @@ class ChatService:
             }[d.action]()
             plan.text, plan.lead = rendered.text, rendered.lead
         elif d.action == "nothing_fits":
-            plan.text = render.nothing_fits(d, profile, categories)
+            plan.text = render.nothing_fits(d, profile, categories, currency)
             plan.notes = {p.id: "over your budget" for p in d.over_budget}
         elif d.action == "not_found":  # with the closest products, if any, labelled as such
             plan.text = render.not_found(categories, d.products)

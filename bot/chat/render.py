@@ -146,9 +146,12 @@ def compare(products: Sequence[Product]) -> Rendered:
     return Rendered(facts, lead="compare two products")
 
 
-def nothing_fits(decision: Decision, profile: ShopperProfile, categories: Sequence[str]) -> str:
+def nothing_fits(
+    decision: Decision, profile: ShopperProfile, categories: Sequence[str], currency: str = "USD"
+) -> str:
+    """`currency`: the shop's, for the budget when no product over it is shown."""
     kind = (profile.category or "our catalog").lower() if profile.category else "our catalog"
-    currency = decision.over_budget[0].currency if decision.over_budget else "USD"
+    currency = decision.over_budget[0].currency if decision.over_budget else currency
     limit = budget(profile, currency)
     text = (
         f"Nothing in {kind} fits {'your budget (' + limit + ')' if limit else 'all you asked for'}."

@@ -22,7 +22,7 @@ from bot.chat.profile import (
     parse_budget,
     without_budget,
 )
-from bot.chat.understand import IT, ON_SALE, Understanding
+from bot.chat.understand import IT, ON_SALE, USED_IN, Understanding
 from retrieval.ages import made_for
 from retrieval.catalog import Product
 from retrieval.coverage import (
@@ -40,6 +40,7 @@ from retrieval.hybrid import (
     KIND_KEYS,
     MEASURE,
     PETS,
+    THE_WORD,
     CatalogView,
     Filters,
     HybridSearch,
@@ -53,7 +54,7 @@ from retrieval.hybrid import (
 )
 from retrieval.index import SearchHit, document_text
 from retrieval.measures import COUNTS, Size, Stated, asked_sizes, measured, meets, stated
-from retrieval.text import keywords, words
+from retrieval.text import STOP_WORDS, keywords, words
 from retrieval.wants import (
     MARK,
     PREFERRED,
@@ -488,16 +489,31 @@ def retrieve(
         # What the thing asked is used on, by the categories of the products it names by
         # title ("something for sorting screws": not the fasteners).
         has |= {c.casefold() for w in used_on(text) for c in view.title_headed(w) if c}
+    worked_on = frozenset[str]()
     if understanding.intent == "browse" and last_shown and (used := USED_IN.search(asked)):
-        # "and something to brew it in" after teas: what the teas go in, not another tea.
-        has |= {last_shown[0].category.casefold()}
         refining_text = False  # another kind, for the one asked before
+        verb = used["verb"].lower()
+        forms = {verb, *(getInflection(verb, "VBG") or ())}
+        if alongside := [
+            p for p in view.products.values()
+            if p.category == last_shown[0].category and p.id not in profile.shown
+            and forms & _title_words(p)
+        ]:  # fmt: skip
+            # "what do i clean it with" after a water filter: the filter cleaning kit, listed
+            # beside the filters, by its title (not the teas whose texts say how to brew them);
+            # not the filters shown.
+            worked_on = frozenset(profile.shown)
+        else:
+            # "and something to brew it in" after teas: what the teas go in, not another tea.
+            has |= {last_shown[0].category.casefold()}
         if text == asked:
             # "what should i drive 500 of those with": searched as with what the decking
             # screws are driven, the words the tools' texts say.
-            worked = profile.topic or last_shown[0].title
-            if used["at"].lower() == "with" and (tool := doer(view, used["verb"].lower())):
+            worked = last_shown[0].title if alongside else profile.topic or last_shown[0].title
+            if used["at"].lower() == "with" and (tool := doer(view, verb)):
                 text = f"{tool} for {worked}"  # what drives them: a driver, by its name
+            elif alongside:
+                text = f"{' '.join(sorted(forms - {verb}) or [verb])} {worked}"
             else:
                 text = f"{asked[: used.start('it')]}{worked}{asked[used.end('it') :]}"
             vector = search.index.embed_queries([unmarked(text)])[0]
@@ -523,7 +539,8 @@ def retrieve(
     # refinement of the request that showed it. What is searched: that kind for that product.
     goes_with_shown, beside_ids, for_shown = False, frozenset[str](), None
     if understanding.intent == "browse" and (for_it := FOR_IT.search(asked)):
-        kinds_before = asked_kinds(asked[: for_it.start()])
+        said_first = asked[: for_it.start()]
+        kinds_before = asked_kinds(said_first) or which_kinds(said_first)  # "which cover fits it"
         goes_with_shown = bool(kinds_before) and all(view.names(kind) for kind in kinds_before)
         last = last_shown[0] if last_shown else None
         heads = {kind[-1] for kind in kinds_before}
@@ -585,7 +602,7 @@ def retrieve(
         profile = switch_category(profile, category, asked, ruled)
     filters = replace(
         filters_of(profile), exclude_categories=has, excepted_ids=excepted,
-        exclude_ids=frozenset(profile.rejected) | beside_ids | had,
+        exclude_ids=frozenset(profile.rejected) | beside_ids | had | worked_on,
     )  # fmt: skip
     if understanding.intent != "browse":
         # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its
@@ -833,6 +850,12 @@ def retrieve(
         topic=profile.topic if follow_up else None,
     )  # fmt: skip
     beside = None if pointed else sibling(view, subject, text)
+    if (
+        pointed is None
+        and beside is None
+        and understanding.intent in ("price_stock", "product_question")
+    ):
+        beside = called_otherwise(search, subject, asked)
     if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
 
@@ -989,17 +1012,6 @@ def unserved(view: CatalogView, text: str) -> str | None:
     if PET_ASKED.search(text) and not view.for_animals:
         return "a pet"
     return None
-
-
-# "something to brew it in", "anything to carry them with": a thing for what was shown.
-# "what should i drive 500 of those with": a tool for the screws shown.
-USED_IN = re.compile(
-    r"\b(?:(?:something|anything|a thing|stuff)\s+to|what\s+(?:do|should|can|could|would|shall)"
-    r"\s+(?:i|we)(?:\s+use\s+to)?)\s+(?P<verb>[a-z]+)\s+(?:(?:\d+|all|some|most|a\s+few|a\s+couple"
-    r"|a\s+lot|lots|hundreds|dozens)\s+of\s+)?(?P<it>it|them|this|that|these|those)"
-    r"\s+(?P<at>in|into|with|on|from)\b",
-    re.I,
-)
 
 
 def doer(view: CatalogView, verb: str) -> str | None:
@@ -1889,6 +1901,23 @@ def referred(
         return titled
     # "do u have navy in L": the one sold in the options the message names, when no other is.
     return _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0))
+
+
+def called_otherwise(search: HybridSearch, subject: list[Product], text: str) -> Product | None:
+    """Of several just shown, the one the message calls by a noun none of their texts has,
+    nearest to it in meaning ("how much is the bladder" after the purification tablets and the
+    hydration reservoir: the reservoir, not the first shown)."""
+    view = search.view
+    if len(subject) < 2:
+        return None
+    for match in THE_WORD.finditer(text):
+        word = match[2].lower()
+        if word in FILLER or word in STOP_WORDS or names_a_kind(word) is not True:
+            continue
+        if any(word in _said(view, p) for p in subject) or view.spelled(word) is not None:
+            return None  # a word of theirs (or of the shop's) picks as words do
+        return view.closest_of(subject, search.index.embed_queries([word])[0])
+    return None
 
 
 def _most(products: list[Product], score: Callable[[Product], int]) -> Product | None:

@@ -710,6 +710,23 @@ SOMETHING_ELSE = re.compile(
     r"|bigger|with|without)\b",
     re.I,
 )
+# "something to brew it in", "anything to carry them with": a thing for what was shown.
+# "what should i drive 500 of those with": a tool for the screws shown.
+USED_IN = re.compile(
+    r"\b(?:(?:something|anything|a thing|stuff)\s+to|what\s+(?:do|should|can|could|would|shall)"
+    r"\s+(?:i|we)(?:\s+use\s+to)?)\s+(?P<verb>[a-z]+)\s+(?:(?:\d+|all|some|most|a\s+few|a\s+couple"
+    r"|a\s+lot|lots|hundreds|dozens)\s+of\s+)?(?P<it>it|them|this|that|these|those)"
+    r"\s+(?P<at>in|into|with|on|from)\b",
+    re.I,
+)
+# "and the water bladder for it", "ok which cover fits it then": another kind, for the one shown.
+ANOTHER_FOR_IT = re.compile(
+    r"^\W*(?:(?:and|also|plus|ok|so|then)\W+)*(?:(?:a|an|the|some|any)\s+(?!(?:price|cost|warranty"
+    r"|guarantee|manual|instructions|delivery|shipping|size|sizes|colou?rs?|dimensions|weight"
+    r"|reviews?|rating)\b)[\w-]+(?:\s+[\w-]+)?\s+(?:for|to\s+fit|that\s+fits?|to\s+go\s+with)"
+    r"|(?:which|what)\s+[\w-]+\s+(?:fits?|goes\s+with|works\s+with))\s+(?:it|them|this|that)\b",
+    re.I,
+)
 ELSE = re.compile(r"\b(?:anything|something|smth|sth)\s+else\b", re.I)
 # The last question again, of another product: "and the 20cm?", "what about the velvet one?",
 # "n the black one" (a few words, no question of their own).
@@ -1341,6 +1358,9 @@ def refine(
         intent = "browse"
     elif intent in ("greeting", "off_topic") and not named and SELLS_ASKED.search(text):
         intent = "browse"  # "do u have bialetti": what the shop sells, by a name it lacks
+    elif product and not named and (USED_IN.search(text) or ANOTHER_FOR_IT.search(text)):
+        # "what do i clean it with", "and the water bladder for it": a thing for the one shown.
+        intent = "browse"
     elif product and SOMETHING_ELSE.search(text) and (not named or ELSE.search(text)):
         # "ok something similar then thats actually in stock"; "damn. anything else with
         # jasmine pearls in it thats in stock", though a product's title has those words

@@ -171,6 +171,7 @@ NAMES = CatalogView(
                 ("Björk Hand-Carved Kåsa 150 ml", "Cups"),
                 ("Lera Stoneware Mug, Black", "Cups"),
                 ("Tandem Magnetic Car Vent Phone Mount", "Phone Accessories"),
+                ("Gondos Silver Polishing Cloth", "Cleaning & Care"),
             ]
         )
     }
@@ -186,6 +187,8 @@ NAMES = CatalogView(
         # With its accents, as a capital or after "the": "is the Kåsa dishwasher safe".
         ("is the Kåsa dishwasher safe?", "Björk Hand-Carved Kåsa 150 ml"),
         ("mennyibe kerül a Kåsa?", "Björk Hand-Carved Kåsa 150 ml"),
+        # A word English's lists also take for an adjective, the name its one title ends in.
+        ("ok just the cloth then. how much", "Gondos Silver Polishing Cloth"),
     ],
 )
 def test_a_name_said_as_the_one_without_its_unit_or_accents_is_found(text: str, title: str) -> None:

@@ -3,7 +3,15 @@
 import pytest
 
 from retrieval.text import keywords
-from retrieval.wants import affirmed, must_have, ruled_out, searched, unmarked, without_denied
+from retrieval.wants import (
+    affirmed,
+    must_have,
+    ruled_out,
+    searched,
+    unmarked,
+    used_on,
+    without_denied,
+)
 
 
 @pytest.mark.parametrize(
@@ -155,3 +163,13 @@ def test_what_a_product_is_not_for_is_denied() -> None:
     assert "sans-espresso" in keywords(affirmed("Not recommended for espresso"))
     # "not just for" denies nothing.
     assert "espresso" in keywords(affirmed("Great for espresso, and not just for coffee."))
+
+
+def test_what_a_thing_is_used_on_is_not_asked_for() -> None:
+    assert used_on("what do i prime a canvas with") == ["canvas"]
+    assert used_on("and something for sorting screws and small bits") == ["screw", "bit"]
+    # The kind named before what it is for: "a case to keep my watches in".
+    assert used_on("ok what about a case to keep my watches in") == ["watch"]
+    assert used_on("need a box to store my rings") == ["ring"]
+    assert used_on("a tent to sleep in") == []
+    assert used_on("a drill to replace my old one") == []

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from bot.chat import render
+from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.catalog import Product
 
@@ -139,3 +140,11 @@ def test_a_named_variant_at_the_products_own_price_is_not_priced_twice() -> None
         "The Trailhawk GTX Trail Shoe is $169.99, down from $199.99 and in stock. "
         "Olive / 10: in stock."
     ), said
+
+
+def test_nothing_fits_says_the_budget_in_the_shop_s_currency() -> None:
+    # "gift for my husbands 40th ... around 100 ezer forint" in a shop priced in forints, with
+    # nothing over the budget to show either: the budget in forints, never in dollars.
+    profile = ShopperProfile(min_price=Decimal(80000), max_price=Decimal(100000))
+    text = render.nothing_fits(Decision("nothing_fits"), profile, [], "HUF")
+    assert "between 80,000.00 HUF and 100,000.00 HUF" in text and "$" not in text

@@ -9,7 +9,7 @@ import pytest
 
 from bot.chat.profile import ShopperProfile
 from bot.chat.retrieve import lacked_aside, only_described, refines
-from bot.chat.understand import ELSE, SOMETHING_ELSE
+from bot.chat.understand import ANOTHER_FOR_IT, ELSE, SOMETHING_ELSE, USED_IN
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.wants import must_have
@@ -115,3 +115,58 @@ async def test_a_kind_only_tags_name_is_asked_for_not_what_it_is_for(
             ShopperProfile(),
         )
     assert ids(plan) and set(ids(plan)) <= {"glasses", "ear"}, ids(plan)
+
+
+OUTDOOR = [
+    Product(id="daypack", title="Atalho 22 Daypack", price=299.90, category="Backpacks",
+            description="22 L daypack with a hydration sleeve and hip belt pockets."),
+    Product(id="reservoir", title="Hydration Reservoir 2 L", price=159.90,
+            category="Water Filters & Bottles",
+            description="Fits the hydration sleeve of the Atalho daypacks. Bite valve."),
+    Product(id="tablets", title="Water Purification Tablets (50)", price=49.90,
+            category="Water Filters & Bottles", description="Kill bacteria and viruses."),
+    Product(id="squeeze", title="Aguapé Squeeze Water Filter", price=229.90,
+            category="Water Filters & Bottles", description="0.1 micron hollow fibre filter."),
+    Product(id="clean-kit", title="Filter Cleaning Kit", price=39.90,
+            category="Water Filters & Bottles",
+            description="Backflush syringe and adapter for squeeze filters."),
+    Product(id="teapot", title="Glass Teapot 800 ml", price=390, category="Teaware",
+            description="Borosilicate teapot with a steel infuser."),
+    Product(id="sencha", title="Sencha Green Tea 100 g", price=190, category="Green Tea",
+            description="Brew at 75 °C for two minutes."),
+    Product(id="gyokuro", title="Gyokuro Green Tea 50 g", price=290, category="Green Tea",
+            description="Shade-grown; brew at 60 °C."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["and the water bladder for it", "ok which cover fits it then", "what do i clean it with"],
+)
+def test_a_thing_for_the_one_shown_is_asked_for_not_a_question_about_it(text: str) -> None:
+    assert USED_IN.search(text) or ANOTHER_FOR_IT.search(text)
+    assert not ANOTHER_FOR_IT.search("and the price for it")
+
+
+async def test_what_cleans_the_one_shown_is_listed_beside_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, OUTDOOR, log) as chat:
+        first = await chat.plan("squeeze water filter", ShopperProfile())
+        plan = await chat.plan("what do i clean it with", first.profile)
+        # ... while what tea is brewed in is no other tea, whose texts say "brew" too.
+        tea = await chat.plan("sencha green tea", ShopperProfile())
+        pot = await chat.plan("and something to brew it in", tea.profile)
+    assert plan.intent == "browse" and ids(plan)[:1] == ["clean-kit"], ids(plan)
+    assert ids(pot)[:1] == ["teapot"], ids(pot)
+
+
+async def test_the_one_called_by_a_word_none_of_their_texts_has_is_the_nearest_in_meaning(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "how much is the bladder" after the tablets and the reservoir: the reservoir's price.
+    with planning(tmp_path, OUTDOOR, log) as chat:
+        shown = await chat.plan("tablets or a hydration reservoir", ShopperProfile())
+        assert {"tablets", "reservoir"} <= set(ids(shown)), ids(shown)
+        plan = await chat.plan("how much is the bladder", shown.profile)
+    assert plan.decision.action == "answer" and ids(plan) == ["reservoir"], ids(plan)
