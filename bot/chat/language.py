@@ -9,10 +9,13 @@ catalog's own words are set aside, none of the English ones."""
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from lemminflect import getAllLemmas
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from bot.chat.profile import parse_budget
+from bot.chat.understand import PRICE_ALONE, Understanding
 from retrieval.coverage import FILLER, SENTENCE_WORDS
 
 # What chat writes for English words: "what's" -> "what", "s"; "pls", "thx", "tmrw".
@@ -57,3 +60,16 @@ def foreign(text: str, known: Callable[[str], bool] = lambda word: False) -> boo
         return False
     said = sum(map(english, words))
     return said * 2 < len(words) or (said * 2 == len(words) and any(not w.isascii() for w in words))
+
+
+def read_abroad(
+    understanding: Understanding, text: str, *, named: bool, shown: bool
+) -> Understanding:
+    """What a foreign message the classifier put off topic, by a guess, is taken for: a question
+    about the product it names or the ones just shown (`named`, `shown`: "quanto custa", "van
+    raktáron?"), its price or stock when it asks so; a budget for the last request or anything
+    else a search of its words ("posso ir até 1500": whether any is near decides after)."""
+    if named or (shown and not any(parse_budget(text))):
+        asks = PRICE_ABROAD.search(text) or STOCK_ABROAD.search(text) or PRICE_ALONE.fullmatch(text)
+        return replace(understanding, intent="price_stock" if asks else "product_question")
+    return replace(understanding, intent="browse")

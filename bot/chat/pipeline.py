@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import render, replies
 from bot.chat.events import Done, Event, Handover, Products, Token
-from bot.chat.language import PRICE_ABROAD, STOCK_ABROAD, foreign
+from bot.chat.language import foreign, read_abroad
 from bot.chat.phrase import (
     OPENINGS,
     VOICE_SLOTS,
@@ -26,7 +26,7 @@ from bot.chat.phrase import (
     stream_lead,
 )
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
-from bot.chat.profile import ShopperProfile, parse_budget, update_profile
+from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import aimed_at, retrieve
 from bot.chat.store_policy import StorePolicy
@@ -34,7 +34,6 @@ from bot.chat.understand import (
     ACCEPT,
     IT,
     POINTED,
-    PRICE_ALONE,
     IntentClassifier,
     Understanding,
     about_one,
@@ -271,19 +270,9 @@ class ChatService:
             and foreign(text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word)))
         )  # fmt: skip
         if abroad:
-            # In a language the classifier does not read, off topic only by its guess: about a
-            # product it names or the ones just shown ("quanto custa", "van raktáron?"), a
-            # budget for the last request ("posso ir até 1500"), else a search of its words.
-            if found.named or (last and not any(parse_budget(text))):
-                asks = (
-                    PRICE_ABROAD.search(text) or STOCK_ABROAD.search(text)
-                    or PRICE_ALONE.fullmatch(text)
-                )  # fmt: skip
-                understanding = replace(
-                    understanding, intent="price_stock" if asks else "product_question"
-                )
-            else:
-                understanding = replace(understanding, intent="browse")
+            understanding = read_abroad(
+                understanding, text, named=bool(found.named), shown=bool(last)
+            )
         if understanding.intent == "browse" and classified not in PRODUCT_INTENTS:
             # Shopping after all ("capo?", a word the shop's titles have): searched as that.
             profile, found = await search(understanding)

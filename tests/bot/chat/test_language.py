@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.chat.language import PRICE_ABROAD, STOCK_ABROAD, foreign
+from bot.chat.language import PRICE_ABROAD, STOCK_ABROAD, foreign, read_abroad
+from bot.chat.understand import Understanding
 
 
 @pytest.mark.parametrize(
@@ -55,3 +56,21 @@ def test_the_catalog_s_own_words_are_set_aside() -> None:
 def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock: bool) -> None:
     assert bool(PRICE_ABROAD.search(text)) is price
     assert bool(STOCK_ABROAD.search(text)) is stock
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "shown", "intent"),
+    [
+        ("quanto custa", False, True, "price_stock"),  # the one just shown: its price
+        ("van raktáron?", False, True, "price_stock"),  # ... whether it is in stock
+        ("vem com estacas?", False, True, "product_question"),  # ... what its text says
+        ("mennyibe kerül a Bükk?", True, False, "price_stock"),  # the one it names
+        ("posso ir até 1500 se for bem mais leve", False, True, "browse"),  # a budget: search
+        ("barraca pra 2 pessoas", False, False, "browse"),  # nothing shown: search its words
+    ],
+)
+def test_a_foreign_message_put_off_topic_is_read_by_what_it_names_or_follows(
+    text: str, named: bool, shown: bool, intent: str
+) -> None:
+    guessed = Understanding("off_topic", 0.6, off_topic=0.9)
+    assert read_abroad(guessed, text, named=named, shown=shown).intent == intent
