@@ -54,7 +54,7 @@ from retrieval.hybrid import (
 )
 from retrieval.index import SearchHit, document_text
 from retrieval.measures import COUNTS, Size, Stated, asked_sizes, measured, meets, stated
-from retrieval.text import STOP_WORDS, keywords, words
+from retrieval.text import STOP_WORDS, fold, keywords, words
 from retrieval.wants import (
     MARK,
     PREFERRED,
@@ -853,9 +853,11 @@ def retrieve(
     if (
         pointed is None
         and beside is None
+        and not by_title
         and understanding.intent in ("price_stock", "product_question")
+        and not IT_FITS.search(asked)  # "does it fit on the duna bracelet": "it" is asked about
     ):
-        beside = called_otherwise(search, subject, asked)
+        beside = called_otherwise(search, subject, asked, topic)
     if pointed := pointed or beside:
         subject = [pointed] + [p for p in subject if p is not pointed]
 
@@ -1903,19 +1905,31 @@ def referred(
     return _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0))
 
 
-def called_otherwise(search: HybridSearch, subject: list[Product], text: str) -> Product | None:
-    """Of several just shown, the one the message calls by a noun none of their texts has,
-    nearest to it in meaning ("how much is the bladder" after the purification tablets and the
-    hydration reservoir: the reservoir, not the first shown)."""
+def called_otherwise(
+    search: HybridSearch, subject: list[Product], text: str, topic: str | None = None
+) -> Product | None:
+    """The product the message calls by a noun no title just shown has: the one the request
+    before named whose title has it ("ok and the bracelet itself in 21 cm?" after "does it fit
+    on the duna bracelet" about a charm: the Duna bracelet, not the charm); else, of several
+    shown, the one nearest in meaning to a noun none of their texts has ("how much is the
+    bladder" after the purification tablets and the hydration reservoir: the reservoir)."""
     view = search.view
-    if len(subject) < 2:
-        return None
     for match in THE_WORD.finditer(text):
-        word = match[2].lower()
+        word = fold(match[2].lower())
         if word in FILLER or word in STOP_WORDS or names_a_kind(word) is not True:
             continue
-        if any(word in _said(view, p) for p in subject) or view.spelled(word) is not None:
-            return None  # a word of theirs (or of the shop's) picks as words do
+        if any(word in _title_words(p) for p in subject):
+            return None  # one shown is so called: the words pick as words do
+        said_before = set(keywords(topic or "")) - {word}
+        if said_before and len(earlier := [
+            p for p in view.products.values()
+            if word in (name := title_name(p.title)) and said_before & name and p not in subject
+        ]) == 1:  # fmt: skip
+            return earlier[0]
+        if len(subject) < 2 or any(word in _said(view, p) for p in subject):
+            return None
+        if view.spelled(word) is not None:
+            return None  # a word of the shop's picks as words do
         return view.closest_of(subject, search.index.embed_queries([word])[0])
     return None
 

@@ -170,3 +170,30 @@ async def test_the_one_called_by_a_word_none_of_their_texts_has_is_the_nearest_i
         assert {"tablets", "reservoir"} <= set(ids(shown)), ids(shown)
         plan = await chat.plan("how much is the bladder", shown.profile)
     assert plan.decision.action == "answer" and ids(plan) == ["reservoir"], ids(plan)
+
+
+CHARMS = [
+    Product(id="birth", title="Holdfény Birthstone Charm Sterling Silver", price=7990,
+            category="Charms", description="Fits the Holdfény Duna charm bracelet."),
+    Product(id="duna", title="Holdfény Duna Charm Bracelet Sterling Silver", price=19990,
+            category="Bracelets", description="A 3 mm snake-chain charm bracelet."),
+    Product(id="tennis", title="Holdfény Tennis Bracelet Sterling Silver", price=29990,
+            category="Bracelets", description="Cubic zirconia tennis bracelet."),
+]  # fmt: skip
+
+
+async def test_the_one_the_request_before_named_is_the_one_called_so_now(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "how much is the bracelet" after "does it fit on the duna bracelet" about a charm: the
+    # Duna bracelet's price, not the charm's.
+    with planning(tmp_path, CHARMS, log) as chat:
+        shown = await chat.plan("birthstone charm", ShopperProfile())
+        # The charm was answered about ("Fits the Holdfény Duna charm bracelet"); the request
+        # before named the bracelet.
+        asked = shown.profile.model_copy(update={"topic": "does it fit on the duna bracelet"})
+        plan = await chat.plan("ok how much is the bracelet", asked)
+        alone = await chat.plan("ok how much is the bracelet", shown.profile)
+    assert ids(shown)[:1] == ["birth"], ids(shown)
+    assert plan.decision.action == "answer" and ids(plan) == ["duna"], ids(plan)
+    assert ids(alone) != ["birth"], ids(alone)  # never the charm's price for "the bracelet"
