@@ -21,8 +21,7 @@ _PLAIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l"
 
 def plain(text: str) -> str:
     """Lower-cased, without accents: "Kåsa", "Café Crème" are written "kasa", "cafe creme"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unaccented(text.lower().translate(_PLAIN))
 
 
 def unaccented(text: str) -> str:

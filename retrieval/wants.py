@@ -207,7 +207,8 @@ def must_have(text: str) -> list[tuple[str, ...]]:
     "with" (people and ages: "with my kids", "with a 7 year old", `coverage.FILLER`), and not
     what it denies."""
     found: list[tuple[str, ...]] = []
-    for match in [*MUST.finditer(affirmed(text)), *PREFERRED.finditer(affirmed(text))]:
+    marked = affirmed(text)
+    for match in [*MUST.finditer(marked), *PREFERRED.finditer(marked)]:
         said = keywords(match.group(1))
         kept = tuple(dict.fromkeys(w for w in said if not w.isdigit() and w not in FILLER))
         if kept and kept not in found:

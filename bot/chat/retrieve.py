@@ -1921,8 +1921,9 @@ def called_otherwise(
         if any(word in _title_words(p) for p in subject):
             return None  # one shown is so called: the words pick as words do
         said_before = set(keywords(topic or "")) - {word}
+        titled = (view.products[view.order[i]] for i in view.by_word.get(word, ()))
         if said_before and len(earlier := [
-            p for p in view.products.values()
+            p for p in titled
             if word in (name := title_name(p.title)) and said_before & name and p not in subject
         ]) == 1:  # fmt: skip
             return earlier[0]
