@@ -24,6 +24,7 @@ from lemminflect import getLemma
 from retrieval import coverage
 from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
+from retrieval.genders import Gender, product_gender, suits_gender
 from retrieval.index import CatalogIndex, SearchHit, document_text
 from retrieval.measures import FRACTION_ASKED, Stated, stated
 from retrieval.text import STOP_WORDS, fold, keywords, unaccented, words
@@ -89,6 +90,7 @@ class Filters:
     exclude_brands: tuple[str, ...] = ()
     on_sale: bool = False  # only products (or variants) priced below their regular price
     age_months: int | None = None  # only products whose stated ages include this one
+    gender: Gender | None = None  # whom it is for: no product made for the other only
     # What the shopper ruled out ("not a trekking pole shelter"): no title with all its words.
     exclude_terms: tuple[tuple[str, ...], ...] = ()
     # Kinds the shopper has and asks something for ("a trailer to pull behind my bike"):
@@ -108,6 +110,8 @@ class Filters:
         if self.exclude_terms and _titled(product, self.exclude_terms):
             return False
         if self.age_months is not None and not suits(product, self.age_months):
+            return False
+        if self.gender is not None and not suits_gender(product, self.gender):
             return False
         if self.on_sale and not (product.on_sale or any(v.on_sale for v in product.variants)):
             return False
@@ -218,6 +222,45 @@ def _label_names(value: str, alone: set[str], longer: set[str]) -> None:
     for part in re.split(r"[&/,>|;]| and ", value):
         if said := keywords(part):
             (alone if len(said) == 1 else longer).add(said[-1])
+
+
+def _category_nouns(category: str, *, plural: bool = False) -> set[str]:
+    """The noun each name of a category ends with ("Necklaces & Pendants": necklace, pendant);
+    `plural`: only those it writes in the plural, as a kind of things ("Bath & Changing" has
+    none)."""
+    nouns = set()
+    for part in _category_parts(category):
+        if said := keywords(part):
+            last = re.findall(r"[\w'’-]+", part)[-1].casefold()
+            if not plural or last != said[-1]:
+                nouns.add(said[-1])
+    return nouns
+
+
+def _named_as(product: Product, own: set[str], nouns: set[str]) -> set[str]:
+    """The words a product's title names it by (`title_heads`); a title that names its own
+    category's noun before its materials names that kind, not what ends it: "Flower Cluster Ring
+    Gold-Plated Cubic Zirconia" (Fashion Rings) is a ring; "Men's Watch Steel Bracelet" (Men's
+    Watches) a watch, not one of the bracelets (another category's noun)."""
+    heads = title_heads(product.title)
+    said = own & title_name(product.title)
+    if not said:
+        return heads
+    last = last_name_word(product.title)
+    if last is not None and last not in said and last in nouns:
+        heads = heads - {last}
+    return heads | said
+
+
+def _kind_word(product: Product, own: set[str]) -> str | None:
+    """The word a title names its product's kind by: the last word of its name, unless the name
+    has its category's noun before its materials ("Figaro Bracelet 14k Yellow Gold 21 cm" in
+    Bracelets: bracelet)."""
+    named = _name_words(re.sub(r"\([^)]*\)", " ", product.title))
+    for word in reversed(named):
+        if word in own:
+            return word
+    return named[-1] if named else None
 
 
 def _category_parts(category: str) -> list[str]:
@@ -369,6 +412,8 @@ class CatalogView:
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
+        # Per product, the word its title names its kind by (`_kind_word`).
+        self.kind_words: dict[str, str | None] = {}
         headed: dict[str, set[int]] = {}
         # The last word of each name of what a product is, in its title, category and tags:
         # "knife" is what a Gyuto tagged "chef knife" is, not a "knife sharpener".
@@ -377,15 +422,17 @@ class CatalogView:
         # the last word of a longer name the title does not use: "dish" of a donabe in
         # "Casserole Dishes".
         modified: dict[str, set[int]] = {}
+        sorted_as = {c: _category_nouns(c, plural=True) for c in self.categories}
+        category_nouns = set().union(*sorted_as.values()) if sorted_as else set()
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
             alone: set[str] = set()  # label words that are a whole name: "coat" in "Coats & X"
             longer: set[str] = set()
-            heads = title_heads(product.title) | {
-                said[-1] for part in _category_parts(product.category)
-                if (said := keywords(part))
-            }  # fmt: skip
+            own = sorted_as.get(product.category, set())
+            named_as = _named_as(product, own, category_nouns)
+            self.kind_words[product.id] = _kind_word(product, own)
+            heads = named_as | _category_nouns(product.category)
             for key, value in product.attributes.items():
                 # "Tags" and "Product Category" in Shopify and WooCommerce exports.
                 name = key.casefold().replace(" ", "_")
@@ -412,7 +459,7 @@ class CatalogView:
             labelled = kind_words - set(title)
             for word in (
                 labelled
-                | title_heads(product.title)
+                | named_as
                 | (_dash_heads(product.title) & (kind_words - set(title_name(product.title))))
             ):
                 headed.setdefault(word, set()).add(position)
@@ -875,7 +922,7 @@ class CatalogView:
         found: dict[str, list[str]] = {}
         for i in sorted(self.headed.get(word, set())):
             product = self.products[self.order[i]]
-            if _name_words(product.title)[-1:] == [word]:
+            if self.kind_words.get(product.id) == word:
                 found.setdefault(product.category, []).append(product.id)
         return found
 
@@ -972,6 +1019,8 @@ class CatalogView:
         if filters.age_months is not None:
             low, high = self.ages
             mask &= (low <= filters.age_months) & (filters.age_months <= high)
+        if filters.gender is not None:
+            mask &= self.genders != ("female" if filters.gender == "male" else "male")
         passing = int(mask.sum())
         if not passing:
             return []
@@ -994,6 +1043,12 @@ class CatalogView:
                 low[position] = ages[0]
                 high[position] = np.inf if ages[1] is None else ages[1]
         return low, high
+
+    @functools.cached_property
+    def genders(self) -> np.ndarray:
+        """Per product (rows in `order`), whom it is made for ("male", "female", "" for anyone),
+        as `Filters.passes` reads it."""
+        return np.array([product_gender(self.products[i]) or "" for i in self.order])
 
     def cheapest(self, filters: Filters, n: int) -> list[Product]:
         fitting = (p for p in self.products.values() if filters.passes(p))

@@ -334,7 +334,7 @@ class ChatService:
             rendered = {
                 "recommend": lambda: render.recommend(d.products, profile),
                 "answer": lambda: render.answer(d.products[0], text),
-                "compare": lambda: render.compare(d.products),
+                "compare": lambda: render.compare(d.products, text),
             }[d.action]()
             plan.text, plan.lead = rendered.text, rendered.lead
         elif d.action == "nothing_fits":

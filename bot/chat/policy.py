@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.chat.aspects import ranked_by
 from bot.chat.profile import ShopperProfile, parse_budget
 from bot.chat.understand import (
     HANDOVER_INTENTS,
@@ -118,7 +119,10 @@ def decide(
     if intent == "compare":
         about = found.named if len(found.named) >= 2 else found.subject
         if len(about) >= 2:
-            return Decision("compare", products=about[:4])
+            # The one the question asks for first, of the two it names ("snurr vs the reisa,
+            # which one is lighter"); of those shown, as shown, the best match first.
+            two = len(found.named) == 2
+            return Decision("compare", products=ranked_by(text, about)[0] if two else about[:4])
     if found.unknown and not found.named:
         # A kind of product no word of the catalog names: say so, and show the closest few
         # only as that ("rucksack" may still be a backpack; a "bike bell" is not a light).

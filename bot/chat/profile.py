@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from text_to_num import alpha2digit
 
 from retrieval.ages import asked_age
+from retrieval.genders import Gender, asked_gender
 
 # "30k", "2 grand", "1.5 lakh" (100,000, as amounts are said in India), "1 crore", "25 ezer",
 # "2 mil" (a thousand, in Hungarian and Portuguese). Thousands grouped by commas, by dots
@@ -29,10 +30,10 @@ _NUMBER = (
 _TIMES = {"k": 1000, "grand": 1000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
 _SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
 # Currency codes and the short names written before or after an amount ("chf 200", "200 sek",
-# "fr. 250", "kr 300").
+# "fr. 250", "kr 300"). Turkish lira only as the code is written: "ill try a 43" is a size.
 _CODE = (
     r"(?:usd|eur|gbp|chf|cad|aud|nzd|jpy|cny|inr|sek|nok|dkk|isk|pln|czk|huf|zar|sgd|hkd|mxn"
-    r"|brl|krw|ron|bgn|try|fr|kr|rs|zł|zl|kč|kc)"
+    r"|brl|krw|ron|bgn|(?-i:TRY)|fr|kr|rs|zł|zl|kč|kc)"
 )
 _WORD = (
     r"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|korun[ay]?|zlotys?"
@@ -132,6 +133,7 @@ class ShopperProfile(BaseModel):
     cheap_first: bool = False
     in_stock_only: bool = False
     age_months: int | None = None  # how old whom it is for is ("a 5 year old"), in months
+    gender: Gender | None = None  # whom it is for: "for my boyfriend", "mens bracelet"
     features: list[str] = []
     brands_liked: list[str] = []
     brands_excluded: list[str] = []
@@ -317,6 +319,9 @@ def update_profile(
         changes["in_stock_only"] = True
     if (age := asked_age(text)) is not None:
         changes["age_months"] = age
+    if browsing and (gender := asked_gender(text)) is not None:
+        # Whom a request is for stays, until one names another ("and for my wife?"), or both.
+        changes["gender"] = None if gender == "any" else gender
     words = set(_tokens(text))
     wanted = [f for f in features if f.lower() in words and f not in profile.features]
     if wanted:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.chat.aspects import asked_about, ranked_by, weight, weight_text
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
@@ -81,7 +82,7 @@ def answer(product: Product, text: str) -> Rendered:
     facts = f"The {product.title} is {price(product)} and {stock(product)}."
     if product.variants:
         facts += " " + variants(product, text)
-    asked = set(keywords(text))
+    asked = asked_about(text)  # "how heavy is it": its weight
     picked = {name.casefold() for v in product.variants for name in v.options}
     for key, value in product.attributes.items():
         if key.replace("_", " ").casefold() in picked:
@@ -126,7 +127,48 @@ def variants(product: Product, text: str) -> str:
     return said
 
 
-def compare(products: Sequence[Product]) -> Rendered:
+def compare(products: Sequence[Product], text: str = "") -> Rendered:
+    """Their prices, cheapest first; and their weights, when the question asks which is lighter
+    or heavier and the catalog states each one's."""
+    facts = _by_price(products)
+    order, by = ranked_by(text, products)
+    if by == "weight":
+        facts = f"{_by_weight(order)} {facts}"
+    elif by is None and (asked := asked_about(text) - _COMPARING):
+        # "which one is quieter", "which is warmer": what each one's text says of it, as it
+        # says it; the shopper weighs it.
+        quoted = [
+            f'The {p.title}: "{sentence}"'
+            for p in products[:3] if (sentence := _best_sentence(p.description, asked))
+        ]  # fmt: skip
+        if quoted:
+            facts = f"{' '.join(quoted)} {facts}"
+    return Rendered(facts, lead="compare two products")
+
+
+# The words of a comparison that say nothing of what is compared.
+_COMPARING = frozenset(
+    "which one ones better best difference between compare versus vs or and than more less".split()
+)
+
+
+def _by_weight(products: Sequence[Product]) -> str:
+    grams = {p.id: weight(p) or 0.0 for p in products}
+    light = sorted(products, key=lambda p: grams[p.id])
+    if grams[light[0].id] == grams[light[-1].id]:
+        return f"They weigh the same, {weight_text(grams[light[0].id])}."
+    if len(products) == 2:
+        first, second = products
+        than = "lighter" if grams[first.id] < grams[second.id] else "heavier"
+        return (
+            f"The {first.title} ({weight_text(grams[first.id])}) is {than} than the "
+            f"{second.title} ({weight_text(grams[second.id])})."
+        )
+    listed = ", ".join(f"the {p.title} ({weight_text(grams[p.id])})" for p in light)
+    return f"From lightest to heaviest: {listed}."
+
+
+def _by_price(products: Sequence[Product]) -> str:
     ranked = sorted(products, key=lambda p: p.price)
     cheap, dear = ranked[0], ranked[-1]
     if cheap.price == dear.price:
@@ -143,7 +185,7 @@ def compare(products: Sequence[Product]) -> Rendered:
     out = [p for p in ranked if not p.in_stock]
     if out:
         facts += " " + " ".join(f"The {p.title} is currently out of stock." for p in out)
-    return Rendered(facts, lead="compare two products")
+    return facts
 
 
 def nothing_fits(

@@ -101,6 +101,7 @@ def filters_of(profile: ShopperProfile) -> Filters:
         exclude_ids=frozenset(profile.rejected),
         exclude_brands=tuple(profile.brands_excluded),
         age_months=profile.age_months,
+        gender=profile.gender,
         exclude_terms=tuple(tuple(term.split()) for term in profile.ruled_out),
     )
 
@@ -540,7 +541,11 @@ def retrieve(
     goes_with_shown, beside_ids, for_shown = False, frozenset[str](), None
     if understanding.intent == "browse" and (for_it := FOR_IT.search(asked)):
         said_first = asked[: for_it.start()]
-        kinds_before = asked_kinds(said_first) or which_kinds(said_first)  # "which cover fits it"
+        kinds_before = (
+            asked_kinds(said_first)
+            or which_kinds(said_first)
+            or (asked_kinds(which[1]) if (which := WHICH_BEFORE.search(said_first)) else [])
+        )  # "which cover should i get for it", "ok which cover fits it then"
         goes_with_shown = bool(kinds_before) and all(view.names(kind) for kind in kinds_before)
         last = last_shown[0] if last_shown else None
         heads = {kind[-1] for kind in kinds_before}
@@ -549,6 +554,11 @@ def retrieve(
             vector = search.index.embed_queries([unmarked(text)])[0]
             beside_ids, for_shown = frozenset({last.id}), (last.category, heads)
             by_title = [p for p in view.named(text) if p.id != last.id]
+            if not any(parse_budget(asked)):
+                # The budget was for the backpack, not for the rain cover that fits it.
+                profile = profile.model_copy(
+                    update={"min_price": None, "max_price": None, "cheap_first": False}
+                )
     if profile.category and profile.category.casefold() in has:
         profile = profile.model_copy(update={"category": None})
     refining = bool(profile.category) and refining_text
@@ -607,7 +617,7 @@ def retrieve(
     if understanding.intent != "browse":
         # Asked about a product ("is the walker ok for a 10 month old?"): it is shown, and its
         # own text says for which ages.
-        filters = replace(filters, age_months=None)
+        filters = replace(filters, age_months=None, gender=None)
     if understanding.intent == "browse" and ON_SALE.search(asked):
         filters = replace(filters, on_sale=True)  # "anything on sale at the moment?"
     aimed = theirs_named = frozenset[str]()
@@ -892,10 +902,15 @@ def retrieve(
             named = []
         else:
             named = [p for p in own or view.named(text, prefer=prefer) if p.id not in aimed]
-    if understanding.intent == "product_question" and last_shown and IT_FITS.search(asked):
+    if (
+        understanding.intent == "product_question" and last_shown
+        and (it := IT_FITS.search(asked)) and not SHOW_ONE.search(asked)
+    ):  # fmt: skip
         # "will it fit z-40" after the battery grip: the grip is asked about; the camera named
-        # is what it must fit.
-        named = [p for p in named if p in last_shown]
+        # is what it must fit. (One named before "it" is it: "the dripper, does it need
+        # special filters".)
+        before_it = {p.id for p in view.named(asked[: it.start()])}
+        named = [p for p in named if p in last_shown or p.id in before_it]
     if len(named) > 1 and (aside := accessories(named, asked)):
         named = [p for p in named if p.id not in aside] + [
             p for p in named if p.id in aside
@@ -1032,11 +1047,17 @@ WHICH_KIND = re.compile(
     r"|will)\b",
     re.I,
 )
-# "will it fit z-40", "does this one work with my ax-500": the product shown is asked about.
+# "will it fit z-40", "does this one work with my ax-500", "does it come with a rain cover":
+# the product shown is asked about.
 IT_FITS = re.compile(
     r"\b(?:will|would|does|do|can|could|is|are)\s+(?:it|they|this|that|these|those)"
-    r"(?:\s+ones?)?\s+(?:fit|fits|work|works|go|mount|attach|be\s+compatible|compatible|suit)\b",
+    r"(?:\s+ones?)?\s+(?:fit|fits|work|works|go|mount|attach|be\s+compatible|compatible|suit"
+    r"|come\s+with|include|have|take|need|hold|use)\b",
     re.I,
+)
+# "does it come with a rain cover? if not show me one": the cover is asked for too.
+SHOW_ONE = re.compile(
+    r"\b(?:if not|otherwise)\b.*\b(?:show|find|recommend|suggest|get|need)\b", re.I
 )
 # "do you have those", "can i buy them here", "ok got any?": asked of something named before.
 THOSE_ASKED = re.compile(
@@ -1066,6 +1087,8 @@ def needed_kind(question: str) -> str | None:
     return " ".join(kinds[0]) if kinds else None
 
 
+# "ok which cover" (fits it): the kind a question asks for, just before what it goes with.
+WHICH_BEFORE = re.compile(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$", re.I)
 FOR_IT = re.compile(
     r"\b(?:for|with|to fit|fits?|goes with) (?:it|them|this|that|these|those)\b(?! (?:one|ones)\b)",
     re.I,
@@ -1112,20 +1135,23 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
     """The products a request names only as what the thing it asks for goes with ("memory
     cards for the aurex ax-500", "a lens for my veltra vx-10"): named after "for" and the
     like, which follow the kind asked."""
-    if not named:
-        return frozenset()
     aimed: set[str] = set()
     for marker in FOR_TARGET.finditer(text):
         head = text[: marker.start()]
-        if kinds := asked_kinds(head):
+        kinds = asked_kinds(head)
+        # (Or the kind a question asks for: "which gas do i need for the brasa", though the
+        # whole message names nothing by title.)
+        asked_which = not kinds and bool(kinds := which_kinds(head))
+        if kinds:
             # What follows up to a stop ("for less than 100 euro? filter coffee is fine").
             target, after = _named_after(view, text, marker)
             before = {p.id for p in view.named(head)}
+            among = named or ([view.products[i] for i in sorted(after)] if asked_which else [])
             # Not one of the kind asked ("case for iphone 15": the case for one is a case; a
             # camera "with 18-55mm lens kit" is no lens).
             heads = {kind[-1] for kind in kinds}
             aimed.update(
-                p.id for p in named
+                p.id for p in among
                 if p.id in after and p.id not in before and not heads & title_name(p.title)
             )  # fmt: skip
     for marker in HAS.finditer(text):
@@ -1721,7 +1747,8 @@ def describes_only(text: str, category: str) -> bool:
 # "something fruity", "a lighter one", "anything smoky?": the kind asked before, described.
 ONLY_DESCRIBED = re.compile(
     r"^\W*(?:(?:and|or|so|ok|okay|hmm|maybe|then|what|how|about|got|have|you|do|is|there)\s+)*"
-    r"(?:(?:something|anything|smth|sth)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)"
+    r"(?:(?:something|anything|smth|sth)\s+(?:(?P<made>in|made\s+(?:of|from|in))\s+"
+    r"(?!(?:the|a|an|my|our|your|his|her|their|this|that)\b))?((?:[a-z-]+\s+){0,2}[a-z-]+)"
     r"|an?\s+((?:[a-z-]+\s+){0,2}[a-z-]+)\s+ones?)"
     r"(?:\s+(?:instead|then|please|pls|maybe|perhaps|too))*\W*$",
     re.I,
@@ -1735,8 +1762,12 @@ def only_described(text: str) -> bool:
     name no kind ("something fruity", "a lighter one"; not "something for kids")."""
     if (match := ONLY_DESCRIBED.match(text)) is None:
         return False
-    words = [w for w in (match[1] or match[2]).lower().split() if w not in _DEGREE]
-    return bool(words) and all(names_a_kind(w) is False for w in words)
+    words = [w for w in (match[2] or match[3]).lower().split() if w not in _DEGREE]
+    # What it is made of or in ("anything in real gold?", "something made of leather"):
+    # materials and colours, though English names them as things.
+    return bool(words) and (
+        match["made"] is not None or all(names_a_kind(w) is False for w in words)
+    )
 
 
 # What the shopper lacks, said as a reason: "i dont have any batteries", "we have no garden".
@@ -1952,7 +1983,7 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
     if not subject:
         return None
     base = _title_words(subject[0])
-    kind = last_name_word(subject[0].title)
+    kind = view.kind_words.get(subject[0].id)  # its title's word for its kind
     shown = {p.id for p in subject}
     for match in [*THE_ONE.finditer(text), *THE_ALONE.finditer(text)]:
         wanted = {w for w in keywords(match.group(1)) if w not in FILLER}
@@ -1969,7 +2000,7 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
         # (its title's last name word) whose title has the words.
         same_kind = [
             p for p in view.products.values()
-            if p.id not in shown and wanted <= _title_words(p) and last_name_word(p.title) == kind
+            if p.id not in shown and wanted <= _title_words(p) and view.kind_words.get(p.id) == kind
         ]  # fmt: skip
         if kind and len(same_kind) == 1:
             return same_kind[0]
@@ -1984,6 +2015,14 @@ def sibling(view: CatalogView, subject: list[Product], text: str) -> Product | N
              if p.id not in shown and _titled_size(p, sizes)),
             reverse=True,
         )  # fmt: skip
+        if not ranked and not any(_stated_size(p, sizes) for p in subject):
+            # No title states it: "the 6 person one" after the Canastra 4 Family Tent, the
+            # Canastra 6, whose text says "Capacity: 6 people".
+            ranked = sorted(
+                ((len(_title_words(p) & base), p.id) for p in view.products.values()
+                 if p.id not in shown and _stated_size(p, sizes)),
+                reverse=True,
+            )  # fmt: skip
         if ranked and ranked[0][0] >= 2 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             return view.products[ranked[0][1]]
     for match in THE_PRICED.finditer(text):
@@ -2003,6 +2042,11 @@ def _titled_size(product: Product, sizes: Sequence[Size]) -> bool:
     """Whether the product's title states each size (the "100 g" of a "... green tea 100 g")."""
     stated_ = measured(product.title)
     return all(meets(product, size, stated_) for size in sizes)
+
+
+def _stated_size(product: Product, sizes: Sequence[Size]) -> bool:
+    """Whether the product's title, options or text state each size, as one value."""
+    return all(meets(product, size, exactly=True) for size in sizes)
 
 
 # What a price or stock question asks about: "how much are the finger paints", "is the wooden

@@ -727,6 +727,15 @@ ANOTHER_FOR_IT = re.compile(
     r"|(?:which|what)\s+[\w-]+\s+(?:fits?|goes\s+with|works\s+with))\s+(?:it|them|this|that)\b",
     re.I,
 )
+# "which gas do i need for the brasa", "what kind of strap should i get for it": a kind of thing
+# for a product, not a question about the product (not "which size do i need for the duna").
+NEEDED_FOR = re.compile(
+    r"\b(?:which|what)\s+(?:(?:kind|type|sort)\s+of\s+)?(?!(?:size|sizes|length|colou?rs?"
+    r"|model|version|one|ones|setting|settings|temperature|grind|ratio|amount|capacity|power"
+    r"|wattage|voltage|number)\b)([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:do|would|should|will"
+    r"|shall|must)\s+(?:i|we|u|you)\s+(?:need|use|get|buy)\s+(?:for|with|on|in)\b",
+    re.I,
+)
 ELSE = re.compile(r"\b(?:anything|something|smth|sth)\s+else\b", re.I)
 # The last question again, of another product: "and the 20cm?", "what about the velvet one?",
 # "n the black one" (a few words, no question of their own).
@@ -1360,6 +1369,13 @@ def refine(
         intent = "browse"  # "do u have bialetti": what the shop sells, by a name it lacks
     elif product and not named and (USED_IN.search(text) or ANOTHER_FOR_IT.search(text)):
         # "what do i clean it with", "and the water bladder for it": a thing for the one shown.
+        intent = "browse"
+    elif (
+        (product or intent == "compare") and (needed := NEEDED_FOR.search(text))
+        and (kinds := asked_kinds(needed[1]))
+        and not any(kinds[0][-1] in keywords(p.title) for p in named)
+    ):  # fmt: skip
+        # "which gas do i need for the brasa": gas, for the stove named.
         intent = "browse"
     elif product and SOMETHING_ELSE.search(text) and (not named or ELSE.search(text)):
         # "ok something similar then thats actually in stock"; "damn. anything else with

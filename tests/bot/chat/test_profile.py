@@ -60,6 +60,9 @@ D = Decimal
         ("barraca pra 2 pessoas até 500 reais", (None, D(500))),
         ("posso ir até 1500 se for bem mais leve", (None, D(1500))),
         ("a 50 ft hose under 40", (None, D(40))),
+        # Turkish lira as its code is written, not the verb: "ill try a 43" is a shoe size.
+        ("max 500 TRY", (None, D(500))),
+        ("ugh ok ill try a 43. how much", (None, None)),
         ("premium sofa, budget 2000 to 3500", (D(2000), D(3500))),
         ("my budget is 100 to 150", (D(100), D(150))),
         # A range of counts is no budget, whatever word comes before it.

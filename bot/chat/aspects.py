@@ -1,0 +1,154 @@
+"""What a question weighs products by, in the shopper's words ("how heavy is it", "which one is
+lighter", "which is cheaper") and in the catalog's ("Weight: 4.6 kg", a "Weight (kg)" field).
+
+Only what the catalog states is compared: a product whose weight it does not state is never
+said to be lighter or heavier.
+"""
+
+import re
+from collections.abc import Sequence
+
+from retrieval.catalog import Product
+from retrieval.text import keywords
+
+# A question's words for what a catalog calls otherwise, and the words a text says it with:
+# "how heavy is it" asks its weight; "which one is quieter" is answered by "quietest", "dB".
+_FAMILIES = (
+    (
+        ("heavy", "heavier", "heaviest", "lighter", "lightest", "weigh", "weighs"),
+        ("weight", "weigh", "weighs", "light", "lightweight", "lighter", "lightest", "heavy"),
+    ),
+    (
+        (
+            "big",
+            "bigger",
+            "biggest",
+            "small",
+            "smaller",
+            "smallest",
+            "large",
+            "larger",
+            "dimension",
+            "measurement",
+            "tall",
+            "taller",
+            "wide",
+            "wider",
+        ),
+        ("size", "dimension", "length", "width", "height", "compact", "large", "small"),
+    ),  # fmt: skip
+    (
+        ("warm", "warmer", "warmest", "cold", "colder"),
+        ("warm", "warmer", "warmest", "warmth", "temperature", "comfort", "tog", "insulated"),
+    ),
+    (
+        ("quiet", "quieter", "quietest", "loud", "louder", "noisy", "noise"),
+        ("quiet", "quieter", "quietest", "loud", "noise", "noisy", "db", "silent"),
+    ),
+    (("charge", "runtime"), ("battery", "runtime", "run", "charge", "hour")),
+    (("hold", "holds"), ("capacity", "volume", "hold", "holds")),
+)
+ASKED_AS: dict[str, tuple[str, ...]] = {word: said for asked, said in _FAMILIES for word in asked}
+
+
+def asked_about(text: str) -> set[str]:
+    """The keywords of a question, with the catalog's words for what they ask ("how heavy":
+    heavy, weight)."""
+    asked = set(keywords(text))
+    return asked | {spec for word in asked for spec in ASKED_AS.get(word, ())}
+
+
+_GRAMS = {"g": 1, "gram": 1, "grams": 1, "kg": 1000, "kilo": 1000, "kilos": 1000,
+          "kilogram": 1000, "kilograms": 1000, "lb": 453.592, "lbs": 453.592, "pound": 453.592,
+          "pounds": 453.592, "oz": 28.3495, "ounce": 28.3495, "ounces": 28.3495}  # fmt: skip
+_UNIT = r"(kg|g|grams?|kilos?|kilograms?|lbs?|pounds?|oz|ounces?)"
+# "Weight: 4.6 kg", "weight 480 g", "weighs just 890 g", "Weight (kg): 0.89" as a text states it.
+_STATED_WEIGHT = re.compile(
+    rf"\bweigh(?:t|s|ing)?\b(?:\s*\((?P<keyunit>{_UNIT})\))?[^.\n\d]{{0,20}}?"
+    rf"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>{_UNIT})?\b",
+    re.I,
+)
+# A field that holds the product's own weight: "Weight (kg)", "weight_g", "Item weight" (not a
+# shipping weight, the same for every parcel, nor a paper's weight per square metre).
+_WEIGHT_KEY = re.compile(r"weight|grams", re.I)
+_NOT_ITS_WEIGHT = re.compile(r"shipping|paper|gsm|capacity|max|load|limit", re.I)
+
+
+def _grams(number: str, unit: str | None) -> float | None:
+    if unit is None:
+        return None
+    return float(number.replace(",", ".")) * _GRAMS[unit.casefold()]
+
+
+def weight(product: Product) -> float | None:
+    """The product's weight in grams as its description or a field states it; None when none
+    does."""
+    for match in _STATED_WEIGHT.finditer(product.description):
+        before = re.split(
+            r"[.;:()\n]", product.description[max(0, match.start() - 15) : match.start()]
+        )
+        if _NOT_ITS_WEIGHT.search(f"{before[-1]} {match[0]}"):
+            continue  # "max load weight 150 kg" is what it carries
+        if (grams := _grams(match["n"], match["unit"] or match["keyunit"])) is not None:
+            return grams
+    for key, value in product.attributes.items():
+        if not _WEIGHT_KEY.search(key) or _NOT_ITS_WEIGHT.search(key) or isinstance(value, bool):
+            continue
+        unit = re.search(rf"\b{_UNIT}\b|_(g|kg|lb|oz)$", key, re.I)
+        said = re.fullmatch(rf"\s*(\d+(?:[.,]\d+)?)\s*{_UNIT}?\s*", str(value), re.I)
+        if said is None:
+            continue
+        named = (
+            said[2] or (unit and (unit[1] or unit[2])) or ("g" if "gram" in key.lower() else None)
+        )
+        if (grams := _grams(said[1], named)) is not None and grams > 0:
+            return grams
+    return None
+
+
+def weight_text(grams: float) -> str:
+    """A weight as a shopper reads it: "890 g", "4.6 kg"."""
+    if grams < 1000:
+        return f"{grams:.0f} g"
+    return f"{grams / 1000:.2f}".rstrip("0").rstrip(".") + " kg"
+
+
+# What a comparison asks to rank by, and which end wins.
+_BY = (
+    (re.compile(r"\b(?:lighter|lightest|less heavy|weighs? less)\b", re.I), "weight", False),
+    (re.compile(r"\b(?:heavier|heaviest|weighs? more)\b", re.I), "weight", True),
+    (
+        re.compile(
+            r"\b(?:cheaper|cheapest|less expensive|least expensive|more affordable|lower price"
+            r"|costs? less)\b",
+            re.I,
+        ),
+        "price",
+        False,
+    ),
+    (
+        re.compile(
+            r"\b(?:dearer|dearest|pricier|priciest|more expensive|most expensive|costs? more)\b",
+            re.I,
+        ),
+        "price",
+        True,
+    ),
+)
+
+
+def ranked_by(text: str, products: Sequence[Product]) -> tuple[list[Product], str | None]:
+    """The products in the order the question asks for, the winner first ("which one is
+    lighter": the lightest), and what they are ranked by; as they were, and None, when the
+    question asks for no order the catalog states for all of them."""
+    asked = sorted(
+        ((m.start(), aspect, most) for pattern, aspect, most in _BY for m in [pattern.search(text)]
+         if m is not None),
+    )  # fmt: skip
+    for _, aspect, most in asked:
+        if aspect == "price":
+            return sorted(products, key=lambda p: p.price, reverse=most), aspect
+        weights = {p.id: weight(p) for p in products}
+        if all(w is not None for w in weights.values()):
+            return sorted(products, key=lambda p: weights[p.id] or 0.0, reverse=most), aspect
+    return list(products), None

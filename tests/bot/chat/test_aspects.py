@@ -1,0 +1,96 @@
+"""Questions that weigh products by what the catalog states ("how heavy is it", "which one is
+lighter", "which is cheaper"): answered from the stated weights and prices, the winner first,
+and never from a weight the catalog does not state."""
+
+import pytest
+
+from bot.chat import render
+from bot.chat.aspects import ranked_by, weight
+from retrieval.catalog import Product
+
+
+def product(pid: str, price: float, description: str = "", **attributes: object) -> Product:
+    return Product(
+        id=pid, title=f"Seat {pid}", price=price, description=description,
+        attributes=attributes,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("description", "attributes", "grams"),
+    [
+        ("Installs with ISOFIX. Weight 11.8 kg. 5-point harness.", {}, 11800),
+        ("Rear-facing (max 18 kg). Weight 14.5 kg.", {}, 14500),  # not the child's 18 kg
+        ("Parachute nylon. Holds up to 150 kg. Weight: 650 g", {}, 650),
+        ("Weighs just 2.2 lbs.", {}, 997.9),
+        ("A light chair.", {"Weight (kg)": "0.89"}, 890),
+        ("A light chair.", {"weight_g": 890}, 890),
+        ("A watch.", {"shipping_weight": "0.3 kg"}, None),  # the parcel's, every product's
+        ("A pad of paper.", {"Paper weight": "300 gsm"}, None),
+        ("Max load weight 120 kg.", {}, None),
+        ("Only 68 g on the wrist.", {}, None),  # no weight said as one
+    ],
+)
+def test_the_weight_a_catalog_states(
+    description: str, attributes: dict[str, object], grams: float | None
+) -> None:
+    found = weight(product("a", 10, description, **attributes))
+    assert (found is None) if grams is None else found == pytest.approx(grams, rel=1e-3)
+
+
+HEAVY = product("heavy", 3299, "Weight 14.5 kg.")
+LIGHT = product("light", 4299, "Weight 11.8 kg.")
+UNSTATED = product("unstated", 1999, "Compact.")
+
+
+def test_the_one_asked_for_leads() -> None:
+    assert ranked_by("snurr vs the reisa, which one is lighter?", [HEAVY, LIGHT]) == (
+        [LIGHT, HEAVY],
+        "weight",
+    )
+    assert ranked_by("which of those goes heavier", [LIGHT, HEAVY])[0] == [HEAVY, LIGHT]
+    assert ranked_by("which is cheaper", [LIGHT, HEAVY]) == ([HEAVY, LIGHT], "price")
+    # "cheaper and lighter": by what is asked first.
+    assert ranked_by("which one is cheaper and which is lighter", [LIGHT, HEAVY])[1] == "price"
+    # A weight the catalog does not state: no order by weight, nothing said of it.
+    assert ranked_by("which is lighter", [UNSTATED, LIGHT]) == ([UNSTATED, LIGHT], None)
+
+
+def test_a_comparison_by_weight_states_both_weights() -> None:
+    text = render.compare([LIGHT, HEAVY], "which one is lighter?").text
+    assert text.startswith("The Seat light (11.8 kg) is lighter than the Seat heavy (14.5 kg).")
+    assert "cheaper" in text  # the prices still
+    # One weight unstated: no claim which is lighter; only what each text says, quoted.
+    unknown = render.compare([UNSTATED, LIGHT], "which one is lighter?").text
+    assert "lighter than" not in unknown and "heavier" not in unknown, unknown
+    assert 'The Seat light: "Weight 11.8 kg."' in unknown
+
+
+def test_how_heavy_is_answered_with_its_stated_weight() -> None:
+    chair = Product(
+        id="chair", title="Lite Camp Chair", price=399.9, currency="BRL",
+        description="Sit properly at camp. Packed size: 35 x 12 cm. Weight: 890 g.",
+        attributes={"Weight (kg)": "0.89"},
+    )  # fmt: skip
+    text = render.answer(chair, "how heavy is it").text
+    assert "Weight (kg): 0.89." in text or "890 g" in text, text
+
+
+def test_a_comparison_by_what_no_number_states_quotes_each_text() -> None:
+    # "which one is quieter": each one's own words on it, no winner the catalog does not name.
+    blade = Product(
+        id="blade",
+        title="Moli Blade Grinder",
+        price=299,
+        description="Fast and simple. It is loud and the grind is uneven.",
+    )
+    burr = Product(
+        id="burr",
+        title="Graal Burr Grinder",
+        price=2490,
+        description="Flat burrs. One of the quietest grinders we have tested.",
+    )
+    text = render.compare([blade, burr], "which one is quieter? my partner sleeps in").text
+    assert 'The Moli Blade Grinder: "It is loud and the grind is uneven."' in text, text
+    assert 'The Graal Burr Grinder: "One of the quietest grinders we have tested."' in text
+    assert "cheaper" in text

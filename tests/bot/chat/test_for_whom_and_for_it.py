@@ -1,0 +1,211 @@
+"""Whom a request is for, men or women, as the catalog marks its products ("necklace for my
+boyfriend" shows no pearl necklace marked female); a title that names its kind before its
+materials ("Figaro Bracelet 14k Yellow Gold"); and what a message asks of the product shown
+("does it come with a rain cover", "ok which cover fits it then", "which gas do i need for the
+brasa", "and the 6 person one")."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.chat.profile import ShopperProfile, update_profile
+from bot.chat.retrieve import IT_FITS, SHOW_ONE
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product
+from retrieval.genders import asked_gender, product_gender
+from tests.bot.chat.shop import ids, planning
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [
+        ("necklace for my boyfriend", "male"),
+        ("mens bracelet, less than 80000 huf", "male"),
+        ("gift for my husbands 40th, he likes watches", "male"),
+        ("im a woman, 1.60 tall", "female"),
+        ("ring for my niece, shes 14", "female"),
+        ("something nice for her bday", "female"),
+        ("matching watches for my son and daughter", "any"),
+        ("his and hers towels", "any"),
+        ("a tent for 4 people", None),
+        ("something for me", None),
+        ("these are for the mensa quiz night", None),  # a word, not "mens"
+    ],
+)
+def test_whom_a_shopper_buys_for(text: str, gender: str | None) -> None:
+    assert asked_gender(text) == gender
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "attributes", "gender"),
+    [
+        ("Cuban Link Chain", "Necklaces", {"gender": "male"}, "male"),
+        ("Pearl Necklace", "Necklaces", {"g:gender": "Female"}, "female"),
+        ("Curb Chain", "Necklaces", {"Google Shopping / Gender": "Unisex"}, None),
+        ("Curb Chain Men's", "Necklaces", {"Google Shopping / Gender": "Unisex"}, None),
+        ("Pico Mid Waterproof Hiking Boots - Women's", "Boots", {}, "female"),
+        ("Trail Runner", "Men's Shoes", {}, "male"),
+        ("Ladies Watch Rose Gold", "Watches", {}, "female"),
+        ("Men's & Women's Rain Poncho", "Rainwear", {}, None),
+        ("Mensa Puzzle Book", "Books", {}, None),
+        ("Family Tent", "Tents", {}, None),
+    ],
+)
+def test_whom_a_product_is_made_for(
+    title: str, category: str, attributes: dict[str, str], gender: str | None
+) -> None:
+    product = Product(id="p", title=title, price=10, category=category, attributes=attributes)
+    assert product_gender(product) == gender
+
+
+def test_whom_a_request_is_for_stays_until_another_is_named() -> None:
+    profile = update_profile(ShopperProfile(), "necklace for my boyfriend")
+    assert profile.gender == "male"
+    assert update_profile(profile, "anything in real gold?").gender == "male"
+    assert update_profile(profile, "and earrings for my wife").gender == "female"
+    assert update_profile(profile, "one for my son and one for my daughter").gender is None
+    # Asked about a product, not a request: "will it fit her" names no one to shop for.
+    assert update_profile(profile, "will it fit her", browsing=False).gender == "male"
+
+
+JEWELLERY = [
+    Product(id="pearl", title="Aranyág Freshwater Pearl Necklace 14k Gold Clasp 45 cm",
+            price=54990, category="Necklaces & Pendants", attributes={"gender": "female"},
+            description="A strand of freshwater pearls."),
+    Product(id="heart", title="Holdfény Heart Pendant Necklace Sterling Silver 45 cm",
+            price=16990, category="Necklaces & Pendants", attributes={"gender": "female"},
+            description="A heart pendant with cubic zirconia."),
+    Product(id="cuban", title="Pipacs Men's Cuban Link Chain Stainless Steel 8 mm 55 cm",
+            price=14990, category="Necklaces & Pendants", attributes={"gender": "male"},
+            description="A heavy cuban link chain. Does not tarnish."),
+    Product(id="curb", title="Holdfény Curb Chain Sterling Silver 2.5 mm", price=12990,
+            category="Necklaces & Pendants", attributes={"gender": "unisex"},
+            description="A classic curb chain."),
+    Product(id="leather", title="Pipacs Men's Braided Leather Bracelet Black 21 cm",
+            price=7490, category="Bracelets", attributes={"gender": "male"},
+            description="Braided leather with a steel clasp."),
+    Product(id="figaro", title="Aranyág Figaro Bracelet 14k Yellow Gold 21 cm", price=119000,
+            category="Bracelets", attributes={"gender": "unisex"},
+            description="A solid gold figaro chain bracelet."),
+    Product(id="tennis", title="Holdfény Tennis Bracelet Sterling Silver Cubic Zirconia",
+            price=24990, category="Bracelets", attributes={"gender": "female"},
+            description="A line of cubic zirconia stones."),
+    Product(id="matra", title="Vértes Mátra 42 mm Chronograph Men's Watch Steel Bracelet",
+            price=74900, category="Men's Watches", attributes={"gender": "male"},
+            description="Quartz chronograph on a steel bracelet."),
+    Product(id="bukk", title="Vértes Bükk 41 mm Titanium Solar Men's Watch", price=64900,
+            category="Men's Watches", attributes={"gender": "male"},
+            description="Solar quartz watch in titanium."),
+]  # fmt: skip
+
+
+async def test_a_request_for_a_man_shows_nothing_marked_for_women(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, JEWELLERY, log) as chat:
+        plan = await chat.plan("necklace for my boyfriend", ShopperProfile())
+        her = await chat.plan("necklace for my girlfriend", ShopperProfile())
+    assert ids(plan) and set(ids(plan)) <= {"cuban", "curb"}, ids(plan)
+    assert "cuban" not in ids(her) and {"pearl", "heart"} & set(ids(her)), ids(her)
+
+
+async def test_a_title_names_its_kind_before_its_materials(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "Men's Watch Steel Bracelet" is a watch; "Figaro Bracelet 14k Yellow Gold 21 cm" a
+    # bracelet, though its title ends in its metal and length.
+    with planning(tmp_path, JEWELLERY, log) as chat:
+        plan = await chat.plan("mens bracelet, less than 80000 huf", ShopperProfile())
+    assert ids(plan)[:1] == ["leather"], ids(plan)
+    assert not {"matra", "bukk", "tennis"} & set(ids(plan)), ids(plan)
+
+
+OUTDOOR = [
+    Product(id="bp-50", title="Travessia 50+10 Trekking Backpack", price=899.90,
+            category="Backpacks", description="50 L trekking pack. Rain cover sold separately."),
+    Product(id="bp-55w", title="Travessia 55+10 Women's Trekking Backpack", price=999.90,
+            category="Backpacks", description="Women's fit, shorter torso. 55 L."),
+    Product(id="cover", title="Backpack Rain Cover 40-70 L", price=89.90, category="Backpacks",
+            description="Waterproof cover with elastic edge for 40 to 70 L packs."),
+    Product(id="brasa", title="Brasa Ultralight Canister Stove", price=249.90,
+            category="Stoves & Fuel", description="Screws onto isobutane gas canisters."),
+    Product(id="gas", title="Isobutane Gas Canister", price=29.90, category="Stoves & Fuel",
+            description="Isobutane-propane mix for canister stoves. 230 g."),
+    Product(id="alcohol", title="Brass Alcohol Stove", price=119.90, category="Stoves & Fuel",
+            description="Burns denatured alcohol."),
+    Product(id="tent-4", title="Canastra 4 Family Tent", price=1899.90, category="Tents",
+            description="Two rooms. Capacity: 4 people. Weight: 6.9 kg."),
+    Product(id="tent-6", title="Canastra 6 Family Tent", price=2599.90, category="Tents",
+            description="Two bedrooms and a living area. Capacity: 6 people."),
+    Product(id="pots", title="Camp Cook Set for 6 Persons", price=399.90, category="Cookware",
+            description="Pots and pans for a group."),
+]  # fmt: skip
+
+
+async def test_what_a_message_asks_of_the_product_shown(tmp_path: Path, log: DialogueLog) -> None:
+    with planning(tmp_path, OUTDOOR, log) as chat:
+        first = await chat.plan("trekking backpack, around 1k", ShopperProfile())
+        woman = await chat.plan("im a woman, 1.60 tall", first.profile)
+        # Asked whether it comes with one: the backpack is asked about, not the cover.
+        comes = await chat.plan("does it come with a rain cover", woman.profile)
+        # Then the cover that fits it, though the budget was the backpack's.
+        fits = await chat.plan("ok which cover fits it then", comes.profile)
+    assert ids(woman)[:1] == ["bp-55w"], ids(woman)
+    assert comes.decision.action == "answer" and ids(comes) == ["bp-55w"], ids(comes)
+    assert fits.intent == "browse" and ids(fits)[:1] == ["cover"], ids(fits)
+
+
+async def test_what_is_needed_for_the_product_named_is_asked_for(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, OUTDOOR, log) as chat:
+        first = await chat.plan("small gas stove for backpacking", ShopperProfile())
+        plan = await chat.plan("which gas do i need for the brasa", first.profile)
+    assert plan.intent == "browse" and ids(plan)[:1] == ["gas"], ids(plan)
+
+
+async def test_the_one_of_a_size_only_its_text_states(tmp_path: Path, log: DialogueLog) -> None:
+    # "the 6 person one" after the Canastra 4: the Canastra 6 ("Capacity: 6 people"), not the
+    # cook set "for 6 Persons", which shares no name with it.
+    with planning(tmp_path, OUTDOOR, log) as chat:
+        first = await chat.plan("family tent for 4", ShopperProfile())
+        plan = await chat.plan("and the 6 person one, do you have it in stock?", first.profile)
+    assert ids(first)[:1] == ["tent-4"], ids(first)
+    assert ids(plan) == ["tent-6"], ids(plan)
+
+
+@pytest.mark.parametrize(
+    ("text", "of_it", "shown_too"),
+    [
+        ("does it come with a rain cover", True, False),
+        ("will it hold 110kg?", True, False),
+        ("the dripper, does it need special filters", True, False),
+        ("does it come with a rain cover? if not show me one", True, True),
+        ("how much is the rain cover", False, False),
+    ],
+)
+def test_what_is_asked_of_the_product_shown(text: str, of_it: bool, shown_too: bool) -> None:
+    assert bool(IT_FITS.search(text)) is of_it
+    assert bool(SHOW_ONE.search(text)) is shown_too
+
+
+RINGS = [
+    Product(id="stack", title="Holdfény Twisted Stacking Ring Sterling Silver 925", price=8990,
+            category="Fashion Rings", description="A twisted band to stack."),
+    Product(id="flower", title="Pipacs Flower Cluster Ring Gold-Plated Cubic Zirconia",
+            price=4990, category="Fashion Rings", description="Nickel-free brass."),
+    Product(id="studs", title="Pipacs Flower Stud Earrings Gold-Plated", price=3990,
+            category="Earrings", description="Small flower studs."),
+]  # fmt: skip
+
+
+async def test_the_one_by_a_word_of_its_title_is_of_the_kind_shown(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "the flower one" after the stacking ring: the flower ring, whose title ends in its
+    # materials, not the flower earrings.
+    with planning(tmp_path, RINGS, log) as chat:
+        first = await chat.plan("twisted stacking ring", ShopperProfile())
+        shown = first.profile.model_copy(update={"shown": ["stack"]})
+        plan = await chat.plan("the flower one, is it nickel free?", shown)
+    assert ids(plan) == ["flower"], ids(plan)
