@@ -86,6 +86,15 @@ _NOT_NEGATED = r"(?<!not )(?<!no )(?<!nothing )(?<!never )(?<!anything )"
 # "Around 300" reaches down to 240, a fifth below what was said, and no higher (shoppers
 # who write "around" seldom mean "more").
 AROUND_FLOOR = Decimal("0.8")
+
+
+def soft_floor(profile: "ShopperProfile") -> bool:
+    """Whether the budget's lower end is only the reach of an "around" (240 of "around 300"),
+    not a floor the shopper set."""
+    low, high = profile.min_price, profile.max_price
+    return low is not None and high is not None and low == Decimal(round(high * AROUND_FLOOR))
+
+
 _AROUND = r"around|about|roughly|approximately|approx\.?|near|close to|~"
 # A ceiling said as what the shopper will not do: "not spending more than 400", "won't pay over".
 _NOT_ABOVE = (

@@ -20,6 +20,7 @@ from bot.chat.profile import (
     ShopperProfile,
     find_brands,
     parse_budget,
+    soft_floor,
     without_budget,
 )
 from bot.chat.understand import IT, ON_SALE, USED_IN, Understanding
@@ -437,6 +438,7 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     """`named`: what `view.named(text)` gives, when the caller has it already."""
     view = search.view
+    given = (text, vector, profile)
     if (
         understanding.intent == "browse" and profile.asked == "product_question"
         and profile.topic and THOSE_ASKED.match(text)
@@ -1003,6 +1005,14 @@ def retrieve(
         named, subject = [p for p in named if kept(p)], [p for p in subject if kept(p)]
         pointed = pointed if pointed is not None and kept(pointed) else None
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
+    if (
+        understanding.intent == "browse" and not matches and not unknown
+        and soft_floor(given[2]) and soft_floor(profile)
+    ):  # fmt: skip
+        # "around 100 ezer" and nothing between 80,000 and 100,000: what it buys below that
+        # (a gift of 74,900 is "around" enough), not "nothing fits".
+        unfloored = given[2].model_copy(update={"min_price": None})
+        return retrieve(search, given[0], given[1], understanding, unfloored, k=k, named=named)
     return profile, found
 
 

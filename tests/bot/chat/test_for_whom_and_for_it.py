@@ -209,3 +209,19 @@ async def test_the_one_by_a_word_of_its_title_is_of_the_kind_shown(
         shown = first.profile.model_copy(update={"shown": ["stack"]})
         plan = await chat.plan("the flower one, is it nickel free?", shown)
     assert ids(plan) == ["flower"], ids(plan)
+
+
+async def test_around_a_budget_reaches_below_it_when_nothing_is_near(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "around 100 ezer": nothing between 80,000 and 100,000, so the watches below it, not
+    # "nothing fits"; never one above it.
+    with planning(tmp_path, JEWELLERY, log) as chat:
+        plan = await chat.plan(
+            "gift for my husbands 40th, he likes watches. around 100 ezer forint",
+            ShopperProfile(),
+        )
+    assert plan.decision.action == "recommend", plan.decision
+    assert {"matra", "bukk"} & set(ids(plan)), ids(plan)
+    assert all(p.price <= 100000 for p in plan.decision.products)
+    assert plan.profile.max_price == 100000 and plan.profile.min_price is None
