@@ -438,7 +438,7 @@ def retrieve(
 ) -> tuple[ShopperProfile, Found]:
     """`named`: what `view.named(text)` gives, when the caller has it already."""
     view = search.view
-    given = (text, vector, profile)
+    given_text, given_vector, given_profile, given_named = text, vector, profile, named
     if (
         understanding.intent == "browse" and profile.asked == "product_question"
         and profile.topic and THOSE_ASKED.match(text)
@@ -1007,12 +1007,14 @@ def retrieve(
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     if (
         understanding.intent == "browse" and not matches and not unknown
-        and soft_floor(given[2]) and soft_floor(profile)
+        and soft_floor(given_profile) and soft_floor(profile)
     ):  # fmt: skip
         # "around 100 ezer" and nothing between 80,000 and 100,000: what it buys below that
         # (a gift of 74,900 is "around" enough), not "nothing fits".
-        unfloored = given[2].model_copy(update={"min_price": None})
-        return retrieve(search, given[0], given[1], understanding, unfloored, k=k, named=named)
+        unfloored = given_profile.model_copy(update={"min_price": None})
+        return retrieve(
+            search, given_text, given_vector, understanding, unfloored, k=k, named=given_named
+        )
     return profile, found
 
 
