@@ -26,7 +26,7 @@ from bot.chat.phrase import (
     stream_lead,
 )
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
-from bot.chat.profile import ShopperProfile, update_profile
+from bot.chat.profile import ShopperProfile, parse_budget, update_profile
 from bot.chat.redact import redact
 from bot.chat.retrieve import aimed_at, retrieve
 from bot.chat.store_policy import StorePolicy
@@ -34,6 +34,7 @@ from bot.chat.understand import (
     ACCEPT,
     IT,
     POINTED,
+    PRICE_OR_STOCK,
     IntentClassifier,
     Understanding,
     about_one,
@@ -57,6 +58,7 @@ from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.catalog import Product
+from retrieval.coverage import asked_kinds
 from retrieval.hybrid import CatalogView, HybridSearch, one_turn
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
@@ -221,6 +223,14 @@ class ChatService:
             # "how much is a replacement glass for the presso 1l?": the product named is what
             # the thing asked for goes with; that thing is asked for, as a request.
             understanding = replace(understanding, intent="browse")
+        elif (
+            understanding.intent == "browse" and last and not named
+            and PRICE_OR_STOCK.search(text) and not any(parse_budget(text))
+            and not any(view.names(kind) for kind in asked_kinds(text))
+            and any(v.named_in(text) for v in last[0].variants)
+        ):  # fmt: skip
+            # "ugh ok ill try a 43. how much" after the boots: the price of that size of them.
+            understanding = replace(understanding, intent="price_stock")
         profile = update_profile(
             profile,
             "" if understanding.injection else text,

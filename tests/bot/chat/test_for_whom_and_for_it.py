@@ -11,7 +11,7 @@ import pytest
 from bot.chat.profile import ShopperProfile, update_profile
 from bot.chat.retrieve import IT_FITS, SHOW_ONE
 from bot.log.store import DialogueLog
-from retrieval.catalog import Product
+from retrieval.catalog import Product, Variant
 from retrieval.genders import asked_gender, product_gender
 from tests.bot.chat.shop import ids, planning
 
@@ -225,3 +225,27 @@ async def test_around_a_budget_reaches_below_it_when_nothing_is_near(
     assert {"matra", "bukk"} & set(ids(plan)), ids(plan)
     assert all(p.price <= 100000 for p in plan.decision.products)
     assert plan.profile.max_price == 100000 and plan.profile.min_price is None
+
+
+BOOTS = [
+    Product(id="pico-m", title="Pico Mid Waterproof Hiking Boots - Men's", price=799.90,
+            category="Hiking Boots", description="Waterproof leather hiking boots.",
+            variants=(Variant(id="pico-m-43", options={"Size": "43"}, price=799.90),
+                      Variant(id="pico-m-44", options={"Size": "44"}, price=799.90,
+                              in_stock=False))),
+    Product(id="socks", title="Merino Hiking Socks", price=119.90, category="Hiking Boots",
+            description="Merino socks that reduce blisters."),
+]  # fmt: skip
+
+
+async def test_a_size_of_the_one_shown_and_how_much_asks_its_price(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "ugh ok ill try a 43. how much" after the boots in 44: the 43's price and stock (it was
+    # a budget of 43 Turkish lira, then a search for nothing).
+    with planning(tmp_path, BOOTS, log) as chat:
+        first = await chat.plan("waterproof hiking boots, men, size 44", ShopperProfile())
+        plan = await chat.plan("ugh ok ill try a 43. how much", first.profile)
+    assert ids(first)[:1] == ["pico-m"], ids(first)
+    assert plan.intent == "price_stock" and ids(plan) == ["pico-m"], ids(plan)
+    assert "43: in stock" in plan.text, plan.text
