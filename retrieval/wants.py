@@ -271,6 +271,24 @@ def used_on(text: str) -> list[str]:
     return [phrase for _, _, phrase, _ in _owned(text, used=True) if phrase]
 
 
+# What the shopper has and what is wrong with it, said first: "my new boots give me blisters",
+# "my automatic watch stops when i dont wear it" (what helps is asked for, not another of them).
+TROUBLED = re.compile(
+    r"^\W*(?:(?:so|well|hi|hey|hello|ok|okay|ugh|hmm|help)\W+)*(?:my|our)\s+(?:new\s+|old\s+)?"
+    r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+)\s+(?:gives?|keeps?|hurts?|rubs?|squeaks?|leaks?|stops?"
+    r"|stopped|broke|died|won['’]?t|wont|doesn['’]?t|doesnt|isn['’]?t|isnt|aren['’]?t|arent"
+    r"|(?:is|are)\s+(?:too|not|broken|dead|worn|falling))\b",
+    re.I,
+)
+
+
+def troubled(text: str) -> list[str]:
+    """The keywords of what the shopper has and says is wrong with it ("my new boots give me
+    blisters": boots)."""
+    match = TROUBLED.match(text)
+    return keywords(match[1]) if match else []
+
+
 def already_had(text: str) -> list[str]:
     """The keywords of what the shopper says they already have ("he's already got a headset and
     a mouse"): not to be shown again, unlike what a thing is for ("a strap for my headlamp")."""

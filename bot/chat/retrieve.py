@@ -64,6 +64,7 @@ from retrieval.wants import (
     owned,
     ruled_out,
     searched,
+    troubled,
     unmarked,
     unowned,
     used_on,
@@ -537,6 +538,15 @@ def retrieve(
         had = frozenset(
             view.order[i] for word in spelled for i in view.kind_heads.get(word, ())
             if spelled & title_heads(view.products[view.order[i]].title)
+        )  # fmt: skip
+    if understanding.intent == "browse" and (wrong := troubled(asked)):
+        # "my new boots give me blisters, what do you have": not boots, but what helps (the
+        # socks beside them stay).
+        kind = view.spelled(wrong[-1]) or wrong[-1]
+        had |= frozenset(
+            pid for i in view.kind_heads.get(kind, ())
+            if view.kind_words.get(pid := view.order[i]) == kind
+            or kind in title_heads(view.products[pid].title)
         )  # fmt: skip
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.

@@ -13,6 +13,7 @@ from bot.chat.retrieve import IT_FITS, SHOW_ONE
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
 from retrieval.genders import asked_gender, product_gender
+from retrieval.wants import troubled
 from tests.bot.chat.shop import ids, planning
 
 
@@ -249,3 +250,21 @@ async def test_a_size_of_the_one_shown_and_how_much_asks_its_price(
     assert ids(first)[:1] == ["pico-m"], ids(first)
     assert plan.intent == "price_stock" and ids(plan) == ["pico-m"], ids(plan)
     assert "43: in stock" in plan.text, plan.text
+
+
+def test_what_the_shopper_has_and_says_is_wrong_with_it() -> None:
+    assert troubled("my new boots give me blisters, what do you have") == ["boot"]
+    assert troubled("my automatic watch stops when i dont wear it for a day") == [
+        "automatic",
+        "watch",
+    ]
+    assert troubled("my skin is very dry") == []  # how it is, nothing wrong with a thing had
+    assert troubled("need boots, my old ones leak") == []  # asked for first
+
+
+async def test_what_helps_with_a_thing_had_is_not_another_of_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, BOOTS, log) as chat:
+        plan = await chat.plan("my new boots give me blisters, what do you have", ShopperProfile())
+    assert ids(plan)[:1] == ["socks"] and "pico-m" not in ids(plan), ids(plan)
