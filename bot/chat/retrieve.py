@@ -542,11 +542,11 @@ def retrieve(
     if understanding.intent == "browse" and (wrong := troubled(asked)):
         # "my new boots give me blisters, what do you have": not boots, but what helps (the
         # socks beside them stay).
-        kind = view.spelled(wrong[-1]) or wrong[-1]
+        troubling = view.spelled(wrong[-1]) or wrong[-1]
         had |= frozenset(
-            pid for i in view.kind_heads.get(kind, ())
-            if view.kind_words.get(pid := view.order[i]) == kind
-            or kind in title_heads(view.products[pid].title)
+            pid for i in view.kind_heads.get(troubling, ())
+            if view.kind_words.get(pid := view.order[i]) == troubling
+            or troubling in title_heads(view.products[pid].title)
         )  # fmt: skip
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.
