@@ -966,6 +966,23 @@ def retrieve(
         if over and not any(filters.passes(p) for p in over):
             matches, nearest = [], sorted(over, key=lambda p: p.price)[:1]
     if (
+        understanding.intent == "browse" and matches and not title_ids and not unknown
+        and (made := made_of(asked))
+        and not any(set(made) <= _said(view, p) for p in matches)
+    ):  # fmt: skip
+        # "anything in real gold?" after men's bracelets under 80,000, none of them gold: the
+        # gold ones of that kind, those within the budget, else the nearest over it.
+        kind = profile.category or matches[0].category
+        unpriced = filters.without_price()
+        having = sorted(
+            (p for p in view.products.values()
+             if p.category == kind and unpriced.passes(p) and set(made) <= _said(view, p)),
+            key=lambda p: p.price,
+        )  # fmt: skip
+        if having:
+            fitting = [p for p in having if filters.passes(p)]
+            matches, nearest = (fitting[:k], []) if fitting else ([], having[:1])
+    if (
         not matches and (budget or filters.on_sale) and understanding.intent == "browse"
         and not category and not by_title and not (asked_kinds(text) if follow_up else kinds)
     ):  # fmt: skip
@@ -1790,6 +1807,22 @@ def only_described(text: str) -> bool:
     return bool(words) and (
         match["made"] is not None or all(names_a_kind(w) is False for w in words)
     )
+
+
+# Words that say how truly a thing is made of what follows: "real gold", "solid wood".
+_TRULY = frozenset("real genuine solid pure proper actual 100".split())
+
+
+def made_of(text: str) -> list[str]:
+    """The keywords of what a follow-up asks the thing to be made of or in ("anything in real
+    gold?": gold; "something made of leather": leather); [] when it asks nothing so."""
+    if (match := ONLY_DESCRIBED.match(text)) is None or match["made"] is None:
+        return []
+    said = [w for w in keywords(match[2]) if w not in _TRULY and w not in _DEGREE]
+    return [] if set(said) & _NOT_MADE else said  # "anything in stock" is no material
+
+
+_NOT_MADE = frozenset("stock store shop sale budget range price total time".split())
 
 
 # What the shopper lacks, said as a reason: "i dont have any batteries", "we have no garden".

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat.profile import ShopperProfile, update_profile
-from bot.chat.retrieve import IT_FITS, SHOW_ONE
+from bot.chat.retrieve import IT_FITS, SHOW_ONE, made_of
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
 from retrieval.genders import asked_gender, product_gender
@@ -268,3 +268,19 @@ async def test_what_helps_with_a_thing_had_is_not_another_of_it(
     with planning(tmp_path, BOOTS, log) as chat:
         plan = await chat.plan("my new boots give me blisters, what do you have", ShopperProfile())
     assert ids(plan)[:1] == ["socks"] and "pico-m" not in ids(plan), ids(plan)
+
+
+async def test_a_material_asked_for_is_required_and_the_nearest_over_budget_said(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "anything in real gold?" after men's bracelets under 80,000: not the leather one again,
+    # but nothing in gold within the budget, the gold figaro at 119,000 as the nearest.
+    with planning(tmp_path, JEWELLERY, log) as chat:
+        first = await chat.plan("mens bracelet, less than 80000 huf", ShopperProfile())
+        plan = await chat.plan("anything in real gold?", first.profile)
+    assert ids(first)[:1] == ["leather"], ids(first)
+    assert plan.decision.action == "nothing_fits", plan.decision
+    assert [p.id for p in plan.decision.over_budget] == ["figaro"]
+    assert made_of("anything in stock?") == [] and made_of("something made of leather") == [
+        "leather"
+    ]
