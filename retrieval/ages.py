@@ -153,3 +153,32 @@ def ages_text(ages: Range) -> str:
     if low % 12 == 0 and (high + 1) % 12 == 0:
         return f"ages {low // 12}-{(high + 1) // 12 - 1}"
     return f"ages {low}-{high} months"
+
+
+# A product made for children, as its title or its age group says: "Curumim Kids Sleeping Bag",
+# "Junior Helmet", an age group of "kids", "toddler", "infant" or "newborn".
+_FOR_CHILDREN = re.compile(
+    r"\b(?:kids?|kid['’]s|kids['’]|child['’]s|children['’]?s?|junior|juniors|toddlers?['’]?s?"
+    r"|infants?|baby|babies['’]?|youth)\b",
+    re.I,
+)
+_YOUNG_GROUPS = frozenset({"kids", "toddler", "infant", "newborn", "child", "children", "youth"})
+# A shopper buying for a child: the words, or a child of theirs.
+_CHILD_SAID = re.compile(
+    r"\b(?:kids?|kid['’]s|kiddo|child|children|toddlers?|baby|babies|infant|newborn|junior|son"
+    r"|daughter|grandson|granddaughter|grandkids?|grandchild(?:ren)?|nephew|niece|boy|girl"
+    r"|boys|girls|teen|teenager|youth|school)\b",
+    re.I,
+)
+
+
+def for_children(product: Product) -> bool:
+    """Whether the product is made for children, by its title or its age group."""
+    groups = {str(v).strip().casefold() for k, v in product.attributes.items()
+              if "age" in k.lower().replace("_", " ").split()}  # fmt: skip
+    return bool(_FOR_CHILDREN.search(product.title) or groups & _YOUNG_GROUPS)
+
+
+def child_said(text: str) -> bool:
+    """Whether the shopper speaks of buying for a child."""
+    return _CHILD_SAID.search(text) is not None

@@ -237,29 +237,41 @@ def _category_nouns(category: str, *, plural: bool = False) -> set[str]:
     return nouns
 
 
+def _own_kind(product: Product, own: set[str], nouns: set[str]) -> str | None:
+    """The noun of its own category a title names its product by before its materials: what
+    follows it is a size, a metal, a colour (a number, a word that also describes, a hyphened
+    one: "Figaro Bracelet 14k Yellow Gold 21 cm" in Bracelets; "Flower Cluster Ring Gold-Plated
+    Cubic Zirconia" in Fashion Rings) or a part that is another category's noun ("Men's Watch
+    Steel Bracelet"), not another thing ("Silk Sleeping Bag Liner" in Sleeping Bags is a
+    liner). None where the name ends with it, or has none."""
+    named = _name_words(re.sub(r"\([^)]*\)", " ", product.title))
+    for at in range(len(named) - 2, -1, -1):
+        if named[at] in own:
+            after, last = named[at + 1], named[-1]
+            described = "-" in after or not coverage.may_head(after)
+            return named[at] if described or (last in nouns and last not in own) else None
+    return None
+
+
 def _named_as(product: Product, own: set[str], nouns: set[str]) -> set[str]:
-    """The words a product's title names it by (`title_heads`); a title that names its own
-    category's noun before its materials names that kind, not what ends it: "Flower Cluster Ring
-    Gold-Plated Cubic Zirconia" (Fashion Rings) is a ring; "Men's Watch Steel Bracelet" (Men's
-    Watches) a watch, not one of the bracelets (another category's noun)."""
+    """The words a product's title names it by (`title_heads`), and `_own_kind`: "Men's Watch
+    Steel Bracelet" (Men's Watches) is a watch, not one of the bracelets (another category's
+    noun, ending it)."""
     heads = title_heads(product.title)
-    said = own & title_name(product.title)
-    if not said:
+    if (kind := _own_kind(product, own, nouns)) is None:
         return heads
     last = last_name_word(product.title)
-    if last is not None and last not in said and last in nouns:
+    if last is not None and last != kind and last in nouns:
         heads = heads - {last}
-    return heads | said
+    return heads | {kind}
 
 
-def _kind_word(product: Product, own: set[str]) -> str | None:
-    """The word a title names its product's kind by: the last word of its name, unless the name
-    has its category's noun before its materials ("Figaro Bracelet 14k Yellow Gold 21 cm" in
-    Bracelets: bracelet)."""
+def _kind_word(product: Product, own: set[str], nouns: set[str]) -> str | None:
+    """The word a title names its product's kind by: the last word of its name, or `_own_kind`
+    ("Figaro Bracelet 14k Yellow Gold 21 cm" in Bracelets: bracelet)."""
+    if (kind := _own_kind(product, own, nouns)) is not None:
+        return kind
     named = _name_words(re.sub(r"\([^)]*\)", " ", product.title))
-    for word in reversed(named):
-        if word in own:
-            return word
     return named[-1] if named else None
 
 
@@ -431,7 +443,7 @@ class CatalogView:
             longer: set[str] = set()
             own = sorted_as.get(product.category, set())
             named_as = _named_as(product, own, category_nouns)
-            self.kind_words[product.id] = _kind_word(product, own)
+            self.kind_words[product.id] = _kind_word(product, own, category_nouns)
             heads = named_as | _category_nouns(product.category)
             for key, value in product.attributes.items():
                 # "Tags" and "Product Category" in Shopify and WooCommerce exports.

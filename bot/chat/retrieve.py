@@ -24,7 +24,7 @@ from bot.chat.profile import (
     without_budget,
 )
 from bot.chat.understand import IT, ON_SALE, USED_IN, Understanding
-from retrieval.ages import made_for
+from retrieval.ages import child_said, for_children, made_for
 from retrieval.catalog import Product
 from retrieval.coverage import (
     ACTIVITIES,
@@ -828,7 +828,20 @@ def retrieve(
         # "fine, up to 2000 then": what the higher budget buys that the lower one did not.
         matches.sort(key=lambda p: p.price <= dearest)
     if profile.cheap_first:
-        matches.sort(key=lambda p: p.price)
+        # The cheapest of the kind asked first ("cheap sleeping bag": the bags, then the liner
+        # whose title also says "sleeping bag").
+        head = (view.spelled(kinds[0][-1]) or kinds[0][-1]) if kinds else None
+        matches.sort(
+            key=lambda p: (head is not None and view.kind_words.get(p.id) != head, p.price)
+        )
+    if (
+        understanding.intent == "browse" and profile.age_months is None
+        and not sizes and not child_said(asked) and not (topic and child_said(topic))
+    ):  # fmt: skip
+        # (A size asked picks by itself: "1/4 size guitar?" is a child's.)
+        # "cheap sleeping bag for summer camping on the coast": a grown-up's, before the
+        # kids' one that is cheapest, when no child is spoken of.
+        matches.sort(key=lambda p: p.id not in title_ids and for_children(p))
     if (
         (most := PRICE_MOST.search(asked)) and matches and kinds
         and understanding.intent in ("browse", "price_stock")
@@ -972,16 +985,16 @@ def retrieve(
     ):  # fmt: skip
         # "anything in real gold?" after men's bracelets under 80,000, none of them gold: the
         # gold ones of that kind, those within the budget, else the nearest over it.
-        kind = profile.category or matches[0].category
+        made_kind = profile.category or matches[0].category
         unpriced = filters.without_price()
-        having = sorted(
+        made_so = sorted(
             (p for p in view.products.values()
-             if p.category == kind and unpriced.passes(p) and set(made) <= _said(view, p)),
+             if p.category == made_kind and unpriced.passes(p) and set(made) <= _said(view, p)),
             key=lambda p: p.price,
         )  # fmt: skip
-        if having:
-            fitting = [p for p in having if filters.passes(p)]
-            matches, nearest = (fitting[:k], []) if fitting else ([], having[:1])
+        if made_so:
+            fitting = [p for p in made_so if filters.passes(p)]
+            matches, nearest = (fitting[:k], []) if fitting else ([], made_so[:1])
     if (
         not matches and (budget or filters.on_sale) and understanding.intent == "browse"
         and not category and not by_title and not (asked_kinds(text) if follow_up else kinds)

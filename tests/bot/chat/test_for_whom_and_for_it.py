@@ -284,3 +284,27 @@ async def test_a_material_asked_for_is_required_and_the_nearest_over_budget_said
     assert made_of("anything in stock?") == [] and made_of("something made of leather") == [
         "leather"
     ]
+
+
+SLEEP = [
+    Product(id="neblina", title="Neblina 15 Summer Sleeping Bag", price=279.90,
+            category="Sleeping Bags", description="Comfort 15 °C. 190 cm long."),
+    Product(id="liner", title="Silk Sleeping Bag Liner", price=239.90, category="Sleeping Bags",
+            description="Adds warmth to any sleeping bag; sleep in it alone on warm nights."),
+    Product(id="kids", title="Curumim Kids Sleeping Bag", price=199.90,
+            category="Sleeping Bags", description="For children up to 1.50 m."),
+]  # fmt: skip
+
+
+async def test_the_cheapest_of_the_kind_asked_for_a_grown_up_unless_a_child_is_said(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    # "cheap sleeping bag": a sleeping bag before the liner whose title also says "sleeping
+    # bag", and a grown-up's before the kids' one that is cheapest, when no child is said.
+    with planning(tmp_path, SLEEP, log) as chat:
+        plan = await chat.plan(
+            "cheap sleeping bag for summer camping on the coast, max 300", ShopperProfile()
+        )
+        child = await chat.plan("cheap sleeping bag for my 8 year old", ShopperProfile())
+    assert ids(plan)[:1] == ["neblina"], ids(plan)
+    assert ids(child)[:1] == ["kids"], ids(child)
