@@ -834,14 +834,16 @@ def retrieve(
         matches.sort(
             key=lambda p: (head is not None and view.kind_words.get(p.id) != head, p.price)
         )
+    young = {p.id for p in matches if p.id not in title_ids and for_children(p)}
     if (
         understanding.intent == "browse" and profile.age_months is None
+        and 0 < 2 * len(young) < len(matches)
         and not sizes and not child_said(asked) and not (topic and child_said(topic))
     ):  # fmt: skip
-        # (A size asked picks by itself: "1/4 size guitar?" is a child's.)
         # "cheap sleeping bag for summer camping on the coast": a grown-up's, before the
-        # kids' one that is cheapest, when no child is spoken of.
-        matches.sort(key=lambda p: p.id not in title_ids and for_children(p))
+        # kids' one that is cheapest, when no child is spoken of (and the kind is not mostly
+        # children's, as in a baby shop; a size asked picks by itself: "1/4 size guitar?").
+        matches.sort(key=lambda p: p.id in young)
     if (
         (most := PRICE_MOST.search(asked)) and matches and kinds
         and understanding.intent in ("browse", "price_stock")
