@@ -35,6 +35,7 @@ def _side(text: str) -> Gender | None:
     return "male" if male else "female"
 
 
+@functools.cache
 def _field(key: str) -> bool:
     return bool({"gender", "sex"} & set(re.findall(r"[a-z]+", key.casefold())))
 

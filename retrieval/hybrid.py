@@ -253,26 +253,17 @@ def _own_kind(product: Product, own: set[str], nouns: set[str]) -> str | None:
     return None
 
 
-def _named_as(product: Product, own: set[str], nouns: set[str]) -> set[str]:
-    """The words a product's title names it by (`title_heads`), and `_own_kind`: "Men's Watch
-    Steel Bracelet" (Men's Watches) is a watch, not one of the bracelets (another category's
-    noun, ending it)."""
+def _named_as(product: Product, kind: str | None, nouns: set[str]) -> set[str]:
+    """The words a product's title names it by (`title_heads`), and its `_own_kind`: "Men's
+    Watch Steel Bracelet" (Men's Watches) is a watch, not one of the bracelets (another
+    category's noun, ending it)."""
     heads = title_heads(product.title)
-    if (kind := _own_kind(product, own, nouns)) is None:
+    if kind is None:
         return heads
     last = last_name_word(product.title)
     if last is not None and last != kind and last in nouns:
         heads = heads - {last}
     return heads | {kind}
-
-
-def _kind_word(product: Product, own: set[str], nouns: set[str]) -> str | None:
-    """The word a title names its product's kind by: the last word of its name, or `_own_kind`
-    ("Figaro Bracelet 14k Yellow Gold 21 cm" in Bracelets: bracelet)."""
-    if (kind := _own_kind(product, own, nouns)) is not None:
-        return kind
-    named = _name_words(re.sub(r"\([^)]*\)", " ", product.title))
-    return named[-1] if named else None
 
 
 def _category_parts(category: str) -> list[str]:
@@ -424,7 +415,8 @@ class CatalogView:
         # The words that name what the products are: titles, categories and the export's
         # type paths and tags (not descriptions, which also name what a product goes with).
         named_by: dict[str, list[int]] = {}
-        # Per product, the word its title names its kind by (`_kind_word`).
+        # Per product, the word its title names its kind by ("Figaro Bracelet 14k Yellow Gold
+        # 21 cm" in Bracelets: bracelet).
         self.kind_words: dict[str, str | None] = {}
         headed: dict[str, set[int]] = {}
         # The last word of each name of what a product is, in its title, category and tags:
@@ -436,15 +428,17 @@ class CatalogView:
         modified: dict[str, set[int]] = {}
         sorted_as = {c: _category_nouns(c, plural=True) for c in self.categories}
         category_nouns = set().union(*sorted_as.values()) if sorted_as else set()
+        labels = {c: _category_nouns(c) for c in self.categories}
         for position, title in enumerate(titles):
             product = self.products[self.order[position]]
             kind_words = set(title) | set(keywords(product.category))
             alone: set[str] = set()  # label words that are a whole name: "coat" in "Coats & X"
             longer: set[str] = set()
-            own = sorted_as.get(product.category, set())
-            named_as = _named_as(product, own, category_nouns)
-            self.kind_words[product.id] = _kind_word(product, own, category_nouns)
-            heads = named_as | _category_nouns(product.category)
+            own_kind = _own_kind(product, sorted_as.get(product.category, set()), category_nouns)
+            named_as = _named_as(product, own_kind, category_nouns)
+            # The word its title names its kind by: that noun, else the last of its name.
+            self.kind_words[product.id] = own_kind or last_name_word(product.title)
+            heads = named_as | labels.get(product.category, set())
             for key, value in product.attributes.items():
                 # "Tags" and "Product Category" in Shopify and WooCommerce exports.
                 name = key.casefold().replace(" ", "_")

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from retrieval.catalog import Product
+from retrieval.measures import UNITS
 from retrieval.text import keywords
 
 # A question's words for what a catalog calls otherwise, and the words a text says it with:
@@ -58,9 +59,8 @@ def asked_about(text: str) -> set[str]:
     return asked | {spec for word in asked for spec in ASKED_AS.get(word, ())}
 
 
-_GRAMS = {"g": 1, "gram": 1, "grams": 1, "kg": 1000, "kilo": 1000, "kilos": 1000,
-          "kilogram": 1000, "kilograms": 1000, "lb": 453.592, "lbs": 453.592, "pound": 453.592,
-          "pounds": 453.592, "oz": 28.3495, "ounce": 28.3495, "ounces": 28.3495}  # fmt: skip
+# Weights are in grams, as `measures.UNITS` scales them; its spellings, and these.
+_SPELLED = {"kilogram": "kg", "kilograms": "kg", "ounce": "oz", "ounces": "oz"}
 _UNIT = r"(kg|g|grams?|kilos?|kilograms?|lbs?|pounds?|oz|ounces?)"
 # "Weight: 4.6 kg", "weight 480 g", "weighs just 890 g", "Weight (kg): 0.89" as a text states it.
 _STATED_WEIGHT = re.compile(
@@ -77,7 +77,8 @@ _NOT_ITS_WEIGHT = re.compile(r"shipping|paper|gsm|capacity|max|load|limit", re.I
 def _grams(number: str, unit: str | None) -> float | None:
     if unit is None:
         return None
-    return float(number.replace(",", ".")) * _GRAMS[unit.casefold()]
+    said = unit.casefold()
+    return float(number.replace(",", ".")) * UNITS[_SPELLED.get(said, said)][1]
 
 
 def weight(product: Product) -> float | None:
