@@ -83,7 +83,7 @@ def print_dry_run(report: IngestReport) -> None:
         variants = ", ".join(v.name for v in p.variants[:4]) + ("…" if len(p.variants) > 4 else "")
         sale = f" (was {money(p.regular_price, p.currency)})" if p.regular_price else ""
         cells = (p.id, p.title, p.price_text() + sale, p.category,
-                 "in stock" if p.in_stock else "out of stock", variants)  # fmt: skip
+                 p.stock_text, variants)  # fmt: skip
         sample.add_row(*map(escape, cells))
     console.print(sample)
 

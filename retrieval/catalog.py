@@ -57,7 +57,32 @@ class Variant(BaseModel):
 MEASURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]{1,6}\.?)", re.I)  # "25 lb", "1.5kg", "500 ml"
 
 
+# A size in a sizing system ("UK 8", "EU 42"): "size 8", "an 8" name it by its number alone.
+_SIZE_SYSTEM = re.compile(
+    r"(uk|eu|eur|us|au|br|mx|jp|kids|kid|junior|youth|toddler)\s?(\d{1,2}(?:[.,]5)?)", re.I
+)
+_SIZE_WORDS = frozenset({"size", "sz", "a", "an", "in", "the"})
+
+
+def _names_size(value: str, text: str) -> bool:
+    system = _SIZE_SYSTEM.fullmatch(value.strip())
+    if system is None:
+        return False
+    for said in re.finditer(
+        rf"(?<![\w.,/-]){re.escape(system[2])}(?![\w.,/-]|\s?(?:cm|mm|kg|g)\b)", text
+    ):
+        # Not "eu 8" for UK 8, nor "kids size 11" for UK 11: a system said before it, past
+        # "size", is the size's own.
+        said_before = [w.casefold() for w in re.findall(r"\w+", text[: said.start()])[-3:]]
+        word = next((w for w in reversed(said_before) if w not in _SIZE_WORDS), "")
+        if not _SIZE_SYSTEM.fullmatch(f"{word} 1") or word == system[1].casefold():
+            return True
+    return False
+
+
 def _names_value(value: str, text: str) -> bool:
+    if _names_size(value, text):
+        return True
     if len(value) <= 2:
         return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
     if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None:
@@ -107,6 +132,21 @@ class Product(BaseModel):
     def on_sale(self) -> bool:
         return self.regular_price is not None and self.regular_price > self.price
 
+    @property
+    def availability(self) -> str | None:
+        """ "preorder" or "backorder" where the catalog sells it ahead of stock, else None."""
+        ahead = self.attributes.get("availability")
+        return ahead if self.in_stock and ahead in ("preorder", "backorder") else None
+
+    @property
+    def stock_text(self) -> str:
+        """Whether it can be bought now, as the catalog says: "in stock", "out of stock", or
+        sold ahead of stock ("preorder", "backorder" in a feed's availability)."""
+        if not self.in_stock:
+            return "out of stock"
+        ahead = {"preorder": "available to pre-order", "backorder": "available on backorder"}
+        return ahead.get(self.availability or "", "in stock")
+
     def price_text(self) -> str:
         """The price exactly as the catalog holds it: `$1,299.99`, `from $10.00` for a range
         or variants at several prices, `1,299.99 CHF` in a currency without a symbol."""
@@ -131,5 +171,7 @@ class Product(BaseModel):
             "url": self.url,
             "image_url": self.image_url,
             "in_stock": self.in_stock,
+            # Sold before it is in the shop: "preorder" or "backorder", else None.
+            "availability": self.availability,
             "options": options,
         }

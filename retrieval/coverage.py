@@ -26,7 +26,9 @@ from retrieval.text import STOP_WORDS, keywords
 
 # Lead-ins that come before the thing asked for: "looking for", "in the market for".
 LEAD_IN = re.compile(
-    r"\b(?:looking|searching|hunting|shopping|after|in the market|on the lookout)\s+for\b"
+    # An occasion before the request: "back to school shopping, black school shoes".
+    r"\bback[\s-]to[\s-](?:school|work|uni|university|college|office)(?:\s+shopping)?\b"
+    r"|\b(?:looking|searching|hunting|shopping|after|in the market|on the lookout)\s+for\b"
     r"|\b(?:i'?m|i am|im)\s+after\b|\bdo you (?:do|sell|have|stock|carry)\b"
     # "selling the iphone 15 pro?", "are you stocking the new ones yet"
     r"|^\s*(?:(?:are|r) (?:you|u) |u )?(?:selling|stocking|carrying)\b"
@@ -437,7 +439,7 @@ _REGIONAL = (
     ("tap", "faucet"),
     ("duvet", "comforter"),
     ("mobile", "cellphone"),
-    ("biscuit", "cookie"),
+    ("biscuit", "cooky"),  # "cookie", as it folds
     ("courgette", "zucchini"),
     ("aubergine", "eggplant"),
     ("jug", "pitcher"),

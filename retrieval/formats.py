@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retrieval.errors import CatalogError
+from retrieval.values import ahead_of_stock
 
 Kind = Literal["generic", "shopify", "woocommerce", "merchant"]
 KINDS: tuple[Kind, ...] = ("generic", "shopify", "woocommerce", "merchant")
@@ -453,7 +454,13 @@ def _merchant_product(items: list[tuple[int, dict[str, object]]], group: str | N
     }  # fmt: skip
     if _text(first.get("product_type")):
         record.attributes["product_type"] = first.get("product_type")
-    for row, values in items:
+    # Variants a feed tells apart only by their titles (a book's editions, a gift card's
+    # amounts: Merchant Center has no field for them).
+    optionless = group is not None and not any(
+        _text(v.get(name)) for _, v in items for name in MERCHANT_OPTIONS
+    )
+    by_title = _title_option(titles) if optionless and len(items) > 1 else []
+    for at, (row, values) in enumerate(items):
         sale = values.get("sale_price")
         on_sale = bool(_text(sale))
         options = {
@@ -461,6 +468,8 @@ def _merchant_product(items: list[tuple[int, dict[str, object]]], group: str | N
             for name in MERCHANT_OPTIONS
             if group and _text(values.get(name))
         }
+        if by_title:
+            options = {"Version": by_title[at]}
         record.variants.append(
             VariantRecord(
                 row, _text(values.get("id")) or f"{group}-{row}", options,
@@ -471,20 +480,67 @@ def _merchant_product(items: list[tuple[int, dict[str, object]]], group: str | N
         )  # fmt: skip
     if not group:
         record.variants[0].options = {}
+    # Sold before it is in the shop ("preorder", "backorder"): said so, not "in stock".
+    states = {ahead_of_stock(v.get("availability")) for _, v in items}
+    if len(states) == 1 and (state := states.pop()):
+        record.attributes["availability"] = state
     return record
 
 
+_TITLE_PARTS = re.compile(r"(\s+[-–|/,]\s+|,\s+|\s+)")
+
+
+def _title_ends(titles: list[str]) -> tuple[int, int]:
+    """How many parts (words and what separates them) all the titles share at their start and,
+    after that, at their end."""
+    split = [_TITLE_PARTS.split(t) for t in titles]
+    shortest = min(len(parts) for parts in split)
+    start = 0
+    while start < shortest and len({parts[start] for parts in split}) == 1:
+        start += 1
+    end = 0
+    while end < shortest - start and len({parts[-1 - end] for parts in split}) == 1:
+        end += 1
+    return start, end
+
+
 def _common_title(titles: list[str]) -> str:
-    """The title variants share ("Linen Shirt - Blue - M" and "Linen Shirt - White - L" give
-    "Linen Shirt"), or the first title when they share too little."""
-    split = [re.split(r"(\s+[-–|/,]\s+|,\s+|\s+)", t) for t in titles]
-    common: list[str] = []
-    for parts in zip(*split, strict=False):
-        if len(set(parts)) > 1:
-            break
-        common.append(parts[0])
-    text = "".join(common).strip(" -–|/,")
+    """The title variants share, at its start and its end ("Linen Shirt - Blue - M" and "Linen
+    Shirt - White - L" give "Linen Shirt"; "Regina (Hardcover) - P. Ibarra" and "Regina
+    (Paperback) - P. Ibarra" give "Regina - P. Ibarra"), or the first title when they share
+    too little."""
+    start, end = _title_ends(titles)
+    parts = _TITLE_PARTS.split(titles[0])
+    head = "".join(parts[:start]).strip(" -–|/,")
+    tail = "".join(parts[len(parts) - end :]).strip(" -–|/,") if _tail_kept(parts, end) else ""
+    text = f"{head} - {tail}" if head and tail else head
     return text if len(text.split()) >= 2 or len(titles) == 1 else titles[0]
+
+
+def _tail_kept(parts: list[str], end: int) -> bool:
+    """Whether the end titles share is kept in the product's: a name set apart by a dash ("-
+    P. Ibarra"); not a unit ("19 cm", "21 cm"), which stays with the option, nor the rest of a
+    name ("Ring Sterling Silver" and "Ring Gold-Plated Sterling Silver")."""
+    tail = parts[len(parts) - end :] if end else []
+    return (
+        bool(tail)
+        and bool(re.fullmatch(r"\s+[-–|/]\s+", tail[0]))
+        and (len("".join(tail).split()) >= 3)
+    )
+
+
+def _title_option(titles: list[str]) -> list[str]:
+    """What tells variants apart that say it only in their titles ("Regina (Hardcover) - P.
+    Ibarra", "Regina (Paperback) - P. Ibarra": "Hardcover", "Paperback"); none where they
+    do not differ or differ in no words."""
+    start, end = _title_ends(titles)
+    parts = _TITLE_PARTS.split(titles[0])
+    end = end if _tail_kept(parts, end) else 0
+    said = []
+    for title in titles:
+        parts = _TITLE_PARTS.split(title)
+        said.append("".join(parts[start : len(parts) - end]).strip(" -–|/,()[]"))
+    return said if all(said) and len(set(said)) == len(said) else []
 
 
 def check_kind(kind: str | None) -> Kind | None:

@@ -19,7 +19,7 @@ from typing import Literal
 
 import bm25s
 import numpy as np
-from lemminflect import getLemma
+from lemminflect import getAllLemmas, getLemma
 
 from retrieval import coverage
 from retrieval.ages import product_ages, suits
@@ -248,8 +248,12 @@ def _own_kind(product: Product, own: set[str], nouns: set[str]) -> str | None:
     for at in range(len(named) - 2, -1, -1):
         if named[at] in own:
             after, last = named[at + 1], named[-1]
+            # (A doing word before the last names a thing: "Filter Cleaning Kit" is a kit.)
+            verb = getAllLemmas(after).get("VERB", (after,))[0]
+            doing = at + 2 == len(named) - 1 and verb != after
             described = "-" in after or not coverage.may_head(after)
-            return named[at] if described or (last in nouns and last not in own) else None
+            part = last in nouns and last not in own
+            return named[at] if (described or part) and not doing else None
     return None
 
 

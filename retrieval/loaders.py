@@ -31,6 +31,7 @@ from retrieval.formats import (
 )
 from retrieval.values import (
     PriceRange,
+    ahead_of_stock,
     attribute_value,
     html_text,
     parse_currency,
@@ -592,7 +593,10 @@ class ProductReader:
             if isinstance(listed, list) and listed
             else [default]
         )
-        return Record(number, fields, _attributes(data, self.extra), variants)
+        attributes = _attributes(data, self.extra)
+        if state := ahead_of_stock(value.get("in_stock")):  # "preorder": said so, not in stock
+            attributes["availability"] = state
+        return Record(number, fields, attributes, variants)
 
     def _listed(
         self, number: int, item: object, product: VariantRecord, place: int

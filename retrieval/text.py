@@ -36,11 +36,15 @@ _SINGULAR = frozenset(("christmas", "xmas", "news"))
 
 @functools.lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """A plural fold that is right for shop words in English: boots, dresses, batteries; and,
-    where English knows the noun, lenses, knives and shelves, with "lens", "gas" and "canvas"
-    left as they are."""
+    """A plural fold that is right for shop words in English: boots, dresses, batteries, hoodies
+    (and "hoodie" with them: "hoody"); and, where English knows the noun, lenses, knives and
+    shelves, with "lens", "gas" and "canvas" left as they are."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ie"):
+        # Its plural folds to "-y" ("hoodies", "takkies"), so the word does too: "hoodie" is
+        # the "hoodies" a shopper asks for.
+        return word[:-2] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -230,6 +230,16 @@ def parse_in_stock(value: object) -> bool:
     )
 
 
+def ahead_of_stock(value: object) -> str | None:
+    """ "preorder" or "backorder" where an availability value sells a product before it is in
+    stock ("preorder", "pre-order", "https://schema.org/BackOrder"), else None."""
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"[\s_-]+", " ", value.strip().casefold()).rpartition("/")[2].strip()
+    return {"preorder": "preorder", "pre order": "preorder", "backorder": "backorder",
+            "on backorder": "backorder", "back order": "backorder"}.get(text)  # fmt: skip
+
+
 def parse_currency(value: object, price_currency: str | None, default: str) -> str:
     """The currency a row names (a code or a symbol), checked against its price text's."""
     text = text_value(value)

@@ -184,7 +184,10 @@ MUST = re.compile(
     rf"(?<![\w'-]){_PUT_UP}(?:with|(?:that|which|it)\s+(?:has|have)"
     # "which camera has a headphone jack", "what headphones have a mic"
     rf"|(?:which|what)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:has|have)|(?:must|has\s+to|have\s+to"
-    rf"|needs?\s+to|should)\s+(?:be|have|come\s+with))(?:\s+(?:a|an|the|some)\b)?\s+"
+    rf"|needs?\s+to|should)\s+(?:be|have|come\s+with)"
+    # "a water filter that also gets rid of viruses": what it must do away with
+    rf"|(?:that|which)\s+(?:also\s+|even\s+)?(?:removes?|kills?|gets?\s+rid\s+of|filters?\s+out"
+    rf"|blocks?|repels?|protects?\s+(?:you\s+)?(?:against|from)))(?:\s+(?:a|an|the|some)\b)?\s+"
     rf"(?!(?:{_NOT_A_THING}|me|him|them|us|kids?|children|friends?|family|partner|wife"
     rf"|husband|son|daughter|mum|mom|dad|grandma|grandpa|dog|cat|budget|free|fine|ok|okay"
     rf"|possible|able|ready|delivered|here)(?![\w'’-])){_SCOPE}",

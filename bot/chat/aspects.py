@@ -7,6 +7,7 @@ said to be lighter or heavier.
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from retrieval.catalog import Product
 from retrieval.measures import UNITS
@@ -138,18 +139,124 @@ _BY = (
 )
 
 
-def ranked_by(text: str, products: Sequence[Product]) -> tuple[list[Product], str | None]:
+@dataclass(frozen=True)
+class Measure:
+    """A number a catalog states of its products that a comparison asks about: how a question
+    asks for more of it (`asked`), how a text states it (`stated`, its number in group "n"),
+    whether more of it wins (`more`) and how the winner is said ("lasts longer than")."""
+
+    name: str
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+    more: bool
+    said: str
+    unit: str
+
+
+_N = r"(?P<n>-?\d+(?:[.,]\d+)?)"
+_M = r"(?P<m>\d+(?:[.,]\d+)?)"  # (a second place the number may be said)
+MEASURES = (
+    Measure(
+        "battery life",
+        re.compile(
+            r"\b(?:lasts?\s+longer|longer[- ]lasting|(?:longer|better|bigger)\s+(?:battery|runtime"
+            r"|run\s*time|playtime|play\s*time)|(?:battery|runtime|playtime)\s+lasts?\s+longer"
+            r"|longest\s+(?:battery|runtime|playtime))\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\b(?:battery|runtime|run\s*time|playtime|play\s*time|per\s+charge)\b[^.;\n\d]{{0,25}}?"
+            rf"{_N}\s*(?:h|hrs?|hours?)\b"
+            rf"|{_M}\s*(?:h|hrs?|hours?)\s+(?:of\s+)?(?:battery|runtime|run\s*time"
+            rf"|playtime|play\s*time|per\s+charge)\b",
+            re.I,
+        ),
+        more=True,
+        said="lasts longer than",
+        unit="hours",
+    ),
+    Measure(
+        "noise",
+        re.compile(
+            r"\b(?:quieter|quietest|less\s+noisy|less\s+noise|makes?\s+less\s+noise)\b", re.I
+        ),
+        re.compile(
+            rf"\b(?:noise|noise\s+level|sound\s+level|quiet|loud|operating)\b[^.;\n\d]{{0,25}}?"
+            rf"{_N}\s*db\b",
+            re.I,
+        ),
+        more=False,
+        said="is quieter than",
+        unit="dB",
+    ),
+    Measure(
+        "comfort temperature",
+        re.compile(r"\b(?:warmer|warmest)\b", re.I),
+        re.compile(
+            rf"\bcomfort(?:\s+(?:temperature|temp|rating|limit|range))?\b[^.;\n\d-]{{0,15}}?"
+            rf"{_N}\s*°\s*c\b",
+            re.I,
+        ),
+        more=False,
+        said="is warmer than",
+        unit="°C comfort",
+    ),
+    Measure(
+        "tog",
+        re.compile(r"\b(?:warmer|warmest)\b", re.I),
+        re.compile(rf"{_N}\s*tog\b", re.I),
+        more=True,
+        said="is warmer than",
+        unit="tog",
+    ),
+    Measure(
+        "power",
+        re.compile(r"\b(?:more\s+powerful|most\s+powerful|stronger\s+motor|more\s+power)\b", re.I),
+        re.compile(rf"(?<![\w.]){_N}\s*(?:w|watts?)\b", re.I),
+        more=True,
+        said="is more powerful than",
+        unit="W",
+    ),
+)
+
+
+def measured(product: Product, measure: Measure) -> float | None:
+    """The number its description or a field states of it (the first stated); None when none
+    does."""
+    fields = "; ".join(
+        f"{key.replace('_', ' ')}: {value}" for key, value in product.attributes.items()
+        if not isinstance(value, bool)
+    )  # fmt: skip
+    for text in (product.description, fields):
+        if found := measure.stated.search(text):
+            number = found.group("n") or found.groupdict().get("m")
+            return float(number.replace(",", ".")) if number else None
+    return None
+
+
+def measure_text(value: float, measure: Measure) -> str:
+    return f"{value:g} {measure.unit}"
+
+
+def ranked_by(text: str, products: Sequence[Product]) -> tuple[list[Product], str | Measure | None]:
     """The products in the order the question asks for, the winner first ("which one is
-    lighter": the lightest), and what they are ranked by; as they were, and None, when the
-    question asks for no order the catalog states for all of them."""
-    asked = sorted(
-        ((m.start(), aspect, most) for pattern, aspect, most in _BY for m in [pattern.search(text)]
-         if m is not None),
+    lighter": the lightest; "which one lasts longer": the longest battery life), and what they
+    are ranked by; as they were, and None, when the question asks for no order the catalog
+    states for all of them."""
+    asked: list[tuple[int, str | Measure, bool]] = sorted(
+        [(m.start(), aspect, most) for pattern, aspect, most in _BY
+         for m in [pattern.search(text)] if m is not None]
+        + [(m.start(), measure, measure.more) for measure in MEASURES
+           for m in [measure.asked.search(text)] if m is not None],
+        key=lambda asked: asked[0],
     )  # fmt: skip
     for _, aspect, most in asked:
         if aspect == "price":
             return sorted(products, key=lambda p: p.price, reverse=most), aspect
-        weights = {p.id: weight(p) for p in products}
-        if all(w is not None for w in weights.values()):
-            return sorted(products, key=lambda p: weights[p.id] or 0.0, reverse=most), aspect
+        if isinstance(aspect, Measure):
+            values = {p.id: measured(p, aspect) for p in products}
+        else:
+            values = {p.id: weight(p) for p in products}
+        if all(v is not None for v in values.values()):
+            return sorted(products, key=lambda p: values[p.id] or 0.0, reverse=most), aspect
     return list(products), None

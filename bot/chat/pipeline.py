@@ -44,6 +44,7 @@ from bot.chat.understand import (
     errand,
     gate,
     load_learned,
+    only_options,
     refine,
     serving,
 )
@@ -225,11 +226,16 @@ class ChatService:
             understanding = replace(understanding, intent="browse")
         elif (
             understanding.intent == "browse" and last and not named
-            and PRICE_OR_STOCK.search(text) and not any(parse_budget(text))
-            and not any(view.names(kind) for kind in asked_kinds(text))
-            and any(v.named_in(text) for v in last[0].variants)
+            and not any(parse_budget(text))
+            and (
+                PRICE_OR_STOCK.search(text)
+                and not any(view.names(kind) for kind in asked_kinds(text))
+                and any(v.named_in(text) for v in last[0].variants)
+                or only_options(text, last)
+            )
         ):  # fmt: skip
-            # "ugh ok ill try a 43. how much" after the boots: the price of that size of them.
+            # "ugh ok ill try a 43. how much" after the boots: the price of that size of them;
+            # "size 8 pls", "yellow in a 8?": whether the one shown is sold so.
             understanding = replace(understanding, intent="price_stock")
         profile = update_profile(
             profile,

@@ -28,7 +28,11 @@ _NUMBER = (
     rf"(\s?(?:k|grand|lakhs?|lacs?|crores?|{_THOUSAND})\b)?"
 )
 _TIMES = {"k": 1000, "grand": 1000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
-_SIGN = r"(?:US\$|CA\$|A\$|NZ\$|[$€£¥₹])"
+# (Rand written before the amount, "under R1200", "R 1,500", "r2k"; not a model's "R2".)
+_SIGN = (
+    r"(?:US\$|CA\$|A\$|NZ\$|R\$|[$€£¥₹₦₱₩₺₪₫฿]"
+    r"|\b[Rr](?=\s?\d(?:[,. \u00a0]?\d){2,}|\s?\d+(?:[.,]\d+)?\s?k\b))"
+)
 # Currency codes and the short names written before or after an amount ("chf 200", "200 sek",
 # "fr. 250", "kr 300"). Turkish lira only as the code is written: "ill try a 43" is a size.
 _CODE = (
@@ -45,7 +49,9 @@ _WORD = (
 _UNIT = (
     r"(?:%|people|persons?|kids|adults|kg|g|mm|cm|m|l|lbs?|oz|inch|in|ft|years?|days?"
     r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent|seats?|seater"
-    r"|degrees?|deg|°\s?[cf]?|c\b|tog|months?|weeks?)"
+    r"|degrees?|deg|°\s?[cf]?|c\b|tog|months?|weeks?"
+    # "a game that takes under 30 min", "a book under 200 pages": how long, not how much
+    r"|min|mins|minutes?|hrs?|pages?|players?|pieces?|sheets?|ml|cl)"
 )
 AMOUNT = re.compile(
     rf"(?P<sign>{_SIGN}|\b{_CODE}\.?(?=\s?\d))?\s?{_NUMBER}(?![.,]?\d)\s?"

@@ -8,7 +8,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.chat.aspects import asked_about, ranked_by, weight, weight_text
+from bot.chat.aspects import (
+    Measure,
+    asked_about,
+    measure_text,
+    measured,
+    ranked_by,
+    weight,
+    weight_text,
+)
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
@@ -18,14 +26,21 @@ from retrieval.text import keywords
 OVERVIEW = 6  # categories named when asked what the shop sells
 
 
+# "the The Moon Fox": a title that has its own article keeps only that one.
+_TWO_ARTICLES = re.compile(r"\b[Tt]he (?=[Tt]he\b)")
+
+
 @dataclass(frozen=True)
 class Rendered:
     text: str  # the catalog-built part, shown after the lead-in
     lead: str | None = None  # what the model should write a lead-in about; None: no model
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _TWO_ARTICLES.sub("", self.text))
+
 
 def stock(product: Product) -> str:
-    return "in stock" if product.in_stock else "currently out of stock"
+    return product.stock_text if product.in_stock else "currently out of stock"
 
 
 def budget(profile: ShopperProfile, currency: str) -> str | None:
@@ -66,7 +81,9 @@ def listing(product: Product) -> str:
 def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
     first, rest = products[0], products[1:]
     why = reasons(first, profile)
-    best = "the lowest-priced match" if profile.cheap_first else "the best match"
+    # (Only when it is: the cheapest of the kind asked may come before a cheaper part for it.)
+    cheapest = all(first.price <= p.price for p in products)
+    best = "the lowest-priced match" if profile.cheap_first and cheapest else "the best match"
     text = f"{_cap(listing(first))} is {best}" + (f", {' and '.join(why)}" if why else "") + "."
     if rest:
         others = ", ".join(f"the {p.title} ({price(p)})" for p in rest[:2])
@@ -110,7 +127,7 @@ def variants(product: Product, text: str) -> str:
                 if variant.on_sale and variant.regular_price is not None
                 else ""
             )
-            status = "in stock" if variant.in_stock else "out of stock"
+            status = stock(product) if variant.in_stock else "out of stock"
             priced = f"{money(variant.price, product.currency)}{sale}"
             # A variant at the product's own price: its price was just said.
             parts.append(f"{variant.name}: {status if priced == said else f'{priced}, {status}'}")
@@ -134,6 +151,8 @@ def compare(products: Sequence[Product], text: str = "") -> Rendered:
     order, by = ranked_by(text, products)
     if by == "weight":
         facts = f"{_by_weight(order)} {facts}"
+    elif isinstance(by, Measure):
+        facts = f"{_by_measure(order, by)} {facts}"
     elif by is None and (asked := asked_about(text) - _COMPARING):
         # "which one is quieter", "which is warmer": what each one's text says of it, as it
         # says it; the shopper weighs it.
@@ -166,6 +185,23 @@ def _by_weight(products: Sequence[Product]) -> str:
         )
     listed = ", ".join(f"the {p.title} ({weight_text(grams[p.id])})" for p in light)
     return f"From lightest to heaviest: {listed}."
+
+
+def _by_measure(products: Sequence[Product], measure: Measure) -> str:
+    """The stated numbers, the winner first ("The Aurevo K7 (50 hours) lasts longer than the
+    Boom XL (12 hours).")."""
+    values = {p.id: measured(p, measure) or 0.0 for p in products}
+    said = {p.id: measure_text(values[p.id], measure) for p in products}
+    first, last = products[0], products[-1]
+    if values[first.id] == values[last.id]:
+        return f"They are the same on {measure.name}: {said[first.id]}."
+    if len(products) == 2:
+        return (
+            f"The {first.title} ({said[first.id]}) {measure.said} the {last.title} "
+            f"({said[last.id]})."
+        )
+    listed = ", ".join(f"the {p.title} ({said[p.id]})" for p in products)
+    return f"By {measure.name}, best first: {listed}."
 
 
 def _by_price(products: Sequence[Product]) -> str:

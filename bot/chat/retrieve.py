@@ -785,7 +785,10 @@ def retrieve(
         # (What the message says it should be, beside what the request refined had: "corded is
         # fine" after "need a saw".)
         wants = list(dict.fromkeys([*must_have(text), *must_have(asked)]))
-        matches = having_most(view, matches, wants, described(text), keep=one)
+        matches = having_most(
+            view, matches, wants, described(text), keep=one,
+            heads={view.spelled(k[-1]) or k[-1] for k in kinds},
+        )  # fmt: skip
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
         # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
@@ -1566,16 +1569,35 @@ def having_most(
     wants: Sequence[Sequence[str]],
     described: Sequence[Sequence[str]] = (),
     keep: Collection[str] = (),
+    heads: Collection[str] = (),
 ) -> list[Product]:
     """Of the products, those whose text has the most of what the shopper wants, when some have
     any: what they must have ("headphones with noise cancelling": not the ones without) and
     the words that describe the kind (`described`: "over-ear headphones", not earbuds);
     `keep`: the ones named."""
-    # A describing word no title of them has ("a fun board game", "a comfy sofa") only ranks.
     titles = {p.id: set(keywords(p.title)) for p in products}
-    structural = [w for w in described if any(t.issuperset(w) for t in titles.values())]
+    # Of the kind asked, by title or by a category the title need not say ("Canvas Low" in
+    # Sneakers; "Acrylic Paint Set": paint, in a set).
+    categories = {c for w in heads for c in view.categories_headed(w)}
+    headed = {
+        p.id for p in products
+        if view.kind_words.get(p.id) in heads or p.category in categories
+        or set(heads) & title_name(p.title)
+    }  # fmt: skip
+    # A describing word no title of them has ("a fun board game", "a comfy sofa") only ranks;
+    # nor one only titles of another kind have ("whole cardamom": not the "Star anise whole";
+    # "camping chair": the "Camping Hammock" is no chair). A pastime so lifts those: they go
+    # after the kind asked.
+    pastimes = [w for w in described if set(w) <= ACTIVITIES]
+    titled = [titles[i] for i in headed] or list(titles.values())
+    structural = [w for w in described if any(t.issuperset(w) for t in titled)]
+    lifted = {
+        p.id for p in products
+        if headed and p.id not in headed and any(titles[p.id].issuperset(w) for w in pastimes)
+        and not any(titles[i].issuperset(w) for i in headed for w in pastimes)
+    }  # fmt: skip
     wants = [w for w in [*wants, *structural] if all(word in view.bm25.vocab_dict for word in w)]
-    if not wants or len(products) < 2:
+    if len(products) < 2 or not (wants or lifted):
         return products
     counts = {}
     for product in products:
@@ -1585,7 +1607,10 @@ def having_most(
     having = [p for p in products if counts[p.id] == most or p.id in keep] if most else products
     # A title that has the describing words is that kind ("Trail Running Vest"); a text that
     # has them may only go with it (a soft flask "for trail running").
-    return sorted(having, key=lambda p: -sum(titles[p.id].issuperset(w) for w in structural))
+    return sorted(
+        having,
+        key=lambda p: (p.id in lifted, -sum(titles[p.id].issuperset(w) for w in structural)),
+    )
 
 
 def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:

@@ -21,7 +21,7 @@ from sklearn.svm import SVC
 from bot.chat.profile import REJECT, parse_budget
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds, goods_phrase
-from retrieval.text import keywords
+from retrieval.text import keywords, words
 from retrieval.wants import already_had
 
 # What is on sale: "anything on sale?", "any guitars on special", "deals this week".
@@ -1458,3 +1458,25 @@ def refine(
         # is completely smashed": the shop got the order wrong, a complaint.
         intent = "complaint"
     return replace(understanding, intent=intent)
+
+
+# Words a message that asks only for an option has beside it: "size 8 pls", "in a 10?".
+_OPTION_ONLY = frozenset(
+    "size sizes pls please plz in a an the uk eu us kids kid do you have got it them one ones"
+    " what about and then ok okay so also maybe or is are there colour color".split()
+)
+
+
+def only_options(text: str, products: Sequence[Product]) -> bool:
+    """Whether the message says nothing but options the products are sold in ("size 8 pls",
+    "yellow in a 8?", "EU 42?"), and names one of them."""
+    values = {
+        w for p in products for v in p.variants for value in v.options.values()
+        for w in words(value)
+    }  # fmt: skip
+    said = words(text)
+    return (
+        bool(said)
+        and all(w in values or w in _OPTION_ONLY for w in said)
+        and any(v.named_in(text) for p in products for v in p.variants)
+    )

@@ -32,3 +32,13 @@ def test_an_unknown_word_or_name_loses_only_its_plural_s() -> None:
 def test_dimensions_written_apart_or_together_are_one_word() -> None:
     assert keywords("Mattress, 160 x 200 cm") == ["mattress", "160x200", "cm"]
     assert keywords("matress 160x200") == ["matress", "160x200"]
+
+
+@pytest.mark.parametrize(
+    ("plural", "one"),
+    [("hoodies", "hoodie"), ("takkies", "takkie"), ("beanies", "beanie"), ("cookies", "cookie")],
+)
+def test_a_word_in_ie_folds_as_its_plural_does(plural: str, one: str) -> None:
+    # "Kids' School Takkie" is found by "white takkies for PE".
+    assert fold(plural) == fold(one)
+    assert fold("pies") == fold("pie") == "pie"  # short words stay whole

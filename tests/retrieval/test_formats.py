@@ -112,6 +112,42 @@ def test_merchant_variants_share_the_group_title_and_keep_their_own_prices(write
     assert shirt.regular_price == Decimal("45.00")  # its cheapest variant is on sale
 
 
+def test_merchant_variants_told_apart_only_by_title_get_that_as_their_option(
+    write: Write,
+) -> None:
+    text = (
+        "id\ttitle\tprice\tavailability\titem_group_id\n"
+        "B1\tRegina (Hardcover) - Paloma Ibarra\t389.00 MXN\tin_stock\tREG\n"
+        "B2\tRegina (Paperback) - Paloma Ibarra\t289.00 MXN\tout_of_stock\tREG\n"
+        "G1\tGift Card 300 MXN\t300.00 MXN\tin_stock\tGC\n"
+        "G2\tGift Card 500 MXN\t500.00 MXN\tin_stock\tGC\n"
+    )
+    book, card = parse_products(read_rows(write("feed.tsv", text))).products
+    # The author both titles end with stays in the book's title; the edition is its option.
+    assert book.title == "Regina - Paloma Ibarra"
+    assert [(v.options, v.in_stock) for v in book.variants] == [
+        ({"Version": "Hardcover"}, True),
+        ({"Version": "Paperback"}, False),
+    ]
+    # A unit shared at the end stays with the amount it measures.
+    assert card.title == "Gift Card"
+    assert [v.options for v in card.variants] == [{"Version": "300 MXN"}, {"Version": "500 MXN"}]
+
+
+@pytest.mark.parametrize(
+    ("availability", "said"),
+    [("preorder", "available to pre-order"), ("backorder", "available on backorder"),
+     ("in_stock", "in stock"), ("out_of_stock", "out of stock")],
+)  # fmt: skip
+def test_a_feed_item_sold_ahead_of_stock_says_so(
+    write: Write, availability: str, said: str
+) -> None:
+    text = f"id\ttitle\tprice\tavailability\nN1\tNew Novel\t349.00 MXN\t{availability}\n"
+    [novel] = parse_products(read_rows(write("feed.tsv", text))).products
+    assert novel.stock_text == said
+    assert novel.in_stock is (availability != "out_of_stock")
+
+
 def test_a_feed_declaring_entities_is_refused(write: Write) -> None:
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'

@@ -350,3 +350,31 @@ def test_widget_shop_colour_keeps_its_text_readable(shop: Shop, color: str) -> N
     assert contrast(background, text) >= 4.5, (color, colors)
     box = launcher.bounding_box()
     assert box is not None and box["x"] < 100  # bottom left
+
+
+def test_a_card_sold_ahead_of_stock_says_pre_order_not_in_stock(shop: Shop) -> None:
+    def inject(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def to_page(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame["type"] == "products":
+                frame["products"] = [
+                    {"id": "m2", "title": "Sakura Courier Vol. 2", "price": "189.00",
+                     "currency": "MXN", "url": None, "image_url": None, "in_stock": True,
+                     "availability": "preorder", "options": {}, "score": 1.0},
+                    {"id": "m1", "title": "Sakura Courier Vol. 1", "price": "189.00",
+                     "currency": "MXN", "url": None, "image_url": None, "in_stock": True,
+                     "availability": None, "options": {}, "score": 0.9},
+                ]  # fmt: skip
+            ws.send(json.dumps(frame))
+
+        server.on_message(to_page)
+
+    shop.page.route_web_socket("**/ws/chat*", inject)
+    shop.visit()
+    shop.open()
+    shop.ask("is sakura courier 2 out yet")
+    stocks = [s.text_content() for s in shop.page.locator(f"{WIDGET} .card .stock").all()]
+    assert stocks == ["Pre-order", "In stock"], stocks
+    assert shop.errors == []

@@ -5,7 +5,8 @@ export interface Words {
   placeholder: string; send: string; stop: string; conversation: string; you: string;
   assistant: string; person: string; looking: string; writing: string; offline: string;
   reconnecting: string; queued: string; addToCart: string; added: string; outOfStock: string;
-  inStock: string; from: string; was: string; compare: string; compareThese: string;
+  inStock: string; preorder: string; backorder: string; from: string; was: string;
+  compare: string; compareThese: string;
   helpful: string; notHelpful: string; thanks: string; handover: string; stopped: string;
   joined: string; left: string;
   chips: string[]; greeting: string; refused: string;
@@ -18,7 +19,8 @@ const en: Words = {
   person: "Team", looking: "Looking through the catalog…", writing: "Writing an answer…",
   offline: "You are offline. Messages you type now are sent when you are back.",
   reconnecting: "Reconnecting…", queued: "waiting to send", addToCart: "Add to cart",
-  added: "Added to cart", outOfStock: "Out of stock", inStock: "In stock", from: "from",
+  added: "Added to cart", outOfStock: "Out of stock", inStock: "In stock",
+  preorder: "Pre-order", backorder: "On backorder", from: "from",
   was: "was", compare: "Compare", compareThese: "Compare {a} and {b}", helpful: "Helpful",
   notHelpful: "Not helpful", thanks: "Thanks for the feedback.",
   handover: "A person from our team will reply here.", stopped: "Stopped.",
@@ -36,7 +38,8 @@ const de: Words = {
   offline: "Sie sind offline. Nachrichten werden gesendet, sobald Sie wieder online sind.",
   reconnecting: "Verbindung wird wiederhergestellt…", queued: "wird gesendet",
   addToCart: "In den Warenkorb", added: "Im Warenkorb", outOfStock: "Nicht vorrätig",
-  inStock: "Vorrätig", from: "ab", was: "statt", compare: "Vergleichen",
+  inStock: "Vorrätig", preorder: "Vorbestellbar", backorder: "Nachbestellbar", from: "ab",
+  was: "statt", compare: "Vergleichen",
   compareThese: "Vergleiche {a} und {b}", helpful: "Hilfreich", notHelpful: "Nicht hilfreich",
   thanks: "Danke für Ihr Feedback.", handover: "Jemand aus unserem Team antwortet hier.",
   stopped: "Angehalten.", joined: "{name} aus unserem Team ist dem Chat beigetreten.",
@@ -53,7 +56,8 @@ const ar: Words = {
   looking: "أبحث في الكتالوج…", writing: "أكتب الإجابة…",
   offline: "أنت غير متصل. ستُرسل رسائلك عند عودة الاتصال.", reconnecting: "جارٍ إعادة الاتصال…",
   queued: "بانتظار الإرسال", addToCart: "أضف إلى السلة", added: "أضيف إلى السلة",
-  outOfStock: "غير متوفر", inStock: "متوفر", from: "من", was: "بدلاً من", compare: "قارن",
+  outOfStock: "غير متوفر", inStock: "متوفر", preorder: "طلب مسبق",
+  backorder: "متاح بالطلب", from: "من", was: "بدلاً من", compare: "قارن",
   compareThese: "قارن {a} و {b}", helpful: "مفيد", notHelpful: "غير مفيد",
   thanks: "شكرًا على رأيك.", handover: "سيرد عليك أحد أعضاء فريقنا هنا.", stopped: "توقف.",
   joined: "انضم {name} من فريقنا إلى المحادثة.", left: "أعادك {name} إلى المساعد.",

@@ -10,7 +10,7 @@ type Handler = (detail: any) => void;
 type Card = {
   id: string; title: string; price: string; price_from: boolean; price_max: string | null;
   regular_price: string | null; currency: string; url: string | null; image_url: string | null;
-  in_stock: boolean; note?: string | null;
+  in_stock: boolean; availability?: string | null; note?: string | null;
 };
 interface View {
   id: number | null;
@@ -433,7 +433,9 @@ class Widget {
     };
     const price = el("p", { class: "price" }, `${card.price_from ? `${w.from} ` : ""}${money(card.price)}`);
     if (card.regular_price) price.append(" ", el("s", { "aria-label": `${w.was} ${money(card.regular_price)}` }, money(card.regular_price)));
-    const stock = el("p", { class: "stock" }, card.in_stock ? w.inStock : w.outOfStock);
+    const ahead = card.availability === "preorder" ? w.preorder
+      : card.availability === "backorder" ? w.backorder : w.inStock;
+    const stock = el("p", { class: "stock" }, card.in_stock ? ahead : w.outOfStock);
     if (card.note) stock.append(` · ${card.note}`);
     const add = el("button", { type: "button", class: "add" }, w.addToCart);
     const key = `${messageId}:${card.id}`;

@@ -94,3 +94,57 @@ def test_a_comparison_by_what_no_number_states_quotes_each_text() -> None:
     assert 'The Moli Blade Grinder: "It is loud and the grind is uneven."' in text, text
     assert 'The Graal Burr Grinder: "One of the quietest grinders we have tested."' in text
     assert "cheaper" in text
+
+
+def titled(pid: str, title: str, description: str, **attributes: object) -> Product:
+    return Product(
+        id=pid, title=title, price=100, description=description,
+        attributes=attributes,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second", "said"),
+    [
+        (
+            "which one lasts longer",
+            titled("k7", "Aurevo K7", "ANC. Up to 50 hours battery, USB-C."),
+            titled("boom", "Boom XL", "Splash proof, up to 12 hours playtime."),
+            "The Aurevo K7 (50 hours) lasts longer than the Boom XL (12 hours).",
+        ),
+        (
+            "ok which is warmer",
+            titled("nev", "Nevasca -10", "Down fill.", **{"Comfort temperature": "-10°C"}),
+            titled("ser", "Serra 5", "Comfort temperature: 5°C, limit: 0°C."),
+            "The Nevasca -10 (-10 °C comfort) is warmer than the Serra 5 (5 °C comfort).",
+        ),
+        (
+            "which one is warmer for winter",
+            titled("t25", "Sleep Bag 2.5", "Merino. 2.5 tog, for 16-20 °C rooms."),
+            titled("t1", "Sleep Bag 1.0", "Cotton. 1.0 tog for summer."),
+            "The Sleep Bag 2.5 (2.5 tog) is warmer than the Sleep Bag 1.0 (1 tog).",
+        ),
+        (
+            "which one is quieter",
+            titled("q", "Hush 300", "Noise level: 52 dB."),
+            titled("l", "Roar 500", "Powerful motor, noise level 61 dB."),
+            "The Hush 300 (52 dB) is quieter than the Roar 500 (61 dB).",
+        ),
+    ],
+)
+def test_a_comparison_by_a_stated_number_names_the_winner(
+    question: str, first: Product, second: Product, said: str
+) -> None:
+    # The winner comes first however the two were given.
+    assert ranked_by(question, [second, first])[0] == [first, second]
+    assert render.compare([second, first], question).text.startswith(said)
+
+
+def test_lasting_longer_is_no_battery_question_where_none_is_stated() -> None:
+    # Boots that "last longer": nothing the catalog states as a number, so no winner.
+    boots = [
+        titled("a", "Trail Boot", "Vibram sole, full-grain leather."),
+        titled("b", "City Boot", "Suede upper, rubber sole."),
+    ]
+    assert ranked_by("which one lasts longer", boots) == (boots, None)
+    assert " than the " not in render.compare(boots, "which one lasts longer").text.split(".")[0]

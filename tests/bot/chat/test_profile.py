@@ -58,6 +58,15 @@ D = Decimal
         ("max 25 ezer", (None, D(25000))),
         ("max 2 mil reais", (None, D(2000))),
         ("barraca pra 2 pessoas até 500 reais", (None, D(500))),
+        # Rand before the amount, as South Africans write it; not a model name.
+        ("running shoes, under R1200", (None, D(1200))),
+        ("black heels, size 6, under R1,000", (None, D(1000))),
+        ("around R2k", (D(1600), D(2000))),
+        ("is the r10 black", (None, None)),
+        ("under ₦25000", (None, D(25000))),
+        # How long it takes or is: no budget.
+        ("a game for 2 that takes under 30 min", (None, None)),
+        ("anything shorter? like under 200 pages", (None, None)),
         ("posso ir até 1500 se for bem mais leve", (None, D(1500))),
         ("a 50 ft hose under 40", (None, D(40))),
         # Turkish lira as its code is written, not the verb: "ill try a 43" is a shoe size.

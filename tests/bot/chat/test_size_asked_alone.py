@@ -1,0 +1,96 @@
+"""A size asked alone after shoes are shown ("size 8 pls", "yellow in a 8?") asks whether the one
+shown is sold so; a size in a sizing system ("UK 8") is named by its number; a feed's preorder is
+said as such; a title's own "The" is not doubled."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.chat import render
+from bot.chat.profile import ShopperProfile
+from bot.chat.understand import only_options
+from bot.log.store import DialogueLog
+from retrieval.catalog import Product, Variant
+from tests.bot.chat.shop import ids, planning
+
+
+def shoe(pid: str, title: str, price: float, sizes: dict[str, bool]) -> Product:
+    return Product(
+        id=pid, title=title, price=price, category="Running Shoes",
+        description=f"{title}. Trail running shoe with a lugged outsole for rocky ground.",
+        variants=tuple(
+            Variant(id=f"{pid}-{s}", options={"Size": s, "Color": "Black"}, price=price,
+                    in_stock=stock)
+            for s, stock in sizes.items()
+        ),
+    )  # fmt: skip
+
+
+SHOES = [
+    shoe("koppie", "Koppie Trail Running Shoe - Men's", 2299, {"UK 7": True, "UK 8": False}),
+    shoe("otter", "Otter Waterproof Trail Shoe", 2699, {"UK 8": True, "UK 9": True}),
+    shoe("amphi", "Amphi Door-to-Trail Shoe", 1799, {"UK 8": True, "UK 10": True}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("size 8 pls", True),
+        ("ok so a 10 then. got it?", True),
+        ("black in 7?", True),
+        ("uk 9?", True),
+        ("size 8 trail shoes for my son", False),  # a request of its own
+        ("size 12?", False),  # no shoe shown is sold so
+    ],
+)
+def test_a_message_of_options_alone(text: str, alone: bool) -> None:
+    assert only_options(text, SHOES) is alone
+
+
+async def test_a_size_asked_alone_asks_after_the_one_shown(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, SHOES, log) as chat:
+        shown = await chat.plan("trail running shoes for rocky ground", ShopperProfile())
+        size = await chat.plan("size 8 pls", shown.profile)
+    assert size.intent == "price_stock", size.intent
+    assert ids(size)[:1] == ids(shown)[:1], (ids(size), ids(shown))
+    first = next(p for p in SHOES if p.id == ids(shown)[0])
+    said = "out of stock" if first.id == "koppie" else "in stock"
+    assert f"UK 8 / Black: {said}" in render.answer(first, "size 8 pls").text
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "named"),
+    [
+        ("UK 8", "size 8 pls", True),
+        ("UK 8", "in an 8?", True),
+        ("UK 8", "uk 8", True),
+        ("UK 8", "eu 8?", False),  # another system's 8
+        ("UK 11", "hiking boots, kids size 11", False),  # a kids' size
+        ("Kids 11", "hiking boots, kids size 11", True),
+        ("UK 8", "size 8.5", False),
+        ("UK 8", "8 cm wide", False),
+        ("EU 42", "canvas sneakers in EU 42?", True),
+    ],
+)
+def test_a_size_in_a_system_is_named_by_its_number(value: str, text: str, named: bool) -> None:
+    variant = Variant(id="v", options={"Size": value}, price=10)
+    assert bool(variant.named_in(text)) is named
+
+
+def test_a_title_with_its_own_article_keeps_one() -> None:
+    fox = Product(id="fox", title="The Moon Fox", price=299, currency="MXN")
+    orbit = Product(id="orbit", title="The Quiet Orbit", price=349, currency="MXN")
+    text = render.recommend([fox, orbit], ShopperProfile()).text
+    assert text.startswith("The Moon Fox (299.00 MXN, in stock) is the best match."), text
+    assert "the The" not in text and "The The" not in text
+
+
+def test_a_preorder_is_said_as_one() -> None:
+    manga = Product(
+        id="m", title="Sakura Courier Vol. 2", price=189, currency="MXN",
+        attributes={"availability": "preorder"},
+    )  # fmt: skip
+    assert "available to pre-order" in render.answer(manga, "is it in stock").text
