@@ -120,7 +120,13 @@ def variants(product: Product, text: str) -> str:
         v for v, score in zip(product.variants, scores, strict=True) if score == max(scores) > 0
     ]
     if named and len(named) < len(product.variants):
-        parts, said = [], price(product)
+        said = price(product)
+        # The options the named variants share are said once ("In Dark Brown, UK 7, UK 8 and
+        # UK 9 are in stock."), not with each one.
+        shared = {
+            k: v for k, v in named[0].options.items() if all(n.options.get(k) == v for n in named)
+        } if len(named) > 1 else {}  # fmt: skip
+        grouped: dict[str, list[str]] = {}
         for variant in named[:3]:
             sale = (
                 f", down from {money(variant.regular_price, product.currency)}"
@@ -130,8 +136,17 @@ def variants(product: Product, text: str) -> str:
             status = stock(product) if variant.in_stock else "out of stock"
             priced = f"{money(variant.price, product.currency)}{sale}"
             # A variant at the product's own price: its price was just said.
-            parts.append(f"{variant.name}: {status if priced == said else f'{priced}, {status}'}")
-        return "; ".join(parts) + "."
+            own = " / ".join(v for k, v in variant.options.items() if k not in shared)
+            grouped.setdefault(status if priced == said else f"{priced}, {status}", []).append(
+                own or variant.name
+            )
+        if not shared:
+            return "; ".join(f"{_series(names)}: {state}" for state, names in grouped.items()) + "."
+        parts = [
+            f"{_series(names)} {'is' if len(names) == 1 else 'are'} {state}"
+            for state, names in grouped.items()
+        ]  # fmt: skip
+        return f"In {' / '.join(shared.values())}, {'; '.join(parts)}."
     options: dict[str, list[str]] = {}
     for variant in product.variants:
         for name, value in variant.options.items():

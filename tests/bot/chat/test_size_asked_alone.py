@@ -94,3 +94,20 @@ def test_a_preorder_is_said_as_one() -> None:
         attributes={"availability": "preorder"},
     )  # fmt: skip
     assert "available to pre-order" in render.answer(manga, "is it in stock").text
+
+
+def test_the_options_named_variants_share_are_said_once() -> None:
+    brogue = Product(
+        id="bree", title="Bree Street Brogue", price=2499, currency="ZAR",
+        variants=tuple(
+            Variant(id=f"{size}-{colour}", options={"Size": size, "Color": colour}, price=2499,
+                    in_stock=not (size == "UK 8" and colour == "Tan"))
+            for size in ("UK 7", "UK 8", "UK 9") for colour in ("Dark Brown", "Tan")
+        ),
+    )  # fmt: skip
+    brown = render.variants(brogue, "fine, dark brown then. how much")
+    assert brown == "In Dark Brown, UK 7, UK 8 and UK 9 are in stock.", brown
+    assert (
+        render.variants(brogue, "uk 8") == "In UK 8, Dark Brown is in stock; Tan is out of stock."
+    )
+    assert render.variants(brogue, "tan in an 8?") == "UK 8 / Tan: out of stock."
