@@ -217,7 +217,7 @@ def parse_in_stock(value: object) -> bool:
             f"The in_stock value {_clip(value)} has no status or quantity; use yes/no, "
             "in stock/out of stock or a quantity."
         )
-    text = re.sub(r"[\s_-]+", " ", str(value).strip().casefold()).rpartition("/")[2].strip()
+    text = _status(str(value))
     if text in IN_STOCK or not text:
         return True
     if text in OUT_OF_STOCK:
@@ -235,9 +235,14 @@ def ahead_of_stock(value: object) -> str | None:
     stock ("preorder", "pre-order", "https://schema.org/BackOrder"), else None."""
     if not isinstance(value, str):
         return None
-    text = re.sub(r"[\s_-]+", " ", value.strip().casefold()).rpartition("/")[2].strip()
     return {"preorder": "preorder", "pre order": "preorder", "backorder": "backorder",
-            "on backorder": "backorder", "back order": "backorder"}.get(text)  # fmt: skip
+            "on backorder": "backorder", "back order": "backorder"}.get(_status(value))  # fmt: skip
+
+
+def _status(value: str) -> str:
+    """An availability as words: "In_Stock", "https://schema.org/PreOrder": "in stock",
+    "preorder"."""
+    return re.sub(r"[\s_-]+", " ", value.strip().casefold()).rpartition("/")[2].strip()
 
 
 def parse_currency(value: object, price_currency: str | None, default: str) -> str:

@@ -228,9 +228,11 @@ class ChatService:
             understanding.intent == "browse" and last and not named
             and not any(parse_budget(text))
             and (
-                PRICE_OR_STOCK.search(text)
-                and not any(view.names(kind) for kind in asked_kinds(text))
-                and any(v.named_in(text) for v in last[0].variants)
+                (
+                    PRICE_OR_STOCK.search(text)
+                    and not any(view.names(kind) for kind in asked_kinds(text))
+                    and any(v.named_in(text) for v in last[0].variants)
+                )
                 or only_options(text, last)
             )
         ):  # fmt: skip

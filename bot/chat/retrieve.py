@@ -1574,7 +1574,8 @@ def having_most(
     """Of the products, those whose text has the most of what the shopper wants, when some have
     any: what they must have ("headphones with noise cancelling": not the ones without) and
     the words that describe the kind (`described`: "over-ear headphones", not earbuds);
-    `keep`: the ones named."""
+    `keep`: the ones named; `heads`: the kind asked, whose describing words count ("camping
+    chair": not by the "Camping Hammock")."""
     titles = {p.id: set(keywords(p.title)) for p in products}
     # Of the kind asked, by title or by a category the title need not say ("Canvas Low" in
     # Sneakers; "Acrylic Paint Set": paint, in a set).
