@@ -45,10 +45,7 @@ def grounding_fallback(products: Sequence[Product]) -> str:
     """Say what the catalog lists for these products, and nothing else."""
     if not products:
         return NO_PRODUCTS_FALLBACK
-    listed = "; ".join(
-        f"{p.title} — {p.price_text()} ({'in stock' if p.in_stock else 'out of stock'})"
-        for p in products
-    )
+    listed = "; ".join(f"{p.title} — {p.price_text()} ({p.stock_text})" for p in products)
     return f"Here is what our catalog lists: {listed}."
 
 

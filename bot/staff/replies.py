@@ -34,7 +34,7 @@ def product_values(product: Product | None) -> dict[str, str]:
         "product.title": product.title,
         "product.price": ("from " if product.has_range or product.price_from else "")
         + money(product.price, product.currency),
-        "product.stock": "in stock" if product.in_stock else "out of stock",
+        "product.stock": product.stock_text,  # "available to pre-order" where it is
         **({"product.url": product.url} if product.url else {}),
     }
 

@@ -47,6 +47,13 @@ def test_replies_fill_variables_from_the_catalog() -> None:
     assert text == "Hi, Ana here: Ridge Tent is €199.00, in stock. Cart: 2 items, €223.50."
 
 
+def test_a_preorder_is_filled_as_one_never_as_in_stock() -> None:
+    novel = Product(id="n1", title="Vol. 2", price=Decimal("189.00"), currency="MXN",
+                    attributes={"availability": "preorder"})  # fmt: skip
+    assert product_values(novel)["product.stock"] == "available to pre-order"
+    assert product_values(LAMP)["product.stock"] == "out of stock"
+
+
 def test_replies_refuse_unknown_and_unfillable_variables() -> None:
     with pytest.raises(SalesbotError, match=r"Unknown variable product\.colour") as unknown:
         fill("{{product.colour}}", {})
