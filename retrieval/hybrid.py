@@ -249,8 +249,9 @@ def _own_kind(product: Product, own: set[str], nouns: set[str]) -> str | None:
         if named[at] in own:
             after, last = named[at + 1], named[-1]
             # (A doing word before the last names a thing: "Filter Cleaning Kit" is a kit.)
-            verb = getAllLemmas(after).get("VERB", (after,))[0]
-            doing = at + 2 == len(named) - 1 and verb != after
+            doing = at + 2 == len(named) - 1 and (
+                getAllLemmas(after).get("VERB", (after,))[0] != after
+            )
             described = "-" in after or not coverage.may_head(after)
             part = last in nouns and last not in own
             return named[at] if (described or part) and not doing else None
