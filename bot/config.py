@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     log_raw_text: bool = False  # keep emails, phone and card numbers in the log as typed
     top_k: int = Field(4, ge=1, le=20)
     min_relevance: float = Field(0.35, ge=0, le=1)
+    # A second, multilingual reading of the catalog for messages in another language than it
+    # (USE multilingual v3: docs/quality.md); off saves its time at ingest (about a third more).
+    multilingual: bool = True
+    multilingual_relevance: float = Field(0.3, ge=0, le=1)
     max_message_chars: int = Field(2000, ge=1)
     max_frame_bytes: int = Field(16384, ge=64)
     max_body_bytes: int = Field(1_000_000, ge=1024)

@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.engine.model import prepare_embedded_model
 from bot.log.store import DialogueLog
-from retrieval.embeddings import load_embeddings
+from retrieval.embeddings import load_embeddings, load_multilingual
 from retrieval.index import CatalogIndex
 from retrieval.ingest import DEMO_CATALOG, IngestReport, ingest_file
 
@@ -24,9 +24,16 @@ def model_path(settings: Settings) -> str:
 
 def open_index(settings: Settings) -> CatalogIndex:
     embeddings = load_embeddings()
+    multilingual = load_multilingual() if settings.multilingual else None
     if settings.chroma_url:
-        return CatalogIndex(embeddings, url=settings.chroma_url, collection=settings.collection)
-    return CatalogIndex(embeddings, path=settings.chroma_path, collection=settings.collection)
+        return CatalogIndex(
+            embeddings, url=settings.chroma_url, collection=settings.collection,
+            multilingual=multilingual,
+        )  # fmt: skip
+    return CatalogIndex(
+        embeddings, path=settings.chroma_path, collection=settings.collection,
+        multilingual=multilingual,
+    )  # fmt: skip
 
 
 def seed_demo_catalog(

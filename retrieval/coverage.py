@@ -21,6 +21,7 @@ from pathlib import Path
 from lemminflect import getAllLemmas
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from retrieval.text import STOP_WORDS, keywords
 
@@ -500,3 +501,19 @@ def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[s
         word, by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=allowed
     )
     return found[0] if found else None
+
+
+# What chat writes for English words: "what's" -> "what", "s"; "pls", "thx", "tmrw".
+_SHORTHAND = frozenset(
+    "s t re ll d m ve u r ur ya pls plz thx ty bye hi hey hii hiii lol ok okay tmrw gf bf abt w"
+    " o vs diff btw idk imo tbh asap rn k max min".split()
+)
+
+
+@functools.cache
+def english(word: str) -> bool:
+    """Whether a lower-case word is English's."""
+    return (
+        word in ENGLISH_STOP_WORDS or word in SENTENCE_WORDS or word in FILLER
+        or word in _SHORTHAND or bool(getAllLemmas(word))
+    )  # fmt: skip

@@ -5,6 +5,7 @@ snapshot of the catalog rebuilt whenever the index changes. Exact names ("the Te
 embeddings miss and keywords find; meaning ("something to keep me dry") is the reverse.
 """
 
+import copy
 import functools
 import math
 import re
@@ -30,6 +31,8 @@ from retrieval.measures import FRACTION_ASKED, Stated, stated
 from retrieval.text import STOP_WORDS, fold, keywords, unaccented, words
 from retrieval.wants import FREE_OF, MARK, affirmed
 
+LANGUAGE_SAMPLE = 500  # products read to tell the catalog's language
+_LETTERS = re.compile(r"[^\W\d_]+")
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
@@ -483,6 +486,21 @@ class CatalogView:
         # (`names` takes only nouns among them for kinds: "hydrating", "travel", "firm" and
         # names English does not know, "hardshell", describe the product they are in.)
         self.modifiers = frozenset(named_by) - frozenset(headed)
+
+    @functools.cached_property
+    def english(self) -> bool:
+        """Whether the catalog is written in English: half its words or more, in the titles
+        and descriptions of up to `LANGUAGE_SAMPLE` products, are English's (measured: 0.70 to
+        0.92 in 22 English catalogs with their brand and product names, 0.30 in a Spanish
+        one)."""
+        said = [
+            word
+            for i in self.order[:LANGUAGE_SAMPLE]
+            for word in _LETTERS.findall(
+                f"{self.products[i].title} {self.products[i].description}".lower()
+            )
+        ]
+        return not said or sum(map(coverage.english, said)) * 2 >= len(said)
 
     def closest_of(self, products: Sequence[Product], vector: Sequence[float]) -> Product | None:
         """Of the products, the one nearest in meaning to the vector, when it is clearly the
@@ -1115,6 +1133,10 @@ class HybridSearch:
         self._rebuilding: threading.Thread | None = None
         self.rebuild_aside_from = rebuild_aside_from
 
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Texts embedded as this search's vectors are."""
+        return self.index.embed_queries(texts)
+
     @property
     def view(self) -> CatalogView:
         """The keyword snapshot of the catalog. After the catalog changes, a small one is
@@ -1293,6 +1315,46 @@ class HybridSearch:
             if product is not None and filters.passes(product):
                 hits.append(SearchHit(product, score))
         return hits
+
+
+class MultilingualSearch(HybridSearch):
+    """The same search over the catalog's multilingual embeddings (`CatalogIndex.multilingual`):
+    for what the English model cannot read, a message in another language than the catalog's.
+    It shares the keyword snapshot of the search it reads beside; nearest products are found
+    exactly from the snapshot's multilingual embeddings."""
+
+    def __init__(self, beside: HybridSearch, *, min_relevance: float):
+        # By meaning alone: its keywords are the other search's (an English "camping" in
+        # "lanterna de camping" would lead with the camp chairs).
+        super().__init__(
+            beside.index, min_relevance=min_relevance, depth=beside.depth, mode="dense"
+        )
+        self.beside = beside
+        self._read: tuple[CatalogView, CatalogView] | None = None  # (beside's, this one's)
+
+    @property
+    def view(self) -> CatalogView:
+        turn = _TURN.get()
+        if turn is not None and id(self) in turn.views:
+            return turn.views[id(self)]
+        words = self.beside.view
+        read = self._read
+        if read is None or read[0] is not words:
+            view = copy.copy(words)  # the keyword side shared, the vectors its own
+            view.vectors = self.index.multilingual_vectors(words.order)
+            self._read = read = (words, view)
+        if turn is not None:
+            turn.views[id(self)] = read[1]
+        return read[1]
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.index.embed_multilingual(texts)
+
+    def _dense(
+        self, vector: Sequence[float], filters: Filters, view: CatalogView
+    ) -> list[SearchHit]:
+        nearest = view.nearest(vector, filters, self.depth) or []
+        return self._hits(nearest, view, filters)
 
 
 def _as_folded_plural(word: str) -> str:

@@ -33,6 +33,8 @@ READ_BATCH = 1000
 TEXT_VERSION = "2"
 # Touched on every change of an embedded index, so other processes know to reopen it.
 CHANGED_MARKER = "catalog-changed"
+# The collection of the multilingual embeddings: the catalog's name and this.
+MULTILINGUAL_SUFFIX = "-multilingual"
 SERVER_CHECK_SECONDS = 1.0
 
 
@@ -84,11 +86,16 @@ class CatalogIndex:
         path: Path | None = None,
         url: str | None = None,
         collection: str = "catalog",
+        multilingual: Embeddings | None = None,
     ) -> None:
         if (path is None) == (url is None):
             raise ValueError("CatalogIndex needs exactly one of path= or url=.")
         self._embeddings = embeddings
         self._query_vectors = QueryVectors(embeddings)
+        # A second reading of every product, by a model that reads other languages than
+        # English, in a collection of its own beside the first (`MULTILINGUAL_SUFFIX`).
+        self.multilingual = multilingual
+        self._multilingual_queries = QueryVectors(multilingual) if multilingual else None
         self._path, self._url, self._name = path, url, collection
         self._marker = path / CHANGED_MARKER if path is not None else None
         self._checked = 0.0  # when a server's change mark was last read
@@ -110,6 +117,15 @@ class CatalogIndex:
             )
             self._collection = self._client.get_collection(collection, embedding_function=None)
             _require_cosine(self._collection, collection)
+            self._other = (
+                self._client.get_or_create_collection(
+                    collection + MULTILINGUAL_SUFFIX,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,
+                )
+                if self.multilingual is not None
+                else None
+            )
         except BaseException:
             self.close()
             raise
@@ -213,15 +229,63 @@ class CatalogIndex:
             if progress is not None:
                 progress(done)
         added = sum(product.id not in known for product in pending)
-        if pending:
+        written = self._read_again(latest)
+        if pending or written:
             self._changed()
             self._version += 1
         return UpsertCounts(added, len(pending) - added, len(latest) - len(pending))
+
+    def _read_again(self, latest: dict[str, Product]) -> int:
+        """Embed with the multilingual model the products whose second reading is missing or
+        stale (all of them in an index made before it was): how many."""
+        if self._other is None or self.multilingual is None:
+            return 0
+        known: dict[str, str] = {}
+        for chunk in _chunks(list(latest), READ_BATCH):
+            found = self._other.get(ids=chunk, include=["metadatas"])
+            known.update(
+                (i, str((m or {}).get("content_hash")))
+                for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
+            )  # fmt: skip
+        pending = [p for p in latest.values() if known.get(p.id) != content_hash(p)]
+        for batch in _chunks(pending, EMBED_BATCH):
+            vectors = self.multilingual.embed_documents([document_text(p) for p in batch])
+            self._other.upsert(
+                ids=[p.id for p in batch],
+                embeddings=np.asarray(vectors, dtype=np.float32),
+                metadatas=[{"content_hash": content_hash(p)} for p in batch],
+            )
+        return len(pending)
+
+    def multilingual_vectors(self, ids: Sequence[str]) -> np.ndarray | None:
+        """The multilingual embeddings of these products, rows in the order asked (zeros for
+        one not read yet: near nothing); None without the multilingual model."""
+        if self._other is None:
+            return None
+        rows = {id_: row for row, id_ in enumerate(ids)}
+        matrix: np.ndarray | None = None
+        for chunk in _chunks(list(ids), READ_BATCH):
+            found = self._other.get(ids=chunk, include=["embeddings"])
+            embedded = found.get("embeddings")
+            if embedded is None or not len(found["ids"]):
+                continue
+            page = np.asarray(embedded, dtype=np.float32)
+            if matrix is None:
+                matrix = np.zeros((len(ids), page.shape[1]), dtype=np.float32)
+            matrix[[rows[i] for i in found["ids"]]] = page
+        return matrix if matrix is not None else np.zeros((len(ids), 0), dtype=np.float32)
+
+    def embed_multilingual(self, queries: Sequence[str]) -> list[list[float]]:
+        if self._multilingual_queries is None:
+            raise ValueError("This index has no multilingual model.")
+        return self._multilingual_queries.embed(queries)
 
     def remove(self, ids: Iterable[str]) -> None:
         chunks = list(_chunks(list(ids), READ_BATCH))
         for chunk in chunks:
             self._store.delete(ids=chunk)
+            if self._other is not None:
+                self._other.delete(ids=chunk)
         if chunks:
             self._changed()
             self._version += 1

@@ -6,23 +6,14 @@ its function words or chat shorthands). Exact enough on 3,130 labelled turns of 
 it finds the Portuguese, Hungarian, German, Czech, Danish and Japanese turns and, once the
 catalog's own words are set aside, none of the English ones."""
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from lemminflect import getAllLemmas
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from bot.chat.profile import parse_budget
 from bot.chat.understand import PRICE_ALONE, Understanding
-from retrieval.coverage import FILLER, SENTENCE_WORDS
+from retrieval.coverage import english
 
-# What chat writes for English words: "what's" -> "what", "s"; "pls", "thx", "tmrw".
-_SHORTHAND = frozenset(
-    "s t re ll d m ve u r ur ya pls plz thx ty bye hi hey hii hiii lol ok okay tmrw gf bf abt w"
-    " o vs diff btw idk imo tbh asap rn k".split()
-)
 _WORD = re.compile(r"[^\W\d_]+")
 
 # Price and stock asked in Europe's other languages: "quanto custa", "mennyibe kerül", "was
@@ -40,15 +31,6 @@ STOCK_ABROAD = re.compile(
     r"|varastossa|rakt[aá]ron|stokta|[iî]n\s+stoc)(?!\w)",
     re.I,
 )
-
-
-@functools.cache
-def english(word: str) -> bool:
-    """Whether a lower-case word is English's."""
-    return (
-        word in ENGLISH_STOP_WORDS or word in SENTENCE_WORDS or word in FILLER
-        or word in _SHORTHAND or bool(getAllLemmas(word))
-    )  # fmt: skip
 
 
 def foreign(text: str, known: Callable[[str], bool] = lambda word: False) -> bool:

@@ -28,7 +28,7 @@ from bot.chat.phrase import (
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
 from bot.chat.profile import ShopperProfile, parse_budget, update_profile
 from bot.chat.redact import redact
-from bot.chat.retrieve import aimed_at, retrieve
+from bot.chat.retrieve import aimed_at, filters_of, retrieve
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
@@ -60,7 +60,7 @@ from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds
-from retrieval.hybrid import CatalogView, HybridSearch, one_turn
+from retrieval.hybrid import CatalogView, HybridSearch, MultilingualSearch, one_turn
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
 
@@ -119,6 +119,12 @@ class ChatService:
         self.log = log
         self.settings = settings
         self.search = HybridSearch(index, min_relevance=settings.min_relevance)
+        # What the English embedding model cannot read: a message in another language.
+        self.abroad = (
+            MultilingualSearch(self.search, min_relevance=settings.multilingual_relevance)
+            if index.multilingual is not None
+            else None
+        )
         self.embedder: Batcher[str, list[float]] = Batcher(index.embed_queries)
         self.day_one = self.classifier = IntentClassifier(index.embed_queries)
         self.intents_dir = settings.data_dir / "intents"
@@ -282,21 +288,39 @@ class ChatService:
             text=text,
             shown=bool(last),
         )
+        # A message in another language than the catalog's: the shopper's ("barraca pra 2
+        # pessoas"), or the shop's ("dotted notebooks" in a bookshop that writes Spanish).
+        said_abroad = not understanding.injection and foreign(
+            text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word))
+        )
+        other_language = said_abroad or not view.english
         abroad = (
             understanding.intent == "off_topic" and understanding.confidence < 1.0
-            and not understanding.injection
-            and foreign(text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word)))
+            and not understanding.injection and other_language
         )  # fmt: skip
         if abroad:
             understanding = read_abroad(
                 understanding, text, named=bool(found.named), shown=bool(last)
             )
-        if understanding.intent == "browse" and classified not in PRODUCT_INTENTS:
+        reread = understanding.intent == "browse" and classified not in PRODUCT_INTENTS
+        if reread:
             # Shopping after all ("capo?", a word the shop's titles have): searched as that.
             profile, found = await search(understanding)
-            if abroad and not (found.relevant or found.named):
-                # Nothing near its words either: it cannot be read (said so, not "only shopping").
-                understanding = replace(understanding, intent="off_topic")
+        # (Beside an English catalog, only a message most of whose words are foreign, the
+        # catalog's own counted too: not "bodywarmer / gilet for layering?".)
+        if (
+            (not view.english or (said_abroad and foreign(text)))
+            and self.abroad is not None and understanding.intent == "browse"
+            and not found.named and (not found.matches or found.unknown)
+        ):  # fmt: skip
+            # What the English model and the keywords found nothing for: the products near its
+            # meaning in any language, when there are.
+            read = await self._read_abroad(query, asked)
+            if read[1].matches or (read[1].nearest and not found.matches):
+                profile, found = read
+        if abroad and reread and not (found.relevant or found.named):
+            # Nothing near its words either: it cannot be read (said so, not "only shopping").
+            understanding = replace(understanding, intent="off_topic")
         # The product the message is about among those just shown, if one.
         target = found.pointed or (last[0] if len(last) == 1 else None)
         understanding = about_one(
@@ -320,7 +344,7 @@ class ChatService:
             policy_topic=section.topic if section else None,
             text=text,
         )
-        if abroad and decision.action == "off_topic":
+        if abroad and said_abroad and decision.action == "off_topic":
             decision = replace(decision, reason="language")
         offered = decision.action == "offer" or decision.reason == "identity"
         changes: dict[str, object] = {"offered": offered, "asked": understanding.intent}
@@ -331,6 +355,25 @@ class ChatService:
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
         self._render(plan, query, section, view.categories_by_size, view.currency)
         return plan
+
+    async def _read_abroad(self, query: str, asked: ShopperProfile) -> tuple[ShopperProfile, Found]:
+        """The products near a message in another language by its multilingual embedding, under
+        the shopper's filters (budget, stock, ...): its words are no English, so the rules that
+        read kinds and features from them do not apply; the closest over the budget, as such."""
+        assert self.abroad is not None
+        search = self.abroad
+        [vector] = await asyncio.to_thread(search.embed, [query])
+        filters = filters_of(asked)
+        k = self.settings.top_k
+        hits = await asyncio.to_thread(search.search, query, vector, filters, k)
+        if hits:
+            matches = [hit.product for hit in hits]
+            topic = asked.model_copy(update={"topic": query})
+            return topic, Found(matches, relevant=True, carried=True)
+        if filters.min_price is None and filters.max_price is None:
+            return asked, Found()
+        over = await asyncio.to_thread(search.search, query, vector, filters.without_price(), k)
+        return asked, Found(nearest=[hit.product for hit in over], relevant=bool(over))
 
     def _read(self, text: str) -> tuple[CatalogView, str, list[Product]]:
         """The catalog's snapshot; what is searched (the shopper's words, with typos of the

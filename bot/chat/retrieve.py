@@ -252,7 +252,7 @@ def kind_near(search: HybridSearch, kind: Sequence[str], avoid: frozenset[str]) 
     words alone (not their names: "Casserole Dishes" is a label's), the nearest among them,
     when all of them are close enough to count."""
     phrase = " ".join(kind)
-    vector = search.index.embed_queries([phrase])[0]
+    vector = search.embed([phrase])[0]
     nearest = search.view.nearest(vector, Filters(exclude_categories=avoid), VOTE_K)
     close = [i for i, score in nearest or () if score >= search.min_relevance]
     if len(close) < VOTE_K:
@@ -448,11 +448,11 @@ def retrieve(
         # "ok do you have those" after "does the flowe dripper need special filters": those
         # filters, for it.
         text = f"{needed} for it"
-        vector = search.index.embed_queries([text])[0]
+        vector = search.embed([text])[0]
     if understanding.intent == "browse" and (rest := lacked_aside(text)) is not None:
         # "i dont have any batteries, corded is fine" after saws: why it should be corded, no
         # battery asked for.
-        text, vector = rest, search.index.embed_queries([rest])[0]
+        text, vector = rest, search.embed([rest])[0]
     refining_text = refines(text)
     if (
         refining_text and understanding.intent == "browse" and (which := WHICH_KIND.search(text))
@@ -464,7 +464,7 @@ def retrieve(
     asked = text
     if (spent := without_budget(text)) != text and keywords(spent):
         # The budget is a filter, not words to search: "the next best under 2k" is no 2K camera.
-        text, vector = spent, search.index.embed_queries([unmarked(spent)])[0]
+        text, vector = spent, search.embed([unmarked(spent)])[0]
     topic = profile.topic  # the request before this message
     ruled = [" ".join(term) for term in ruled_out(text)]
     if ruled and understanding.intent in (*PRODUCT_INTENTS, "off_topic"):
@@ -520,7 +520,7 @@ def retrieve(
                 text = f"{' '.join(sorted(forms - {verb}) or [verb])} {worked}"
             else:
                 text = f"{asked[: used.start('it')]}{worked}{asked[used.end('it') :]}"
-            vector = search.index.embed_queries([unmarked(text)])[0]
+            vector = search.embed([unmarked(text)])[0]
     # Of their kinds' categories, what the request's own kind names by title is still asked
     # for ("a replacement inner pot for my rice cooker": the inner pot among the cookers).
     asked_heads = asked_heads if has else set()
@@ -563,7 +563,7 @@ def retrieve(
         heads = {kind[-1] for kind in kinds_before}
         if goes_with_shown and last is not None and not heads & title_name(last.title):
             text = f"{asked[: for_it.start()].strip()} for {last.title}"
-            vector = search.index.embed_queries([unmarked(text)])[0]
+            vector = search.embed([unmarked(text)])[0]
             beside_ids, for_shown = frozenset({last.id}), (last.category, heads)
             by_title = [p for p in view.named(text) if p.id != last.id]
             if not any(parse_budget(asked)):
@@ -602,7 +602,7 @@ def retrieve(
     if follow_up:
         # "actually, up to $200": the request it refines says what to look for.
         text = f"{profile.topic} {text}"
-        vector = search.index.embed_queries([unmarked(text)])[0]
+        vector = search.embed([unmarked(text)])[0]
         relevant = True
         by_title = view.named(text)
     elif relevant and understanding.intent in PRODUCT_INTENTS:
@@ -617,7 +617,7 @@ def retrieve(
         # that kind (the request alone finds only the one ruled out).
         category = last_shown[0].category
         text = f"{category} {text}"
-        vector = search.index.embed_queries([unmarked(text)])[0]
+        vector = search.embed([unmarked(text)])[0]
     if not category and understanding.intent in ("price_stock", "product_question"):
         category = by_title[0].category if by_title else None  # "how much is the Tempo?": shoes
     if category and understanding.intent in ("browse", "price_stock", "product_question"):
@@ -676,7 +676,7 @@ def retrieve(
         # bikes for a "tandem bike", nor shirts for a "summer dress").
         phrase = " ".join(word for kind in kinds for word in kind)
         having = {view.spelled(word) or word for kind in kinds for word in kind}
-        phrased = search.index.embed_queries([phrase])[0]
+        phrased = search.embed([phrase])[0]
         # (However far in meaning: "capo?" is a word the embedding model hardly knows.)
         hits = [
             hit for hit in search.search(phrase, phrased, filters, k, named=title_ids, floor=0.0)
@@ -694,7 +694,7 @@ def retrieve(
         # mirrorless ones shown for vlogging), those of the best one's category. The kind
         # only, not what described it then.
         text = f"{topic_kinds[0][-1]} {text}"
-        vector = search.index.embed_queries([unmarked(text)])[0]
+        vector = search.embed([unmarked(text)])[0]
         hits = search.search(text, vector, replace(filters, category=None), k, named=title_ids)
         hits = [h for h in hits if h.product.category == hits[0].product.category]
     if not hits and understanding.intent == "browse" and not by_title and not follow_up:
@@ -702,7 +702,7 @@ def retrieve(
         # flowers in, bday present for my mum" (the vase, which the birthday dilutes).
         parts = [part for part in PARTS.split(asked) if len(keywords(part)) >= 2]
         if len(parts) >= 2:
-            vectors = search.index.embed_queries([unmarked(part) for part in parts])
+            vectors = search.embed([unmarked(part) for part in parts])
             found_each = [
                 search.search(part, vec, filters, k, named=title_ids)
                 for part, vec in zip(parts, vectors, strict=True)
@@ -856,7 +856,7 @@ def retrieve(
         dear = most[1].casefold() in DEAREST
         same = replace(filters, category=matches[0].category)
         phrase = " ".join(kinds[0])  # the kind alone, not a request it follows up
-        phrased = search.index.embed_queries([phrase])[0]
+        phrased = search.embed([phrase])[0]
         of_kind = [h.product for h in search.search(phrase, phrased, same, len(view.order))]
         # Of those, the ones whose text has every word describing the kind ("the cheapest solid
         # top acoustic": a "solid spruce top"), when any has.
@@ -1320,9 +1320,7 @@ def each_kind(
         return []  # one kind by two names: "arts and crafts"
     found: list[list[Product]] = []
     phrases = [" ".join(kind) for kind in kinds]
-    for kind, phrase, vector in zip(
-        kinds, phrases, search.index.embed_queries(phrases), strict=True
-    ):
+    for kind, phrase, vector in zip(kinds, phrases, search.embed(phrases), strict=True):
         of_kind = {view.order[i] for i in view.kind_heads[kind[-1]]}
         hits = search.search(phrase, vector, filters, k, floor=0.0)
         found.append([h.product for h in hits if h.product.id in of_kind])
@@ -1647,7 +1645,7 @@ def missing_kind(
     # in a shop of teas): that word alone decides, not the carried word before it ("tea cosy" is
     # .55 from a black tea, "cosy" .28; "wireless earphones" keeps the earbuds, at .53).
     unknown = [i for i, kind in enumerate(kinds) if _unknown_head(view, kind)]
-    embedded = search.index.embed_queries(phrases + [kinds[i][-1] for i in unknown])
+    embedded = search.embed(phrases + [kinds[i][-1] for i in unknown])
     vectors = list(embedded[: len(kinds)])
     for at, i in enumerate(unknown):
         vectors[i] = embedded[len(kinds) + at]
@@ -2058,7 +2056,7 @@ def called_otherwise(
             return None
         if view.spelled(word) is not None:
             return None  # a word of the shop's picks as words do
-        return view.closest_of(subject, search.index.embed_queries([word])[0])
+        return view.closest_of(subject, search.embed([word])[0])
     return None
 
 
