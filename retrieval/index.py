@@ -259,7 +259,8 @@ class CatalogIndex:
 
     def multilingual_vectors(self, ids: Sequence[str]) -> np.ndarray | None:
         """The multilingual embeddings of these products, rows in the order asked (zeros for
-        one not read yet: near nothing); None without the multilingual model."""
+        one not read yet: near nothing); None without the multilingual model or any product
+        read by it (the multilingual search then finds nothing)."""
         if self._other is None:
             return None
         rows = {id_: row for row, id_ in enumerate(ids)}
@@ -273,7 +274,7 @@ class CatalogIndex:
             if matrix is None:
                 matrix = np.zeros((len(ids), page.shape[1]), dtype=np.float32)
             matrix[[rows[i] for i in found["ids"]]] = page
-        return matrix if matrix is not None else np.zeros((len(ids), 0), dtype=np.float32)
+        return matrix  # None while nothing is read yet (an index made before, not re-ingested)
 
     def embed_multilingual(self, queries: Sequence[str]) -> list[list[float]]:
         if self._multilingual_queries is None:

@@ -69,6 +69,11 @@ def test_an_index_made_before_gets_its_second_reading_on_the_next_ingest(
         index.upsert(CAMPING)
         assert index.multilingual_vectors(["tent"]) is None
     with CatalogIndex(model, path=tmp_path / "index", multilingual=multilingual) as index:
+        # Before that ingest, the multilingual search finds nothing, and fails nothing.
+        assert index.multilingual_vectors(["tent"]) is None
+        abroad = MultilingualSearch(HybridSearch(index, min_relevance=0.35), min_relevance=0.3)
+        [vector] = abroad.embed(["barraca para duas pessoas"])
+        assert abroad.search("barraca para duas pessoas", vector, Filters(), 4) == []
         counts = index.upsert(CAMPING)
         assert (counts.added, counts.updated, counts.unchanged) == (0, 0, len(CAMPING))
         vectors = index.multilingual_vectors([p.id for p in CAMPING])
