@@ -41,6 +41,8 @@ def seed_demo_catalog(
 ) -> IngestReport | None:
     """Ingest the shipped demo catalog into an empty index; never touch a shop's own catalog."""
     if not settings.demo_catalog or index.count() > 0:
+        if read := index.read_missing():
+            log.info("Read %d products of the catalog with the multilingual model.", read)
         return None
     log.info("The catalog index is empty; ingesting the demo catalog.")
     return ingest_file(index, DEMO_CATALOG, progress=progress)

@@ -506,7 +506,7 @@ def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[s
 # What chat writes for English words: "what's" -> "what", "s"; "pls", "thx", "tmrw".
 _SHORTHAND = frozenset(
     "s t re ll d m ve u r ur ya pls plz thx ty bye hi hey hii hiii lol ok okay tmrw gf bf abt w"
-    " o vs diff btw idk imo tbh asap rn k max min".split()
+    " o vs diff btw idk imo tbh asap rn k max".split()
 )
 
 

@@ -257,6 +257,20 @@ class CatalogIndex:
             )
         return len(pending)
 
+    def read_missing(self) -> int:
+        """Give every stored product the multilingual reading it lacks (an index made before
+        it, or ingested with it off): how many were read. Ingest calls it after its changes,
+        and the service at start; a catalog read already costs one listing of ids."""
+        if self._other is None or self.multilingual is None:
+            return 0
+        missing = self.ids() - set(self._other.get(include=[])["ids"])
+        if not missing:
+            return 0
+        read = 0
+        for chunk in _chunks(sorted(missing), READ_BATCH):
+            read += self._read_again({p.id: p for p in self.get(chunk)})
+        return read
+
     def multilingual_vectors(self, ids: Sequence[str]) -> np.ndarray | None:
         """The multilingual embeddings of these products, rows in the order asked (zeros for
         one not read yet: near nothing); None without the multilingual model or any product

@@ -117,6 +117,7 @@ def ingest_file(
                 if progress is not None:
                     progress(done)
         index.remove(gone)
+        index.read_missing()  # unchanged products an index made before it has not read
     return report
 
 

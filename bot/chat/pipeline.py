@@ -363,17 +363,17 @@ class ChatService:
         assert self.abroad is not None
         search = self.abroad
         [vector] = await asyncio.to_thread(search.embed, [query])
-        filters = filters_of(asked)
+        # Its own request: not within the category of the one before (its words cannot say).
+        filters = replace(filters_of(asked), category=None)
+        profile = asked.model_copy(update={"topic": query, "category": None})
         k = self.settings.top_k
         hits = await asyncio.to_thread(search.search, query, vector, filters, k)
         if hits:
-            matches = [hit.product for hit in hits]
-            topic = asked.model_copy(update={"topic": query})
-            return topic, Found(matches, relevant=True, carried=True)
+            return profile, Found([hit.product for hit in hits], relevant=True, carried=True)
         if filters.min_price is None and filters.max_price is None:
             return asked, Found()
         over = await asyncio.to_thread(search.search, query, vector, filters.without_price(), k)
-        return asked, Found(nearest=[hit.product for hit in over], relevant=bool(over))
+        return profile, Found(nearest=[hit.product for hit in over], relevant=bool(over))
 
     def _read(self, text: str) -> tuple[CatalogView, str, list[Product]]:
         """The catalog's snapshot; what is searched (the shopper's words, with typos of the

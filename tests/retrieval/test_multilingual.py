@@ -11,6 +11,7 @@ from retrieval.catalog import Product
 from retrieval.embeddings import load_multilingual
 from retrieval.hybrid import CatalogView, Filters, HybridSearch, MultilingualSearch
 from retrieval.index import MULTILINGUAL_SUFFIX, CatalogIndex, document_text
+from retrieval.ingest import ingest_file
 
 CAMPING = [
     Product(id="tent", title="Iglu 2 Dome Tent", price=449, category="Tents",
@@ -62,6 +63,25 @@ def test_the_index_keeps_a_second_reading_of_every_product(
         assert index._client.get_collection("catalog" + MULTILINGUAL_SUFFIX).count() == 3
 
 
+def test_an_ingest_of_an_unchanged_catalog_reads_what_an_older_index_lacks(
+    model: Embeddings, multilingual: Embeddings, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "catalog.jsonl"
+    catalog.write_text(
+        "\n".join(p.model_dump_json(include={"id", "title", "price", "category", "description"})
+                  for p in CAMPING),
+        encoding="utf-8",
+    )  # fmt: skip
+    with CatalogIndex(model, path=tmp_path / "index") as index:
+        ingest_file(index, catalog)
+    with CatalogIndex(model, path=tmp_path / "index", multilingual=multilingual) as index:
+        report = ingest_file(index, catalog)
+        assert report.unchanged == len(CAMPING) and not report.added and not report.updated
+        vectors = index.multilingual_vectors([p.id for p in CAMPING])
+        assert vectors is not None and all(row.any() for row in vectors)
+        assert index.read_missing() == 0  # nothing left to read
+
+
 def test_an_index_made_before_gets_its_second_reading_on_the_next_ingest(
     model: Embeddings, multilingual: Embeddings, tmp_path: Path
 ) -> None:
@@ -91,10 +111,16 @@ def test_a_request_in_portuguese_finds_the_product_by_its_meaning(
         [vector] = abroad.embed([text])
         hits = abroad.search(text, vector, Filters(), 4)
         assert [hit.product.id for hit in hits][:1] == ["lantern"]
-        # Under a budget the lantern breaks, it is not shown.
-        assert "lantern" not in [
-            hit.product.id for hit in abroad.search(text, vector, Filters(max_price=100), 4)
-        ]
+        # Under a budget: the lantern (169) is kept, nothing over it is shown.
+        [tent_vector] = abroad.embed(["barraca para duas pessoas"])
+        assert [
+            h.product.id
+            for h in abroad.search("barraca para duas pessoas", tent_vector, Filters(), 4)
+        ][:1] == ["tent"]
+        within = abroad.search("barraca para duas pessoas", tent_vector, Filters(max_price=300), 4)
+        assert "tent" not in [hit.product.id for hit in within]
+        kept = abroad.search(text, vector, Filters(max_price=300), 4)
+        assert [hit.product.id for hit in kept][:1] == ["lantern"]
         # Both searches read one keyword snapshot; the vectors are each their own.
         assert abroad.view.bm25 is english.view.bm25
         assert abroad.view.vectors is not None and abroad.view.vectors.shape[1] == 512
