@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from bot.engine.model import prepare_embedded_model
@@ -25,21 +26,19 @@ def model_path(settings: Settings) -> str:
 def open_index(settings: Settings) -> CatalogIndex:
     embeddings = load_embeddings()
     multilingual = load_multilingual() if settings.multilingual else None
-    if settings.chroma_url:
-        return CatalogIndex(
-            embeddings, url=settings.chroma_url, collection=settings.collection,
-            multilingual=multilingual,
-        )  # fmt: skip
+    where: dict[str, Any] = (
+        {"url": settings.chroma_url} if settings.chroma_url else {"path": settings.chroma_path}
+    )
     return CatalogIndex(
-        embeddings, path=settings.chroma_path, collection=settings.collection,
-        multilingual=multilingual,
-    )  # fmt: skip
+        embeddings, collection=settings.collection, multilingual=multilingual, **where
+    )
 
 
 def seed_demo_catalog(
     settings: Settings, index: CatalogIndex, progress: Progress | None = None
 ) -> IngestReport | None:
-    """Ingest the shipped demo catalog into an empty index; never touch a shop's own catalog."""
+    """Ingest the shipped demo catalog into an empty index; never touch a shop's own catalog,
+    only read what the multilingual model has not read of it yet (an index made before it)."""
     if not settings.demo_catalog or index.count() > 0:
         if read := index.read_missing():
             log.info("Read %d products of the catalog with the multilingual model.", read)

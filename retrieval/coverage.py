@@ -503,6 +503,9 @@ def spelled(word: str, vocabulary: Collection[str], by_initial: dict[str, list[s
     return found[0] if found else None
 
 
+# A word of letters only: what is counted as English or not.
+LETTERS = re.compile(r"[^\W\d_]+")
+
 # What chat writes for English words: "what's" -> "what", "s"; "pls", "thx", "tmrw".
 _SHORTHAND = frozenset(
     "s t re ll d m ve u r ur ya pls plz thx ty bye hi hey hii hiii lol ok okay tmrw gf bf abt w"

@@ -32,7 +32,6 @@ from retrieval.text import STOP_WORDS, fold, keywords, unaccented, words
 from retrieval.wants import FREE_OF, MARK, affirmed
 
 LANGUAGE_SAMPLE = 500  # products read to tell the catalog's language
-_LETTERS = re.compile(r"[^\W\d_]+")
 RRF_K = 60  # reciprocal rank fusion's usual constant
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
@@ -496,7 +495,7 @@ class CatalogView:
         said = [
             word
             for i in self.order[:LANGUAGE_SAMPLE]
-            for word in _LETTERS.findall(
+            for word in coverage.LETTERS.findall(
                 f"{self.products[i].title} {self.products[i].description}".lower()
             )
         ]

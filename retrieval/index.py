@@ -240,13 +240,7 @@ class CatalogIndex:
         stale (all of them in an index made before it was): how many."""
         if self._other is None or self.multilingual is None:
             return 0
-        known: dict[str, str] = {}
-        for chunk in _chunks(list(latest), READ_BATCH):
-            found = self._other.get(ids=chunk, include=["metadatas"])
-            known.update(
-                (i, str((m or {}).get("content_hash")))
-                for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
-            )  # fmt: skip
+        known = self.hashes(list(latest), self._other)
         pending = [p for p in latest.values() if known.get(p.id) != content_hash(p)]
         for batch in _chunks(pending, EMBED_BATCH):
             vectors = self.multilingual.embed_documents([document_text(p) for p in batch])
@@ -269,6 +263,9 @@ class CatalogIndex:
         read = 0
         for chunk in _chunks(sorted(missing), READ_BATCH):
             read += self._read_again({p.id: p for p in self.get(chunk)})
+        if read:  # processes holding the index read the new vectors too
+            self._changed()
+            self._version += 1
         return read
 
     def multilingual_vectors(self, ids: Sequence[str]) -> np.ndarray | None:
@@ -453,13 +450,15 @@ class CatalogIndex:
             for vector in self._query_vectors.embed(queries)
         ]
 
-    def hashes(self, ids: list[str]) -> dict[str, str]:
-        """The content hash stored for each of these ids that the index holds."""
-        return {id_: str(metadata.get("content_hash")) for id_, metadata in self._stored(ids)}
+    def hashes(self, ids: list[str], collection: Any = None) -> dict[str, str]:
+        """The content hash stored for each of these ids that the index holds (in the
+        multilingual `collection`, when given)."""
+        stored = self._stored(ids, collection)
+        return {id_: str(metadata.get("content_hash")) for id_, metadata in stored}
 
-    def _stored(self, ids: list[str]) -> Iterator[tuple[str, Any]]:
+    def _stored(self, ids: list[str], collection: Any = None) -> Iterator[tuple[str, Any]]:
         for chunk in _chunks(ids, READ_BATCH):
-            result = self._store.get(ids=chunk, include=["metadatas"])
+            result = (collection or self._store).get(ids=chunk, include=["metadatas"])
             yield from zip(result["ids"], result["metadatas"], strict=True)
 
 

@@ -12,9 +12,7 @@ from dataclasses import replace
 
 from bot.chat.profile import parse_budget
 from bot.chat.understand import PRICE_ALONE, Understanding
-from retrieval.coverage import english
-
-_WORD = re.compile(r"[^\W\d_]+")
+from retrieval.coverage import LETTERS, english
 
 # Price and stock asked in Europe's other languages: "quanto custa", "mennyibe kerül", "was
 # kostet das", "van raktáron?", "je skladem?".
@@ -37,7 +35,7 @@ def foreign(text: str, known: Callable[[str], bool] = lambda word: False) -> boo
     """Whether the message is in another language than English: two words or more that the
     catalog does not use (`known`), fewer than half of them English, or half with a letter
     English does not write ("van raktáron?")."""
-    words = [w for w in _WORD.findall(text.lower()) if not known(w)]
+    words = [w for w in LETTERS.findall(text.lower()) if not known(w)]
     if len(words) < 2:
         return False
     said = sum(map(english, words))

@@ -75,7 +75,10 @@ def test_an_ingest_of_an_unchanged_catalog_reads_what_an_older_index_lacks(
     with CatalogIndex(model, path=tmp_path / "index") as index:
         ingest_file(index, catalog)
     with CatalogIndex(model, path=tmp_path / "index", multilingual=multilingual) as index:
+        before = index.version
         report = ingest_file(index, catalog)
+        # A change: the searches of this and other processes read the new vectors.
+        assert index.version > before
         assert report.unchanged == len(CAMPING) and not report.added and not report.updated
         vectors = index.multilingual_vectors([p.id for p in CAMPING])
         assert vectors is not None and all(row.any() for row in vectors)

@@ -14,17 +14,8 @@ from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings, load_multilingual
 from retrieval.index import CatalogIndex
 from tests.bot.chat.shop import ids, planner
+from tests.retrieval.test_multilingual import CAMPING
 
-CAMPING = [
-    Product(id="tent", title="Iglu 2 Dome Tent", price=449, category="Tents",
-            description="A freestanding dome tent for two people, with a rain fly."),
-    Product(id="lantern", title="Lumeo Camp Lantern 300", price=169, category="Lanterns",
-            description="Rechargeable LED lantern, 300 lumens, with a USB port to charge a phone."),
-    Product(id="chair", title="Director Chair with Side Table", price=329, category="Furniture",
-            description="A folding camp chair with a side table for your drink."),
-    Product(id="knife", title="Bushcraft Fixed Blade Knife", price=259, category="Tools",
-            description="A full-tang carbon steel knife with a leather sheath."),
-]  # fmt: skip
 PAPELERIA = [
     Product(id="pluma", title="Pluma fuente Clásica de latón", price=890, category="Papelería",
             description="Pluma fuente de latón con plumín de acero, punto medio. Incluye un"
