@@ -53,31 +53,57 @@ class Variant(BaseModel):
         M / Blue); one- and two-letter sizes count only as written ("M", not "m")."""
         return sum(_names_value(value, text) for value in self.options.values())
 
+    def size_named(self, text: str) -> bool | None:
+        """Whether the text names this variant's size; None where it has no size option."""
+        sizes = [value for name, value in self.options.items() if is_size(name, value)]
+        return any(_names_value(value, text) for value in sizes) if sizes else None
+
 
 MEASURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]{1,6}\.?)", re.I)  # "25 lb", "1.5kg", "500 ml"
 
 
 # A size in a sizing system ("UK 8", "EU 42"): "size 8", "an 8" name it by its number alone.
-_SIZE_SYSTEM = re.compile(
-    r"(uk|eu|eur|us|au|br|mx|jp|kids|kid|junior|youth|toddler)\s?(\d{1,2}(?:[.,]5)?)", re.I
-)
+_SYSTEMS = r"(uk|eu|eur|us|au|br|mx|jp|kids|kid|junior|youth|toddler)"
+_SIZE_SYSTEM = re.compile(rf"{_SYSTEMS}\s?(\d{{1,2}}(?:[.,]5)?)", re.I)
+# A range of them in one option, as slippers and insoles are sold: "XL (UK 10-11)", "UK 3-5".
+_SIZE_RANGE = re.compile(rf"\b{_SYSTEMS}\s?(\d{{1,2}})\s?[-–]\s?(\d{{1,2}})\b", re.I)
 _SIZE_WORDS = frozenset({"size", "sz", "a", "an", "in", "the"})
+# What an option that is a size is called, in the languages shops export in.
+_SIZE_KEY = re.compile(
+    r"size|gr[öo](?:ß|ss)e|taille|talla|tamanho|tama[ñn]o|maat|grootte|m[ée]ret|rozmiar"
+    r"|storlek|st[øo]rrelse|koko|velikost|taglia",
+    re.I,
+)
+_NUMBER_SAID = re.compile(r"(?<![\w.,/-])(\d{1,2}(?:[.,]5)?)(?![\w.,/-]|\s?(?:cm|mm|kg|g)\b)")
+
+
+def _said_in(system: str, text: str) -> list[float]:
+    """The sizes the text says by number that may be of `system`: "size 8", "an 8", "uk 8";
+    not "eu 8" for UK sizes, nor "kids size 11" for UK 11 (a system said before it, past
+    "size", is the size's own)."""
+    said = []
+    for number in _NUMBER_SAID.finditer(text):
+        before = [w.casefold() for w in re.findall(r"\w+", text[: number.start()])[-3:]]
+        word = next((w for w in reversed(before) if w not in _SIZE_WORDS), "")
+        if not _SIZE_SYSTEM.fullmatch(f"{word} 1") or word == system.casefold():
+            said.append(float(number[1].replace(",", ".")))
+    return said
 
 
 def _names_size(value: str, text: str) -> bool:
-    system = _SIZE_SYSTEM.fullmatch(value.strip())
-    if system is None:
-        return False
-    for said in re.finditer(
-        rf"(?<![\w.,/-]){re.escape(system[2])}(?![\w.,/-]|\s?(?:cm|mm|kg|g)\b)", text
-    ):
-        # Not "eu 8" for UK 8, nor "kids size 11" for UK 11: a system said before it, past
-        # "size", is the size's own.
-        said_before = [w.casefold() for w in re.findall(r"\w+", text[: said.start()])[-3:]]
-        word = next((w for w in reversed(said_before) if w not in _SIZE_WORDS), "")
-        if not _SIZE_SYSTEM.fullmatch(f"{word} 1") or word == system[1].casefold():
-            return True
+    if system := _SIZE_SYSTEM.fullmatch(value.strip()):
+        return float(system[2].replace(",", ".")) in _said_in(system[1], text)
+    if spans := _SIZE_RANGE.search(value):
+        low, high = int(spans[2]), int(spans[3])
+        return any(low <= size <= high for size in _said_in(spans[1], text))
     return False
+
+
+def is_size(name: str, value: str) -> bool:
+    """Whether an option is a size: called one ("Size", "Größe", "Shoe size"), or a size in a
+    sizing system ("UK 8", "XL (UK 10-11)")."""
+    return bool(_SIZE_KEY.search(name) or _SIZE_SYSTEM.fullmatch(value.strip())
+                or _SIZE_RANGE.search(value))  # fmt: skip
 
 
 def _names_value(value: str, text: str) -> bool:

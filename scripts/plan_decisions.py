@@ -23,7 +23,9 @@ from bot.eval.metrics import fits
 from bot.eval.run import load_cases
 from bot.log.store import DialogueLog
 from bot.prepare import open_index
+from retrieval.catalog import Product, money
 from retrieval.ingest import ingest_file
+from retrieval.loaders import parse_products, read_rows
 
 Row = tuple[dict[str, Any], Plan]
 
@@ -68,7 +70,13 @@ def fit(plan: Plan, expect: dict[str, Any]) -> bool:
     return all(fits({"id": i}, expect, shown) for i in shown)
 
 
-def report(rows: list[Row], verbose: bool) -> None:
+def priced_right(plan: Plan, product: Product) -> bool:
+    """The answer states the price asked for, as `salesbot eval` counts it (the lead-in
+    cannot hold digits, so the rendered text decides)."""
+    return money(product.price, product.currency) in plan.text
+
+
+def report(rows: list[Row], verbose: bool, products: dict[str, Product]) -> None:
     expect = [(t, p, t.get("expect", {})) for t, p in rows]
     off = [(t, p) for t, p, e in expect if e.get("off_topic")]
     handled = [p.decision.action == "off_topic" and not p.decision.products for _, p in off]
@@ -85,6 +93,8 @@ def report(rows: list[Row], verbose: bool) -> None:
     bounded = [(t, p, e) for t, p, e in expect
                if {"max_price", "min_price", "category", "in_stock"} & set(e)]  # fmt: skip
     unfit = [(t, p) for t, p, e in bounded if not fit(p, e)]
+    priced = [(t, p, products[e["price_of"]]) for t, p, e in expect if e.get("price_of")]
+    wrong_price = [(t, p, q) for t, p, q in priced if not priced_right(p, q)]
     print(
         f"turns {len(rows)}  off-topic handled {rate(handled):.4f} ({len(off)})"
         f"  false off-topic {len(wrongly_off)}/{len(rows) - len(off)}"
@@ -96,6 +106,7 @@ def report(rows: list[Row], verbose: bool) -> None:
         f"  hit@1 {rate([cards(p)[:1] in ([g] for g in e['gold']) for _, p, e in gold]):.4f}"
         f" hit@5 {rate([bool(set(cards(p)[:5]) & set(e['gold'])) for _, p, e in gold]):.4f}"
         f"  fit violations {len(unfit)}/{len(bounded)}"
+        f"  price correct {1 - len(wrong_price) / max(1, len(priced)):.4f} ({len(priced)})"
     )
     if not verbose:
         return
@@ -121,6 +132,8 @@ def report(rows: list[Row], verbose: bool) -> None:
             print(f"  {tag}     ", e["gold"], "->", cards(p)[:3], p.decision.action, "|", t["text"])
     for t, p in unfit:
         print("  UNFIT     ", [q.id for q in p.decision.products][:4], "|", t["text"])
+    for t, p, q in wrong_price:
+        print("  PRICE     ", q.id, p.intent, p.decision.action, cards(p)[:3], "|", t["text"])
     for t, p in labelled:
         if p.intent != t["intent"]:
             print("  INTENT    ", t["intent"], "->", p.intent, "|", t["text"])
@@ -133,7 +146,8 @@ def main() -> None:
     currency = sys.argv[sys.argv.index("--currency") + 1] if "--currency" in sys.argv else "USD"
     with planner(catalog, currency) as chat:
         rows = asyncio.run(plan_all(chat, cases))
-    report(rows, "-v" in sys.argv)
+    parsed = parse_products(read_rows(catalog), None, default_currency=currency).products
+    report(rows, "-v" in sys.argv, {p.id: p for p in parsed})
 
 
 @contextlib.contextmanager

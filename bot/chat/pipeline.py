@@ -397,7 +397,9 @@ class ChatService:
         d, store, profile = plan.decision, self.settings.store_name, plan.profile
         if d.action in ("recommend", "answer", "compare"):
             rendered = {
-                "recommend": lambda: render.recommend(d.products, profile),
+                "recommend": lambda: render.recommend(
+                    d.products, profile, [text, profile.topic or ""]
+                ),
                 "answer": lambda: render.answer(d.products[0], text),
                 "compare": lambda: render.compare(d.products, text),
             }[d.action]()

@@ -13,6 +13,7 @@ from bot.chat.profile import ShopperProfile, parse_budget
 from bot.chat.understand import (
     HANDOVER_INTENTS,
     OFF_TOPIC,
+    OFF_TOPIC_OFFER,
     PRICE_OR_STOCK,
     SURELY_SHOP,
     THANKED,
@@ -127,7 +128,7 @@ def decide(
         # A kind of product no word of the catalog names: say so, and show the closest few
         # only as that ("rucksack" may still be a backpack; a "bike bell" is not a light).
         # The closest to the kind itself; else the best match for the whole message.
-        if not found.matches and not_shopping(understanding, text):
+        if not found.matches and not_shopping(understanding, text, carried=found.carried):
             return Decision("off_topic")
         closest = found.closest[:CLOSEST] or found.matches[:1]
         return Decision("not_found", products=closest, reason=found.unknown)
@@ -141,16 +142,21 @@ def decide(
         found.relevant
     ):  # related products exist but a filter (category, stock, brand) rules them out
         return Decision("nothing_fits")
-    if not_shopping(understanding, text):
+    if not_shopping(understanding, text, carried=found.carried):
         return Decision("off_topic")  # nothing relevant, and not shopping either
     if not {w for w in keywords(text) if not w.isdigit()} - VAGUE:
         return Decision("clarify")  # "I need a gift": shopping, but for what?
     return Decision("not_found")
 
 
-def not_shopping(understanding: Understanding, text: str) -> bool:
-    """Off the shop's topic, or not clearly about it and with no words of someone shopping."""
+def not_shopping(understanding: Understanding, text: str, *, carried: bool = False) -> bool:
+    """Off the shop's topic, or not clearly about it and with no words of someone shopping.
+    Asking for goods of a kind the catalog's titles name (`carried`) is shopping unless the
+    gate leans against it ("kids watch for my 8 year old son" in a shop of grown-ups' watches:
+    not carried so, not off topic)."""
     off = understanding.off_topic
+    if carried and understanding.goods and off < OFF_TOPIC_OFFER:
+        return False
     # Words of someone shopping, a budget, or the name of some goods ("laptop for coding under
     # 800", "chocolate protein powder"): shopping, unless the gate is against it.
     shopping = SHOPPING.search(text) or understanding.goods or any(parse_budget(text))

@@ -126,6 +126,7 @@ CHEAPER = re.compile(
 )
 IN_STOCK = re.compile(
     r"\b(in stock|available (now|today|immediately|right away)|ships? (now|today)|right now"
+    r"|(?:you|u|ya) actually (?:have|got|stock)"
     r"|deliver(?:ed)? (now|today|immediately|right away|straight away)|ready to ship)\b",
     re.I,
 )

@@ -20,7 +20,7 @@ from bot.chat.aspects import (
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
-from retrieval.catalog import Product, money
+from retrieval.catalog import Product, is_size, money
 from retrieval.text import keywords
 
 OVERVIEW = 6  # categories named when asked what the shop sells
@@ -74,17 +74,36 @@ def price(product: Product) -> str:
     return text
 
 
-def listing(product: Product) -> str:
-    return f"the {product.title} ({price(product)}, {stock(product)})"
+def listing(product: Product, sized: Sequence[str] = ()) -> str:
+    return f"the {product.title} ({price(product)}, {size_stock(product, sized) or stock(product)})"
 
 
-def recommend(products: Sequence[Product], profile: ShopperProfile) -> Rendered:
+def size_stock(product: Product, texts: Sequence[str]) -> str | None:
+    """Its stock in the size the first of the texts that names one of its sizes names ("in
+    stock in UK 8", "out of stock in UK 11"); None where none does."""
+    for text in texts:
+        named = [v for v in product.variants if v.size_named(text)]
+        if named:
+            sizes = dict.fromkeys(
+                value for v in named for key, value in v.options.items() if is_size(key, value)
+            )
+            state = stock(product) if any(v.in_stock for v in named) else "out of stock"
+            return f"{state} in {_series(list(sizes), 'or')}"
+    return None
+
+
+def recommend(
+    products: Sequence[Product], profile: ShopperProfile, sized: Sequence[str] = ()
+) -> Rendered:
+    """`sized`: the texts that may name a size, the message first ("anything in an 8"), then
+    the request it refines ("anything else in his size" after "slippers, uk 11")."""
     first, rest = products[0], products[1:]
     why = reasons(first, profile)
     # (Only when it is: the cheapest of the kind asked may come before a cheaper part for it.)
     cheapest = all(first.price <= p.price for p in products)
     best = "the lowest-priced match" if profile.cheap_first and cheapest else "the best match"
-    text = f"{_cap(listing(first))} is {best}" + (f", {' and '.join(why)}" if why else "") + "."
+    text = f"{_cap(listing(first, sized))} is {best}"
+    text += (f", {' and '.join(why)}" if why else "") + "."
     if rest:
         others = ", ".join(f"the {p.title} ({price(p)})" for p in rest[:2])
         text += f" Also worth a look: {others}."

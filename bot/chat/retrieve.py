@@ -1049,6 +1049,17 @@ def retrieve(
 
         named, subject = [p for p in named if kept(p)], [p for p in subject if kept(p)]
         pointed = pointed if pointed is not None and kept(pointed) else None
+    if understanding.intent == "browse" and (matches or profile.category):
+        # "what else do u actually have in an 8", "slippers for my husband, uk 11": only those
+        # to be had in that size (one the request refines said counts: "anything else in his
+        # size"), and what the message names by title; those shown before first, as the best
+        # for what was asked.
+        again = follow_up or SIZE_REFERRED.search(asked)
+        sized = [without_budget(asked)] + ([without_budget(topic)] if topic and again else [])
+        matches = in_size(
+            search, matches, sized, text, vector, filters, k, profile.seen, title_ids,
+            profile.category,
+        )  # fmt: skip
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
     if (
         understanding.intent == "browse" and not matches and not unknown
@@ -1063,6 +1074,8 @@ def retrieve(
     return profile, found
 
 
+# A size said before, referred to: "anything else in his size", "same size pls".
+SIZE_REFERRED = re.compile(r"\b(?:his|her|my|their|your|our|the same|same|that|this) size\b", re.I)
 # Goods asked for a child: "kids winter jacket", "a toddler's raincoat", "children's wellies".
 CHILD_ASKED = re.compile(r"\b(kids?|kid's|kids'|child's|children'?s|toddlers?'?s?|baby's)\b", re.I)
 # Goods asked for a pet: "shampoo for my puppy", "a bed for our two cats", "dog shampoo".
@@ -1380,6 +1393,78 @@ def accessories(products: Sequence[Product], text: str) -> set[str]:
     if not any(name & wanted for name, _ in titles.values()):
         return set()
     return {i for i, (name, fits) in titles.items() if fits & wanted and not name & wanted}
+
+
+def _sold_in(product: Product, text: str, filters: Filters) -> bool:
+    """Whether it is sold in a size the text names, at a price the budget reaches."""
+    return any(v.size_named(text) and filters.price_passes(v.price) for v in product.variants)
+
+
+def in_stock_in(product: Product, text: str, filters: Filters) -> bool:
+    """Whether a size the text names is to be had: a variant of it in stock, at a price the
+    budget reaches (not the TV's 65" at 1,699 under 1,500)."""
+    return product.in_stock and any(
+        v.size_named(text) and v.in_stock and filters.price_passes(v.price)
+        for v in product.variants
+    )
+
+
+def in_size(
+    search: HybridSearch,
+    matches: list[Product],
+    said: Sequence[str],
+    query: str,
+    vector: Sequence[float],
+    filters: Filters,
+    k: int,
+    seen: Sequence[str] = (),
+    keep: Collection[str] = (),
+    category: str | None = None,
+) -> list[Product]:
+    """The matches sold in a size the first of the texts that names one names ("an 8", "uk
+    11", "kids 12": a variant's size option, in its sizing system or a range of it, "XL (UK
+    10-11)"), and those sold in no sizes, in their order; those not sold in it left out, as
+    are those sold out in it when only what is in stock is asked for (`filters.in_stock`:
+    "what else do u actually have in an 8"). Where none left is in stock in it, those of
+    their categories that are follow: those `seen` before first, then as `query` finds them.
+    Those to `keep` (named by title) stay. Where none is to be had in it, one shown before
+    that is, though ruled out with the others shown. A size none of those is sold in changes
+    nothing."""
+    view = search.view
+    # (None left: of the kind asked before.)
+    kinds = {p.category for p in matches} or ({category} if category else set())
+    pool = [p for p in view.products.values() if p.category in kinds and filters.passes(p)]
+    # Shown before and ruled out with the rest ("sold out? anything else in his size"): still
+    # the one to be had in that size, when nothing else is.
+    again = replace(filters, exclude_ids=frozenset())
+    before = [view.products[i] for i in seen if i in view.products]
+    before = [p for p in before if p.category in kinds and again.passes(p) and p not in pool]
+    for text in said:
+        if not any(_sold_in(p, text, filters) for p in pool + before):
+            continue  # no size of these: "a tent for 2"
+        stocked = {p.id for p in pool if in_stock_in(p, text, filters)}
+        if not matches or not stocked:
+            # (Nothing left of the kind asked: only one shown before, not another search.)
+            stocked = {p.id for p in before if in_stock_in(p, text, filters)}
+            if not matches and not stocked:
+                return matches
+        kept = [
+            p for p in matches
+            if p.id in keep or p.id in stocked
+            or (_sold_in(p, text, filters) and not filters.in_stock)
+            or all(v.size_named(text) is None for v in p.variants)  # sold in no sizes
+        ]  # fmt: skip
+        if stocked and not any(p.id in stocked for p in kept):
+            ranked = search.search(query, vector, filters, max(k, 4 * len(stocked)))
+            more = [view.products[i] for i in seen if i in stocked]
+            more += [h.product for h in ranked if h.product.id in stocked and h.product not in more]
+            more += sorted(
+                (view.products[i] for i in stocked if i not in {p.id for p in more}),
+                key=lambda p: p.price,
+            )
+            kept += [p for p in more if p not in kept]
+        return kept[:k] or matches
+    return matches
 
 
 def of_size(

@@ -702,9 +702,10 @@ STOCK_NEEDED = re.compile(
 # Asking about one more product, by name, after others: "what about the paddling pool?".
 WHAT_ABOUT = re.compile(r"^\W*((and|so|ok|okay|hmm)\W+)?(what|how) about (the|that|this)\b", re.I)
 # Asking for other products, after some were shown: "ok something similar then thats actually
-# in stock", "and something to brew it in, she doesnt have a teapot".
+# in stock", "and something to brew it in, she doesnt have a teapot", opening the message or a
+# sentence of it ("ag sold out? anything else in his size").
 SOMETHING_ELSE = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|and|also|plus|so|then|hmm|right|damn|oh|ah|aw|ugh|well|meh|shame"
+    r"(?:^|[.?!]\s)\W*(?:(?:ok(?:ay)?|and|also|plus|so|then|hmm|right|damn|oh|ah|aw|ugh|well|meh|shame"
     r"|pity|bummer|too bad)\W+)*(?:something|anything|others?)\s+"
     r"(?:similar|like\s+(?:it|that|this|them|those)|else|to|for|that|which|cheaper|smaller"
     r"|bigger|with|without)\b",
@@ -1217,6 +1218,11 @@ def gate(
     if intent == "browse" and GIFT_ASKED.search(text) and off < OFF_TOPIC_HANDOVER:
         # Looking for a gift is what a shop is for, however vague the words are ("housewarming
         # present for a friend" is near nothing in a kitchen shop's catalog).
+        return understanding
+    if intent == "browse" and understanding.goods and carried and off < OFF_TOPIC_OFFER:
+        # Asking for a kind of goods the catalog's titles name, though nothing near it fits
+        # ("kids watch for my 8 year old son, under 15k" in a shop of grown-ups' watches): not
+        # carried so, not off the shop's topic.
         return understanding
     if not relevant and off >= bar:
         return replace(understanding, intent="off_topic")

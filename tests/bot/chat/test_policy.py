@@ -117,3 +117,15 @@ def test_a_general_question_inside_an_instruction_gets_the_policy_or_nothing() -
     assert decide(told, ShopperProfile(), Found()).action == "off_topic"  # no person offered
     asked = Understanding("support", 0.6)
     assert decide(asked, ShopperProfile(), Found()).action == "offer"
+
+
+def test_a_kind_the_catalog_carries_asked_for_is_shopping_though_nothing_fits() -> None:
+    # "kids watch for my 8 year old son" in a shop of grown-ups' watches: the gate is unsure
+    # (0.44), the catalog's titles name watches: not carried so, not off topic.
+    unsure = Understanding("browse", 0.6, off_topic=0.44, goods=True)
+    text = "kids watch for my 8 year old son, under 15k"
+    assert decide(unsure, ShopperProfile(), Found(carried=True), text=text).action == "not_found"
+    assert decide(unsure, ShopperProfile(), Found(), text=text).action == "off_topic"
+    # The gate surer it is not the shop's: still a redirect.
+    sure = Understanding("browse", 0.6, off_topic=0.7, goods=True)
+    assert decide(sure, ShopperProfile(), Found(carried=True), text=text).action == "off_topic"

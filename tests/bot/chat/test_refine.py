@@ -377,3 +377,16 @@ def test_and_the_other_one_asks_what_was_asked_before() -> None:
     assert again("and is it in stock?", "product_question", "price_stock") == "price_stock"
     assert again("and a case for it?", "price_stock", "browse") == "browse"
     assert again("and the velvet one?", "browse") == "product_question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok something similar then thats actually in stock",
+        "ag sold out? anything else in his size",  # opening a sentence of the message
+        "hmm. something cheaper pls",
+    ],
+)
+def test_asking_for_other_products_after_a_question_is_a_request(text: str) -> None:
+    assert said("price_stock", text, [], discussed=True) == "browse"
+    assert said("product_question", text, [], discussed=True) == "browse"

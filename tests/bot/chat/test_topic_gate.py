@@ -546,3 +546,9 @@ def test_anger_at_something_else_beside_a_budget_is_shopping(classifier: IntentC
         classifier.classify("this is ridiculous, my order of 50 dollars never came").intent
         == "complaint"
     )
+
+
+def test_a_request_for_a_kind_carried_passes_an_unsure_gate() -> None:
+    kids_watch = Understanding("browse", 0.6, off_topic=0.44, goods=True)
+    assert gate(kids_watch, relevant=False, named=False, carried=True).intent == "browse"
+    assert gate(kids_watch, relevant=False, named=False).intent == "off_topic"
