@@ -282,6 +282,8 @@ def _category_parts(category: str) -> list[str]:
 RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
 # "the deba", "is the kenya back", with the word before it.
 THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
+# "the" one and the words after it: "the silver tennis bracelet", "that gold one".
+_DEFINITE = re.compile(r"\b(?=(?:the|that|this)\s+((?:[\w-]+\s+){0,3}[\w-]+))", re.I)
 # "a dash cam for the car": after these, "the" one is what a product is for, not its name.
 PLACE_WORDS = frozenset(
     "for in on onto into to with from at by of under over behind near around inside outside".split()
@@ -721,6 +723,8 @@ class CatalogView:
                 keep[at] = True  # the brand and a word only one of its products has
             elif not keep[at] and self._motif(position, sequence):
                 keep[at] = True  # "the windmill t shirt": its own thing, and its kind
+            elif not keep[at] and self._called(position, bare):
+                keep[at] = True  # "the silver tennis bracelet": of two, the silver one
         scored = [
             (float(weight[position] + share), self.order[position])
             for position, share in zip(candidates[keep], covered[keep], strict=True)
@@ -760,6 +764,23 @@ class CatalogView:
                 and coverage.names_a_kind(word) is True
             ):  # fmt: skip
                 return True
+        return False
+
+    def _called(self, position: int, text: str) -> bool:
+        """Whether the text names the product as "the" one of a kind said with a word at most
+        two titles have before it, as its title has them ("the tennis bracelet"), and whose
+        words before those its title has too ("the silver tennis bracelet": the silver one of
+        the two, not the gold)."""
+        title = self.titles[position]
+        for said in _DEFINITE.finditer(text):
+            words = self.terms(said[1])
+            for at, (word, kind) in enumerate(zip(words, words[1:], strict=False)):
+                if (
+                    word in title and 0 < self.df.get(word, 0) <= 2 and kind != word
+                    and kind in self.named_by and position in self.named_by[kind]
+                    and set(words[:at]) <= title
+                ):  # fmt: skip
+                    return True
         return False
 
     def spelled(self, word: str) -> str | None:

@@ -711,6 +711,16 @@ SOMETHING_ELSE = re.compile(
     r"|bigger|with|without)\b",
     re.I,
 )
+# Opening with another person, after products were shown: "and his older brother, he's a size
+# 3", "now for my daughter", "my sister wants one too" (not "is it ok for my son?").
+SOMEONE_ELSE = re.compile(
+    r"\W*(?:(?:and|also|now|plus|ok(?:ay)?|then|what about)\W+)*(?:(?:for|and)\s+)?"
+    r"(?:my|his|her|our|their)\s+(?:(?:older|younger|big|little|other|eldest|oldest|youngest"
+    r"|twin)\s+)?(?:brother|bro|sister|sis|son|daughter|husband|hubby|wife|mum|mom|dad"
+    r"|father|mother|friend|boyfriend|girlfriend|partner|grandma|granny|grandpa|kid|boy|girl"
+    r"|nephew|niece|cousin|uncle|aunt)s?\b",
+    re.I,
+)
 # "something to brew it in", "anything to carry them with": a thing for what was shown.
 # "what should i drive 500 of those with": a tool for the screws shown.
 USED_IN = re.compile(
@@ -1386,6 +1396,9 @@ def refine(
     elif product and SOMETHING_ELSE.search(text) and (not named or ELSE.search(text)):
         # "ok something similar then thats actually in stock"; "damn. anything else with
         # jasmine pearls in it thats in stock", though a product's title has those words
+        intent = "browse"
+    elif product and discussed and not named and SOMEONE_ELSE.match(text):
+        # "and his older brother, he's a size 3" after school shoes: the same kind, for another.
         intent = "browse"
     elif (
         last in ("price_stock", "product_question") and discussed

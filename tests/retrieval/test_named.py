@@ -244,3 +244,41 @@ def test_what_a_title_says_its_product_is_for_names_that_thing_not_the_product()
     assert [p.id for p in view.named("the quokka toughshell case")][:1] == ["case"]
     assert [p.id for p in view.named("is the korvan z-70 in stock")][:1] == ["z70"]
     assert view.names(["case"]) and view.names(["charger"])
+
+
+BRACELETS = CatalogView(
+    {
+        p.id: p
+        for p in [
+            Product(id="hf", title="Holdfeny Tennis Bracelet Sterling Silver Cubic Zirconia 18 cm",
+                    price=Decimal(29990), category="Bracelets"),
+            Product(id="ag", title="Aranyag Tennis Bracelet 14k White Gold 2.00 ct Diamonds",
+                    price=Decimal(689000), category="Bracelets"),
+            Product(id="duna", title="Holdfeny Duna Charm Bracelet Sterling Silver",
+                    price=Decimal(19990), category="Bracelets"),
+            Product(id="bangle", title="Pipacs Open Bangle Gold-Plated Steel",
+                    price=Decimal(9990), category="Bracelets"),
+            *(Product(id=f"b{i}", title=f"Plain {w} Bracelet", price=Decimal(100 + i),
+                      category="Bracelets")
+              for i, w in enumerate("amber birch cedar dune elm fern grove heath iris".split())),
+        ]
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # A word two titles have, before their kind, names both; a word only one of them has
+        # before it, that one.
+        ("is the tennis bracelet in stock", {"hf", "ag"}),
+        ("how much is the silver tennis bracelet actually", {"hf"}),
+        ("the gold tennis bracelet, how heavy is it", {"ag"}),
+        # (Here "gold" is rare too: the gold one is named by two rare words, as before.)
+        ("whats the difference between the silver tennis bracelet and the gold one", {"hf", "ag"}),
+        ("a tennis bracelet for my wife", set()),  # not "the" one: a request for the kind
+        ("is the charm bracelet silver", {"duna"}),  # one title: as before
+    ],
+)
+def test_the_one_of_a_kind_by_a_word_two_titles_have(text: str, named: set[str]) -> None:
+    assert {p.id for p in BRACELETS.named(text)} == named

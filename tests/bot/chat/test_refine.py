@@ -390,3 +390,18 @@ def test_and_the_other_one_asks_what_was_asked_before() -> None:
 def test_asking_for_other_products_after_a_question_is_a_request(text: str) -> None:
     assert said("price_stock", text, [], discussed=True) == "browse"
     assert said("product_question", text, [], discussed=True) == "browse"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("and his older brother, he's a size 3", "browse"),
+        ("now for my daughter", "browse"),
+        ("my sister wants one too", "browse"),
+        ("is it ok for my son?", "product_question"),  # a question about the one shown
+        ("does it fit my husband", "product_question"),
+    ],
+)
+def test_another_person_opening_the_message_asks_for_the_same_kind(text: str, intent: str) -> None:
+    assert said("product_question", text, [], discussed=True) == intent
+    assert said("product_question", text, []) == "product_question"  # nothing shown yet
