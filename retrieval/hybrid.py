@@ -702,6 +702,8 @@ class CatalogView:
         candidates = np.flatnonzero((weight > 0) & own & itself)
         covered = weight[candidates] / self.title_weight[candidates]
         keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (covered >= 0.6)
+        # The words after each "the" ("the silver tennis bracelet"), read once.
+        definite = [self.terms(m[1]) for m in _DEFINITE.finditer(bare)]
         for at, position in enumerate(candidates):
             title = self.title_words[position]
             if (
@@ -723,7 +725,7 @@ class CatalogView:
                 keep[at] = True  # the brand and a word only one of its products has
             elif not keep[at] and self._motif(position, sequence):
                 keep[at] = True  # "the windmill t shirt": its own thing, and its kind
-            elif not keep[at] and self._called(position, bare):
+            elif not keep[at] and definite and self._called(position, definite):
                 keep[at] = True  # "the silver tennis bracelet": of two, the silver one
         scored = [
             (float(weight[position] + share), self.order[position])
@@ -766,19 +768,18 @@ class CatalogView:
                 return True
         return False
 
-    def _called(self, position: int, text: str) -> bool:
-        """Whether the text names the product as "the" one of a kind said with a word at most
-        two titles have before it, as its title has them ("the tennis bracelet"), and whose
-        words before those its title has too ("the silver tennis bracelet": the silver one of
-        the two, not the gold)."""
+    def _called(self, position: int, definite: Sequence[Sequence[str]]) -> bool:
+        """Whether the text names the product as "the" one of a kind, said with a word at most
+        two titles have before the kind its title is named by ("the tennis bracelet"), and
+        its title has the words said before those ("the silver tennis bracelet": the silver
+        one of the two, not the gold). `definite`: the words after each "the" of the text."""
         title = self.titles[position]
-        for said in _DEFINITE.finditer(text):
-            words = self.terms(said[1])
-            for at, (word, kind) in enumerate(zip(words, words[1:], strict=False)):
+        for said in definite:
+            for at, (word, kind) in enumerate(zip(said, said[1:], strict=False)):
                 if (
                     word in title and 0 < self.df.get(word, 0) <= 2 and kind != word
                     and kind in self.named_by and position in self.named_by[kind]
-                    and set(words[:at]) <= title
+                    and set(said[:at]) <= title
                 ):  # fmt: skip
                     return True
         return False
