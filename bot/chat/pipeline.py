@@ -26,7 +26,7 @@ from bot.chat.phrase import (
     stream_lead,
 )
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
-from bot.chat.profile import ShopperProfile, parse_budget, update_profile
+from bot.chat.profile import ShopperProfile, parse_budget, update_profile, without_budget
 from bot.chat.redact import redact
 from bot.chat.retrieve import aimed_at, filters_of, retrieve
 from bot.chat.store_policy import StorePolicy
@@ -397,8 +397,9 @@ class ChatService:
         d, store, profile = plan.decision, self.settings.store_name, plan.profile
         if d.action in ("recommend", "answer", "compare"):
             rendered = {
+                # (A budget is no size: "$80" is not the 80 of a baby's size 80.)
                 "recommend": lambda: render.recommend(
-                    d.products, profile, [text, profile.topic or ""]
+                    d.products, profile, [without_budget(t) for t in (text, profile.topic or "")]
                 ),
                 "answer": lambda: render.answer(d.products[0], text),
                 "compare": lambda: render.compare(d.products, text),

@@ -129,3 +129,21 @@ async def test_his_size_is_the_size_said_before(tmp_path: Path, log: DialogueLog
     # Ruled out with the moccasin, the slide is still the one to be had in UK 11.
     assert again.intent == "browse", again.intent
     assert ids(again) == ["slide"], ids(again)
+
+
+async def test_a_budget_is_no_size(tmp_path: Path, log: DialogueLog) -> None:
+    sizes = {"74": True, "80": False, "86": True}
+    bodies = [
+        Product(id="body", title="Organic Cotton Bodysuit", price=20, category="Baby Clothes",
+                variants=tuple(Variant(id=f"b{s}", options={"Size": s}, price=20, in_stock=ok)
+                               for s, ok in sizes.items())),
+        Product(id="romper", title="Striped Cotton Romper", price=30, category="Baby Clothes",
+                variants=(Variant(id="r80", options={"Size": "80"}, price=30),)),
+    ]  # fmt: skip
+    with planning(tmp_path, bodies, log) as chat:
+        budget = await chat.plan("cotton bodysuit under $80", ShopperProfile())
+        sized = await chat.plan("cotton bodysuit in size 80", ShopperProfile())
+    assert "body" in ids(budget), ids(budget)  # not left out as sold out in "80"
+    assert " in 80" not in budget.text, budget.text
+    assert ids(sized)[:1] == ["body"], ids(sized)  # named by its title: stays
+    assert "out of stock in 80" in sized.text, sized.text
