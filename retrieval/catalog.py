@@ -1,6 +1,7 @@
 """The catalog's product record: the one shape every part of the service agrees on."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated
 
@@ -53,9 +54,14 @@ class Variant(BaseModel):
         M / Blue); one- and two-letter sizes count only as written ("M", not "m")."""
         return sum(_names_value(value, text) for value in self.options.values())
 
+    @property
+    def sizes(self) -> list[str]:
+        """The values of its options that are sizes ("UK 8", "XL (UK 10-11)", "M")."""
+        return [value for name, value in self.options.items() if is_size(name, value)]
+
     def size_named(self, text: str) -> bool | None:
         """Whether the text names this variant's size; None where it has no size option."""
-        sizes = [value for name, value in self.options.items() if is_size(name, value)]
+        sizes = self.sizes
         return any(_names_value(value, text) for value in sizes) if sizes else None
 
 
@@ -104,6 +110,11 @@ def is_size(name: str, value: str) -> bool:
     sizing system ("UK 8", "XL (UK 10-11)")."""
     return bool(_SIZE_KEY.search(name) or _SIZE_SYSTEM.fullmatch(value.strip())
                 or _SIZE_RANGE.search(value))  # fmt: skip
+
+
+def names_any(values: Iterable[str], text: str) -> bool:
+    """Whether the text names any of these option values (as `Variant.named_in` counts)."""
+    return any(_names_value(value, text) for value in values)
 
 
 def _names_value(value: str, text: str) -> bool:

@@ -370,6 +370,9 @@ class CatalogView:
         corpus = [self.said[i] or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
+        # Every size the variants are sold in ("UK 8", "XL (UK 10-11)", "M"): a message that
+        # names none asks for no size. (Read here, with the snapshot: not on a shopper's turn.)
+        self.sizes = frozenset(size for p in listed for v in p.variants for size in v.sizes)
         self.title_words = [keywords(self.products[i].title) for i in self.order]
         titles = [set(words) for words in self.title_words]
         frequency = Counter(w for title in titles for w in title)

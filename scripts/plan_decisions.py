@@ -25,7 +25,6 @@ from bot.log.store import DialogueLog
 from bot.prepare import open_index
 from retrieval.catalog import Product, money
 from retrieval.ingest import ingest_file
-from retrieval.loaders import parse_products, read_rows
 
 Row = tuple[dict[str, Any], Plan]
 
@@ -146,8 +145,8 @@ def main() -> None:
     currency = sys.argv[sys.argv.index("--currency") + 1] if "--currency" in sys.argv else "USD"
     with planner(catalog, currency) as chat:
         rows = asyncio.run(plan_all(chat, cases))
-    parsed = parse_products(read_rows(catalog), None, default_currency=currency).products
-    report(rows, "-v" in sys.argv, {p.id: p for p in parsed})
+        products = chat.search.view.products  # as ingested: what the price must be
+    report(rows, "-v" in sys.argv, products)
 
 
 @contextlib.contextmanager

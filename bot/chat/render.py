@@ -20,7 +20,7 @@ from bot.chat.aspects import (
 from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
-from retrieval.catalog import Product, is_size, money
+from retrieval.catalog import Product, money
 from retrieval.text import keywords
 
 OVERVIEW = 6  # categories named when asked what the shop sells
@@ -84,9 +84,7 @@ def size_stock(product: Product, texts: Sequence[str]) -> str | None:
     for text in texts:
         named = [v for v in product.variants if v.size_named(text)]
         if named:
-            sizes = dict.fromkeys(
-                value for v in named for key, value in v.options.items() if is_size(key, value)
-            )
+            sizes = dict.fromkeys(value for v in named for value in v.sizes)
             state = stock(product) if any(v.in_stock for v in named) else "out of stock"
             return f"{state} in {_series(list(sizes), 'or')}"
     return None

@@ -25,7 +25,7 @@ from bot.chat.profile import (
 )
 from bot.chat.understand import IT, ON_SALE, USED_IN, Understanding
 from retrieval.ages import child_said, for_children, made_for
-from retrieval.catalog import Product
+from retrieval.catalog import Product, names_any
 from retrieval.coverage import (
     ACTIVITIES,
     CHECKABLE,
@@ -1431,6 +1431,10 @@ def in_size(
     that is, though ruled out with the others shown. A size none of those is sold in changes
     nothing."""
     view = search.view
+    # (Most requests name no size the catalog has: nothing to read product by product.)
+    said = [text for text in said if names_any(view.sizes, text)]
+    if not said:
+        return matches
     # (None left: of the kind asked before.)
     kinds = {p.category for p in matches} or ({category} if category else set())
     pool = [p for p in view.products.values() if p.category in kinds and filters.passes(p)]
