@@ -228,6 +228,8 @@ def asked_kinds(text: str) -> list[list[str]]:
             break  # what follows says what the thing is for, or who it is for
         if piece.lower().split()[0] in POSSESSIVES and pieces[at + 1 : at + 2] in (["is"], ["are"]):
             break  # what the shopper has, and how it is: "my knees are shot"
+        if _HOW_NOT.match(piece):
+            continue  # how it should not be: "hammer, not too heavy"
         words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
             w
             for w in keywords(piece)
@@ -238,6 +240,11 @@ def asked_kinds(text: str) -> list[list[str]]:
     return phrases
 
 
+# How the thing should not be: "not too heavy", "nothing too flashy", "not very big".
+_HOW_NOT = re.compile(
+    r"\s*(?:not|nothing|none|but not)\s+(?:too|very|so|that|overly|super|really|all that|to)\b",
+    re.I,
+)
 # "something arty", "anything girly": after "something", a word English does not know, made
 # like an adjective, says what the thing is like, not what it is.
 _STYLED = re.compile(r"\s*(?:some|any|no)thing\s+([a-z]+(?:y|ish|sy))", re.I)

@@ -283,6 +283,8 @@ RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
 # "the deba", "is the kenya back", with the word before it.
 THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
 # "the" one and the words after it: "the silver tennis bracelet", "that gold one".
+# "gold one", "rose gold ones": another of the kind said before, by its words.
+_ONE_OF = re.compile(r"((?:[\w-]+\s+){0,1}[\w-]+)\s+ones?\b", re.I)
 _DEFINITE = re.compile(r"\b(?=(?:the|that|this)\s+((?:[\w-]+\s+){0,3}[\w-]+))", re.I)
 # "a dash cam for the car": after these, "the" one is what a product is for, not its name.
 PLACE_WORDS = frozenset(
@@ -706,7 +708,15 @@ class CatalogView:
         covered = weight[candidates] / self.title_weight[candidates]
         keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (covered >= 0.6)
         # The words after each "the" ("the silver tennis bracelet"), read once.
-        definite = [self.terms(m[1]) for m in _DEFINITE.finditer(bare)]
+        definite: list[list[str]] = []
+        the_ones: set[str] = set()  # named so: kept however many words others share
+        for match in _DEFINITE.finditer(bare):
+            if (other := _ONE_OF.match(match[1])) and definite:
+                # "... the silver tennis bracelet and the gold one": the gold tennis bracelet.
+                before, told = definite[-1], self.terms(other[1])
+                definite += [told + before[cut:] for cut in range(1, len(before))]
+            else:
+                definite.append(self.terms(match[1]))
         for at, position in enumerate(candidates):
             title = self.title_words[position]
             if (
@@ -730,6 +740,7 @@ class CatalogView:
                 keep[at] = True  # "the windmill t shirt": its own thing, and its kind
             elif not keep[at] and definite and self._called(position, definite):
                 keep[at] = True  # "the silver tennis bracelet": of two, the silver one
+                the_ones.add(self.order[position])
         scored = [
             (float(weight[position] + share), self.order[position])
             for position, share in zip(candidates[keep], covered[keep], strict=True)
@@ -738,7 +749,7 @@ class CatalogView:
         if not scored:
             return []
         best = scored[0][0]
-        close = [i for s, i in scored if s >= best * 0.8]
+        close = [i for s, i in scored if s >= best * 0.8 or i in the_ones]
         # A model code one or two titles have ("does the trivex tx-190 come with an arca swiss
         # plate") names its product however many other words another title shares.
         if codes := [w for w in known if w in model_codes and self.df[w] <= 2]:

@@ -275,12 +275,17 @@ def used_on(text: str) -> list[str]:
 
 
 # What the shopper has and what is wrong with it, said first: "my new boots give me blisters",
-# "my automatic watch stops when i dont wear it" (what helps is asked for, not another of them).
+# "my automatic watch stops when i dont wear it", "my suede boots got soaked" (what helps is
+# asked for, not another of them).
 TROUBLED = re.compile(
     r"^\W*(?:(?:so|well|hi|hey|hello|ok|okay|ugh|hmm|help)\W+)*(?:my|our)\s+(?:new\s+|old\s+)?"
     r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+)\s+(?:gives?|keeps?|hurts?|rubs?|squeaks?|leaks?|stops?"
     r"|stopped|broke|died|won['’]?t|wont|doesn['’]?t|doesnt|isn['’]?t|isnt|aren['’]?t|arent"
-    r"|(?:is|are)\s+(?:too|not|broken|dead|worn|falling))\b",
+    r"|(?:is|are)\s+(?:too|not|broken|dead|worn|falling)"
+    # What happened to it: "my new suede boots got soaked", "my white sneakers get dirty so fast".
+    r"|(?:got|get|gets|getting|keep\s+getting|have\s+got|are\s+getting|is\s+getting)\s+"
+    r"(?:so\s+|really\s+|all\s+|very\s+)?(?:soaked|wet|dirty|muddy|stained|scuffed|scratched|smelly"
+    r"|stiff|faded|rusty|dull|tarnished|mouldy|moldy|dry|cracked|damp))\b",
     re.I,
 )
 

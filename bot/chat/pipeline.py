@@ -401,7 +401,9 @@ class ChatService:
                 "recommend": lambda: render.recommend(
                     d.products, profile, [without_budget(t) for t in (text, profile.topic or "")]
                 ),
-                "answer": lambda: render.answer(d.products[0], text),
+                "answer": lambda: render.answer(
+                    d.products[0], text, d.products[1:], sized=without_budget(text)
+                ),
                 "compare": lambda: render.compare(d.products, text),
             }[d.action]()
             plan.text, plan.lead = rendered.text, rendered.lead

@@ -67,6 +67,8 @@ class Found:
     closest: list[Product] = field(default_factory=list)  # ... and what is closest to it
     carried: bool = False  # the kind of product asked for names products of the catalog
     pointed: Product | None = None  # the one shown product the message points at ("the big one")
+    # In stock in the size a question about one product asks for, which that one is not in
+    instead: list[Product] = field(default_factory=list)
 
 
 @dataclass
@@ -114,7 +116,9 @@ def decide(
     if intent in ("price_stock", "product_question"):
         about = found.named or found.subject
         if about:
-            return Decision("answer", products=about[:1])
+            # Not to be had in the size asked: one of its kind that is, beside it.
+            instead = [p for p in found.instead if p is not about[0]][:1]
+            return Decision("answer", products=about[:1] + instead)
     if intent == "compare" and found.pointed and not found.named and PRICE_OR_STOCK.search(text):
         return Decision("answer", products=[found.pointed])  # "how much is the cheaper one?"
     if intent == "compare":

@@ -112,10 +112,17 @@ def recommend(
     return Rendered(text + (question or ""), lead=f"suggest some {kind}")
 
 
-def answer(product: Product, text: str) -> Rendered:
+def answer(
+    product: Product, text: str, instead: Sequence[Product] = (), sized: str = ""
+) -> Rendered:
+    """`instead`: one of its kind in stock in the size the question asks for (`sized`: the
+    question without its budget), which this one is not ("Another in that size: the Otter
+    Trail Shoe (2,699.00 ZAR, in stock in UK 8).")."""
     facts = f"The {product.title} is {price(product)} and {stock(product)}."
     if product.variants:
         facts += " " + variants(product, text)
+    if instead:
+        facts += f" Another in that size: {listing(instead[0], [sized or text])}."
     asked = asked_about(text)  # "how heavy is it": its weight
     picked = {name.casefold() for v in product.variants for name in v.options}
     for key, value in product.attributes.items():

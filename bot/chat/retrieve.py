@@ -108,6 +108,17 @@ def filters_of(profile: ShopperProfile) -> Filters:
     )
 
 
+# One of the kind asked before, more so: "something smaller", "a lighter one", "anything a bit
+# cheaper".
+ONE_MORE = re.compile(
+    r"\b(?:(?:something|anything|smth|sth)\s+(?:a\s+(?:bit|little|lot)\s+|much\s+|way\s+|even\s+)?"
+    r"(?:(?!(?:other|under|over|after|never|for|from)\b)[a-z]+er|more\s+[a-z]+|less\s+[a-z]+)"
+    r"|(?:a|an)\s+(?:bit\s+|little\s+)?(?:[a-z]+er|more\s+[a-z]+|less\s+[a-z]+)\s+(?:one|ones|pair"
+    r"|version|model))\b",
+    re.I,
+)
+
+
 def infer_category(
     search: HybridSearch,
     text: str,
@@ -193,8 +204,11 @@ def infer_category(
         # protection do i need") is the name of one category's products only, by their tags.
         return headed, bool(nearby)
     pointing = ONE_OF_THEM.search(text) is not None  # "the one that comes with little pots"
+    # One of the kind refined, more so, whatever it is for: "something smaller just for day
+    # hikes" after first aid kits is no backpack, though "day" names those.
+    more_so = refining and not kinds and ONE_MORE.search(text) is not None
     if (
-        understanding.intent == "browse" and not pointing
+        understanding.intent == "browse" and not (pointing or more_so)
         and (of_kind := kind_category(search.view, kind_text, avoid))
     ):  # fmt: skip
         # Every word of the message that names a kind of product names one category's ("he
@@ -215,7 +229,7 @@ def infer_category(
     ):  # fmt: skip
         # A kind's name that several categories' titles use, told apart by the other words.
         return told, True
-    if understanding.intent == "browse" and len(nearby) >= 3:
+    if understanding.intent == "browse" and len(nearby) >= 3 and not more_so:
         category, votes = Counter(h.product.category for h in nearby).most_common(1)[0]
         needed = VOTE_K if refining else 3  # to leave the category refined, all must agree
         if (
@@ -539,14 +553,29 @@ def retrieve(
             view.order[i] for word in spelled for i in view.kind_heads.get(word, ())
             if spelled & title_heads(view.products[view.order[i]].title)
         )  # fmt: skip
+    troubles = frozenset[str]()
     if understanding.intent == "browse" and (wrong := troubled(asked)):
         # "my new boots give me blisters, what do you have": not boots, but what helps (the
         # socks beside them stay).
         troubling = view.spelled(wrong[-1]) or wrong[-1]
+        # (Nor is its category the one asked for: "my suede boots got soaked, how do i protect
+        # them" asks for shoe care, not hiking boots; what helps may still be listed in it.)
+        troubles = frozenset(kind.casefold() for kind in view.categories_headed(troubling))
         had |= frozenset(
             pid for i in view.kind_heads.get(troubling, ())
             if view.kind_words.get(pid := view.order[i]) == troubling
             or troubling in title_heads(view.products[pid].title)
+        )  # fmt: skip
+        # Of its category, also those its description calls so ("Kloof Mid Suede Hiker":
+        # "waterproof suede hiking boots"); not what goes with it ("Merino socks").
+        going = re.compile(
+            rf"\b(?:for|fits?|inside|into|with|in)\s+(?:[\w-]+\s+){{0,2}}{re.escape(troubling)}",
+            re.I,
+        )
+        had |= frozenset(
+            p.id for p in view.products.values()
+            if p.category.casefold() in troubles and troubling in keywords(p.description)
+            and not going.search(p.description)
         )  # fmt: skip
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.
@@ -578,7 +607,7 @@ def retrieve(
     # plants, not seeds" is about the shop's seeds) ...
     category, relevant = infer_category(
         search, text, vector, understanding, refining=refining, named={p.id for p in by_title},
-        avoid=has,
+        avoid=has | troubles,
     )  # fmt: skip
     if (
         category and profile.category and category != profile.category and profile.topic
@@ -1061,6 +1090,9 @@ def retrieve(
             profile.category,
         )  # fmt: skip
     found = Found(matches, named, subject, nearest, relevant, unknown, closest, carried, pointed)
+    if understanding.intent in ("price_stock", "product_question") and (about := named or subject):
+        # "do you have the sentinel in a 10?" and it is sold out in 10: one like it that is not.
+        found.instead = size_instead(view, about[0], without_budget(asked), filters, profile.seen)
     if (
         understanding.intent == "browse" and not matches and not unknown
         and soft_floor(given_profile) and soft_floor(profile)
@@ -1469,6 +1501,26 @@ def in_size(
             kept += [p for p in more if p not in kept]
         return kept[:k] or matches
     return matches
+
+
+def size_instead(
+    view: CatalogView, one: Product, text: str, filters: Filters, seen: Sequence[str] = ()
+) -> list[Product]:
+    """When a question about one product sold in sizes names a size the catalog sells and that
+    product is not to be had in it (sold out in it, or not made in it): the others of its
+    category in stock in that size, at a price the budget reaches, those `seen` before first,
+    then those nearest its price. [] otherwise."""
+    if not one.variants or not names_any(view.sizes, text):
+        return []
+    if not any(v.sizes for v in one.variants) or in_stock_in(one, text, filters):
+        return []
+    anywhere = replace(filters, category=None, exclude_ids=frozenset(), in_stock=False)
+    pool = [
+        p for p in view.products.values()
+        if p.category == one.category and p.id != one.id and in_stock_in(p, text, anywhere)
+    ]  # fmt: skip
+    place = {pid: at for at, pid in enumerate(seen)}
+    return sorted(pool, key=lambda p: (place.get(p.id, len(place)), abs(p.price - one.price)))
 
 
 def of_size(
@@ -2098,8 +2150,13 @@ def referred(
         at = PLACES[place.group(1).lower()]
         if at < len(subject):
             return subject[at]
-    said = [m.group(1).lower() for m in THE_ONE.finditer(text)]
-    said += [m.group(1).lower() for m in THE_MOST.finditer(text)]
+    # The message's own "the X one" first: the request it follows may say others ("the
+    # silver tennis bracelet and the gold one", then "ok the silver one").
+    said = [
+        m.group(1).lower()
+        for each in ([own, text] if own else [text])
+        for m in [*THE_ONE.finditer(each), *THE_MOST.finditer(each)]
+    ]
     for phrase in said:
         pick = _pick(subject, phrase.split())
         if pick is not None:
@@ -2245,8 +2302,9 @@ THE_PRICED = re.compile(
 def shown_before(before: list[Product], shown: list[Product], text: str) -> Product | None:
     """The product an earlier answer showed that "the X one" points at, when nothing just shown
     has all its words ("ok the pre ground one" after grinders, the ground coffees shown before
-    them): the first shown before whose title has those of its words such titles have. (Not a
-    price or a size: "the cheap one", "the small one" are of those just shown.)"""
+    them): the first shown before whose title has those of its words such titles have, else the
+    only one whose text has them all. (Not a price or a size: "the cheap one", "the small one"
+    are of those just shown.)"""
     if not (before and shown):
         return None
     relative = LOW_PRICE | HIGH_PRICE | BIG | SMALL | SINGLE | MULTIPLE | FILLER
@@ -2257,6 +2315,11 @@ def shown_before(before: list[Product], shown: list[Product], text: str) -> Prod
         titled = wanted & set().union(*(_title_words(p) for p in before))
         if pick := next((p for p in before if titled and titled <= _title_words(p)), None):
             return pick
+        # No title has them: the one product shown before whose text has them all ("the
+        # synthetic one", a "Sintético Insulated Jacket" described as synthetic).
+        described = [p for p in before if wanted <= set(keywords(document_text(p)))]
+        if not titled and len(described) == 1:
+            return described[0]
     return None
 
 

@@ -93,10 +93,16 @@ HUMAN = re.compile(
     # The widget's other languages: German and Arabic.
     r"|\b(mitarbeiter(in)?|kundendienst|kundenservice|echten? (mensch|person)|menschen)\b"
     r"|\bmit (einem|einer|jemandem)\b.{0,25}\b(sprechen|reden)\b"
+    # Dutch and Afrikaans put the verb last: "kan ik met iemand spreken", "ek wil met 'n mens
+    # praat"; Hungarian puts the person first: "egy emberrel szeretnék beszélni".
+    r"|\bmet\s+(een\s+|'n\s+|n\s+|die\s+|de\s+|iemand\b)?(\w+\s+)?(mens|persoon|iemand"
+    r"|medewerker|werknemer|verkoper|verkoopster|konsultant|bestuurder)\b"
+    r"|\b(emberrel|valakivel|személlyel|eladóval|ügyintézővel)\b.{0,30}\bbeszél\w*"
+    r"|\bbeszél\w*.{0,30}\b(emberrel|valakivel|személlyel|eladóval)\b"
     r"|موظف|شخص حقيقي|إنسان|انسان|خدمة العملاء"
     # Europe's other languages: "kan jeg tale med en medarbejder?", "czy mogę porozmawiać z
     # konsultantem?", "můžu mluvit s někým z obchodu?", "puis-je parler à quelqu'un ?"
-    r"|\b(tale|snakke|prata|tala|spreken|praten|parler|hablar|parlare|falar|porozmawia[ćc]"
+    r"|\b(tale|snakke|prata|tala|spreken|praten|praat|gesels|parler|hablar|parlare|falar|porozmawia[ćc]"
     r"|rozmawia[ćc]|mluvit|promluvit|puhua)\b.{0,40}?\b(menneske\w*|personal\w*"
     r"|person(en|e|a|as|ne)?|ansat\w*|noen|nogen|någon|människ\w*|iemand"
     r"|quelqu.un|humain\w*|conseill\w*|vendeu\w*|alguien|humano\w*|agente\w*|qualcuno|umano"
@@ -283,6 +289,58 @@ PROBLEM = re.compile(
     r"|\blooks? nothing like (the )?(photo|picture|pic|image|website)\b"
     r"|\b(broken|damaged|ripped|torn|smashed|crushed|cracked|snapped|bent|soaked|leaking)"
     r"( open| up)? (when|on arrival|in (the )?(post|transit|delivery))\b",
+    re.I,
+)
+# What a product would do in a case, or how to spare it next time, asked before anything went
+# wrong: "will the down get ruined if it rains", "my boots got soaked, how do i protect them next
+# time". A question about the product (or its care), not a problem for a person.
+SUPPOSED = re.compile(
+    r"^\s*(will|would|could|can|does|do|is|are|might|should|what happens)\b[^.?!]{0,60}\b(if|when"
+    r"|in (the )?(rain|wet|snow))\b"
+    r"|\b(next time|in (the )?future|from now on)\b"
+    r"|\bhow (do|can|should|would) (i|we|you) (protect|prevent|avoid|waterproof|stop (it|them|this"
+    r"|that) from)\b",
+    re.I,
+)
+# Something gone wrong with an order, said in Europe's other languages: the goods arrived
+# broken ("me llegó el libro con la portada rota", "a barraca chegou com a vareta quebrada",
+# "das Paket kam beschädigt an"), never arrived ("mi pedido no ha llegado", "nem érkezett
+# meg"), a refund or a formal complaint ("quiero mi reembolso", "je veux être remboursé"). A
+# damage word counts only beside a word of arriving or receiving.
+ARRIVED_ABROAD = (
+    r"lleg[oóa]\w*|vino|vinieron|recib\w*|cheg\w*|receb\w*|veio|arriv\w*|re[çc]u\w*|livr[ée]\w*"
+    r"|angekommen|kam|bekommen|erhalten|geliefert|ricevut\w*|consegnat\w*|aangekomen|ontvangen"
+    r"|gekregen|geleverd|aangekom\w*|gekry|ontvang|afgelewer\w*|dosta[łl]\w*|przysz[łl]\w*|kaptam"
+    r"|meg[ée]rkez\w*|[ée]rkezett|fick|kom|fikk|kommet|modtog|modtaget|ankom|tuli|saapui|geldi"
+    r"|ula[şs]t\w*|primit|sosit|ajuns|dorazil\w*|p[řr]i[šs]l\w*|obdr[žz]el\w*"
+)
+DAMAGED_ABROAD = (
+    r"rot[oa]s?|da[ñn]ad[oa]s?|quebrad[oa]s?|estragad[oa]s?|defectuos[oa]s?|defeituos[oa]s?"
+    r"|ab[iî]m[ée]e?s?|cass[ée]e?s?|kaputt|besch[aä]digt|defekt|rott[oa]|danneggiat[oa]|difettos[oa]"
+    r"|kapot|stukkend|beschadigd|gebreek|zepsut\w*|uszkodzon\w*|rozbit\w*|t[öo]r[öo]tt|s[ée]r[üu]lt"
+    r"|rossz\w*|trasig|skadad|[øo]delagt|i stykker|beskadiget|rikki|bozuk|k[ıi]r[ıi]k|hasarl[ıi]"
+    r"|stricat\w*|defect\w*|po[šs]kozen\w*|equivocad[oa]|errad[oa]|sbagliat[oa]|verkeerd\w*"
+    r"|falsch\w*|z[łl]y|z[łl]e|feil|forkert|v[äa][äa]r[äa]|yanl[ıi][şs]|gre[şs]it"
+)
+PROBLEM_ABROAD = re.compile(
+    rf"\b({ARRIVED_ABROAD})\b.{{0,60}}\b({DAMAGED_ABROAD})\b"
+    rf"|\b({DAMAGED_ABROAD})\b.{{0,60}}\b({ARRIVED_ABROAD})\b"
+    r"|\bno\b(\s+\w+){0,3}\s+(ha llegado|lleg[oó]|llega|ha sido entregad\w*)\b"
+    r"|\bnon\b(\s+\w+){0,3}\s+(arrivat[oa]|ricevut[oa]|consegnat[oa])\b"
+    r"|\bpas\b(\s+\w+){0,3}\s+(arriv[ée]e?s?|re[çc]ue?s?|livr[ée]e?s?)\b"
+    r"|\b(n[ãa]o|nicht|niet|nie|nem|ikke|inte|ei|nu)\b(\s+\w+){0,3}\s+(chegou|chega|recebi"
+    r"|angekommen|geliefert|erhalten|aangekomen|ontvangen|geleverd|aangekom|opgedaag|ontvang"
+    r"|dotar[łl]\w*|dosta[łl]\w*|[ée]rkezett|j[öo]tt meg|kaptam meg|kommet|ankommet|modtaget"
+    r"|kommit|levererad|tullut|saapunut|sosit|ajuns|primit)\b"
+    r"|\b(gelmedi|nedorazil\w*|nep[řr]i[šs]l\w*)\b"
+    r"|\b(quiero|quero|exijo|je veux|ich will|ich m[öo]chte|voglio|ik wil|ek wil|chc[ęe]"
+    r"|szeretn[ée]m|jag vill|jeg vil|haluan|istiyorum|vreau)\b.{0,30}\b(reembols\w*|devoluci[oó]n"
+    r"|mi dinero|meu dinheiro|o dinheiro|rembours\w*|mon argent|geld zur[uü]ck|r[uü]ckerstattung"
+    r"|erstatt\w*|rimbors\w*|soldi|geld terug|terugbetal\w*|my geld|zwrot\w*|pieni[ąa]dze"
+    r"|visszat[ée]r[ií]t\w*|p[ée]nzem\w*|pengarna|pengene|[åa]terbetal\w*|refusjon|tilbagebetal\w*"
+    r"|rahat\w*|hyvity\w*|iade|param\w*|banii|rambursa\w*)"
+    r"|\b(reclamaci[oó]n|reclama[çc][ãa]o|reclamo|r[ée]clamation|reklamation|reklamacj\w*"
+    r"|reklamace|reklam[áa]ci\w*|reclamatie|klacht)\b",
     re.I,
 )
 # An order by its number: "order GL-20011", "order #4412", "#10293".
@@ -730,12 +788,17 @@ USED_IN = re.compile(
     r"\s+(?P<at>in|into|with|on|from)\b",
     re.I,
 )
-# "and the water bladder for it", "ok which cover fits it then": another kind, for the one shown.
+# "and the water bladder for it", "ok which cover fits it then", "and earrings to match?":
+# another kind, for the one shown.
 ANOTHER_FOR_IT = re.compile(
     r"^\W*(?:(?:and|also|plus|ok|so|then)\W+)*(?:(?:a|an|the|some|any)\s+(?!(?:price|cost|warranty"
     r"|guarantee|manual|instructions|delivery|shipping|size|sizes|colou?rs?|dimensions|weight"
     r"|reviews?|rating)\b)[\w-]+(?:\s+[\w-]+)?\s+(?:for|to\s+fit|that\s+fits?|to\s+go\s+with)"
-    r"|(?:which|what)\s+[\w-]+\s+(?:fits?|goes\s+with|works\s+with))\s+(?:it|them|this|that)\b",
+    r"|(?:which|what)\s+[\w-]+\s+(?:fits?|goes\s+with|works\s+with))\s+(?:it|them|this|that)\b"
+    # Another kind to match it: "and earrings to match?", "do you have a matching belt".
+    r"|^\W*(?:(?:and|also|plus|ok|so|then)\W+)*(?:(?:do\s+(?:you|u)\s+(?:have|sell|do)|got|is\s+there"
+    r"|are\s+there|any)\s+)?(?:(?:a|an|the|some|any)\s+)?(?:matching\s+[\w-]+|[\w-]+(?:\s+[\w-]+)?"
+    r"\s+(?:to\s+match|that\s+match(?:es)?))\b",
     re.I,
 )
 # "which gas do i need for the brasa", "what kind of strap should i get for it": a kind of thing
@@ -831,6 +894,14 @@ ASKED_OF_IT = re.compile(
     r"|mean)\b)"
     # How to look after it: "how do i stop it going rusty?", "how should i clean them".
     r"|\bhow (do|can|should|would|to)( (i|we|you))? [a-z]+( [a-z]+)? (it|them|this|these)\b",
+    re.I,
+)
+# What one of those shown would do in a case: "will the down get ruined if it rains", "does it
+# still work if it gets wet" (not "will the weather be ok if we go in june").
+IF_IT = re.compile(
+    r"^\s*(will|would|could|can|does|do|is|are|might|should)\s+(it|they|this|these|that|those"
+    r"|the (?!weather\b|forecast\b|sun\b|rain\b|snow\b|roads?\b|traffic\b)[a-z]+)\b[^.?!]{0,60}"
+    r"\b(if|when|in (the )?(rain|wet|snow|cold|heat))\b",
     re.I,
 )
 # Its price and nothing else, as shoppers ask it in a few languages: "how much?", "price?",
@@ -996,7 +1067,9 @@ class IntentClassifier:
         injection = INJECTION.search(text) is not None
         request = ORDER_REQUEST.search(text) is not None
         own = request or OWN.search(text) is not None
-        problem = PROBLEM.search(text) is not None
+        problem = (PROBLEM.search(text) is not None and SUPPOSED.search(text) is None) or (
+            PROBLEM_ABROAD.search(text) is not None
+        )
         angry = ANGER.search(text) is not None or (
             SHOUTED.search(text) is not None and not PLEASED.search(text)
             and (AT_SHOP.search(text) is not None or own or problem)
@@ -1257,12 +1330,13 @@ def about_one(
     short question naming options it is sold in (`optioned`: "do u have navy in L", "and the
     25s?"). So is a question the gate found off the shop's topic that asks what a product
     just shown (`shown`; the best match of several) does or needs ("what bulb does it need",
-    "does it have to be screwed to the wall?"): a question about it, not an errand."""
+    "does it have to be screwed to the wall?", "will the down get ruined if it rains"): a
+    question about it, not an errand."""
     if understanding.injection or any(parse_budget(text)) or MORE_OF.search(text):
         return understanding
     if (
         understanding.intent == "off_topic" and (alone or shown) and not understanding.own
-        and ASKED_OF_IT.search(text)
+        and (ASKED_OF_IT.search(text) or IF_IT.search(text))
     ):  # fmt: skip
         return replace(understanding, intent="product_question", off_topic=0.0)
     if (
@@ -1383,8 +1457,13 @@ def refine(
         intent = "browse"
     elif intent in ("greeting", "off_topic") and not named and SELLS_ASKED.search(text):
         intent = "browse"  # "do u have bialetti": what the shop sells, by a name it lacks
-    elif product and not named and (USED_IN.search(text) or ANOTHER_FOR_IT.search(text)):
-        # "what do i clean it with", "and the water bladder for it": a thing for the one shown.
+    elif (
+        (product or intent == "browse") and not named
+        and (USED_IN.search(text) or ANOTHER_FOR_IT.search(text))
+    ):  # fmt: skip
+        # "what do i clean it with", "and the water bladder for it": a thing for the one shown
+        # (a guess of browsing stays one: "and earrings to match?" is not the last question of
+        # another product).
         intent = "browse"
     elif (
         (product or intent == "compare") and (needed := NEEDED_FOR.search(text))

@@ -20,6 +20,9 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("i need a 30m garden hose") == [["garden", "hose"]]  # sizes are not kinds
     assert asked_kinds("do you have a 65 quart cooler?") == [["cooler"]]
     assert asked_kinds("a 2 person tent") == [["tent"]]
+    # How it should not be names no kind.
+    assert asked_kinds("hammer, not too heavy") == [["hammer"]]
+    assert asked_kinds("a tent, nothing too flashy") == [["tent"]]
     assert asked_kinds("aphids all over my roses") == [["aphid"]]
     # Which one in a life, and a sale, name no kind.
     assert asked_kinds("my first proper japanese knife") == [["japanese", "knife"]]

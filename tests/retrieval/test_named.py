@@ -282,3 +282,25 @@ BRACELETS = CatalogView(
 )
 def test_the_one_of_a_kind_by_a_word_two_titles_have(text: str, named: set[str]) -> None:
     assert {p.id for p in BRACELETS.named(text)} == named
+
+
+def test_the_other_one_of_the_kind_just_said_by_its_word() -> None:
+    # "gold" is in many titles here: "the gold one" names the tennis bracelet by "tennis".
+    golden = CatalogView(
+        {
+            p.id: p
+            for p in [
+                *BRACELETS.products.values(),
+                *(Product(id=f"g{i}", title=f"{w} Gold Bangle", price=Decimal(500 + i),
+                          category="Bracelets")
+                  for i, w in enumerate("ash bay cove dale eden ford glen".split())),
+            ]
+        }
+    )  # fmt: skip
+    said = "whats the difference between the silver tennis bracelet and the gold one"
+    assert {p.id for p in golden.named(said)} == {"hf", "ag"}
+    assert {p.id for p in golden.named("the silver tennis bracelet, or the gold one?")} == {
+        "hf",
+        "ag",
+    }
+    assert {p.id for p in golden.named("the gold one")} == set()  # no kind said before

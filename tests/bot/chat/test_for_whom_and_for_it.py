@@ -260,6 +260,9 @@ def test_what_the_shopper_has_and_says_is_wrong_with_it() -> None:
     ]
     assert troubled("my skin is very dry") == []  # how it is, nothing wrong with a thing had
     assert troubled("need boots, my old ones leak") == []  # asked for first
+    # What happened to it.
+    assert troubled("my new suede boots got soaked, how do i protect them") == ["suede", "boot"]
+    assert troubled("my silver ring is getting tarnished") == ["silver", "ring"]
 
 
 async def test_what_helps_with_a_thing_had_is_not_another_of_it(
@@ -268,6 +271,35 @@ async def test_what_helps_with_a_thing_had_is_not_another_of_it(
     with planning(tmp_path, BOOTS, log) as chat:
         plan = await chat.plan("my new boots give me blisters, what do you have", ShopperProfile())
     assert ids(plan)[:1] == ["socks"] and "pico-m" not in ids(plan), ids(plan)
+
+
+CARE = [
+    *BOOTS,
+    Product(id="hiker", title="Desert Chukka Boot", price=899.0, category="Boots",
+            description="Suede boots with a crepe sole."),
+    Product(id="chelsea", title="Chelsea Boot", price=999.0, category="Boots",
+            description="Pull-on suede boots."),
+    Product(id="wp", title="Otter Waterproof Suede Hiking Boot", price=1299.0,
+            category="Hiking Boots", description="Suede boots that protect your feet from water."),
+    Product(id="wp2", title="Kloof Mid Suede Hiker", price=1199.0, category="Hiking Boots",
+            description="Waterproof suede hiking boots; a membrane protects them from soaking."),
+    Product(id="spray", title="Kaapstad Waterproof Protector Spray", price=129.0,
+            category="Shoe Care", description="Protects suede, nubuck and leather from water."),
+    Product(id="brush", title="Suede Brush and Eraser", price=89.0, category="Shoe Care",
+            description="Lifts the nap of suede and removes marks."),
+]  # fmt: skip
+
+
+async def test_what_protects_a_thing_had_is_not_of_its_kind_or_category(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, CARE, log) as chat:
+        plan = await chat.plan(
+            "my new suede boots got soaked, how do i protect them next time", ShopperProfile()
+        )
+    assert plan.decision.action == "recommend", plan.decision
+    assert ids(plan)[:1] == ["spray"], ids(plan)
+    assert not {"hiker", "chelsea", "pico-m", "wp", "wp2"} & set(ids(plan)), ids(plan)
 
 
 async def test_a_material_asked_for_is_required_and_the_nearest_over_budget_said(

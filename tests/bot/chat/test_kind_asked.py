@@ -192,3 +192,28 @@ async def test_a_kind_the_shop_s_category_path_names_is_all_of_that_kind(
         plan = await chat.plan("i need coffee", ShopperProfile())
         assert {"husets", "mork", "ground"} & set(ids(plan)), ids(plan)
         assert "skerton" not in ids(plan), ids(plan)
+
+
+KITS = [
+    Product(id="exped", title="Expedition First Aid Kit", price=329.9, category="First Aid",
+            description="Complete first aid kit for 10 days away from help, 180 items."),
+    Product(id="trail", title="Trail First Aid Kit", price=149.9, category="First Aid",
+            description="Light first aid kit for day hikes and weekend trips."),
+    Product(id="day20", title="Trilha 20 Day Pack", price=189.9, category="Backpacks",
+            description="20 L day pack for day hikes, with a hip belt."),
+    Product(id="day12", title="Trilhinha 12 Kids Backpack", price=149.9, category="Backpacks",
+            description="Small day hike backpack for kids."),
+    Product(id="day30", title="Cume 30 Day Hiking Pack", price=199.0, category="Backpacks",
+            description="Day hiking pack with rain cover."),
+]  # fmt: skip
+
+
+async def test_one_of_the_kind_more_so_keeps_the_kind_whatever_it_is_for(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, KITS, log) as chat:
+        first = await chat.plan("first aid kit for a 10 day expedition", ShopperProfile())
+        smaller = await chat.plan("something smaller just for day hikes, under 200", first.profile)
+    assert ids(first)[:1] == ["exped"], ids(first)
+    # "day hikes" is what the day packs are for; "something smaller" is a smaller kit.
+    assert ids(smaller) == ["trail"], ids(smaller)

@@ -318,3 +318,14 @@ def test_a_bare_word_beside_a_kind_is_one_of_that_kind() -> None:
     # Whichever side the bare word is on.
     text = "the kowhai concert uke or soprano, which is easier to play?"
     assert named_in(view, text)[:2] == [concert, soprano]
+
+
+def test_the_messages_own_pointer_before_those_of_the_request_it_follows() -> None:
+    gold = Product(id="ag", title="Aranyag Tennis Bracelet 14k White Gold", price=689000)
+    silver = Product(id="hf", title="Holdfeny Tennis Bracelet Sterling Silver", price=24990)
+    topic = "whats the difference between the silver tennis bracelet and the gold one"
+    own = "lol ok the silver one. is it in stock"
+    picked = referred([gold, silver], f"{topic} {own}", own=own, topic=topic)
+    assert picked is silver
+    own = "fine, the gold one then"
+    assert referred([gold, silver], f"{topic} {own}", own=own, topic=topic) is gold

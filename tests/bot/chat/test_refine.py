@@ -376,6 +376,10 @@ def test_and_the_other_one_asks_what_was_asked_before() -> None:
     # Its own question, another kind, or no question before: as classified.
     assert again("and is it in stock?", "product_question", "price_stock") == "price_stock"
     assert again("and a case for it?", "price_stock", "browse") == "browse"
+    # Another kind to match the one shown, guessed either way: a request.
+    for guess in ("browse", "product_question"):
+        assert again("and earrings to match?", "product_question", guess) == "browse", guess
+        assert again("any matching belt?", "price_stock", guess) == "browse", guess
     assert again("and the velvet one?", "browse") == "product_question"
 
 

@@ -141,11 +141,19 @@ OUTDOOR = [
 
 @pytest.mark.parametrize(
     "text",
-    ["and the water bladder for it", "ok which cover fits it then", "what do i clean it with"],
+    [
+        "and the water bladder for it",
+        "ok which cover fits it then",
+        "what do i clean it with",
+        "and earrings to match?",
+        "do you have a matching belt",
+        "a scarf that matches",
+    ],  # fmt: skip
 )
 def test_a_thing_for_the_one_shown_is_asked_for_not_a_question_about_it(text: str) -> None:
     assert USED_IN.search(text) or ANOTHER_FOR_IT.search(text)
     assert not ANOTHER_FOR_IT.search("and the price for it")
+    assert not ANOTHER_FOR_IT.search("does the colour match the photo")
 
 
 async def test_what_cleans_the_one_shown_is_listed_beside_it(

@@ -147,3 +147,24 @@ async def test_a_budget_is_no_size(tmp_path: Path, log: DialogueLog) -> None:
     assert " in 80" not in budget.text, budget.text
     assert ids(sized)[:1] == ["body"], ids(sized)  # named by its title: stays
     assert "out of stock in 80" in sized.text, sized.text
+
+
+async def test_one_not_to_be_had_in_the_size_asked_comes_with_one_of_its_kind_that_is(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, SHOES, log) as chat:
+        sold_out = await chat.plan(
+            "is the koppie trail running shoe in stock in uk 8?", ShopperProfile()
+        )
+        had = await chat.plan(
+            "is the koppie trail running shoe in stock in uk 7?", ShopperProfile()
+        )
+        shown = await chat.plan("sheepskin moccasin slippers", ShopperProfile())
+        in_11 = await chat.plan("do you have them in uk 11", shown.profile)
+    # Koppie is sold out in UK 8; Otter, of its kind, is in stock in it (Runner is a sneaker).
+    assert ids(sold_out) == ["koppie", "otter"], ids(sold_out)
+    assert "Another in that size: the Otter Waterproof Trail Shoe" in sold_out.text
+    assert "in stock in UK 8" in sold_out.text, sold_out.text
+    assert ids(had) == ["koppie"], ids(had)
+    # The moccasin is sold out in UK 11; the slide's XL holds UK 10-11.
+    assert ids(in_11) == ["moc", "slide"], ids(in_11)
