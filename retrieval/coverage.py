@@ -228,8 +228,8 @@ def asked_kinds(text: str) -> list[list[str]]:
             break  # what follows says what the thing is for, or who it is for
         if piece.lower().split()[0] in POSSESSIVES and pieces[at + 1 : at + 2] in (["is"], ["are"]):
             break  # what the shopper has, and how it is: "my knees are shot"
-        if _HOW_NOT.match(piece):
-            continue  # how it should not be: "hammer, not too heavy"
+        if at and _HOW_NOT.match(piece):
+            continue  # how it should not be, after the kind: "hammer, not too heavy"
         words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
             w
             for w in keywords(piece)

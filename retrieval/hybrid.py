@@ -709,12 +709,14 @@ class CatalogView:
         keep = (distinct[candidates] >= 2) | (named[candidates] > 0) | (covered >= 0.6)
         # The words after each "the" ("the silver tennis bracelet"), read once.
         definite: list[list[str]] = []
+        derived: list[list[str]] = []  # "the gold one" after "the silver tennis bracelet"
         the_ones: set[str] = set()  # named so: kept however many words others share
         for match in _DEFINITE.finditer(bare):
             if (other := _ONE_OF.match(match[1])) and definite:
                 # "... the silver tennis bracelet and the gold one": the gold tennis bracelet.
                 before, told = definite[-1], self.terms(other[1])
-                definite += [told + before[cut:] for cut in range(1, len(before))]
+                derived += [told + before[cut:] for cut in range(1, len(before))]
+                definite += derived[-(len(before) - 1) :] if len(before) > 1 else []
             else:
                 definite.append(self.terms(match[1]))
         for at, position in enumerate(candidates):
@@ -740,7 +742,8 @@ class CatalogView:
                 keep[at] = True  # "the windmill t shirt": its own thing, and its kind
             elif not keep[at] and definite and self._called(position, definite):
                 keep[at] = True  # "the silver tennis bracelet": of two, the silver one
-                the_ones.add(self.order[position])
+                if derived and self._called(position, derived):
+                    the_ones.add(self.order[position])  # (and "the gold one" beside it)
         scored = [
             (float(weight[position] + share), self.order[position])
             for position, share in zip(candidates[keep], covered[keep], strict=True)

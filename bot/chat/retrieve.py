@@ -59,6 +59,7 @@ from retrieval.text import STOP_WORDS, fold, keywords, words
 from retrieval.wants import (
     MARK,
     PREFERRED,
+    TROUBLED,
     already_had,
     must_have,
     owned,
@@ -112,11 +113,23 @@ def filters_of(profile: ShopperProfile) -> Filters:
 # cheaper".
 ONE_MORE = re.compile(
     r"\b(?:(?:something|anything|smth|sth)\s+(?:a\s+(?:bit|little|lot)\s+|much\s+|way\s+|even\s+)?"
-    r"(?:(?!(?:other|under|over|after|never|for|from)\b)[a-z]+er|more\s+[a-z]+|less\s+[a-z]+)"
-    r"|(?:a|an)\s+(?:bit\s+|little\s+)?(?:[a-z]+er|more\s+[a-z]+|less\s+[a-z]+)\s+(?:one|ones|pair"
-    r"|version|model))\b",
+    r"(?!(?:other|under|over|after|never|for|from)\b)([a-z]+er|more|less)\b"
+    r"|(?:a|an)\s+(?:bit\s+|little\s+)?([a-z]+er|more|less)\b(?=(?:\s+[a-z]+)?\s+(?:one|ones|pair"
+    r"|version|model)\b))",
     re.I,
 )
+
+
+def more_said(text: str) -> bool:
+    """Whether the text asks for one of the kind more so (`ONE_MORE`), by a comparative or
+    "more"/"less" ("something smaller", not "something leather" or "a silver one")."""
+    for match in ONE_MORE.finditer(text):
+        word = (match[1] or match[2]).lower()
+        if word in ("more", "less") or any(
+            lemma != word for lemma in getAllLemmas(word).get("ADJ", ())
+        ):
+            return True
+    return False
 
 
 def infer_category(
@@ -206,7 +219,7 @@ def infer_category(
     pointing = ONE_OF_THEM.search(text) is not None  # "the one that comes with little pots"
     # One of the kind refined, more so, whatever it is for: "something smaller just for day
     # hikes" after first aid kits is no backpack, though "day" names those.
-    more_so = refining and not kinds and ONE_MORE.search(text) is not None
+    more_so = refining and not kinds and more_said(text)
     if (
         understanding.intent == "browse" and not (pointing or more_so)
         and (of_kind := kind_category(search.view, kind_text, avoid))
@@ -554,9 +567,13 @@ def retrieve(
             if spelled & title_heads(view.products[view.order[i]].title)
         )  # fmt: skip
     troubles = frozenset[str]()
-    if understanding.intent == "browse" and (wrong := troubled(asked)):
+    if (
+        understanding.intent == "browse" and (wrong := troubled(asked))
+        and not asked_again(view, wrong[-1], TROUBLED.sub(" ", asked, count=1))
+    ):  # fmt: skip
         # "my new boots give me blisters, what do you have": not boots, but what helps (the
-        # socks beside them stay).
+        # socks beside them stay). (Unless boots are asked for again: "my old boots got
+        # soaked every hike, i need properly waterproof boots".)
         troubling = view.spelled(wrong[-1]) or wrong[-1]
         # (Nor is its category the one asked for: "my suede boots got soaked, how do i protect
         # them" asks for shoe care, not hiking boots; what helps may still be listed in it.)
@@ -566,16 +583,12 @@ def retrieve(
             if view.kind_words.get(pid := view.order[i]) == troubling
             or troubling in title_heads(view.products[pid].title)
         )  # fmt: skip
-        # Of its category, also those its description calls so ("Kloof Mid Suede Hiker":
-        # "waterproof suede hiking boots"); not what goes with it ("Merino socks").
-        going = re.compile(
-            rf"\b(?:for|fits?|inside|into|with|in)\s+(?:[\w-]+\s+){{0,2}}{re.escape(troubling)}",
-            re.I,
-        )
+        # Of its category, also those whose description opens by calling them so ("Kloof Mid
+        # Suede Hiker": "Waterproof suede hiking boots; ..."); not what works on them ("Dries
+        # wet boots overnight", "Merino socks for hiking boots").
         had |= frozenset(
             p.id for p in view.products.values()
-            if p.category.casefold() in troubles and troubling in keywords(p.description)
-            and not going.search(p.description)
+            if p.category.casefold() in troubles and called_so(p.description, troubling)
         )  # fmt: skip
     # "also need an extra battery for it": a kind of its own, for the product just shown; no
     # refinement of the request that showed it. What is searched: that kind for that product.
@@ -1503,24 +1516,64 @@ def in_size(
     return matches
 
 
+def asked_again(view: CatalogView, word: str, text: str) -> bool:
+    """Whether the text asks for the kind the word names (its last word the same)."""
+    word = view.spelled(word) or word
+    return any((view.spelled(kind[-1]) or kind[-1]) == word for kind in asked_kinds(text))
+
+
+# Words that say a description is of what goes with a thing, not of the thing.
+_GOES = frozenset("for with your any most fits fit inside into in of to on".split())
+
+
+def called_so(description: str, word: str) -> bool:
+    """Whether a description opens by calling its product the word's kind: "Waterproof suede
+    hiking boots; ..." is boots; "Dries wet boots overnight" and "Merino socks for boots" are
+    not."""
+    first = re.split(r"[.;:!?]", description, maxsplit=1)[0]
+    match = re.match(rf"\s*((?:[\w'-]+\s+){{0,4}}?){re.escape(word)}(?:s|es)?\b", first, re.I)
+    if match is None:
+        return False
+    lead = [w.lower() for w in match[1].split()]
+    if any(w in _GOES for w in lead):
+        return False
+    # Not a verb's third person first ("Dries", "Keeps", "Restores").
+    return not (lead and lead[0].endswith("s") and "VERB" in getAllLemmas(lead[0]))
+
+
 def size_instead(
     view: CatalogView, one: Product, text: str, filters: Filters, seen: Sequence[str] = ()
 ) -> list[Product]:
-    """When a question about one product sold in sizes names a size the catalog sells and that
-    product is not to be had in it (sold out in it, or not made in it): the others of its
-    category in stock in that size, at a price the budget reaches, those `seen` before first,
-    then those nearest its price. [] otherwise."""
-    if not one.variants or not names_any(view.sizes, text):
+    """When a question about one product sold in sizes asks for a size the catalog sells, said
+    as a size ("in uk 8", "size 10", "in an 8"), and that product is not to be had in it (sold
+    out in it, or not made in it): the others of its category in stock in that size that pass
+    the shopper's filters (the budget, what was ruled out), those `seen` before first, then
+    those nearest its price. [] otherwise."""
+    if not (one.variants and one.category and SIZE_SAID.search(text)):
         return []
-    if not any(v.sizes for v in one.variants) or in_stock_in(one, text, filters):
+    if not names_any(view.sizes, text) or not any(v.sizes for v in one.variants):
         return []
-    anywhere = replace(filters, category=None, exclude_ids=frozenset(), in_stock=False)
+    if in_stock_in(one, text, filters.without_price()):
+        return []
+    kept = replace(filters, category=None, in_stock=None)
     pool = [
         p for p in view.products.values()
-        if p.category == one.category and p.id != one.id and in_stock_in(p, text, anywhere)
+        if p.category == one.category and p.id != one.id and kept.passes(p)
+        and in_stock_in(p, text, kept)
     ]  # fmt: skip
     place = {pid: at for at, pid in enumerate(seen)}
     return sorted(pool, key=lambda p: (place.get(p.id, len(place)), abs(p.price - one.price)))
+
+
+# A size said as one: "size 10", "uk 8", "kids 12", "in an 8", "in 10.5", "in xl" (not "8 km",
+# "my 8 year old", "in 8 colours").
+SIZE_SAID = re.compile(
+    r"\b(?:sizes?|sz)\b|\b(?:uk|us|eu|eur|fr|it|jp|au|kids?|youth|toddler|junior|mens|womens)\s*"
+    r"\d|\bin\s+(?:an?\s+)?(?:\d+(?:[.,]5)?|xxs|xs|s|m|l|xl|xxl|xxxl|\dxl)\b(?!\s*(?:km|kg|g|cm|mm"
+    r"|m|l|ml|years?|yrs?|months?|colou?rs?|pieces?|pcs|packs?|mins?|minutes?|hours?|days?|weeks?"
+    r"|percent|%)\b)",
+    re.I,
+)
 
 
 def of_size(

@@ -295,20 +295,33 @@ PROBLEM = re.compile(
 # wrong: "will the down get ruined if it rains", "my boots got soaked, how do i protect them next
 # time". A question about the product (or its care), not a problem for a person.
 SUPPOSED = re.compile(
-    r"^\s*(will|would|could|can|does|do|is|are|might|should|what happens)\b[^.?!]{0,60}\b(if|when"
+    r"^\s*(will|would|could|can|does|do|is|are|might|should)\s+(it|they|this|that|these|those"
+    r"|the (?!parcel\b|package\b|order\b|delivery\b|refund\b)[a-z]+)\b[^.?!]{0,60}\b(if|when"
     r"|in (the )?(rain|wet|snow))\b"
-    r"|\b(next time|in (the )?future|from now on)\b"
     r"|\bhow (do|can|should|would) (i|we|you) (protect|prevent|avoid|waterproof|stop (it|them|this"
     r"|that) from)\b",
     re.I,
 )
+# ... unless something has already gone wrong: "will it be replaced if it arrived damaged".
+HAPPENED = re.compile(
+    r"\b(arrived|came|received|delivered|never|was|were|broke|stopped|charged|sent)\b", re.I
+)
+
+
+def supposed(text: str) -> bool:
+    """What a product would do in a case, or how to spare it, asked before anything went wrong
+    (`SUPPOSED`, and nothing `HAPPENED` nor about the shopper's own order)."""
+    return SUPPOSED.search(text) is not None and not (HAPPENED.search(text) or OWN.search(text))
+
+
 # Something gone wrong with an order, said in Europe's other languages: the goods arrived
 # broken ("me llegó el libro con la portada rota", "a barraca chegou com a vareta quebrada",
 # "das Paket kam beschädigt an"), never arrived ("mi pedido no ha llegado", "nem érkezett
 # meg"), a refund or a formal complaint ("quiero mi reembolso", "je veux être remboursé"). A
 # damage word counts only beside a word of arriving or receiving.
 ARRIVED_ABROAD = (
-    r"lleg[oóa]\w*|vino|vinieron|recib\w*|cheg\w*|receb\w*|veio|arriv\w*|re[çc]u\w*|livr[ée]\w*"
+    r"lleg[oóa]\w*|vino|vinieron|recib\w*|cheg\w*|receb\w*|veio|arriv(?:é|ée|és|ées)|re[çc]ue?s?"
+    r"|livr[ée]\w*"
     r"|angekommen|kam|bekommen|erhalten|geliefert|ricevut\w*|consegnat\w*|aangekomen|ontvangen"
     r"|gekregen|geleverd|aangekom\w*|gekry|ontvang|afgelewer\w*|dosta[łl]\w*|przysz[łl]\w*|kaptam"
     r"|meg[ée]rkez\w*|[ée]rkezett|fick|kom|fikk|kommet|modtog|modtaget|ankom|tuli|saapui|geldi"
@@ -319,7 +332,7 @@ DAMAGED_ABROAD = (
     r"|ab[iî]m[ée]e?s?|cass[ée]e?s?|kaputt|besch[aä]digt|defekt|rott[oa]|danneggiat[oa]|difettos[oa]"
     r"|kapot|stukkend|beschadigd|gebreek|zepsut\w*|uszkodzon\w*|rozbit\w*|t[öo]r[öo]tt|s[ée]r[üu]lt"
     r"|rossz\w*|trasig|skadad|[øo]delagt|i stykker|beskadiget|rikki|bozuk|k[ıi]r[ıi]k|hasarl[ıi]"
-    r"|stricat\w*|defect\w*|po[šs]kozen\w*|equivocad[oa]|errad[oa]|sbagliat[oa]|verkeerd\w*"
+    r"|stricat\w*|po[šs]kozen\w*|equivocad[oa]|errad[oa]|sbagliat[oa]|verkeerd\w*"
     r"|falsch\w*|z[łl]y|z[łl]e|feil|forkert|v[äa][äa]r[äa]|yanl[ıi][şs]|gre[şs]it"
 )
 PROBLEM_ABROAD = re.compile(
@@ -339,7 +352,7 @@ PROBLEM_ABROAD = re.compile(
     r"|erstatt\w*|rimbors\w*|soldi|geld terug|terugbetal\w*|my geld|zwrot\w*|pieni[ąa]dze"
     r"|visszat[ée]r[ií]t\w*|p[ée]nzem\w*|pengarna|pengene|[åa]terbetal\w*|refusjon|tilbagebetal\w*"
     r"|rahat\w*|hyvity\w*|iade|param\w*|banii|rambursa\w*)"
-    r"|\b(reclamaci[oó]n|reclama[çc][ãa]o|reclamo|r[ée]clamation|reklamation|reklamacj\w*"
+    r"|\b(reclamaci[oó]n|reclama[çc][ãa]o|reclamo|réclamation|reklamation|reklamacj\w*"
     r"|reklamace|reklam[áa]ci\w*|reclamatie|klacht)\b",
     re.I,
 )
@@ -795,10 +808,12 @@ ANOTHER_FOR_IT = re.compile(
     r"|guarantee|manual|instructions|delivery|shipping|size|sizes|colou?rs?|dimensions|weight"
     r"|reviews?|rating)\b)[\w-]+(?:\s+[\w-]+)?\s+(?:for|to\s+fit|that\s+fits?|to\s+go\s+with)"
     r"|(?:which|what)\s+[\w-]+\s+(?:fits?|goes\s+with|works\s+with))\s+(?:it|them|this|that)\b"
-    # Another kind to match it: "and earrings to match?", "do you have a matching belt".
+    # Another kind to match it: "and earrings to match?", "do you have a matching belt" (not
+    # "the colour that matches the photo", "a price to match amazon").
     r"|^\W*(?:(?:and|also|plus|ok|so|then)\W+)*(?:(?:do\s+(?:you|u)\s+(?:have|sell|do)|got|is\s+there"
-    r"|are\s+there|any)\s+)?(?:(?:a|an|the|some|any)\s+)?(?:matching\s+[\w-]+|[\w-]+(?:\s+[\w-]+)?"
-    r"\s+(?:to\s+match|that\s+match(?:es)?))\b",
+    r"|are\s+there|any)\s+)?(?:(?:a|an|some|any)\s+)?(?!(?:the|one|ones|price|prices|cost|colou?rs?"
+    r"|shade|size|sizes|photo|picture|description)\b)(?:matching\s+(?!(?:price|colou?r|size)\b)[\w-]+"
+    r"|[\w-]+(?:\s+(?!(?:price|colou?r|size|one)\b)[\w-]+)?\s+(?:to\s+match|that\s+match(?:es)?))\b",
     re.I,
 )
 # "which gas do i need for the brasa", "what kind of strap should i get for it": a kind of thing
@@ -900,8 +915,9 @@ ASKED_OF_IT = re.compile(
 # still work if it gets wet" (not "will the weather be ok if we go in june").
 IF_IT = re.compile(
     r"^\s*(will|would|could|can|does|do|is|are|might|should)\s+(it|they|this|these|that|those"
-    r"|the (?!weather\b|forecast\b|sun\b|rain\b|snow\b|roads?\b|traffic\b)[a-z]+)\b[^.?!]{0,60}"
-    r"\b(if|when|in (the )?(rain|wet|snow|cold|heat))\b",
+    r"|the (?!weather\b|forecast\b|sun\b|rain\b|snow\b|roads?\b|traffic\b)[a-z]+)\b"
+    r"(?!\s+(ok|okay|alright|fine|possible|true|deliver|ship|send|refund|charge|call|email)\b)"
+    r"[^.?!]{0,60}\b(if|when|in (the )?(rain|wet|snow|cold|heat))\b",
     re.I,
 )
 # Its price and nothing else, as shoppers ask it in a few languages: "how much?", "price?",
@@ -1067,7 +1083,7 @@ class IntentClassifier:
         injection = INJECTION.search(text) is not None
         request = ORDER_REQUEST.search(text) is not None
         own = request or OWN.search(text) is not None
-        problem = (PROBLEM.search(text) is not None and SUPPOSED.search(text) is None) or (
+        problem = (PROBLEM.search(text) is not None and not supposed(text)) or (
             PROBLEM_ABROAD.search(text) is not None
         )
         angry = ANGER.search(text) is not None or (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat.profile import ShopperProfile, update_profile
-from bot.chat.retrieve import IT_FITS, SHOW_ONE, made_of
+from bot.chat.retrieve import IT_FITS, SHOW_ONE, called_so, made_of
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product, Variant
 from retrieval.genders import asked_gender, product_gender
@@ -300,6 +300,25 @@ async def test_what_protects_a_thing_had_is_not_of_its_kind_or_category(
     assert plan.decision.action == "recommend", plan.decision
     assert ids(plan)[:1] == ["spray"], ids(plan)
     assert not {"hiker", "chelsea", "pico-m", "wp", "wp2"} & set(ids(plan)), ids(plan)
+    # Boots asked for again are shown.
+    with planning(tmp_path / "again", CARE, log) as chat:
+        again = await chat.plan(
+            "my old boots are too small now, i need properly waterproof boots",
+            ShopperProfile(),
+        )
+    assert {"wp", "wp2"} & set(ids(again)), ids(again)
+
+
+def test_a_description_calls_its_product_so_by_its_opening() -> None:
+    assert called_so("Waterproof suede hiking boots; a membrane keeps water out.", "boot")
+    assert called_so("Suede boots that protect your feet from water.", "boot")
+    for text in [
+        "Dries wet boots overnight.",
+        "Merino socks for hiking boots.",
+        "Keeps grit out of your boots.",
+        "Restores water repellency to leather boots.",
+    ]:
+        assert not called_so(text, "boot"), text
 
 
 async def test_a_material_asked_for_is_required_and_the_nearest_over_budget_said(

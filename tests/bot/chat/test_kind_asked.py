@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat.profile import ShopperProfile
-from bot.chat.retrieve import kind_not_in
+from bot.chat.retrieve import kind_not_in, more_said
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds
@@ -217,3 +217,20 @@ async def test_one_of_the_kind_more_so_keeps_the_kind_whatever_it_is_for(
     assert ids(first)[:1] == ["exped"], ids(first)
     # "day hikes" is what the day packs are for; "something smaller" is a smaller kit.
     assert ids(smaller) == ["trail"], ids(smaller)
+
+
+def test_more_so_is_said_by_a_comparative() -> None:
+    for text in [
+        "something smaller",
+        "a lighter one",
+        "anything a bit cheaper",
+        "a less noisy one",
+    ]:
+        assert more_said(text), text
+    for text in [
+        "something leather",
+        "a silver one",
+        "something water resistant",
+        "a water filter",
+    ]:
+        assert not more_said(text), text

@@ -168,3 +168,17 @@ async def test_one_not_to_be_had_in_the_size_asked_comes_with_one_of_its_kind_th
     assert ids(had) == ["koppie"], ids(had)
     # The moccasin is sold out in UK 11; the slide's XL holds UK 10-11.
     assert ids(in_11) == ["moc", "slide"], ids(in_11)
+
+
+async def test_no_other_in_a_size_over_the_budget_or_for_a_number_that_is_no_size(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, SHOES, log) as chat:
+        dear = await chat.plan(
+            "is the koppie trail running shoe in stock in uk 8? max 2500", ShopperProfile()
+        )
+        years = await chat.plan(
+            "is the koppie trail running shoe ok for my 8 year old?", ShopperProfile()
+        )
+    assert ids(dear) == ["koppie"], ids(dear)  # the Otter is 2,699
+    assert ids(years) == ["koppie"], ids(years)
