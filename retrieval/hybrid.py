@@ -282,9 +282,9 @@ def _category_parts(category: str) -> list[str]:
 RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
 # "the deba", "is the kenya back", with the word before it.
 THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
-# "the" one and the words after it: "the silver tennis bracelet", "that gold one".
 # "gold one", "rose gold ones": another of the kind said before, by its words.
 _ONE_OF = re.compile(r"((?:[\w-]+\s+){0,1}[\w-]+)\s+ones?\b", re.I)
+# "the" one and the words after it: "the silver tennis bracelet", "that gold one".
 _DEFINITE = re.compile(r"\b(?=(?:the|that|this)\s+((?:[\w-]+\s+){0,3}[\w-]+))", re.I)
 # "a dash cam for the car": after these, "the" one is what a product is for, not its name.
 PLACE_WORDS = frozenset(
@@ -715,8 +715,9 @@ class CatalogView:
             if (other := _ONE_OF.match(match[1])) and definite:
                 # "... the silver tennis bracelet and the gold one": the gold tennis bracelet.
                 before, told = definite[-1], self.terms(other[1])
-                derived += [told + before[cut:] for cut in range(1, len(before))]
-                definite += derived[-(len(before) - 1) :] if len(before) > 1 else []
+                kinds = [told + before[cut:] for cut in range(1, len(before))]
+                derived += kinds
+                definite += kinds
             else:
                 definite.append(self.terms(match[1]))
         for at, position in enumerate(candidates):

@@ -116,9 +116,9 @@ def decide(
     if intent in ("price_stock", "product_question"):
         about = found.named or found.subject
         if about:
-            # Not to be had in the size asked: one of its kind that is, beside it.
-            instead = [p for p in found.instead if p is not about[0]][:1]
-            return Decision("answer", products=about[:1] + instead)
+            # Not to be had in the size asked: one of its kind that is, beside it (retrieval
+            # found it for this same first product).
+            return Decision("answer", products=about[:1] + found.instead[:1])
     if intent == "compare" and found.pointed and not found.named and PRICE_OR_STOCK.search(text):
         return Decision("answer", products=[found.pointed])  # "how much is the cheaper one?"
     if intent == "compare":

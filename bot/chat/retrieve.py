@@ -567,14 +567,12 @@ def retrieve(
             if spelled & title_heads(view.products[view.order[i]].title)
         )  # fmt: skip
     troubles = frozenset[str]()
-    if (
-        understanding.intent == "browse" and (wrong := troubled(asked))
-        and not asked_again(view, wrong[-1], TROUBLED.sub(" ", asked, count=1))
-    ):  # fmt: skip
+    wrong = troubled(asked) if understanding.intent == "browse" else []
+    troubling = (view.spelled(wrong[-1]) or wrong[-1]) if wrong else ""
+    if troubling and not asked_again(view, troubling, TROUBLED.sub(" ", asked, count=1)):
         # "my new boots give me blisters, what do you have": not boots, but what helps (the
-        # socks beside them stay). (Unless boots are asked for again: "my old boots got
-        # soaked every hike, i need properly waterproof boots".)
-        troubling = view.spelled(wrong[-1]) or wrong[-1]
+        # socks beside them stay). (Unless boots are asked for again: "my old boots are too
+        # small now, i need properly waterproof boots".)
         # (Nor is its category the one asked for: "my suede boots got soaked, how do i protect
         # them" asks for shoe care, not hiking boots; what helps may still be listed in it.)
         troubles = frozenset(kind.casefold() for kind in view.categories_headed(troubling))
@@ -1517,8 +1515,7 @@ def in_size(
 
 
 def asked_again(view: CatalogView, word: str, text: str) -> bool:
-    """Whether the text asks for the kind the word names (its last word the same)."""
-    word = view.spelled(word) or word
+    """Whether the text asks for the kind the word (as the catalog spells it) names."""
     return any((view.spelled(kind[-1]) or kind[-1]) == word for kind in asked_kinds(text))
 
 
