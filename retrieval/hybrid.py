@@ -1356,6 +1356,14 @@ class HybridSearch:
         return hits
 
 
+# How far below its floor the multilingual search still reads the nearest kind, and by how much
+# that kind must be nearer than any other: over the 23 labelled sets' requests and not-carried
+# or off-topic messages, it keeps 76 % of the gold products against 70 % at the floor alone,
+# and lets 24 % of the others through against 21 %.
+APART_BELOW = 0.05
+APART_BY = 0.04
+
+
 class MultilingualSearch(HybridSearch):
     """The same search over the catalog's multilingual embeddings (`CatalogIndex.multilingual`):
     for what the English model cannot read, a message in another language than the catalog's.
@@ -1388,6 +1396,34 @@ class MultilingualSearch(HybridSearch):
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         return self.index.embed_multilingual(texts)
+
+    def search(
+        self,
+        query: str,
+        vector: Sequence[float],
+        filters: Filters,
+        k: int,
+        *,
+        named: Collection[str] | None = None,
+        floor: float | None = None,
+        lead: bool = True,
+    ) -> list[SearchHit]:
+        """As `HybridSearch.search`; with nothing at the floor, the nearest kind when it stands
+        apart: a long message spreads its meaning ("i want to get into fountain pens, whats a
+        good starter one" is 0.27 from the pens, 0.16 from anything else)."""
+        hits = super().search(query, vector, filters, k, named=named, floor=floor, lead=lead)
+        if hits or floor is not None:
+            return hits
+        dense = self._dense(vector, filters, self.view)
+        if not dense or dense[0].score < self.min_relevance - APART_BELOW:
+            return []
+        kind = dense[0].product.category
+        other = max((h.score for h in dense if h.product.category != kind), default=0.0)
+        if dense[0].score - other < APART_BY:
+            return []
+        return super().search(
+            query, vector, filters, k, named=named, floor=self.min_relevance - APART_BELOW
+        )
 
     def _dense(
         self, vector: Sequence[float], filters: Filters, view: CatalogView

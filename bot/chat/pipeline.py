@@ -307,14 +307,16 @@ class ChatService:
             # Shopping after all ("capo?", a word the shop's titles have): searched as that.
             profile, found = await search(understanding)
         # (Beside an English catalog, only a message most of whose words are foreign, the
-        # catalog's own counted too: not "bodywarmer / gilet for layering?".)
+        # catalog's own counted too: not "bodywarmer / gilet for layering?". Beside one in
+        # another language, whatever the English search found: its words match the few English
+        # texts of the catalog, not what the message means.)
         if (
             (not view.english or (said_abroad and foreign(text)))
             and self.abroad is not None and understanding.intent == "browse"
-            and not found.named and (not found.matches or found.unknown)
+            and not found.named and (not found.matches or found.unknown or not view.english)
         ):  # fmt: skip
-            # What the English model and the keywords found nothing for: the products near its
-            # meaning in any language, when there are.
+            # What the English model and the keywords found nothing for, or read in the wrong
+            # language: the products near its meaning in any language, when there are.
             read = await self._read_abroad(query, asked)
             if read[1].matches or (read[1].nearest and not found.matches):
                 profile, found = read

@@ -28,6 +28,38 @@ PAPELERIA = [
             " inspectora Dolores Cházaro investiga la desaparición de un estibador."),
 ]  # fmt: skip
 
+LIBROS = [
+    *PAPELERIA,
+    Product(id="respira", title="Respira: 30 días de calma - Alma Castañeda", price=299,
+            category="Desarrollo personal", description="Cuaderno de trabajo de Alma Castañeda"
+            " con un ejercicio de respiración y escritura para cada día del mes, para manejar la"
+            " ansiedad. Edición en español, rústica con espiral, 144 páginas."),
+    Product(id="habitos", title="Hábitos pequeños, días grandes - Mónica Garza", price=279,
+            category="Desarrollo personal", description="Mónica Garza propone cambios de cinco"
+            " minutos para ordenar la rutina, dormir mejor y terminar lo que empiezas. Edición"
+            " en español, rústica, 208 páginas."),
+    Product(id="salt", title="Empires of Salt - Richard Hollis", price=449, category="History",
+            description="Richard Hollis tells the history of the world through salt: from Roman"
+            " roads to the Venetian republic and Gandhi's march. English edition, paperback,"
+            " 480 pages."),
+    Product(id="lighthouse", title="Summer at Lighthouse Row - Jenna Whitlock", price=349,
+            category="Romance", description="A feel-good romance by Jenna Whitlock: a burned-out"
+            " chef inherits a seaside bakery in Maine, and the grumpy lighthouse keeper next"
+            " door. English edition, paperback, 352 pages."),
+    Product(id="recreo", title="Detectives del recreo 1: El caso del lonche perdido - Rubén"
+            " Olvera", price=229, category="Infantil", description="Primera novela de la serie"
+            " de Rubén Olvera para primeros lectores de 7 a 10 años: capítulos cortos, letra"
+            " grande e ilustraciones en cada página. En español, rústica, 128 páginas."),
+    Product(id="atlas", title="Atlas de los animales de México - Carmen Arreola", price=459,
+            category="Infantil", description="Atlas ilustrado de gran formato de Carmen Arreola"
+            " con 150 animales de los ecosistemas de México, para niños de 6 a 12 años. En"
+            " español, tapa dura, 64 páginas."),
+    Product(id="cartographer", title="The Cartographer's Daughter - Miriam Oduya", price=419,
+            category="Narrativa literaria", description="Literary novel by Miriam Oduya: in"
+            " 1890s Lagos, a mapmaker's daughter redraws the borders her father was paid to"
+            " invent. English edition, paperback, 432 pages."),
+]  # fmt: skip
+
 
 @contextmanager
 def shop(tmp_path: Path, products: Sequence[Product], log: DialogueLog) -> Iterator[ChatService]:
@@ -72,3 +104,19 @@ def test_english_in_a_shop_that_writes_spanish_finds_what_it_means(
         away = plan(chat, "whats the capital of france")
         assert away.decision.action == "off_topic"
         assert away.decision.reason != "language"
+
+
+def test_english_in_a_shop_that_writes_spanish_is_read_by_meaning_over_its_english_words(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with shop(tmp_path, LIBROS, log) as chat:
+        # The English search leads with an English novel by its words ("daughter"); the
+        # children's atlas, written in Spanish, is what the message means.
+        found = plan(chat, "something for my daughter, she is 8 and loves animals")
+        assert found.decision.action == "recommend"
+        assert ids(found) == ["atlas"]
+        assert plan(chat, "a book to help with anxiety").decision.products[0].id == "respira"
+        # A long message spreads its meaning below the floor; the pens stand apart all the same.
+        pens = plan(chat, "i want to get into fountain pens, whats a good starter one")
+        assert pens.decision.action == "recommend"
+        assert ids(pens)[:1] == ["pluma"]
