@@ -23,7 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from retrieval.text import STOP_WORDS, keywords
+from retrieval.text import STOP_WORDS, fold, keywords
 
 # Lead-ins that come before the thing asked for: "looking for", "in the market for".
 LEAD_IN = re.compile(
@@ -527,3 +527,17 @@ def english(word: str) -> bool:
         word in ENGLISH_STOP_WORDS or word in SENTENCE_WORDS or word in FILLER
         or word in _SHORTHAND or bool(getAllLemmas(word))
     )  # fmt: skip
+
+
+@functools.cache
+def function_abroad() -> frozenset[str]:
+    """The function words of Europe's other languages that English does not also write ("para",
+    "el", "und", "dans"; not "de", "con", "hat"): words that name no product, though few
+    titles of a catalog in English may have them. From bm25s's stop-word lists."""
+    from bm25s import stopwords
+
+    lists = ("SPANISH", "PORTUGUESE", "FRENCH", "GERMAN", "ITALIAN", "DUTCH", "DANISH",
+             "SWEDISH", "NORWEGIAN")  # fmt: skip
+    said = set().union(*(getattr(stopwords, f"STOPWORDS_{name}") for name in lists))
+    # (Not a letter alone: "vitamin c", "size l".)
+    return frozenset(fold(w) for w in said if len(w) > 1 and not english(w))

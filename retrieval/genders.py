@@ -77,9 +77,15 @@ _SAID_HE = re.compile(rf"(?<![\w'’-])(?:{_HE})(?![\w'’-])", re.I)
 _SAID_SHE = re.compile(rf"(?<![\w'’-])(?:{_SHE})(?![\w'’-])", re.I)
 
 
+# Someone a thing is kept from, not bought for: "a light for reading in bed without waking my
+# husband", "not bothering the kids".
+_SPARED = re.compile(r"\b(?:without|not)\s+\w+ing\s+(?:my|his|her|our|their|the)\s+[\w'’-]+", re.I)
+
+
 def asked_gender(text: str) -> Gender | Literal["any"] | None:
     """Whom the shopper buys for: "male" or "female"; "any" when the message names both ("for
     my son and daughter", "his and hers"); None when it names neither."""
+    text = _SPARED.sub(" ", text)
     he, she = bool(_SAID_HE.search(text)), bool(_SAID_SHE.search(text))
     if he and she:
         return "any"

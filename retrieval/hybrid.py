@@ -676,6 +676,7 @@ class CatalogView:
         }  # fmt: skip
         pairs = set(zip(sequence, sequence[1:], strict=False))
         distinctive_df = max(3, len(self.order) // 20)
+        abroad = coverage.function_abroad()
         known = [w for w in said if w in self.by_word]
         if not known:
             return []
@@ -692,7 +693,8 @@ class CatalogView:
                 own[np.setdiff1d(positions, self.kind_of[word], assume_unique=True)] = True
             else:
                 own[positions] = True
-            if self.df[word] <= distinctive_df:
+            # (A word "para" or "el" only a few titles share is not distinctive of them.)
+            if self.df[word] <= distinctive_df and word not in abroad:
                 distinct[positions] += 1
                 if word in capitalised or word in called:
                     named[positions] += 1
@@ -734,6 +736,7 @@ class CatalogView:
                 not keep[at]
                 and title
                 and title[0] in said
+                and title[0] not in abroad  # "La brújula de Mara": "la" is no brand
                 and self.df[title[0]] <= 4 * distinctive_df  # a line, not every product
                 and position not in self.kind_of.get(title[0], ())  # a brand, not "Dog"
                 and any(self.line[title[0]][w] == 1 for w in said.intersection(title[1:]))
@@ -782,6 +785,7 @@ class CatalogView:
                 word in title and self.df[word] == 1 and kind != word
                 and kind in self.named_by and position in self.named_by[kind]
                 and coverage.names_a_kind(word) is True
+                and kind not in coverage.function_abroad()  # "libro para": no "para" is sold
             ):  # fmt: skip
                 return True
         return False

@@ -35,6 +35,9 @@ _NOT_A_THING = (
     r"|keen|pressure|right|gift|cheap|expensive|pricey|fussed|bothered|bad|good|great|problem"
     r"|object|objection|limit|limits|budget|biggie|deal"
     r"|\w+er\s+than"
+    # "without waking my husband", "without disturbing anyone": what is not done, not a thing
+    r"|\w+ing\s+(?:my|his|her|our|their|your|him|them|us|me|anyone|anybody|someone|everyone"
+    r"|the)"
 )
 # What rules something out in a request: "not a travel one", "no batteries", "without a lid",
 # "don't want anything pink", "free from parabens", "any colour except yellow", "something

@@ -30,6 +30,22 @@ STOCK_ABROAD = re.compile(
     re.I,
 )
 
+# "Also ... a" in Europe's other languages: "y un manga también?" after a novel asks for
+# another thing, not about the novel ("tem também em azul?" asks about it).
+ALSO_ABROAD = re.compile(
+    r"\b(?:tambi[eé]n|tamb[eé]m|aussi|auch|anche|ook|ogs[aå]|ocks[aå]|te[zż]|tak[zż]e|také"
+    r"|my[oö]s)(?!\w)",
+    re.I,
+)
+A_THING_ABROAD = re.compile(
+    r"\b(?:un|una|uno|um|uma|une|ein|eine|einen|einem|een|en|ett|et|egy)\s+\w", re.I
+)
+
+
+def another_abroad(text: str) -> bool:
+    """Whether a foreign message asks for another thing as well ("y un manga también?")."""
+    return bool(ALSO_ABROAD.search(text) and A_THING_ABROAD.search(text))
+
 
 def foreign(text: str, known: Callable[[str], bool] = lambda word: False) -> bool:
     """Whether the message is in another language than English: two words or more that the
@@ -49,7 +65,7 @@ def read_abroad(
     about the product it names or the ones just shown (`named`, `shown`: "quanto custa", "van
     raktáron?"), its price or stock when it asks so; a budget for the last request or anything
     else a search of its words ("posso ir até 1500": whether any is near decides after)."""
-    if named or (shown and not any(parse_budget(text))):
+    if named or (shown and not any(parse_budget(text)) and not another_abroad(text)):
         asks = PRICE_ABROAD.search(text) or STOCK_ABROAD.search(text) or PRICE_ALONE.fullmatch(text)
         return replace(understanding, intent="price_stock" if asks else "product_question")
     return replace(understanding, intent="browse")

@@ -51,7 +51,10 @@ _UNIT = (
     r"|hours?|w|mah|gb|tb|person|man|season|liters?|litres?|pack|pcs|percent|seats?|seater"
     r"|degrees?|deg|°\s?[cf]?|c\b|tog|months?|weeks?"
     # "a game that takes under 30 min", "a book under 200 pages": how long, not how much
-    r"|min|mins|minutes?|hrs?|pages?|players?|pieces?|sheets?|ml|cl)"
+    r"|min|mins|minutes?|hrs?|pages?|players?|pieces?|sheets?|ml|cl"
+    # "walls, about 40 m2 and 2 coats", "an 18v drill", "a 4ah battery": how big, not how much
+    r"|m[23²³]|sq\.?\s?(?:m|ft|yd)|sqm|sqft|square|metres?|meters?|km|miles?|gal(?:lons?)?"
+    r"|coats?|rooms?|watts?|volts?|v|ah)"
 )
 AMOUNT = re.compile(
     rf"(?P<sign>{_SIGN}|\b{_CODE}\.?(?=\s?\d))?\s?{_NUMBER}(?![.,]?\d)\s?"

@@ -304,3 +304,36 @@ def test_the_other_one_of_the_kind_just_said_by_its_word() -> None:
         "ag",
     }
     assert {p.id for p in golden.named("the gold one")} == set()  # no kind said before
+
+
+def test_a_function_word_of_another_language_names_no_product() -> None:
+    # A bookshop that writes Spanish: "para", "la" are in few titles, but name none of them.
+    spanish = [
+        ("fun", "Funda acolchada para libro", "Accesorios de lectura"),
+        ("bru", "La brújula de Mara - Iñaki Salas", "Infantil"),
+        ("lam", "Lámpara de lectura recargable con clip", "Accesorios de lectura"),
+        ("sep", "Separadores magnéticos de papel picado (set de 6)", "Separadores"),
+        ("atl", "Atlas de los animales de México - Carmen Arreola", "Infantil"),
+        ("cua", "Cuaderno pasta dura A5 Tinta Viva", "Cuadernos"),
+        ("plu", "Pluma fuente Clásica de latón", "Plumas fuente"),
+    ]
+    view = CatalogView(
+        {i: Product(id=i, title=t, price=Decimal(100), category=c) for i, t, c in spanish}
+    )
+    assert view.named("libro para mi sobrina de 12 q le gusta la aventura") == []
+    # Said as its name, it is still named.
+    assert [p.id for p in view.named("la brújula de mara tiene pasta dura?")] == ["bru"]
+    assert [p.id for p in view.named("the funda acolchada, what colours")] == ["fun"]
+    # A letter alone is no function word: "vitamin c" still names the serum among others.
+    serums = CatalogView(
+        {
+            i: Product(id=i, title=t, price=Decimal(30), category="Serums")
+            for i, t in [
+                ("c", "Kiyomi Vitamin C Serum 30ml"),
+                ("h", "Kiyomi Hyaluronic Serum"),
+                ("r", "Kiyomi Retinol Night Serum"),
+                ("n", "Aster Niacinamide Serum"),
+            ]
+        }  # fmt: skip
+    )
+    assert [p.id for p in serums.named("does the kiyomi vitamin c have ferulic acid")] == ["c"]

@@ -25,6 +25,8 @@ from tests.bot.chat.shop import ids, planning
         ("gift for my husbands 40th, he likes watches", "male"),
         ("im a woman, 1.60 tall", "female"),
         ("ring for my niece, shes 14", "female"),
+        ("a light for reading in bed without waking my husband", None),  # kept from him
+        ("a lamp for my wife without waking the baby", "female"),
         ("something nice for her bday", "female"),
         ("matching watches for my son and daughter", "any"),
         ("his and hers towels", "any"),

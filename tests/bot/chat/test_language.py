@@ -67,6 +67,10 @@ def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock:
         ("mennyibe kerül a Bükk?", True, False, "price_stock"),  # the one it names
         ("posso ir até 1500 se for bem mais leve", False, True, "browse"),  # a budget: search
         ("barraca pra 2 pessoas", False, False, "browse"),  # nothing shown: search its words
+        ("y un manga también?", False, True, "browse"),  # "also": another thing asked for
+        ("e uma lanterna também", False, True, "browse"),
+        ("gibt es auch einen schlafsack?", False, True, "browse"),
+        ("tem também em azul?", False, True, "product_question"),  # of the one shown
     ],
 )
 def test_a_foreign_message_put_off_topic_is_read_by_what_it_names_or_follows(

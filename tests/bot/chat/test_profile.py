@@ -67,6 +67,11 @@ D = Decimal
         # How long it takes or is: no budget.
         ("a game for 2 that takes under 30 min", (None, None)),
         ("anything shorter? like under 200 pages", (None, None)),
+        ("white paint for the bedroom walls, about 40 m2 and 2 coats", (None, None)),  # area
+        ("about 40 m² of floor", (None, None)),
+        ("under 40 sq m", (None, None)),
+        ("an 18 v drill under 900", (None, Decimal("900"))),
+        ("around 500 euros for a 20 m2 room", (Decimal("400"), Decimal("500"))),
         ("posso ir até 1500 se for bem mais leve", (None, D(1500))),
         ("a 50 ft hose under 40", (None, D(40))),
         # Turkish lira as its code is written, not the verb: "ill try a 43" is a shoe size.
