@@ -281,7 +281,12 @@ def _category_parts(category: str) -> list[str]:
 # A range of numbers and its unit in one word ("24-70mm"): the range alone is how it is asked.
 RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
 # "the deba", "is the kenya back", with the word before it.
-THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
+# (Also "the" in Europe's other languages: "en hoeveel kos die sentinel in grys?")
+THE_WORD = re.compile(
+    r"(?:\b([a-z]+)\s+)?\b(?:the|that|this|die|der|das|het|el|la|le|il|los|las|les)"
+    r"\s+([a-z][a-z0-9-]*)\b",
+    re.I,
+)
 # "gold one", "rose gold ones": another of the kind said before, by its words.
 _ONE_OF = re.compile(r"((?:[\w-]+\s+){0,1}[\w-]+)\s+ones?\b", re.I)
 # "the" one and the words after it: "the silver tennis bracelet", "that gold one".
@@ -665,13 +670,14 @@ class CatalogView:
         capitalised |= {w for w in said if w.count("-") >= 2 and self.df.get(w) == 1}
         # "is the deba in stock?", "is the kenya back yet": a noun only one title has, said as
         # "the" one, is that product's name, however it is cased (not "the black one", nor
-        # "for the car").
+        # "for the car"); or two titles, a line's name ("the sentinel": men's and women's).
         called = {
             w for w in (
                 fold(m[2].lower()) for m in THE_WORD.finditer(bare)
                 if (m[1] or "").lower() not in PLACE_WORDS
             )
-            if self.df.get(w) == 1 and not MEASURE.fullmatch(w)
+            if not MEASURE.fullmatch(w)
+            and (self.df.get(w) == 1 or (self.df.get(w) == 2 and not self._a_kind(w)))
             and (coverage.names_a_kind(w) is True or self._heads_its_title(w))
         }  # fmt: skip
         pairs = set(zip(sequence, sequence[1:], strict=False))
@@ -768,11 +774,18 @@ class CatalogView:
             close.sort(key=lambda i: -prefer(self.products[i]))
         return [self.products[i] for i in close[:limit]]
 
+    def _a_kind(self, word: str) -> bool:
+        """Whether a title word is what one of its products is ("gyuto" of two gyutos), not
+        the name of a line ("sentinel" of the men's and the women's Sentinel boot)."""
+        return any(self.kind_words.get(self.order[p]) == word for p in self.by_word[word])
+
     def _heads_its_title(self, word: str) -> bool:
         """Whether the one title a word is in names its product by it ("the cloth": the "Silver
         Polishing Cloth", though English's word lists take "cloth" for an adjective too)."""
-        [position] = self.by_word[word]
-        return word in title_heads(self.products[self.order[position]].title)
+        return all(
+            word in title_heads(self.products[self.order[position]].title)
+            for position in self.by_word[word]
+        )
 
     def _motif(self, position: int, sequence: Sequence[str]) -> bool:
         """Whether the text names the product by a thing only its title has, said just before

@@ -337,3 +337,24 @@ def test_a_function_word_of_another_language_names_no_product() -> None:
         }  # fmt: skip
     )
     assert [p.id for p in serums.named("does the kiyomi vitamin c have ferulic acid")] == ["c"]
+
+
+def test_a_noun_two_titles_have_said_as_the_one_names_both() -> None:
+    # The men's and the women's of one boot: "the sentinel", however cased, and in Afrikaans.
+    boots = CatalogView(
+        {
+            i: Product(id=i, title=t, price=Decimal(2000), category="Hiking Boots")
+            for i, t in [
+                ("m", "Drakensberg Outdoor Sentinel Mid Waterproof Hiking Boot - Men's"),
+                ("w", "Drakensberg Outdoor Sentinel Mid Waterproof Hiking Boot - Women's"),
+                ("t", "Drakensberg Outdoor Tugela Lightweight Hiking Boot - Men's"),
+                ("k", "Karoo Trail Runner - Men's"),
+                ("r", "Karoo Road Runner - Women's"),
+                ("s", "Otter Waterproof Trail Shoe"),
+            ]
+        }
+    )
+    for text in ("how much is the sentinel in grey?", "en hoeveel kos die sentinel in grys?"):
+        assert {p.id for p in boots.named(text)} == {"m", "w"}
+    # A word two titles have that describes names neither: "the waterproof".
+    assert boots.named("is the waterproof one any good") == []
