@@ -79,7 +79,11 @@ _SAID_SHE = re.compile(rf"(?<![\w'’-])(?:{_SHE})(?![\w'’-])", re.I)
 
 # Someone a thing is kept from, not bought for: "a light for reading in bed without waking my
 # husband", "not bothering the kids".
-_SPARED = re.compile(r"\b(?:without|not)\s+\w+ing\s+(?:my|his|her|our|their|the)\s+[\w'’-]+", re.I)
+_SPARED = re.compile(
+    r"\b(?:without|not)\s+(?:wak|waken|disturb|bother|annoy|distract)ing\s+(?:up\s+)?"
+    r"(?:my|his|her|our|their|the)\s+[\w'’-]+",
+    re.I,
+)
 
 
 def asked_gender(text: str) -> Gender | Literal["any"] | None:

@@ -281,12 +281,14 @@ def _category_parts(category: str) -> list[str]:
 # A range of numbers and its unit in one word ("24-70mm"): the range alone is how it is asked.
 RANGE_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)+)[a-z]{1,3}")
 # "the deba", "is the kenya back", with the word before it.
-# (Also "the" in Europe's other languages: "en hoeveel kos die sentinel in grys?")
-THE_WORD = re.compile(
-    r"(?:\b([a-z]+)\s+)?\b(?:the|that|this|die|der|das|het|el|la|le|il|los|las|les)"
-    r"\s+([a-z][a-z0-9-]*)\b",
+THE_WORD = re.compile(r"(?:\b([a-z]+)\s+)?\b(?:the|that|this)\s+([a-z][a-z0-9-]*)\b", re.I)
+# "The" in Europe's other languages: "en hoeveel kos die sentinel in grys?" (not "a die cutting
+# machine", "tie die hoodie": after these, the word is English's).
+THE_ABROAD = re.compile(
+    r"(?:\b([a-z]+)\s+)?\b(?:die|der|das|het|el|la|le|il|los|las|les)\s+([a-z][a-z0-9-]*)\b",
     re.I,
 )
+_NOT_ABROAD = frozenset(("a", "an", "the", "tie", "to", "or", "and"))
 # "gold one", "rose gold ones": another of the kind said before, by its words.
 _ONE_OF = re.compile(r"((?:[\w-]+\s+){0,1}[\w-]+)\s+ones?\b", re.I)
 # "the" one and the words after it: "the silver tennis bracelet", "that gold one".
@@ -668,21 +670,35 @@ class CatalogView:
         # A word of three parts or more that one title joins, however written: a coined name
         # ("the code a bot" is the "Code-a-Bot").
         capitalised |= {w for w in said if w.count("-") >= 2 and self.df.get(w) == 1}
+
         # "is the deba in stock?", "is the kenya back yet": a noun only one title has, said as
         # "the" one, is that product's name, however it is cased (not "the black one", nor
         # "for the car"); or two titles, a line's name ("the sentinel": men's and women's).
+        def calls(w: str) -> bool:
+            return (
+                not MEASURE.fullmatch(w)
+                and (self.df.get(w) == 1 or (self.df.get(w) == 2 and self._a_line(w)))
+                and (coverage.names_a_kind(w) is True or self._heads_its_title(w))
+            )
+
         called = {
             w for w in (
                 fold(m[2].lower()) for m in THE_WORD.finditer(bare)
                 if (m[1] or "").lower() not in PLACE_WORDS
             )
-            if not MEASURE.fullmatch(w)
-            and (self.df.get(w) == 1 or (self.df.get(w) == 2 and not self._a_kind(w)))
-            and (coverage.names_a_kind(w) is True or self._heads_its_title(w))
+            if calls(w)
+        } | {
+            w for w in (
+                fold(m[2].lower()) for m in THE_ABROAD.finditer(bare)
+                if (m[1] or "").lower() not in PLACE_WORDS | _NOT_ABROAD
+            )
+            if calls(w) and not self._a_kind(w)
         }  # fmt: skip
         pairs = set(zip(sequence, sequence[1:], strict=False))
         distinctive_df = max(3, len(self.order) // 20)
-        abroad = coverage.function_abroad()
+        # A catalog in another language writes its function words in titles ("Funda acolchada
+        # para libro"); an English one may have them as names ("Vanta Uno", "the NAS").
+        abroad = frozenset() if self.english else coverage.function_abroad() - capitalised
         known = [w for w in said if w in self.by_word]
         if not known:
             return []
@@ -775,9 +791,16 @@ class CatalogView:
         return [self.products[i] for i in close[:limit]]
 
     def _a_kind(self, word: str) -> bool:
-        """Whether a title word is what one of its products is ("gyuto" of two gyutos), not
-        the name of a line ("sentinel" of the men's and the women's Sentinel boot)."""
+        """Whether a title word is what one of its products is ("gyuto" of two gyutos)."""
         return any(self.kind_words.get(self.order[p]) == word for p in self.by_word[word])
+
+    def _a_line(self, word: str) -> bool:
+        """Whether a title word is the name of one brand's line, not what its products are
+        nor whom they are for: "sentinel" in the men's and the women's "Drakensberg Outdoor
+        Sentinel" boot (not "gyuto" of two gyutos, nor "kids" of "Kids Camp Chair" and "Kids
+        Sleeping Bag")."""
+        firsts = {self.title_words[p][0] for p in self.by_word[word] if self.title_words[p]}
+        return len(firsts) == 1 and word not in firsts and not self._a_kind(word)
 
     def _heads_its_title(self, word: str) -> bool:
         """Whether the one title a word is in names its product by it ("the cloth": the "Silver

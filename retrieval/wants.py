@@ -36,8 +36,8 @@ _NOT_A_THING = (
     r"|object|objection|limit|limits|budget|biggie|deal"
     r"|\w+er\s+than"
     # "without waking my husband", "without disturbing anyone": what is not done, not a thing
-    r"|\w+ing\s+(?:my|his|her|our|their|your|him|them|us|me|anyone|anybody|someone|everyone"
-    r"|the)"
+    r"|(?:wak|waken|disturb|bother|annoy|distract)ing\s+(?:up\s+)?(?:my|his|her|our|their|your"
+    r"|him|them|us|me|anyone|anybody|someone|everyone|the)"
 )
 # What rules something out in a request: "not a travel one", "no batteries", "without a lid",
 # "don't want anything pink", "free from parabens", "any colour except yellow", "something

@@ -38,7 +38,7 @@ ALSO_ABROAD = re.compile(
     re.I,
 )
 A_THING_ABROAD = re.compile(
-    r"\b(?:un|una|uno|um|uma|une|ein|eine|einen|einem|een|en|ett|et|egy)\s+\w", re.I
+    r"\b(?:un|una|uno|um|uma|une|ein|eine|einen|einem|een|ett|egy)\s+\w", re.I
 )
 
 

@@ -52,9 +52,10 @@ _UNIT = (
     r"|degrees?|deg|°\s?[cf]?|c\b|tog|months?|weeks?"
     # "a game that takes under 30 min", "a book under 200 pages": how long, not how much
     r"|min|mins|minutes?|hrs?|pages?|players?|pieces?|sheets?|ml|cl"
-    # "walls, about 40 m2 and 2 coats", "an 18v drill", "a 4ah battery": how big, not how much
-    r"|m[23²³]|sq\.?\s?(?:m|ft|yd)|sqm|sqft|square|metres?|meters?|km|miles?|gal(?:lons?)?"
-    r"|coats?|rooms?|watts?|volts?|v|ah)"
+    # "walls, about 40 m2", "500 watts", "18 volts": how big, not how much ("v" and "coats"
+    # are not: "$40 v-neck tee", "£40 coats for toddlers")
+    r"|m[23²³]|sq\.?\s?(?:m|ft|yd)|sqm|sqft|square\s+(?:m|metres?|meters?|f(?:ee)?t|yards?)"
+    r"|metres?|meters?|km|miles?|gal(?:lons?)?|watts?|volts?)"
 )
 AMOUNT = re.compile(
     rf"(?P<sign>{_SIGN}|\b{_CODE}\.?(?=\s?\d))?\s?{_NUMBER}(?![.,]?\d)\s?"

@@ -358,3 +358,26 @@ def test_a_noun_two_titles_have_said_as_the_one_names_both() -> None:
         assert {p.id for p in boots.named(text)} == {"m", "w"}
     # A word two titles have that describes names neither: "the waterproof".
     assert boots.named("is the waterproof one any good") == []
+
+
+def test_a_function_word_abroad_or_a_word_for_whom_is_a_name_in_an_english_catalog() -> None:
+    shop = CatalogView(
+        {
+            str(i): Product(id=str(i), title=t, price=Decimal(10), category="Shop")
+            for i, t in enumerate(
+                [
+                    "Vanta Uno Single Boiler Espresso Machine",
+                    "Vanta Duo Dual Boiler Espresso Machine",
+                    "Kids Camp Chair",
+                    "Kids Sleeping Bag",
+                    "Classic Pullover Hoodie",
+                    "Trail Tent 2P",
+                ]
+            )
+        }
+    )
+    # "uno" is a function word of Spanish and Italian; here it is a machine's name.
+    assert [p.id for p in shop.named("is the uno in stock?")] == ["0"]
+    # "kids" of two titles is whom they are for, no line's name; "tie die" is no article.
+    assert shop.named("a tent the kids will love") == []
+    assert shop.named("tie die hoodie") == []

@@ -27,6 +27,8 @@ from tests.bot.chat.shop import ids, planning
         ("ring for my niece, shes 14", "female"),
         ("a light for reading in bed without waking my husband", None),  # kept from him
         ("a lamp for my wife without waking the baby", "female"),
+        ("a necklace without irritating her skin", "female"),  # she is who it is for
+        ("I'm not buying my husband socks again", "male"),
         ("something nice for her bday", "female"),
         ("matching watches for my son and daughter", "any"),
         ("his and hers towels", "any"),

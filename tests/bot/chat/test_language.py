@@ -71,6 +71,7 @@ def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock:
         ("e uma lanterna também", False, True, "browse"),
         ("gibt es auch einen schlafsack?", False, True, "browse"),
         ("tem também em azul?", False, True, "product_question"),  # of the one shown
+        ("¿lo tienen también en rojo?", False, True, "product_question"),  # "en": no article
     ],
 )
 def test_a_foreign_message_put_off_topic_is_read_by_what_it_names_or_follows(

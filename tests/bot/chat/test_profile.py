@@ -72,6 +72,10 @@ D = Decimal
         ("under 40 sq m", (None, None)),
         ("an 18 v drill under 900", (None, Decimal("900"))),
         ("around 500 euros for a 20 m2 room", (Decimal("400"), Decimal("500"))),
+        ("got any €60 v-neck sweaters?", (None, Decimal("60"))),  # a neck, not volts
+        ("£40 coats for toddlers?", (None, Decimal("40"))),
+        ("a $200 room divider", (None, Decimal("200"))),
+        ("£20-£40 v necks", (Decimal("20"), Decimal("40"))),
         ("posso ir até 1500 se for bem mais leve", (None, D(1500))),
         ("a 50 ft hose under 40", (None, D(40))),
         # Turkish lira as its code is written, not the verb: "ill try a 43" is a shoe size.
