@@ -698,7 +698,8 @@ class CatalogView:
         distinctive_df = max(3, len(self.order) // 20)
         # A catalog in another language writes its function words in titles ("Funda acolchada
         # para libro"); an English one may have them as names ("Vanta Uno", "the NAS").
-        abroad = frozenset() if self.english else coverage.function_abroad() - capitalised
+        # (Only the message's own words are looked up: the lists hold some 1,200 words.)
+        abroad = set() if self.english else (coverage.function_abroad() & said) - capitalised
         known = [w for w in said if w in self.by_word]
         if not known:
             return []
