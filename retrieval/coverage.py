@@ -297,6 +297,33 @@ def may_head(word: str) -> bool:
 
 
 @functools.cache
+def base_forms(word: str) -> frozenset[str]:
+    """A word with the dictionary forms English reads it as ("showering": "shower";
+    "washable": itself), and its plural folded: a question's word and a text's match in
+    any of them ("can she shower with it", "fine for showering")."""
+    forms = {word, fold(word)}
+    for lemmas in getAllLemmas(word).values():
+        # Only a form of the same stem: "showering", "shower"; not "felt", "feel" nor
+        # "better", "good".
+        forms.update(lemma for lemma in lemmas if word.startswith(lemma[: max(3, len(lemma) - 1)]))
+    return frozenset(forms)
+
+
+# What a product comes with, before a part's name: "with a silicone bib", "includes 2 batteries",
+# "spoon and a silicone bib"; not "compatible with a ...", "use with a ...".
+PART_BEFORE = (
+    r"(?<!\buse )(?<!\bcompatible )(?<!\bworks )(?<!\bpairs )(?<!\bfits )"
+    r"\b(?:with|and|includes?|including|plus)\s+(?:an?|one|two|\d+)\s+(?:[\w-]+\s+)?"
+)
+
+
+def said_of(asked: Collection[str], text: str) -> int:
+    """How many of the asked words a text has, in any of their forms."""
+    forms = {form for word in keywords(text) for form in base_forms(word)}
+    return sum(bool(base_forms(word) & forms) for word in asked)
+
+
+@functools.cache
 def only_noun(word: str) -> bool:
     """Whether English knows the word as a noun and nothing else ("desk", "coffee"; not
     "travel", "firm", "hydrating" or a name it does not know)."""

@@ -21,6 +21,7 @@ from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
 from retrieval.catalog import Product, money
+from retrieval.coverage import said_of
 from retrieval.text import keywords
 
 OVERVIEW = 6  # categories named when asked what the shop sells
@@ -307,8 +308,10 @@ def clarify(products: Sequence[Product], categories: Sequence[str] = ()) -> str:
 
 
 def _best_sentence(description: str, asked: set[str]) -> str | None:
+    """The sentence of a description with the most of the asked words, in any of their forms
+    ("can she shower with it": "fine for showering")."""
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
-    scored = [(len(asked & set(keywords(s))), s) for s in sentences]
+    scored = [(said_of(asked, s), s) for s in sentences]
     best = max(scored, default=(0, ""))
     return best[1] if best[0] > 0 and len(best[1]) <= 300 else None
 

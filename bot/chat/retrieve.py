@@ -31,8 +31,11 @@ from retrieval.coverage import (
     CHECKABLE,
     FILLER,
     GOODS_BREAK,
+    PART_BEFORE,
+    SENTENCE_WORDS,
     asked_kinds,
     names_a_kind,
+    said_of,
     sentence_kinds,
     which_kinds,
 )
@@ -60,6 +63,7 @@ from retrieval.wants import (
     MARK,
     PREFERRED,
     TROUBLED,
+    affirmed,
     already_had,
     must_have,
     owned,
@@ -989,6 +993,14 @@ def retrieve(
         named = [beside] + [p for p in named if p is not beside]
     if pointed is not None and by_place and ORDINAL.search(text):
         named = [pointed]  # "the first one": that one, whatever else its words name
+    elif (
+        named and last_shown and not any(p in last_shown for p in named)
+        and (thing := THE_THING.search(asked))
+        and (picked := _pick(list(last_shown), thing[1].lower().split())) is not None
+    ):  # fmt: skip
+        # "fine, the stovetop thing then. how much" after a moka pot whose text says
+        # "stovetop": that one, not the stovetop kettle no answer showed.
+        named = [picked, *named]
     unknown: str | None = None
     closest: list[Product] = []
     if unsized:
@@ -1859,7 +1871,19 @@ def missing_kind(
     hits = search.search(phrases[0], embedded[0], filters, CLOSEST)
     # Shown as the closest only when close in meaning, not for a word shared ("bike bell": not
     # the bike lights).
-    return phrases[0], [hit.product for hit in hits if hit.score >= search.min_relevance]
+    closest = [hit.product for hit in hits if hit.score >= search.min_relevance]
+    # Before them, those whose text has the kind as a part ("do u have bibs": none of its own,
+    # but a weaning set "... spoon and a silicone bib"); not one it is for ("microSD card for
+    # action cameras, drones, phones").
+    spelled = [view.spelled(word) for word in kinds[0]]
+    if all(spelled) and not view.only_a_property(head := spelled[-1] or ""):
+        having = np.logical_and.reduce([view.using(word or "") for word in spelled])
+        part = re.compile(rf"{PART_BEFORE}{re.escape(head)}(?:s|es)?\b(?![\w-])", re.I)
+        parts = [view.products[view.order[i]] for i in np.flatnonzero(having)]
+        parts = [p for p in parts if filters.passes(p) and part.search(p.description)]
+        # (At least one close in meaning stays.)
+        closest = parts[: CLOSEST - 1] + [p for p in closest if p not in parts]
+    return phrases[0], closest[:CLOSEST]
 
 
 def titled_kind(
@@ -2216,6 +2240,8 @@ def referred(
         of_kind = [p for p in subject if any(k <= _title_words(p) for k in kinds)]
         if titled := _most(of_kind or subject, functools.partial(_shares, _wanted(own))):
             return titled
+        if says := _which_says(of_kind or subject, own):
+            return says
         if of_kind and IT.search(own):
             return subject[0] if subject[0] in of_kind else None
     # "is the wooden dog in stock?": the one whose title has the most of the message's words,
@@ -2223,7 +2249,51 @@ def referred(
     if (titled := _most(subject, functools.partial(_shares, _wanted(text)))) is not None:
         return titled
     # "do u have navy in L": the one sold in the options the message names, when no other is.
-    return _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0))
+    if optioned := _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0)):
+        return optioned
+    return _which_says(subject, own if own is not None else text)
+
+
+def _compared(word: str) -> bool:
+    """Whether a word is an adjective's comparative or superlative ("lighter", "best")."""
+    return any(word != base for base in getAllLemmas(word).get("ADJ", ()))
+
+
+def _which_says(subject: list[Product], text: str) -> Product | None:
+    """Of those shown, the one whose description says what "which" asks ("which of those can
+    she shower with": "fine for showering", not "not for showering"), when no other does."""
+    if not WHICH_OF.search(text) or NEGATED.search(text):
+        return None  # "which one doesn't need batteries": not the one whose text says them
+    # Not a comparison ("which one is lighter": no "red light").
+    wanted = {w for w in _wanted(text) - SENTENCE_WORDS - AMONG if not _compared(w)}
+    if not wanted:
+        return None
+    return _most(
+        subject, lambda p: said_of(wanted, affirmed(NOT_FOR_CLAUSE.sub(" ", p.description)))
+    )
+
+
+# A question that denies ("which one doesn't need batteries", "which is not rechargeable").
+NEGATED = re.compile(r"\b(?:not|no|never|without)\b|n'?t\b|n’t\b", re.I)
+# "the stovetop thing": one shown, by a word of its text ("the main thing is...": no such).
+THE_THING = re.compile(
+    r"\bthe (?!(?:main|whole|same|only|last|other|first|next|real|big|little|best|worst|kind)\b)"
+    r"([\w-]+) thing\b",
+    re.I,
+)
+# Asking which of those shown does something ("which of those can she shower with", "which
+# one is dishwasher safe"), not which kind or size to get.
+# "which" opening a question ("ok which of them...", "which one..."), not "my z-70 which is
+# full frame".
+WHICH_OF = re.compile(
+    r"(?:\bwhich\s+(?:ones?|of)\b|(?:^|[.;:!?]\s*|\b(?:ok|okay|so|and|but|then)\s+)which\b"
+    r"(?!\s+(?:size|sizes|colou?rs?|length|way)\b))",
+    re.I,
+)
+# "not for showering or swimming": what a text says a product is not for, to its clause's end.
+NOT_FOR_CLAUSE = re.compile(r"\b(?:not|never)\s+for\b(?:(?!\b(?:but|while|yet)\b)[^.;:!?,])*", re.I)
+# The words that point among products and say nothing of them.
+AMONG = frozenset(("both", "either"))
 
 
 def called_otherwise(

@@ -163,3 +163,29 @@ async def test_a_kind_missing_for_a_product_named_after_for_is_still_missing(
     plan = await chat.plan("screen protector for the lumen 400 headlamp?", ShopperProfile())
     assert plan.decision.action == "not_found", plan.decision
     assert plan.decision.reason == "screen protector"
+
+
+async def test_a_kind_sold_only_as_part_of_another_product_shows_that_product_as_closest(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    baby = [
+        Product(id="set", title="Silicone Weaning Set", price=35, category="Tableware",
+                description="Suction plate, bowl, soft-tip spoon and a silicone bib with a "
+                            "food catcher."),
+        Product(id="cot", title="Birch Cot 60x120", price=249, category="Cots",
+                description="A solid birch cot with three base heights."),
+        Product(id="pram", title="City Pram", price=499, category="Prams",
+                description="A light pram with a one-hand fold."),
+        Product(id="bottle", title="Anti-Colic Bottle 260 ml", price=12, category="Bottles",
+                description="Wide neck bottle; takes a size 2 teat, not included."),
+    ]  # fmt: skip
+    with indexed(tmp_path, baby) as index:
+        chat: ChatService = planner(index, log)
+        # No bib of its own: the weaning set "with a silicone bib" has one.
+        plan = await chat.plan("lol ok. do u have bibs", ShopperProfile())
+        assert plan.decision.action == "not_found"
+        assert ids(plan) == ["set"], ids(plan)
+        assert plan.notes == {"set": "closest match"}
+        # A word a text uses only for what the product takes is no part of it.
+        plan = await chat.plan("do you sell teats", ShopperProfile())
+        assert plan.decision.action == "not_found" and "bottle" not in ids(plan), ids(plan)

@@ -329,3 +329,63 @@ def test_the_messages_own_pointer_before_those_of_the_request_it_follows() -> No
     assert picked is silver
     own = "fine, the gold one then"
     assert referred([gold, silver], f"{topic} {own}", own=own, topic=topic) is gold
+
+
+# Three watches whose descriptions say what each can take; two speak of showering.
+SPLASH = product(
+    "splash", "Libella 26 mm Women's Watch", "299.00",
+    "Water resistant 3 ATM, splash resistant only.",
+)  # fmt: skip
+SHOWER = product(
+    "shower", "Csillag 34 mm Women's Watch", "469.00",
+    "Water resistant 5 ATM: fine for showering and hand washing, not for swimming.",
+)  # fmt: skip
+NOT_SHOWER = product(
+    "not-shower", "Rozsa 28 mm Women's Watch", "399.00",
+    "Water resistant 3 ATM: splash resistant only, not for showering or swimming.",
+)  # fmt: skip
+
+
+def test_which_of_those_is_the_one_whose_description_says_it_in_any_form() -> None:
+    watches = [SPLASH, SHOWER, NOT_SHOWER]
+    # "shower" is said "showering"; the one that is "not for showering" does not say it.
+    assert referred(watches, "which of those can she shower with") is SHOWER
+    assert referred(watches, "which one can i go swimming with") is None  # none says so
+    # As a follow-up, the message's own words pick among those of the kind asked for.
+    assert (
+        referred(
+            watches,
+            "womens watch which of those can she shower with",
+            own="which of those can she shower with",
+            topic="womens watch",
+        )  # fmt: skip
+        is SHOWER
+    )
+    # Without a question's "which" the words do not pick by description: "can she shower with
+    # it" is about the one shown first, as before, and so is a "which" that only goes on about
+    # something else ("my z-70 which is full frame").
+    assert referred(watches, "can she shower with it") is None
+    assert (
+        referred(watches, "is it ok for my daughter, she has a pool which she showers at") is None
+    )
+
+
+def test_which_does_not_pick_by_words_it_denies_compares_or_that_the_request_before_said() -> None:
+    torch = product("torch", "Trail Torch", "19.00", "Runs on 3 AAA batteries.")
+    lamp = product("lamp", "Trail Headlamp", "29.00", "A built-in red light. USB-C rechargeable.")
+    shown = [torch, lamp]
+    assert referred(shown, "which one is rechargeable?") is lamp
+    # Denied or compared, the words say nothing of which: "lighter" is no "red light".
+    assert referred(shown, "which one doesn't need batteries") is None
+    assert referred(shown, "which one is not rechargeable") is None
+    assert referred(shown, "which one is lighter?") is None
+    # The request before asked "which"; the message itself does not.
+    assert (
+        referred(
+            shown,
+            "which is best for batteries ok and delivery time?",
+            own="ok and delivery time?",
+            topic="which is best for batteries",
+        )  # fmt: skip
+        is None
+    )

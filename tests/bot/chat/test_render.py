@@ -148,3 +148,11 @@ def test_nothing_fits_says_the_budget_in_the_shop_s_currency() -> None:
     profile = ShopperProfile(min_price=Decimal(80000), max_price=Decimal(100000))
     text = render.nothing_fits(Decision("nothing_fits"), profile, [], "HUF")
     assert "between 80,000.00 HUF and 100,000.00 HUF" in text and "$" not in text
+
+
+def test_an_answer_quotes_the_sentence_that_says_the_asked_word_in_another_form() -> None:
+    watch = product("w", "Csillag Watch", "469.00", description=(
+        "A 34 mm steel case. Water resistant 5 ATM: fine for showering, not for swimming."
+    ))  # fmt: skip
+    text = render.answer(watch, "can she shower with it?").text
+    assert 'From its description: "Water resistant 5 ATM: fine for showering' in text
