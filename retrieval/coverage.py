@@ -417,6 +417,11 @@ SENTENCE_WORDS = frozenset(
     "do does did dont doesnt can could should would will shall may might must have has had "
     "please tell hi hello hey".split()
 )
+# Nouns of what a message asks for that no shop sells by that name.
+ASKING_NOUNS = frozenset(
+    "help advice info information tips question questions answer answers recipe recipes "
+    "directions homework translation".split()
+)
 GOODS_BREAK = re.compile(
     r"[,.;:!?()]|\b(for|with|without|that|which|to|in|under|over|below|from|like|but|and|or"
     r"|about|around|up)\b",
@@ -430,19 +435,27 @@ def goods_phrase(text: str) -> bool:
     up to its first "for", "with", comma or the like, at most six words, each a noun, an
     adjective, a number or a name, none a pronoun, question word or verb alone ("tell me a
     joke", "whats a good name for a baby")."""
+    return goods_named(text) is not None
+
+
+def goods_named(text: str) -> str | None:
+    """The name of the goods a message is (`goods_phrase`), without what they are for or have
+    ("watch for my husbands 40th": "watch"); None when the message is no such name."""
     head = GOODS_BREAK.split(text, maxsplit=1)[0]
     words = re.findall(r"[a-z0-9][a-z0-9'’-]*", head.lower())
-    words = [w for w in words if w not in ("a", "an", "the", "some", "any")]
+    words = [w for w in words if w not in ("a", "an", "the", "some", "any", "pls", "plz")]
     if not words or len(words) > 6:
-        return False
+        return None
+    if words[-1] in ASKING_NOUNS:
+        return None  # "help with my homework", "stroopwafel recipe pls": asked, not goods
     for word in words:
         bare = word.replace("'", "").replace("’", "")
         if bare in SENTENCE_WORDS:
-            return False
+            return None
         readings = set(getAllLemmas(bare)) if bare.isalpha() else set()
         if readings and not readings & {"NOUN", "ADJ", "PROPN", "NUM"}:
-            return False  # a verb or a word of grammar
-    return True
+            return None  # a verb or a word of grammar
+    return " ".join(words)
 
 
 @functools.cache

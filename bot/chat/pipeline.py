@@ -59,7 +59,7 @@ from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds
+from retrieval.coverage import asked_kinds, goods_named
 from retrieval.hybrid import CatalogView, HybridSearch, MultilingualSearch, one_turn
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
@@ -217,8 +217,13 @@ class ChatService:
         text = after_reaction(text)
         view, query, named = await asyncio.to_thread(self._read, text)
         vector = await self.embedder.submit(query)
+        # The goods the message names, alone, for the topic gate (`IntentClassifier.classify`).
+        goods = goods_named(text)
+        goods_vector = (
+            await self.embedder.submit(goods) if goods and goods != text.strip().lower() else None
+        )
         classifier = await self.intent_classifier()
-        understanding = classifier.classify(text, vector)
+        understanding = classifier.classify(text, vector, goods_vector)
         if profile.offered and ACCEPT.fullmatch(text):
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
         last = [view.products[i] for i in profile.shown if i in view.products]

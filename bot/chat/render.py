@@ -132,7 +132,13 @@ def answer(
         if asked & set(keywords(key.replace("_", " "))) and not isinstance(value, bool):
             facts += f" {_label(key)}: {value}."
             break
-    if sentence := _best_sentence(product.description, asked):
+    # The words that name the product say nothing of what is asked about it ("does the code a
+    # bot need batteries": not "coding blocks"), unless nothing else is asked.
+    title = product.title.replace("-", " ")
+    untitled = {word for word in asked if not said_of({word}, title)}
+    if sentence := (
+        _best_sentence(product.description, untitled) or _best_sentence(product.description, asked)
+    ):
         facts += f' From its description: "{sentence}"'
     return Rendered(facts, lead="answer a question about one of our products")
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from retrieval.catalog import Product
 from retrieval.coverage import (
     asked_kinds,
+    goods_named,
     goods_phrase,
     names_a_kind,
     sentence_kinds,
@@ -278,8 +279,13 @@ def test_the_name_of_some_goods_is_told_from_a_sentence() -> None:
         assert goods_phrase(text), text
     for text in ("tell me a joke", "whats a good name for a baby girl", "write me a poem",
                  "is amazon prime worth it?", "how do I buy bitcoin", "do you do birthday cakes",
-                 "who won the football game last night", ""):  # fmt: skip
+                 "who won the football game last night", "",
+                 "help with my homework: solve 3x + 5 = 20", "stroopwafel recipe pls"):  # fmt: skip
         assert not goods_phrase(text), text
+    # The goods' name, without what they are for.
+    assert goods_named("watch for my dads 50th") == "watch"
+    assert goods_named("a recipe book for a beginner") == "recipe book"
+    assert goods_named("tell me a joke") is None
 
 
 def test_a_material_power_or_hand_before_a_kind_must_be_stated_by_one_of_that_kind() -> None:

@@ -156,3 +156,17 @@ def test_an_answer_quotes_the_sentence_that_says_the_asked_word_in_another_form(
     ))  # fmt: skip
     text = render.answer(watch, "can she shower with it?").text
     assert 'From its description: "Water resistant 5 ATM: fine for showering' in text
+
+
+def test_an_answer_quotes_what_is_asked_not_the_words_that_name_the_product() -> None:
+    keyboard = product("k", "Control 49 MIDI Controller", "299.00", description=(
+        "49 keys and 8 knobs for making beats and playing software instruments. "
+        "USB powered with no built-in sounds or speakers."
+    ))  # fmt: skip
+    text = render.answer(keyboard, "does the control 49 make any sound on its own").text
+    assert 'From its description: "USB powered with no built-in sounds' in text
+    # The title's word is what is asked, and nothing else: it still finds its sentence.
+    boot = product("b", "Tor Waterproof Hiking Boot", "200.00", description=(
+        "A mid-cut boot. Waterproof membrane keeps feet dry."
+    ))  # fmt: skip
+    assert "Waterproof membrane" in render.answer(boot, "is the tor waterproof?").text
