@@ -417,6 +417,18 @@ SENTENCE_WORDS = frozenset(
     "do does did dont doesnt can could should would will shall may might must have has had "
     "please tell hi hello hey".split()
 )
+
+
+def goods_alone(text: str) -> str | None:
+    """The name of the goods a message is, when more follows it (what they are for or have:
+    "watch for my husbands 40th": "watch") and it has an English word (not "szia! ezüst
+    karkötőt keresek..."); else None."""
+    named = goods_named(text)
+    if named is None or named == text.strip().lower():
+        return None
+    return named if any(getAllLemmas(word) for word in named.split()) else None
+
+
 # Nouns of what a message asks for that no shop sells by that name.
 ASKING_NOUNS = frozenset(
     "help advice info information tips question questions answer answers recipe recipes "

@@ -59,7 +59,7 @@ from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
 from retrieval.batching import Batcher
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds, goods_named
+from retrieval.coverage import asked_kinds, goods_alone
 from retrieval.hybrid import CatalogView, HybridSearch, MultilingualSearch, one_turn
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
@@ -218,10 +218,8 @@ class ChatService:
         view, query, named = await asyncio.to_thread(self._read, text)
         vector = await self.embedder.submit(query)
         # The goods the message names, alone, for the topic gate (`IntentClassifier.classify`).
-        goods = goods_named(text)
-        goods_vector = (
-            await self.embedder.submit(goods) if goods and goods != text.strip().lower() else None
-        )
+        goods = goods_alone(text)
+        goods_vector = await self.embedder.submit(goods) if goods else None
         classifier = await self.intent_classifier()
         understanding = classifier.classify(text, vector, goods_vector)
         if profile.offered and ACCEPT.fullmatch(text):

@@ -20,7 +20,7 @@ from sklearn.svm import SVC
 
 from bot.chat.profile import REJECT, parse_budget
 from retrieval.catalog import Product
-from retrieval.coverage import asked_kinds, goods_named
+from retrieval.coverage import asked_kinds, goods_alone, goods_phrase
 from retrieval.text import keywords, words
 from retrieval.wants import already_had
 
@@ -1086,7 +1086,7 @@ class IntentClassifier:
         goods_vector: Sequence[float] | None = None,
     ) -> Understanding:
         """`vector`: the message's embedding; `goods_vector`: that of the goods it names without
-        what they are for (`goods_named`), when it is such a name. Either is embedded here when
+        what they are for (`goods_alone`), when it is such a name. Either is embedded here when
         not given."""
         injection = INJECTION.search(text) is not None
         request = ORDER_REQUEST.search(text) is not None
@@ -1143,14 +1143,13 @@ class IntentClassifier:
         shopping = any(parse_budget(text)) and not own
         if angry and intent != "human" and not shopping:
             intent = "complaint"
-        named = goods_named(text)
-        goods = named is not None
-        if named and named != text.strip().lower():
+        goods = goods_phrase(text)
+        if alone := goods_alone(text):
             # The goods named, without what they are for ("watch for my husbands 40th", "dog
             # ramp for getting into the car, my lab has bad hips"): as much for the shop as
             # their name alone; what follows sways the gate towards "not for a shop".
-            named_vector = goods_vector if goods_vector is not None else self.embed([named])[0]
-            off = min(off, self.off_topic(named_vector))
+            alone_vector = goods_vector if goods_vector is not None else self.embed([alone])[0]
+            off = min(off, self.off_topic(alone_vector))
         bought = (
             own and not angry and PURCHASED.search(text) is not None
             and OWN.search(PURCHASED.sub(" ", text)) is None and not UNDOING.search(text)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from retrieval.catalog import Product
 from retrieval.coverage import (
     asked_kinds,
+    goods_alone,
     goods_named,
     goods_phrase,
     names_a_kind,
@@ -286,6 +287,10 @@ def test_the_name_of_some_goods_is_told_from_a_sentence() -> None:
     assert goods_named("watch for my dads 50th") == "watch"
     assert goods_named("a recipe book for a beginner") == "recipe book"
     assert goods_named("tell me a joke") is None
+    # Alone, when more follows it and it has an English word: not a greeting in Hungarian.
+    assert goods_alone("trampoline 8ft with safety net") == "trampoline 8ft"
+    assert goods_alone("tent") is None  # nothing follows
+    assert goods_alone("szia! ezüst karkötőt keresek, max 25 ezer") is None
 
 
 def test_a_material_power_or_hand_before_a_kind_must_be_stated_by_one_of_that_kind() -> None:
