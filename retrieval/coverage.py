@@ -429,10 +429,15 @@ def goods_alone(text: str) -> str | None:
     return named if any(getAllLemmas(word) for word in named.split()) else None
 
 
-# Nouns of what a message asks for that no shop sells by that name.
+# Nouns of what a message asks for that no shop sells by that name: advice, services, people,
+# trips, places and texts ("help with my homework", "insurance for my car", "room for tonight
+# in paris", "name for my dog"; a "name tag" or a "room divider" is still goods).
 ASKING_NOUNS = frozenset(
     "help advice info information tips question questions answer answers recipe recipes "
-    "directions homework translation".split()
+    "directions homework translation ticket tickets room rooms ride trip flight flights "
+    "insurance loan mortgage name names doctor lawyer photographer therapist therapy tutor "
+    "babysitter plumber job jobs course lessons workout plan password email letter message "
+    "time".split()
 )
 GOODS_BREAK = re.compile(
     r"[,.;:!?()]|\b(for|with|without|that|which|to|in|under|over|below|from|like|but|and|or"
