@@ -317,9 +317,14 @@ PART_BEFORE = (
 )
 
 
+def forms_of(text: str) -> set[str]:
+    """Every form of every keyword of a text (`base_forms`)."""
+    return {form for word in keywords(text) for form in base_forms(word)}
+
+
 def said_of(asked: Collection[str], text: str) -> int:
     """How many of the asked words a text has, in any of their forms."""
-    forms = {form for word in keywords(text) for form in base_forms(word)}
+    forms = forms_of(text)
     return sum(bool(base_forms(word) & forms) for word in asked)
 
 

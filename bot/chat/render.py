@@ -21,7 +21,7 @@ from bot.chat.policy import Decision
 from bot.chat.profile import ShopperProfile
 from retrieval.ages import ages_text, product_ages, suits
 from retrieval.catalog import Product, money
-from retrieval.coverage import said_of
+from retrieval.coverage import base_forms, forms_of, said_of
 from retrieval.text import keywords
 
 OVERVIEW = 6  # categories named when asked what the shop sells
@@ -134,8 +134,8 @@ def answer(
             break
     # The words that name the product say nothing of what is asked about it ("does the code a
     # bot need batteries": not "coding blocks"), unless nothing else is asked.
-    title = product.title.replace("-", " ")
-    untitled = {word for word in asked if not said_of({word}, title)}
+    titled = forms_of(product.title.replace("-", " "))
+    untitled = {word for word in asked if not base_forms(word) & titled}
     if sentence := (
         _best_sentence(product.description, untitled) or _best_sentence(product.description, asked)
     ):

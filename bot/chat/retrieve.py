@@ -996,7 +996,7 @@ def retrieve(
     elif (
         named and last_shown and not any(p in last_shown for p in named)
         and (thing := THE_THING.search(asked))
-        and (picked := _pick(list(last_shown), thing[1].lower().split())) is not None
+        and (picked := _pick(last_shown, thing[1].lower().split())) is not None
     ):  # fmt: skip
         # "fine, the stovetop thing then. how much" after a moka pot whose text says
         # "stovetop": that one, not the stovetop kettle no answer showed.
@@ -1875,9 +1875,9 @@ def missing_kind(
     # Before them, those whose text has the kind as a part ("do u have bibs": none of its own,
     # but a weaning set "... spoon and a silicone bib"); not one it is for ("microSD card for
     # action cameras, drones, phones").
-    spelled = [view.spelled(word) for word in kinds[0]]
-    if all(spelled) and not view.only_a_property(head := spelled[-1] or ""):
-        having = np.logical_and.reduce([view.using(word or "") for word in spelled])
+    spelled = [known for word in kinds[0] if (known := view.spelled(word)) is not None]
+    if len(spelled) == len(kinds[0]) and not view.only_a_property(head := spelled[-1]):
+        having = np.logical_and.reduce([view.using(word) for word in spelled])
         part = re.compile(rf"{PART_BEFORE}{re.escape(head)}(?:s|es)?\b(?![\w-])", re.I)
         parts = [view.products[view.order[i]] for i in np.flatnonzero(having)]
         parts = [p for p in parts if filters.passes(p) and part.search(p.description)]
@@ -2281,10 +2281,9 @@ THE_THING = re.compile(
     r"([\w-]+) thing\b",
     re.I,
 )
-# Asking which of those shown does something ("which of those can she shower with", "which
-# one is dishwasher safe"), not which kind or size to get.
-# "which" opening a question ("ok which of them...", "which one..."), not "my z-70 which is
-# full frame".
+# Asking which of those shown does something ("which of those can she shower with", "ok which
+# one is dishwasher safe"): "which" opening a question, not "my z-70 which is full frame", and
+# not which size or colour to get.
 WHICH_OF = re.compile(
     r"(?:\bwhich\s+(?:ones?|of)\b|(?:^|[.;:!?]\s*|\b(?:ok|okay|so|and|but|then)\s+)which\b"
     r"(?!\s+(?:size|sizes|colou?rs?|length|way)\b))",
