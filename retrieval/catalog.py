@@ -96,11 +96,28 @@ def _said_in(system: str, text: str) -> list[float]:
     return said
 
 
+# A size by letter, as shoppers spell it: "im a small", "a medium pls" (not "extra small" for S).
+_SPELLED_SIZES = {
+    "xs": r"(?:extra|x)[\s-]?small",
+    "s": r"(?<!extra )(?<!x-)(?<![\w-])small",
+    "m": r"(?<![\w-])medium",
+    "l": r"(?<!extra )(?<!x-)(?<![\w-])large",
+    "xl": r"(?:extra|x)[\s-]?large",
+}
+_LETTER_SIZE = re.compile(r"\s*(XS|S|M|L|XL)\b(?:\s*\([^)]*\))?\s*", re.I)
+
+
 def _names_size(value: str, text: str) -> bool:
+    if (letter := _LETTER_SIZE.fullmatch(value)) and re.search(
+        rf"{_SPELLED_SIZES[letter[1].casefold()]}(?![\w-])", text, re.I
+    ):
+        return True
     if system := _SIZE_SYSTEM.fullmatch(value.strip()):
         return float(system[2].replace(",", ".")) in _said_in(system[1], text)
     if spans := _SIZE_RANGE.search(value):
         low, high = int(spans[2]), int(spans[3])
+        if re.search(rf"(?<![\w.,-]){low}\s?[-–/]\s?{high}(?![\w.,-])", text):
+            return True  # the range as said: "and the 10-11?"
         return any(low <= size <= high for size in _said_in(spans[1], text))
     return False
 

@@ -84,7 +84,8 @@ SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(
 CLAUSE = re.compile(
     r"(?<![\w'-])(?:for|with|without|that|which|who|whose|under|below|over|above|around|to|from|by"
     r"|in|into|onto|through|on|at|if|about|than|like|but|so|between|within|near|less|more|max|up"
-    r"|because|as|when|where|while|ideally|preferably|maybe|is|are|can|will|should)(?![\w'-])",
+    r"|because|as|when|where|while|ideally|preferably|maybe|is|are|can|will|should|would|could"
+    r"|might|must)(?![\w'-])",
     re.I,
 )
 # Who a present is for, and how old: it says nothing of what it is ("a gift for my mum").
@@ -109,6 +110,8 @@ FILLER = (
         " bhai bro bruh dude yaar madam maam"
         # Sounds of a feeling: "ugh ok any kettle you actually have then".
         " ugh hm hmm hmmm meh argh damn darn dang hmph sigh"
+        # Laughing and chat asides: "those dinosaur slippers lol", "omg that one".
+        " lol lmao lmfao rofl haha hahaha hehe omg tbh btw idk imo fyi xx xoxo"
         " searching hunting shopping after hey hiya size colour color model brand version style"
         # More people and ages, and money: none of them a kind of product.
         " granddaughter grandson grandchild grandkid yr birthday bday christmas xmas anniversary"
@@ -262,6 +265,19 @@ def sentence_kinds(text: str) -> list[list[str]]:
         if kinds := asked_kinds(sentence):
             return kinds
     return []
+
+
+# Where a message starts asking anew: a sentence's end, or a comma before a want ("ek is 'n
+# elektrisiën, need safety boots", "twins coming in august!! need a double buggy").
+_ANEW = re.compile(r"(?<=[.!?;])\s+|,\s*(?=(?:i\s+|we\s+)?(?:need|want|looking for|after)\b)", re.I)
+
+
+def later_kinds(text: str) -> list[list[str]]:
+    """The kinds each later sentence of the message opens with or asks to choose among
+    (`asked_kinds`, `which_kinds`): what it asks for after telling something first."""
+    return [
+        kind for part in _ANEW.split(text)[1:] for kind in asked_kinds(part) or which_kinds(part)
+    ]  # fmt: skip
 
 
 def which_kinds(text: str) -> list[list[str]]:
@@ -502,6 +518,9 @@ _REGIONAL = (
     ("dummy", "pacifier"),
     ("pram", "stroller"),
     ("pushchair", "stroller"),
+    ("buggy", "stroller"),
+    ("tee", "t-shirt"),
+    ("takkie", "sneaker"),  # South African English
     ("cot", "crib"),
     ("torch", "flashlight"),
     ("rucksack", "backpack"),

@@ -139,7 +139,7 @@ class Filters:
 # Where a title's name of the product ends: "Alva 3-Seater Sofa, Linen", "Hoodie - Navy",
 # "Case (iPhone 15)", "Tent with Porch", "Grip (Z-70 / Z-90)"; not inside "f/1.8".
 _TITLE_NAME_END = re.compile(
-    r"\s[-–—|/]\s|[,(|:;]|(?<!\w)/|/(?!\w)"
+    r"\s[-–—|/]\s|[(|;]|(?<!\d)[,:]|[,:](?!\d)|(?<!\w)/|/(?!\w)"
     r"|\s(?:with|for|in|by|incl\.?|including|featuring|and)\s",
     re.I,
 )
@@ -161,13 +161,21 @@ _MEASURED = re.compile(
 def _name_words(title: str) -> list[str]:
     """The words of a title's name (not a number, its unit, or a model code)."""
     name = _MEASURED.sub(r"\1", _TITLE_NAME_END.split(title, maxsplit=1)[0])
-    return [w for w in keywords(name) if not any(c.isdigit() for c in w)]
+    # (Nor a letter alone: the "f" of "f/2.8".)
+    return [w for w in keywords(name) if not any(c.isdigit() for c in w) and len(w) > 1]
+
+
+# Whom a title's name ends by saying it is for: "Cashmere V-Neck Sweater Women" is a sweater.
+_FOR_WHOM = frozenset("men women lady kid boy girl unisex junior youth toddler adult".split())
 
 
 def last_name_word(title: str) -> str | None:
-    """The last word of a title's name, an aside in brackets left out ("Gingerbread (pernik)
-    spice 40 g": spice; "Acrylic Paint Markers": marker)."""
+    """The last word of a title's name, an aside in brackets and whom it is for left out
+    ("Gingerbread (pernik) spice 40 g": spice; "Acrylic Paint Markers": marker; "Half-Zip
+    Sweater Men": sweater)."""
     named = _name_words(re.sub(r"\([^)]*\)", " ", title))
+    while len(named) > 1 and named[-1] in _FOR_WHOM and coverage.may_head(named[-2]):
+        named.pop()  # (Not "Little Women": a name of its own.)
     return named[-1] if named else None
 
 
@@ -248,7 +256,11 @@ def _own_kind(product: Product, own: set[str], nouns: set[str]) -> str | None:
     liner). None where the name ends with it, or has none."""
     named = _name_words(re.sub(r"\([^)]*\)", " ", product.title))
     for at in range(len(named) - 2, -1, -1):
-        if named[at] in own:
+        # (Or a word made of one and what it is for: "Cordless Screwdriver USB-C" in "Drills &
+        # Drivers" is a screwdriver.)
+        if named[at] in own or any(
+            named[at].endswith(n) and len(named[at]) > len(n) + 2 for n in own
+        ):
             after, last = named[at + 1], named[-1]
             # (A doing word before the last names a thing: "Filter Cleaning Kit" is a kit.)
             doing = at + 2 == len(named) - 1 and (

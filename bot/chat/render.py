@@ -143,6 +143,12 @@ def answer(
     return Rendered(facts, lead="answer a question about one of our products")
 
 
+# Asking which options there are: "what sizes does it come in? i'm a medium" wants them all.
+OPTIONS_ASKED = re.compile(
+    r"\b(?:what|which)\s+(?:sizes|colou?rs|options|lengths|versions)\b", re.I
+)
+
+
 def variants(product: Product, text: str) -> str:
     """What the shopper can pick: the variant they name, with its own price and stock, or the
     options there are and which are available."""
@@ -150,7 +156,7 @@ def variants(product: Product, text: str) -> str:
     named = [
         v for v, score in zip(product.variants, scores, strict=True) if score == max(scores) > 0
     ]
-    if named and len(named) < len(product.variants):
+    if named and len(named) < len(product.variants) and not OPTIONS_ASKED.search(text):
         said = price(product)
         # The options the named variants share are said once ("In Dark Brown, UK 7, UK 8 and
         # UK 9 are in stock."), not with each one.

@@ -32,8 +32,10 @@ from retrieval.coverage import (
     FILLER,
     GOODS_BREAK,
     PART_BEFORE,
+    SAME_GOODS,
     SENTENCE_WORDS,
     asked_kinds,
+    later_kinds,
     names_a_kind,
     said_of,
     sentence_kinds,
@@ -792,6 +794,15 @@ def retrieve(
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
         or doing & set(view.said[h.product.id])
     ]  # fmt: skip
+    shown_kinds = {p.category for p in last_shown}
+    if (
+        follow_up and understanding.intent == "browse" and not category and len(shown_kinds) == 1
+        and not asked_kinds(affirmed_ask) and not goes_with_shown and not IT.search(asked)
+        and any(p.category in shown_kinds for p in matches)
+    ):  # fmt: skip
+        # "anything in spanish?" after sci-fi for a teenager: more of the kind just shown, not
+        # any novel in Spanish. (Not "what can i hang over it": another thing, for that one.)
+        matches = [p for p in matches if p.category in shown_kinds]
     if understanding.intent == "browse" and not by_title:
         # "a scarf or a warm hat", "plates and bowls": the best of each kind, in turn.
         wanted_kinds = kinds or sentence_kinds(affirmed_ask)
@@ -829,10 +840,8 @@ def retrieve(
         # (What the message says it should be, beside what the request refined had: "corded is
         # fine" after "need a saw".)
         wants = list(dict.fromkeys([*must_have(text), *must_have(asked)]))
-        matches = having_most(
-            view, matches, wants, described(text), keep=one,
-            heads={view.spelled(k[-1]) or k[-1] for k in kinds},
-        )  # fmt: skip
+        heads = {view.spelled(k[-1]) or k[-1] for k in kinds}
+        matches = having_most(view, matches, wants, described(text), keep=one, heads=heads)
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
         # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
@@ -878,8 +887,10 @@ def retrieve(
         # The cheapest of the kind asked first ("cheap sleeping bag": the bags, then the liner
         # whose title also says "sleeping bag").
         head = (view.spelled(kinds[0][-1]) or kinds[0][-1]) if kinds else None
+        # (By either of its names: "tshirts" are the tees and the t-shirts.)
+        called = {head, *SAME_GOODS.get(head, ())} if head is not None else set()
         matches.sort(
-            key=lambda p: (head is not None and view.kind_words.get(p.id) != head, p.price)
+            key=lambda p: (bool(called) and view.kind_words.get(p.id) not in called, p.price)
         )
     young = {p.id for p in matches if p.id not in title_ids and for_children(p)}
     if (
@@ -1018,7 +1029,7 @@ def retrieve(
         understanding.intent in ("browse", "product_question", "price_stock")
         and not by_title and not follow_up
     ):  # fmt: skip
-        if missing := missing_kind(search, kinds, filters):
+        if missing := missing_kind(search, kinds, filters, later=later_kinds(affirmed_ask)):
             unknown, closest = missing
             # Beside a kind not carried, only what is close in meaning stands in for it.
             near = {h.product.id for h in hits if h.score >= search.min_relevance}
@@ -1830,16 +1841,21 @@ def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
 
 
 def missing_kind(
-    search: HybridSearch, kinds: list[list[str]], filters: Filters
+    search: HybridSearch,
+    kinds: list[list[str]],
+    filters: Filters,
+    later: Sequence[Sequence[str]] = (),
 ) -> tuple[str, list[Product]] | None:
     """The kind of product asked for, when the catalog does not carry it (`retrieval.coverage`):
     none of the request's opening phrases names products of the catalog (`CatalogView.carries`:
     "office chair" is not the garden chair) or is close in meaning to one. With it, the
     products closest to that kind that pass the filters ("chicken coop": the rabbit hutch, not
     a dog food that shares a number with the message). `kinds`: `asked_kinds` of the
-    message."""
+    message; `later`: its `later_kinds`, any of which the catalog names also makes it carried
+    ("twins coming in august!! need a double buggy")."""
     if not kinds:
         return None
+    kinds = [*kinds, *map(list, later)]
     if any(search.view.names(kind) for kind in kinds):
         return None  # the words decide most turns, without embedding the phrases
     view = search.view

@@ -1591,7 +1591,11 @@ def refine(
 # Words a message that asks only for an option has beside it: "size 8 pls", "in a 10?".
 _OPTION_ONLY = frozenset(
     "size sizes pls please plz in a an the uk eu us kids kid do you have got it them one ones"
-    " what about and then ok okay so also maybe or is are there colour color".split()
+    " what about and then ok okay so also maybe or is are there colour color"
+    # Whose size it is: "small size pls, im a uk 4", "she's a medium".
+    " i i'm im am my he he's hes she she's shes wear wears"
+    # A size spelled, or a number in a range of sizes ("S (UK 3-5)": "a small, uk 4").
+    " small medium large extra x".split()
 )
 
 
@@ -1605,6 +1609,6 @@ def only_options(text: str, products: Sequence[Product]) -> bool:
     said = words(text)
     return (
         bool(said)
-        and all(w in values or w in _OPTION_ONLY for w in said)
+        and all(w in values or w in _OPTION_ONLY or w.isdigit() for w in said)
         and any(v.named_in(text) for p in products for v in p.variants)
     )

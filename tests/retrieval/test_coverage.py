@@ -3,12 +3,15 @@ the catalog's words with typos allowed."""
 
 from decimal import Decimal
 
+import pytest
+
 from retrieval.catalog import Product
 from retrieval.coverage import (
     asked_kinds,
     goods_alone,
     goods_named,
     goods_phrase,
+    later_kinds,
     names_a_kind,
     sentence_kinds,
     spelled,
@@ -27,6 +30,11 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("a tent, nothing too flashy") == [["tent"]]
     assert asked_kinds("not too expensive hiking boots for my son")[0][-1] == "boot"
     assert asked_kinds("aphids all over my roses") == [["aphid"]]
+    # Laughing and chat asides are no part of the kind.
+    assert asked_kinds("my 4yo wants those dinosaur slippers lol") == [["dinosaur", "slipper"]]
+    assert asked_kinds("omg those boots haha") == [["boot"]]
+    # A modal verb starts what the thing does.
+    assert asked_kinds("what honey would go with it") == [["honey"]]
     # Which one in a life, and a sale, name no kind.
     assert asked_kinds("my first proper japanese knife") == [["japanese", "knife"]]
     assert asked_kinds("any deals this week?") == []
@@ -125,6 +133,13 @@ def test_a_typo_of_a_catalog_word_is_that_word() -> None:
     assert spelled("trainer", vocabulary, by_initial) == "sneaker"
     assert spelled("jumper", vocabulary, by_initial) == "jumper"  # its own word first
     assert spelled("nappy", vocabulary, by_initial) is None
+    vocabulary += ["stroller", "t-shirt"]
+    by_initial = {}
+    for word in vocabulary:
+        by_initial.setdefault(word[0], []).append(word)
+    assert spelled("buggy", vocabulary, by_initial) == "stroller"  # British English
+    assert spelled("takkie", vocabulary, by_initial) == "sneaker"  # South African English
+    assert spelled("tee", vocabulary, by_initial) == "t-shirt"
     # A word with several other names finds whichever the catalog has.
     vocabulary += ["sofa", "wardrobe", "bookcase"]
     by_initial = {}
@@ -353,3 +368,20 @@ def test_the_kinds_of_the_first_sentence_that_names_any() -> None:
     assert asked_kinds(text) == []
     assert sentence_kinds(text) == [["scarf"], ["warm", "hat"]]
     assert asked_kinds("considering a road bike") == [["road", "bike"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "later"),
+    [
+        ("twins coming in august!! need a double buggy", [["double", "buggy"]]),
+        ("ek is 'n elektrisiën, need safety boots with no metal", [["safety", "boot"]]),
+        (
+            "id rather filter than taste chemicals. lightest filter you have?",
+            [["lightest", "filter"]],
+        ),
+        ("kids winter jacket for my son, hes 6", []),  # who it is for, after a comma
+        ("a gift for my mum. she likes candles", []),  # what she likes: no request
+    ],
+)
+def test_the_kinds_a_later_sentence_asks_for(text: str, later: list[list[str]]) -> None:
+    assert later_kinds(text) == later

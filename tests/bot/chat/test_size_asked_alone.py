@@ -111,3 +111,54 @@ def test_the_options_named_variants_share_are_said_once() -> None:
         render.variants(brogue, "uk 8") == "In UK 8, Dark Brown is in stock; Tan is out of stock."
     )
     assert render.variants(brogue, "tan in an 8?") == "UK 8 / Tan: out of stock."
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "named"),
+    [
+        ("S (UK 3-5)", "small size pls", True),
+        ("S (UK 3-5)", "im a uk 4", True),  # in its range
+        ("S (UK 3-5)", "extra small", False),
+        ("XS", "an extra small?", True),
+        ("M", "she's a medium", True),
+        ("L", "in x-large?", False),
+        ("XL", "in x-large?", True),
+        ("S", "anything smaller?", False),
+        ("Kids 10-11", "and the 10-11? he'll grow into them", True),  # the range as said
+        ("Kids 10-11", "a 10.5-11 cm one", False),
+    ],
+)
+def test_a_size_by_letter_is_named_as_spelled_and_a_range_as_said(
+    value: str, text: str, named: bool
+) -> None:
+    variant = Variant(id="v", options={"Size": value}, price=10)
+    assert bool(variant.named_in(text)) is named
+
+
+INSOLES = [
+    Product(
+        id="arch",
+        title="Orthotic Arch Support Insoles",
+        price=449,
+        currency="ZAR",
+        category="Insoles",
+        description="Semi-rigid orthotic insoles for plantar fasciitis.",
+        variants=tuple(
+            Variant(id=f"arch-{s}", options={"Size": s}, price=449, in_stock=stock)
+            for s, stock in {"S (UK 3-5)": False, "M (UK 6-8)": True}.items()
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("small size pls, im a uk 4", True),
+        ("she's a medium", True),
+        ("small insoles for my daughter", False),  # a request of its own
+        ("large pls", False),  # no size shown is large
+    ],
+)
+def test_who_wears_which_size_is_a_size_asked_alone(text: str, alone: bool) -> None:
+    assert only_options(text, INSOLES) is alone
