@@ -458,11 +458,12 @@ ASKING_NOUNS = frozenset(
     "directions homework translation ticket tickets room rooms ride trip flight flights "
     "insurance loan mortgage name names doctor lawyer photographer therapist therapy tutor "
     "babysitter plumber job jobs course lessons workout plan password email letter message "
-    "time".split()
+    "time riddle riddles joke jokes poem poems limerick story stories essay shares stocks "
+    "crypto bitcoin investment investments".split()
 )
 GOODS_BREAK = re.compile(
-    r"[,.;:!?()]|\b(for|with|without|that|which|to|in|under|over|below|from|like|but|and|or"
-    r"|about|around|up)\b",
+    r"[,.;:!?()]|(?<![\w'-])(for|with|without|that|which|to|in|under|over|below|from|like|but"
+    r"|and|or|about|around|up)(?![\w'-])",
     re.I,
 )
 
@@ -479,6 +480,8 @@ def goods_phrase(text: str) -> bool:
 def goods_named(text: str) -> str | None:
     """The name of the goods a message is (`goods_phrase`), without what they are for or have
     ("watch for my husbands 40th": "watch"); None when the message is no such name."""
+    # ("pull up bar", "zip up hoodie": one word of a name, not "up" ending it.)
+    text = PARTICLE_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
     head = GOODS_BREAK.split(text, maxsplit=1)[0]
     words = re.findall(r"[a-z0-9][a-z0-9'’-]*", head.lower())
     words = [w for w in words if w not in ("a", "an", "the", "some", "any", "pls", "plz")]
@@ -486,13 +489,25 @@ def goods_named(text: str) -> str | None:
         return None
     if words[-1] in ASKING_NOUNS:
         return None  # "help with my homework", "stroopwafel recipe pls": asked, not goods
-    for word in words:
+    for at, word in enumerate(words):
         bare = word.replace("'", "").replace("’", "")
         if bare in SENTENCE_WORDS:
             return None
         readings = set(getAllLemmas(bare)) if bare.isalpha() else set()
-        if readings and not readings & {"NOUN", "ADJ", "PROPN", "NUM"}:
-            return None  # a verb or a word of grammar
+        if (
+            readings
+            and not readings & {"NOUN", "ADJ", "PROPN", "NUM"}
+            and (at == 0 or readings != {"VERB"})
+        ):
+            # A verb first ("tell me a joke") or a word of grammar; after the first word, a
+            # word the lexicon knows only as a verb is still a name's ("frying pan", "pull up
+            # bar": it reads "pan" and "bar" as verbs only).
+            return None
+    accented = any(c.isalpha() and not c.isascii() for c in head)
+    if accented and not any("NOUN" in getAllLemmas(w) for w in words):
+        # Accented words and no English noun ("a tisztító készlet mennyi?"): another language's,
+        # left to the language rules ("kettlebell 16kg", "lego" stay names).
+        return None
     return " ".join(words)
 
 

@@ -165,4 +165,6 @@ def not_shopping(understanding: Understanding, text: str, *, carried: bool = Fal
     # 800", "chocolate protein powder"): shopping, unless the gate is against it.
     shopping = SHOPPING.search(text) or understanding.goods or any(parse_budget(text))
     unsure = off >= SURELY_SHOP and not shopping
-    return understanding.injection or off >= OFF_TOPIC or unsure
+    # (The name of goods alone needs the gate surer: "tie for a wedding" is not carried.)
+    bar = OFF_TOPIC_OFFER if understanding.goods else OFF_TOPIC
+    return understanding.injection or off >= bar or unsure

@@ -1127,7 +1127,7 @@ class IntentClassifier:
             return Understanding("support", 0.99, injection, angry)
         if CATALOG_ASKED.fullmatch(text):
             return Understanding("greeting", 1.0, injection, angry, overview=True)
-        if GREETING.fullmatch(text) or THANKS.fullmatch(text):
+        if GREETING.fullmatch(text) or THANKS.fullmatch(text) or speaks(text):
             return Understanding("greeting", 1.0, injection, angry, own=own)
         vector = vector if vector is not None else self.embed([text])[0]
         if SHOPPING_FOR.search(text) and not (own or angry):
@@ -1162,6 +1162,29 @@ class IntentClassifier:
     def off_topic(self, vector: Sequence[float]) -> float:
         """The topic gate's probability that the message is not for the shop."""
         return self._arithmetic.off_topic(np.asarray(vector, dtype=np.float64))
+
+
+# Which language the assistant reads: "do you speak english?", "grüezi! can u understand
+# german?".
+_LANGUAGES = (
+    r"english|spanish|german|french|italian|dutch|portuguese|afrikaans|hungarian|polish|czech"
+    r"|swedish|danish|norwegian|finnish|greek|turkish|russian|ukrainian|arabic|hebrew|hindi"
+    r"|japanese|chinese|mandarin|korean|vietnamese|thai|indonesian|malay|tagalog|swahili"
+)
+_SPEAKS = re.compile(
+    r"\s*(?:(?:do|can|could)\s+(?:you|u|ya)\s+(?:speak|understand|read|talk|write|chat)"
+    rf"(?:\s+in)?\s+(?:{_LANGUAGES})|(?:{_LANGUAGES})\s+(?:ok|okay)|(?:{_LANGUAGES})\s+only)"
+    r"(?:\s+(?:pls|please|plz))?\s*[?!.]*",
+    re.I,
+)
+
+
+def speaks(text: str) -> bool:
+    """Whether a message only asks which language is read, after a hello or not."""
+    said = re.split(r"(?<=[!.,?])\s+", text.strip(), maxsplit=1)
+    if len(said) == 2 and GREETING.fullmatch(said[0].rstrip("!.,? ")):
+        return _SPEAKS.fullmatch(said[1]) is not None
+    return _SPEAKS.fullmatch(text) is not None
 
 
 # A classifier learned from the shop's labelled messages (`salesbot finetune intents`) --------
@@ -1305,7 +1328,9 @@ def gate(
     if intent == "off_topic":
         # The name of some goods ("cat flap with a microchip reader") is shopping unless the
         # gate is against it: "not carried", not off topic.
-        surely = SURELY_SHOP if not understanding.goods else OFF_TOPIC
+        # (The name of goods alone, "tie for a wedding", needs the gate surer still: a shop that
+        # lacks them says so, with what it has instead.)
+        surely = SURELY_SHOP if not understanding.goods else OFF_TOPIC_OFFER
         # Just after products were shown (`shown`), a message near them is most likely about
         # them ("he already has a stool"): the gate must be surer it is not.
         bar = OFF_TOPIC_OFFER if shown else OFF_TOPIC
@@ -1337,6 +1362,8 @@ def gate(
         # ("kids watch for my 8 year old son, under 15k" in a shop of grown-ups' watches): not
         # carried so, not off the shop's topic.
         return understanding
+    if understanding.goods and intent == "browse":
+        bar = max(bar, OFF_TOPIC_OFFER)  # as above: "grain free dog food for my lab"
     if not relevant and off >= bar:
         return replace(understanding, intent="off_topic")
     return understanding
