@@ -137,7 +137,8 @@ class Filters:
 
 
 # Where a title's name of the product ends: "Alva 3-Seater Sofa, Linen", "Hoodie - Navy",
-# "Case (iPhone 15)", "Tent with Porch", "Grip (Z-70 / Z-90)"; not inside "f/1.8".
+# "Case (iPhone 15)", "Tent with Porch", "Grip (Z-70 / Z-90)"; not inside "f/1.8", "1:1" or
+# "1,5 kg".
 _TITLE_NAME_END = re.compile(
     r"\s[-–—|/]\s|[(|;]|(?<!\d)[,:]|[,:](?!\d)|(?<!\w)/|/(?!\w)"
     r"|\s(?:with|for|in|by|incl\.?|including|featuring|and)\s",

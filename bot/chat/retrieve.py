@@ -840,8 +840,10 @@ def retrieve(
         # (What the message says it should be, beside what the request refined had: "corded is
         # fine" after "need a saw".)
         wants = list(dict.fromkeys([*must_have(text), *must_have(asked)]))
-        heads = {view.spelled(k[-1]) or k[-1] for k in kinds}
-        matches = having_most(view, matches, wants, described(text), keep=one, heads=heads)
+        matches = having_most(
+            view, matches, wants, described(text), keep=one,
+            heads={view.spelled(k[-1]) or k[-1] for k in kinds},
+        )  # fmt: skip
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
         # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
