@@ -202,12 +202,18 @@ def _clause(piece: str) -> bool:
     return any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first)
 
 
+def hyphened(text: str, *joined: re.Pattern[str]) -> str:
+    """The text with the words each pattern's first group joins written as one: "zip-up"."""
+    for pattern in joined:
+        text = pattern.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
+    return text
+
+
 def asked_kinds(text: str) -> list[list[str]]:
     """The keywords of each noun phrase the request starts with, each one's kind last
     ("I overpronate badly, need a stability shoe": two); [] when it names none."""
-    text = EAR.sub(r"\1-ear", LEAD_IN.sub(",", text))
-    for joined in (TO_JOINED, PARTICLE_JOINED):  # "bean-to-cup machine", "zip-up hoodie"
-        text = joined.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
+    # "bean-to-cup machine", "zip-up hoodie"
+    text = hyphened(EAR.sub(r"\1-ear", LEAD_IN.sub(",", text)), TO_JOINED, PARTICLE_JOINED)
     # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
     # tent"): a size is not a kind.
     kept: list[str] = []
@@ -481,7 +487,7 @@ def goods_named(text: str) -> str | None:
     """The name of the goods a message is (`goods_phrase`), without what they are for or have
     ("watch for my husbands 40th": "watch"); None when the message is no such name."""
     # ("pull up bar", "zip up hoodie": one word of a name, not "up" ending it.)
-    text = PARTICLE_JOINED.sub(lambda m: re.sub(r"\s+", "-", m[1]), text)
+    text = hyphened(text, PARTICLE_JOINED)
     head = GOODS_BREAK.split(text, maxsplit=1)[0]
     words = re.findall(r"[a-z0-9][a-z0-9'’-]*", head.lower())
     words = [w for w in words if w not in ("a", "an", "the", "some", "any", "pls", "plz")]

@@ -712,7 +712,8 @@ def retrieve(
     # The kinds of product the message names: those it opens with, else one it asks to choose
     # among ("..., which lens should i get?").
     affirmed_ask = without_denied(asked)
-    kinds = asked_kinds(affirmed_ask) or which_kinds(affirmed_ask)
+    opening = asked_kinds(affirmed_ask)
+    kinds = opening or which_kinds(affirmed_ask)
     if (
         not hits and understanding.intent == "browse" and kinds and not by_title
         and all(view.names(kind) for kind in kinds)
@@ -797,7 +798,7 @@ def retrieve(
     shown_kinds = {p.category for p in last_shown}
     if (
         follow_up and understanding.intent == "browse" and not category and len(shown_kinds) == 1
-        and not asked_kinds(affirmed_ask) and not goes_with_shown and not IT.search(asked)
+        and not opening and not goes_with_shown and not IT.search(asked)
         and any(p.category in shown_kinds for p in matches)
     ):  # fmt: skip
         # "anything in spanish?" after sci-fi for a teenager: more of the kind just shown, not
