@@ -96,20 +96,35 @@ def _said_in(system: str, text: str) -> list[float]:
     return said
 
 
-# A size by letter, as shoppers spell it: "im a small", "a medium pls" (not "extra small" for S).
+# A size by letter, as shoppers spell it: "im a small", "a medium pls" (not "extra small" for S),
+# alone or before a word that names no thing ("small size pls", "a large or xl?"): not how big
+# a thing or a person is ("large backpack", "my small daughter", "medium roast").
+_SIZE_WORD_END = (
+    r"(?![\w-])(?!\s+(?!(?:size|sizes|one|ones|pls|please|plz|or|and|if|in|for|is|would|should"
+    r"|will|then|too|thanks|thx|ty|maybe|probably|usually|normally|mostly|though|tho|but|fit|fits"
+    r"|i|im|i'm|she|he|they|we|it|me|him|her|them|thank|cheers)\b)[a-z])"
+)
 _SPELLED_SIZES = {
-    "xs": r"(?:extra|x)[\s-]?small",
-    "s": r"(?<!extra )(?<!x-)(?<![\w-])small",
+    "xs": r"(?:extra|xtra|x)[\s-]?small",
+    "s": r"(?<!extra )(?<!xtra )(?<!x )(?<![\w-])small",
     "m": r"(?<![\w-])medium",
-    "l": r"(?<!extra )(?<!x-)(?<![\w-])large",
-    "xl": r"(?:extra|x)[\s-]?large",
+    "l": r"(?<!extra )(?<!xtra )(?<!x )(?<![\w-])large",
+    "xl": r"(?:extra|xtra|x)[\s-]?large",
 }
 _LETTER_SIZE = re.compile(r"\s*(XS|S|M|L|XL)\b(?:\s*\([^)]*\))?\s*", re.I)
+# How a product fits, asked, names no size: "is it small?", "does it run large", "are they
+# a bit small".
+_FIT_ASKED = re.compile(
+    r"\b(?:(?:is|are|does|do)\s+(?:it|they|this|these|this one|those)|runs?|running|comes? up)"
+    r"(?:\s+(?:run|come up))?(?:\s+(?:a bit|a little|bit|too|very|quite|really|kinda|kind of))?"
+    r"\s+(?:small|large|big)\b",
+    re.I,
+)
 
 
 def _names_size(value: str, text: str) -> bool:
     if (letter := _LETTER_SIZE.fullmatch(value)) and re.search(
-        rf"{_SPELLED_SIZES[letter[1].casefold()]}(?![\w-])", text, re.I
+        rf"{_SPELLED_SIZES[letter[1].casefold()]}{_SIZE_WORD_END}", _FIT_ASKED.sub(" ", text), re.I
     ):
         return True
     if system := _SIZE_SYSTEM.fullmatch(value.strip()):

@@ -280,10 +280,24 @@ _ANEW = re.compile(r"(?<=[.!?;])\s+|,\s*(?=(?:i\s+|we\s+)?(?:need|want|looking f
 
 def later_kinds(text: str) -> list[list[str]]:
     """The kinds each later sentence of the message opens with or asks to choose among
-    (`asked_kinds`, `which_kinds`): what it asks for after telling something first."""
+    (`asked_kinds`, `which_kinds`): what it asks for after telling something first ("twins
+    coming in august!! need a double buggy"). None when the first sentence itself asks for a
+    kind ("any fishing rods? ... need a chair as well": the rods stay asked), and no material
+    alone ("looking for a handbag. she wants leather": leather is how, not what)."""
+    first, *later = _ANEW.split(text)
+    if later and _ASKS.search(first) and asked_kinds(first):
+        return []
     return [
-        kind for part in _ANEW.split(text)[1:] for kind in asked_kinds(part) or which_kinds(part)
+        kind for part in later for kind in asked_kinds(part) or which_kinds(part)
+        if kind[-1] not in CHECKABLE
     ]  # fmt: skip
+
+
+# A sentence that asks for what it names: a question, or a request's opening words.
+_ASKS = re.compile(
+    rf"\?\s*$|^\s*(?:any|anything|got|need|want|have you|do you|selling)\b|{LEAD_IN.pattern}",
+    re.I,
+)
 
 
 def which_kinds(text: str) -> list[list[str]]:
@@ -465,7 +479,15 @@ ASKING_NOUNS = frozenset(
     "insurance loan mortgage name names doctor lawyer photographer therapist therapy tutor "
     "babysitter plumber job jobs course lessons workout plan password email letter message "
     "time riddle riddles joke jokes poem poems limerick story stories essay shares stocks "
-    "crypto bitcoin investment investments".split()
+    "crypto bitcoin investment investments "
+    # Services and outings, not goods: "booking for dinner on friday", "wedding dj in durban",
+    # "pet sit for my cat", "quote for roof repairs", "maths tutoring for grade 5".
+    # (Not "cleaner", "walker", "driver", "film", "cab": goods too.)
+    "booking bookings reservation reservations appointment appointments quote quotes estimate "
+    "repair repairs servicing installation tutoring tutors lesson class classes coaching "
+    "sit sitting sitter sitters cleaning catering caterer dj djs venue haircut massage "
+    "manicure pedicure taxi uber hotel hotels restaurant restaurants movie movies concert gig "
+    "mechanic electrician dentist vet nanny accommodation holiday vacation".split()
 )
 GOODS_BREAK = re.compile(
     r"[,.;:!?()]|(?<![\w'-])(for|with|without|that|which|to|in|under|over|below|from|like|but"

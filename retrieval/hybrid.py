@@ -162,6 +162,8 @@ _MEASURED = re.compile(
 def _name_words(title: str) -> list[str]:
     """The words of a title's name (not a number, its unit, or a model code)."""
     name = _MEASURED.sub(r"\1", _TITLE_NAME_END.split(title, maxsplit=1)[0])
+    # (Nor a size it names: "Paper Tea Filter Bags Size M" are bags.)
+    name = re.sub(r"\bsizes?\s+(?:[XSML]{1,4}|\d+(?:[.,/-]\d+)?)(?![\w-])", " ", name, flags=re.I)
     # (Nor a letter alone: the "f" of "f/2.8".)
     return [w for w in keywords(name) if not any(c.isdigit() for c in w) and len(w) > 1]
 
@@ -174,9 +176,13 @@ def last_name_word(title: str) -> str | None:
     """The last word of a title's name, an aside in brackets and whom it is for left out
     ("Gingerbread (pernik) spice 40 g": spice; "Acrylic Paint Markers": marker; "Half-Zip
     Sweater Men": sweater)."""
-    named = _name_words(re.sub(r"\([^)]*\)", " ", title))
+    named = _name_words(plain := re.sub(r"\([^)]*\)", " ", title))
+    # (Not "Little Women", "Diary of a Wimpy Kid": a name of its own.)
+    own_name = re.search(r"\b(?:a|an|the|of|my|our|your)\s+(?:\S+\s+)?\S+\s*$", plain, re.I)
     while len(named) > 1 and named[-1] in _FOR_WHOM and coverage.may_head(named[-2]):
-        named.pop()  # (Not "Little Women": a name of its own.)
+        if own_name:
+            break
+        named.pop()
     return named[-1] if named else None
 
 

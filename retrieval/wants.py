@@ -216,12 +216,17 @@ def must_have(text: str) -> list[tuple[str, ...]]:
     marked = affirmed(text)
     for match in [*MUST.finditer(marked), *PREFERRED.finditer(marked)]:
         said = keywords(match.group(1))
-        kept = tuple(dict.fromkeys(w for w in said if not w.isdigit() and w not in FILLER))
+        kept = tuple(
+            dict.fromkeys(w for w in said if not (w.isdigit() or w in FILLER or w in _EMPHASIS))
+        )
         if kept and kept not in found:
             found.append(kept)
     return found
 
 
+# Words that stress what follows, which no text says of it: "with a real diamond" has a
+# diamond, whether its text says "real" or not.
+_EMPHASIS = frozenset("real genuine proper actual decent good nice really".split())
 _FILLER = frozenset("please pls plz thank thanks ta one ones thing things stuff".split())
 
 

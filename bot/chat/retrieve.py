@@ -36,6 +36,7 @@ from retrieval.coverage import (
     SENTENCE_WORDS,
     asked_kinds,
     later_kinds,
+    may_head,
     names_a_kind,
     said_of,
     sentence_kinds,
@@ -643,7 +644,17 @@ def retrieve(
         by_title = view.named(text)
     if goes_with_shown and not category and profile.category:
         # Another kind than the last: its category, budget and what was ruled out go.
-        profile = switch_category(profile, "", asked, ruled).model_copy(update={"category": None})
+        profile = leave_kind(profile, asked, ruled).model_copy(update={"category": None})
+    if (
+        understanding.intent == "browse" and not category and profile.topic
+        and another_kind(asked, profile.topic)
+        and all(view.names(kind) for kind in asked_kinds(unowned(without_denied(asked))))
+    ):  # fmt: skip
+        # No category read for it ("bookmarks under 100", then "and a tote bag for books?" in a
+        # shop that writes Spanish): another kind the titles name is still another kind, not
+        # the last one refined.
+        profile = leave_kind(profile, asked, ruled).model_copy(update={"category": None})
+        refining_text = False
     follow_up = bool(profile.topic and refining_text and not category and not goes_with_shown)
     if follow_up:
         # "actually, up to $200": the request it refines says what to look for.
@@ -2154,16 +2165,50 @@ def switch_category(
 ) -> ShopperProfile:
     """A budget belongs to a kind of product: moving to another kind without stating a new one
     drops it ("boots under $100", then "and a tent?"); so does what was ruled out."""
-    changes: dict[str, object] = {"category": category}
     if profile.category and category != profile.category:
-        if not any(parse_budget(text)):
-            changes.update(min_price=None, max_price=None, cheap_first=False)
-        # What was ruled out was of the last kind ("not a travel one"), unless said now
-        # (`ruled`: "and a lip balm without beeswax").
-        changes["ruled_out"] = [term for term in profile.ruled_out if term in ruled]
+        profile = leave_kind(profile, text, ruled)
+    return profile.model_copy(update={"category": category})
+
+
+def leave_kind(profile: ShopperProfile, text: str, ruled: Sequence[str] = ()) -> ShopperProfile:
+    """The profile once the shopper asks for another kind: its budget goes unless stated now,
+    and what was ruled out, which was of the last kind ("not a travel one"), unless said now
+    (`ruled`: "and a lip balm without beeswax")."""
+    changes: dict[str, object] = {"ruled_out": [t for t in profile.ruled_out if t in ruled]}
+    if not any(parse_budget(text)):
+        changes.update(min_price=None, max_price=None, cheap_first=False)
     return profile.model_copy(update=changes)
 
 
+def another_kind(text: str, topic: str) -> bool:
+    """Whether a message asks for a kind of its own, not named in the request before (`topic`),
+    which named one: "and a tote bag for books?" after "bookmarks under 100"; not "any trail
+    ones?" (the kind before, described) nor anything after "a gift for my dad"."""
+    if ONES.search(text) or not (before := sentence_kinds(topic)):
+        return False
+    heads = {kind[-1] for kind in before}
+    # (Not what is had, "oh i already have a kettle", nor ruled out, "not the aurevo".)
+    kinds = asked_kinds(unowned(without_denied(text)))
+    said = OPENERS.sub("", text.strip().lower()).split()
+    if (
+        kinds and said[:1] == kinds[0][:1] and said[0] in getAllLemmas(said[0]).get("VERB", ())
+        and said[1:2] and said[1] in ("to", "it", "me", "up", "that", "this", "them", "us", "my")
+    ):  # fmt: skip
+        return False  # an order, not a kind: "ok stretch to 150 then" (not "tote bag?")
+    # (Not a material or a pastime alone: "wool please", "trail running".)
+    return bool(kinds) and all(
+        kind[-1] not in heads and may_head(kind[-1])
+        and kind[-1] not in CHECKABLE and kind[-1] not in ACTIVITIES
+        for kind in kinds
+    )  # fmt: skip
+
+
+ONES = re.compile(r"\bones?\b", re.I)
+# Words that open a turn with no request in them: "ok then", "hmm so", "and".
+OPENERS = re.compile(
+    r"^(?:(?:ok|okay|oh|ah|hmm+|um+|well|right|alright|then|so|and|also|actually|now)\b[\s,.!]*)+",
+    re.I,
+)
 # Pointing at one product, of those shown: its words describe that one, not a kind asked for.
 ONE_OF_THEM = re.compile(r"\b(the|that|this)( [\w-]+){0,2} ones?\b", re.I)
 # "not the cheap one", "not that black one": one of those shown, ruled out.

@@ -1173,7 +1173,7 @@ _LANGUAGES = (
 )
 _SPEAKS = re.compile(
     r"\s*(?:(?:do|can|could)\s+(?:you|u|ya)\s+(?:speak|understand|read|talk|write|chat)"
-    rf"(?:\s+in)?\s+(?:{_LANGUAGES})|(?:{_LANGUAGES})\s+(?:ok|okay)|(?:{_LANGUAGES})\s+only)"
+    rf"(?:\s+in)?\s+(?:{_LANGUAGES}))"
     r"(?:\s+(?:pls|please|plz))?\s*[?!.]*",
     re.I,
 )

@@ -381,6 +381,10 @@ def test_the_kinds_of_the_first_sentence_that_names_any() -> None:
         ),
         ("kids winter jacket for my son, hes 6", []),  # who it is for, after a comma
         ("a gift for my mum. she likes candles", []),  # what she likes: no request
+        # The first sentence asks for its own kind: a later one does not replace it.
+        ("any fishing rods? going to the dam this weekend. need a chair as well", []),
+        ("looking for a handbag for my wife. she wants leather", []),
+        ("a handbag for my wife. she wants leather", []),  # a material: how, not what
     ],
 )
 def test_the_kinds_a_later_sentence_asks_for(text: str, later: list[list[str]]) -> None:

@@ -175,3 +175,9 @@ def test_what_a_thing_is_used_on_is_not_asked_for() -> None:
     assert used_on("need a box to store my rings") == ["ring"]
     assert used_on("a tent to sleep in") == []
     assert used_on("a drill to replace my old one") == []
+
+
+def test_a_word_that_only_stresses_what_it_must_have_is_not_required() -> None:
+    # "real" is said of the diamond, not written in the pendant's text.
+    assert must_have("pendant with a real diamond, nothing huge, for christmas") == [("diamond",)]
+    assert must_have("jacket with a proper hood") == [("hood",)]

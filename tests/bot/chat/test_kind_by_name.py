@@ -43,6 +43,12 @@ def test_whom_a_title_ends_by_saying_it_is_for_is_not_its_kind() -> None:
     assert last_name_word("Amstelgoed Half-Zip Sweater Men – 50% Merino Blend") == "sweater"
     assert last_name_word("Trail Runner Kids") == "runner"
     assert last_name_word("Little Women") == "women"  # nothing else named
+    assert last_name_word("Diary of a Wimpy Kid") == "kid"  # a name of its own
+
+
+def test_a_size_a_title_names_is_not_its_kind() -> None:
+    assert last_name_word("Paper Tea Filter Bags Size M, 100 pcs") == "bag"
+    assert last_name_word("King Size Duvet") == "duvet"
 
 
 def test_a_letter_alone_and_a_ratio_do_not_end_a_name() -> None:

@@ -7,7 +7,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from bot.chat import ChatService
+from bot.chat.pipeline import request_core
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
@@ -120,3 +123,54 @@ def test_english_in_a_shop_that_writes_spanish_is_read_by_meaning_over_its_engli
         pens = plan(chat, "i want to get into fountain pens, whats a good starter one")
         assert pens.decision.action == "recommend"
         assert ids(pens)[:1] == ["pluma"]
+
+
+def test_a_budget_stays_with_the_kind_it_was_for_though_no_category_is_read(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    products = [
+        *PAPELERIA,
+        Product(id="separador", title="Separadores magnéticos de papel picado (set de 6)",
+                price=89, category="Bookmarks", description="Seis separadores magnéticos que se"
+                " doblan sobre la página, con diseños de papel picado en colores."),
+        Product(id="tote", title="Tote bag Lee más, scrollea menos", price=199,
+                category="Accesorios de lectura", description="Bolsa de manta 100 % algodón con"
+                " la frase «Lee más, scrollea menos». 38 x 42 cm, asas largas, caben 6 a 8"
+                " libros."),
+    ]  # fmt: skip
+    with shop(tmp_path, products, log) as chat:
+        first = plan(chat, "bookmarks under 100")
+        assert first.profile.max_price == 100
+        then = asyncio.run(chat.plan("and a tote bag for books?", first.profile))
+        assert then.decision.action == "recommend", then.text
+        assert ids(then)[:1] == ["tote"]
+        assert then.profile.max_price is None
+
+
+def test_a_long_request_abroad_is_read_by_what_it_asks_for_before_why(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    lamp = Product(id="lampara", title="Lámpara de lectura recargable con clip LumiPágina",
+                   price=349, category="Accesorios de lectura", description="Lámpara LED con"
+                   " clip para leer de noche sin despertar a nadie: 3 tonos de luz, batería de"
+                   " hasta 20 horas, carga por USB-C.")  # fmt: skip
+    with shop(tmp_path, [*LIBROS, lamp], log) as chat:
+        found = plan(chat, "ok then a light for reading in bed without waking my husband")
+        assert found.decision.action == "recommend", found.text
+        assert ids(found)[:1] == ["lampara"]
+
+
+@pytest.mark.parametrize(
+    ("text", "core"),
+    [
+        (
+            "ok then a light for reading in bed without waking my husband",
+            "a light for reading in bed",
+        ),
+        ("hmm so a pen that wont leak", "a pen"),
+        ("bookends", "bookends"),  # nothing to leave out
+        ("ok so", "ok so"),
+    ],
+)
+def test_the_core_of_a_request(text: str, core: str) -> None:
+    assert request_core(text) == core

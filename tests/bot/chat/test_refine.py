@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.chat.retrieve import another_kind
 from bot.chat.understand import INJECTION, Understanding, about_one, refine
 from retrieval.catalog import Product
 
@@ -409,3 +410,25 @@ def test_asking_for_other_products_after_a_question_is_a_request(text: str) -> N
 def test_another_person_opening_the_message_asks_for_the_same_kind(text: str, intent: str) -> None:
     assert said("product_question", text, [], discussed=True) == intent
     assert said("product_question", text, []) == "product_question"  # nothing shown yet
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "other"),
+    [
+        ("and a tote bag for books?", "bookmarks under 100", True),
+        ("any trail ones?", "running shoes under 1000", False),  # the same kind, described
+        ("leather boots?", "boots under 100", False),
+        ("maybe a wallet", "gift for my dad under 50", False),  # a gift is no kind
+        ("anything in red?", "bookmarks under 100", False),
+        ("oh i already have a kettle and a scale", "pour over gear, 1500 sek total", False),
+        ("wool please", "rain jacket for hiking", False),  # a material
+        ("not the aurevo, whats the next best under 200", "wireless earbuds", False),
+        ("ok stretch to 150 then, but it has to be in stock", "herbal tea, under 100", False),
+        ("tote bag?", "bookmarks", True),
+        ("trail running", "rain jacket for hiking", False),  # a pastime
+    ],
+)
+def test_another_kind_named_is_told_from_the_kind_before_described(
+    text: str, topic: str, other: bool
+) -> None:
+    assert another_kind(text, topic) is other

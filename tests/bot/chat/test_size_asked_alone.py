@@ -126,6 +126,14 @@ def test_the_options_named_variants_share_are_said_once() -> None:
         ("S", "anything smaller?", False),
         ("Kids 10-11", "and the 10-11? he'll grow into them", True),  # the range as said
         ("Kids 10-11", "a 10.5-11 cm one", False),
+        ("L", "do you have it in x large?", False),
+        ("XL", "xtra large?", True),
+        ("S", "slippers for my small daughter", False),  # how big the person is
+        ("L", "large backpack for a week trek", False),  # how big the thing is
+        ("L", "warm slippers in large", True),
+        ("S", "is it small?", False),  # how it fits, asked
+        ("L", "do they run a bit large", False),
+        ("L", "i'm 9, is that large?", True),
     ],
 )
 def test_a_size_by_letter_is_named_as_spelled_and_a_range_as_said(

@@ -20,6 +20,7 @@ from bot.chat.understand import (
     errand,
     gate,
     load_topics,
+    speaks,
     things,
 )
 from bot.log.store import DialogueLog
@@ -622,6 +623,20 @@ def test_a_verb_only_word_after_the_first_and_a_particle_joined_still_name_goods
     assert goods_named("kettlebell 16kg") == "kettlebell 16kg"  # no accent: a name
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["booking for dinner on friday", "wedding dj in durban", "pet sit for my cat",
+     "quote for roof repairs", "maths tutoring for grade 5"],
+)  # fmt: skip
+def test_a_service_names_no_goods(text: str) -> None:
+    assert goods_named(text) is None
+
+
+@pytest.mark.parametrize("text", ["baby walker", "vacuum cleaner", "camera film", "tank top"])
+def test_goods_that_share_a_word_with_a_service_are_still_named(text: str) -> None:
+    assert goods_named(text) == text
+
+
 async def test_goods_the_shop_lacks_are_not_carried_though_the_gate_leans_off(
     index: CatalogIndex,  # noqa: F811
     log: DialogueLog,
@@ -636,7 +651,17 @@ async def test_goods_the_shop_lacks_are_not_carried_though_the_gate_leans_off(
 
 
 def test_asking_which_language_is_read_is_a_greeting(classifier: IntentClassifier) -> None:
-    for text in ("grüezi! do you speak english?", "can u understand german?", "english ok?"):
+    for text in (
+        "grüezi! do you speak english?",
+        "can u understand german?",
+        "do u speak dutch pls",
+    ):
         assert classifier.classify(text).intent == "greeting", text
-    for text in ("do you read books?", "do you speak to customers about returns"):
+    # A language alone narrows books or manuals: "english only pls" after crime novels.
+    for text in (
+        "do you read books?",
+        "do you speak to customers about returns",
+        "english only pls",
+    ):
+        assert not speaks(text), text
         assert classifier.classify(text).confidence < 1.0, text  # no rule: the classifier's
