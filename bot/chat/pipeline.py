@@ -335,9 +335,13 @@ class ChatService:
         ):  # fmt: skip
             # What the English model and the keywords found nothing for, or read in the wrong
             # language: the products near its meaning in any language, when there are.
-            read = await self._read_abroad(query, asked)
-            if read[1].matches or (read[1].nearest and not found.matches):
-                profile, found = read
+            near_profile, near, by_core = await self._read_abroad(query, asked)
+            kind = {p.category for p in near.matches}
+            # (Only its core near, and the words found that kind too, "ok any good thrillers
+            # then": the words rank it, the novels whose text says "thriller" first.)
+            same = by_core and any(p.category in kind for p in found.matches)
+            if (near.matches or (near.nearest and not found.matches)) and not same:
+                profile, found = near_profile, near
         if abroad and reread and not (found.relevant or found.named):
             # Nothing near its words either: it cannot be read (said so, not "only shopping").
             understanding = replace(understanding, intent="off_topic")
@@ -376,10 +380,13 @@ class ChatService:
         self._render(plan, query, section, view.categories_by_size, view.currency)
         return plan
 
-    async def _read_abroad(self, query: str, asked: ShopperProfile) -> tuple[ShopperProfile, Found]:
+    async def _read_abroad(
+        self, query: str, asked: ShopperProfile
+    ) -> tuple[ShopperProfile, Found, bool]:
         """The products near a message in another language by its multilingual embedding, under
         the shopper's filters (budget, stock, ...): its words are no English, so the rules that
-        read kinds and features from them do not apply; the closest over the budget, as such."""
+        read kinds and features from them do not apply; the closest over the budget, as such.
+        Last, whether only its `request_core` was near."""
         assert self.abroad is not None
         search = self.abroad
         [vector] = await asyncio.to_thread(search.embed, [query])
@@ -388,22 +395,24 @@ class ChatService:
         profile = asked.model_copy(update={"topic": query, "category": None})
         k = self.settings.top_k
         hits = await asyncio.to_thread(search.search, query, vector, filters, k)
-        if not hits and (core := request_core(query)) != query:
+        by_core = False
+        if not hits and (request := request_core(query)) != query:
             # What it asks for, before why and how, when the whole spreads its meaning below
             # the floor ("ok then a light for reading in bed without waking my husband": the
             # reading lamp is 0.28 from it, 0.36 from "a light for reading in bed").
-            [vector] = await asyncio.to_thread(search.embed, [core])
-            hits = await asyncio.to_thread(search.search, core, vector, filters, k)
+            [vector] = await asyncio.to_thread(search.embed, [request])
+            hits = await asyncio.to_thread(search.search, request, vector, filters, k)
+            by_core = bool(hits)
         if hits:
             # One kind asked, the nearest's: the model ranks by topic more than by kind ("a cozy
             # mystery" is 0.46 from a mystery and 0.43 from a science-fiction novel).
             kind = hits[0].product.category
             shown = [hit.product for hit in hits if hit.product.category == kind]
-            return profile, Found(shown, relevant=True, carried=True)
+            return profile, Found(shown, relevant=True, carried=True), by_core
         if filters.min_price is None and filters.max_price is None:
-            return asked, Found()
+            return asked, Found(), False
         over = await asyncio.to_thread(search.search, query, vector, filters.without_price(), k)
-        return profile, Found(nearest=[hit.product for hit in over], relevant=bool(over))
+        return profile, Found(nearest=[hit.product for hit in over], relevant=bool(over)), False
 
     def _read(self, text: str) -> tuple[CatalogView, str, list[Product]]:
         """The catalog's snapshot; what is searched (the shopper's words, with typos of the

@@ -147,19 +147,6 @@ def test_a_budget_stays_with_the_kind_it_was_for_though_no_category_is_read(
         assert then.profile.max_price is None
 
 
-def test_a_long_request_abroad_is_read_by_what_it_asks_for_before_why(
-    tmp_path: Path, log: DialogueLog
-) -> None:
-    lamp = Product(id="lampara", title="Lámpara de lectura recargable con clip LumiPágina",
-                   price=349, category="Accesorios de lectura", description="Lámpara LED con"
-                   " clip para leer de noche sin despertar a nadie: 3 tonos de luz, batería de"
-                   " hasta 20 horas, carga por USB-C.")  # fmt: skip
-    with shop(tmp_path, [*LIBROS, lamp], log) as chat:
-        found = plan(chat, "ok then a light for reading in bed without waking my husband")
-        assert found.decision.action == "recommend", found.text
-        assert ids(found)[:1] == ["lampara"]
-
-
 @pytest.mark.parametrize(
     ("text", "core"),
     [
@@ -174,3 +161,38 @@ def test_a_long_request_abroad_is_read_by_what_it_asks_for_before_why(
 )
 def test_the_core_of_a_request(text: str, core: str) -> None:
     assert request_core(text) == core
+
+
+NOVELAS = [
+    Product(id="malecon", title="La sombra del malecón - Ricardo Almanza", price=389,
+            category="Novela negra", description="Novela negra de Ricardo Almanza. En el puerto"
+            " de Veracruz, la inspectora Dolores Cházaro investiga la desaparición de un"
+            " estibador. Edición en español, rústica, 312 páginas."),
+    Product(id="regina", title="Muerte en la calle Regina - Paloma Ibarra", price=429,
+            category="Novela negra", description="Un anticuario aparece muerto en su local del"
+            " Centro Histórico y el periodista Emilio Vargas sigue la pista de un códice robado."
+            " Thriller histórico de Paloma Ibarra. Edición en español, 448 páginas."),
+    Product(id="ledger", title="Cold Ledger - Thomas Whitcombe", price=479,
+            category="Novela negra", description="A fast financial thriller by Thomas"
+            " Whitcombe: a forensic accountant in London finds a ledger that three governments"
+            " want destroyed. English edition, paperback, 512 pages."),
+    Product(id="harbour", title="The Harbour Lights Murders - Eleanor Pratt", price=429,
+            category="Novela negra", description="A classic village whodunit by Eleanor Pratt."
+            " English edition, paperback, 368 pages."),
+    Product(id="lampara", title="Lámpara de lectura recargable con clip LumiPágina", price=349,
+            category="Accesorios de lectura", description="Lámpara LED con clip para leer de"
+            " noche sin despertar a nadie: 3 tonos de luz, batería de hasta 20 horas."),
+]  # fmt: skip
+
+
+def test_the_core_of_a_request_abroad_shows_its_kind_and_the_words_rank_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with shop(tmp_path, [*PAPELERIA, *NOVELAS], log) as chat:
+        lamp = plan(chat, "ok then a light for reading in bed without waking my husband")
+        assert ids(lamp)[:1] == ["lampara"], lamp.text
+        # Only "any good thrillers" is near the novels; the words found them too, and rank
+        # those whose text says "thriller" first.
+        thrillers = plan(chat, "ok any good thrillers then")
+        assert thrillers.decision.action == "recommend", thrillers.text
+        assert set(ids(thrillers)[:2]) == {"regina", "ledger"}, ids(thrillers)
