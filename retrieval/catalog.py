@@ -102,7 +102,10 @@ def _said_in(system: str, text: str) -> list[float]:
 _SIZE_WORD_END = (
     r"(?![\w-])(?!\s+(?!(?:size|sizes|one|ones|pls|please|plz|or|and|if|in|for|is|would|should"
     r"|will|then|too|thanks|thx|ty|maybe|probably|usually|normally|mostly|though|tho|but|fit|fits"
-    r"|i|im|i'm|she|he|they|we|it|me|him|her|them|thank|cheers)\b)[a-z])"
+    r"|i|im|i'm|she|he|they|we|it|me|him|her|them|thank|cheers|mens?|womens?|ladies|kids|boys"
+    r"|girls|unisex|black|white|gr[ae]y|blue|navy|red|green|pink|purple|yellow|orange|brown"
+    r"|beige|cream|tan|olive|khaki|teal|burgundy|maroon|ecru|camel|charcoal|silver|gold|ivory"
+    r")\b)[a-z])"
 )
 _SPELLED_SIZES = {
     "xs": r"(?:extra|xtra|x)[\s-]?small",

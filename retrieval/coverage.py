@@ -482,11 +482,12 @@ ASKING_NOUNS = frozenset(
     "crypto bitcoin investment investments "
     # Services and outings, not goods: "booking for dinner on friday", "wedding dj in durban",
     # "pet sit for my cat", "quote for roof repairs", "maths tutoring for grade 5".
-    # (Not "cleaner", "walker", "driver", "film", "cab": goods too.)
+    # (Not "cleaner", "walker", "driver", "film", "cab", "massage", "repair": goods too, as in
+    # "percussion massage", "bond repair".)
     "booking bookings reservation reservations appointment appointments quote quotes estimate "
-    "repair repairs servicing installation tutoring tutors lesson class classes coaching "
-    "sit sitting sitter sitters cleaning catering caterer dj djs venue haircut massage "
-    "manicure pedicure taxi uber hotel hotels restaurant restaurants movie movies concert gig "
+    "servicing installation tutoring tutors lesson class classes coaching sit sitting sitter "
+    "sitters cleaning catering caterer dj djs venue haircut manicure pedicure taxi uber hotel "
+    "hotels restaurant restaurants movie movies concert gig "
     "mechanic electrician dentist vet nanny accommodation holiday vacation".split()
 )
 GOODS_BREAK = re.compile(

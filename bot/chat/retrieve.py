@@ -31,6 +31,7 @@ from retrieval.coverage import (
     CHECKABLE,
     FILLER,
     GOODS_BREAK,
+    LEAD_IN,
     PART_BEFORE,
     SAME_GOODS,
     SENTENCE_WORDS,
@@ -2184,7 +2185,7 @@ def another_kind(text: str, topic: str) -> bool:
     """Whether a message asks for a kind of its own, not named in the request before (`topic`),
     which named one: "and a tote bag for books?" after "bookmarks under 100"; not "any trail
     ones?" (the kind before, described) nor anything after "a gift for my dad"."""
-    if ONES.search(text) or not (before := sentence_kinds(topic)):
+    if ONES.search(text) or not ADDED.search(text) or not (before := sentence_kinds(topic)):
         return False
     heads = {kind[-1] for kind in before}
     # (Not what is had, "oh i already have a kettle", nor ruled out, "not the aurevo".)
@@ -2204,6 +2205,13 @@ def another_kind(text: str, topic: str) -> bool:
 
 
 ONES = re.compile(r"\bones?\b", re.I)
+# A thing asked for besides, or anew: "and a tote bag?", "a cap too", "do u sell polish" (not a
+# word alone, which may be a flavour or a feature of the kind before: "chicken", "unscented").
+ADDED = re.compile(
+    r"^\W*(?:(?:ok|okay|oh|so|right)\W+)*(?:and|also|plus)\b|\b(?:as well|too)\W*$"
+    rf"|\b(?:do|does|d'?you)\s+(?:you|u|ya)\s+(?:sell|have|stock|carry|do)\b|{LEAD_IN.pattern}",
+    re.I,
+)
 # Words that open a turn with no request in them: "ok then", "hmm so", "and".
 OPENERS = re.compile(
     r"^(?:(?:ok|okay|oh|ah|hmm+|um+|well|right|alright|then|so|and|also|actually|now)\b[\s,.!]*)+",

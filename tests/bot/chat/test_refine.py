@@ -424,7 +424,10 @@ def test_another_person_opening_the_message_asks_for_the_same_kind(text: str, in
         ("wool please", "rain jacket for hiking", False),  # a material
         ("not the aurevo, whats the next best under 200", "wireless earbuds", False),
         ("ok stretch to 150 then, but it has to be in stock", "herbal tea, under 100", False),
-        ("tote bag?", "bookmarks", True),
+        ("a cap too", "belt under 50", True),
+        # A word alone may be a flavour or a feature of the kind before.
+        ("chicken", "cat food under 30", False),
+        ("unscented", "cat litter under 20", False),
         ("trail running", "rain jacket for hiking", False),  # a pastime
     ],
 )

@@ -131,6 +131,8 @@ def test_the_options_named_variants_share_are_said_once() -> None:
         ("S", "slippers for my small daughter", False),  # how big the person is
         ("L", "large backpack for a week trek", False),  # how big the thing is
         ("L", "warm slippers in large", True),
+        ("L", "large mens", True),  # whose, or a colour, after it
+        ("M", "medium grey pls", True),
         ("S", "is it small?", False),  # how it fits, asked
         ("L", "do they run a bit large", False),
         ("L", "i'm 9, is that large?", True),
