@@ -179,9 +179,10 @@ def last_name_word(title: str) -> str | None:
     named = _name_words(plain := re.sub(r"\([^)]*\)", " ", title))
     # (Not "Little Women", "Diary of a Wimpy Kid": a name of its own.)
     own_name = re.search(r"\b(?:a|an|the|of|my|our|your)\s+(?:\S+\s+)?\S+\s*$", plain, re.I)
-    while len(named) > 1 and named[-1] in _FOR_WHOM and coverage.may_head(named[-2]):
-        if own_name:
-            break
+    while (
+        not own_name and len(named) > 1 and named[-1] in _FOR_WHOM
+        and coverage.may_head(named[-2])
+    ):  # fmt: skip
         named.pop()
     return named[-1] if named else None
 

@@ -336,10 +336,11 @@ class ChatService:
             # What the English model and the keywords found nothing for, or read in the wrong
             # language: the products near its meaning in any language, when there are.
             near_profile, near, by_core = await self._read_abroad(query, asked)
-            kind = {p.category for p in near.matches}
             # (Only its core near, and the words found that kind too, "ok any good thrillers
             # then": the words rank it, the novels whose text says "thriller" first.)
-            same = by_core and any(p.category in kind for p in found.matches)
+            same = by_core and bool(
+                {p.category for p in near.matches} & {p.category for p in found.matches}
+            )
             if (near.matches or (near.nearest and not found.matches)) and not same:
                 profile, found = near_profile, near
         if abroad and reread and not (found.relevant or found.named):
