@@ -7,7 +7,6 @@ what they produce and records the outcome, whatever happens, before `Done`.
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +28,7 @@ from bot.chat.phrase import (
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
 from bot.chat.profile import ShopperProfile, parse_budget, update_profile, without_budget
 from bot.chat.redact import redact
-from bot.chat.retrieve import OPENERS, aimed_at, filters_of, retrieve
+from bot.chat.retrieve import aimed_at, filters_of, request_core, retrieve
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
@@ -72,20 +71,6 @@ SEEN = 12  # products an answer can point back to: those shown by the last few a
 
 log = logging.getLogger(__name__)
 INTENTS_EVERY = 5.0  # seconds between looks at which intent classifier should serve
-
-
-# Words that turn to why or how after a request: "without waking my husband", "because".
-_TURN_TO = re.compile(
-    r"\s(?:without|because|cause|since|so that|so|but|as|while|when|if|that|which|who)\s", re.I
-)
-
-
-def request_core(text: str) -> str:
-    """A request without its opening words and what follows its first turn to why or how
-    ("ok then a light for reading in bed without waking my husband": "a light for reading in
-    bed"); the text itself when that leaves under two words."""
-    core = _TURN_TO.split(OPENERS.sub("", text.strip()), maxsplit=1)[0].strip(" ,.!?")
-    return core if len(core.split()) >= 2 else text
 
 
 @dataclass(frozen=True)

@@ -648,8 +648,7 @@ def retrieve(
         profile = leave_kind(profile, asked, ruled).model_copy(update={"category": None})
     if (
         understanding.intent == "browse" and not category and profile.topic
-        and another_kind(asked, profile.topic)
-        and all(view.names(kind) for kind in asked_kinds(unowned(without_denied(asked))))
+        and another_kind(asked, profile.topic, view.names)
     ):  # fmt: skip
         # No category read for it ("bookmarks under 100", then "and a tote bag for books?" in a
         # shop that writes Spanish): another kind the titles name is still another kind, not
@@ -2181,10 +2180,13 @@ def leave_kind(profile: ShopperProfile, text: str, ruled: Sequence[str] = ()) ->
     return profile.model_copy(update=changes)
 
 
-def another_kind(text: str, topic: str) -> bool:
+def another_kind(
+    text: str, topic: str, names: Callable[[list[str]], bool] = lambda kind: True
+) -> bool:
     """Whether a message asks for a kind of its own, not named in the request before (`topic`),
     which named one: "and a tote bag for books?" after "bookmarks under 100"; not "any trail
-    ones?" (the kind before, described) nor anything after "a gift for my dad"."""
+    ones?" (the kind before, described) nor anything after "a gift for my dad". `names`:
+    whether the catalog names a kind (`CatalogView.names`), which each kind asked must."""
     if ONES.search(text) or not ADDED.search(text) or not (before := sentence_kinds(topic)):
         return False
     heads = {kind[-1] for kind in before}
@@ -2199,7 +2201,7 @@ def another_kind(text: str, topic: str) -> bool:
     # (Not a material or a pastime alone: "wool please", "trail running".)
     return bool(kinds) and all(
         kind[-1] not in heads and may_head(kind[-1])
-        and kind[-1] not in CHECKABLE and kind[-1] not in ACTIVITIES
+        and kind[-1] not in CHECKABLE and kind[-1] not in ACTIVITIES and names(kind)
         for kind in kinds
     )  # fmt: skip
 
@@ -2217,6 +2219,20 @@ OPENERS = re.compile(
     r"^(?:(?:ok|okay|oh|ah|hmm+|um+|well|right|alright|then|so|and|also|actually|now)\b[\s,.!]*)+",
     re.I,
 )
+# Words that turn to why or how after a request: "without waking my husband", "because".
+_TURN_TO = re.compile(
+    r"\s(?:without|because|cause|since|so that|so|but|as|while|when|if|that|which|who)\s", re.I
+)
+
+
+def request_core(text: str) -> str:
+    """A request without its opening words and what follows its first turn to why or how
+    ("ok then a light for reading in bed without waking my husband": "a light for reading in
+    bed"); the text itself when that leaves under two words."""
+    core = _TURN_TO.split(OPENERS.sub("", text.strip()), maxsplit=1)[0].strip(" ,.!?")
+    return core if len(core.split()) >= 2 else text
+
+
 # Pointing at one product, of those shown: its words describe that one, not a kind asked for.
 ONE_OF_THEM = re.compile(r"\b(the|that|this)( [\w-]+){0,2} ones?\b", re.I)
 # "not the cheap one", "not that black one": one of those shown, ruled out.

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.chat import ChatService
-from bot.chat.pipeline import request_core
 from bot.chat.profile import ShopperProfile
+from bot.chat.retrieve import request_core
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.embeddings import load_embeddings, load_multilingual
