@@ -841,6 +841,7 @@ class CatalogView:
             if (
                 word in title and self.df[word] == 1 and kind != word
                 and kind in self.named_by and position in self.named_by[kind]
+                and not MEASURE.fullmatch(word + kind)  # a number and its unit: no name
                 and coverage.names_a_kind(word) is True
                 and kind not in coverage.function_abroad()  # "libro para": no "para" is sold
             ):  # fmt: skip
@@ -859,6 +860,7 @@ class CatalogView:
                     word in title and 0 < self.df.get(word, 0) <= 2 and kind != word
                     and kind in self.named_by and position in self.named_by[kind]
                     and set(said[:at]) <= title
+                    and not MEASURE.fullmatch(word + kind)  # "the 45 cm chain": no "45 cm" one
                 ):  # fmt: skip
                     return True
         return False
@@ -1013,13 +1015,16 @@ class CatalogView:
         headphnes" -> "wireless headphone"), for searching; the rest as written."""
 
         def fix(match: re.Match[str]) -> str:
+            if not match.group().isascii():
+                return match.group()  # a word with letters of another alphabet: not mistyped
             word = fold(match.group().lower())
             mended = None if word in STOP_WORDS else self.spelled(word)
             if mended is None or mended == word:
                 return match.group()
             return mended.capitalize() if match.group()[:1].isupper() else mended
 
-        return re.sub(r"[A-Za-z]+", fix, text)
+        # (Whole words: "tisztító" is no "tiszt" mistyped between two accented letters.)
+        return re.sub(r"[^\W\d_]+", fix, text)
 
     def category_titled(self, word: str) -> str | None:
         """The one category of the products whose titles have the word, when two or more do

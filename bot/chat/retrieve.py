@@ -889,6 +889,12 @@ def retrieve(
     # options the message names comes first.
     sold_in = {p.id: max((v.named_in(asked) for v in p.variants), default=0) for p in matches}
     if any(sold_in.values()):
+        # (One sold only so says it in its title: "Indoor Wall Paint, Sheen 5, White" is as
+        # white as the outdoor paint sold in White, for "white paint for the bedroom walls".)
+        values = {o for p in matches for v in p.variants for o in v.options.values()}
+        asked_for = [value for value in values if names_any([value], asked)]
+        for p in matches:
+            sold_in[p.id] = max(sold_in[p.id], sum(names_any([v], p.title) for v in asked_for))
         matches.sort(key=lambda p: -sold_in[p.id])
     dearest = max((p.price for p in last_shown), default=None)
     if (

@@ -381,3 +381,16 @@ def test_a_function_word_abroad_or_a_word_for_whom_is_a_name_in_an_english_catal
     # "kids" of two titles is whom they are for, no line's name; "tie die" is no article.
     assert shop.named("a tent the kids will love") == []
     assert shop.named("tie die hoodie") == []
+
+
+def test_a_word_of_another_alphabet_is_not_mended_in_pieces() -> None:
+    """ "tisztító" is no "tiszt" mistyped between two accented letters (a catalog word "tisza"
+    would have turned it into "tiszaító", which no model reads)."""
+    view = CatalogView(
+        {
+            "w": Product(id="w", title="Tisza Titan Watch 40 mm", price=1, currency="HUF"),
+            "k": Product(id="k", title="Gold Cleaning Kit", price=1, currency="HUF"),
+        }
+    )
+    assert view.corrected("a tisztító készlet mennyi?") == "a tisztító készlet mennyi?"
+    assert view.corrected("gold claening kit") == "gold cleaning kit"  # English still mended
