@@ -454,6 +454,12 @@ def _merchant_product(items: list[tuple[int, dict[str, object]]], group: str | N
     }  # fmt: skip
     if _text(first.get("product_type")):
         record.attributes["product_type"] = first.get("product_type")
+        # Google's shared taxonomy names the kind in English where the shop's own type may not
+        # ("Tarjetas de regalo": "Gift Cards & Certificates"); its last level only, not the
+        # path of what it is filed under ("Party & Celebration"), nor a numeric id.
+        taxonomy = leaf(_text(first.get("google_product_category")))
+        if taxonomy and not taxonomy.isdigit() and taxonomy.casefold() != category.casefold():
+            record.attributes["google_product_category"] = taxonomy
     # Variants a feed tells apart only by their titles (a book's editions, a gift card's
     # amounts: Merchant Center has no field for them).
     optionless = group is not None and not any(

@@ -462,9 +462,18 @@ class CatalogIndex:
             yield from zip(result["ids"], result["metadatas"], strict=True)
 
 
+# Attributes that name a product's kind only, never searched as its text: Google's taxonomy beside
+# a Merchant feed's own type (`formats._merchant_product`), "Gift Cards & Certificates" beside
+# "Tarjetas de regalo" (as text, "Print Books" on every book outweighs what each one is about).
+KIND_ONLY = frozenset({"google_product_category"})
+
+
 def document_text(product: Product) -> str:
     """The text embedded for a product: what a shopper's words are matched against."""
-    values = [str(v) for v in product.attributes.values() if not isinstance(v, bool)]
+    values = [
+        str(v) for k, v in product.attributes.items()
+        if not isinstance(v, bool) and k not in KIND_ONLY
+    ]  # fmt: skip
     options = dict.fromkeys(o for variant in product.variants for o in variant.options.values())
     parts = [product.title, product.category, product.description, " ".join(values)]
     parts += [" ".join(options)] if options else []

@@ -1274,7 +1274,7 @@ def gate(
         return replace(understanding, intent="off_topic", own=False, off_topic=1.0)
     exact = understanding.confidence >= 1.0 or understanding.injection or understanding.angry
     if (
-        (understanding.goods or NEEDS.search(text)) and carried
+        (understanding.goods or NEEDS.search(text) or SELLS_ASKED.search(text)) and carried
         and not (exact or understanding.own)
         and understanding.intent in ("complaint", "support", "off_topic")
         and not DAMAGE.search(text)
@@ -1283,7 +1283,8 @@ def gate(
         # battery, sick of charging stuff", "bike with hub gears, done with fiddly
         # derailleurs"), and speaks of no order of the shopper's and nothing gone wrong
         # (`text`: the message): a request, not a problem. So is needing goods the catalog's
-        # titles name ("ok forget it, need sd card 64gb").
+        # titles name ("ok forget it, need sd card 64gb"), or asking whether the shop sells
+        # goods it has ("hello, do you sell gift cards?" where gift cards are products).
         return replace(understanding, intent="browse")
     if (
         understanding.intent == "support" and relevant and NEEDS.search(text)

@@ -8,6 +8,7 @@ import pytest
 
 from retrieval.errors import CatalogError
 from retrieval.formats import detect
+from retrieval.index import document_text
 from retrieval.loaders import parse_products, read_rows
 
 Write = Callable[[str, str], Path]
@@ -175,3 +176,24 @@ def test_a_mapping_is_refused_for_an_export_and_format_csv_reads_it_plain(write:
     assert raised.value.code == "catalog_mapping_invalid"
     plain = parse_products(read_rows(path), {"price": "Variant Price"}, kind="csv")
     assert plain.kind == "generic" and plain.products[0].price == Decimal("9.00")
+
+
+def test_merchant_keeps_the_last_level_of_google_s_taxonomy_beside_the_shop_s_own_type(
+    write: Write,
+) -> None:
+    """Its English kind where the shop's own type is in another language ("Tarjetas de regalo":
+    "Gift Cards & Certificates"), not the levels above it nor a numeric id."""
+    text = (
+        "id\ttitle\tprice\tproduct_type\tgoogle_product_category\n"
+        "GC1\tTarjeta de regalo $300\t300.00 MXN\tTarjetas de regalo\tArts & Entertainment"
+        " > Party & Celebration > Gift Giving > Gift Cards & Certificates\n"
+        "B1\tLa brújula de Mara\t349.00 MXN\tNovela\t784\n"
+        "B2\tMoon Fox\t299.00 MXN\tBooks > Kids\t\n"
+    )
+    card, novel, kids = parse_products(read_rows(write("feed.tsv", text))).products
+    assert card.category == "Tarjetas de regalo"
+    assert card.attributes["google_product_category"] == "Gift Cards & Certificates"
+    assert "google_product_category" not in novel.attributes  # a numeric id names nothing
+    assert "google_product_category" not in kids.attributes
+    # A kind, not text to search: "Print Books" on every book would outweigh what each is about.
+    assert "Gift Cards" not in document_text(card)

@@ -667,3 +667,17 @@ def test_asking_which_language_is_read_is_a_greeting(classifier: IntentClassifie
     ):
         assert not speaks(text), text
         assert classifier.classify(text).confidence < 1.0, text  # no rule: the classifier's
+
+
+def test_asking_whether_the_shop_sells_goods_it_carries_is_browsing() -> None:
+    """ "hello, do you sell gift cards?" where gift cards are products: a request, not a question
+    for the shop's people; where the catalog has none, the guess stands."""
+    asked = "hello, do you sell gift cards?"
+    support = guess("support", 0.2, confidence=0.6)
+    carried = gate(support, relevant=True, named=False, carried=True, text=asked)
+    assert carried.intent == "browse"
+    lacking = gate(support, relevant=False, named=False, carried=False, text=asked)
+    assert lacking.intent == "support"
+    # (About the shopper's own gift card it stays support: "my gift card doesn't work".)
+    own = guess("support", 0.2, confidence=0.6, own=True)
+    assert gate(own, relevant=True, named=False, carried=True, text=asked).intent == "support"
