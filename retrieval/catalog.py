@@ -152,12 +152,16 @@ def names_any(values: Iterable[str], text: str) -> bool:
     return any(_names_value(value, text) for value in values)
 
 
+DECIMAL = re.compile(r"(\d)[.,](\d)")
+
+
 def _names_value(value: str, text: str) -> bool:
     if _names_size(value, text):
         return True
     if len(value) <= 2:
         return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
-    if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None:
+    # (Not the end of a decimal: "5 lb" is not in "5-52.5 lb".)
+    if re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(value)}(?!\w)", text, re.I) is not None:
         return True
     if measure := MEASURE.fullmatch(value.strip()):
         # "and the 25s?", "the 25lb ones": a weight or size by its number, the unit left out.
@@ -167,7 +171,10 @@ def _names_value(value: str, text: str) -> bool:
         said = rf"(?<![\w.]){number}(\s*{unit}s?|s|'s|’s)(?![\w])"
         if re.search(said, text, re.IGNORECASE):
             return True
-    # "the 1000 piece one" names "1000 pieces": the same words, plurals folded.
+    # "the 1000 piece one" names "1000 pieces": the same words, plurals folded. (A decimal is
+    # one number: "5-52.5 lb" names no "5 lb", though its words end "5", "lb".)
+    if not DECIMAL.search(value):
+        text = DECIMAL.sub(r"\1d\2", text)  # one word, no number alone
     spoken = words(text)
     wanted = words(value)
     return any(spoken[i : i + len(wanted)] == wanted for i in range(len(spoken)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
-from retrieval.catalog import Product, Variant
+from retrieval.catalog import Product, Variant, names_any
 from retrieval.hybrid import CatalogView
 from tests.bot.chat.shop import ids, planning
 
@@ -72,3 +72,13 @@ def test_a_number_and_its_unit_name_no_title() -> None:
     assert [p.id for p in view.named("price with the 45 cm chain?")] == []
     # (A word two titles have, said before their kind, still names one: "the heart pendant".)
     assert [p.id for p in view.named("how much is the heart pendant")] == ["heart"]
+
+
+def test_a_decimal_does_not_name_the_whole_number_it_ends_with() -> None:
+    """ "5-52.5 lb" in a title sells no "5 lb" by its end, nor does "the 2.5 lb one" ask for it;
+    written alike, they still name it."""
+    assert not names_any(["5 lb"], "PowerBlock Adjustable Dumbbell 5-52.5 lb")
+    assert not names_any(["5 lb"], "the 2.5 lb one")
+    assert names_any(["5 lb"], "Hex Dumbbell 5 lb")
+    assert names_any(["2.5 kg"], "the 2,5 kg one")
+    assert names_any(["1000 Pieces"], "the 1000 piece one")
