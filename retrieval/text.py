@@ -71,9 +71,17 @@ def words(text: str) -> list[str]:
     """Every word, folded, stop words kept (titles need them to match exactly); a possessive
     is its noun ("Dragon's Hoard" is named by "dragons hoard"); dimensions one word
     ("160 x 200": "160x200")."""
+    return [fold(w) for w in _unfolded(text)]
+
+
+def _unfolded(text: str) -> list[str]:
     found = _WORD.findall(_DIMENSIONS.sub(r"\1x", plain(text).replace("’", "'")))
-    return [fold(w[:-2] if w.endswith("'s") else w) for w in found]
+    return [w[:-2] if w.endswith("'s") else w for w in found]
 
 
 def keywords(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOP_WORDS]
+    """The words without stop words, before or after folding ("does" is no "doe")."""
+    return [
+        folded for w in _unfolded(text)
+        if w not in STOP_WORDS and (folded := fold(w)) not in STOP_WORDS
+    ]  # fmt: skip

@@ -549,7 +549,7 @@ def retrieve(
             # "what should i drive 500 of those with": searched as with what the decking
             # screws are driven, the words the tools' texts say.
             worked = last_shown[0].title if alongside else profile.topic or last_shown[0].title
-            if used["at"].lower() == "with" and (tool := doer(view, verb)):
+            if (used["at"] or "").lower() == "with" and (tool := doer(view, verb)):
                 text = f"{tool} for {worked}"  # what drives them: a driver, by its name
             elif alongside:
                 text = f"{' '.join(sorted(forms - {verb}) or [verb])} {worked}"
@@ -662,7 +662,13 @@ def retrieve(
         vector = search.embed([unmarked(text)])[0]
         relevant = True
         by_title = view.named(text)
-    elif relevant and understanding.intent in PRODUCT_INTENTS:
+    elif relevant and understanding.intent in PRODUCT_INTENTS and not (
+        # A question about one of those just shown ("does he need to read english for static
+        # bloom?" after sci-fi for a teenager) asks within the request that showed it, which
+        # a follow-up still refines ("anything in spanish?": sci-fi in Spanish).
+        understanding.intent != "browse" and profile.topic and last_shown
+        and by_title and all(p in last_shown for p in by_title)
+    ):  # fmt: skip
         profile = profile.model_copy(update={"topic": unmarked(text)})
     on_topic = relevant and (category is None or category == profile.category or
                              understanding.intent == "browse")  # fmt: skip
@@ -789,6 +795,14 @@ def retrieve(
         # Only what goes with the kind asked is close ("looking for a donabe for nabe nights":
         # the spare lid "for 24cm Donabe"): the products its name names, however far.
         hits = of_kind_named(search, hits, kinds, filters, text, vector, k) + hits
+    if hits and understanding.intent == "browse" and opening and aimed and not by_title:
+        # None of the kind the request opens with is close, though the shop has it, when the
+        # shopper names their own products beside it ("pot that my brasa stove and a gas can
+        # fit inside": the gas canisters, near the stove): that kind first.
+        if missed := of_kind_missed(search, hits, opening, filters, text, vector, k):
+            hits = missed + hits
+            if profile.category:  # the kind's category is the one talked of now
+                profile = profile.model_copy(update={"category": missed[0].product.category})
     if hits and (aside := accessories([h.product for h in hits], text)):
         # "need a gyuto": the gyutos, not the saya cover for one; asked about "the hinata rice
         # cooker", the cookers before the inner pot for one.
@@ -818,7 +832,7 @@ def retrieve(
     if understanding.intent == "browse" and not by_title:
         # "a scarf or a warm hat", "plates and bowls": the best of each kind, in turn.
         wanted_kinds = kinds or sentence_kinds(affirmed_ask)
-        matches = each_kind(search, wanted_kinds, replace(filters, category=None), k) or matches
+        matches = each_kind(search, wanted_kinds, filters, k) or matches
     # The nouns of each kind asked ("big stainless pot": pot; "bass guitars": bass, guitar).
     nouns = [
         {w for w in k[:-1] if names_a_kind(w) is not False} | {k[-1]}
@@ -1260,6 +1274,12 @@ HAS = re.compile(
     r"(?:(?:a|an|the|my|our)\s+)?",
     re.I,
 )
+# What the shopper calls theirs, up to where the sentence goes on: "my brasa stove and a gas".
+MINE = re.compile(r"\b(?:my|our)\s+", re.I)
+MINE_END = re.compile(
+    rf"{TARGET_END.pattern}|\b(?:and|or|that|which|can|could|will|would|is|are|fits?|to|in|on|with)\b",
+    re.I,
+)
 FOR_TARGET = re.compile(r"\b(?:for|fits?|to fit|compatible with|works? with|goes with)\b", re.I)
 
 
@@ -1310,9 +1330,12 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
                 p.id for p in among
                 if p.id in after and p.id not in before and not heads & title_name(p.title)
             )  # fmt: skip
-    for marker in HAS.finditer(text):
-        # "i have korvan z-70, which lens should i buy": the camera is theirs; the lens is asked.
-        target, after = _named_after(view, text, marker)
+    for marker in itertools.chain(HAS.finditer(text), MINE.finditer(text)):
+        # "i have korvan z-70, which lens should i buy": the camera is theirs; the lens is asked
+        # ("pot that my brasa stove and a gas can fit inside": the pot).
+        target, after = _named_after(
+            view, text, marker, MINE_END if marker.re is MINE else TARGET_END
+        )
         rest = f"{text[: marker.start()]}, {text[marker.end() + len(target) :]}"
         if after and (kinds := asked_kinds(rest) or which_kinds(rest)):
             heads = {kind[-1] for kind in kinds}
@@ -1397,11 +1420,15 @@ def upgraded_from(view: CatalogView, text: str, named: Sequence[Product]) -> fro
     return frozenset(found)
 
 
-def _named_after(view: CatalogView, text: str, marker: re.Match[str]) -> tuple[str, set[str]]:
+def _named_after(
+    view: CatalogView, text: str, marker: re.Match[str], end: re.Pattern[str] = TARGET_END
+) -> tuple[str, set[str]]:
     """The words after a marker up to a stop ("for less than 100 euro? filter coffee is
     fine": "less"), and the ids of the products they name."""
-    target = TARGET_END.split(text[marker.end() :], maxsplit=1)[0]
-    return target, {p.id for p in view.named(target)} if target.strip() else set()
+    target = end.split(text[marker.end() :], maxsplit=1)[0]
+    # ("my brasa stove": said as theirs, a word is a name, as "the brasa" is.)
+    said = f"the {target}" if marker.re is MINE else target
+    return target, {p.id for p in view.named(said)} if target.strip() else set()
 
 
 def each_kind(
@@ -1409,7 +1436,9 @@ def each_kind(
 ) -> list[Product]:
     """For a request of two or three kinds of product, each the name of products the shop has
     ("a scarf or a warm hat"): those of each kind closest to its words, taken in turn; [] for
-    one kind, or one the shop has none of."""
+    one kind, or one the shop has none of. The filters' category is the one talked of: of a
+    kind it has, only those are taken ("a roller and some tape" for painting: the masking tape,
+    not the tape measure), and the other kinds come from any category."""
     view = search.view
     heads = [kind[-1] for kind in kinds]
     if not 2 <= len(set(heads)) <= 3 or not all(view.kind_heads.get(h) for h in heads):
@@ -1421,8 +1450,9 @@ def each_kind(
     phrases = [" ".join(kind) for kind in kinds]
     for kind, phrase, vector in zip(kinds, phrases, search.embed(phrases), strict=True):
         of_kind = {view.order[i] for i in view.kind_heads[kind[-1]]}
-        hits = search.search(phrase, vector, filters, k, floor=0.0)
-        found.append([h.product for h in hits if h.product.id in of_kind])
+        hits = search.search(phrase, vector, replace(filters, category=None), k, floor=0.0)
+        kind_found = [h.product for h in hits if h.product.id in of_kind]
+        found.append([p for p in kind_found if p.category == filters.category] or kind_found)
     if not all(found):
         return []
     taken: list[Product] = []
@@ -1465,6 +1495,36 @@ def of_kind_named(
         for at, p in named.items()
     ]  # fmt: skip
     return sorted(scored, key=lambda h: (-matched.get(h.product.id, 0.0), -h.score))[:k]
+
+
+def of_kind_missed(
+    search: HybridSearch,
+    hits: Sequence[SearchHit],
+    kinds: Sequence[Sequence[str]],
+    filters: Filters,
+    text: str,
+    vector: Sequence[float],
+    k: int,
+) -> list[SearchHit]:
+    """When a request opens with one kind of product, which the shop has by that name, and
+    none of the hits is of it: those of it that pass the filters, the closest in meaning to
+    the whole request first, of any category; else []."""
+    view = search.view
+    heads = {view.spelled(kind[-1]) or kind[-1] for kind in kinds}
+    if len(heads) != 1:
+        return []
+    head = heads.pop()
+    of_kind = {
+        pid for i in view.kind_heads.get(head, ())
+        if view.kind_words.get(pid := view.order[i]) == head
+        or head in title_name(view.products[pid].title)
+    }  # fmt: skip
+    if not of_kind or any(h.product.id in of_kind for h in hits):
+        return []
+    # (Of any category: "stove" and "gas" read as the stoves' one.)
+    everywhere = replace(filters, category=None)
+    found = search.search(text, vector, everywhere, len(view.order), floor=0.0)
+    return [h for h in found if h.product.id in of_kind][:k]
 
 
 def accessories(products: Sequence[Product], text: str) -> set[str]:

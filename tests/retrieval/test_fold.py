@@ -42,3 +42,8 @@ def test_a_word_in_ie_folds_as_its_plural_does(plural: str, one: str) -> None:
     # "Kids' School Takkie" is found by "white takkies for PE".
     assert fold(plural) == fold(one)
     assert fold("pies") == fold("pie") == "pie"  # short words stay whole
+
+
+def test_a_stop_word_is_dropped_before_it_is_folded() -> None:
+    """ "does" is no plural of "doe": a question that opens with it names no kind."""
+    assert keywords("does he need to read english") == ["he", "read", "english"]
