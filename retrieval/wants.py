@@ -76,10 +76,14 @@ DENIES = re.compile(
 )
 # What a product is not for: "not recommended for espresso", "we do not recommend it for
 # espresso or pour-over", "not suitable for induction", "unsuitable for dishwashers".
+# (Bare too, after a dash or a stop: "No hammer function – not for concrete or brick"; and
+# what it is done in: "not suitable for drilling in concrete".)
+_FOR_SCOPE = rf"((?:(?!{_STOP.replace('|in|on|', '|')})[\w'’-]+\s*){{1,4}})"
 NOT_FOR = re.compile(
     r"(?<![\w'-])(?:(?:not|never|isn'?t|aren'?t)\s+(?:really\s+)?(?:recommended|suitable|suited"
     r"|designed|made|meant|ideal|intended)|unsuitable|(?:do|does|don'?t|doesn'?t)\s+(?:not\s+)?"
-    rf"recommend\s+(?:it|them|this|these))\s+for\s+(?:an?\s+|the\s+)?{_SCOPE}",
+    r"recommend\s+(?:it|them|this|these)|(?:^|(?<=[.,;:!–—-])|(?<=[.,;:!–—-]\s))not)"
+    rf"\s+for\s+(?:an?\s+|the\s+)?{_FOR_SCOPE}",
     re.I,
 )
 # "fragrance-free", "oil-free": no fragrance, no oil ("cruelty-free" too, harmlessly).

@@ -165,6 +165,14 @@ def test_what_a_product_is_not_for_is_denied() -> None:
     assert "sans-espresso" in keywords(affirmed("Not recommended for espresso"))
     # "not just for" denies nothing.
     assert "espresso" in keywords(affirmed("Great for espresso, and not just for coffee."))
+    # Bare after a stop or a dash, and what it is done in: a drill driver "not for concrete"
+    # is no match for "a drill for concrete walls".
+    driver = keywords(affirmed("Drills wood and metal. No hammer function – not for concrete."))
+    assert "sans-concrete" in driver and "concrete" not in driver
+    impact = keywords(affirmed("For long screws. Not suitable for drilling in concrete."))
+    assert {"sans-drilling", "sans-concrete"} <= set(impact)
+    assert "concrete" not in impact
+    assert "sale" in keywords(affirmed("This is not for sale."))  # (the whole sentence)
 
 
 def test_what_a_thing_is_used_on_is_not_asked_for() -> None:
