@@ -242,6 +242,12 @@ def _label_names(value: str, alone: set[str], longer: set[str]) -> None:
             (alone if len(said) == 1 else longer).add(said[-1])
 
 
+@functools.lru_cache(maxsize=4096)
+def category_nouns(category: str) -> frozenset[str]:
+    """The noun each name of a category ends with ("Prams & Strollers": pram, stroller)."""
+    return frozenset(_category_nouns(category))
+
+
 def _category_nouns(category: str, *, plural: bool = False) -> set[str]:
     """The noun each name of a category ends with ("Necklaces & Pendants": necklace, pendant);
     `plural`: only those it writes in the plural, as a kind of things ("Bath & Changing" has

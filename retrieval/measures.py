@@ -39,6 +39,8 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("v", "volt", "volts"), ("voltage", 1.0)),
     **dict.fromkeys(("wh",), ("energy", 1.0)),
     **dict.fromkeys(("hz",), ("rate", 1.0)),
+    # A book's length: "under 200 pages", "Paperback, 296 pages".
+    **dict.fromkeys(("page", "pages", "páginas", "paginas"), ("pages", 1.0)),
     **dict.fromkeys(
         ("person", "persons", "people", "seater", "player", "players"), ("people", 1.0)
     ),

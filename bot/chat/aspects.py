@@ -210,6 +210,14 @@ MEASURES = (
         unit="tog",
     ),
     Measure(
+        "length",
+        re.compile(r"\b(?:shorter|shortest|fewer\s+pages|quicker\s+(?:read|to\s+read))\b", re.I),
+        re.compile(rf"(?<![\w.]){_N}\s*(?:pages|páginas|pagine|seiten|pp\.)", re.I),
+        more=False,
+        said="is shorter than",
+        unit="pages",
+    ),
+    Measure(
         "power",
         re.compile(r"\b(?:more\s+powerful|most\s+powerful|stronger\s+motor|more\s+power)\b", re.I),
         re.compile(rf"(?<![\w.]){_N}\s*(?:w|watts?)\b", re.I),
@@ -260,3 +268,22 @@ def ranked_by(text: str, products: Sequence[Product]) -> tuple[list[Product], st
         if all(v is not None for v in values.values()):
             return sorted(products, key=lambda p: values[p.id] or 0.0, reverse=most), aspect
     return list(products), None
+
+
+# A request for something short to read: "sci fi, something not too long", "a short read".
+SHORT_ASKED = re.compile(
+    r"\b(?:short|shorter|shortest|not\s+(?:too|very|so|that)\s+long|quick\s+(?:read|to\s+read))\b",
+    re.I,
+)
+PAGES = next(m for m in MEASURES if m.unit == "pages")
+
+
+def shortest_first(text: str, products: Sequence[Product]) -> list[Product]:
+    """For a request for something short, the products in order of their stated pages, the
+    fewest first, when every one states them; else as they were."""
+    if not SHORT_ASKED.search(text) or len(products) < 2:
+        return list(products)
+    pages = {p.id: measured(p, PAGES) for p in products}
+    if any(v is None for v in pages.values()):
+        return list(products)
+    return sorted(products, key=lambda p: pages[p.id] or 0.0)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import render, replies
+from bot.chat.aspects import shortest_first
 from bot.chat.events import Done, Event, Handover, Products, Token
 from bot.chat.language import foreign, read_abroad
 from bot.chat.phrase import (
@@ -394,6 +395,8 @@ class ChatService:
             # mystery" is 0.46 from a mystery and 0.43 from a science-fiction novel).
             kind = hits[0].product.category
             shown = [hit.product for hit in hits if hit.product.category == kind]
+            # (Numbers are read in any language: "something not too long", the fewest pages.)
+            shown = shortest_first(query, shown)
             return profile, Found(shown, relevant=True, carried=True), by_core
         if filters.min_price is None and filters.max_price is None:
             return asked, Found(), False

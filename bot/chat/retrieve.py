@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 from lemminflect import getAllLemmas, getInflection
 
+from bot.chat.aspects import shortest_first
 from bot.chat.policy import CLOSEST, PRODUCT_INTENTS, Found
 from bot.chat.profile import (
     CHEAP,
@@ -53,6 +54,7 @@ from retrieval.hybrid import (
     Filters,
     HybridSearch,
     brand_of,
+    category_nouns,
     fitted_to,
     last_name_word,
     one_turn,
@@ -810,6 +812,12 @@ def retrieve(
         hits = held if understanding.intent == "browse" else held + [
             h for h in hits if h.product.id in aside
         ]  # fmt: skip
+    # (Or that of the request refined: "ok fine, up to 9000 then".)
+    kinds_for = opening or (asked_kinds(without_denied(topic)) if follow_up and topic else [])
+    if hits and understanding.intent == "browse" and kinds_for and not by_title:
+        # "we need a pram, max 4000": the stroller of "Prams & Strollers" before the "Pram Rain
+        # Cover" and the "Winter Pram Footmuff", which the word only says what they go with.
+        hits = of_kind_first(search, hits, kinds_for, filters, text, vector)
     # Beside the best match, only what is nearly as close or of the same kind: "kitten food"
     # shows cat food, not the puppy food a little further off.
     best = max((h.score for h in hits), default=0.0)
@@ -870,10 +878,15 @@ def retrieve(
             view, matches, wants, described(text), keep=one,
             heads={view.spelled(k[-1]) or k[-1] for k in kinds},
         )  # fmt: skip
+        # "something not too long": the fewest pages first, when all say how many.
+        matches = shortest_first(asked, matches)
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
         # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
         purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(asked)]
+        # What it must be able to do, any of its words ("a drill that can do concrete walls":
+        # not the drill driver "not for concrete or brick").
+        purposes += [{MARK + w} for m in CAN_DO.finditer(asked) for w in _wanted(m[1])]
         if purposes := [p for p in purposes if p]:
             matches.sort(key=functools.partial(_not_for, view, purposes))
         if theirs_named and not (
@@ -1349,6 +1362,14 @@ def aimed_at(view: CatalogView, text: str, named: Sequence[Product]) -> frozense
 PURPOSE = re.compile(
     r"\bfor\s+((?:(?!(?:under|below|around|max|budget|with|but|and)\b)[\w'-]+\s*){1,3})", re.I
 )
+# What a thing must be able to do: "a drill that can do concrete walls", "a saw that will cut
+# metal".
+CAN_DO = re.compile(
+    r"\b(?:that|which|to)\s+(?:can|could|will|would)\s+(?:(?:do|handle|take|cut|drill|go\s+through"
+    r"|work\s+(?:on|with|in))\s+)((?:(?!(?:under|below|around|max|budget|with|but|and|no|not|for"
+    r"|pls|please)\b)[\w'-]+\s*){1,3})",
+    re.I,
+)
 UPGRADE = re.compile(
     r"\b(?:upgrad(?:e|ing)|moving up|switching|stepping up|step up)\s+from\s+"
     r"(?:(?:my|our|the|a|an)\s+)?",
@@ -1525,6 +1546,59 @@ def of_kind_missed(
     everywhere = replace(filters, category=None)
     found = search.search(text, vector, everywhere, len(view.order), floor=0.0)
     return [h for h in found if h.product.id in of_kind][:k]
+
+
+def of_kind_first(
+    search: HybridSearch,
+    hits: Sequence[SearchHit],
+    kinds: Sequence[Sequence[str]],
+    filters: Filters,
+    text: str,
+    vector: Sequence[float],
+) -> list[SearchHit]:
+    """The hits of the kind asked before those whose titles have its word only to say what
+    they go with: of the kind, a product its title calls so, or one its category names the
+    kind of and its title calls by another of the category's names ("Loppa City Compact
+    Stroller" in "Prams & Strollers", for a pram). When no hit is of the kind and some only go
+    with it ("Loppa Pram Rain Cover"): those of the kind in their categories that pass the
+    filters, however far in meaning, first, and those that go with it last. Else the hits as
+    they were."""
+    view = search.view
+    heads = {view.spelled(kind[-1]) or kind[-1] for kind in kinds}
+
+    def of_kind(product: Product) -> bool:
+        word = view.kind_words.get(product.id)
+        nouns = category_nouns(product.category)
+        return word in heads or (word in nouns and bool(heads & nouns))
+
+    def goes_with(product: Product) -> bool:
+        # Its text says so: "fits most single prams", "Fits strollers and seat units" (a name
+        # of its category's for the kind).
+        nouns = category_nouns(product.category)
+        targets = heads | (nouns if heads & nouns else set())
+        return any(
+            re.search(rf"\b(?:for|fits?|fitting)\s+(?:[\w'-]+\s+){{0,3}}{re.escape(word)}"
+                      rf"(?:e?s)?\b", product.description, re.I)
+            for word in targets
+        )  # fmt: skip
+
+    aside = {
+        h.product.id for h in hits
+        if heads & title_name(h.product.title) and not of_kind(h.product)
+        and goes_with(h.product)
+    }  # fmt: skip
+    if not aside or any(of_kind(h.product) for h in hits):
+        return list(hits)
+    around = {view.products[i].category for i in aside}
+    wider = search.search(text, vector, replace(filters, category=None), len(view.order),
+                          floor=0.0)  # fmt: skip
+    found = [h for h in wider if h.product.category in around and of_kind(h.product)]
+    if not found:
+        return list(hits)
+    hits = found[: search.depth] + list(hits)
+    return [h for h in hits if h.product.id not in aside] + [
+        h for h in hits if h.product.id in aside
+    ]
 
 
 def accessories(products: Sequence[Product], text: str) -> set[str]:

@@ -146,3 +146,10 @@ def test_paper_sizes_by_their_iso_number() -> None:
     assert asked_sizes("sony a7 iii body") == []
     assert asked_sizes("galaxy a20 case") == []
     assert measured("Speed class: U3, V30, A2")["paper"][0].low == 2.0
+
+
+def test_a_books_length_is_its_pages() -> None:
+    [length] = asked_sizes("a thriller under 300 pages")
+    assert (length.kind, length.how, length.high) == ("pages", "at most", 300.0)
+    assert meets(product("Static Bloom", "English edition, paperback, 296 pages."), length)
+    assert not meets(product("Ciudad de ceniza", "Tapa dura, 624 páginas."), length)

@@ -2,10 +2,12 @@
 lighter", "which is cheaper"): answered from the stated weights and prices, the winner first,
 and never from a weight the catalog does not state."""
 
+from decimal import Decimal
+
 import pytest
 
 from bot.chat import render
-from bot.chat.aspects import ranked_by, weight
+from bot.chat.aspects import ranked_by, shortest_first, weight
 from retrieval.catalog import Product
 
 
@@ -148,3 +150,18 @@ def test_lasting_longer_is_no_battery_question_where_none_is_stated() -> None:
     ]
     assert ranked_by("which one lasts longer", boots) == (boots, None)
     assert " than the " not in render.compare(boots, "which one lasts longer").text.split(".")[0]
+
+
+def test_something_short_to_read_is_the_fewest_pages_first() -> None:
+    long, short = (
+        Product(id=i, title=t, price=Decimal(300), description=f"Paperback, {n} pages.")
+        for i, t, n in (("long", "Los jardines de Europa", 408), ("short", "Static Bloom", 296))
+    )
+    assert [p.id for p in shortest_first("sci fi, something not too long", [long, short])] == [
+        "short",
+        "long",
+    ]
+    assert [p.id for p in shortest_first("sci fi for my son", [long, short])] == ["long", "short"]
+    # One that does not say: as they were.
+    unsaid = Product(id="unsaid", title="Sakura Courier", price=Decimal(200))
+    assert [p.id for p in shortest_first("a short read", [long, unsaid])] == ["long", "unsaid"]

@@ -116,3 +116,48 @@ async def test_the_shoppers_own_products_are_not_the_kind_asked(
         plan = await chat.plan("pot that my brasa stove and a gas can fit inside", ShopperProfile())
     assert ids(plan)[:1] == ["pot"], ids(plan)
     assert "stove" not in ids(plan)
+
+
+DRILLS = [
+    item("driver", "Krafti KX18 Compact Drill Driver 18V", "Drills & Drivers",
+         "Light and compact drill driver for screws and drilling in wood, metal and plastic. "
+         "No hammer function – not for concrete or brick.", 649),
+    item("combi", "Krafti KX18 Combi Drill 18V", "Drills & Drivers",
+         "Cordless combi drill (hammer drill driver) for wood, metal and brick. Hammer function "
+         "for brick and light masonry.", 899),
+    item("impact", "Volterra V18 Impact Driver", "Drills & Drivers",
+         "Compact impact driver for long screws and bolts. Not suitable for drilling in "
+         "concrete.", 1399),
+]  # fmt: skip
+
+
+async def test_what_a_product_says_it_cannot_do_goes_last(tmp_path: Path, log: DialogueLog) -> None:
+    """ "a drill that can do concrete walls": not first the driver "not for concrete"."""
+    with planning(tmp_path, DRILLS, log) as chat:
+        plan = await chat.plan("need a drill that can do concrete walls", ShopperProfile())
+    assert ids(plan)[:1] == ["combi"], ids(plan)
+
+
+PRAMS = [
+    item("vandre", "Nordlys Vandre 2-in-1 Pram - Graphite Grey", "Prams & Strollers",
+         "Carrycot and seat unit, from birth to 22 kg.", 8999),
+    item("loppa", "Loppa City Compact Stroller - Black", "Prams & Strollers",
+         "One-hand fold, fits small car boots, from 6 months.", 2999),
+    item("cover", "Loppa Universal Pram Rain Cover", "Prams & Strollers",
+         "Clear PVC-free rain cover for most prams and strollers.", 299),
+    item("muff", "Fjellvarm Winter Pram Footmuff", "Prams & Strollers",
+         "Down-filled footmuff for prams and strollers.", 899),
+    item("cot", "Drømme Cot 60 x 120", "Nursery Furniture", "Solid birch cot.", 2499),
+]  # fmt: skip
+
+
+async def test_one_of_the_kind_comes_before_what_only_goes_with_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    """ "we need a pram, max 4000": the stroller of "Prams & Strollers", not first the pram
+    rain cover and footmuff; "up to 9000 then": the pram."""
+    with planning(tmp_path, PRAMS, log) as chat:
+        first = await chat.plan("we need a pram, max 4000", ShopperProfile())
+        more = await chat.plan("ok fine, up to 9000 then", first.profile)
+    assert ids(first)[:1] == ["loppa"], ids(first)
+    assert ids(more)[:1] == ["vandre"], ids(more)
