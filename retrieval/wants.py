@@ -82,7 +82,7 @@ _FOR_SCOPE = rf"((?:(?!{_STOP.replace('|in|on|', '|')})[\w'’-]+\s*){{1,4}})"
 NOT_FOR = re.compile(
     r"(?<![\w'-])(?:(?:not|never|isn'?t|aren'?t)\s+(?:really\s+)?(?:recommended|suitable|suited"
     r"|designed|made|meant|ideal|intended)|unsuitable|(?:do|does|don'?t|doesn'?t)\s+(?:not\s+)?"
-    r"recommend\s+(?:it|them|this|these)|(?:^|(?<=[.,;:!–—-])|(?<=[.,;:!–—-]\s))not)"
+    r"recommend\s+(?:it|them|this|these)|(?:^|(?<=[.;:!–—-])|(?<=[.;:!–—-]\s))not)"
     rf"\s+for\s+(?:an?\s+|the\s+)?{_FOR_SCOPE}",
     re.I,
 )

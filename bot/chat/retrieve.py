@@ -551,7 +551,7 @@ def retrieve(
             # "what should i drive 500 of those with": searched as with what the decking
             # screws are driven, the words the tools' texts say.
             worked = last_shown[0].title if alongside else profile.topic or last_shown[0].title
-            if (used["at"] or "").lower() == "with" and (tool := doer(view, verb)):
+            if used["at"].lower() == "with" and (tool := doer(view, verb)):
                 text = f"{tool} for {worked}"  # what drives them: a driver, by its name
             elif alongside:
                 text = f"{' '.join(sorted(forms - {verb}) or [verb])} {worked}"
@@ -797,7 +797,10 @@ def retrieve(
         # Only what goes with the kind asked is close ("looking for a donabe for nabe nights":
         # the spare lid "for 24cm Donabe"): the products its name names, however far.
         hits = of_kind_named(search, hits, kinds, filters, text, vector, k) + hits
-    if hits and understanding.intent == "browse" and opening and aimed and not by_title:
+    if (
+        hits and understanding.intent == "browse" and opening and aimed and not by_title
+        and not FOR_THEIRS.search(asked)  # "battery for my voltra 40v trimmer": what fits first
+    ):  # fmt: skip
         # None of the kind the request opens with is close, though the shop has it, when the
         # shopper names their own products beside it ("pot that my brasa stove and a gas can
         # fit inside": the gas canisters, near the stove): that kind first.
@@ -884,9 +887,13 @@ def retrieve(
         # grinder "we do not recommend for espresso").
         # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
         purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(asked)]
-        # What it must be able to do, any of its words ("a drill that can do concrete walls":
-        # not the drill driver "not for concrete or brick").
-        purposes += [{MARK + w} for m in CAN_DO.finditer(asked) for w in _wanted(m[1])]
+        # What it must be able to do, by its first word ("a drill that can do concrete walls":
+        # not the drill driver "not for concrete or brick"; "a cleanser that will work on
+        # sensitive skin": not one whose text says "doesn't leave skin tight").
+        purposes += [
+            {MARK + must[0]} for m in CAN_DO.finditer(asked)
+            if (must := [w for w in keywords(m[1]) if w in _wanted(m[1])])
+        ]  # fmt: skip
         if purposes := [p for p in purposes if p]:
             matches.sort(key=functools.partial(_not_for, view, purposes))
         if theirs_named and not (
@@ -1287,8 +1294,10 @@ HAS = re.compile(
     r"(?:(?:a|an|the|my|our)\s+)?",
     re.I,
 )
+# A thing asked for one the shopper has: "battery for my voltra 40v hedge trimmer".
+FOR_THEIRS = re.compile(r"\b(?:for|fits?|to fit)\s+(?:my|our)\b", re.I)
 # What the shopper calls theirs, up to where the sentence goes on: "my brasa stove and a gas".
-MINE = re.compile(r"\b(?:my|our)\s+", re.I)
+MINE = re.compile(r"(?<!for )(?<!fit )(?<!fits )(?<!with )\b(?:my|our)\s+", re.I)
 MINE_END = re.compile(
     rf"{TARGET_END.pattern}|\b(?:and|or|that|which|can|could|will|would|is|are|fits?|to|in|on|with)\b",
     re.I,

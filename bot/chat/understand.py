@@ -796,12 +796,9 @@ SOMEONE_ELSE = re.compile(
 # "what should i drive 500 of those with": a tool for the screws shown.
 USED_IN = re.compile(
     r"\b(?:(?:something|anything|a thing|stuff)\s+to|what\s+(?:do|should|can|could|would|shall)"
-    r"\s+(?:i|we)(?:\s+use\s+to)?)\s+(?P<verb>[a-z]+)\s+"
-    # (Or where, before it: "what can i hang over it when it rains", after a hammock.)
-    r"(?:(?P<over>over|under|above|around|behind|beside|onto)\s+)?"
-    r"(?:(?:\d+|all|some|most|a\s+few|a\s+couple"
+    r"\s+(?:i|we)(?:\s+use\s+to)?)\s+(?P<verb>[a-z]+)\s+(?:(?:\d+|all|some|most|a\s+few|a\s+couple"
     r"|a\s+lot|lots|hundreds|dozens)\s+of\s+)?(?P<it>it|them|this|that|these|those)"
-    r"(?(over)|\s+(?P<at>in|into|with|on|from))\b",
+    r"\s+(?P<at>in|into|with|on|from)\b",
     re.I,
 )
 # "and the water bladder for it", "ok which cover fits it then", "and earrings to match?":

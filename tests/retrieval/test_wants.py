@@ -173,6 +173,9 @@ def test_what_a_product_is_not_for_is_denied() -> None:
     assert {"sans-drilling", "sans-concrete"} <= set(impact)
     assert "concrete" not in impact
     assert "sale" in keywords(affirmed("This is not for sale."))  # (the whole sentence)
+    # After a comma, the sentence's own: a kettle "for boiling water only, not for brewing tea
+    # leaves inside" is still one for tea.
+    assert "tea" in keywords(affirmed("For boiling water only, not for brewing tea leaves."))
 
 
 def test_what_a_thing_is_used_on_is_not_asked_for() -> None:
