@@ -192,3 +192,18 @@ def test_a_word_that_only_stresses_what_it_must_have_is_not_required() -> None:
     # "real" is said of the diamond, not written in the pendant's text.
     assert must_have("pendant with a real diamond, nothing huge, for christmas") == [("diamond",)]
     assert must_have("jacket with a proper hood") == [("hood",)]
+
+
+def test_a_text_does_not_deny_what_its_title_names_it_by() -> None:
+    """ "Ukulele Strings" "not for baritone ukuleles": only the baritone is denied."""
+    from decimal import Decimal
+
+    from retrieval.catalog import Product
+    from retrieval.hybrid import product_words
+
+    strings = Product(
+        id="uke", title="Aquila Concert Ukulele Strings", price=Decimal(12),
+        description="For soprano and concert ukuleles. Not for baritone ukuleles.",
+    )  # fmt: skip
+    said = product_words(strings)
+    assert "ukulele" in said and "sans-ukulele" not in said and "sans-baritone" in said
