@@ -1552,9 +1552,21 @@ def of_kind_missed(
     if not of_kind or any(h.product.id in of_kind for h in hits):
         return []
     # (Of any category: "stove" and "gas" read as the stoves' one.)
+    return closest_anywhere(search, text, vector, filters, lambda p: p.id in of_kind)[:k]
+
+
+def closest_anywhere(
+    search: HybridSearch,
+    text: str,
+    vector: Sequence[float],
+    filters: Filters,
+    keep: Callable[[Product], bool],
+) -> list[SearchHit]:
+    """Of every product that passes the filters but their category, those `keep` keeps, the
+    closest to the request first, however far in meaning."""
     everywhere = replace(filters, category=None)
-    found = search.search(text, vector, everywhere, len(view.order), floor=0.0)
-    return [h for h in found if h.product.id in of_kind][:k]
+    found = search.search(text, vector, everywhere, len(search.view.order), floor=0.0)
+    return [h for h in found if keep(h.product)]
 
 
 def of_kind_first(
@@ -1599,9 +1611,9 @@ def of_kind_first(
     if not aside or any(of_kind(h.product) for h in hits):
         return list(hits)
     around = {view.products[i].category for i in aside}
-    wider = search.search(text, vector, replace(filters, category=None), len(view.order),
-                          floor=0.0)  # fmt: skip
-    found = [h for h in wider if h.product.category in around and of_kind(h.product)]
+    found = closest_anywhere(
+        search, text, vector, filters, lambda p: p.category in around and of_kind(p)
+    )
     if not found:
         return list(hits)
     hits = found[: search.depth] + list(hits)
