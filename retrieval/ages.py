@@ -32,6 +32,20 @@ _VALUE = re.compile(
     r"(?:\s*(?P<unit2>months?|years?|yrs?)\b)?)",
     re.I,
 )
+# The same in the shop's or the shopper's language where it is not English: "de 7 a 10 años",
+# "10 años en adelante", "a partir de 3 anos", "dès 3 ans", "ab 6 Jahren", "3-6 anni".
+_UNIT_ABROAD = r"(?P<unit>años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?)\b"
+_RANGE_ABROAD = re.compile(
+    r"\b(?P<low>\d{1,2})\s*(?:-|–|a|al|à|y|e|bis)\s*(?P<high>\d{1,2})\s*" + _UNIT_ABROAD, re.I
+)
+_FROM_ABROAD = re.compile(
+    r"(?:\ba\s+partir\s+de|\bdesde|\bdès|\bab|\bdai|\bdagli)\s+(?P<low>\d{1,2})\s*"
+    + _UNIT_ABROAD
+    + r"|\b(?P<low2>\d{1,2})\s*\+?\s*(?P<unit2>años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?)"
+    r"\s*(?:\+|en\s+adelante|o\s+más|y\s+más|ou\s+mais|e\s+mais|et\s+plus|e\s+più|in\s+su"
+    r"|und\s+älter|und\s+mehr)",
+    re.I,
+)
 _BIRTH = re.compile(r"\b(?:from|since|safe from|suitable from|ages?)\s+(?:birth|newborn|0\+)", re.I)
 
 
@@ -55,6 +69,14 @@ def _ranges(text: str) -> list[Range]:
             found.append((low, high))
     for match in _FROM.finditer(text):
         found.append((_months(match.group("low"), match.group("unit")), None))
+    for match in _RANGE_ABROAD.finditer(text):
+        low = _months(match.group("low"), match.group("unit"))
+        high = _through(match.group("high"), match.group("unit"))
+        if low <= high:
+            found.append((low, high))
+    for match in _FROM_ABROAD.finditer(text):
+        unit = match.group("unit") or match.group("unit2")
+        found.append((_months(match.group("low") or match.group("low2"), unit), None))
     if _BIRTH.search(text):
         found.append((0, None))
     return found
@@ -126,6 +148,23 @@ _OLD = re.compile(
 )
 
 
+# Whom a shopper buys for in another language, and their age: "mis hijos de 6 y 9", "mi sobrina
+# de 12", "meu filho tem 8 anos", "ma fille a 6 ans", "mein Sohn ist 7 Jahre alt".
+_PERSON_ABROAD = (
+    r"(?:hij[oa]s?|niñ[oa]s?|sobrin[oa]s?|niet[oa]s?|beb[éeê]s?|nen[ea]s?|chic[oa]s?|filh[oa]s?"
+    r"|menin[oa]s?|crianças?|net[oa]s?|fils|filles?|enfants?|neveux?|nièces?|garçons?|bébés?"
+    r"|sohn|söhne|tochter|töchter|kind|kinder|enkel(?:in)?|neffen?|nichten?|figli[oa]?|figlie"
+    r"|bambin[oaie]|nipot[ei])"
+)
+_OLD_ABROAD = re.compile(
+    rf"\b{_PERSON_ABROAD}\s+de\s+(?P<n>\d{{1,2}})(?:\s*(?P<unit>años|anos|ans|anni|meses|mois"
+    r"|mesi))?\b(?!\s*(?:[%$€£.,]\d|cm|kg|mm|m\b|g\b|l\b|litros?|pesos?|reais|euros?))"
+    rf"|\b{_PERSON_ABROAD}(?:\s+[^\W\d]+){{0,3}}?\s+(?P<n2>\d{{1,2}})\s*"
+    r"(?P<unit2>años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?)\b",
+    re.I,
+)
+
+
 def asked_age(text: str) -> int | None:
     """The age, in months, of whom the shopper buys for; the youngest when several are named
     ("kids are 7 and 11": what suits the youngest suits both). None when no age is stated."""
@@ -140,6 +179,12 @@ def asked_age(text: str) -> int | None:
             more = re.match(r"\s*(?:and|&|,)\s*(\d{1,2})\b", rest)
             if more:
                 ages.append(int(more.group(1)) * 12)
+    for match in _OLD_ABROAD.finditer(text):
+        value, unit = (
+            match.group("n") or match.group("n2"),
+            match.group("unit") or match.group("unit2"),
+        )
+        ages.append(_months(value, unit) if unit else int(value) * 12)
     return min(ages) if ages else None
 
 

@@ -366,13 +366,7 @@ def product_words(product: Product) -> list[str]:
     title_words = keywords(product.title)
     named = set(title_words)
     title_words += [MARK + m.group(1).lower() for m in FREE_OF.finditer(product.title)]  # oil-free
-    # What its title names it by, its text does not deny: "Ukulele Strings" "not for baritone
-    # ukuleles" are no less for ukuleles (only the baritone is denied).
-    rest_words = [
-        w[len(MARK) :] if w.startswith(MARK) and w[len(MARK) :] in named else w
-        for w in keywords(affirmed(rest))
-    ]  # fmt: skip
-    return title_words + rest_words
+    return title_words + keywords(affirmed(rest, named))
 
 
 def brand_of(product: Product, brand: str) -> bool:

@@ -17,7 +17,9 @@ A denial reaches to the end of its phrase: a comma or other stop, "and", "but", 
 carries it too ("without nuts, soy or gluten").
 """
 
+import functools
 import re
+from collections.abc import Collection
 
 from retrieval.coverage import FILLER, asked_kinds, names_a_kind
 from retrieval.text import keywords
@@ -99,8 +101,10 @@ LEFT_OUT = re.compile(
 MARK = "sans-"  # a denied word: "sans-battery" (not "no-", which shoppers write: "no-slip")
 
 
-def _marked(match: re.Match[str]) -> str:
-    denied = (w if w.startswith(MARK) else MARK + w for w in keywords(match.group(1)))
+def _marked(match: re.Match[str], kept: Collection[str] = ()) -> str:
+    denied = (
+        w if w.startswith(MARK) or w in kept else MARK + w for w in keywords(match.group(1))
+    )  # fmt: skip
     return " " + " ".join(dict.fromkeys(denied)) + " "
 
 
@@ -120,13 +124,17 @@ def _plain(text: str) -> str:
     return _LACKS.sub("without", text)
 
 
-def affirmed(text: str) -> str:
+def affirmed(text: str, kinds: Collection[str] = ()) -> str:
     """The text with each word it denies marked as denied: "headphones without noise
     cancelling" -> "headphones sans-noise sans-cancelling", which matches "no noise cancelling"
-    but not "noise cancelling"."""
+    but not "noise cancelling". `kinds`: the keywords of what the product is, which a "not
+    for" or a "not included" does not deny ("Ukulele Strings" "not for baritone ukuleles" are
+    no less for ukuleles, a "Tool Bag" with "tools not included" no less for tools); any other
+    denial does ("Rice Container", "it does not keep rice hot")."""
     text = FREE_OF.sub(lambda m: f"{m.group(1)}-free {MARK}{m.group(1).lower()}", _plain(text))
     for pattern in (LEFT_OUT, UNNEEDED, NOT_FOR, RULED, DENIES):
-        text = pattern.sub(_marked, text)
+        kept = kinds if pattern is NOT_FOR or pattern is LEFT_OUT else ()
+        text = pattern.sub(functools.partial(_marked, kept=kept), text)
     return text
 
 

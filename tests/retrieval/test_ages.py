@@ -27,6 +27,14 @@ def toy(description: str = "", **attributes: str) -> Product:
         ("500 pieces (ages 10+) or 1000 pieces (ages 12+)", (120, None)),  # the widest reach
         ("A tent for 2 to 4 people, 3 season", None),  # counts, not ages
         ("2 year warranty", None),
+        # In the shop's own language where it is not English.
+        ("Novela para primeros lectores de 7 a 10 años: capítulos cortos.", (84, 131)),
+        ("1 a 4 jugadores, 45 minutos, 10 años en adelante.", (120, None)),
+        ("Jogo de cartas a partir de 8 anos.", (96, None)),
+        ("Un puzzle dès 3 ans.", (36, None)),
+        ("Ein Spiel ab 6 Jahren.", (72, None)),
+        ("Libro de cartón para bebés de 0 a 3 años.", (0, 47)),
+        ("Garantía de 2 años.", None),
     ],
 )
 def test_the_ages_a_product_states(description: str, ages: tuple[int, int | None]) -> None:
@@ -53,6 +61,12 @@ def test_an_age_attribute_is_read_on_its_own() -> None:
         ("an 8-year-old who loves space", 96),
         ("my daughter's 9", 108),
         ("a 6 yr old", 72),
+        ("qué juegos cooperativos tienen para jugar con mis hijos de 6 y 9?", 72),
+        ("libro para mi sobrina de 12 q le gusta la aventura", 144),
+        ("um presente para o meu filho de 8 anos", 96),
+        ("ma fille a 6 ans", 72),
+        ("mein Sohn ist 7 Jahre alt", 84),
+        ("para mi hija de 18 meses", 18),
     ],
 )
 def test_the_age_a_shopper_states(text: str, months: int) -> None:
@@ -60,7 +74,17 @@ def test_the_age_a_shopper_states(text: str, months: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["tent for 4 people", "she is 5ft tall", "2 year warranty", "under 30 pounds", "hi"]
+    "text",
+    [
+        "tent for 4 people",
+        "she is 5ft tall",
+        "2 year warranty",
+        "under 30 pounds",
+        "hi",
+        "garantía de 2 años",
+        "mi hijo quiere 2 mochilas",
+        "mi hija de 40 kg",
+    ],
 )
 def test_numbers_that_are_no_age(text: str) -> None:
     assert asked_age(text) is None

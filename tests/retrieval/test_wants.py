@@ -194,8 +194,9 @@ def test_a_word_that_only_stresses_what_it_must_have_is_not_required() -> None:
     assert must_have("jacket with a proper hood") == [("hood",)]
 
 
-def test_a_text_does_not_deny_what_its_title_names_it_by() -> None:
-    """ "Ukulele Strings" "not for baritone ukuleles": only the baritone is denied."""
+def test_a_not_for_does_not_deny_what_its_title_names_it_by() -> None:
+    """ "Ukulele Strings" "not for baritone ukuleles": only the baritone is denied; but a
+    "Rice Container" that "does not keep rice hot" denies keeping rice (hot)."""
     from decimal import Decimal
 
     from retrieval.catalog import Product
@@ -207,3 +208,14 @@ def test_a_text_does_not_deny_what_its_title_names_it_by() -> None:
     )  # fmt: skip
     said = product_words(strings)
     assert "ukulele" in said and "sans-ukulele" not in said and "sans-baritone" in said
+    ohitsu = Product(
+        id="ohitsu", title="Sawara Wood Ohitsu Rice Container", price=Decimal(80),
+        description="Keeps rice fluffy (it does not keep rice hot).",
+    )  # fmt: skip
+    said = product_words(ohitsu)
+    assert {"sans-keep", "sans-rice", "sans-hot"} <= set(said)
+    bag = Product(
+        id="bag", title="Open Tool Bag 45 cm", price=Decimal(40),
+        description="Wide-mouth tool bag with a padded shoulder strap. Tools not included.",
+    )  # fmt: skip
+    assert "sans-tool" not in product_words(bag)
