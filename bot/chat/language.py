@@ -42,9 +42,27 @@ A_THING_ABROAD = re.compile(
 )
 
 
+# A foreign message that opens by naming a thing, perhaps after "then" or "I want": "então uma
+# cadeira de camping barata", "busco una mochila" (a question about a product shown does not:
+# "tem em azul?", "es impermeable?").
+THING_FIRST_ABROAD = re.compile(
+    r"^\W*(?:(?:ent[aã]o|entonces|pues|bueno|ok|okay|e|y|et|alors|dann|und|allora|ahora|agora"
+    r"|maintenant|jetzt|quiero|quero|busco|procuro|necesito|preciso|preciso\s+de|je\s+cherche"
+    r"|ich\s+suche|cerco|vorrei)\W+)*(?:un|una|uno|um|uma|une|ein|eine|einen|een|ett|egy)\s+"
+    # (Not a degree, a size or a colour of the one shown: "un poco más barato?", "une taille
+    # plus grande?", "uma cor diferente?".)
+    r"(?!(?:poco|pouco|peu|bisschen|po|talla|tamanho|taille|gr[öo](?:ß|ss)e|taglia|maat|storlek"
+    r"|m[ée]rete?|color|colou?r|cor|couleur|farbe|colore|kleur|f[äa]rg|sz[ií]n)\b)\w",
+    re.I,
+)
+
+
 def another_abroad(text: str) -> bool:
-    """Whether a foreign message asks for another thing as well ("y un manga también?")."""
-    return bool(ALSO_ABROAD.search(text) and A_THING_ABROAD.search(text))
+    """Whether a foreign message asks for another thing as well ("y un manga también?"), or
+    another thing at all ("então uma cadeira de camping barata")."""
+    return bool(
+        (ALSO_ABROAD.search(text) and A_THING_ABROAD.search(text)) or THING_FIRST_ABROAD.match(text)
+    )
 
 
 def foreign(text: str, known: Callable[[str], bool] = lambda word: False) -> bool:

@@ -29,7 +29,7 @@ from bot.chat.phrase import (
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
 from bot.chat.profile import ShopperProfile, parse_budget, update_profile, without_budget
 from bot.chat.redact import redact
-from bot.chat.retrieve import aimed_at, filters_of, request_core, retrieve
+from bot.chat.retrieve import aimed_at, denied_purpose, filters_of, request_core, retrieve
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
@@ -58,6 +58,7 @@ from bot.insight.sentiment import COMPLAINT, sentiment
 from bot.log.registry import Serving
 from bot.log.store import WAITING, WITH_AGENT, DialogueLog, TurnOutcome
 from bot.metrics import METRICS
+from retrieval.ages import made_for, product_ages
 from retrieval.batching import Batcher
 from retrieval.catalog import Product
 from retrieval.coverage import asked_kinds, goods_alone
@@ -391,6 +392,13 @@ class ChatService:
             hits = await asyncio.to_thread(search.search, request, vector, filters, k)
             by_core = bool(hits)
         if hits:
+            if (age := filters.age_months) is not None:
+                # Those whose text says they are for that age first: "libro para mi sobrina de
+                # 12" is as near a novel that says nothing of ages as one "de 11 a 14 años".
+                hits = sorted(
+                    hits,
+                    key=lambda h: product_ages(h.product) is None or not made_for(h.product, age),
+                )
             # One kind asked, the nearest's: the model ranks by topic more than by kind ("a cozy
             # mystery" is 0.46 from a mystery and 0.43 from a science-fiction novel).
             kind = hits[0].product.category
@@ -423,7 +431,10 @@ class ChatService:
             rendered = {
                 # (A budget is no size: "$80" is not the 80 of a baby's size 80.)
                 "recommend": lambda: render.recommend(
-                    d.products, profile, [without_budget(t) for t in (text, profile.topic or "")]
+                    d.products,
+                    profile,
+                    [without_budget(t) for t in (text, profile.topic or "")],
+                    denied=denied_purpose(self.search.view, d.products[0], text),
                 ),
                 "answer": lambda: render.answer(
                     d.products[0], text, d.products[1:], sized=without_budget(text)

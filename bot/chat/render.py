@@ -5,7 +5,7 @@ the model only adds a short lead-in sentence in front (see `phrase.py`).
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.chat.aspects import (
@@ -92,17 +92,26 @@ def size_stock(product: Product, texts: Sequence[str]) -> str | None:
 
 
 def recommend(
-    products: Sequence[Product], profile: ShopperProfile, sized: Sequence[str] = ()
+    products: Sequence[Product],
+    profile: ShopperProfile,
+    sized: Sequence[str] = (),
+    denied: Collection[str] = (),
 ) -> Rendered:
     """`sized`: the texts that may name a size, the message first ("anything in an 8"), then
-    the request it refines ("anything else in his size" after "slippers, uk 11")."""
+    the request it refines ("anything else in his size" after "slippers, uk 11"). `denied`:
+    the words of what was asked that the first product's own text denies, whose sentence is
+    quoted ("a wok that will work on induction", and the one wok is "not suitable for
+    induction")."""
     first, rest = products[0], products[1:]
     why = reasons(first, profile)
     # (Only when it is: the cheapest of the kind asked may come before a cheaper part for it.)
     cheapest = all(first.price <= p.price for p in products)
     best = "the lowest-priced match" if profile.cheap_first and cheapest else "the best match"
-    text = f"{_cap(listing(first, sized))} is {best}"
+    caveat = _best_sentence(first.description, set(denied)) if denied else None
+    text = f"{_cap(listing(first, sized))} is {'the closest we have' if caveat else best}"
     text += (f", {' and '.join(why)}" if why else "") + "."
+    if caveat:
+        text += f' But note, its description says: "{caveat}"'
     if rest:
         others = ", ".join(f"the {p.title} ({price(p)})" for p in rest[:2])
         text += f" Also worth a look: {others}."

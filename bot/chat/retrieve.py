@@ -19,6 +19,8 @@ from bot.chat.profile import (
     IN_STOCK,
     REJECT,
     ShopperProfile,
+    asked_age,
+    asked_gender,
     find_brands,
     parse_budget,
     soft_floor,
@@ -728,6 +730,15 @@ def retrieve(
         # filters is close in meaning to all its words ("he basically lives in jumpers, 100
         # max, in stock pls"): those that pass, the closest first.
         hits = search.search(text, vector, filters, k, named=title_ids, floor=0.0)
+    elif (
+        not hits and follow_up and understanding.intent == "browse" and not filters.category
+        and len(shown := {p.category for p in last_shown}) == 1
+    ):  # fmt: skip
+        # A follow-up none of whose kind is as close ("picture book for a 4 year old", then
+        # "for a 10 year old instead"): those of the kind just shown that pass, closest first.
+        hits = search.search(
+            text, vector, replace(filters, category=shown.pop()), k, named=title_ids, floor=0.0
+        )
     # The kinds of product the message names: those it opens with, else one it asks to choose
     # among ("..., which lens should i get?").
     affirmed_ask = without_denied(asked)
@@ -856,7 +867,19 @@ def retrieve(
     named_ids = {view.order[i] for w in one_word for i in view.headed.get(w, ())}
 
     def is_asked(product: Product) -> bool:
-        return any(n <= title_name(product.title) for n in nouns) or product.id in named_ids
+        # (Its title's name has the kind's nouns; a kind of one noun not only to say what it
+        # goes with or does: a "Hammer Drill" is no hammer, a "Rotary Hammer" is, and a "Hip
+        # Seat Carrier" is a hip seat.)
+        position = view.positions.get(product.id)
+        return product.id in named_ids or any(
+            n <= title_name(product.title)
+            and (
+                position is None
+                or bool(view.of_kind(named[-1])[position])
+                or (len(named) > 1 and set(named) <= _title_words(product))
+            )
+            for n, named in zip(nouns, kinds, strict=True)
+        )
 
     lead = next((p for p in matches if is_asked(p)), None)
     if lead is None and kinds:
@@ -885,16 +908,7 @@ def retrieve(
         matches = shortest_first(asked, matches)
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
-        # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
-        purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(asked)]
-        # What it must be able to do, by its first word ("a drill that can do concrete walls":
-        # not the drill driver "not for concrete or brick"; "a cleanser that will work on
-        # sensitive skin": not one whose text says "doesn't leave skin tight").
-        purposes += [
-            {MARK + must[0]} for m in CAN_DO.finditer(asked)
-            if (must := [w for w in keywords(m[1]) if w in _wanted(m[1])])
-        ]  # fmt: skip
-        if purposes := [p for p in purposes if p]:
+        if purposes := asked_purposes(asked):
             matches.sort(key=functools.partial(_not_for, view, purposes))
         if theirs_named and not (
             remembered and matches
@@ -2162,6 +2176,32 @@ def named_in(
     return found if len(found) >= 2 else view.named(text, prefer=prefer)
 
 
+def asked_purposes(text: str) -> list[set[str]]:
+    """What a request says the thing is for or must do, each as the words a product's text that
+    denies it has (marked as denied): "grinder for espresso", and by its first word what it
+    must be able to do ("a drill that can do concrete walls": not the drill driver "not for
+    concrete or brick"; "a cleanser that will work on sensitive skin": not one whose text says
+    "doesn't leave skin tight")."""
+    # (All its words: "for oily skin" is not denied by "without leaving skin tight".)
+    purposes = [{MARK + w for w in _wanted(m[1])} for m in PURPOSE.finditer(text)]
+    purposes += [
+        {MARK + must[0]} for m in CAN_DO.finditer(text)
+        if (must := [w for w in keywords(m[1]) if w in _wanted(m[1])])
+    ]  # fmt: skip
+    return [p for p in purposes if p]
+
+
+def denied_purpose(view: CatalogView, product: Product, text: str) -> set[str]:
+    """The words of what the request asks the thing to be for or to do that the product's own
+    text denies ("a wok that will work on induction": "not suitable for induction"); none when
+    it denies none."""
+    said = _said(view, product)
+    for purpose in asked_purposes(text):
+        if purpose <= said:
+            return {w.removeprefix(MARK) for w in purpose}
+    return set()
+
+
 def _not_for(view: CatalogView, purposes: Sequence[set[str]], product: Product) -> bool:
     """Whether the product's text denies every word of one of the purposes."""
     said = _said(view, product)
@@ -2303,6 +2343,10 @@ def refines(text: str) -> bool:
     the shopper has already, only what the thing should be ("something fruity")."""
     if only_described(text) or describes_wanted(text):
         return True
+    if FOR_WHOM.match(text) and not asked_kinds(text) and (
+        asked_age(text) is not None or asked_gender(text) is not None
+    ):  # fmt: skip
+        return True  # "for a 10 year old instead", "and for my wife?": the same, for another
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE, ONLY)
     # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
     ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))
@@ -2311,6 +2355,13 @@ def refines(text: str) -> bool:
     return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling or having
 
 
+# A message that is only whom the thing is for: "for a 10 year old instead", "what about for
+# my wife?".
+FOR_WHOM = re.compile(
+    r"^\W*(?:(?:and|ok|okay|so|what|how|about|then|now|maybe|hmm|actually)\W+)*for\s[^,;.!?]*"
+    r"[.!?\s]*$",
+    re.I,
+)
 SIMILAR = re.compile(r"\b(?:similar|alike|comparable|equivalent)\b", re.I)
 # The cheapest or dearest of a kind: "whats the cheapest knife you sell", "your priciest tent".
 PRICE_MOST = re.compile(

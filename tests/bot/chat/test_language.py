@@ -72,6 +72,10 @@ def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock:
         ("gibt es auch einen schlafsack?", False, True, "browse"),
         ("tem também em azul?", False, True, "product_question"),  # of the one shown
         ("¿lo tienen también en rojo?", False, True, "product_question"),  # "en": no article
+        ("então uma cadeira de camping barata", False, True, "browse"),  # a thing, first
+        ("busco una mochila", False, True, "browse"),
+        ("une taille plus grande?", False, True, "product_question"),  # a size of the one shown
+        ("uma cor diferente?", False, True, "product_question"),
     ],
 )
 def test_a_foreign_message_put_off_topic_is_read_by_what_it_names_or_follows(
