@@ -159,8 +159,11 @@ _PERSON_ABROAD = (
 _OLD_ABROAD = re.compile(
     rf"\b{_PERSON_ABROAD}\s+de\s+(?P<n>\d{{1,2}})(?:\s*(?P<unit>años|anos|ans|anni|meses|mois"
     r"|mesi))?\b(?!\s*(?:[%$€£.,]\d|cm|kg|mm|m\b|g\b|l\b|litros?|pesos?|reais|euros?))"
-    rf"|\b{_PERSON_ABROAD}(?:\s+[^\W\d]+){{0,3}}?\s+(?P<n2>\d{{1,2}})\s*"
-    r"(?P<unit2>años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?)\b",
+    # (Then a verb of having an age: "mi hija lleva 2 años leyendo manga" is no 2 year old.)
+    rf"|\b{_PERSON_ABROAD}(?:\s+[^\W\d]+){{0,2}}?\s+(?:tiene|tienen|cumple|cumplirá|cumplió|tem"
+    r"|têm|faz|fez|fará|a|ont|aura|ist|sind|wird|werden|hat|ha|hanno|compie|compirà|har|heeft"
+    r"|wordt)\s+(?P<n2>\d{1,2})\s*(?P<unit2>años|anos|ans|anni|jahren?|jahre|meses|mois|mesi"
+    r"|monaten?|monate|år|jaar|jaren|maanden)\b",
     re.I,
 )
 

@@ -50,9 +50,13 @@ THING_FIRST_ABROAD = re.compile(
     r"|maintenant|jetzt|quiero|quero|busco|procuro|necesito|preciso|preciso\s+de|je\s+cherche"
     r"|ich\s+suche|cerco|vorrei)\W+)*(?:un|una|uno|um|uma|une|ein|eine|einen|een|ett|egy)\s+"
     # (Not a degree, a size or a colour of the one shown: "un poco más barato?", "une taille
-    # plus grande?", "uma cor diferente?".)
+    # plus grande?", "uma cor diferente?", "una más barata?"; nor a question about it: "uma
+    # dúvida: é à prova d'água?", "una consulta: ¿está en español?".)
     r"(?!(?:poco|pouco|peu|bisschen|po|talla|tamanho|taille|gr[öo](?:ß|ss)e|taglia|maat|storlek"
-    r"|m[ée]rete?|color|colou?r|cor|couleur|farbe|colore|kleur|f[äa]rg|sz[ií]n)\b)\w",
+    r"|m[ée]rete?|color|colou?r|cor|couleur|farbe|colore|kleur|f[äa]rg|sz[ií]n|m[áa]s|mais|plus"
+    r"|pi[ùu]|mehr|meer|mer|menos|moins|weniger|meno|duda|consulta|pregunta|cosa|d[úu]vida"
+    r"|pergunta|coisa|quest[ãa]o|question|chose|frage|sache|domanda|vraag|fr[åa]ga|k[ée]rd[ée]s)"
+    r"\b)\w",
     re.I,
 )
 

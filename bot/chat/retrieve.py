@@ -20,7 +20,6 @@ from bot.chat.profile import (
     REJECT,
     ShopperProfile,
     asked_age,
-    asked_gender,
     find_brands,
     parse_budget,
     soft_floor,
@@ -2193,12 +2192,14 @@ def asked_purposes(text: str) -> list[set[str]]:
 
 def denied_purpose(view: CatalogView, product: Product, text: str) -> set[str]:
     """The words of what the request asks the thing to be for or to do that the product's own
-    text denies ("a wok that will work on induction": "not suitable for induction"); none when
-    it denies none."""
-    said = _said(view, product)
+    text denies ("a wok that will work on induction": "not suitable for induction"), less those
+    its title names it by ("a cover for my gyuto": the "Saya Cover for 210mm Gyuto" that "will
+    not fit 240mm gyuto" denies nothing asked; "strings for my baritone ukulele": the ukulele
+    strings "not for baritone ukuleles" deny the baritone); none when it denies none."""
+    said, titled = _said(view, product), {MARK + w for w in _title_words(product)}
     for purpose in asked_purposes(text):
-        if purpose <= said:
-            return {w.removeprefix(MARK) for w in purpose}
+        if (rest := purpose - titled) and rest <= said:
+            return {w.removeprefix(MARK) for w in rest}
     return set()
 
 
@@ -2343,10 +2344,8 @@ def refines(text: str) -> bool:
     the shopper has already, only what the thing should be ("something fruity")."""
     if only_described(text) or describes_wanted(text):
         return True
-    if FOR_WHOM.match(text) and not asked_kinds(text) and (
-        asked_age(text) is not None or asked_gender(text) is not None
-    ):  # fmt: skip
-        return True  # "for a 10 year old instead", "and for my wife?": the same, for another
+    if FOR_WHOM.match(text) and not asked_kinds(text) and asked_age(text) is not None:
+        return True  # "for a 10 year old instead", "what about for a 3 year old": the same
     patterns = (CHEAP, CHEAPER, IN_STOCK, REJECT, BACK_REFERENCE, ONLY)
     # "not a travel one" refines; "and a kettle, not glass" asks for another kind.
     ruling = bool(ruled_out(text)) and not asked_kinds(without_denied(text))
@@ -2355,11 +2354,12 @@ def refines(text: str) -> bool:
     return any(parse_budget(text)) or any(p.search(text) for p in patterns) or ruling or having
 
 
-# A message that is only whom the thing is for: "for a 10 year old instead", "what about for
-# my wife?".
+# A message that is only whom the thing is for, said as another than before: "for a 10 year
+# old instead", "what about for a 3 year old" (not "for my 5 year old?" after one product, a
+# question about it).
 FOR_WHOM = re.compile(
-    r"^\W*(?:(?:and|ok|okay|so|what|how|about|then|now|maybe|hmm|actually)\W+)*for\s[^,;.!?]*"
-    r"[.!?\s]*$",
+    r"^\W*(?:(?:(?:and|ok|okay|so|what|how|about|then|now|maybe|hmm|actually)\W+)+for\s[^,;.!?]*"
+    r"|for\s[^,;.!?]*\b(?:instead|then|too))[.!?\s]*$",
     re.I,
 )
 SIMILAR = re.compile(r"\b(?:similar|alike|comparable|equivalent)\b", re.I)

@@ -84,6 +84,7 @@ def test_the_age_a_shopper_states(text: str, months: int) -> None:
         "garantía de 2 años",
         "mi hijo quiere 2 mochilas",
         "mi hija de 40 kg",
+        "mi hija lleva 2 años leyendo manga",
     ],
 )
 def test_numbers_that_are_no_age(text: str) -> None:

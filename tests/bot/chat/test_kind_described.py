@@ -22,7 +22,9 @@ def item(pid: str, title: str, category: str, description: str, price: int = 100
 
 def test_only_whom_it_is_for_refines_the_request_before() -> None:
     assert refines("for a 10 year old instead")
-    assert refines("and for my wife?")
+    assert refines("what about for a 3 year old?")
+    assert not refines("for my 5 year old?")  # after one product: a question about it
+    assert not refines("and for my wife?")  # no age: another request ("a smartwatch", none)
     assert not refines("for my dad, hiking boots")  # a kind of its own
     assert not refines("something for a 10 year old")
 
@@ -106,6 +108,8 @@ PANS = [
          "induction or flat electric hobs. Hand wash.", 7800),
     item("teapot", "Kouen Tokoname Kyusu 300ml", "Tea", "A clay teapot for green tea.", 5200),
     item("bowl", "Minoyaki Rice Bowl", "Tableware", "A porcelain rice bowl.", 1200),
+    item("saya", "Magnolia Saya Cover for 210mm Gyuto", "Knife Care",
+         "Magnolia wood saya for gyuto blades up to 215 mm. Will not fit 240mm gyuto.", 3800),
 ]  # fmt: skip
 
 
@@ -123,3 +127,7 @@ async def test_a_lead_whose_text_denies_what_was_asked_says_so(
     assert '"Round bottom: for gas burners only, not suitable for induction' in induction.text
     assert ids(plain)[:1] == ["wok"] and "best match" in plain.text, plain.text
     assert "note" not in plain.text, plain.text
+    # What its title names it by is not denied: the saya is for a gyuto, if not a 240mm one.
+    with planning(tmp_path / "saya", PANS, log) as chat:
+        cover = await chat.plan("a cover for my gyuto", ShopperProfile())
+    assert ids(cover)[:1] == ["saya"] and "note" not in cover.text, cover.text

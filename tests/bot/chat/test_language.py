@@ -76,6 +76,9 @@ def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock:
         ("busco una mochila", False, True, "browse"),
         ("une taille plus grande?", False, True, "product_question"),  # a size of the one shown
         ("uma cor diferente?", False, True, "product_question"),
+        ("uma dúvida: é à prova d'água?", False, True, "product_question"),  # a question on it
+        ("una consulta: ¿está en español?", False, True, "product_question"),
+        ("bueno, una más barata?", False, True, "product_question"),  # a degree of it
     ],
 )
 def test_a_foreign_message_put_off_topic_is_read_by_what_it_names_or_follows(
