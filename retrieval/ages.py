@@ -34,14 +34,16 @@ _VALUE = re.compile(
 )
 # The same in the shop's or the shopper's language where it is not English: "de 7 a 10 años",
 # "10 años en adelante", "a partir de 3 anos", "dès 3 ans", "ab 6 Jahren", "3-6 anni".
-_UNIT_ABROAD = r"(?P<unit>años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?)\b"
+_UNITS_ABROAD = r"años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?"
 _RANGE_ABROAD = re.compile(
-    r"\b(?P<low>\d{1,2})\s*(?:-|–|a|al|à|y|e|bis)\s*(?P<high>\d{1,2})\s*" + _UNIT_ABROAD, re.I
+    r"\b(?P<low>\d{1,2})\s*(?:-|–|a|al|à|y|e|bis)\s*(?P<high>\d{1,2})\s*"
+    rf"(?P<unit>{_UNITS_ABROAD})\b",
+    re.I,
 )
 _FROM_ABROAD = re.compile(
     r"(?:\ba\s+partir\s+de|\bdesde|\bdès|\bab|\bdai|\bdagli)\s+(?P<low>\d{1,2})\s*"
-    + _UNIT_ABROAD
-    + r"|\b(?P<low2>\d{1,2})\s*\+?\s*(?P<unit2>años|anos|ans|anni|jahren?|meses|mois|mesi|monaten?)"
+    rf"(?P<unit>{_UNITS_ABROAD})\b"
+    rf"|\b(?P<low2>\d{{1,2}})\s*\+?\s*(?P<unit2>{_UNITS_ABROAD})"
     r"\s*(?:\+|en\s+adelante|o\s+más|y\s+más|ou\s+mais|e\s+mais|et\s+plus|e\s+più|in\s+su"
     r"|und\s+älter|und\s+mehr)",
     re.I,
@@ -61,22 +63,17 @@ def _through(value: str, unit: str | None) -> int:
 
 def _ranges(text: str) -> list[Range]:
     found: list[Range] = []
-    for match in _RANGE.finditer(text):
-        unit = match.group("unit") or match.group("unit2")
-        low = _months(match.group("low") or match.group("low2"), unit)
-        high = _through(match.group("high") or match.group("high2"), unit)
+    for match in (m for pattern in (_RANGE, _RANGE_ABROAD) for m in pattern.finditer(text)):
+        said = match.groupdict("")  # an unmatched group, ""
+        unit = said["unit"] or said.get("unit2", "")
+        low = _months(said["low"] or said.get("low2", ""), unit)
+        high = _through(said["high"] or said.get("high2", ""), unit)
         if low <= high:
             found.append((low, high))
-    for match in _FROM.finditer(text):
-        found.append((_months(match.group("low"), match.group("unit")), None))
-    for match in _RANGE_ABROAD.finditer(text):
-        low = _months(match.group("low"), match.group("unit"))
-        high = _through(match.group("high"), match.group("unit"))
-        if low <= high:
-            found.append((low, high))
-    for match in _FROM_ABROAD.finditer(text):
-        unit = match.group("unit") or match.group("unit2")
-        found.append((_months(match.group("low") or match.group("low2"), unit), None))
+    for match in (m for pattern in (_FROM, _FROM_ABROAD) for m in pattern.finditer(text)):
+        said = match.groupdict("")
+        unit = said["unit"] or said.get("unit2", "")
+        found.append((_months(said["low"] or said.get("low2", ""), unit), None))
     if _BIRTH.search(text):
         found.append((0, None))
     return found
@@ -162,8 +159,7 @@ _OLD_ABROAD = re.compile(
     # (Then a verb of having an age: "mi hija lleva 2 años leyendo manga" is no 2 year old.)
     rf"|\b{_PERSON_ABROAD}(?:\s+[^\W\d]+){{0,2}}?\s+(?:tiene|tienen|cumple|cumplirá|cumplió|tem"
     r"|têm|faz|fez|fará|a|ont|aura|ist|sind|wird|werden|hat|ha|hanno|compie|compirà|har|heeft"
-    r"|wordt)\s+(?P<n2>\d{1,2})\s*(?P<unit2>años|anos|ans|anni|jahren?|jahre|meses|mois|mesi"
-    r"|monaten?|monate|år|jaar|jaren|maanden)\b",
+    rf"|wordt)\s+(?P<n2>\d{{1,2}})\s*(?P<unit2>{_UNITS_ABROAD}|år|jaar|jaren|maanden)\b",
     re.I,
 )
 

@@ -717,6 +717,7 @@ def retrieve(
         theirs_named = frozenset(i for i in profile.fits if i in view.products)
         remembered = True
     title_ids = {p.id for p in by_title}
+    shown_kinds = {p.category for p in last_shown}
     # For what the shopper has, deeper: those that fit it may not be the closest in meaning.
     hits = search.search(text, vector, filters, 3 * k if theirs_named else k, named=title_ids)
     if (
@@ -731,12 +732,13 @@ def retrieve(
         hits = search.search(text, vector, filters, k, named=title_ids, floor=0.0)
     elif (
         not hits and follow_up and understanding.intent == "browse" and not filters.category
-        and len(shown := {p.category for p in last_shown}) == 1
+        and len(shown_kinds) == 1
     ):  # fmt: skip
         # A follow-up none of whose kind is as close ("picture book for a 4 year old", then
         # "for a 10 year old instead"): those of the kind just shown that pass, closest first.
+        [kind_shown] = shown_kinds
         hits = search.search(
-            text, vector, replace(filters, category=shown.pop()), k, named=title_ids, floor=0.0
+            text, vector, replace(filters, category=kind_shown), k, named=title_ids, floor=0.0
         )
     # The kinds of product the message names: those it opens with, else one it asks to choose
     # among ("..., which lens should i get?").
@@ -841,7 +843,6 @@ def retrieve(
         if h.score >= best - SPREAD or h.product.category == kind or h.product.id in title_ids
         or doing & set(view.said[h.product.id])
     ]  # fmt: skip
-    shown_kinds = {p.category for p in last_shown}
     if (
         follow_up and understanding.intent == "browse" and not category and len(shown_kinds) == 1
         and not opening and not goes_with_shown and not IT.search(asked)

@@ -3,6 +3,7 @@ engine is scripted, for tests that plan turns."""
 
 from collections.abc import AsyncGenerator, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,16 @@ def indexed(tmp_path: Path, products: Sequence[Product]) -> Iterator[CatalogInde
     with CatalogIndex(load_embeddings(), path=tmp_path / "index") as catalog:
         catalog.upsert(list(products))
         yield catalog
+
+
+def item(
+    pid: str, title: str, category: str, description: str, price: int = 100, currency: str = "USD"
+) -> Product:
+    """A product of a category, with a text and a price."""
+    return Product(
+        id=pid, title=title, price=Decimal(price), currency=currency, category=category,
+        description=description,
+    )  # fmt: skip
 
 
 def ids(plan: object) -> list[str]:

@@ -3,21 +3,16 @@ does is not its kind (a "Hammer Drill" is no hammer), a follow-up that only says
 refines the request before ("for a 10 year old instead"), and a lead whose own text denies
 what was asked says so. Over a real index and the real embeddings."""
 
-from decimal import Decimal
+import functools
 from pathlib import Path
 
 from bot.chat.profile import ShopperProfile
 from bot.chat.retrieve import refines
 from bot.log.store import DialogueLog
-from retrieval.catalog import Product
+from tests.bot.chat import shop
 from tests.bot.chat.shop import ids, planning
 
-
-def item(pid: str, title: str, category: str, description: str, price: int = 100) -> Product:
-    return Product(
-        id=pid, title=title, price=Decimal(price), currency="ZAR", category=category,
-        description=description,
-    )  # fmt: skip
+item = functools.partial(shop.item, currency="ZAR")
 
 
 def test_only_whom_it_is_for_refines_the_request_before() -> None:

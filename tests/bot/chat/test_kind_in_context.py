@@ -4,6 +4,7 @@ that showed it, the shopper's own products are not the kind asked, what a produc
 cannot do goes last, and one of the kind comes before what only goes with it. Over a real
 index and the real embeddings."""
 
+import functools
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,14 +13,10 @@ from bot.chat.retrieve import each_kind
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
 from retrieval.hybrid import Filters, HybridSearch
+from tests.bot.chat import shop
 from tests.bot.chat.shop import ids, indexed, planning
 
-
-def item(pid: str, title: str, category: str, description: str, price: int = 100) -> Product:
-    return Product(
-        id=pid, title=title, price=Decimal(price), currency="DKK", category=category,
-        description=description,
-    )  # fmt: skip
+item = functools.partial(shop.item, currency="DKK")
 
 
 TOOLS = [
