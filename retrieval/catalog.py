@@ -155,9 +155,15 @@ def names_any(values: Iterable[str], text: str) -> bool:
 DECIMAL = re.compile(r"(\d)[.,](\d)")
 
 
+# A letter size beside another name of it: "10 (XL)", "XL (UK 10-11)".
+_LETTER_BESIDE = re.compile(r"^\s*([2-5]?X{0,3}[SML])\s*\(|\(\s*([2-5]?X{0,3}[SML])\s*\)\s*$")
+
+
 def _names_value(value: str, text: str) -> bool:
     if _names_size(value, text):
         return True
+    if (letter := _LETTER_BESIDE.search(value)) and _names_value(letter[1] or letter[2], text):
+        return True  # "gloves in XL": the "10 (XL)"
     if len(value) <= 2:
         return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
     # (Not the end of a decimal: "5 lb" is not in "5-52.5 lb".)

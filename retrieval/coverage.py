@@ -168,7 +168,7 @@ I_AM = re.compile(
     r"\s*(?:i'?m|i’m|i am)\s+(?!after\b|looking\b|searching\b|hunting\b|in\b)\w", re.I
 )
 # Someone the shopper speaks of, or with ("bf shaves every day": a boyfriend).
-PEOPLE = frozenset("he she they we bf gf hubby".split())
+PEOPLE = frozenset("he she they we bf gf hubby hes shes theyre".split())
 WANTING = frozenset("need needs want wants would wanna".split())  # "she needs a coat": a kind
 _ADVERBS = frozenset(
     "just really also only still actually basically mostly kinda definitely"
@@ -224,17 +224,37 @@ def asked_kinds(text: str) -> list[list[str]]:
             kept.append(token)
         after_number = number
     text = " ".join(kept)
-    phrases = []
+    phrases: list[list[str]] = []
     pieces = [
         p.strip()
         for p in re.split(f"({SEPARATOR.pattern}|{CLAUSE.pattern})", text, flags=re.I)
         if p and p.strip()
     ]
+    skipping = told = resumed = False
     for at, piece in enumerate(pieces):
         if SEPARATOR.fullmatch(piece):
+            # After an opening that names no kind and what it is for, a new phrase: "gift
+            # for a baby shower, a book for a 1 year old" (not after telling what the shopper
+            # does: "setting up a little gym in the basement, need some weights", "just moved
+            # in, need plates and bowls").
+            if skipping and _PAUSE.fullmatch(piece):
+                skipping, resumed = False, True
+            elif skipping:
+                break  # the sentence ends: what follows is `later_kinds`'
             continue
+        if skipping:
+            continue
+        if resumed and not _A_THING.match(piece):
+            break  # no thing after all: "..., budget 600 total", "..., money no object"
+        resumed = False
         if CLAUSE.fullmatch(piece):
-            break  # what follows says what the thing is for, or who it is for
+            if (
+                phrases or told or not _PRESENT.search(" ".join(pieces[:at]))
+                or not any(_PAUSE.fullmatch(p) for p in pieces[at + 1 :])
+            ):  # fmt: skip
+                break  # what follows says what the thing is for, or who it is for
+            skipping = True
+            continue
         if piece.lower().split()[0] in POSSESSIVES and pieces[at + 1 : at + 2] in (["is"], ["are"]):
             break  # what the shopper has, and how it is: "my knees are shot"
         if at and _HOW_NOT.match(piece):
@@ -244,11 +264,20 @@ def asked_kinds(text: str) -> list[list[str]]:
             for w in keywords(piece)
             if w not in FILLER and len(w) > 1 and w not in SIZES | PEOPLE | NOT_KINDS
         ]
+        told = told or _clause(piece) or not set(words) <= NOT_KINDS | _OCCASIONS
         if words and not _clause(piece) and _may_name(words[-1]) and not _styled(piece):
             phrases.append(words)
     return phrases
 
 
+# Occasions a present is for: "birthday gift for my niece, a necklace".
+_OCCASIONS = frozenset("birthday bday christmas xmas anniversary holiday holidays".split())
+# An opening that asks for a present or some thing, and names none.
+_PRESENT = re.compile(r"\b(?:gifts?|presents?|something|anything|ideas?)\b", re.I)
+# A phrase that opens as a thing: "a book", "an apron", "some candles", "maybe a necklace".
+_A_THING = re.compile(r"(?:(?:maybe|perhaps|ideally|like)\s+)?(?:a|an|some|one)\s+\w", re.I)
+# Where a phrase ends within a sentence.
+_PAUSE = re.compile(r"[,;:]")
 # How the thing should not be: "not too heavy", "nothing too flashy", "not very big".
 _HOW_NOT = re.compile(
     r"\s*(?:not|nothing|none|but not)\s+(?:too|very|so|that|overly|super|really|all that|to)\b",

@@ -325,3 +325,104 @@ def meets(
                 if value.low * (1 - CLOSE) <= target <= value.high * (1 + CLOSE):
                     return True
     return False
+
+
+# What a product's text says it takes at most or at least: "for dogs up to 25kg", "max. user
+# weight 120 kg", "kills fleas on cats over 1kg", "fits chest 55-75cm".
+_UP_TO = re.compile(
+    r"(?<!\w)(?:up to|max(?:imum)?\.?(?:\s+(?:load|user weight|weight|capacity))?|under|below"
+    r"|less than|no more than|(?:supports?|holds?|carries|takes)(?: up to)?)\s*$",
+    re.I,
+)
+_OVER = re.compile(r"(?<!\w)(?:over|above|from|at least|min(?:imum)?\.?|more than)\s*$", re.I)
+# A length of the body a thing goes round: "chest 55-75cm", "neck girth 30-40 cm".
+_GIRTH = re.compile(r"\b(?:chest|neck|girth|waist|head|wrist|ankle)\b[\w\s:]{0,12}$", re.I)
+# A weight or girth said of whom a thing is for: "my 10kg dog", "im 105kg", "chest is 60cm",
+# "a big dog, like 40kg".
+_BORNE_BEFORE = re.compile(r"\b(?:i'?m|i am|he'?s|she'?s|it'?s|is|weighs|weighing)\s+$", re.I)
+_ABOUT_BEFORE = re.compile(r"\b(?:about|around|like|roughly|nearly|almost)\s+$", re.I)
+_CREATURE = (
+    r"(?:dogs?|pup|puppy|puppies|cats?|kitten|kids?|child|children|boy|girl|baby|toddler|lab"
+    r"|labrador|retriever|shepherd|rider|person|man|woman)\b"
+)
+_BORNE_AFTER = re.compile(rf"^\s*(?:\w+\s+)?{_CREATURE}", re.I)
+_CREATURE_SAID = re.compile(rf"\b{_CREATURE}", re.I)
+
+
+def borne(text: str) -> list[Size]:
+    """The weights and girths a request says of whom the thing is for, which a product's limits
+    must take ("carrier for my 10kg dog", "im 105kg", "harness, chest is 60cm")."""
+    found = []
+    for match in MEASURE.finditer(text):
+        unit = match.group(3).lower()
+        kind, scale = UNITS[unit]
+        before, after = text[: match.start()], text[match.end() :]
+        if match.group(2) or kind not in ("weight", "length"):
+            continue
+        if kind == "weight" and not (
+            _BORNE_BEFORE.search(before) or _BORNE_AFTER.match(after)
+            or (_ABOUT_BEFORE.search(before) and _CREATURE_SAID.search(before))
+        ):  # fmt: skip
+            continue
+        if kind == "length" and not _GIRTH.search(before):
+            continue
+        value = _number(match.group(1)) * scale
+        found.append(Size(kind, unit, value, value, "within", match.group(0).strip()))
+    return found
+
+
+def limits(text: str) -> dict[str, list[tuple[float, float]]]:
+    """The weights and girths a product's text says it takes, by kind, as (lowest, highest)."""
+    return {kind: [(low, high) for low, high, _ in said] for kind, said in _limits(text).items()}
+
+
+def _limits(text: str) -> dict[str, list[tuple[float, float, str]]]:
+    found: dict[str, list[tuple[float, float, str]]] = {}
+    for match in MEASURE.finditer(text):
+        unit = match.group(3).lower()
+        kind, scale = UNITS[unit]
+        if kind not in ("weight", "length"):
+            continue
+        before, said = text[: match.start()], match.group(0).strip()
+        first = _number(match.group(1)) * scale
+        if match.group(2):
+            second = _number(match.group(2)) * scale
+            if kind == "length" and not _GIRTH.search(before):
+                continue
+            if kind == "weight" and not re.search(r"\b(?:for|fits?|from|weighing)\b[\w\s]{0,20}$",
+                                                  before, re.I):  # fmt: skip
+                continue
+            found.setdefault(kind, []).append((min(first, second), max(first, second), said))
+        elif kind == "length" and not _GIRTH.search(before):
+            continue
+        elif _UP_TO.search(before):
+            found.setdefault(kind, []).append((0.0, first, said))
+        elif _OVER.search(before):
+            found.setdefault(kind, []).append((first, math.inf, said))
+    return found
+
+
+def bears(product: Product, sizes: list[Size]) -> bool | None:
+    """Whether the product's text says it takes each weight or girth (`borne`); None when it
+    says no limit of their kinds."""
+    verdicts = [taken for taken, _ in _verdicts(product, sizes)]
+    return None if not verdicts else all(verdicts)
+
+
+def exceeded(product: Product, sizes: list[Size]) -> str | None:
+    """The limit of the product's text that a weight or girth asked is outside ("up to 8kg",
+    as its text writes it: "8kg"); None when there is none."""
+    return next((said for taken, said in _verdicts(product, sizes) if not taken), None)
+
+
+def _verdicts(product: Product, sizes: list[Size]) -> list[tuple[bool, str]]:
+    stated_ = _limits(document_text(product))
+    verdicts = []
+    for size in sizes:
+        if ranges := stated_.get(size.kind):
+            inside = [
+                said for low, high, said in ranges
+                if low * (1 - CLOSE / 5) <= size.low <= high * (1 + CLOSE / 5)
+            ]  # fmt: skip
+            verdicts.append((bool(inside), inside[0] if inside else ranges[0][2]))
+    return verdicts

@@ -29,10 +29,20 @@ from bot.chat.phrase import (
 from bot.chat.policy import PRODUCT_INTENTS, Decision, Found, decide
 from bot.chat.profile import ShopperProfile, parse_budget, update_profile, without_budget
 from bot.chat.redact import redact
-from bot.chat.retrieve import aimed_at, denied_purpose, filters_of, request_core, retrieve
+from bot.chat.retrieve import (
+    aimed_at,
+    asked_later,
+    denied_purpose,
+    filters_of,
+    named_in,
+    over_limit,
+    request_core,
+    retrieve,
+)
 from bot.chat.store_policy import StorePolicy
 from bot.chat.understand import (
     ACCEPT,
+    COMPARISON,
     IT,
     POINTED,
     PRICE_OR_STOCK,
@@ -65,6 +75,7 @@ from retrieval.coverage import asked_kinds, goods_alone
 from retrieval.hybrid import CatalogView, HybridSearch, MultilingualSearch, one_turn
 from retrieval.index import CatalogIndex, SearchHit
 from retrieval.text import keywords
+from retrieval.wants import without_denied
 
 MAX_VOICE_TOKENS = 64  # a greeting or a thank-you is one or two short sentences
 STOPPED = "stopped"  # the cancel message of an answer the shopper stopped
@@ -218,6 +229,14 @@ class ChatService:
     async def _plan(self, text: str, profile: ShopperProfile) -> Plan:
         text = after_reaction(text)
         view, query, named = await asyncio.to_thread(self._read, text)
+        ruled_out = False
+        if named and (kept := without_denied(query)) != query:
+            # "scale for pour over, not the mini": what is ruled out is named, not asked about.
+            ruled_out = not (named := [p for p in named if p in view.named(kept)])
+        if len(named) == 1 and COMPARISON.search(text):
+            # "which is lighter, the tempo or the parkrun lite": "the tempo" names the men's and
+            # the women's; a comparison takes the best of each part.
+            named = both if len(both := named_in(view, query)) > 1 else named
         vector = await self.embedder.submit(query)
         # The goods the message names, alone, for the topic gate (`IntentClassifier.classify`).
         goods = goods_alone(text)
@@ -228,6 +247,8 @@ class ChatService:
             understanding = Understanding("human", 1.0)  # "yes" to the person just offered
         last = [view.products[i] for i in profile.shown if i in view.products]
         understanding = refine(understanding, text, named, discussed=bool(last), last=profile.asked)
+        if ruled_out and understanding.intent in ("price_stock", "product_question"):
+            understanding = replace(understanding, intent="browse")  # others than the one named
         if (
             understanding.intent in ("price_stock", "product_question") and named
             and not IT.search(text) and {p.id for p in named} <= aimed_at(view, text, named)
@@ -384,10 +405,14 @@ class ChatService:
         k = self.settings.top_k
         hits = await asyncio.to_thread(search.search, query, vector, filters, k)
         by_core = False
-        if not hits and (request := request_core(query)) != query:
+        later = asked_later(query)
+        for request in ([later] if later else []) + [request_core(later or query)]:
+            if hits or request == query:
+                break
             # What it asks for, before why and how, when the whole spreads its meaning below
             # the floor ("ok then a light for reading in bed without waking my husband": the
-            # reading lamp is 0.28 from it, 0.36 from "a light for reading in bed").
+            # reading lamp is 0.28 from it, 0.36 from "a light for reading in bed"; "gift for
+            # a baby shower, a book for a 1 year old": what follows the occasion).
             [vector] = await asyncio.to_thread(search.embed, [request])
             hits = await asyncio.to_thread(search.search, request, vector, filters, k)
             by_core = bool(hits)
@@ -434,11 +459,16 @@ class ChatService:
                     d.products,
                     profile,
                     [without_budget(t) for t in (text, profile.topic or "")],
-                    denied=denied_purpose(self.search.view, d.products[0], text),
+                    denied=denied_purpose(self.search.view, d.products[0], text)
+                    or over_limit(d.products[0], text),
                 ),
                 "answer": lambda: render.answer(
-                    d.products[0], text, d.products[1:], sized=without_budget(text)
-                ),
+                    d.products[0],
+                    text,
+                    d.products[1:],
+                    sized=without_budget(text),
+                    chosen=without_budget(profile.topic or ""),
+                ),  # fmt: skip
                 "compare": lambda: render.compare(d.products, text),
             }[d.action]()
             plan.text, plan.lead = rendered.text, rendered.lead

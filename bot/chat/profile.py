@@ -39,11 +39,16 @@ _CODE = (
     r"(?:usd|eur|gbp|chf|cad|aud|nzd|jpy|cny|inr|sek|nok|dkk|isk|pln|czk|huf|zar|sgd|hkd|mxn"
     r"|brl|krw|ron|bgn|(?-i:TRY)|fr|kr|rs|zł|zl|kč|kc)"
 )
+_THOUSANDS_BEFORE = (
+    r"(?:(?<=\d[kK])|(?<=\d[kK] )|(?<=\d[ ,.\u00a0\u202f]\d{3})|(?<=\d[ ,.\u00a0\u202f]\d{3} )"
+    r"|(?<=ezer)|(?<=ezer ))"
+)
 _WORD = (
     r"(?:dollars?|bucks?|euros?|pounds|quid|yen|rupees|francs?|kronor|kroner|korun[ay]?|zlotys?"
     r"|z[lł]otych|reais|forints?|lei|leva|lira|pesos?|rand"
-    # "30 000 Ft": forint as Hungarians write it (not "50 ft", feet).
-    rf"|(?-i:Ft)|{_CODE}\.?)"
+    # "30 000 Ft": forint as Hungarians write it (not "50 ft", feet), and in lower case after
+    # thousands ("400k ft", "400 000 ft", "30.000 ft", "400 ezer ft": no length in feet).
+    rf"|(?-i:Ft)|{_THOUSANDS_BEFORE}ft|{_CODE}\.?)"
 )
 # What follows a number that measures or counts rather than prices.
 _UNIT = (
@@ -79,6 +84,8 @@ _MAX = (
     # languages.
     r"|até|hasta|bis|jusqu.?[àa]|fino a|legfeljebb|maximálně|nejvýše|maksymalnie|maks|högst"
     r"|højst|høyst|enintään|hooguit"
+    # "do 500 kč", "do 200 zł": up to, in Czech, Slovak, Polish and Croatian, before money.
+    r"|do(?=\s?\d[\d\s.,\u00a0]*\s?(?:kč|kc|czk|zł|zl|pln|eur|€|€|kn|sk)\b)"
 )
 # A price per head before the word that caps it: "25 each max", "30 a head tops".
 _EACH = r"(?:(?:each|apiece|pp|per (?:person|head|item|piece|gift)|a (?:head|piece|person))\s+)?"
@@ -181,7 +188,8 @@ _AFTER_AMOUNT = frozenset(
     "max maximum tops only total or and for please pls plz each budget ish so but i in at".split()
 )
 _RANGE_JOINS = ("and", "to", "-", "–", "—", "or", "through", "thru")
-_CAPPED = re.compile(rf"(?<!\w)(?:{_MAX}|{_AROUND}|{_MIN})\s*$", re.I)
+# (Searched in the text before an amount, so "do 500 kč" is cut from the text before "500".)
+_CAPPED = re.compile(rf"(?<!\w)(?:{_MAX}|{_AROUND}|{_MIN}|do)\s*$", re.I)
 _CAP_AFTER = re.compile(rf"\s*{_EACH}(?:{_MAX_AFTER})\b", re.I)
 _WORD_AFTER = re.compile(r"\s*([a-z]+)", re.I)
 

@@ -123,14 +123,21 @@ def recommend(
 
 
 def answer(
-    product: Product, text: str, instead: Sequence[Product] = (), sized: str = ""
+    product: Product,
+    text: str,
+    instead: Sequence[Product] = (),
+    sized: str = "",
+    chosen: str = "",
 ) -> Rendered:
     """`instead`: one of its kind in stock in the size the question asks for (`sized`: the
     question without its budget), which this one is not ("Another in that size: the Otter
-    Trail Shoe (2,699.00 ZAR, in stock in UK 8).")."""
+    Trail Shoe (2,699.00 ZAR, in stock in UK 8)."). `chosen`: the request the question follows,
+    whose options name the variant when the question names none ("ultramarine blue watercolour
+    tube", then "how much": the ultramarine's price)."""
     facts = f"The {product.title} is {price(product)} and {stock(product)}."
     if product.variants:
-        facts += " " + variants(product, text)
+        named = any(v.named_in(text) for v in product.variants) or OPTIONS_ASKED.search(text)
+        facts += " " + variants(product, text if named or not chosen else f"{text} {chosen}")
     if instead:
         facts += f" Another in that size: {listing(instead[0], [sized or text])}."
     asked = asked_about(text)  # "how heavy is it": its weight

@@ -64,7 +64,18 @@ from retrieval.hybrid import (
     title_name,
 )
 from retrieval.index import SearchHit, document_text
-from retrieval.measures import COUNTS, Size, Stated, asked_sizes, measured, meets, stated
+from retrieval.measures import (
+    COUNTS,
+    Size,
+    Stated,
+    asked_sizes,
+    bears,
+    borne,
+    exceeded,
+    measured,
+    meets,
+    stated,
+)
 from retrieval.text import STOP_WORDS, fold, keywords, words
 from retrieval.wants import (
     MARK,
@@ -658,6 +669,13 @@ def retrieve(
         # the last one refined.
         profile = leave_kind(profile, asked, ruled).model_copy(update={"category": None})
         refining_text = False
+    if (
+        category and understanding.intent in ("price_stock", "product_question") and last_shown
+        and IT_FITS.search(asked) and not SHOW_ONE.search(asked) and not by_title
+    ):  # fmt: skip
+        # "does it come with a brush" after watercolour sets: what the set shown has, no
+        # request for brushes.
+        category = None
     follow_up = bool(profile.topic and refining_text and not category and not goes_with_shown)
     if follow_up:
         # "actually, up to $200": the request it refines says what to look for.
@@ -910,6 +928,12 @@ def retrieve(
         # grinder "we do not recommend for espresso").
         if purposes := asked_purposes(asked):
             matches.sort(key=functools.partial(_not_for, view, purposes))
+        # "carrier for my 10kg dog": those whose text says they take it, then those that say
+        # no limit, then those "for dogs up to 8kg".
+        # (One that says no limit stays where it is: "lead for a 30kg dog", the one lead "for
+        # dogs up to 25kg" is still the lead, with its limit quoted; not a harness before it.)
+        if borne_ := borne(without_budget(asked)):
+            matches.sort(key=lambda p: bears(p, borne_) is not True)
         if theirs_named and not (
             remembered and matches
             and matches[0].category in {view.products[i].category for i in theirs_named}
@@ -918,9 +942,12 @@ def retrieve(
             # is for too, unless it asks for another of its kind).
             matches = fitting_first(view, matches, theirs_named, asked)[:k]
     # (Not the budget: "max 450 000 Ft" is no size of 0 ft.)
-    sizes = (
-        asked_sizes(without_budget(asked)) if understanding.intent == "browse" and matches else []
-    )
+    # (Nor what the thing is for weighs or measures round: "harness, chest is 60cm" is no bed
+    # 60cm across.)
+    bodies = {size.said for size in borne(without_budget(asked))}
+    sizes = [
+        size for size in asked_sizes(without_budget(asked)) if size.said not in bodies
+    ] if understanding.intent == "browse" and matches else []  # fmt: skip
     if (
         not sizes and follow_up and topic and understanding.intent == "browse" and matches
         and not (REJECT.search(asked) or SIMILAR.search(asked))
@@ -962,13 +989,14 @@ def retrieve(
         )
     young = {p.id for p in matches if p.id not in title_ids and for_children(p)}
     if (
-        understanding.intent == "browse" and profile.age_months is None
-        and 0 < 2 * len(young) < len(matches)
+        understanding.intent == "browse" and profile.age_months is None and young
+        and (2 * len(young) < len(matches) or GROWN_UP.search(f"{asked} {topic or ''}"))
         and not sizes and not child_said(asked) and not (topic and child_said(topic))
     ):  # fmt: skip
         # "cheap sleeping bag for summer camping on the coast": a grown-up's, before the
         # kids' one that is cheapest, when no child is spoken of (and the kind is not mostly
-        # children's, as in a baby shop; a size asked picks by itself: "1/4 size guitar?").
+        # children's, as in a baby shop, unless a grown-up is: "hiking boots for men", then
+        # "any cheaper?"; a size asked picks by itself: "1/4 size guitar?").
         matches.sort(key=lambda p: p.id in young)
     if (
         (most := PRICE_MOST.search(asked)) and matches and kinds
@@ -1208,6 +1236,12 @@ def retrieve(
     return profile, found
 
 
+# A grown-up the goods are for: "hiking boots for men", "a watch for my husband".
+GROWN_UP = re.compile(
+    r"\b(?:men|mens|men's|women|womens|women's|ladies|gents|husband|wife|hubby|boyfriend"
+    r"|girlfriend|dad|mum|mom|father|mother|grandpa|grandma|granny|grandad)\b",
+    re.I,
+)
 # A size said before, referred to: "anything else in his size", "same size pls".
 SIZE_REFERRED = re.compile(r"\b(?:his|her|my|their|your|our|the same|same|that|this) size\b", re.I)
 # Goods asked for a child: "kids winter jacket", "a toddler's raincoat", "children's wellies".
@@ -2191,6 +2225,13 @@ def asked_purposes(text: str) -> list[set[str]]:
     return [p for p in purposes if p]
 
 
+def over_limit(product: Product, text: str) -> set[str]:
+    """The words of the limit of the product's text that what the request's thing is for is
+    outside ("carrier for my 10kg dog": the carrier "for cats and small dogs up to 8kg")."""
+    said = exceeded(product, borne(without_budget(text)))
+    return set(keywords(said)) if said else set()
+
+
 def denied_purpose(view: CatalogView, product: Product, text: str) -> set[str]:
     """The words of what the request asks the thing to be for or to do that the product's own
     text denies ("a wok that will work on induction": "not suitable for induction"), less those
@@ -2232,6 +2273,9 @@ def _titled_alone(view: CatalogView, part: str) -> list[Product]:
     if len(tied) > 1:
         # "kona or flowe": the dripper, not the paper filters for it ("Filters & Accessories").
         tied = [p for p in tied if not SECONDARY.search(p.category)]
+    if len(tied) > 1:
+        # "the glass teapot": the "Glass teapot 800 ml", not the "Glass tea set: teapot, ...".
+        tied = [p for p in tied if view.kind_words.get(p.id) in wanted] or tied
     return tied if len(tied) == 1 else []
 
 
@@ -2438,6 +2482,15 @@ _TURN_TO = re.compile(
 )
 
 
+def asked_later(text: str) -> str | None:
+    """The part of a message after its first pause, when only that part names a kind ("gift for
+    a baby shower, a book for a 1 year old": "a book for a 1 year old"); else None."""
+    parts = re.split(r"\s*[,;:]\s*", text.strip(), maxsplit=1)
+    if len(parts) == 2 and not asked_kinds(parts[0]) and asked_kinds(parts[1]):
+        return parts[1]
+    return None
+
+
 def request_core(text: str) -> str:
     """A request without its opening words and what follows its first turn to why or how
     ("ok then a light for reading in bed without waking my husband": "a light for reading in
@@ -2539,20 +2592,41 @@ def referred(
     if own is not None and topic:
         kinds = [set(kind) for kind in asked_kinds(topic)]
         of_kind = [p for p in subject if any(k <= _title_words(p) for k in kinds)]
-        if titled := _most(of_kind or subject, functools.partial(_shares, _wanted(own))):
+        pointing = _pointing(own)
+        if titled := _most(of_kind or subject, functools.partial(_shares, _wanted(pointing))):
             return titled
-        if says := _which_says(of_kind or subject, own):
+        if says := _which_says(of_kind or subject, pointing):
             return says
         if of_kind and IT.search(own):
             return subject[0] if subject[0] in of_kind else None
     # "is the wooden dog in stock?": the one whose title has the most of the message's words,
     # when no other has as many.
-    if (titled := _most(subject, functools.partial(_shares, _wanted(text)))) is not None:
+    # (A follow-up's request picks only among those its own words pick, or when asked which
+    # to get: "mens trail runners size 8", "is the 8 in stock?" is of the first shown, not the
+    # one titled "Men's".)
+    text = _pointing(text) if own is None else text
+    wanted, mine = _wanted(text), _wanted(_pointing(own or ""))
+
+    def score(product: Product) -> int:
+        if own is None or WHICH_OF.search(own):
+            return _shares(wanted, product)
+        if not any(_shares(mine, p) for p in subject):
+            return 0
+        return 100 * _shares(mine, product) + _shares(wanted, product)  # the request's: ties
+
+    if (titled := _most(subject, score)) is not None:
         return titled
     # "do u have navy in L": the one sold in the options the message names, when no other is.
     if optioned := _most(subject, lambda p: max((v.named_in(text) for v in p.variants), default=0)):
         return optioned
     return _which_says(subject, own if own is not None else text)
+
+
+def _pointing(text: str) -> str:
+    """The words of a message that may point at a product: not what "it" must have or fit
+    ("does it come with a brush" after watercolour sets, one with a water brush: the first set
+    shown, not that one)."""
+    return text[: fits.start()] if (fits := IT_FITS.search(text)) else text
 
 
 def _compared(word: str) -> bool:

@@ -826,6 +826,17 @@ NEEDED_FOR = re.compile(
     re.I,
 )
 ELSE = re.compile(r"\b(?:anything|something|smth|sth)\s+else\b", re.I)
+# Only a comparative, after products were shown: "cheaper?", "a smaller one?", "got any lighter
+# ones", "something cheaper pls" (not "is it cheaper?", "which is lighter").
+MORE_OR_LESS = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|hmm+|um+|and|so|but|maybe|any|got|have you got|is there|are there|do you"
+    r" have|u have|something|anything|smth|sth|a|an)\W+)*"
+    r"(?:cheaper|less expensive|more affordable|lower[- ]priced|smaller|bigger|larger|lighter"
+    r"|heavier|warmer|thinner|thicker|longer|shorter)"
+    r"(?:\W+(?:ones?|options?|models?|versions?|alternatives?|pairs?|sets?|please|pls|plz|then))*"
+    r"\W*$",
+    re.I,
+)
 # The last question again, of another product: "and the 20cm?", "what about the velvet one?",
 # "n the black one" (a few words, no question of their own).
 AND_THE = re.compile(
@@ -1533,6 +1544,10 @@ def refine(
     elif product and SOMETHING_ELSE.search(text) and (not named or ELSE.search(text)):
         # "ok something similar then thats actually in stock"; "damn. anything else with
         # jasmine pearls in it thats in stock", though a product's title has those words
+        intent = "browse"
+    elif product and discussed and not named and last != "compare" and MORE_OR_LESS.match(text):
+        # "cheaper?", "a smaller one?", "any lighter ones pls": others of the kind shown (after
+        # two compared, which of them).
         intent = "browse"
     elif product and discussed and not named and SOMEONE_ELSE.match(text):
         # "and his older brother, he's a size 3" after school shoes: the same kind, for another.

@@ -114,6 +114,23 @@ def test_a_request_that_starts_with_its_purpose_names_no_kind() -> None:
     assert asked_kinds("shelving") == [["shelving"]]  # a thing, though read as a verb in -ing
 
 
+def test_after_a_present_and_whom_it_is_for_a_kind_may_follow() -> None:
+    assert asked_kinds("gift for a baby shower, a book for a 1 year old") == [["book"]]
+    assert asked_kinds("birthday gift for my niece, a necklace") == [["necklace"]]
+    assert asked_kinds("present for my dad, a wallet") == [["wallet"]]
+    # Not after what the shopper tells of themselves, nor a remark on whom it is for.
+    for text in (
+        "just moved in, need plates and bowls",
+        "setting up a little gym in the basement, need some weights",
+        "looking for something for my dad, hes into fishing",
+        "a gift for my mom, she likes candles",
+        "i want to record my guitar and vocals at home, budget 600 total for gear",
+        "I want to get something big for my son's 8th birthday, money no object",
+        "between 40 and 60 - looking for a treat for myself, for my face",
+    ):
+        assert asked_kinds(text) == [], text
+
+
 def test_a_typo_of_a_catalog_word_is_that_word() -> None:
     vocabulary = ["pillow", "kettle", "headphone", "puzzle", "belt", "rechargeable"]
     by_initial: dict[str, list[str]] = {}

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from retrieval.catalog import Product, Variant
-from retrieval.measures import asked_sizes, measured, meets
+from retrieval.measures import asked_sizes, bears, borne, exceeded, limits, measured, meets
 
 
 def product(title: str, description: str = "", sizes: tuple[str, ...] = ()) -> Product:
@@ -153,3 +153,38 @@ def test_a_books_length_is_its_pages() -> None:
     assert (length.kind, length.how, length.high) == ("pages", "at most", 300.0)
     assert meets(product("Static Bloom", "English edition, paperback, 296 pages."), length)
     assert not meets(product("Ciudad de ceniza", "Tapa dura, 624 páginas."), length)
+
+
+def test_a_weight_or_girth_of_whom_it_is_for_is_borne_not_a_size_of_the_thing() -> None:
+    said = {
+        "carrier for my 10kg dog": [("weight", 10000.0)],
+        "lead for a 30kg dog": [("weight", 30000.0)],
+        "bed for a big dog, like 40kg": [("weight", 40000.0)],
+        "harness that stops my dog pulling, chest is 60cm": [("length", 60.0)],
+        "ulla desk chair max weight? im 105kg": [("weight", 105000.0)],
+        "a 5kg bag of dog food for my 30kg lab": [("weight", 30000.0)],
+        # The thing's own weight or size: nobody's.
+        "a 2kg bag of coffee": [],
+        "dumbbells 10kg": [],
+        "kettlebell around 16kg": [],
+        "a 60cm dog bed": [],
+    }
+    for text, expected in said.items():
+        assert [(s.kind, s.low) for s in borne(text)] == expected, text
+
+
+def test_the_limits_a_text_states_are_read_and_a_weight_is_within_them_or_not() -> None:
+    assert limits("Carrier for cats and small dogs up to 8kg.") == {"weight": [(0.0, 8000.0)]}
+    assert limits("Kills fleas on cats over 1kg.") == {"weight": [(1000.0, float("inf"))]}
+    assert limits("Padded harness. Fits chest 55-75cm.") == {"length": [(55.0, 75.0)]}
+    assert limits("Max load 120 kg") == {"weight": [(0.0, 120000.0)]}
+    # What the thing itself weighs or measures is no limit.
+    assert limits("Weight 2.0 kg without battery. Round bed, 60cm diameter.") == {}
+    carrier = Product(id="c", title="Cat Carrier", price=Decimal(27), description=(
+        "Plastic pet carrier, suitable for cats and small dogs up to 8kg."))  # fmt: skip
+    mat = Product(id="m", title="Pet Mat", price=Decimal(9), description="A washable mat.")
+    assert bears(carrier, borne("carrier for my 10kg dog")) is False
+    assert exceeded(carrier, borne("carrier for my 10kg dog")) == "8kg"
+    assert bears(carrier, borne("carrier for my 6kg cat")) is True
+    assert exceeded(carrier, borne("carrier for my 6kg cat")) is None
+    assert bears(mat, borne("mat for my 10kg dog")) is None

@@ -56,6 +56,16 @@ D = Decimal
         ("up to 12\u00a0500 czk", (None, D(12500))),
         ("between 1.000 and 2.000 kr", (D(1000), D(2000))),
         ("max 25 ezer", (None, D(25000))),
+        # Forint in lower case after thousands; feet after a plain number.
+        ("engagement ring under 400k ft", (None, D(400000))),
+        ("engagement ring, budget 400 000 ft", (None, D(400000))),
+        ("30.000 ft körül", (None, D(30000))),
+        ("ring max 400 ezer ft", (None, D(400000))),
+        ("a 100 ft hose", (None, None)),
+        # "do" before money: up to, in Czech and Polish.
+        ("tea gift do 500 kč", (None, D(500))),
+        ("prezent do 200 zł", (None, D(200))),
+        ("how much do 2 cost", (None, None)),
         ("max 2 mil reais", (None, D(2000))),
         ("barraca pra 2 pessoas até 500 reais", (None, D(500))),
         # Rand before the amount, as South Africans write it; not a model name.
@@ -164,6 +174,9 @@ def test_a_budget_is_no_words_to_search_for() -> None:
     assert without_budget("headlamp under $25, at least 200 lumens") == (
         "headlamp , at least 200 lumens"
     )
+    # The word that caps it goes with the amount, the currency after it too.
+    assert without_budget("tea gift do 500 kč") == "tea gift"
+    assert without_budget("engagement ring, budget 400 000 ft") == "engagement ring,"
 
 
 def test_parse_budget_nothing_over_is_a_ceiling() -> None:

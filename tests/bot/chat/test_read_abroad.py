@@ -125,6 +125,19 @@ def test_english_in_a_shop_that_writes_spanish_is_read_by_meaning_over_its_engli
         assert ids(pens)[:1] == ["pluma"]
 
 
+def test_what_follows_an_occasion_is_the_request(tmp_path: Path, log: DialogueLog) -> None:
+    """ "gift for a baby shower, a book for a 1 year old": the whole is near nothing; what
+    follows the occasion finds the board book for babies, not a novel that states no age."""
+    board = Product(id="tlacuache", title="¿Dónde está Tlacuache? - Pilar Esquivel", price=189,
+                    category="Infantil", description="Libro de cartón con solapas para bebés de"
+                    " 0 a 3 años: busca al tlacuache en la casa, el jardín y el mercado. En"
+                    " español, cartoné, 20 páginas, esquinas redondeadas.")  # fmt: skip
+    with shop(tmp_path, [*LIBROS, board], log) as chat:
+        found = plan(chat, "gift for a baby shower, a book for a 1 year old")
+    assert found.decision.action == "recommend"
+    assert ids(found)[:1] == ["tlacuache"], ids(found)
+
+
 def test_a_budget_stays_with_the_kind_it_was_for_though_no_category_is_read(
     tmp_path: Path, log: DialogueLog
 ) -> None:

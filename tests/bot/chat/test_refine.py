@@ -361,6 +361,23 @@ def test_something_else_after_products_were_shown_is_browsing() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text", ["cheaper?", "cheaper one?", "a smaller one?", "got any lighter ones"]
+)
+def test_a_comparative_alone_after_products_were_shown_asks_for_others(text: str) -> None:
+    assert said("price_stock", text, [], discussed=True) == "browse"
+    assert said("product_question", text, [], discussed=True) == "browse"
+    assert said("price_stock", text, []) == "price_stock"  # nothing shown: as classified
+    # After two compared: which of them.
+    guess = Understanding("price_stock", 0.5)  # type: ignore[arg-type]
+    assert refine(guess, text, [], discussed=True, last="compare").intent == "price_stock"
+
+
+@pytest.mark.parametrize("text", ["is it cheaper?", "which is lighter", "cheaper than the kona?"])
+def test_a_comparative_about_those_shown_stays_a_question(text: str) -> None:
+    assert said("product_question", text, [], discussed=True) != "browse"
+
+
 def test_and_the_other_one_asks_what_was_asked_before() -> None:
     def again(text: str, last: str, intent: str = "product_question") -> str:
         guess = Understanding(intent, 0.5)  # type: ignore[arg-type]

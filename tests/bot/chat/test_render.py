@@ -103,6 +103,26 @@ def test_an_answer_about_a_named_variant_gives_its_own_price_and_stock() -> None
     )
 
 
+def test_a_question_naming_no_variant_answers_of_the_one_its_request_named() -> None:
+    # "blue linen shirt in L", then "how much": the white L's price, not "from $49.00" alone.
+    said = render.answer(SHIRT, "how much", chosen="linen shirt in white").text
+    assert "L / White: $55.00, in stock." in said, said
+    # What the question itself names, or asks to see, comes first.
+    assert "M / Blue" in render.answer(SHIRT, "and in M?", chosen="linen shirt in white").text
+    listed = render.answer(SHIRT, "what sizes does it come in?", chosen="shirt in white").text
+    assert "Size: S, M, L." in listed, listed
+    # A letter size beside another name of it: "XL" names "10 (XL)".
+    gloves = product(
+        "g", "Work Gloves", "49", variants=[
+            {"id": "g9", "options": {"Size": "9 (L)", "Pack": "1 pair"}, "price": "49"},
+            {"id": "g10", "options": {"Size": "10 (XL)", "Pack": "12 pairs"}, "price": "399",
+             "in_stock": False},
+        ],
+    )  # fmt: skip
+    said = render.answer(gloves, "how much", chosen="work gloves XL").text
+    assert "$399.00, out of stock" in said, said
+
+
 def test_a_price_range_is_said_with_from_and_no_sale_is_claimed_without_a_regular_price() -> None:
     ranged = product("r", "Phone Case", "389.99", price_max="419.99")
     opened = product("o", "Gift Card", "10", price_from=True)
