@@ -80,7 +80,11 @@ _SIZE_KEY = re.compile(
     r"|storlek|st[øo]rrelse|koko|velikost|taglia",
     re.I,
 )
-_NUMBER_SAID = re.compile(r"(?<![\w.,/-])(\d{1,2}(?:[.,]5)?)(?![\w.,/-]|\s?(?:cm|mm|kg|g)\b)")
+# (Not an age: "my 6 year old son", "a 3yo", "8 months".)
+_NUMBER_SAID = re.compile(
+    r"(?<![\w.,/-])(\d{1,2}(?:[.,]5)?)(?![\w.,/-]|\s?(?:cm|mm|kg|g)\b"
+    r"|[\s-]?(?:years?|yrs?|months?|mos?|weeks?|y/?o)\b)"
+)
 
 
 def _said_in(system: str, text: str) -> list[float]:

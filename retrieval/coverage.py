@@ -259,6 +259,8 @@ def asked_kinds(text: str) -> list[list[str]]:
             break  # what the shopper has, and how it is: "my knees are shot"
         if at and _HOW_NOT.match(piece):
             continue  # how it should not be, after the kind: "hammer, not too heavy"
+        # ... with no comma: "tennis bracelet not too expensive".
+        piece = _HOW_NOT_AFTER.split(piece, maxsplit=1)[0]
         words = [  # possessives folded there; a letter or a clothing size is no kind ("size M")
             w
             for w in keywords(piece)
@@ -283,6 +285,7 @@ _HOW_NOT = re.compile(
     r"\s*(?:not|nothing|none|but not)\s+(?:too|very|so|that|overly|super|really|all that|to)\b",
     re.I,
 )
+_HOW_NOT_AFTER = re.compile(rf"\s+(?={_HOW_NOT.pattern})", re.I)
 # "something arty", "anything girly": after "something", a word English does not know, made
 # like an adjective, says what the thing is like, not what it is.
 _STYLED = re.compile(r"\s*(?:some|any|no)thing\s+([a-z]+(?:y|ish|sy))", re.I)

@@ -69,6 +69,11 @@ _STATED_WEIGHT = re.compile(
     rf"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>{_UNIT})?\b",
     re.I,
 )
+_BARE_MASS = re.compile(
+    r"(?:^|[,;(]\s*|\b(?:only|just|a mere)\s+)(?<!up to )(?<!max )"
+    r"(?P<n>\d+(?:[.,]\d+)?)\s?(?P<unit>g|kg|grams?)(?=\s*(?:[,;)]|\.(?:\s|$)|$))",
+    re.I,
+)
 # A field that holds the product's own weight: "Weight (kg)", "weight_g", "Item weight" (not a
 # shipping weight, the same for every parcel, nor a paper's weight per square metre).
 _WEIGHT_KEY = re.compile(r"weight|grams", re.I)
@@ -104,6 +109,11 @@ def weight(product: Product) -> float | None:
             said[2] or (unit and (unit[1] or unit[2])) or ("g" if "gram" in key.lower() else None)
         )
         if (grams := _grams(said[1], named)) is not None and grams > 0:
+            return grams
+    # A mass the text says as a clause of its own: "titanium case and bracelet, only 68 g,
+    # hypoallergenic", "800 fill down jacket, 290 g, packs into its own pocket".
+    for match in _BARE_MASS.finditer(product.description):
+        if (grams := _grams(match["n"], match["unit"])) is not None and grams > 0:
             return grams
     return None
 

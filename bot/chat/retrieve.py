@@ -984,8 +984,15 @@ def retrieve(
         head = (view.spelled(kinds[0][-1]) or kinds[0][-1]) if kinds else None
         # (By either of its names: "tshirts" are the tees and the t-shirts.)
         called = {head, *SAME_GOODS.get(head, ())} if head is not None else set()
+        # (And of those, the ones titled with every word of it: "tennis bracelet not too
+        # expensive", the tennis bracelets before a cheaper charm bracelet.)
+        every = {view.spelled(w) or w for w in kinds[0]} if kinds else set()
         matches.sort(
-            key=lambda p: (bool(called) and view.kind_words.get(p.id) not in called, p.price)
+            key=lambda p: (
+                bool(called) and view.kind_words.get(p.id) not in called,
+                not every <= _title_words(p),
+                p.price,
+            )
         )
     young = {p.id for p in matches if p.id not in title_ids and for_children(p)}
     if (
@@ -2185,6 +2192,7 @@ def named_in(
     ]  # fmt: skip
     found: list[Product] = []
     bare: list[tuple[int, str]] = []  # a part of one word that names no product by itself
+    tied: list[tuple[int, list[Product]]] = []  # a part several titles name as much
     for part in parts:
         if heads and (one := THAT_ONE.fullmatch(part)):
             part = f"{one[1]} {heads[0]}"
@@ -2197,6 +2205,14 @@ def named_in(
             found.append(best[0])
         elif not best and len(said := words(part)) == 1:
             bare.append((len(found), said[0]))
+        elif not best and len(most := _titled_most(view, part)) > 1:
+            tied.append((len(found), most))
+    if len(found) == 1 and len(tied) == 1:
+        # "compare the glass teapot and the cast iron one": of the titles "glass teapot" names
+        # as much, the one of the other's kind (the teapot, not the "Glass tea set: teapot").
+        (at, most), other = tied[0], found[0]
+        if len(kin := [p for p in most if p.category == other.category and p is not other]) == 1:
+            found.insert(at, kin[0])
     if len(found) == 1 and len(bare) == 1:
         # "soprano or concert uke": a soprano one of the kind the other part names (not the
         # "Ukulele Strings - Soprano/Concert" the whole message names).
@@ -2273,10 +2289,15 @@ def _titled_alone(view: CatalogView, part: str) -> list[Product]:
     if len(tied) > 1:
         # "kona or flowe": the dripper, not the paper filters for it ("Filters & Accessories").
         tied = [p for p in tied if not SECONDARY.search(p.category)]
-    if len(tied) > 1:
-        # "the glass teapot": the "Glass teapot 800 ml", not the "Glass tea set: teapot, ...".
-        tied = [p for p in tied if view.kind_words.get(p.id) in wanted] or tied
     return tied if len(tied) == 1 else []
+
+
+def _titled_most(view: CatalogView, part: str) -> list[Product]:
+    """Those whose titles have the most of a part's title words."""
+    wanted = [w for w in keywords(part) if w in view.by_word and w not in FILLER]
+    counts = Counter(int(i) for w in wanted for i in view.by_word[w])
+    most = max(counts.values(), default=0)
+    return [view.products[view.order[i]] for i, n in counts.items() if n == most > 0]
 
 
 # A category of what goes with other products: accessories, spare parts, refills.

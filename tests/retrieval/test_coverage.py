@@ -27,6 +27,7 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("a 2 person tent") == [["tent"]]
     # How it should not be names no kind.
     assert asked_kinds("hammer, not too heavy") == [["hammer"]]
+    assert asked_kinds("tennis bracelet not too expensive") == [["tennis", "bracelet"]]
     assert asked_kinds("a tent, nothing too flashy") == [["tent"]]
     assert asked_kinds("not too expensive hiking boots for my son")[0][-1] == "boot"
     assert asked_kinds("aphids all over my roses") == [["aphid"]]

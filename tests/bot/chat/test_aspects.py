@@ -31,6 +31,11 @@ def product(pid: str, price: float, description: str = "", **attributes: object)
         ("A pad of paper.", {"Paper weight": "300 gsm"}, None),
         ("Max load weight 120 kg.", {}, None),
         ("Only 68 g on the wrist.", {}, None),  # no weight said as one
+        # A mass said as a clause of its own is its weight; not a part's, nor a limit.
+        ("Titanium case and bracelet, only 68 g, hypoallergenic.", {}, 68),
+        ("800 fill down jacket, 290 g, packs into its own pocket.", {}, 290),
+        ("Comes with 2 x 227 g cartridges.", {}, None),
+        ("For cats and small dogs, up to 8 kg.", {}, None),
     ],
 )
 def test_the_weight_a_catalog_states(

@@ -37,3 +37,25 @@ async def test_cheaper_alone_shows_cheaper_ones_of_the_kind_for_whom_they_were(
     assert ids(cheaper)[:1] == ["fynbos"], ids(cheaper)  # the men's, not the cheapest kids' boot
     assert all(p.price < 2799 for p in cheaper.decision.products), ids(cheaper)
     assert "sandal" not in ids(cheaper)
+
+
+JEWELS = [
+    shop.item("charm", "Holdfeny Duna Charm Bracelet Sterling Silver", "Bracelets",
+              "A charm bracelet with a lobster clasp.", 19990, "HUF"),
+    shop.item("tennis", "Holdfeny Tennis Bracelet Sterling Silver Cubic Zirconia", "Bracelets",
+              "A line of cubic zirconia stones set in silver.", 24990, "HUF"),
+    shop.item("gold", "Aranyag Tennis Bracelet 14k White Gold Lab-Grown Diamonds", "Bracelets",
+              "Lab-grown diamonds, 2.00 ct in all.", 689000, "HUF"),
+    shop.item("figaro", "Aranyag Figaro Bracelet 14k Yellow Gold", "Bracelets",
+              "A figaro chain bracelet.", 119000, "HUF"),
+]  # fmt: skip
+
+
+async def test_the_cheapest_of_the_kind_asked_is_of_every_word_of_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    """ "tennis bracelet not too expensive": the cheaper tennis bracelet, not the cheaper charm
+    bracelet."""
+    with planning(tmp_path, JEWELS, log) as chat:
+        plan = await chat.plan("tennis bracelet not too expensive", ShopperProfile())
+    assert ids(plan)[:2] == ["tennis", "gold"], ids(plan)

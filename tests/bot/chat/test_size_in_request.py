@@ -49,6 +49,10 @@ SHOES = [
         ("UK 8.5", "trail shoes size 8,5", True),
         ("Kids 12", "something for my son, kids 12", True),
         ("UK 12", "something for my son, kids 12", False),
+        # An age is no size.
+        ("UK 6", "school shoes for my 6 year old son, velcro pls", False),
+        ("UK 3", "shoes for a 3yo", False),
+        ("UK 8", "size 8 for my 10 year old", True),
     ],
 )
 def test_a_size_is_named_by_its_number_or_a_range_holding_it(
