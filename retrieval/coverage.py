@@ -153,6 +153,12 @@ NOT_KINDS = frozenset(
     " valentine valentines easter christening baptism engagement difference differences"
     " till until then meantime size sizes else temp temperature way ways time place".split()
 )
+# A currency's code or short name after an amount: "tea gift do 500 kč", "500 czk". (Not its
+# word: "barraca pra 2 pessoas até 500 reais" is read abroad by what "reais" makes of it.)
+MONEY_AFTER = frozenset(
+    "usd eur gbp chf cad aud nzd jpy cny inr sek nok dkk isk pln czk huf zar sgd hkd mxn brl krw"
+    " ron bgn kr kč kc zł zl ft fr rs".split()
+)
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # What a shopper is doing, not what they want: "setting up a gym in the basement", "doing
 # secret santa for my running club", "trying to get my first pull up".
@@ -220,7 +226,7 @@ def asked_kinds(text: str) -> list[list[str]]:
     after_number = False
     for token in _TOKEN.findall(text):
         number = any(c.isdigit() for c in token)
-        if not number and not (after_number and token.lower() in UNITS):
+        if not number and not (after_number and token.lower() in UNITS | MONEY_AFTER):
             kept.append(token)
         after_number = number
     text = " ".join(kept)

@@ -28,6 +28,9 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     # How it should not be names no kind.
     assert asked_kinds("hammer, not too heavy") == [["hammer"]]
     assert asked_kinds("tennis bracelet not too expensive") == [["tennis", "bracelet"]]
+    # A currency's code after an amount is no kind, as a unit is none.
+    assert asked_kinds("tea gift do 500 kč") == [["tea"]]
+    assert asked_kinds("hiking boots 100 usd") == [["hiking", "boot"]]
     assert asked_kinds("a tent, nothing too flashy") == [["tent"]]
     assert asked_kinds("not too expensive hiking boots for my son")[0][-1] == "boot"
     assert asked_kinds("aphids all over my roses") == [["aphid"]]
