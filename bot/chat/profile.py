@@ -84,8 +84,8 @@ _MAX = (
     # languages.
     r"|até|hasta|bis|jusqu.?[àa]|fino a|legfeljebb|maximálně|nejvýše|maksymalnie|maks|högst"
     r"|højst|høyst|enintään|hooguit"
-    # "do 500 kč", "do 200 zł": up to, in Czech, Slovak, Polish and Croatian, before money.
-    r"|do(?=\s?\d[\d\s.,\u00a0]*\s?(?:kč|kc|czk|zł|zl|pln|eur|€|€|kn|sk)\b)"
+    # "do 500 kč", "do 200 zł": up to, in Czech, Slovak and Polish, before money.
+    r"|do(?=\s?\d[\d\s.,\u00a0]*\s?(?:kč|kc|czk|zł|zl|pln|eur\b|€))"
 )
 # A price per head before the word that caps it: "25 each max", "30 a head tops".
 _EACH = r"(?:(?:each|apiece|pp|per (?:person|head|item|piece|gift)|a (?:head|piece|person))\s+)?"

@@ -928,10 +928,9 @@ def retrieve(
         # grinder "we do not recommend for espresso").
         if purposes := asked_purposes(asked):
             matches.sort(key=functools.partial(_not_for, view, purposes))
-        # "carrier for my 10kg dog": those whose text says they take it, then those that say
-        # no limit, then those "for dogs up to 8kg".
-        # (One that says no limit stays where it is: "lead for a 30kg dog", the one lead "for
-        # dogs up to 25kg" is still the lead, with its limit quoted; not a harness before it.)
+        # "bed for a big dog, like 40kg": those whose text says they take it first ("up to
+        # 45kg"). The others keep their order: "lead for a 30kg dog", the one lead "for dogs up
+        # to 25kg" is still the lead, with its limit quoted; not a harness that says none.
         if borne_ := borne(without_budget(asked)):
             matches.sort(key=lambda p: bears(p, borne_) is not True)
         if theirs_named and not (
@@ -2280,12 +2279,7 @@ def _shares(wanted: set[str], product: Product) -> int:
 def _titled_alone(view: CatalogView, part: str) -> list[Product]:
     """The one product whose title has the most of a part's title words, when no other has as
     many ("the robot", "the castle": words of a kind, not names, each in one title only)."""
-    wanted = [w for w in keywords(part) if w in view.by_word and w not in FILLER]
-    counts = Counter(int(i) for w in wanted for i in view.by_word[w])
-    if not counts:
-        return []
-    most = max(counts.values())
-    tied = [view.products[view.order[i]] for i, n in counts.items() if n == most]
+    tied = _titled_most(view, part)
     if len(tied) > 1:
         # "kona or flowe": the dripper, not the paper filters for it ("Filters & Accessories").
         tied = [p for p in tied if not SECONDARY.search(p.category)]
