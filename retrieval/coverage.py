@@ -272,8 +272,9 @@ def asked_kinds(text: str) -> list[list[str]]:
             for w in keywords(piece)
             if w not in FILLER and len(w) > 1 and w not in SIZES | PEOPLE | NOT_KINDS
         ]
-        told = told or _clause(piece) or not set(words) <= NOT_KINDS | _OCCASIONS
-        if words and not _clause(piece) and _may_name(words[-1]) and not _styled(piece):
+        clause = _clause(piece)
+        told = told or clause or not set(words) <= NOT_KINDS | _OCCASIONS
+        if words and not clause and _may_name(words[-1]) and not _styled(piece):
             phrases.append(words)
     return phrases
 

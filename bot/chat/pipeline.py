@@ -232,7 +232,8 @@ class ChatService:
         ruled_out = False
         if named and (kept := without_denied(query)) != query:
             # "scale for pour over, not the mini": what is ruled out is named, not asked about.
-            ruled_out = not (named := [p for p in named if p in view.named(kept)])
+            still = view.named(kept)
+            ruled_out = not (named := [p for p in named if p in still])
         if len(named) == 1 and COMPARISON.search(text):
             # "which is lighter, the tempo or the parkrun lite": "the tempo" names the men's and
             # the women's; a comparison takes the best of each part.

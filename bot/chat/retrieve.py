@@ -912,6 +912,8 @@ def retrieve(
         matches = [
             p for p in matches if p.category == lead.category or is_asked(p) or p.id in title_ids
         ]  # fmt: skip
+    # What the thing is for weighs or measures round ("my 10kg dog", "chest is 60cm").
+    bodies = borne(without_budget(asked))
     if understanding.intent == "browse":
         # What a request asks for beside its kind; a product it names by name stays.
         one = title_ids if len(title_ids) == 1 else ()
@@ -931,8 +933,8 @@ def retrieve(
         # "bed for a big dog, like 40kg": those whose text says they take it first ("up to
         # 45kg"). The others keep their order: "lead for a 30kg dog", the one lead "for dogs up
         # to 25kg" is still the lead, with its limit quoted; not a harness that says none.
-        if borne_ := borne(without_budget(asked)):
-            matches.sort(key=lambda p: bears(p, borne_) is not True)
+        if bodies:
+            matches.sort(key=lambda p: bears(p, bodies) is not True)
         if theirs_named and not (
             remembered and matches
             and matches[0].category in {view.products[i].category for i in theirs_named}
@@ -943,9 +945,9 @@ def retrieve(
     # (Not the budget: "max 450 000 Ft" is no size of 0 ft.)
     # (Nor what the thing is for weighs or measures round: "harness, chest is 60cm" is no bed
     # 60cm across.)
-    bodies = {size.said for size in borne(without_budget(asked))}
     sizes = [
-        size for size in asked_sizes(without_budget(asked)) if size.said not in bodies
+        size for size in asked_sizes(without_budget(asked))
+        if size.said not in {body.said for body in bodies}
     ] if understanding.intent == "browse" and matches else []  # fmt: skip
     if (
         not sizes and follow_up and topic and understanding.intent == "browse" and matches
@@ -2621,11 +2623,13 @@ def referred(
     # one titled "Men's".)
     text = _pointing(text) if own is None else text
     wanted, mine = _wanted(text), _wanted(_pointing(own or ""))
+    by_all = own is None or WHICH_OF.search(own) is not None
+    picks = any(_shares(mine, p) for p in subject)
 
     def score(product: Product) -> int:
-        if own is None or WHICH_OF.search(own):
+        if by_all:
             return _shares(wanted, product)
-        if not any(_shares(mine, p) for p in subject):
+        if not picks:
             return 0
         return 100 * _shares(mine, product) + _shares(wanted, product)  # the request's: ties
 
