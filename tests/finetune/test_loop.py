@@ -60,8 +60,10 @@ async def test_a_taught_greeting_is_gated_promoted_live_survives_a_crash_and_rol
     assert before == replies.greet(STORE) and turn["adapter"] is None
 
     # The gate: loss on the held-out conversations, replies that stop on their own, and
-    # `salesbot eval` (its CI slice) answered by both versions in a temporary service.
-    judged = salesbot(service.data_dir, "finetune", "evaluate", name)
+    # `salesbot eval` (its CI slice) answered by both versions in a temporary service. It
+    # starts a second engine beside the session's, so on two loaded cores it can take minutes:
+    # the limit only catches a hang.
+    judged = salesbot(service.data_dir, "finetune", "evaluate", name, timeout=900)
     assert judged.returncode == 0, judged.stdout + judged.stderr
     assert "Gate passed" in judged.stdout and "now (base model)" in judged.stdout
     assert "eval: unsupported facts" in judged.stdout and "eval: hit at 1" in judged.stdout
