@@ -26,7 +26,7 @@ from retrieval import coverage
 from retrieval.ages import product_ages, suits
 from retrieval.catalog import Product
 from retrieval.genders import Gender, product_gender, suits_gender
-from retrieval.index import CatalogIndex, SearchHit, document_text
+from retrieval.index import KIND_ONLY, CatalogIndex, SearchHit, document_text
 from retrieval.measures import FRACTION_ASKED, Stated, stated
 from retrieval.text import STOP_WORDS, fold, keywords, unaccented, words
 from retrieval.wants import FREE_OF, MARK, affirmed
@@ -403,6 +403,18 @@ class CatalogView:
         )
         # What a product's text denies ("without noise cancelling") does not match it.
         self.said = {i: product_words(self.products[i]) for i in self.order}
+        # Per word of Google's taxonomy, the products it names (only beside a text in another
+        # language: there it is the one English name of what a product is, "Bookends" of the
+        # "Sujetalibros de madera"; in English, its "Print Books" on every book only blurs).
+        self.labelled: dict[str, set[str]] = {}
+        if not self.english:
+            for i in self.order:
+                text = set(self.said[i])
+                for key in KIND_ONLY:
+                    if isinstance(label := self.products[i].attributes.get(key), str):
+                        for word in keywords(label):
+                            self.labelled.setdefault(word, set()).add(i)
+                        self.said[i] += [w for w in keywords(label) if w not in text]
         corpus = [self.said[i] or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
@@ -928,6 +940,8 @@ class CatalogView:
             if reading is False:
                 continue  # a describing word: "ergonomic", "folding"
             using = self.using(word)
+            if not using.any() and word.endswith("ing"):
+                using = self.using(getLemma(word, "VERB")[0])  # "diving watch": a "dive watch"
             if reading or not using.any() or (word in self.headed and word != head):
                 # A noun; a noun-and-verb the catalog never uses; or one that is the name of
                 # products of its own ("keyboard stand": a stand whose text says keyboard, not
@@ -1100,6 +1114,40 @@ class CatalogView:
         """The categories whose head noun the keyword is ("bike": "Bikes" and "Kids' Bikes",
         not "Bike Accessories")."""
         return [category for category, heads in self.heads.items() if word in heads]
+
+    def labelled_as(self, text: str) -> set[str]:
+        """The products whose taxonomy label (`labelled`) has every word of a kind the text asks
+        for, a kind few labels name ("a stand to hold it open while she cooks": the "Book
+        Stands & Rests", whose Spanish text the English model cannot read; not every book for
+        "books", of "Print Books")."""
+        if not self.labelled:
+            return set()
+        few = max(3, len(self.order) // 20)
+        found: set[str] = set()
+        for kind in coverage.asked_kinds(text):
+            having = [self.labelled.get(self.spelled(w) or w, set()) for w in kind]
+            if all(having) and len(having[-1]) <= few:
+                found |= set.intersection(*having)
+        return found
+
+    def in_its_words(self, text: str) -> list[Product]:
+        """The products a message in another language than English names by the shop's own
+        words in it, that few product texts use ("garrafa térmica verde": the bottle tagged
+        "garrafa térmica", in "Verde"; "preciso de um facão": the "Facão Machete"): those
+        using the most of them, when few. (Its short words are grammar: "com", "pra".)"""
+        letters = coverage.LETTERS.findall(text.lower())
+        if sum(map(coverage.english, letters)) * 2 >= len(letters):
+            return []  # English, mostly: its kinds and names are read as such
+        few = max(3, len(self.order) // 20)
+        counts = np.zeros(len(self.order), dtype=np.int64)
+        for word in dict.fromkeys(keywords(text)):
+            if len(word) >= 4 and word.isalpha() and not coverage.english(word):
+                using = self.using(word)
+                if 0 < int(using.sum()) <= few:
+                    counts += using
+        most = int(counts.max()) if len(counts) else 0
+        best = np.flatnonzero(counts == most) if most else np.zeros(0, dtype=np.int64)
+        return [self.products[self.order[i]] for i in best] if len(best) <= few else []
 
     def pastimes(self, said: Iterable[str]) -> set[str]:
         """The pastimes among the keywords that few product texts name: what those products
@@ -1326,6 +1374,8 @@ class HybridSearch:
         # message is ("something nice for my boyfriend, hes super into camping and coffee").
         doing = view.pastimes(keywords(query)) if lead and self.mode == "hybrid" else set()
         for_doing = {i for i in sparse if doing & set(view.said[i])} if doing else set()
+        # So is the kind a taxonomy label names, where the text is in another language.
+        for_doing |= view.labelled_as(query) if lead and self.mode == "hybrid" else set()
         for product_id in for_doing:
             fused[product_id] = fused.get(product_id, 0.0) + 0.5  # ... next after a named one
         keep = [

@@ -30,6 +30,20 @@ STOCK_ABROAD = re.compile(
     re.I,
 )
 
+# "Which ... more/cheaper" in Europe's other languages: "qual é mais barato", "cuál es más
+# ligera", "welcher ist billiger", "melyik olcsóbb" (not "qual é o preço").
+WHICH_ABROAD = re.compile(
+    r"\b(?:qual|quais|cu[aá]l(?:es)?|quel(?:le)?s?|welche[rsn]?|quale|welke|vilken|hvilken"
+    r"|kter[ýáé]|kt[óo]r[yaey]|melyik)\b",
+    re.I,
+)
+MORE_ABROAD = re.compile(
+    r"\b(?:mais|m[aá]s|plus|moins|menos|pi[uù]|meno|meer|minder|mehr|weniger|mer|mindre"
+    r"|billiger|teurer|goedkoper|duurder|billigere|billigare|dyrere|dyrare|olcs[oó]bb|dr[aá]g[aá]bb"
+    r"|levn[eě]j[sš][ií]|dra[zž][sš][ií]|ta[nń]sz\w*|dro[zż]sz\w*)\b",
+    re.I,
+)
+
 # "Also ... a" in Europe's other languages: "y un manga también?" after a novel asks for
 # another thing, not about the novel ("tem também em azul?" asks about it).
 ALSO_ABROAD = re.compile(
@@ -85,8 +99,11 @@ def read_abroad(
 ) -> Understanding:
     """What a foreign message the classifier put off topic, by a guess, is taken for: a question
     about the product it names or the ones just shown (`named`, `shown`: "quanto custa", "van
-    raktáron?"), its price or stock when it asks so; a budget for the last request or anything
+    raktáron?"), its price or stock when it asks so, a comparison of those shown when it asks
+    which is more so ("qual é mais barato"); a budget for the last request or anything
     else a search of its words ("posso ir até 1500": whether any is near decides after)."""
+    if shown and not named and WHICH_ABROAD.search(text) and MORE_ABROAD.search(text):
+        return replace(understanding, intent="compare")  # "qual é mais barato": of those shown
     if named or (shown and not any(parse_budget(text)) and not another_abroad(text)):
         asks = PRICE_ABROAD.search(text) or STOCK_ABROAD.search(text) or PRICE_ALONE.fullmatch(text)
         return replace(understanding, intent="price_stock" if asks else "product_question")

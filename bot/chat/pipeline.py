@@ -317,8 +317,10 @@ class ChatService:
         )
         # A message in another language than the catalog's: the shopper's ("barraca pra 2
         # pessoas"), or the shop's ("dotted notebooks" in a bookshop that writes Spanish).
-        said_abroad = not understanding.injection and foreign(
-            text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word))
+        said_abroad = not understanding.injection and (
+            foreign(text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word)))
+            # (Or in the shop's own words of that language: "garrafa térmica verde".)
+            or bool(view.in_its_words(text))
         )
         other_language = said_abroad or not view.english
         abroad = (
@@ -341,6 +343,9 @@ class ChatService:
             (not view.english or (said_abroad and foreign(text)))
             and self.abroad is not None and understanding.intent == "browse"
             and not found.named and (not found.matches or found.unknown or not view.english)
+            # (Not where the English words name the kind by its taxonomy label: "a book stand"
+            # is the "Book Stands & Rests", whatever is near it in meaning.)
+            and not (found.matches and found.matches[0].id in view.labelled_as(query))
         ):  # fmt: skip
             # What the English model and the keywords found nothing for, or read in the wrong
             # language: the products near its meaning in any language, when there are.

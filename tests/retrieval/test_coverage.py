@@ -410,3 +410,15 @@ def test_the_kinds_of_the_first_sentence_that_names_any() -> None:
 )
 def test_the_kinds_a_later_sentence_asks_for(text: str, later: list[list[str]]) -> None:
     assert later_kinds(text) == later
+
+
+def test_a_gerund_before_a_kind_is_the_verb_the_catalog_uses() -> None:
+    view = CatalogView({p.id: p for p in [
+        Product(id="w1", title="Balaton Diver 43 mm Watch", price=1990,
+                description="A dive watch with a unidirectional bezel."),
+        Product(id="w2", title="Tisza 40 mm Dress Watch", price=1490, description="Sapphire."),
+        Product(id="s1", title="Trail Running Shoe", price=120, description="A grippy sole."),
+    ]})  # fmt: skip
+    assert view.names(["diving", "watch"])  # the text says "dive"
+    assert not view.names(["sailing", "watch"])  # no text says "sail"
+    assert view.names(["running", "shoe"])  # as written

@@ -79,6 +79,10 @@ def test_price_and_stock_asked_in_other_languages(text: str, price: bool, stock:
         ("uma dúvida: é à prova d'água?", False, True, "product_question"),  # a question on it
         ("una consulta: ¿está en español?", False, True, "product_question"),
         ("bueno, una más barata?", False, True, "product_question"),  # a degree of it
+        ("qual é mais barato", False, True, "compare"),  # which of those shown is more so
+        ("welcher ist billiger?", False, True, "compare"),
+        ("melyik olcsóbb?", False, True, "compare"),
+        ("qual é o preço?", False, True, "price_stock"),  # which ... but no more: its price
     ],
 )
 def test_a_foreign_message_put_off_topic_is_read_by_what_it_names_or_follows(
