@@ -33,6 +33,7 @@ from retrieval.wants import FREE_OF, MARK, affirmed
 
 LANGUAGE_SAMPLE = 500  # products read to tell the catalog's language
 RRF_K = 60  # reciprocal rank fusion's usual constant
+WHOLE_KIND = 1 / RRF_K  # a text that says the kind asked as a whole: a first place's worth
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
 # Up to this many products, the nearest are found exactly from the snapshot's embeddings (one
@@ -1115,6 +1116,23 @@ class CatalogView:
         not "Bike Accessories")."""
         return [category for category, heads in self.heads.items() if word in heads]
 
+    def say_whole(self, text: str, among: Iterable[str]) -> set[str]:
+        """Of the products `among` (ids), those whose text says a kind the text asks for, of two
+        words or more, as written ("graphic novels": the one whose text says "graphic novel",
+        not every novel)."""
+        kinds = [kind for kind in coverage.asked_kinds(text) if len(kind) >= 2]
+        found: set[str] = set()
+        for i in among if kinds else ():
+            said = self.said.get(i, [])
+            for kind in kinds:
+                n = len(kind)
+                if kind[0] in said and any(
+                    said[at : at + n] == kind for at in range(len(said) - n + 1)
+                ):
+                    found.add(i)
+                    break
+        return found
+
     def labelled_as(self, text: str) -> set[str]:
         """The products whose taxonomy label (`labelled`) has every word of a kind the text asks
         for, a kind few labels name ("a stand to hold it open while she cooks": the "Book
@@ -1378,9 +1396,14 @@ class HybridSearch:
         for_doing |= view.labelled_as(query) if lead and self.mode == "hybrid" else set()
         for product_id in for_doing:
             fused[product_id] = fused.get(product_id, 0.0) + 0.5  # ... next after a named one
+        # Of those found, the ones whose text says the kind asked as a whole ("graphic novel")
+        # before those that have its words apart.
+        whole = view.say_whole(query, fused) if self.mode == "hybrid" else set()
+        for product_id in whole:
+            fused[product_id] += WHOLE_KIND
         keep = [
             i for i in fused
-            if (relevance.get(i, 0.0) >= floor or i in named or i in for_doing)
+            if (relevance.get(i, 0.0) >= floor or i in named or i in for_doing or i in whole)
             and i in products and filters.passes(products[i])
         ]  # fmt: skip
         if lead and self.mode == "hybrid" and len(keep) < k:

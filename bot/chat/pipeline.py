@@ -343,9 +343,16 @@ class ChatService:
             (not view.english or (said_abroad and foreign(text)))
             and self.abroad is not None and understanding.intent == "browse"
             and not found.named and (not found.matches or found.unknown or not view.english)
-            # (Not where the English words name the kind by its taxonomy label: "a book stand"
-            # is the "Book Stands & Rests", whatever is near it in meaning.)
-            and not (found.matches and found.matches[0].id in view.labelled_as(query))
+            # (Not where the English words name the kind by its taxonomy label, or by what its
+            # text says: "a book stand" is the "Book Stands & Rests", "graphic novels in
+            # english?" the one whose text says "graphic novel", whatever is near in meaning.)
+            and not (
+                found.matches
+                and (
+                    found.matches[0].id in view.labelled_as(query)
+                    or view.say_whole(query, [found.matches[0].id])
+                )
+            )
         ):  # fmt: skip
             # What the English model and the keywords found nothing for, or read in the wrong
             # language: the products near its meaning in any language, when there are.

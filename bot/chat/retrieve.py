@@ -2214,7 +2214,8 @@ def named_in(
         # "compare the glass teapot and the cast iron one": of the titles "glass teapot" names
         # as much, the one of the other's kind (the teapot, not the "Glass tea set: teapot").
         (at, most), other = tied[0], found[0]
-        if len(kin := [p for p in most if p.category == other.category and p is not other]) == 1:
+        kin = [p for p in most if p.category == other.category and p is not other]
+        if len(kin) == 1 or (kin := _what_the_kind_is(view, kin)):
             found.insert(at, kin[0])
     if len(found) == 1 and len(bare) == 1:
         # "soprano or concert uke": a soprano one of the kind the other part names (not the
@@ -2225,8 +2226,19 @@ def named_in(
             if p.category == other.category and p is not other and word in words(p.title)
         ]  # fmt: skip
         if kin:
-            found.insert(at, kin[0])
+            # (Of those, one its category is named for: "loppa or nordlys" beside the Nordlys
+            # pram, the Loppa stroller, not the "Loppa Universal Pram Rain Cover".)
+            found.insert(at, (_what_the_kind_is(view, kin) or kin)[0])
     return found if len(found) >= 2 else view.named(text, prefer=prefer)
+
+
+def _what_the_kind_is(view: CatalogView, products: Sequence[Product]) -> list[Product]:
+    """Of products of one category, those whose title names them by a head noun of the
+    category ("Prams & Strollers": the stroller, not the pram rain cover): when some are and
+    some are not."""
+    heads = view.heads.get(products[0].category, set()) if products else set()
+    kind = [p for p in products if view.kind_words.get(p.id) in heads]
+    return kind if 0 < len(kind) < len(products) else []
 
 
 def asked_purposes(text: str) -> list[set[str]]:

@@ -422,3 +422,17 @@ def test_a_gerund_before_a_kind_is_the_verb_the_catalog_uses() -> None:
     assert view.names(["diving", "watch"])  # the text says "dive"
     assert not view.names(["sailing", "watch"])  # no text says "sail"
     assert view.names(["running", "shoe"])  # as written
+
+
+def test_a_kind_said_whole_is_told_from_its_words_apart() -> None:
+    view = CatalogView({p.id: p for p in [
+        Product(id="g", title="The Quiet Orbit", price=20,
+                description="Graphic novel about the last astronaut on a station."),
+        Product(id="n", title="The Cartographer's Daughter", price=18,
+                description="A literary novel with graphic scenes of war."),
+        Product(id="b", title="Down Sleeping Bag", price=300, description="Rated to -5 C."),
+    ]})  # fmt: skip
+    assert view.say_whole("graphic novels in english?", view.order) == {"g"}
+    assert view.say_whole("a sleeping bag", view.order) == {"b"}
+    assert view.say_whole("sleeping bag", ["g", "n"]) == set()  # only among those given
+    assert view.say_whole("a novel", view.order) == set()  # one word: every novel says it

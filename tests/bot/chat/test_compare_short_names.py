@@ -48,3 +48,25 @@ async def test_a_comparison_by_short_names_compares_two_products(
     assert len(ids(shoes)) == 2 and ids(shoes)[1] == "parkrun", ids(shoes)
     assert ids(shoes)[0] in {"tempo-m", "tempo-w"}, ids(shoes)
     assert "lighter than" in shoes.text, shoes.text
+
+
+PRAMS = [
+    # (The rain cover first in the catalog, as in the export it came from.)
+    shop.item("cover", "Loppa Universal Pram Rain Cover", "Prams & Strollers",
+              "Rain cover that fits most single prams and strollers.", 299, "NOK"),
+    shop.item("pram", "Nordlys Vandre 2-in-1 Pram", "Prams & Strollers",
+              "A pram with a carrycot and a seat unit, from birth.", 8999, "NOK"),
+    shop.item("stroller", "Loppa City Compact Stroller", "Prams & Strollers",
+              "Ultra-light travel stroller, 6.8 kg, folds with one hand.", 2999, "NOK"),
+    shop.item("cot", "Drømme Travel Cot", "Cots", "A travel cot that folds flat.", 1499, "NOK"),
+]  # fmt: skip
+
+
+async def test_a_brand_named_alone_beside_a_pram_is_its_pram_not_its_rain_cover(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, PRAMS, log) as chat:
+        plan = await chat.plan("loppa or nordlys, which one is cheaper", ShopperProfile())
+    assert plan.decision.action == "compare", plan.decision
+    assert sorted(ids(plan)) == ["pram", "stroller"], ids(plan)
+    assert "Loppa City Compact Stroller" in plan.text and "Rain Cover" not in plan.text

@@ -101,6 +101,12 @@ LIBRERIA = [
     product("cuentos", "Agua de jamaica y otros cuentos", "Narrativa", "Doce cuentos breves"
             " sobre veranos en Sinaloa, primeros amores y despedidas.", 279,
             google_product_category="Print Books"),
+    product("orbit", "The Quiet Orbit - Sam Okafor", "Cómics", "Graphic novel written by Sam"
+            " Okafor: the last astronaut on a station writes letters to her daughter. English"
+            " edition, paperback.", 459, google_product_category="Print Books"),
+    product("mapmaker", "The Cartographer's Daughter - Miriam Oduya", "Narrativa", "Literary"
+            " novel: in 1890s Lagos, a mapmaker's daughter redraws the borders her father"
+            " invented. English edition, paperback.", 419, google_product_category="Print Books"),
 ]  # fmt: skip
 
 
@@ -114,3 +120,12 @@ def test_the_english_taxonomy_names_what_a_spanish_text_does_not(
         assert ids(plan(chat, "a book stand"))[:1] == ["atril"]  # not the book cover near it
         # A word every book's label has leads no request: "Print Books" is no "crime novel".
         assert ids(plan(chat, "a crime novel"))[:1] == ["novela"]
+
+
+def test_a_kind_a_text_says_whole_leads_those_with_its_words_apart(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with shop(tmp_path, LIBRERIA, log) as chat:
+        # "Graphic novel" in one text: that one, not the novel, in English as asked.
+        assert ids(plan(chat, "graphic novels in english?"))[:1] == ["orbit"]
+        assert ids(plan(chat, "a novel in english"))[:1] == ["mapmaker"]
