@@ -98,7 +98,7 @@ RECIPIENTS = frozenset(
 # Words that ask, hesitate or judge, rather than name a kind of product.
 FILLER = (
     frozenset(
-        "u pls plz hv got what's whats im i'm i'd i'll ok okay hmm hm cool great fine nvm actually"
+        "u pls plz hv got what's whats im i'm i'd i'll i've we're we've they're you're ok okay hmm hm cool great fine nvm actually"
         " whatever yes yeah yep no nope thanks thank well oh really very again maybe perhaps cheap"
         " cheaper cheapest expensive pricey affordable price cost good decent quality kind sort"
         " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"
@@ -169,9 +169,12 @@ DOING = frozenset(
 # A subject or object after a phrase's first word makes it a sentence ("wool makes me itch").
 SUBJECTS = frozenset("i i'm im she he we they it me us them".split())
 POSSESSIVES = frozenset("my our his her their".split())
-# The shopper says who they are: "i'm pregnant", "I am a beginner" (not "i'm after a tent").
+# The shopper says who they are: "i'm pregnant", "I am a beginner", "we're breastfeeding" (not
+# "i'm after a tent").
 I_AM = re.compile(
-    r"\s*(?:i'?m|i’m|i am)\s+(?!after\b|looking\b|searching\b|hunting\b|in\b)\w", re.I
+    r"\s*(?:i'?m|i’m|i am|we['’]re|we are|they['’]re|they are|s?he['’]s|s?he is)\s+"
+    r"(?!after\b|looking\b|searching\b|hunting\b|in\b)\w",
+    re.I,
 )
 # Someone the shopper speaks of, or with ("bf shaves every day": a boyfriend).
 PEOPLE = frozenset("he she they we bf gf hubby hes shes theyre".split())

@@ -48,6 +48,10 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     ]
     assert asked_kinds("hi, have you got a dog pram for my elderly pug") == [["dog", "pram"]]
     assert asked_kinds("I overpronate badly, need a stability shoe") == [["stability", "shoe"]]
+    # Who "we" or "she" are is no kind; a contraction is no word of one.
+    assert asked_kinds("we're breastfeeding so skip bottles. whats the cheapest cot") == []
+    assert asked_kinds("she's 5, need a car seat") == [["car", "seat"]]
+    assert asked_kinds("we're after a double buggy") == [["double", "buggy"]]
     # A phrase ending on a word that is no noun names no kind.
     assert asked_kinds("he basically lives in jumpers") == []
     assert asked_kinds("she needs a warm coat") == [["warm", "coat"]]
