@@ -40,6 +40,8 @@ LEAD_IN = re.compile(
     # Which is best: "which is best camera for wildlife", "what's a good tent for two".
     r"|\b(?:which|what)(?:'s|’s|s|\s+is|\s+are|\s+r)(?:\s+(?:the|a|an))?"
     r"\s+(?:best|better|right|good|ideal|nicest|top)\b"
+    # Another thing proposed: "what about a desk lamp for drawing", "how about tea bags".
+    r"|\b(?:what|how)\s+(?:about|abt|bout)\b"
     # Weighing up: "thinking a scarf or a warm hat for him", "considering a road bike".
     r"|\b(?:thinking(?:\s+(?:of|about))?|considering)\b(?=\s+(?:a|an|some|the)\b)"
     # A question that names its kind first: "which lens should i buy", "what grinder would you
@@ -75,7 +77,7 @@ TO_JOINED = re.compile(
 # A verb and its particle before the kind, one modifier: "zip up hoodie", "pull up bar", "slip on
 # shoes", "stand up desk" (not cut at "up" or "on", which start a clause elsewhere).
 PARTICLE_JOINED = re.compile(
-    r"\b((?:zip|pull|slip|lace|button|roll|pop|stand|fold|tie|wrap|clip|snap|plug|flip|push|sit"
+    r"\b((?:zip|pull|slip|lace|button|roll|pop|stand|fold|tie|wrap|clip|snap|plug|flip|push|sit|ride"
     r"|lift|drop|hook|buckle|strap|step|fill|top|screw|twist|press|click|wind|wake)"
     r"\s+(?:up|on|down|in|over|out|back|around|through|along|away))(?=\s+[a-z])",
     re.I,

@@ -52,6 +52,11 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("we're breastfeeding so skip bottles. whats the cheapest cot") == []
     assert asked_kinds("she's 5, need a car seat") == [["car", "seat"]]
     assert asked_kinds("we're after a double buggy") == [["double", "buggy"]]
+    # Another thing proposed: "what about" is no "about" of what it is for.
+    assert asked_kinds("ok what about a desk lamp for drawing") == [["desk", "lamp"]]
+    assert asked_kinds("how about tea bags") == [["tea", "bag"]]
+    assert asked_kinds("what about the cheaper one") == []
+    assert asked_kinds("do you sell ride on mowers") == [["ride-on", "mower"]]
     # A phrase ending on a word that is no noun names no kind.
     assert asked_kinds("he basically lives in jumpers") == []
     assert asked_kinds("she needs a warm coat") == [["warm", "coat"]]
