@@ -407,15 +407,14 @@ class CatalogView:
         # Per word of Google's taxonomy, the products it names (only beside a text in another
         # language: there it is the one English name of what a product is, "Bookends" of the
         # "Sujetalibros de madera"; in English, its "Print Books" on every book only blurs).
+        # Not searched as text: a word every product of the label has ranks them by length.
         self.labelled: dict[str, set[str]] = {}
         if not self.english:
             for i in self.order:
-                text = set(self.said[i])
                 for key in KIND_ONLY:
                     if isinstance(label := self.products[i].attributes.get(key), str):
                         for word in keywords(label):
                             self.labelled.setdefault(word, set()).add(i)
-                        self.said[i] += [w for w in keywords(label) if w not in text]
         corpus = [self.said[i] or ["_"] for i in self.order]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
@@ -889,11 +888,19 @@ class CatalogView:
         """The catalog's word a keyword is, or is a typo of (`retrieval.coverage`)."""
         if self._by_initial is None:
             by_initial: dict[str, list[str]] = {}
-            for known in self.bm25.vocab_dict:
-                if isinstance(known, str) and known:
+            for known in self._known:
+                if known:
                     by_initial.setdefault(known[0], []).append(known)
             self._by_initial = by_initial
-        return coverage.spelled(word, self.bm25.vocab_dict, self._by_initial)
+        return coverage.spelled(word, self._known, self._by_initial)
+
+    @functools.cached_property
+    def _known(self) -> frozenset[str]:
+        """The words `spelled` knows: the text's, and the taxonomy's beside a text in another
+        language (`labelled`: "bookends" is a word of the Spanish bookshop's)."""
+        return frozenset(w for w in self.bm25.vocab_dict if isinstance(w, str)) | set(
+            self.labelled
+        )
 
     def names_kind(self, word: str) -> bool:
         """Whether products are named by the word: in a title, a category, a type or a tag."""
@@ -940,7 +947,7 @@ class CatalogView:
                 continue
             if reading is False:
                 continue  # a describing word: "ergonomic", "folding"
-            using = self.using(word)
+            using = self.using(word) | self.labels(word)  # ("book stand": "Book Stands")
             if not using.any() and word.endswith("ing"):
                 using = self.using(getLemma(word, "VERB")[0])  # "diving watch": a "dive watch"
             if reading or not using.any() or (word in self.headed and word != head):
@@ -1025,6 +1032,13 @@ class CatalogView:
         if not len(vectors):
             return False
         return float((vectors @ np.asarray(vector, dtype=np.float32)).max()) >= floor
+
+    def labels(self, word: str) -> np.ndarray:
+        """Per product (rows in `order`), whether its taxonomy label has the word (`labelled`)."""
+        having = np.zeros(len(self.order), dtype=bool)
+        if named := self.labelled.get(word):
+            having[[self.positions[i] for i in named if i in self.positions]] = True
+        return having
 
     def using(self, word: str) -> np.ndarray:
         """Per product (rows in `order`), whether its text uses the word."""
@@ -1149,13 +1163,15 @@ class CatalogView:
         return found
 
     def in_its_words(self, text: str) -> list[Product]:
-        """The products a message in another language than English names by the shop's own
-        words in it, that few product texts use ("garrafa térmica verde": the bottle tagged
+        """The products a message in another language than English names by an English shop's
+        own words in it, that few product texts use ("garrafa térmica verde": the bottle tagged
         "garrafa térmica", in "Verde"; "preciso de um facão": the "Facão Machete"): those
         using the most of them, when few. (Its short words are grammar: "com", "pra".)"""
         letters = coverage.LETTERS.findall(text.lower())
-        if sum(map(coverage.english, letters)) * 2 >= len(letters):
-            return []  # English, mostly: its kinds and names are read as such
+        if not self.english or sum(map(coverage.english, letters)) * 2 >= len(letters):
+            # English, mostly: its kinds and names are read as such. (A shop that writes
+            # another language has all its words in it: the multilingual reading is its own.)
+            return []
         few = max(3, len(self.order) // 20)
         counts = np.zeros(len(self.order), dtype=np.int64)
         for word in dict.fromkeys(keywords(text)):

@@ -317,10 +317,11 @@ class ChatService:
         )
         # A message in another language than the catalog's: the shopper's ("barraca pra 2
         # pessoas"), or the shop's ("dotted notebooks" in a bookshop that writes Spanish).
+        # (Or in the English shop's own words of that language: "garrafa térmica verde".)
+        local = view.in_its_words(text) if not understanding.injection else []
         said_abroad = not understanding.injection and (
             foreign(text, lambda word: any(k in view.bm25.vocab_dict for k in keywords(word)))
-            # (Or in the shop's own words of that language: "garrafa térmica verde".)
-            or bool(view.in_its_words(text))
+            or bool(local)
         )
         other_language = said_abroad or not view.english
         abroad = (
@@ -343,16 +344,6 @@ class ChatService:
             (not view.english or (said_abroad and foreign(text)))
             and self.abroad is not None and understanding.intent == "browse"
             and not found.named and (not found.matches or found.unknown or not view.english)
-            # (Not where the English words name the kind by its taxonomy label, or by what its
-            # text says: "a book stand" is the "Book Stands & Rests", "graphic novels in
-            # english?" the one whose text says "graphic novel", whatever is near in meaning.)
-            and not (
-                found.matches
-                and (
-                    found.matches[0].id in view.labelled_as(query)
-                    or view.say_whole(query, [found.matches[0].id])
-                )
-            )
         ):  # fmt: skip
             # What the English model and the keywords found nothing for, or read in the wrong
             # language: the products near its meaning in any language, when there are.
@@ -362,8 +353,20 @@ class ChatService:
             same = by_core and bool(
                 {p.category for p in near.matches} & {p.category for p in found.matches}
             )
-            if (near.matches or (near.nearest and not found.matches)) and not same:
+            # (Nor where the English words name the kind by its taxonomy label, or by what its
+            # text says, and the nearest in meaning is of another: "a book stand" is the "Book
+            # Stands & Rests", not the book cover; "graphic novels in english?" the one whose
+            # text says "graphic novel", not a romance.)
+            keep = any(self._told(query, p) for p in found.matches[:1]) and not any(
+                self._told(query, p) for p in near.matches[:1]
+            )
+            if (near.matches or (near.nearest and not found.matches)) and not (same or keep):
                 profile, found = near_profile, near
+            elif local and not near.matches and not near.nearest and not keep:
+                # Near nothing in any language: those the shop names in the message's words
+                # ("preciso de um facão": the "Facão Machete"), as for a search of its own.
+                profile = near_profile
+                found = Found(local[: self.settings.top_k], relevant=True, carried=True)
         if abroad and reread and not (found.relevant or found.named):
             # Nothing near its words either: it cannot be read (said so, not "only shopping").
             understanding = replace(understanding, intent="off_topic")
@@ -401,6 +404,12 @@ class ChatService:
         plan = Plan(understanding.intent, decision, profile.model_copy(update=changes), "")
         self._render(plan, query, section, view.categories_by_size, view.currency)
         return plan
+
+    def _told(self, query: str, product: Product) -> bool:
+        """Whether the query names the product's kind by its taxonomy label or says it whole as
+        its text does (`CatalogView.labelled_as`, `CatalogView.say_whole`)."""
+        view = self.search.view
+        return product.id in view.labelled_as(query) or bool(view.say_whole(query, [product.id]))
 
     async def _read_abroad(
         self, query: str, asked: ShopperProfile

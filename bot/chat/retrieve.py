@@ -531,8 +531,6 @@ def retrieve(
         profile = profile.model_copy(update={"rejected": [*profile.rejected, pick.id]})
     # (Named by what is searched: "easel, between 100 and 300" names no "300 gsm" pad.)
     by_title = list(named) if named is not None and text == asked else view.named(text)
-    # (Or, in another language, by the shop's own words in it: "garrafa térmica verde".)
-    by_title = by_title or view.in_its_words(text)
     # What the shopper has ("a trailer to pull behind my bike", "a case for my phone"): its
     # kind is not what is asked for.
     theirs = owned(text) if understanding.intent == "browse" else []
