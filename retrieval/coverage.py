@@ -100,7 +100,8 @@ RECIPIENTS = frozenset(
 # Words that ask, hesitate or judge, rather than name a kind of product.
 FILLER = (
     frozenset(
-        "u pls plz hv got what's whats im i'm i'd i'll i've we're we've they're you're ok okay hmm hm cool great fine nvm actually"
+        "u pls plz hv got what's whats im i'm i'd i'll i've we're we've they're you're ok okay"
+        " hmm hm cool great fine nvm actually"
         " whatever yes yeah yep no nope thanks thank well oh really very again maybe perhaps cheap"
         " cheaper cheapest expensive pricey affordable price cost good decent quality kind sort"
         " type gift gifts present idea ideas recommend recommendation suggest suggestion nice best"

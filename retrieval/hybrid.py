@@ -33,7 +33,7 @@ from retrieval.wants import FREE_OF, MARK, affirmed
 
 LANGUAGE_SAMPLE = 500  # products read to tell the catalog's language
 RRF_K = 60  # reciprocal rank fusion's usual constant
-WHOLE_KIND = 1 / RRF_K  # a text that says the kind asked as a whole: a first place's worth
+WHOLE_KIND = 1 / RRF_K  # a text that alone says the kind asked whole: a first place's worth
 OVERFETCH = 10  # nearest ids fetched per wanted product, to filter without Chroma's filter
 MIN_DENSE = 10  # fewer passing than this: let Chroma filter instead
 # Up to this many products, the nearest are found exactly from the snapshot's embeddings (one
@@ -898,9 +898,7 @@ class CatalogView:
     def _known(self) -> frozenset[str]:
         """The words `spelled` knows: the text's, and the taxonomy's beside a text in another
         language (`labelled`: "bookends" is a word of the Spanish bookshop's)."""
-        return frozenset(w for w in self.bm25.vocab_dict if isinstance(w, str)) | set(
-            self.labelled
-        )
+        return frozenset(w for w in self.bm25.vocab_dict if isinstance(w, str)) | set(self.labelled)
 
     def names_kind(self, word: str) -> bool:
         """Whether products are named by the word: in a title, a category, a type or a tag."""
@@ -1412,9 +1410,12 @@ class HybridSearch:
         for_doing |= view.labelled_as(query) if lead and self.mode == "hybrid" else set()
         for product_id in for_doing:
             fused[product_id] = fused.get(product_id, 0.0) + 0.5  # ... next after a named one
-        # Of those found, the ones whose text says the kind asked as a whole ("graphic novel")
-        # before those that have its words apart.
+        # Where none near enough in meaning says the kind asked as a whole, those found whose
+        # text does, however far, and first ("graphic novels in english?": the one graphic
+        # novel, far from the message; not for "cordless drill", which near ones say).
         whole = view.say_whole(query, fused) if self.mode == "hybrid" else set()
+        if any(relevance.get(i, 0.0) >= floor for i in whole):
+            whole = set()
         for product_id in whole:
             fused[product_id] += WHOLE_KIND
         keep = [
