@@ -364,9 +364,15 @@ class ChatService:
                 profile, found = near_profile, near
             elif local and not near.matches and not near.nearest and not keep:
                 # Near nothing in any language: those the shop names in the message's words
-                # ("preciso de um facão": the "Facão Machete"), as for a search of its own.
+                # ("preciso de um facão": the "Facão Machete"), under the shopper's filters as
+                # for a search of its own; the closest over the budget, as such.
+                filters = replace(filters_of(near_profile), category=None)
+                passing = [p for p in local if filters.passes(p)][: self.settings.top_k]
+                within = [p for p in local if filters.without_price().passes(p)]
                 profile = near_profile
-                found = Found(local[: self.settings.top_k], relevant=True, carried=True)
+                found = Found(
+                    passing, nearest=[] if passing else within, relevant=True, carried=True
+                )
         if abroad and reread and not (found.relevant or found.named):
             # Nothing near its words either: it cannot be read (said so, not "only shopping").
             understanding = replace(understanding, intent="off_topic")

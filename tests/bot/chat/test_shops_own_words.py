@@ -67,6 +67,10 @@ def test_a_message_in_the_shop_s_own_portuguese_words_finds_what_they_name(
         # Every word is the catalog's, none English: the bottle tagged so, not "off topic".
         bottle = plan(chat, "garrafa térmica verde")
         assert bottle.intent == "browse" and ids(bottle)[:1] == ["bottle"]
+        # Under the shopper's budget as any search: over it, the closest as such.
+        over = plan(chat, "garrafa térmica verde até 100 reais")
+        assert over.decision.action == "nothing_fits" and not ids(over)
+        assert "bottle" in [p.id for p in over.decision.over_budget]
         # A name in its title, among words no text has: not a kind "preciso de um facao".
         machete = plan(chat, "enfim, preciso de um facão pra abrir trilha")
         assert machete.decision.action == "recommend" and ids(machete)[:1] == ["facao"]
