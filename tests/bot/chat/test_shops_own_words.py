@@ -4,8 +4,6 @@ English taxonomy label beside a catalog written in Spanish ("Bookends" of the "S
 Real index, both real embedding models, the real classifier; no engine."""
 
 import asyncio
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,9 +11,8 @@ from bot.chat import ChatService
 from bot.chat.profile import ShopperProfile
 from bot.log.store import DialogueLog
 from retrieval.catalog import Product
-from retrieval.embeddings import load_embeddings, load_multilingual
-from retrieval.index import CatalogIndex
-from tests.bot.chat.shop import ids, planner
+from tests.bot.chat.shop import ids
+from tests.bot.chat.test_read_abroad import shop
 
 
 def product(
@@ -45,15 +42,6 @@ TRILHA = [
     product("bag", "Down Sleeping Bag -5", "Sleeping Bags", "A goose down sleeping bag rated"
             " to -5 C.", 999),
 ]  # fmt: skip
-
-
-@contextmanager
-def shop(tmp_path: Path, products: Sequence[Product], log: DialogueLog) -> Iterator[ChatService]:
-    with CatalogIndex(
-        load_embeddings(), path=tmp_path / "index", multilingual=load_multilingual()
-    ) as index:
-        index.upsert(list(products))
-        yield planner(index, log)
 
 
 def plan(chat: ChatService, text: str, profile: ShopperProfile | None = None):  # type: ignore[no-untyped-def]
