@@ -258,11 +258,12 @@ class ChatService:
             # the thing asked for goes with; that thing is asked for, as a request.
             understanding = replace(understanding, intent="browse")
         elif (
-            understanding.intent == "browse" and last and not named
+            understanding.intent in ("browse", "product_question") and last and not named
             and not any(parse_budget(text))
             and (
                 (
-                    PRICE_OR_STOCK.search(text)
+                    understanding.intent == "browse"
+                    and PRICE_OR_STOCK.search(text)
                     and not any(view.names(kind) for kind in asked_kinds(text))
                     and any(v.named_in(text) for v in last[0].variants)
                 )
@@ -270,7 +271,8 @@ class ChatService:
             )
         ):  # fmt: skip
             # "ugh ok ill try a 43. how much" after the boots: the price of that size of them;
-            # "size 8 pls", "yellow in a 8?": whether the one shown is sold so.
+            # "size 8 pls", "yellow in a 8?" (browsing or a question about them): whether the
+            # one shown is sold so.
             understanding = replace(understanding, intent="price_stock")
         profile = update_profile(
             profile,

@@ -759,7 +759,11 @@ COMPARISON = re.compile(
     r"|\bwhich( ones?| one'?s| one’s)?( is| are)? (the )?(better|worse|cheaper|dearer|pricier"
     r"|lighter|heavier|bigger|smaller|larger|warmer|cooler|longer|shorter|softer|harder|stronger"
     r"|faster|quieter|louder|thicker|thinner|wider|narrower|sturdier|easier|safer|newer|comfier"
-    r"|roomier|tougher|brighter|more|less)\b",
+    r"|roomier|tougher|brighter|more|less)\b"
+    # "is it cheaper than the palette knife set?", "whats cheaper, that or the ajolote book":
+    # one product weighed against another, not against an amount ("cheaper than 500").
+    r"|\b(cheaper|dearer|pricier|more expensive|less expensive) than\b(?!\W*[\d$€£¥₹])"
+    r"|\bwhat(?:'?s|’s| is) (cheaper|dearer|pricier|better)\b(?=.*\bor\b)",
     re.I,
 )
 # Stock as a condition on what is shown, not a question about one product ("it has to be in

@@ -141,6 +141,25 @@ def test_which_and_a_comparative_weighs_the_products_shown(text: str) -> None:
     assert said("browse", text, []) == "browse"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it cheaper than the drift pad?",
+        "whats cheaper that or the drift",
+        "is the drift more expensive than it",
+    ],
+)
+def test_a_product_weighed_against_another_is_a_comparison(text: str) -> None:
+    assert said("price_stock", text, [PAD], discussed=True) == "compare"
+    assert said("product_question", text, [PAD], discussed=True) == "compare"
+
+
+@pytest.mark.parametrize("text", ["anything cheaper than 500?", "one cheaper than $80"])
+def test_cheaper_than_an_amount_is_not_a_comparison(text: str) -> None:
+    assert said("price_stock", text, [], discussed=True) != "compare"
+    assert said("browse", text, [], discussed=True) == "browse"
+
+
 def about(text: str, *, named: bool = False, pointed: bool = False, alone: bool = False) -> str:
     guess = Understanding("browse", 0.5)
     return about_one(guess, text, named=named, pointed=pointed, alone=alone).intent

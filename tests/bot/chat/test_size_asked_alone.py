@@ -48,12 +48,13 @@ def test_a_message_of_options_alone(text: str, alone: bool) -> None:
     assert only_options(text, SHOES) is alone
 
 
+@pytest.mark.parametrize("text", ["size 8 pls", "black in 8?", "a black 8?"])
 async def test_a_size_asked_alone_asks_after_the_one_shown(
-    tmp_path: Path, log: DialogueLog
+    tmp_path: Path, log: DialogueLog, text: str
 ) -> None:
     with planning(tmp_path, SHOES, log) as chat:
         shown = await chat.plan("trail running shoes for rocky ground", ShopperProfile())
-        size = await chat.plan("size 8 pls", shown.profile)
+        size = await chat.plan(text, shown.profile)
     assert size.intent == "price_stock", size.intent
     assert ids(size)[:1] == ids(shown)[:1], (ids(size), ids(shown))
     first = next(p for p in SHOES if p.id == ids(shown)[0])
