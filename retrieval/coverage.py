@@ -42,6 +42,9 @@ LEAD_IN = re.compile(
     r"\s+(?:best|better|right|good|ideal|nicest|top)\b"
     # Another thing proposed: "what about a desk lamp for drawing", "how about tea bags".
     r"|\b(?:what|how)\s+(?:about|abt|bout)\b"
+    # How much so, asked: "how long is the chain on the locket", "how heavy is the firefly".
+    r"|\bhow\s+(?:long|big|tall|heavy|wide|high|deep|thick|warm|light|strong|loud|far|fast"
+    r"|old|often)\b"
     # Weighing up: "thinking a scarf or a warm hat for him", "considering a road bike".
     r"|\b(?:thinking(?:\s+(?:of|about))?|considering)\b(?=\s+(?:a|an|some|the)\b)"
     # A question that names its kind first: "which lens should i buy", "what grinder would you
@@ -79,7 +82,9 @@ TO_JOINED = re.compile(
 PARTICLE_JOINED = re.compile(
     r"\b((?:zip|pull|slip|lace|button|roll|pop|stand|fold|tie|wrap|clip|snap|plug|flip|push|sit|ride"
     r"|lift|drop|hook|buckle|strap|step|fill|top|screw|twist|press|click|wind|wake)"
-    r"\s+(?:up|on|down|in|over|out|back|around|through|along|away))(?=\s+[a-z])",
+    r"\s+(?:up|on|down|in|over|out|back|around|through|along|away)"
+    # ... and with "up" only: "light up takkies", "blow up pool" ("a light on my bike" is a light).
+    r"|(?:light|blow|warm)\s+up)(?=\s+[a-z])",
     re.I,
 )
 SEPARATOR = re.compile(r"[,.?!;:()\[\]/\"]|(?<![\w'-])(?:and|or|also|then|plus)(?![\w'-])", re.I)
@@ -129,6 +134,8 @@ FILLER = (
         " keen eager dying desperate"
         # How many: "aphids all over my roses", "lots of toys".
         " all every each everything lots lot bunch"
+        # How much so: "whats your most premium stuff", "the least noisy".
+        " most least premium"
         # When and how far: "do you still have the windmill t shirt", "wallets too".
         " still already even ever now yet only currently definitely probably too either"
         # Which one in a life: "my first proper japanese knife", "first camera for my son".
@@ -181,6 +188,11 @@ I_AM = re.compile(
 )
 # Someone the shopper speaks of, or with ("bf shaves every day": a boyfriend).
 PEOPLE = frozenset("he she they we bf gf hubby hes shes theyre".split())
+# What a thing had does wrong: "my automatic watch stops", "my kettle leaks".
+GOES_WRONG = (
+    r"gives?|keeps?|hurts?|rubs?|squeaks?|leaks?|stops?|stopped|broke|died|won['’]?t|wont"
+    r"|doesn['’]?t|doesnt|isn['’]?t|isnt|aren['’]?t|arent"
+)
 WANTING = frozenset("need needs want wants would wanna".split())  # "she needs a coat": a kind
 _ADVERBS = frozenset(
     "just really also only still actually basically mostly kinda definitely"
@@ -209,6 +221,8 @@ def _clause(piece: str) -> bool:
     if raw[0] == "i" and verb and verb not in WANTING | {"like", "take", "i'd"}:
         return True  # "i make handmade jewellery", "i run a lot": what the shopper does
     said = re.findall(r"[a-z][a-z'’-]*", piece.lower())
+    if said and said[0] in POSSESSIVES and any(re.fullmatch(GOES_WRONG, w) for w in said[2:]):
+        return True  # what is wrong with a thing had: "my automatic watch stops", "my kettle leaks"
     if len(said) > 2 and said[0] in POSSESSIVES and said[1] in RECIPIENTS:
         return said[2] not in WANTING  # "my dad stands on the touchline", "my son loves lego"
     return any(w in ARTICLES and raw[i - 1].endswith("ing") for i, w in enumerate(raw) if i > first)
@@ -223,7 +237,13 @@ def hyphened(text: str, *joined: re.Pattern[str]) -> str:
 
 def asked_kinds(text: str) -> list[list[str]]:
     """The keywords of each noun phrase the request starts with, each one's kind last
-    ("I overpronate badly, need a stability shoe": two); [] when it names none."""
+    ("I overpronate badly, need a stability shoe": two); [] when it names none. (Read once per
+    text: a turn's stages ask of the same message many times.)"""
+    return [list(kind) for kind in _asked_kinds(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _asked_kinds(text: str) -> tuple[tuple[str, ...], ...]:
     # "bean-to-cup machine", "zip-up hoodie"
     text = hyphened(EAR.sub(r"\1-ear", LEAD_IN.sub(",", text)), TO_JOINED, PARTICLE_JOINED)
     # Drop numbers and measures ("a 30m hose", "700x25 tubes", "a 65 quart cooler", "a 2 person
@@ -282,7 +302,7 @@ def asked_kinds(text: str) -> list[list[str]]:
         told = told or clause or not set(words) <= NOT_KINDS | _OCCASIONS
         if words and not clause and _may_name(words[-1]) and not _styled(piece):
             phrases.append(words)
-    return phrases
+    return tuple(tuple(words) for words in phrases)
 
 
 # Occasions a present is for: "birthday gift for my niece, a necklace".
@@ -302,11 +322,22 @@ _HOW_NOT_AFTER = re.compile(rf"\s+(?={_HOW_NOT.pattern})", re.I)
 # "something arty", "anything girly": after "something", a word English does not know, made
 # like an adjective, says what the thing is like, not what it is.
 _STYLED = re.compile(r"\s*(?:some|any|no)thing\s+([a-z]+(?:y|ish|sy))", re.I)
+_DESCRIBED = re.compile(r"\s*(?:some|any)thing\s+([a-z-]+)", re.I)
+_DESCRIBING = ("able", "ible", "proof", "ful", "less", "ive", "ous")
 
 
 def _styled(piece: str) -> bool:
-    match = _STYLED.fullmatch(piece)
-    return match is not None and not getAllLemmas(match[1].lower())
+    """Whether a phrase is "something" and how it should be, no kind: a style English does not
+    know ("something boho-ish"), or a word it reads as an adjective ("something reusable",
+    "anything waterproof")."""
+    if (match := _STYLED.fullmatch(piece)) and not getAllLemmas(match[1].lower()):
+        return True
+    if (described := _DESCRIBED.fullmatch(piece)) is None:
+        return False
+    word = described[1].lower()
+    readings = getAllLemmas(word)
+    # (A noun too only by a describing ending: "something chocolate" may be chocolate.)
+    return "ADJ" in readings and ("NOUN" not in readings or word.endswith(_DESCRIBING))
 
 
 def sentence_kinds(text: str) -> list[list[str]]:
@@ -640,9 +671,17 @@ _REGIONAL = (
     ("spanner", "wrench"),
 )
 SAME_GOODS: dict[str, tuple[str, ...]] = {}
+
+
+def _folded(word: str) -> list[str]:
+    """A word of `_REGIONAL` as keywords fold it, one or many ("takkie", "takkies": "takky")."""
+    return list(dict.fromkeys([word, *keywords(word), *keywords(f"{word}s")]))
+
+
 for _one, _other in _REGIONAL:
-    SAME_GOODS[_one] = (*SAME_GOODS.get(_one, ()), _other)
-    SAME_GOODS[_other] = (*SAME_GOODS.get(_other, ()), _one)
+    for _a, _b in ((_one, _other), (_other, _one)):
+        for _form in _folded(_a):
+            SAME_GOODS[_form] = tuple(dict.fromkeys([*SAME_GOODS.get(_form, ()), *_folded(_b)]))
 
 
 # British and American spellings of one word: "colour", "moisturiser", "centre", "catalogue".

@@ -607,6 +607,12 @@ class CatalogView:
         return any(said.search(document_text(self.products[i])) for i in self.order)
 
     @functools.cached_property
+    def few(self) -> int:
+        """How many products are few in this catalog: a word, a label or a name that many or
+        fewer products have tells them apart (3, or one in 20)."""
+        return max(3, len(self.order) // 20)
+
+    @functools.cached_property
     def text_df(self) -> Counter[str]:
         """In how many products' text (title, description, attributes) each keyword is."""
         return Counter(w for i in self.order for w in set(self.said[i]))
@@ -734,7 +740,7 @@ class CatalogView:
             if calls(w) and not self._a_kind(w)
         }  # fmt: skip
         pairs = set(zip(sequence, sequence[1:], strict=False))
-        distinctive_df = max(3, len(self.order) // 20)
+        distinctive_df = self.few
         # A catalog in another language writes its function words in titles ("Funda acolchada
         # para libro"); an English one may have them as names ("Vanta Uno", "the NAS").
         # (Only the message's own words are looked up: the lists hold some 1,200 words.)
@@ -923,6 +929,10 @@ class CatalogView:
                 return False  # "iphone" where titles say only "Case for iPhone 15"
             having = np.zeros(len(self.order), dtype=bool)
             having[self.named_by[head]] = True
+            # Or by its other name, where the catalog uses both: "light up takkies" beside a
+            # "School Takkie" and a "Light-Up Kids Sneaker".
+            for same in coverage.SAME_GOODS.get(head, ()):
+                having[self.named_by.get(same, [])] = True
         else:
             having = self.using(head)  # "toy" in a toy shop, "dandruff" beside a shampoo
             if coverage.names_a_kind(head) is not False and self.only_a_property(head):
@@ -1152,7 +1162,7 @@ class CatalogView:
         "books", of "Print Books")."""
         if not self.labelled:
             return set()
-        few = max(3, len(self.order) // 20)
+        few = self.few
         found: set[str] = set()
         for kind in coverage.asked_kinds(text):
             having = [self.labelled.get(self.spelled(w) or w, set()) for w in kind]
@@ -1170,7 +1180,7 @@ class CatalogView:
             # English, mostly: its kinds and names are read as such. (A shop that writes
             # another language has all its words in it: the multilingual reading is its own.)
             return []
-        few = max(3, len(self.order) // 20)
+        few = self.few
         counts = np.zeros(len(self.order), dtype=np.int64)
         for word in dict.fromkeys(keywords(text)):
             if len(word) >= 4 and word.isalpha() and not coverage.english(word):
@@ -1445,7 +1455,7 @@ class HybridSearch:
         words = {w for w in said if w in view.bm25.vocab_dict}
         # A word few titles have names those products, however little the embedding model
         # knows it ("need a gyuto": the gyutos, not only the saya cover for one).
-        few = max(3, len(view.order) // 20)
+        few = view.few
         titled = {w for w in words if 0 < view.df.get(w, 0) <= few}
         if keep:
             words = {w for w in words if int(view.using(w).sum()) <= KEYWORD_RARE}

@@ -21,7 +21,7 @@ import functools
 import re
 from collections.abc import Collection
 
-from retrieval.coverage import FILLER, asked_kinds, names_a_kind
+from retrieval.coverage import FILLER, GOES_WRONG, asked_kinds, names_a_kind
 from retrieval.text import keywords
 
 # "no more than $65", "no rush", "not sure", "not too loud", "without breaking the bank", "not a
@@ -299,8 +299,7 @@ def used_on(text: str) -> list[str]:
 # asked for, not another of them).
 TROUBLED = re.compile(
     r"^\W*(?:(?:so|well|hi|hey|hello|ok|okay|ugh|hmm|help)\W+)*(?:my|our)\s+(?:new\s+|old\s+)?"
-    r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+)\s+(?:gives?|keeps?|hurts?|rubs?|squeaks?|leaks?|stops?"
-    r"|stopped|broke|died|won['’]?t|wont|doesn['’]?t|doesnt|isn['’]?t|isnt|aren['’]?t|arent"
+    rf"((?:[\w'’-]+\s+){{0,2}}?[\w'’-]+)\s+(?:{GOES_WRONG}"
     r"|(?:is|are)\s+(?:too|not|broken|dead|worn|falling)"
     # What happened to it: "my new suede boots got soaked", "my white sneakers get dirty so fast".
     r"|(?:got|get|gets|getting|keep\s+getting|have\s+got|are\s+getting|is\s+getting)\s+"

@@ -153,10 +153,27 @@ def answer(
     titled = forms_of(product.title.replace("-", " "))
     untitled = {word for word in asked if not base_forms(word) & titled}
     if sentence := (
-        _best_sentence(product.description, untitled) or _best_sentence(product.description, asked)
+        _best_sentence(product.description, untitled)
+        or _best_sentence(product.description, asked)
+        or (_first_sentence(product.description) if WHAT_IT_IS.search(text) else None)
     ):
         facts += f' From its description: "{sentence}"'
     return Rendered(facts, lead="answer a question about one of our products")
+
+
+# What the product is, asked whole: "whats it about", "what is this one like", "tell me more
+# about it".
+WHAT_IT_IS = re.compile(
+    r"\b(?:it|they|this|that|these|those)(?: one)?(?:'?s|’s| is| are)? (?:about|like)\b"
+    r"|\b(?:more )?about (?:it|them|this|that|these|those)\b",
+    re.I,
+)
+
+
+def _first_sentence(description: str) -> str | None:
+    """A description's opening sentence, when short enough to quote."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
+    return sentences[0] if sentences and len(sentences[0]) <= 300 else None
 
 
 # Asking which options there are: "what sizes does it come in? i'm a medium" wants them all.

@@ -1023,6 +1023,16 @@ def retrieve(
         described_so = [p for p in of_kind if words <= _said(view, p)]
         of_kind = described_so or of_kind
         matches = sorted(of_kind, key=lambda p: -p.price if dear else p.price)[:k]
+    elif (
+        most and not kinds and not by_title and not follow_up and not last_shown
+        and understanding.intent == "browse"
+    ):  # fmt: skip
+        # "whats the most expensive thing you sell", "your most premium stuff, at least 1000
+        # kc": of all the shop has, within the filters.
+        dear = most[1].casefold() in DEAREST
+        passing = [p for p in view.products.values() if filters.passes(p)]
+        matches = sorted(passing, key=lambda p: -p.price if dear else p.price)[:k]
+        relevant = bool(matches)
     if filters.exclude_terms:
         # "a string trimmer, no batteries": one whose text has batteries comes after the rest;
         # "tea for kids, no caffeine": one whose text says it is caffeine-free before them.
@@ -2440,10 +2450,10 @@ SIMILAR = re.compile(r"\b(?:similar|alike|comparable|equivalent)\b", re.I)
 # The cheapest or dearest of a kind: "whats the cheapest knife you sell", "your priciest tent".
 PRICE_MOST = re.compile(
     r"\b(cheapest|least expensive|lowest[- ]priced|most affordable|most expensive|priciest"
-    r"|dearest)\b",
+    r"|dearest|most premium|most luxurious)\b",
     re.I,
 )
-DEAREST = frozenset({"most expensive", "priciest", "dearest"})
+DEAREST = frozenset({"most expensive", "priciest", "dearest", "most premium", "most luxurious"})
 
 
 def switch_category(

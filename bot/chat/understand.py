@@ -863,6 +863,17 @@ ON_IT = re.compile(
     r"|\bwhich (one|size|pair) (should|do|would|will)\b",
     re.I,
 )
+# A property asked of what was just shown, and nothing else: "what sizes", "whats it about",
+# "how big is it", "what colours does it come in".
+_OPENER = r"^\W*(?:(?:and|ok|okay|so|hmm|also|oh)\W+)?"
+PROPERTY_ASKED = re.compile(
+    rf"{_OPENER}(?:what|which)\s+(?:sizes?|colou?rs?|materials?|lengths?|dimensions|widths?)\b"
+    rf"|{_OPENER}(?:what'?s|what’s|whats|what\s+is|what\s+are)\s+(?:it|they|this|that|these"
+    r"|those)\s+(?:about|made\s+(?:of|from|out\s+of)|like)\b"
+    rf"|{_OPENER}how\s+(?:big|long|tall|heavy|wide|high|deep|thick)\s+(?:is|are)\s+(?:it|they"
+    r"|this|that|these|those)\b",
+    re.I,
+)
 # ... not asking for other products: "do they come in anything cheaper?", "is there a bigger
 # one?", "can you suggest something similar?".
 MORE_OF = re.compile(
@@ -1429,6 +1440,13 @@ def about_one(
         and (STOCK_ASKED.search(text) or "?" in text or len(keywords(text)) <= 4)
     ):  # fmt: skip
         return replace(understanding, intent="price_stock")
+    if (
+        understanding.intent in ("browse", "greeting") and shown
+        and PROPERTY_ASKED.search(text) and not asked_kinds(text)
+    ):  # fmt: skip
+        # "what sizes", "whats it about" after products were shown: of the one shown first
+        # (or pointed at), not a search.
+        return replace(understanding, intent="product_question")
     return understanding
 
 

@@ -18,6 +18,7 @@ from retrieval.coverage import (
     which_kinds,
 )
 from retrieval.hybrid import CatalogView, title_heads
+from retrieval.text import keywords
 
 
 def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
@@ -57,6 +58,17 @@ def test_the_kind_is_the_last_word_of_each_opening_phrase() -> None:
     assert asked_kinds("how about tea bags") == [["tea", "bag"]]
     assert asked_kinds("what about the cheaper one") == []
     assert asked_kinds("do you sell ride on mowers") == [["ride-on", "mower"]]
+    assert asked_kinds("light up takkies for my daughter") == [["light-up", "takky"]]
+    assert asked_kinds("i need a light on my bike") == [["light"]]  # a light, on the bike
+    # "something" and how it should be is no kind; "something" of some goods is.
+    assert asked_kinds("something reusable") == asked_kinds("anything waterproof?") == []
+    assert asked_kinds("something chocolate") == [["chocolate"]]
+    # What is wrong with a thing had is no kind of it ("stop"); a kind asked after it is.
+    assert asked_kinds("my automatic watch stops when i dont wear it for a day, what to do") == []
+    assert asked_kinds("my old tent leaks, need a new tent") == [["tent"]]
+    # How much so is asked, not a kind: "how long", "how heavy".
+    assert asked_kinds("how long is the chain on the locket") == []
+    assert asked_kinds("lightweight tent, how heavy is it?") == [["lightweight", "tent"]]
     # A phrase ending on a word that is no noun names no kind.
     assert asked_kinds("he basically lives in jumpers") == []
     assert asked_kinds("she needs a warm coat") == [["warm", "coat"]]
@@ -169,6 +181,8 @@ def test_a_typo_of_a_catalog_word_is_that_word() -> None:
         by_initial.setdefault(word[0], []).append(word)
     assert spelled("buggy", vocabulary, by_initial) == "stroller"  # British English
     assert spelled("takkie", vocabulary, by_initial) == "sneaker"  # South African English
+    # ... as a message's keywords fold it ("light up takkies": "takky").
+    assert spelled(keywords("takkies")[0], vocabulary, by_initial) == "sneaker"
     assert spelled("tee", vocabulary, by_initial) == "t-shirt"
     # A word with several other names finds whichever the catalog has.
     vocabulary += ["sofa", "wardrobe", "bookcase"]
@@ -204,6 +218,20 @@ def test_the_catalogs_words_include_descriptions_and_categories() -> None:
     assert [view.spelled(w) for w in ("torch", "headlamp", "headlmap", "kayak")] == [
         "torch", "headlamp", "headlamp", None
     ]  # fmt: skip
+
+
+def test_a_kind_is_named_by_its_other_name_where_the_catalog_uses_both() -> None:
+    products = [
+        Product(id="s", title="Little Steps White School Takkie", price=Decimal("249"),
+                category="School Shoes", description="White canvas takkie for PE."),
+        Product(id="l", title="Little Steps Light-Up Kids Sneaker", price=Decimal("499"),
+                category="Sneakers", description="Kids' sneakers with LED lights in the sole."),
+    ]  # fmt: skip
+    view = CatalogView({p.id: p for p in products})
+    # Light-up is only the sneaker's; takkie is only the school shoe's: the same goods.
+    assert view.names(["light-up", "takky"])
+    assert view.names(["light-up", "sneaker"])
+    assert not view.names(["light-up", "boot"])
 
 
 def test_a_search_mends_typos_of_catalog_words_and_leaves_real_words_alone() -> None:

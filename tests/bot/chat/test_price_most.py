@@ -107,3 +107,28 @@ async def test_the_cheapest_of_a_described_kind_has_what_describes_it(
                                plan.profile)  # fmt: skip
         # Not the cheaper laminate travel guitar, nor the ukulele a title calls "solid top".
         assert ids(plan)[:2] == ["cl44", "d10"], ids(plan)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "low"),
+    [
+        ("whats the most expensive thing you sell", "yanagiba", None),
+        ("whats your most premium stuff, at least 10000", "yanagiba", 10000),
+        ("cheapest thing you have?", "roll", None),
+    ],
+)
+async def test_the_cheapest_or_dearest_of_no_kind_is_of_all_the_shop_has(
+    chat: ChatService, text: str, first: str, low: int | None
+) -> None:
+    plan = await chat.plan(text, ShopperProfile())
+    assert plan.decision.action == "recommend", plan.decision
+    shown = plan.decision.products
+    assert (
+        shown
+        and shown[0].id == first
+        or (first == "roll" and shown[0].price == min(p.price for p in SHOP))
+    ), ids(plan)
+    prices = [p.price for p in shown]
+    assert prices == sorted(prices, reverse=first != "roll"), ids(plan)
+    if low is not None:
+        assert all(p >= low for p in prices), ids(plan)

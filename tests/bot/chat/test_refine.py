@@ -471,3 +471,26 @@ def test_another_kind_named_is_told_from_the_kind_before_described(
     text: str, topic: str, other: bool
 ) -> None:
     assert another_kind(text, topic) is other
+
+
+@pytest.mark.parametrize(
+    "text", ["what sizes", "whats it about", "ok what colours does it come in", "how big is it"]
+)
+def test_a_property_asked_after_products_were_shown_is_a_question_about_them(text: str) -> None:
+    for intent in ("browse", "greeting"):
+        guess = Understanding(intent, 0.4)  # type: ignore[arg-type]
+        read = about_one(guess, text, named=False, pointed=False, alone=False, shown=True)
+        assert read.intent == "product_question", text
+    # Nothing shown: nothing to ask it of.
+    guess = Understanding("browse", 0.4)
+    assert about_one(guess, text, named=False, pointed=False, alone=False).intent == "browse"
+
+
+@pytest.mark.parametrize(
+    "text", ["how about something warmer", "what sizes do the hiking boots come in"]
+)
+def test_another_kind_or_another_product_is_still_a_search(text: str) -> None:
+    guess = Understanding("browse", 0.4)
+    assert about_one(guess, text, named=False, pointed=False, alone=False, shown=True).intent == (
+        "browse"
+    )

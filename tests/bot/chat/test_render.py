@@ -190,3 +190,15 @@ def test_an_answer_quotes_what_is_asked_not_the_words_that_name_the_product() ->
         "A mid-cut boot. Waterproof membrane keeps feet dry."
     ))  # fmt: skip
     assert "Waterproof membrane" in render.answer(boot, "is the tor waterproof?").text
+
+
+def test_an_answer_to_what_it_is_quotes_the_opening_of_its_description() -> None:
+    novel = product("n", "The Cartographer's Daughter", "399.00", description=(
+        "Literary novel: in 1890s Lagos, a mapmaker's daughter redraws the borders. "
+        "Paperback, 312 pages."
+    ))  # fmt: skip
+    for text in ("whats it about", "what is this one like?", "tell me more about it"):
+        said = render.answer(novel, text).text
+        assert 'From its description: "Literary novel: in 1890s Lagos' in said, text
+    # A question of something else quotes nothing it does not say.
+    assert "From its description" not in render.answer(novel, "is it in stock?").text
