@@ -745,9 +745,13 @@ SERVICE = re.compile(
     r"\b(deliver\w*|shipping|postage|dispatch\w*|(?<!tax )returns(?! on)"
     r"|return (policy|label|window|period)"
     r"|(can|could|do) (i|we) return|refunds?|exchanges?|payment (methods|options)|checkout"
-    r"|warranty|gift ?wrap\w*|click (and|&|n) collect|siz(e|ing) (guide|chart))\b",
+    r"|warranty|gift ?wrap\w*|click (and|&|n) collect|siz(e|ing) (guide|chart)"
+    # How it comes: "do bikes come fully assembled", "is assembly included".
+    r"|assembl(y|ed|e|ing)|put together)\b",
     re.I,
 )
+# How goods come: assembled or not ("do the treadmills come assembled", "is assembly needed").
+ASSEMBLY = re.compile(r"\bassembl(y|ed|e|ing)\b|\b(come|arrive)s? (fully |already )?built\b", re.I)
 # One of the products shown, by a word: "the detective one", "the blue pair", "the cheaper model".
 POINTED = re.compile(r"\bthe (?:[\w-]+ ){1,2}(?:one|ones|model|version|option|pair)\b", re.I)
 # Weighing products against each other ("what's the difference between X and Y", "X vs Y").
@@ -1646,6 +1650,14 @@ def refine(
     elif discussed and intent in ("off_topic", "greeting") and POINTED.search(text):
         # "how much is the detective one": one of those just shown, by a word of its own
         intent = "price_stock" if PRICE_OR_STOCK.search(text) else "product_question"
+    elif (
+        intent in ("product_question", "off_topic", "greeting") and not named
+        and ASSEMBLY.search(text) and not (discussed and IT.search(text))
+    ):  # fmt: skip
+        # "do bikes come fully assembled or do i have to build them": how the shop's goods
+        # come, a question of its service (answered from its policy, or by a person). ("does
+        # it come assembled?" after a shelf: that one's text answers.)
+        intent = "support"
     elif intent == "support" and understanding.own and MISSENT.search(text):
         # "I ordered the 210mm gyuto and recieved the 240mm instead", "one of the rice bowls
         # is completely smashed": the shop got the order wrong, a complaint.

@@ -494,3 +494,18 @@ def test_another_kind_or_another_product_is_still_a_search(text: str) -> None:
     assert about_one(guess, text, named=False, pointed=False, alone=False, shown=True).intent == (
         "browse"
     )
+
+
+def test_how_the_goods_come_is_a_question_of_the_shops_service() -> None:
+    text = "do bikes come fully assembled or do i have to build them"
+    assert said("product_question", text, []) == "support"
+    assert said("off_topic", "is assembly included?", []) == "support"
+    # Of one product named: its own text answers. A product for assembling is a search.
+    assert said("product_question", "does the firefly tent come assembled", [TENT]) == (
+        "product_question"
+    )
+    assert said("browse", "a bike assembly stand", []) == "browse"
+    # Of the one just shown: "it" is asked about.
+    assert said("product_question", "does it come assembled?", [], discussed=True) == (
+        "product_question"
+    )
