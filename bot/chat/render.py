@@ -172,8 +172,8 @@ WHAT_IT_IS = re.compile(
 
 def _first_sentence(description: str) -> str | None:
     """A description's opening sentence, when short enough to quote."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
-    return sentences[0] if sentences and len(sentences[0]) <= 300 else None
+    sentences = _sentences(description)
+    return sentences[0] if sentences and len(sentences[0]) <= QUOTED else None
 
 
 # Asking which options there are: "what sizes does it come in? i'm a medium" wants them all.
@@ -355,10 +355,16 @@ def clarify(products: Sequence[Product], categories: Sequence[str] = ()) -> str:
 def _best_sentence(description: str, asked: set[str]) -> str | None:
     """The sentence of a description with the most of the asked words, in any of their forms
     ("can she shower with it": "fine for showering")."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
-    scored = [(said_of(asked, s), s) for s in sentences]
+    scored = [(said_of(asked, s), s) for s in _sentences(description)]
     best = max(scored, default=(0, ""))
-    return best[1] if best[0] > 0 and len(best[1]) <= 300 else None
+    return best[1] if best[0] > 0 and len(best[1]) <= QUOTED else None
+
+
+QUOTED = 300  # the longest sentence of a description quoted whole
+
+
+def _sentences(description: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
 
 
 def _label(key: str) -> str:

@@ -739,6 +739,7 @@ SHOP_MATTER = re.compile(
     r"|طلب|شحن|توصيل|إرجاع|ارجاع|استرجاع|استرداد|دفع|فاتورة|سعر|أسعار|ضمان|حساب|متجر|موظف",
     re.I,
 )
+_ASSEMBLED = r"assembl(y|ed|e|ing)"  # "assembled", "assembly"
 # How the shop serves: a general question with one of these words is the shop's to answer,
 # wherever the gate would put it ("how long does delivery take to munich").
 SERVICE = re.compile(
@@ -747,11 +748,11 @@ SERVICE = re.compile(
     r"|(can|could|do) (i|we) return|refunds?|exchanges?|payment (methods|options)|checkout"
     r"|warranty|gift ?wrap\w*|click (and|&|n) collect|siz(e|ing) (guide|chart)"
     # How it comes: "do bikes come fully assembled", "is assembly included".
-    r"|assembl(y|ed|e|ing)|put together)\b",
+    rf"|{_ASSEMBLED}|put together)\b",
     re.I,
 )
 # How goods come: assembled or not ("do the treadmills come assembled", "is assembly needed").
-ASSEMBLY = re.compile(r"\bassembl(y|ed|e|ing)\b|\b(come|arrive)s? (fully |already )?built\b", re.I)
+ASSEMBLY = re.compile(rf"\b{_ASSEMBLED}\b|\b(come|arrive)s? (fully |already )?built\b", re.I)
 # One of the products shown, by a word: "the detective one", "the blue pair", "the cheaper model".
 POINTED = re.compile(r"\bthe (?:[\w-]+ ){1,2}(?:one|ones|model|version|option|pair)\b", re.I)
 # Weighing products against each other ("what's the difference between X and Y", "X vs Y").
