@@ -669,6 +669,8 @@ _REGIONAL = (
     ("secateur", "pruner"),
     ("strimmer", "trimmer"),
     ("spanner", "wrench"),
+    ("fanny", "hip"),  # a "fanny pack" is a "hip pack"
+    ("bum", "hip"),  # a "bum bag", in British English
 )
 SAME_GOODS: dict[str, tuple[str, ...]] = {}
 
@@ -684,9 +686,12 @@ for _one, _other in _REGIONAL:
             SAME_GOODS[_form] = tuple(dict.fromkeys([*SAME_GOODS.get(_form, ()), *_folded(_b)]))
 
 
-# British and American spellings of one word: "colour", "moisturiser", "centre", "catalogue".
-_SPELLING = re.compile(r"(?<=[a-z])(our|is(?=e|ation|ing|ed|er)|ys(?=e|ing|ed)|tre\b|ogue\b)")
-_AMERICAN = {"our": "or", "is": "iz", "ys": "yz", "tre": "ter", "ogue": "og"}
+# British and American spellings of one word: "colour", "moisturiser", "centre", "catalogue",
+# "jewellery".
+_SPELLING = re.compile(
+    r"(?<=[a-z])(our|is(?=e|ation|ing|ed|er)|ys(?=e|ing|ed)|tre\b|ogue\b|ellery\b)"
+)
+_AMERICAN = {"our": "or", "is": "iz", "ys": "yz", "tre": "ter", "ogue": "og", "ellery": "elry"}
 
 
 def _spelling(word: str) -> str:

@@ -940,11 +940,13 @@ class CatalogView:
             alone = np.flatnonzero(having)
             if (
                 len(alone) == 1 and coverage.may_head(head)
-                and not set(kind[:-1]) & self.titles[int(alone[0])]
+                and self.kind_words.get(self.order[int(alone[0])])
+                not in {self.spelled(w) or w for w in kind[:-1]}
             ):  # fmt: skip
                 # A thing one description names is mostly what that product goes with ("plug
-                # in your turntable"), unless its title has the rest of the kind ("throw
-                # blanket" of a "Chunky Knit Throw").
+                # in your turntable"; "coffee beans" of a "Manual coffee grinder" that grinds
+                # them), unless the rest of the kind is what its title names ("throw blanket"
+                # of a "Chunky Knit Throw").
                 return False
         for word in (self.spelled(w) or w for w in kind[:-1]):
             reading = coverage.names_a_kind(word)
@@ -958,10 +960,14 @@ class CatalogView:
             using = self.using(word) | self.labels(word)  # ("book stand": "Book Stands")
             if not using.any() and word.endswith("ing"):
                 using = self.using(getLemma(word, "VERB")[0])  # "diving watch": a "dive watch"
-            if reading or not using.any() or (word in self.headed and word != head):
-                # A noun; a noun-and-verb the catalog never uses; or one that is the name of
+            if (
+                reading or not using.any() or (word in self.headed and word != head)
+                or (len(kind) == 2 and not (having & using).any())
+            ):  # fmt: skip
+                # A noun; a noun-and-verb the catalog never uses; one that is the name of
                 # products of its own ("keyboard stand": a stand whose text says keyboard, not
-                # the guitar stand).
+                # the guitar stand); or, before the kind alone, one no product of the kind
+                # says ("grass seed" where only a rake speaks of grass).
                 having &= using
         return bool(having.any())
 

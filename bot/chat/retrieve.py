@@ -38,6 +38,7 @@ from retrieval.coverage import (
     SAME_GOODS,
     SENTENCE_WORDS,
     asked_kinds,
+    english,
     later_kinds,
     may_head,
     names_a_kind,
@@ -2115,13 +2116,15 @@ def missing_kind(
             # A word the catalog uses only for what its products take or stand ("bulbs" beside
             # lamps whose "E27 bulb, not included"): that word decides, not what is near it.
             return False
+        if _another_kind(view, kind):
+            return False
         # With a material, a power or a hand ("ceramic knives", "electric knife sharpener"),
         # only a product whose text states it is near enough.
         if stated := [view.states(word) for word in kind[:-1] if word in CHECKABLE]:
             floor = STATED_SIMILARITY if view.names(kind[-1:]) else KIND_SIMILARITY
             among = np.logical_and.reduce([*stated, view.of_kind(kind[-1])])
             return view.close_to(kind, vector, floor, among=among)
-        return view.close_to(kind, vector, KIND_SIMILARITY)
+        return view.close_to(kind, vector, KIND_SIMILARITY, among=_standing_in(view, kind))
 
     if any(near(kind, vector) for kind, vector in zip(kinds, vectors, strict=True)):
         return None
@@ -2165,6 +2168,42 @@ def titled_kind(
         if all(named <= having for named in naming[:-1]):
             found.update(view.order[i] for i in having)
     return frozenset(found)
+
+
+def _another_kind(view: CatalogView, kind: Sequence[str]) -> bool:
+    """Whether a kind of two words is a kind of the goods its last word names that the catalog
+    has none of: an English noun before it that no text of the catalog uses, in any form or
+    spelling ("medicine ball" beside a massage ball, "stepper machine" beside a rowing
+    machine, "motorcycle helmet" in a bike shop). Nearness in meaning decides nothing here:
+    a massage ball is as near to "medicine ball" as a hip pack is to "fanny pack" (.53), and
+    only the second is the same goods (`coverage.SAME_GOODS`)."""
+    if len(kind) != 2 or not view.names_kind(view.spelled(kind[1]) or kind[1]):
+        return False
+    word = kind[0]
+    return (
+        english(word) and names_a_kind(word) is not False and view.spelled(word) is None
+        and word not in ACTIVITIES and not word.endswith("ing")  # ("a hiking rucksack")
+        and not any(known.startswith(word) for known in view.text_df)
+    )  # fmt: skip
+
+
+def _standing_in(view: CatalogView, kind: Sequence[str]) -> np.ndarray | None:
+    """Per product (rows in `order`), whether it may stand in for a kind of two words, by being
+    near it in meaning: not the goods the first word names, where the shop sells such ("sofa
+    bed": no sofa; "bike lock": no bike, but a cable lock that never says bike); else, where
+    the catalog names the last, one whose text has the first, where the catalog uses that word
+    ("grass seed": no basil seeds). None where any may."""
+    if len(kind) != 2 or (word := view.spelled(kind[0])) is None:
+        return None
+    mask = np.ones(len(view.order), dtype=bool)
+    if heads := view.kind_heads.get(word):
+        # (One whose text has the last word stays: "headlamp waterproof", a headlamp described.)
+        last = view.spelled(kind[1])
+        mask[[i for i in heads if last is None or not view.using(last)[i]]] = False
+    elif names_a_kind(kind[0]) is not False and view.names_kind(view.spelled(kind[1]) or kind[1]):
+        # (A word of goods the shop sells may go unsaid: a bike shop's lock is for bikes.)
+        mask &= view.using(word) | view.labels(word)
+    return mask
 
 
 def _unknown_head(view: CatalogView, kind: Sequence[str]) -> bool:

@@ -328,13 +328,17 @@ def test_a_thing_one_description_mentions_is_not_carried_unless_its_title_agrees
                 description="Chunky cable-knit throw blanket, 130x170 cm."),
         Product(id="d", title="Oak Dresser", price=Decimal("400"), category="Storage",
                 description="Soft-close drawers; stands small in a hallway."),
+        Product(id="g", title="Manual coffee grinder with ceramic burr", price=Decimal("990"),
+                category="Coffee Accessories", description="Grinds beans for one cup."),
     ]  # fmt: skip
-    view = CatalogView({p.id: p for p in products}, np.eye(3, dtype=np.float32))
-    far = [0.0, 0.0, 0.0]
+    view = CatalogView({p.id: p for p in products}, np.eye(4, dtype=np.float32))
+    far = [0.0, 0.0, 0.0, 0.0]
     assert not view.carries(["turntable"], far, 0.5)  # what the speakers go with
     assert not view.carries(["dishwasher"], far, 0.5)  # a tag that describes names nothing
     assert view.carries(["hdmi"], far, 0.5) and view.carries(["bluetooth"], far, 0.5)
     assert view.carries(["throw", "blanket"], far, 0.5)  # the Throw's own description
+    # Its title says "coffee", but of a grinder: the beans it grinds are not for sale.
+    assert not view.carries(["coffee", "bean"], far, 0.5)
     assert view.carries(["small"], far, 0.5)  # a describing word is left to the text
 
 

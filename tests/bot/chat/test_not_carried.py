@@ -189,3 +189,51 @@ async def test_a_kind_sold_only_as_part_of_another_product_shows_that_product_as
         # A word a text uses only for what the product takes is no part of it.
         plan = await chat.plan("do you sell teats", ShopperProfile())
         assert plan.decision.action == "not_found" and "bottle" not in ids(plan), ids(plan)
+
+
+async def test_a_noun_before_a_kind_that_no_stand_in_says_is_another_kind(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    shop = [
+        Product(id="massage", title="Kneadwell Massage Ball Set", price=19.99, currency="CAD",
+                category="Recovery", description="A peanut ball, a spiky and a lacrosse ball."),
+        Product(id="sofa", title="Alva 3-Seater Sofa, Linen", price=1290, currency="CAD",
+                category="Sofas", description="A deep sofa with removable linen covers."),
+        Product(id="basil", title="Genovese Basil Seeds", price=3.49, currency="CAD",
+                category="Seeds", description="Sweet basil for pots and beds, 200 seeds."),
+        Product(id="rake", title="Adjustable Leaf Rake", price=24.90, currency="CAD",
+                category="Hand Tools", description="For leaves and grass clippings."),
+        Product(id="hip", title="Trailhold Hip Pack 2L", price=29, currency="CAD",
+                category="Bags", description="A small waist bag for keys and a phone."),
+        Product(id="box", title="Velvet Jewellery Box with Mirror", price=45, currency="CAD",
+                category="Storage", description="Six compartments and a ring roll."),
+        Product(id="lock", title="Tethera Cable Lock 180", price=24, currency="CAD",
+                category="Locks",
+                description="180 cm coiled steel cable lock with key, for securing wheels."),
+        Product(id="bike", title="Urban 7-Speed City Bike", price=690, currency="CAD",
+                category="Bikes", description="An aluminium frame, fenders and a rack."),
+        Product(id="lamp", title="Lumeo 900R Headlamp", price=59, currency="CAD",
+                category="Lighting", description="900 lumens, IPX7 waterproof, USB-C."),
+    ]  # fmt: skip
+    with planning(tmp_path, shop, log) as chat:
+        # An English noun the shop never uses before a kind it names: another kind, however
+        # near in meaning ("medicine ball" is .53 from a massage ball set).
+        plan = await chat.plan("10 lb medicine ball for slams", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        # A kind named by the noun before it is not the kind asked: no sofa for a sofa bed.
+        plan = await chat.plan("sofa bed for the guest room", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        # A word the shop uses only of other goods: no basil seeds for grass seed.
+        plan = await chat.plan("grass seed for a shady lawn", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
+        # The kinds it has, by their words or another English name or spelling of them (a bike
+        # shop's lock need not say it is for bikes).
+        for text, first in [
+            ("a sofa for the living room", "sofa"), ("basil seeds", "basil"),
+            ("fanny pack under 30 bucks?", "hip"), ("jewelry box with a mirror", "box"),
+            ("a bike lock", "lock"), ("a massage ball", "massage"),
+            ("ok. headlamp thats actually waterproof then", "lamp"),
+        ]:  # fmt: skip
+            plan = await chat.plan(text, ShopperProfile())
+            assert plan.decision.action in ("recommend", "answer"), (text, plan.decision)
+            assert ids(plan)[:1] == [first], (text, ids(plan))
