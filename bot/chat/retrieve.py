@@ -2199,7 +2199,8 @@ def _standing_in(view: CatalogView, kind: Sequence[str]) -> np.ndarray | None:
     if heads := view.kind_heads.get(word):
         # (One whose text has the last word stays: "headlamp waterproof", a headlamp described.)
         last = view.spelled(kind[1])
-        mask[[i for i in heads if last is None or not view.using(last)[i]]] = False
+        saying = view.using(last) if last is not None else np.zeros(len(view.order), dtype=bool)
+        mask[[i for i in heads if not saying[i]]] = False
     elif names_a_kind(kind[0]) is not False and view.names_kind(view.spelled(kind[1]) or kind[1]):
         # (A word of goods the shop sells may go unsaid: a bike shop's lock is for bikes.)
         mask &= view.using(word) | view.labels(word)
