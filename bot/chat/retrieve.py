@@ -2173,8 +2173,8 @@ def titled_kind(
 def _another_kind(view: CatalogView, kind: Sequence[str]) -> bool:
     """Whether a kind of two words is a kind of the goods its last word names that the catalog
     has none of: an English noun before it that no text of the catalog uses, in any form or
-    spelling ("medicine ball" beside a massage ball, "stepper machine" beside a rowing
-    machine, "motorcycle helmet" in a bike shop). Nearness in meaning decides nothing here:
+    spelling ("medicine ball" beside a massage ball, "motorcycle helmet" in a bike shop; not a
+    pastime: "a hiking rucksack" is a backpack). Nearness in meaning decides nothing here:
     a massage ball is as near to "medicine ball" as a hip pack is to "fanny pack" (.53), and
     only the second is the same goods (`coverage.SAME_GOODS`)."""
     if len(kind) != 2 or not view.names_kind(view.spelled(kind[1]) or kind[1]):
