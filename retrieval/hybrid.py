@@ -924,6 +924,7 @@ class CatalogView:
         head = self.spelled(kind[-1])
         if head is None or (head in self.modifiers and coverage.only_noun(head)):
             return False  # "desk" where titles have only a "Desk Chair"
+        before = [self.spelled(w) or w for w in kind[:-1]]  # the catalog's words, read once
         if head in self.named_by:
             if all(head in self.goes_with[p] for p in self.named_by[head]):
                 return False  # "iphone" where titles say only "Case for iPhone 15"
@@ -940,15 +941,14 @@ class CatalogView:
             alone = np.flatnonzero(having)
             if (
                 len(alone) == 1 and coverage.may_head(head)
-                and self.kind_words.get(self.order[int(alone[0])])
-                not in {self.spelled(w) or w for w in kind[:-1]}
+                and self.kind_words.get(self.order[int(alone[0])]) not in before
             ):  # fmt: skip
                 # A thing one description names is mostly what that product goes with ("plug
                 # in your turntable"; "coffee beans" of a "Manual coffee grinder" that grinds
                 # them), unless the rest of the kind is what its title names ("throw blanket"
                 # of a "Chunky Knit Throw").
                 return False
-        for word in (self.spelled(w) or w for w in kind[:-1]):
+        for word in before:
             reading = coverage.names_a_kind(word)
             if word in coverage.CHECKABLE:
                 # "ceramic knives": a knife whose text says so (not the knife sharpener's

@@ -2181,9 +2181,9 @@ def _another_kind(view: CatalogView, kind: Sequence[str]) -> bool:
         return False
     word = kind[0]
     return (
-        english(word) and names_a_kind(word) is not False and view.spelled(word) is None
+        english(word) and names_a_kind(word) is not False
         and word not in ACTIVITIES and not word.endswith("ing")  # ("a hiking rucksack")
-        and not any(known.startswith(word) for known in view.text_df)
+        and _never_said(view, word)
     )  # fmt: skip
 
 
@@ -2212,10 +2212,13 @@ def _unknown_head(view: CatalogView, kind: Sequence[str]) -> bool:
     word it starts ("cam" of "camera"), nor another spelling of it; not a verb a misread
     phrase ends in ("what amp would go with it")."""
     head = kind[-1]
-    return (
-        2 <= len(kind) <= 3 and not view.spelled(head) and "VERB" not in getAllLemmas(head)
-        and not any(word.startswith(head) for word in view.text_df)
-    )  # fmt: skip
+    return 2 <= len(kind) <= 3 and "VERB" not in getAllLemmas(head) and _never_said(view, head)
+
+
+def _never_said(view: CatalogView, word: str) -> bool:
+    """Whether no text of the catalog has the word, another spelling of it, or a word it
+    starts ("cam" of "camera", "deck" of "decking")."""
+    return view.spelled(word) is None and not any(known.startswith(word) for known in view.text_df)
 
 
 THAT_ONE = re.compile(r"\s*(?:the|that|this) ([\w-]+) one\s*", re.I)
