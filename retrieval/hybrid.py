@@ -28,7 +28,7 @@ from retrieval.catalog import Product
 from retrieval.genders import Gender, product_gender, suits_gender
 from retrieval.index import KIND_ONLY, CatalogIndex, SearchHit, document_text
 from retrieval.measures import FRACTION_ASKED, Stated, stated
-from retrieval.text import STOP_WORDS, fold, keywords, unaccented, words
+from retrieval.text import STOP_WORDS, fold, keywords, manner, unaccented, words
 from retrieval.wants import FREE_OF, MARK, affirmed
 
 LANGUAGE_SAMPLE = 500  # products read to tell the catalog's language
@@ -1068,7 +1068,9 @@ class CatalogView:
             if not match.group().isascii():
                 return match.group()  # a word with letters of another alphabet: not mistyped
             word = fold(match.group().lower())
-            mended = None if word in STOP_WORDS else self.spelled(word)
+            # (Nor a word made of one: "charge my phone wirelessly" is how, not a "wireless"
+            # phone.)
+            mended = None if word in STOP_WORDS or manner(word) else self.spelled(word)
             if mended is None or mended == word:
                 return match.group()
             return mended.capitalize() if match.group()[:1].isupper() else mended

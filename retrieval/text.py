@@ -63,6 +63,16 @@ def fold(word: str) -> str:
     return word
 
 
+@functools.cache
+def manner(word: str) -> bool:
+    """Whether a lower-case word is an adverb of -ly that says how, no noun: "properly",
+    "wirelessly" (of the adjective "wireless"); not "jelly", "lily", "weekly"."""
+    if not word.endswith("ly") or len(word) < 5:
+        return False
+    lemmas = getAllLemmas(word)
+    return "NOUN" not in lemmas and ("ADV" in lemmas or "ADJ" in getAllLemmas(word[:-2]))
+
+
 # Dimensions written apart or together are one word: "160 x 200 cm" and "160x200".
 _DIMENSIONS = re.compile(r"(?<![\w.])(\d+)\s*[x×*]\s*(?=\d)", re.I)
 
@@ -74,7 +84,12 @@ def words(text: str) -> list[str]:
     return [fold(w) for w in _unfolded(text)]
 
 
+# An initialism's plural, as written: "TVs", "PCs" ("tv", "pc"; not "abs", "pls").
+_INITIALISMS = re.compile(r"\b([A-Z]{2,})s\b")
+
+
 def _unfolded(text: str) -> list[str]:
+    text = _INITIALISMS.sub(r"\1", text)
     found = _WORD.findall(_DIMENSIONS.sub(r"\1x", plain(text).replace("’", "'")))
     return [w[:-2] if w.endswith("'s") else w for w in found]
 

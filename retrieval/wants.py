@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection
 
 from retrieval.coverage import FILLER, GOES_WRONG, asked_kinds, names_a_kind
-from retrieval.text import keywords
+from retrieval.text import keywords, manner
 
 # "no more than $65", "no rush", "not sure", "not too loud", "without breaking the bank", "not a
 # fan of", "no just the tent", "money no object", "no limit": a budget, a manner of speaking or a
@@ -343,7 +343,7 @@ def _owned(text: str, *, used: bool = False) -> list[tuple[int, int, str, bool]]
     matches = worked_on if used else [*had, *worked_on]
     for match in sorted(matches, key=lambda m: m.start()):
         phrase = re.split(_STOP, match.group(1), maxsplit=1, flags=re.I)[0]
-        phrase = re.split(_ASIDE, phrase, maxsplit=1, flags=re.I)[0]
+        phrase = _unmannered(re.split(_ASIDE, phrase, maxsplit=1, flags=re.I)[0])
         already = match.group(0).lower().startswith("already")
         end = match.start(1) + len(phrase)
         if match.re is USED_ON:
@@ -351,7 +351,7 @@ def _owned(text: str, *, used: bool = False) -> list[tuple[int, int, str, bool]]
             # coffee; "for sorting screws and small bits": screws, bits.
             found.append((match.start(), end, (keywords(phrase) or [""])[-1], False))
             while more := AND_MORE.match(text, end):
-                item = re.split(_STOP, more.group(1), maxsplit=1, flags=re.I)[0]
+                item = _unmannered(re.split(_STOP, more.group(1), maxsplit=1, flags=re.I)[0])
                 end = more.start(1) + len(item)
                 found.append((more.start(), end, (keywords(item) or [""])[-1], False))
             continue
@@ -361,7 +361,7 @@ def _owned(text: str, *, used: bool = False) -> list[tuple[int, int, str, bool]]
             at = match.start(1) + len(phrase)
             while more := ALSO_HAS.match(text, at):
                 item = re.split(_STOP, more.group(1), maxsplit=1, flags=re.I)[0]
-                item = re.split(_ASIDE, item, maxsplit=1, flags=re.I)[0]
+                item = _unmannered(re.split(_ASIDE, item, maxsplit=1, flags=re.I)[0])
                 at = more.start(1) + len(item)
                 found.append((more.start(), at, item, True))
     return found
@@ -371,6 +371,18 @@ def _owned(text: str, *, used: bool = False) -> list[tuple[int, int, str, bool]]
 AND_MORE = re.compile(r"\s*(?:,\s*(?:(?:and|&)\s+)?|(?:and|&)\s+)((?:[\w'’-]+\s*){1,3})", re.I)
 # Said of what is had, not part of its name: "loads of knives actually".
 _ASIDE = r"\b(?:actually|already|too|anyway|now|though|tbh|lol)\b"
+_WORDS = re.compile(r"[\w'’-]+")
+
+
+def _unmannered(phrase: str) -> str:
+    """The phrase up to a word that says how, not what: "charge my phone wirelessly" works on a
+    phone, "clean my boots properly" on boots."""
+    for word in _WORDS.finditer(phrase):
+        if manner(word[0].lower()):
+            return phrase[: word.start()]
+    return phrase
+
+
 # The next of a list of things had: ", and a mouse", " and some filters" (not "and wants").
 ALSO_HAS = re.compile(
     r"\s*(?:,\s*(?:(?:and|&)\s+)?|(?:and|&)\s+)(?:a|an|the|some|one|two|his|her|my|their)\s+"

@@ -142,7 +142,7 @@ IN_STOCK = re.compile(
     re.I,
 )
 REJECT = re.compile(
-    r"\b(something else|anything else|other (options|ones)|another one|different one"
+    r"\b(something else|anything else|what else|other (options|ones)|another one|different one"
     r"|not (that|this) one|(an?|the|any|some|other) alternatives?|alternatives? (then|till"
     r"|until|for now|in the meantime)"
     r"|don'?t like (it|that|this|these|those|them)|none of (these|those|them)|show me more)\b",

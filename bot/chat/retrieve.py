@@ -189,6 +189,15 @@ def infer_category(
         # The category word is of what the kind asked is for, not of the kind ("lamp to hang
         # above the dining table": no table).
         word = None
+    if (
+        word and understanding.intent == "browse" and not kinds
+        and set(keywords(word)) & set(used_on(text))
+        and (doing := category_done(search.view, text)) and doing.casefold() not in avoid
+    ):  # fmt: skip
+        # The category named by what the thing asked works on, where what it does names
+        # another: "something to charge my phone" is in "Cables & Chargers", not in "Phone
+        # Accessories" by the phone.
+        word = doing
     # A category word only counts when the best match agrees ("approach shoes" are boots;
     # "kitten food" is not in "Dog Food & Treats" when the best match is cat food).
     if word and nearby and nearby[0].product.category == word:
@@ -405,23 +414,33 @@ def kind_not_in(view: CatalogView, kinds: Sequence[Sequence[str]], category: str
 
 
 TO_DO = re.compile(r"\b(?:want|wanna|need|going|trying|like|love|learn(?:ing)?|how) to (\w+)", re.I)
+# What a thing asked for does, to what the shopper has: "something to charge my phone" (not
+# "something to brew it in", of the goods just shown).
+TO_DO_WITH = re.compile(
+    r"\b(?:something|anything|smth|sth|a thing)(?: \w+)? (?:to|that can|that will|that'?ll)"
+    r" (\w+) (?:my|our|his|her|their)\b",
+    re.I,
+)
 
 
 def category_done(view: CatalogView, text: str) -> str | None:
     """The one category named by the doing of what the message wants to do ("want to record":
     "Recording & Headphones"), if one is."""
     if any(
-        view.names(kind) for part in PARTS.split(text) if not TO_DO.search(part)
+        view.names(kind) for part in PARTS.split(text)
+        if not (TO_DO.search(part) or TO_DO_WITH.search(part))
         for kind in asked_kinds(part)
     ):  # fmt: skip
         return None  # a kind asked in another part: "i want to record, need a capo too"
     found: set[str] = set()
-    for match in TO_DO.finditer(text):
+    for match in [*TO_DO.finditer(text), *TO_DO_WITH.finditer(text)]:
         verb = match[1].lower()
         if verb not in (getAllLemmas(verb).get("VERB") or ()):
             continue  # not a verb's base form: "need to be", "want to know"
-        for doing in getInflection(verb, "VBG") or ():
-            found.update(c for c in view.categories if doing in keywords(c))
+        # Its doing ("want to record"), or what does it to the shopper's thing ("something to
+        # charge my phone": the "Cables & Chargers").
+        forms = set(getInflection(verb, "VBG") or ()) if match.re is TO_DO else set(doers(verb))
+        found.update(c for c in view.categories if forms & set(keywords(c)))
     return found.pop() if len(found) == 1 else None
 
 
@@ -927,6 +946,10 @@ def retrieve(
         )  # fmt: skip
         # "something not too long": the fewest pages first, when all say how many.
         matches = shortest_first(asked, matches)
+        # Of the category of what the shopper has and says is wrong, the others first ("my
+        # suede boots got soaked, how do i protect them": the spray, before the suede hiker
+        # whose title calls it no boot).
+        matches.sort(key=lambda p: p.category.casefold() in troubles)
         # What its own text says it is not for goes last ("grinder for espresso": not the blade
         # grinder "we do not recommend for espresso").
         if purposes := asked_purposes(asked):
@@ -1144,7 +1167,9 @@ def retrieve(
         understanding.intent in ("browse", "product_question", "price_stock")
         and not by_title and not follow_up
     ):  # fmt: skip
-        if missing := missing_kind(search, kinds, filters, later=later_kinds(affirmed_ask)):
+        # (A verb and what it does is no kind: "what else makes coffee without a stove".)
+        things = [kind for kind in kinds if not a_doing(asked, kind)]
+        if missing := missing_kind(search, things, filters, later=later_kinds(affirmed_ask)):
             unknown, closest = missing
             # Beside a kind not carried, only what is close in meaning stands in for it.
             near = {h.product.id for h in hits if h.score >= search.min_relevance}
@@ -1291,10 +1316,12 @@ def unserved(view: CatalogView, text: str) -> str | None:
 def doer(view: CatalogView, verb: str) -> str | None:
     """The name of what does the doing, where the catalog's titles name products so: "drive", a
     driver; "grind", a grinder; "trim", a trimmer."""
-    for name in (f"{verb}r", f"{verb}er", f"{verb}{verb[-1:]}er"):
-        if view.headed.get(name):
-            return name
-    return None
+    return next((name for name in doers(verb) if view.headed.get(name)), None)
+
+
+def doers(verb: str) -> tuple[str, ...]:
+    """What does the doing of a verb, by its name: "charger", "driver", "trimmer"."""
+    return (f"{verb}r", f"{verb}er", f"{verb}{verb[-1:]}er")
 
 
 # "which camera has a headphone jack", "what lens is best for birds": a kind asked by its word
@@ -2080,6 +2107,22 @@ def within_budget(view: CatalogView, filters: Filters, k: int) -> list[Product]:
         (rest if product.category in seen else firsts).append(product)
         seen.add(product.category)
     return (firsts + rest)[:k]
+
+
+# Who or what does a thing, before the verb: "what else makes", "how do i make", "to make".
+_DOER = r"\b(?:what|which|that|who|i|we|you|u|to|else|can|could|will|would|should|it|they)\s+"
+
+
+def a_doing(text: str, kind: Sequence[str]) -> bool:
+    """Whether a kind of two words read from the text is a verb and its object, said so there
+    ("what else makes coffee without a stove", "how do i make coffee while camping": "make
+    coffee"): what the shopper wants done, not the name of goods."""
+    if len(kind) != 2 or "VERB" not in getAllLemmas(kind[0]):
+        return False
+    verb = kind[0]
+    forms = {verb, *(form for tag in ("VBZ", "VBG") for form in getInflection(verb, tag) or ())}
+    said = "|".join(map(re.escape, sorted(forms)))
+    return re.search(rf"{_DOER}(?:{said})\s+{re.escape(kind[1])}", text, re.I) is not None
 
 
 def missing_kind(

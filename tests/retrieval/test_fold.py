@@ -47,3 +47,9 @@ def test_a_word_in_ie_folds_as_its_plural_does(plural: str, one: str) -> None:
 def test_a_stop_word_is_dropped_before_it_is_folded() -> None:
     """ "does" is no plural of "doe": a question that opens with it names no kind."""
     assert keywords("does he need to read english") == ["he", "read", "english"]
+
+
+def test_an_initialism_as_written_loses_its_plural_s() -> None:
+    # "TVs" is the category of the "tv" a shopper says they have; "abs" and "pls" stay.
+    assert keywords("Smart TVs, PCs and CDs") == ["smart", "tv", "pc", "cd"]
+    assert keywords("abs roller pls, 180 lbs") == ["abs", "roller", "pls", "180", "lbs"]

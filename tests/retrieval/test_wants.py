@@ -186,6 +186,9 @@ def test_what_a_thing_is_used_on_is_not_asked_for() -> None:
     assert used_on("need a box to store my rings") == ["ring"]
     assert used_on("a tent to sleep in") == []
     assert used_on("a drill to replace my old one") == []
+    # Up to a word that says how: "wirelessly" is no phone's name.
+    assert used_on("something to charge my phone wirelessly, under 150") == ["phone"]
+    assert used_on("something to clean my suede boots properly") == ["boot"]
 
 
 def test_a_word_that_only_stresses_what_it_must_have_is_not_required() -> None:

@@ -237,3 +237,31 @@ async def test_a_noun_before_a_kind_that_no_stand_in_says_is_another_kind(
             plan = await chat.plan(text, ShopperProfile())
             assert plan.decision.action in ("recommend", "answer"), (text, plan.decision)
             assert ids(plan)[:1] == [first], (text, ids(plan))
+
+
+async def test_a_verb_and_what_it_does_is_no_kind_the_shop_lacks(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    shop = [
+        Product(id="press", title="French press 1 l, glass and steel", price=649, currency="CZK",
+                category="Coffee Accessories", description="Brews four cups in four minutes."),
+        Product(id="dripper", title="Ceramic pour-over dripper size 02", price=390,
+                currency="CZK", category="Coffee Accessories",
+                description="For paper filters; brews one to four cups."),
+        Product(id="assam", title="Assam black tea 100 g", price=129, currency="CZK",
+                category="Black Tea", description="Malty tea for milk."),
+        Product(id="honey", title="Creamed honey with lavender 250 g", price=159,
+                currency="CZK", category="Honey", description="Spreads like butter."),
+    ]  # fmt: skip
+    with planning(tmp_path, shop, log) as chat:
+        # "make coffee" is what the shopper wants done, not goods called so.
+        for text in (
+            "what else makes coffee without a stove",
+            "how do i make coffee while camping, do u sell anything for that",
+        ):
+            plan = await chat.plan(text, ShopperProfile())
+            assert plan.decision.action == "recommend", (text, plan.decision)
+            assert {"press", "dripper"} & set(ids(plan)[:2]), (text, ids(plan))
+        # A kind of goods the shop lacks is still missing.
+        plan = await chat.plan("do you sell a milk frother", ShopperProfile())
+        assert plan.decision.action == "not_found", plan.decision
