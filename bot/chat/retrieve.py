@@ -703,6 +703,19 @@ def retrieve(
         vector = search.embed([unmarked(text)])[0]
         relevant = True
         by_title = view.named(text)
+        if profile.asked == "product_question" and understanding.intent == "browse":
+            # After a question put to one product, what to get instead ("is the jozi retro
+            # runner any good for running a 10k?", then "ok then what must i get for a 10k"):
+            # the one asked about is no longer named, unless the message names it again.
+            # (Searched without its name: what was asked of it, and the message.)
+            named_again = {p.id for p in view.named(asked)}
+            if dropped := [p for p in by_title if p.id not in named_again]:
+                its_name = set().union(*(title_name(p.title) for p in dropped))
+                topic_words = (profile.topic or "").split()
+                unnamed = [w for w in topic_words if fold(w.lower()) not in its_name]
+                text = f"{' '.join(unnamed)} {asked}"
+                vector = search.embed([unmarked(text)])[0]
+                by_title = [p for p in by_title if p.id in named_again]
     elif relevant and understanding.intent in PRODUCT_INTENTS and not (
         # A question about one of those just shown ("does he need to read english for static
         # bloom?" after sci-fi for a teenager) asks within the request that showed it, which

@@ -1421,7 +1421,18 @@ def about_one(
     just shown (`shown`; the best match of several) does or needs ("what bulb does it need",
     "does it have to be screwed to the wall?", "will the down get ruined if it rains"): a
     question about it, not an errand."""
-    if understanding.injection or any(parse_budget(text)) or MORE_OF.search(text):
+    if understanding.injection or any(parse_budget(text)):
+        return understanding
+    if (
+        understanding.intent == "compare" and named and not pointed and GOOD_FOR.search(text)
+        and not (COMPARISON.search(text) or OR.search(text))
+    ):  # fmt: skip
+        # Whether the one named does a job ("is the jozi retro runner any good for running a
+        # 10k?", its "any" no request for more): its own text answers (it may say "not for
+        # running"), not a ranking of others. (One pointed at among those compared, "is the
+        # cheaper one any good for calls", is still answered beside the other.)
+        return replace(understanding, intent="product_question")
+    if MORE_OF.search(text):
         return understanding
     if (
         understanding.intent == "off_topic" and (alone or shown) and not understanding.own
@@ -1455,6 +1466,15 @@ def about_one(
     return understanding
 
 
+# Whether a product does a job, asked of it: "is the jozi any good for running a 10k?", "are
+# these ok for wide feet", "would the tempo be suitable for trails".
+GOOD_FOR = re.compile(
+    r"^\W*(?:(?:and|ok|okay|so|hmm|also)\W+)?(?:is|are|would|will|does|do|can|could)\s+"
+    r"(?:the|this|that|these|those|it|they)\b.*\b(?:(?:any\s+)?good|ok|okay|suitable|fine"
+    r"|right|enough)\s+(?:for|to|enough)\b",
+    re.I,
+)
+OR = re.compile(r"\bor\b", re.I)
 # A named product or another of its kind by a word of its own: "fleece lined beanie or the
 # merino one".
 OR_THE_ONE = re.compile(
