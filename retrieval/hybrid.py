@@ -1068,8 +1068,8 @@ class CatalogView:
             if not match.group().isascii():
                 return match.group()  # a word with letters of another alphabet: not mistyped
             word = fold(match.group().lower())
-            # (Nor a word made of one: "charge my phone wirelessly" is how, not a "wireless"
-            # phone.)
+            # (Nor an adverb of how, which is no mistyped catalog word: "charge my phone
+            # wirelessly" stays so, not "wireless", so "phone" is still what it works on.)
             mended = None if word in STOP_WORDS or manner(word) else self.spelled(word)
             if mended is None or mended == word:
                 return match.group()
