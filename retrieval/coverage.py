@@ -300,6 +300,7 @@ def _asked_kinds(text: str) -> tuple[tuple[str, ...], ...]:
         ]
         clause = _clause(piece)
         told = told or clause or not set(words) <= NOT_KINDS | _OCCASIONS
+        words = _undescribed(words)
         if words and not clause and _may_name(words[-1]) and not _styled(piece):
             phrases.append(words)
     return tuple(tuple(words) for words in phrases)
@@ -397,6 +398,42 @@ def _may_name(word: str) -> bool:
     if readings == {"ADJ"} and "NOUN" in getAllLemmas(word + "s"):
         return True  # a noun only in the plural, as asked and folded: "binoculars"
     return not readings or bool(readings & {"NOUN", "VERB", "PROPN"})
+
+
+# How a thing should be, said after it: a compound's second word ("diving watch water
+# resistant", "dog food grain free", "hedge trimmer battery powered") and a word made only to
+# describe ("headlamp waterproof", "speaker rechargeable", "running shoes lightweight").
+_AFTER_HOW = frozenset(
+    "resistant proof free friendly included compatible powered operated rated".split()
+)
+_MADE_TO_DESCRIBE = ("able", "ible", "proof", "less", "ful")
+_DESCRIBING_WORDS = frozenset("lightweight insulated padded heated".split())
+
+
+def _describing(word: str) -> bool:
+    """Whether a word only says how a thing is: an adjective made so ("washable", "cordless"),
+    or such a word English does not know ("foldable")."""
+    readings = getAllLemmas(word)
+    return word in _DESCRIBING_WORDS or (
+        word.endswith(_MADE_TO_DESCRIBE) and (not readings or "ADJ" in readings)
+    )
+
+
+def _undescribed(words: list[str]) -> list[str]:
+    """A phrase's words without how the thing should be when said after it ("diving watch
+    water resistant": diving, watch), as long as a thing is left to name; else as they were
+    ("caffeine free", "waterproof")."""
+    cut = len(words)
+    while cut > 1:
+        if words[cut - 1] in _AFTER_HOW and cut > 2 and "NOUN" in getAllLemmas(words[cut - 2]):
+            cut -= 2  # "water resistant"
+        elif _describing(words[cut - 1]):
+            cut -= 1  # "waterproof"
+        else:
+            break
+    if cut == len(words) or cut < 1 or _describing(words[cut - 1]):
+        return words
+    return words[:cut] if _may_name(words[cut - 1]) else words
 
 
 @functools.cache
@@ -672,6 +709,34 @@ _REGIONAL = (
     ("fanny", "hip"),  # a "fanny pack" is a "hip pack"
     ("bum", "hip"),  # a "bum bag", in British English
 )
+# A brand's name that shoppers use for the goods ("do u have lego", "a sawzall type saw"), and
+# the catalog's word for them, where the catalog never names the brand: one way only (a shop
+# that sells building bricks does not sell "lego"). Only words that name the goods alone: not
+# "polaroid" -> "instant", which a camera text says of its autofocus.
+_GENERIC = (
+    ("lego", "brick"),
+    ("duplo", "brick"),
+    ("bialetti", "moka"),
+    ("sawzall", "reciprocating"),
+    ("thermos", "flask"),
+    ("kindle", "ereader"),
+    ("kindle", "e-reader"),
+    ("rollerblade", "skate"),
+    ("sharpie", "marker"),
+    ("biro", "pen"),
+    ("tupperware", "container"),
+    ("airpod", "earbud"),
+    ("fitbit", "tracker"),
+    ("nerf", "blaster"),
+    ("playdoh", "dough"),
+    ("play-doh", "dough"),
+    ("chapstick", "balm"),
+    ("kleenex", "tissue"),
+    ("allen", "hex"),
+    ("weedeater", "trimmer"),
+    ("weedwacker", "trimmer"),
+    ("onesie", "bodysuit"),
+)
 SAME_GOODS: dict[str, tuple[str, ...]] = {}
 
 
@@ -680,10 +745,12 @@ def _folded(word: str) -> list[str]:
     return list(dict.fromkeys([word, *keywords(word), *keywords(f"{word}s")]))
 
 
-for _one, _other in _REGIONAL:
-    for _a, _b in ((_one, _other), (_other, _one)):
-        for _form in _folded(_a):
-            SAME_GOODS[_form] = tuple(dict.fromkeys([*SAME_GOODS.get(_form, ()), *_folded(_b)]))
+for _a, _b in [
+    *(pair for one, other in _REGIONAL for pair in ((one, other), (other, one))),
+    *_GENERIC,
+]:
+    for _form in _folded(_a):
+        SAME_GOODS[_form] = tuple(dict.fromkeys([*SAME_GOODS.get(_form, ()), *_folded(_b)]))
 
 
 # British and American spellings of one word: "colour", "moisturiser", "centre", "catalogue",

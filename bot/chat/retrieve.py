@@ -1059,6 +1059,11 @@ def retrieve(
         words = {view.spelled(w) or w for w in kinds[0][:-1]} & view.text_df.keys()
         described_so = [p for p in of_kind if words <= _said(view, p)]
         of_kind = described_so or of_kind
+        # Not what goes with the kind ("cheapest stroller": not the rain cover that "fits
+        # most single prams and strollers", of the same category and cheaper).
+        head = view.spelled(kinds[0][-1]) or kinds[0][-1]
+        called = {head, *SAME_GOODS.get(head, ())}
+        of_kind = [p for p in of_kind if not goes_with_only(view, p, called)] or of_kind
         matches = sorted(of_kind, key=lambda p: -p.price if dear else p.price)[:k]
     elif (
         most and not kinds and not by_title and not follow_up and not last_shown
@@ -1699,21 +1704,10 @@ def of_kind_first(
         nouns = category_nouns(product.category)
         return word in heads or (word in nouns and bool(heads & nouns))
 
-    def goes_with(product: Product) -> bool:
-        # Its text says so: "fits most single prams", "Fits strollers and seat units" (a name
-        # of its category's for the kind).
-        nouns = category_nouns(product.category)
-        targets = heads | (nouns if heads & nouns else set())
-        return any(
-            re.search(rf"\b(?:for|fits?|fitting)\s+(?:[\w'-]+\s+){{0,3}}{re.escape(word)}"
-                      rf"(?:e?s)?\b", product.description, re.I)
-            for word in targets
-        )  # fmt: skip
-
     aside = {
         h.product.id for h in hits
         if heads & title_name(h.product.title) and not of_kind(h.product)
-        and goes_with(h.product)
+        and goes_with(h.product, heads)
     }  # fmt: skip
     if not aside or any(of_kind(h.product) for h in hits):
         return list(hits)
@@ -1727,6 +1721,29 @@ def of_kind_first(
     return [h for h in hits if h.product.id not in aside] + [
         h for h in hits if h.product.id in aside
     ]
+
+
+def goes_with(product: Product, heads: Collection[str]) -> bool:
+    """Whether a product's text says it is for a kind: "fits most single prams", "Fits
+    strollers and seat units" (by any name its category has for the kind)."""
+    nouns = category_nouns(product.category)
+    targets = set(heads) | (nouns if nouns & set(heads) else set())
+    return any(
+        re.search(rf"\b(?:for|fits?|fitting)\s+(?:[\w'-]+\s+){{0,3}}{re.escape(word)}"
+                  rf"(?:e?s)?\b", product.description, re.I)
+        for word in targets
+    )  # fmt: skip
+
+
+def goes_with_only(view: CatalogView, product: Product, called: Collection[str]) -> bool:
+    """Whether a product's title names the kind (by any of its names, `called`) only as what
+    it goes with: "Loppa Universal Pram Rain Cover", a cover whose text says it fits prams."""
+    nouns = category_nouns(product.category)
+    names = set(called) | (nouns if nouns & set(called) else set())
+    return (
+        bool(names & title_name(product.title)) and view.kind_words.get(product.id) not in names
+        and goes_with(product, names)
+    )  # fmt: skip
 
 
 def accessories(products: Sequence[Product], text: str) -> set[str]:

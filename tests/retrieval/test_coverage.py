@@ -477,3 +477,26 @@ def test_a_kind_said_whole_is_told_from_its_words_apart() -> None:
     assert view.say_whole("a sleeping bag", view.order) == {"b"}
     assert view.say_whole("sleeping bag", ["g", "n"]) == set()  # only among those given
     assert view.say_whole("a novel", view.order) == set()  # one word: every novel says it
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # How the thing should be, said after it, is no kind: a compound's second word and a
+        # word made only to describe.
+        ("diving watch water resistant to at least 200m", [["diving", "watch"]]),
+        ("hiking boots waterproof", [["hiking", "boot"]]),
+        ("dog food grain free", [["dog", "food"]]),
+        ("speaker rechargeable", [["speaker"]]),
+        ("running shoes lightweight", [["running", "shoe"]]),
+        ("hedge trimmer, battery powered", [["hedge", "trimmer"]]),
+        # With no thing before it, or said before the thing, the phrase is as it was.
+        ("something caffeine free", [["caffeine", "free"]]),
+        ("water resistant", [["water", "resistant"]]),
+        ("a portable speaker", [["portable", "speaker"]]),
+        ("usb cable", [["usb", "cable"]]),
+        ("a fire proof safe", [["fire", "proof", "safe"]]),
+    ],
+)
+def test_how_a_thing_should_be_said_after_it_is_no_kind(text: str, kinds: list[list[str]]) -> None:
+    assert asked_kinds(text) == kinds

@@ -132,3 +132,35 @@ async def test_the_cheapest_or_dearest_of_no_kind_is_of_all_the_shop_has(
     assert prices == sorted(prices, reverse=first != "roll"), ids(plan)
     if low is not None:
         assert all(p >= low for p in prices), ids(plan)
+
+
+PRAMS = "Prams & Strollers"
+STROLLERS = [
+    Product(id="cover", title="Loppa Universal Pram Rain Cover", price=299, category=PRAMS,
+            description="Clear rain cover, fits most single prams and strollers."),
+    Product(id="muff", title="Fjellvarm Winter Pram Footmuff", price=899, category=PRAMS,
+            description="Fleece-lined footmuff for prams and strollers."),
+    Product(id="compact", title="Loppa City Compact Stroller", price=2999, category=PRAMS,
+            description="Folds with one hand to cabin-bag size, 6.9 kg."),
+    Product(id="jogger", title="Bjørk Terreng All-Terrain Jogging Stroller", price=5999,
+            category=PRAMS, description="Air tyres and a hand brake for trails."),
+    Product(id="double", title="Tindra Duo Side-by-Side Double Stroller", price=7499,
+            category=PRAMS, description="Two seats side by side, fits through most doors."),
+    Product(id="carrier", title="Bæremeis Ergonomic Baby Carrier", price=1499,
+            category="Baby Carriers", description="From newborn to toddler."),
+]  # fmt: skip
+
+
+async def test_the_cheapest_of_a_kind_is_of_that_kind_not_of_what_goes_with_it(
+    tmp_path: Path, log: DialogueLog
+) -> None:
+    with planning(tmp_path, STROLLERS, log) as chat:
+        plan = await chat.plan(
+            "cheapest stroller you have that folds small enough for a plane", ShopperProfile()
+        )
+        # The strollers, cheapest first; not the rain cover or the footmuff of their category,
+        # though they are cheaper.
+        assert ids(plan)[:3] == ["compact", "jogger", "double"], ids(plan)
+        assert not {"cover", "muff"} & set(ids(plan)), ids(plan)
+        plan = await chat.plan("what colours does it come in", plan.profile)
+        assert ids(plan) == ["compact"], ids(plan)
