@@ -431,7 +431,7 @@ def _undescribed(words: list[str]) -> list[str]:
             cut -= 1  # "waterproof"
         else:
             break
-    if cut == len(words) or cut < 1 or _describing(words[cut - 1]):
+    if cut == len(words) or _describing(words[cut - 1]):
         return words
     return words[:cut] if _may_name(words[cut - 1]) else words
 
@@ -735,7 +735,6 @@ _GENERIC = (
     ("allen", "hex"),
     ("weedeater", "trimmer"),
     ("weedwacker", "trimmer"),
-    ("onesie", "bodysuit"),
 )
 SAME_GOODS: dict[str, tuple[str, ...]] = {}
 
