@@ -324,7 +324,10 @@ _HOW_NOT_AFTER = re.compile(rf"\s+(?={_HOW_NOT.pattern})", re.I)
 # like an adjective, says what the thing is like, not what it is.
 _STYLED = re.compile(r"\s*(?:some|any|no)thing\s+([a-z]+(?:y|ish|sy))", re.I)
 _DESCRIBED = re.compile(r"\s*(?:some|any)thing\s+([a-z-]+)", re.I)
-_DESCRIBING = ("able", "ible", "proof", "ful", "less", "ive", "ous")
+# The endings of words made to describe ("washable", "waterproof", "cordless"); with "-ive" and
+# "-ous", which also end things ("olive", "adhesive"), after "something" alone.
+_MADE_TO_DESCRIBE = ("able", "ible", "proof", "less", "ful")
+_DESCRIBING = (*_MADE_TO_DESCRIBE, "ive", "ous")
 
 
 def _styled(piece: str) -> bool:
@@ -406,7 +409,6 @@ def _may_name(word: str) -> bool:
 _AFTER_HOW = frozenset(
     "resistant proof free friendly included compatible powered operated rated".split()
 )
-_MADE_TO_DESCRIBE = ("able", "ible", "proof", "less", "ful")
 _DESCRIBING_WORDS = frozenset("lightweight insulated padded heated".split())
 
 

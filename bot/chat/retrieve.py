@@ -1019,9 +1019,8 @@ def retrieve(
     if profile.cheap_first:
         # The cheapest of the kind asked first ("cheap sleeping bag": the bags, then the liner
         # whose title also says "sleeping bag").
-        head = (view.spelled(kinds[0][-1]) or kinds[0][-1]) if kinds else None
         # (By either of its names: "tshirts" are the tees and the t-shirts.)
-        called = {head, *SAME_GOODS.get(head, ())} if head is not None else set()
+        called = kind_called(view, kinds[0]) if kinds else set()
         # (And of those, the ones titled with every word of it: "tennis bracelet not too
         # expensive", the tennis bracelets before a cheaper charm bracelet.)
         every = {view.spelled(w) or w for w in kinds[0]} if kinds else set()
@@ -1061,8 +1060,7 @@ def retrieve(
         of_kind = described_so or of_kind
         # Not what goes with the kind ("cheapest stroller": not the rain cover that "fits
         # most single prams and strollers", of the same category and cheaper).
-        head = view.spelled(kinds[0][-1]) or kinds[0][-1]
-        called = {head, *SAME_GOODS.get(head, ())}
+        called = kind_called(view, kinds[0])
         of_kind = [p for p in of_kind if not goes_with_only(view, p, called)] or of_kind
         matches = sorted(of_kind, key=lambda p: -p.price if dear else p.price)[:k]
     elif (
@@ -1723,26 +1721,37 @@ def of_kind_first(
     ]
 
 
+def kind_called(view: CatalogView, kind: Sequence[str]) -> set[str]:
+    """The names of a kind asked: its last word as the catalog spells it, and the other names
+    of the same goods ("tshirt": the tees and the t-shirts)."""
+    head = view.spelled(kind[-1]) or kind[-1]
+    return {head, *SAME_GOODS.get(head, ())}
+
+
+def kind_names(product: Product, heads: Collection[str]) -> set[str]:
+    """The names of a kind, with every name the product's category has for it where the
+    category is of that kind ("Prams & Strollers": pram and stroller)."""
+    nouns = category_nouns(product.category)
+    return set(heads) | (nouns if nouns & set(heads) else set())
+
+
 def goes_with(product: Product, heads: Collection[str]) -> bool:
     """Whether a product's text says it is for a kind: "fits most single prams", "Fits
     strollers and seat units" (by any name its category has for the kind)."""
-    nouns = category_nouns(product.category)
-    targets = set(heads) | (nouns if nouns & set(heads) else set())
     return any(
         re.search(rf"\b(?:for|fits?|fitting)\s+(?:[\w'-]+\s+){{0,3}}{re.escape(word)}"
                   rf"(?:e?s)?\b", product.description, re.I)
-        for word in targets
+        for word in kind_names(product, heads)
     )  # fmt: skip
 
 
 def goes_with_only(view: CatalogView, product: Product, called: Collection[str]) -> bool:
     """Whether a product's title names the kind (by any of its names, `called`) only as what
     it goes with: "Loppa Universal Pram Rain Cover", a cover whose text says it fits prams."""
-    nouns = category_nouns(product.category)
-    names = set(called) | (nouns if nouns & set(called) else set())
+    names = kind_names(product, called)
     return (
         bool(names & title_name(product.title)) and view.kind_words.get(product.id) not in names
-        and goes_with(product, names)
+        and goes_with(product, called)
     )  # fmt: skip
 
 

@@ -1500,7 +1500,7 @@ def either(text: str, named: Sequence[Product]) -> bool:
     included or sold separately?")."""
     if len(named) < 2:
         return False
-    parts = re.split(r"\bor\b", text, maxsplit=1, flags=re.I)
+    parts = OR.split(text, maxsplit=1)
     if len(parts) < 2:
         return False
     first, second = (set(keywords(p.title)) for p in named[:2])
